@@ -1,0 +1,54 @@
+# Kintsugi: `make run` to try it, `make test` to test it. Needs only Python >= 3.11.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres test-browser lint format bench eval clean venv
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kintsugi needs Python >= 3.11 (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	KINTSUGI_ENV=development $(BIN)/kintsugi migrate --noinput
+	KINTSUGI_ENV=development $(BIN)/kintsugi demo
+	@echo ""
+	@echo "  Kintsugi: http://$(HOST):$(PORT)/   (log in as demo / kintsugi-demo)"
+	@echo ""
+	KINTSUGI_ENV=development $(BIN)/kintsugi serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	KINTSUGI_ENV=test $(BIN)/pytest
+
+test-postgres: $(STAMP)
+	KINTSUGI_ENV=test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser"
+
+test-browser: $(STAMP)
+	KINTSUGI_ENV=test KINTSUGI_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	KINTSUGI_ENV=test $(BIN)/python -m bench
+
+eval: $(STAMP)
+	$(BIN)/python -m kintsugi.core.language.evaluate
+	$(BIN)/python -m kintsugi.core.analysis.evaluate
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

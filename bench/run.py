@@ -1,0 +1,125 @@
+"""Generate (once) and time the pages and API endpoints on the database in DATABASE_URL."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.generate import generate  # noqa: E402
+from kintsugi.accounts.models import ApiToken, User  # noqa: E402
+from kintsugi.postmortems.models import ActionItem, Incident, TimelineEvent  # noqa: E402
+
+
+def _ensure_database() -> None:
+    if connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    settings = connection.settings_dict
+    name = settings["NAME"]
+    admin = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"] or "postgres",
+        dbname="postgres",
+        autocommit=True,
+    )
+    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+        admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def _time(client: Client, url: str, n: int, **headers: str) -> tuple[float, float, int]:
+    for _ in range(3):
+        response = client.get(url, **headers)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    samples = []
+    for _ in range(n):
+        begin = time.perf_counter()
+        response = client.get(url, **headers)
+        samples.append((time.perf_counter() - begin) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
+    return statistics.median(samples), p95, len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--label", default="db")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--requests", type=int, default=40)
+    args = parser.parse_args()
+    _ensure_database()
+    connection.close()
+    call_command("migrate", verbosity=0, interactive=False)
+    if not User.objects.filter(username="bench").exists():
+        print(f"[{args.label}] generating data (scale {args.scale}) ...", flush=True)
+        generate(args.scale)
+    big = (
+        Incident.objects.annotate(n=Count("events"))
+        .order_by("-n")
+        .values_list("pk", flat=True)
+        .first()
+        if args.scale < 0.05
+        else None
+    )
+    if big is None:
+        big = Incident.objects.order_by("id").values_list("pk", flat=True)[
+            Incident.objects.count() // 2
+        ]
+    setup_test_environment()
+    client = Client()
+    user = User.objects.get(username="bench")
+    client.force_login(user)
+    token_row = ApiToken.objects.filter(user=user, name="bench").first()
+    if token_row:
+        token_row.delete()
+    _, raw = ApiToken.issue(user=user, name="bench")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    counts = {
+        "incidents": Incident.objects.count(),
+        "action items": ActionItem.objects.count(),
+        "timeline events": TimelineEvent.objects.count(),
+    }
+    events_big = TimelineEvent.objects.filter(incident_id=big).count()
+    print(
+        f"[{args.label}] {', '.join(f'{v:,} {k}' for k, v in counts.items())}; "
+        f"detail page incident has {events_big} events",
+        flush=True,
+    )
+    pages = [
+        ("list page", "/", {}),
+        ("list page, filtered + search", "/?severity=SEV2&status=published&q=cache", {}),
+        ("list page, page 200", "/?page=200", {}),
+        (f"post-mortem page ({events_big} events)", f"/incidents/{big}/", {}),
+        ("API incidents list", "/api/v1/incidents", auth),
+        ("API incidents list, filtered", "/api/v1/incidents?severity=SEV1&limit=50", auth),
+        ("API timeline events", f"/api/v1/incidents/{big}/timeline?limit=200", auth),
+        ("API action items", f"/api/v1/incidents/{big}/action-items", auth),
+        ("API teams", "/api/v1/teams", auth),
+        ("API services", "/api/v1/services", auth),
+    ]
+    print(f"[{args.label}] {'page':45} {'median ms':>10} {'p95 ms':>10}  target p95 < 50 ms")
+    for label, url, headers in pages:
+        try:
+            median, p95, _size = _time(client, url, args.requests, **headers)
+        except AssertionError as error:
+            print(f"[{args.label}] {label:45} failed: {error}")
+            continue
+        flag = "ok" if p95 < 50 else "SLOW"
+        print(f"[{args.label}] {label:45} {median:10.1f} {p95:10.1f}  {flag}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

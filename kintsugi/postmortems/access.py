@@ -1,0 +1,78 @@
+"""The one place that decides who may see and edit an incident.
+
+Every page, API endpoint, search, export and command asks this module; nothing else filters
+incidents by permission. Rules:
+
+- anonymous or inactive users see nothing;
+- admins (role ``admin`` or superusers) see and edit everything;
+- an unrestricted incident is visible to every signed-in user and editable by editors;
+- a restricted incident is visible only to its members, its authors, its creator and the
+  members of its team (and admins); editors among them may edit it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from kintsugi.accounts.models import Role, User
+from kintsugi.postmortems.models import Incident
+from kintsugi.teams.models import Membership
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_active and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def is_signed_in(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def _involvement(user: User) -> Q:
+    members = Incident.members.through.objects.filter(incident_id=OuterRef("pk"), user_id=user.pk)
+    authors = Incident.authors.through.objects.filter(incident_id=OuterRef("pk"), user_id=user.pk)
+    team = Membership.objects.filter(team_id=OuterRef("team_id"), user_id=user.pk)
+    return Q(created_by_id=user.pk) | Exists(members) | Exists(authors) | Exists(team)
+
+
+def visible_incidents(user: User, queryset: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
+    queryset = Incident.objects.all() if queryset is None else queryset
+    if not is_signed_in(user):
+        return queryset.none()
+    if is_admin(user):
+        return queryset
+    return queryset.filter(Q(is_restricted=False) | _involvement(user))
+
+
+def can_view(user: User, incident: Incident) -> bool:
+    if not is_signed_in(user):
+        return False
+    if is_admin(user) or not incident.is_restricted:
+        return True
+    return visible_incidents(user, Incident.objects.filter(pk=incident.pk)).exists()
+
+
+def can_edit(user: User, incident: Incident) -> bool:
+    return can_view(user, incident) and (is_admin(user) or user.role == Role.EDITOR)
+
+
+def can_create(user: User) -> bool:
+    return is_signed_in(user) and (is_admin(user) or user.role == Role.EDITOR)
+
+
+def get_incident(
+    user: User, pk: object, *, edit: bool = False, queryset: QuerySet[Incident] | None = None
+) -> Incident:
+    """The incident if the user may see it (404 otherwise: its existence is not revealed);
+    PermissionDenied if they may see but not edit it and ``edit`` is asked."""
+    try:
+        key = int(str(pk))
+    except ValueError:
+        raise Http404("No such incident.") from None
+    incident = visible_incidents(user, queryset).filter(pk=key).first()
+    if incident is None:
+        raise Http404("No such incident.")
+    if edit and not can_edit(user, incident):
+        raise PermissionDenied("You may view this incident but not edit it.")
+    return incident

@@ -1,0 +1,218 @@
+"""Conversion between stored incidents and the exchange form (kintsugi.core.document).
+
+Export reads an incident in a constant number of queries; import validates the whole
+document against the database (known users, teams, services) before writing anything, and
+writes it in one transaction, so a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from kintsugi.accounts.models import User
+from kintsugi.core.document import (
+    ActionItemEntry,
+    ContributingFactor,
+    EvidenceLink,
+    Lessons,
+    PostmortemDocument,
+    TimelineEntry,
+)
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.timeline import EventKind
+from kintsugi.core.vocabulary import (
+    ActionStatus,
+    EvidenceKind,
+    PostmortemStatus,
+    Priority,
+    Severity,
+)
+from kintsugi.postmortems import services
+from kintsugi.postmortems.models import Incident
+from kintsugi.postmortems.selectors import postmortem_detail
+from kintsugi.teams.models import Service, Team
+
+
+def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
+    view = postmortem_detail(user=user, pk=pk)
+    incident = view.incident
+    factor_numbers = {factor.pk: index for index, factor in enumerate(view.factors, start=1)}
+    return PostmortemDocument(
+        id=incident.pk,
+        title=incident.title,
+        severity=Severity(incident.severity),
+        status=PostmortemStatus(incident.status),
+        started_at=incident.started_at,
+        ended_at=incident.ended_at,
+        team=incident.team.slug if incident.team else None,
+        services=sorted(service.slug for service in incident.services.all()),
+        regions=list(incident.regions or []),
+        authors=sorted(author.username for author in incident.authors.all()),
+        summary=incident.summary,
+        impact=incident.impact,
+        trigger=incident.trigger,
+        detection=incident.detection,
+        resolution=incident.resolution,
+        appendix=incident.appendix,
+        timeline=[
+            TimelineEntry(
+                at=event.occurred_at,
+                kind=EventKind(event.kind),
+                text=event.text,
+                author=event.author.username if event.author else None,
+                evidence_url=event.evidence_url or None,
+            )
+            for event in view.events
+        ],
+        factors=[
+            ContributingFactor(
+                title=factor.title,
+                description=factor.description,
+                evidence=[
+                    EvidenceLink(kind=EvidenceKind(link.kind), url=link.url, label=link.label)
+                    for link in factor.evidence.all()
+                ],
+            )
+            for factor in view.factors
+        ],
+        lessons=Lessons(
+            went_well=[lesson.text for lesson in view.lessons.get("went_well", [])],
+            went_poorly=[lesson.text for lesson in view.lessons.get("went_poorly", [])],
+            got_lucky=[lesson.text for lesson in view.lessons.get("got_lucky", [])],
+        ),
+        action_items=[
+            ActionItemEntry(
+                title=item.title,
+                priority=Priority(item.priority),
+                owner=item.owner.username if item.owner else None,
+                ticket_id=item.ticket_id or None,
+                ticket_url=item.ticket_url or None,
+                due_on=item.due_on,
+                status=ActionStatus(item.status),
+                status_reason=item.status_reason,
+                description=item.description,
+                addresses=factor_numbers.get(item.factor_id) if item.factor_id else None,
+                completed_at=item.completed_at,
+            )
+            for item in view.action_items
+        ],
+    )
+
+
+def _resolve_users(usernames: list[str], *, field: str, label: str) -> dict[str, User]:
+    wanted = {name for name in usernames if name}
+    found = {
+        user.username: user for user in User.objects.filter(username__in=wanted, is_active=True)
+    }
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise ValidationProblem(
+            f"Unknown {label}: {', '.join(missing)}. Create these users first or fix the names.",
+            field=field,
+        )
+    return found
+
+
+@transaction.atomic
+def postmortem_import(*, user: User | None, document: PostmortemDocument) -> Incident:
+    """Create a new incident from a document; all or nothing."""
+    if document.started_at is None:
+        first = min((entry.at for entry in document.timeline), default=None)
+        if first is None:
+            raise ValidationProblem(
+                "The document gives no start time (front matter started_at) and has no timeline.",
+                field="started_at",
+            )
+        document.started_at = first
+    team = None
+    if document.team:
+        team = Team.objects.filter(slug=document.team).first()
+        if team is None:
+            raise ValidationProblem(f"Unknown team {document.team!r}.", field="team")
+    found_services = {s.slug: s for s in Service.objects.filter(slug__in=document.services)}
+    missing = sorted(set(document.services) - set(found_services))
+    if missing:
+        raise ValidationProblem(f"Unknown services: {', '.join(missing)}.", field="services")
+    authors = _resolve_users(document.authors, field="authors", label="authors")
+    owners = _resolve_users(
+        [item.owner or "" for item in document.action_items],
+        field="owner",
+        label="action item owners",
+    )
+    event_authors = _resolve_users(
+        [entry.author or "" for entry in document.timeline],
+        field="author",
+        label="timeline authors",
+    )
+    incident = services.incident_create(
+        user=user,
+        title=document.title,
+        started_at=document.started_at,
+        ended_at=document.ended_at,
+        severity=document.severity,
+        status=document.status,
+        team=team,
+        services=[found_services[slug] for slug in document.services],
+        authors=[authors[name] for name in document.authors],
+        summary=document.summary,
+        impact=document.impact,
+        regions=document.regions,
+        trigger=document.trigger,
+        detection=document.detection,
+        resolution=document.resolution,
+        appendix=document.appendix,
+    )
+    if user is not None and not document.authors:
+        incident.authors.set([user])
+    for entry in sorted(document.timeline, key=lambda e: e.at):
+        services.timeline_event_add(
+            user=user,
+            incident=incident,
+            occurred_at=entry.at,
+            kind=entry.kind,
+            text=entry.text,
+            author=event_authors.get(entry.author or ""),
+            evidence_url=entry.evidence_url or "",
+        )
+    factors = []
+    for factor_entry in document.factors:
+        factor = services.factor_add(
+            user=user,
+            incident=incident,
+            title=factor_entry.title,
+            description=factor_entry.description,
+        )
+        for link in factor_entry.evidence:
+            services.evidence_add(
+                user=user, factor=factor, url=link.url, kind=link.kind, label=link.label
+            )
+        factors.append(factor)
+    for kind, texts in (
+        ("went_well", document.lessons.went_well),
+        ("went_poorly", document.lessons.went_poorly),
+        ("got_lucky", document.lessons.got_lucky),
+    ):
+        for text in texts:
+            services.lesson_add(user=user, incident=incident, kind=kind, text=text)
+    for item in document.action_items:
+        if item.addresses is not None and not 1 <= item.addresses <= len(factors):
+            raise ValidationProblem(
+                f"Action item {item.title!r} addresses factor F{item.addresses}, which does not exist.",
+                field="factor",
+            )
+        services.action_item_add(
+            user=user,
+            incident=incident,
+            title=item.title,
+            description=item.description,
+            priority=item.priority,
+            owner=owners.get(item.owner or ""),
+            ticket_id=item.ticket_id or "",
+            ticket_url=item.ticket_url or "",
+            due_on=item.due_on,
+            status=item.status,
+            status_reason=item.status_reason,
+            factor=factors[item.addresses - 1] if item.addresses else None,
+            completed_at=item.completed_at,
+        )
+    return incident

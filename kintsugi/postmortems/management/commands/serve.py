@@ -1,0 +1,43 @@
+"""``kintsugi serve``: the production-grade HTTP server (gunicorn), static files by WhiteNoise."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve Kintsugi over HTTP with gunicorn (collects static files first in production)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args, host, port, workers, threads, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"Port {port} is out of range.", returncode=2)
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.", returncode=2)
+        if settings.IS_PRODUCTION:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        from gunicorn.app.base import BaseApplication
+
+        from kintsugi.wsgi import application
+
+        class _App(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("threads", threads)
+                self.cfg.set("accesslog", "-")
+                self.cfg.set("worker_class", "gthread")
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"Kintsugi is serving on http://{host}:{port}/", ending="\n")
+        self.stdout.flush()
+        _App().run()
