@@ -63,6 +63,10 @@ def main() -> None:
     _ensure_database()
     connection.close()
     call_command("migrate", verbosity=0, interactive=False)
+    expected = max(10, int(20_000 * args.scale))
+    if User.objects.filter(username="bench").exists() and Incident.objects.count() != expected:
+        print(f"[{args.label}] data of another scale found; regenerating", flush=True)
+        call_command("flush", verbosity=0, interactive=False)
     if not User.objects.filter(username="bench").exists():
         print(f"[{args.label}] generating data (scale {args.scale}) ...", flush=True)
         generate(args.scale)
