@@ -1,0 +1,377 @@
+"""The linter: run the rules over a text and report findings with their positions.
+
+How a text is checked:
+
+1. Markdown only: non-prose is blanked in place (:mod:`prose`), so offsets are preserved.
+2. Lines longer than :data:`MAX_LINE_LENGTH` are skipped with an ``input/line-too-long``
+   finding: nobody writes prose that long, and it bounds the work per line.
+3. The text is split into sentences and lower-cased once. Patterns are tried only at the
+   word starts whose first letters can begin a match (:mod:`prefilter`).
+4. A match is kept when it sits on word boundaries inside one sentence and the rule's
+   constraints hold (who the subject is, not quoted, not negated...). Sentences are
+   tokenized lazily, only when a pattern matched in them.
+5. Configuration (allowed phrases) and inline directives remove what the author chose
+   to keep.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from functools import lru_cache
+
+from kintsugi.core.language.config import LintConfig
+from kintsugi.core.language.findings import Finding, Level, sort_key
+from kintsugi.core.language.grammar import SentenceView
+from kintsugi.core.language.people import PeopleLexicon
+from kintsugi.core.language.prefilter import PrefixIndex
+from kintsugi.core.language.prose import mask_markdown
+from kintsugi.core.language.rules import Rule, RuleSet, compile_pattern, load_rules
+from kintsugi.core.language.suppress import Directive, apply_directives, find_directives
+from kintsugi.core.language.tokens import sentence_spans, tokenize
+
+MAX_LINE_LENGTH = 10_000
+MAX_EXCERPT = 80
+
+LINE_TOO_LONG = Rule(
+    id="input/line-too-long",
+    category="input",
+    severity=Level.INFO,
+    title="Line too long to lint",
+    message=(
+        f"Lines over {MAX_LINE_LENGTH:,} characters are skipped: they are almost always "
+        "pasted data or minified markup, not prose, and skipping them bounds the work."
+    ),
+    suggestion="Wrap the prose, or move the data into a code block or an attachment.",
+)
+
+_LONG_LINE = re.compile(rf"^[^\n]{{{MAX_LINE_LENGTH + 1},}}", re.MULTILINE)
+
+# Words that show a term is being mentioned, not used: "we avoid the term human error".
+_META_CUE = re.compile(
+    r"(?:the (?:term|terms|phrase|phrases|word|words|label|wording|expression)"
+    r"|avoid(?:s|ed|ing)?|rather than|so-called|(?:words?|phrases?) like"
+    r"|(?:not|n't|never|no longer) (?:record|use|say|write|call|label|accept)\w*"
+    r"|calling (?:this|it|that)|ban(?:s|ned)?)\b[^.;:]{0,60}$"
+)
+
+
+class Linter:
+    """Rules selected by a configuration, with the people they know, ready to run.
+
+    Build once and reuse: construction selects rules and builds the lexicon; ``lint_*``
+    calls only scan text. :func:`lint_text` and :func:`lint_markdown` cache linters.
+    """
+
+    def __init__(
+        self,
+        config: LintConfig | None = None,
+        *,
+        people: Iterable[str] | PeopleLexicon = (),
+        rules: RuleSet | None = None,
+    ) -> None:
+        self.config = config or LintConfig()
+        ruleset = rules if rules is not None else load_rules()
+        selected = [
+            rule.with_severity(self.config.severity_for(rule.id, rule.severity))
+            for rule in (*ruleset, *_extra_term_rules(self.config))
+            if self.config.is_enabled(rule.id, default=rule.enabled)
+        ]
+        self.rules: tuple[Rule, ...] = tuple(selected)
+        # Rules often share a pattern ({causal} serves people, teams and self-blame): scan
+        # each distinct pattern once and hand its matches to every rule that uses it.
+        unique: dict[str, int] = {}
+        patterns: list[re.Pattern[str]] = []
+        self._users: list[list[Rule]] = []
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                number = unique.setdefault(pattern.pattern, len(patterns))
+                if number == len(patterns):
+                    patterns.append(pattern)
+                    self._users.append([])
+                if rule not in self._users[number]:
+                    self._users[number].append(rule)
+        self._index = PrefixIndex(patterns)
+        self.report_long_lines = self.config.is_enabled(LINE_TOO_LONG.id)
+        if isinstance(people, PeopleLexicon):
+            self.lexicon = people
+        else:
+            self.lexicon = PeopleLexicon(
+                (*self.config.people, *people),
+                teams=self.config.teams,
+                builtin=self.config.builtin_names,
+            )
+
+    def lint_text(self, text: str) -> list[Finding]:
+        """Lint plain text (a form field, a sentence): every character is prose."""
+        return self._lint(text, text, find_directives(text))
+
+    def lint_markdown(self, text: str, *, extra: Iterable[Finding] = ()) -> list[Finding]:
+        """Lint a Markdown document: only its prose, positions as in the original.
+
+        ``extra``: findings from other checks of the same document (template checks); they
+        are returned with these, after the same suppression comments are applied.
+        """
+        # Long lines are blanked before the Markdown scan too, so no regex ever sees one.
+        prose = mask_markdown(_LONG_LINE.sub(lambda m: " " * len(m.group()), text))
+        return self._lint(text, prose.text, find_directives(text, prose.comments), extra)
+
+    def _lint(
+        self,
+        original: str,
+        masked: str,
+        directives: Sequence[Directive],
+        extra: Iterable[Finding] = (),
+    ) -> list[Finding]:
+        lines = _LineIndex(original)
+        findings: list[Finding] = list(extra)
+        masked = self._skip_long_lines(masked, lines, findings)
+        lowered = _lower(masked)
+        spans = sentence_spans(masked)
+        starts = [start for start, _ in spans]
+        views: dict[int, SentenceView] = {}
+
+        def view_for(start: int, end: int) -> SentenceView | None:
+            number = bisect_right(starts, start) - 1
+            if number < 0 or end > spans[number][1]:
+                return None  # the match runs across a sentence boundary
+            view = views.get(number)
+            if view is None:
+                s_start, s_end = spans[number]
+                tokens = tokenize(masked, s_start, s_end)
+                view = views[number] = SentenceView(masked, s_start, s_end, tokens, self.lexicon)
+            return view
+
+        found: list[Finding] = []
+        for number, match in self._matches(lowered):
+            start, end = match.span()
+            view = view_for(start, end)
+            if view is None:
+                continue
+            for rule in self._users[number]:
+                if _accepts(rule, view, match, lowered):
+                    found.append(_finding(rule, original, start, end, lines))
+        findings.extend(_drop_overlaps(found))
+        findings = self._drop_allowed(findings, lowered)
+        return sorted(apply_directives(findings, directives), key=sort_key)
+
+    def _matches(self, lowered: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """(pattern number, match) for every place a pattern matches on a word boundary."""
+        patterns = self._index.patterns
+        for number, position in self._index.candidates(lowered):
+            match = patterns[number].match(lowered, position)
+            if match is not None and match.end() > position:
+                yield number, match
+        for number in self._index.unindexed:
+            for match in patterns[number].finditer(lowered):
+                if _on_word_boundaries(lowered, *match.span()):
+                    yield number, match
+
+    def _skip_long_lines(self, masked: str, lines: _LineIndex, findings: list[Finding]) -> str:
+        long_lines = [n for n, length in enumerate(lines.lengths) if length > MAX_LINE_LENGTH]
+        if not long_lines:
+            return masked
+        pieces: list[str] = []
+        cursor = 0
+        for number in long_lines:
+            start = lines.starts[number]
+            end = start + lines.lengths[number]
+            pieces.extend((masked[cursor:start], " " * (end - start)))
+            cursor = end
+            if self.report_long_lines:
+                findings.append(
+                    Finding(
+                        rule=LINE_TOO_LONG.id,
+                        category=LINE_TOO_LONG.category,
+                        severity=LINE_TOO_LONG.severity,
+                        message=LINE_TOO_LONG.message,
+                        suggestion=LINE_TOO_LONG.suggestion,
+                        line=number + 1,
+                        column=1,
+                        end_line=number + 1,
+                        end_column=2,
+                        start=start,
+                        end=start + 1,
+                        excerpt=f"({end - start:,} characters)",
+                    )
+                )
+        pieces.append(masked[cursor:])
+        return "".join(pieces)
+
+    def _drop_allowed(self, findings: list[Finding], lowered: str) -> list[Finding]:
+        if not self.config.allowed_phrases or not findings:
+            return findings
+        allowed: list[tuple[int, int]] = []
+        for phrase in self.config.allowed_phrases:
+            for match in re.finditer(r"\s+".join(map(re.escape, phrase.split())), lowered):
+                allowed.append(match.span())
+        return [
+            f
+            for f in findings
+            if not any(a_start < f.end and f.start < a_end for a_start, a_end in allowed)
+        ]
+
+
+def _accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str) -> bool:
+    start, end = match.span()
+    index = view.index_at(start)
+    if rule.sentence_start and not view.at_sentence_start(index):
+        return False
+    if rule.context is not None and not _in_sentence(rule.context, view, lowered):
+        return False
+    if rule.not_after is not None and rule.not_after.search(
+        lowered, max(view.start, start - 80), start
+    ):
+        return False
+    if rule.subject is not None and view.subject_kind(index) not in rule.subject:
+        return False
+    if rule.object is not None and view.object_kind(view.index_at(end)) not in rule.object:
+        return False
+    if rule.possessor is not None and view.possessor_kind(index) not in rule.possessor:
+        return False
+    if rule.who is not None and view.span_kind(*match.span("who")) not in rule.who:
+        return False
+    if view.is_quoted(start, end):
+        return False
+    if rule.negatable:
+        if view.is_negated(index):
+            return False
+        if _META_CUE.search(lowered, max(view.start, start - 90), start):
+            return False
+    return True
+
+
+def _in_sentence(pattern: re.Pattern[str], view: SentenceView, lowered: str) -> bool:
+    """Whether ``pattern`` occurs in the sentence, searched once per sentence and pattern."""
+    found = view.context_cache.get(pattern.pattern)
+    if found is None:
+        found = view.context_cache[pattern.pattern] = bool(
+            pattern.search(lowered, view.start, view.end)
+        )
+    return found
+
+
+def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule per span: drop a match that starts inside an earlier one."""
+    kept: list[Finding] = []
+    last_end: dict[str, int] = {}
+    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if finding.start < last_end.get(finding.rule, -1):
+            continue
+        last_end[finding.rule] = finding.end
+        kept.append(finding)
+    return kept
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Patterns check their own end (see rules.compile_pattern); the start is checked here."""
+    if start == end:
+        return False
+    return not (start > 0 and _is_word_char(text[start]) and _is_word_char(text[start - 1]))
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _lower(text: str) -> str:
+    """Lower-case without changing length (a few characters grow when lower-cased)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+class _LineIndex:
+    """Maps offsets to 1-based line and column numbers ("\\n" ends a line)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        self.starts.extend(match.end() for match in re.finditer("\n", text))
+        ends = [start - 1 for start in self.starts[1:]] + [len(text)]
+        self.lengths = [end - start for start, end in zip(self.starts, ends, strict=True)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+def _finding(rule: Rule, original: str, start: int, end: int, lines: _LineIndex) -> Finding:
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end)
+    excerpt = " ".join(original[start:end].split())
+    if len(excerpt) > MAX_EXCERPT:
+        excerpt = excerpt[: MAX_EXCERPT - 1] + "…"
+    return Finding(
+        rule=rule.id,
+        category=rule.category,
+        severity=rule.severity,
+        message=rule.message,
+        suggestion=rule.suggestion,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        start=start,
+        end=end,
+        excerpt=excerpt,
+    )
+
+
+def _extra_term_rules(config: LintConfig) -> list[Rule]:
+    rules: dict[str, Rule] = {}
+    for term in config.extra_terms:
+        pattern = " ".join(re.escape(word) for word in term.term.lower().split())
+        compiled = compile_pattern(pattern, where=f"extra term {term.term!r}", macros={})
+        existing = rules.get(term.id)
+        if existing is not None:
+            rules[term.id] = replace(existing, patterns=(*existing.patterns, compiled))
+            continue
+        rules[term.id] = Rule(
+            id=term.id,
+            category=term.category,
+            severity=term.severity,
+            title=f"Organisation term: {term.term}",
+            message=term.message,
+            suggestion=term.suggestion,
+            patterns=(compiled,),
+            negatable=True,
+            source=config.source or "configuration",
+        )
+    return list(rules.values())
+
+
+@lru_cache(maxsize=32)
+def _cached_linter(config: LintConfig | None, people: tuple[str, ...]) -> Linter:
+    return Linter(config, people=people)
+
+
+def get_linter(
+    config: LintConfig | None = None, people: Iterable[str] | PeopleLexicon = ()
+) -> Linter:
+    """A linter for this configuration and these people, reused across calls."""
+    if isinstance(people, PeopleLexicon):
+        return Linter(config, people=people)
+    return _cached_linter(config, tuple(people))
+
+
+def lint_text(
+    text: str,
+    *,
+    config: LintConfig | None = None,
+    people: Iterable[str] | PeopleLexicon = (),
+) -> list[Finding]:
+    """Findings for plain text, sorted by position. ``people``: the organisation's users."""
+    return get_linter(config, people).lint_text(text)
+
+
+def lint_markdown(
+    text: str,
+    *,
+    config: LintConfig | None = None,
+    people: Iterable[str] | PeopleLexicon = (),
+) -> list[Finding]:
+    """Findings for a Markdown document's prose (code, URLs, HTML, front matter skipped)."""
+    return get_linter(config, people).lint_markdown(text)

@@ -1,0 +1,47 @@
+"""Everything ``kintsugi lint`` checks in one Markdown post-mortem.
+
+Language rules and template checks run together so that one set of suppression comments
+and one configuration govern both. The 5 Whys quality checks (kintsugi.core.analysis) will
+join here once that module exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kintsugi.core.language import (
+    Finding,
+    LintConfig,
+    Linter,
+    PeopleLexicon,
+    Rule,
+    get_linter,
+    load_rules,
+)
+from kintsugi.core.language.engine import LINE_TOO_LONG
+from kintsugi.lint.template import TEMPLATE_RULES, check_template
+
+
+def lint_document(
+    text: str,
+    *,
+    config: LintConfig | None = None,
+    people: Iterable[str] | PeopleLexicon = (),
+    linter: Linter | None = None,
+) -> list[Finding]:
+    """Language and template findings for a Markdown post-mortem, sorted by position."""
+    linter = linter or get_linter(config, people)
+    return linter.lint_markdown(text, extra=check_template(text, linter.config))
+
+
+def all_rules(config: LintConfig | None = None) -> list[Rule]:
+    """Every rule the CLI can report under ``config``, for --list-rules and SARIF."""
+    config = config or LintConfig()
+    rules = [*load_rules(), LINE_TOO_LONG, *TEMPLATE_RULES]
+    linter = get_linter(config)
+    custom = [rule for rule in linter.rules if rule.category == "custom"]
+    return [
+        rule.with_severity(config.severity_for(rule.id, rule.severity))
+        for rule in (*rules, *custom)
+        if config.is_enabled(rule.id, default=rule.enabled)
+    ]
