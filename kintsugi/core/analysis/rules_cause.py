@@ -1,0 +1,221 @@
+"""Checks on what a root cause says: a person, a label, something vague, or the outside world.
+
+Each looks at the root-cause answer only: a good chain may pass through a person's action,
+a vendor outage or a vague middle step on its way down; what matters is where it stops.
+At most one of these findings is raised per root cause, the most specific first (a label
+pinned on a person is a human-error label, not also a person), because one concern
+described twice is noise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kintsugi.core.analysis.findings import (
+    ENDS_ON_PERSON,
+    EXTERNAL_ONLY,
+    HUMAN_ERROR_LABEL,
+    VAGUE_ROOT_CAUSE,
+    Finding,
+    Location,
+)
+from kintsugi.core.analysis.text import main_clause, words
+from kintsugi.core.analysis.verbs import base_form
+from kintsugi.core.analysis.words import (
+    AUXILIARIES,
+    DETERMINERS,
+    FIRST_NAMES,
+    PERSON_PHRASES,
+    PERSON_PRESENT_ACTIONS,
+    PERSON_STATE_VERBS,
+    PERSON_WORDS,
+    STOPWORDS,
+    word_set,
+)
+
+_HUMAN_ERROR = re.compile(
+    r"\b(?:human|operator|user|pilot|manual)\s+(?:error|mistake|failure|slip)s?\b"
+    r"|\bhuman\s+factors?\b"
+    r"|\black\s+of\s+(?:care|attention|diligence|discipline|focus|rigou?r|concentration)\b"
+    r"|\bcareless(?:ness|ly)?\b|\bnegligen(?:ce|t)\b|\binattenti(?:on|ve)\b"
+    r"|\bsloppy\b|\bsloppiness\b|\blaziness\b|\blazy\b|\bincompeten(?:ce|t)\b"
+    r"|\bfat[- ]?finger(?:ed|ing)?\b|\bpebkac\b|\blayer\s*8\b"
+    r"|\b(?:an|simple|human)\s+oversight\b|\bnot\s+paying\s+attention\b|\bforgetful(?:ness)?\b",
+    re.IGNORECASE,
+)
+
+_WORD_CASED = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+_QUALIFIERS = {("on", "duty"), ("on", "call"), ("in", "charge"), ("on", "shift")}
+_PREPOSITIONS = word_set("of from with at for on in")
+_ADVERBS = word_set(
+    "never not also then just again still mistakenly accidentally inadvertently manually "
+    "wrongly simply"
+)
+_ACTION_AUXILIARIES = word_set(
+    "did didn't does doesn't do don't should shouldn't would wouldn't will won't"
+)
+
+# Words that name no component, control, default or process step on their own.
+_VAGUE = word_set(
+    "process processes procedure issue issues problem problems communication "
+    "miscommunication complexity complex bad luck unlucky unfortunate unfortunately "
+    "technical debt legacy reason reasons lack lacking ownership owner insufficient "
+    "inadequate poor poorly testing test tests monitoring alerting culture cultural "
+    "resource resources resourcing time timing pressure priorities prioritization "
+    "prioritisation priority alignment misalignment coordination knowledge awareness "
+    "visibility documentation training experience inexperience tooling quality various "
+    "multiple factors factor things thing stuff unknown one-off random chance unforeseen "
+    "unexpected circumstances circumstance system systems teams team people "
+    "organizational organisational structure gap gaps general overall nature coincidence "
+    "rare edge case cases budget staffing understaffed understaffing workload bandwidth "
+    "turnover silos siloed handoff handoffs clarity unclear responsibilities "
+    "responsibility expectations requirements management governance oversight sharing "
+    "human error errors mistake mistakes missing no not none enough proper good wrong "
+    "changes change happens happened constraint constraints limitation limitations"
+)
+
+_EXTERNAL_EVENT = re.compile(
+    r"\b(?:traffic\s+spike|spike\s+in\s+(?:traffic|load|demand|requests)|traffic\s+surge"
+    r"|surge\s+in\s+(?:traffic|demand|requests)|viral|ddos|dos\s+attack"
+    r"|denial[- ]of[- ]service|botnet|fib(?:er|re)\s+cut|power\s+(?:outage|failure|cut)"
+    r"|natural\s+disaster|earthquake|hurricane|heat\s*wave|solar\s+flare|leap\s+second"
+    r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack))",
+    re.IGNORECASE,
+)
+_EXTERNAL_PARTY = re.compile(
+    r"\b(?:aws|amazon\s+web\s+services|gcp|google\s+cloud|azure|cloudflare|akamai|fastly"
+    r"|stripe|github|s3|ec2|heroku|digitalocean|twilio|sendgrid|okta|auth0|vendor|provider"
+    r"|third[- ]party|upstream|isp|carrier|partner|supplier|data\s*cent(?:er|re))(?:'s|s)?\b",
+    re.IGNORECASE,
+)
+_OUTAGE = re.compile(
+    r"\b(?:outage|down|incident|degradation|degraded|errors?|failure|failed|went\s+dark"
+    r"|unavailable|disruption|offline|broke|crashed|went\s+away)\b",
+    re.IGNORECASE,
+)
+# Anything about our side: how we depend on them, or what we lack.
+_OUR_DESIGN = re.compile(
+    r"\b(?:we|us(?!-)|fallback|single|only\s+one|failover|fail\s+over|timeouts?|retry|retries"
+    r"|circuit\s+breaker|cach(?:e|es|ing)|rate[- ]limit\w*|autoscal\w*|capacity|redundan\w*"
+    r"|depend\w*|backups?|secondary|multi-region|queue\w*|does\s+not|doesn't|did\s+not"
+    r"|didn't|cannot|can't|no\s+(?:alert|monitoring|limit|check)\w*|hard-coded|because"
+    r"|our\s+(?:client|config\w*|design|system|service|code|setup|architecture|app\w*"
+    r"|integration|dependency))\b",
+    re.IGNORECASE,
+)
+
+
+def cause_findings(answer: str, location: Location) -> list[Finding]:
+    """The one most specific finding about what this root cause says, if any."""
+    if _HUMAN_ERROR.search(answer):
+        return [HUMAN_ERROR_LABEL.finding(location)]
+    if ends_on_person(answer):
+        return [ENDS_ON_PERSON.finding(location)]
+    if is_external_only(answer):
+        return [EXTERNAL_ONLY.finding(location)]
+    if is_vague(answer):
+        return [VAGUE_ROOT_CAUSE.finding(location)]
+    return []
+
+
+def ends_on_person(answer: str) -> bool:
+    """True when the cause clause's subject is a person doing something, or a passive by one.
+
+    "The on-call missed the page" and "The rule was deleted by an engineer" end on a
+    person; "The runbook did not tell the on-call which dashboard to check" ends on the
+    runbook, and "The on-call has no dashboard for the workers" on what they were given.
+    """
+    tokens = _WORD_CASED.findall(main_clause(answer))
+    return _person_subject_acts(tokens) or _passive_by_person(tokens)
+
+
+def is_external_only(answer: str) -> bool:
+    event = _EXTERNAL_EVENT.search(answer) or (
+        _EXTERNAL_PARTY.search(answer) and _OUTAGE.search(answer)
+    )
+    return bool(event) and not _OUR_DESIGN.search(answer)
+
+
+def is_vague(answer: str) -> bool:
+    """Every word that carries meaning is a generality ("process issues", "bad luck")."""
+    meaningful = [word for word in words(answer) if word not in STOPWORDS]
+    return bool(meaningful) and all(word in _VAGUE for word in meaningful)
+
+
+def _person_at(tokens: list[str], index: int) -> int | None:
+    """Index of the last token of a person phrase starting at ``index``, or None."""
+    lowered = tokens[index].lower()
+    following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+    if (lowered, following) in PERSON_PHRASES:
+        return index + 1
+    if lowered in PERSON_WORDS:
+        return index
+    if tokens[index][:1].isupper() and lowered in FIRST_NAMES:
+        return index
+    return None
+
+
+def _person_subject_acts(tokens: list[str]) -> bool:
+    start = 0
+    while start < len(tokens) and tokens[start].lower() in DETERMINERS:
+        start += 1
+    for index in range(start, min(start + 4, len(tokens))):
+        lowered = tokens[index].lower()
+        if lowered in AUXILIARIES or lowered in _ACTION_AUXILIARIES:
+            return False  # reached the verb without meeting a person
+        end = _person_at(tokens, index)
+        if end is None:
+            continue
+        while end + 1 < len(tokens) and _person_at(tokens, end + 1) is not None:
+            end = _person_at(tokens, end + 1) or end  # "the on-call engineer"
+        return _acts(tokens, end + 1)
+    return False
+
+
+def _acts(tokens: list[str], index: int) -> bool:
+    """Whether the words after a person phrase describe something the person did."""
+    if index < len(tokens) - 1 and (tokens[index].lower(), tokens[index + 1].lower()) in (
+        _QUALIFIERS
+    ):
+        index += 2
+    if index < len(tokens) and tokens[index].lower() == "who":
+        return True
+    if index < len(tokens) and tokens[index].lower() in _PREPOSITIONS:
+        for skip in range(index + 1, min(index + 6, len(tokens))):
+            if _is_action_verb(tokens[skip].lower()):
+                return True
+        return False
+    while index < len(tokens) and (
+        tokens[index].lower() in _ADVERBS or tokens[index].lower().endswith("ly")
+    ):
+        index += 1
+    return index < len(tokens) and _is_action_verb(tokens[index].lower())
+
+
+def _is_action_verb(word: str) -> bool:
+    if word in PERSON_STATE_VERBS:
+        return False
+    if word in _ACTION_AUXILIARIES or word in PERSON_PRESENT_ACTIONS:
+        return True
+    return base_form(word) is not None
+
+
+def _passive_by_person(tokens: list[str]) -> bool:
+    """ "... was deleted by an engineer cleaning up old rules"."""
+    for index, token in enumerate(tokens):
+        if token.lower() != "by":
+            continue
+        head = index + 1
+        while head < len(tokens) and tokens[head].lower() in DETERMINERS:
+            head += 1
+        if head < len(tokens) and _person_at(tokens, head) is not None:
+            return True
+        modifier = tokens[head].lower() if head < len(tokens) else ""
+        if (
+            modifier
+            and modifier not in STOPWORDS
+            and head + 1 < len(tokens)
+            and _person_at(tokens, head + 1) is not None
+        ):
+            return True  # "by a new engineer"
+    return False

@@ -1,0 +1,93 @@
+"""Checks on the shape of a chain: answers that restate, answers that loop, chains too short.
+
+Restating and looping are judged on content words after a light stemming (see text.py), so
+"The job timed out." restates "Why did the job time out?" whatever the tense. The
+thresholds are deliberately strict (most words shared, at most one new word) because a
+good answer often reuses a word of its question ("Why did the disks fill up?" -> "Logs
+filled the disks."), and a false alarm on a good chain teaches people to ignore the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kintsugi.core.analysis.findings import (
+    CIRCULAR,
+    RESTATES_QUESTION,
+    TOO_SHALLOW,
+    Finding,
+    Location,
+)
+from kintsugi.core.analysis.questions import suggest_next_question
+from kintsugi.core.analysis.text import content_stems
+from kintsugi.core.analysis.tree import Chain
+
+MIN_DEPTH = 3
+# An answer restates a text when at least this share of its content words are in it and
+# it adds at most MAX_NEW_WORDS of its own.
+RESTATE_SHARE = 0.75
+MAX_NEW_WORDS = 1
+# A later answer repeats an earlier one when (almost) all its words are in the earlier one
+# and they share at least half of all their words. Direction matters: a later answer that
+# adds to an earlier one ("an engineer deleted the DNS record" after "the DNS record was
+# deleted") elaborates, it does not loop.
+REPEAT_CONTAINMENT = 0.8
+REPEAT_OVERLAP = 0.5
+
+
+def shape_findings(chain: Chain) -> Iterator[Finding]:
+    """Restating and circular answers among this branch's own steps (not inherited ones)."""
+    path = chain.steps
+    offset = len(chain.inherited)
+    problem = content_stems(path[0].question) if path else set()
+    earlier = [content_stems(step.answer) for step in path[:offset]]
+    for number, step in enumerate(chain.branch.steps, 1):
+        answer = content_stems(step.answer)
+        location = Location(chain.path, number)
+        if not answer:
+            earlier.append(answer)
+            continue
+        position = offset + number
+        if restates(answer, content_stems(step.question)) or (
+            position > 1 and restates(answer, problem)
+        ):
+            yield RESTATES_QUESTION.finding(location)
+        else:
+            repeated = next(
+                (index for index, other in enumerate(earlier, 1) if repeats(answer, other)), None
+            )
+            if repeated is not None:
+                yield CIRCULAR.finding(
+                    location,
+                    message=f"{CIRCULAR.message} (It repeats the answer at why {repeated}.)",
+                )
+        earlier.append(answer)
+
+
+def depth_finding(chain: Chain) -> Finding | None:
+    depth = chain.depth_to_root_cause
+    cause = chain.branch.root_cause
+    if depth is None or cause is None or depth >= MIN_DEPTH:
+        return None
+    whys = "one why" if depth == 1 else f"{depth} whys"
+    return TOO_SHALLOW.finding(
+        Location(chain.path, chain.branch.root_cause_number),
+        message=f"Only {whys} to reach this root cause. {TOO_SHALLOW.message}",
+        next_question=suggest_next_question(cause.answer),
+    )
+
+
+def restates(answer: set[str], text: set[str]) -> bool:
+    if len(answer) == 0 or not text:
+        return False
+    shared = len(answer & text)
+    return shared / len(answer) >= RESTATE_SHARE and len(answer - text) <= MAX_NEW_WORDS
+
+
+def repeats(answer: set[str], other: set[str]) -> bool:
+    if min(len(answer), len(other)) < 2:
+        return False
+    shared = len(answer & other)
+    containment = shared / len(answer)
+    overlap = shared / len(answer | other)
+    return containment >= REPEAT_CONTAINMENT and overlap >= REPEAT_OVERLAP
