@@ -31,7 +31,28 @@ KINDS = [
     "mitigated",
     "fully_recovered",
 ]
-WORDS = ["database", "pool", "cache", "deploy", "rollback", "latency", "replica", "queue", "timeout", "certificate", "config", "migration", "lock", "traffic", "region", "shard", "index", "retry", "alert", "dashboard"]
+WORDS = [
+    "database",
+    "pool",
+    "cache",
+    "deploy",
+    "rollback",
+    "latency",
+    "replica",
+    "queue",
+    "timeout",
+    "certificate",
+    "config",
+    "migration",
+    "lock",
+    "traffic",
+    "region",
+    "shard",
+    "index",
+    "retry",
+    "alert",
+    "dashboard",
+]
 
 
 def _sentence(rng: random.Random, n: int = 10) -> str:

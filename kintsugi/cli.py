@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-# Commands whose natural name is a Python keyword or clashes with Django's own.
-ALIASES = {"import": "import_postmortem"}
+# Commands whose natural name is a Python keyword, clashes with Django's own, or has dashes.
+ALIASES = {"import": "import_postmortem", "create-api-token": "create_api_token"}
 
 
 def main(argv: list[str] | None = None) -> int:

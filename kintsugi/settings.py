@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "kintsugi.accounts",
     "kintsugi.teams",
     "kintsugi.postmortems",

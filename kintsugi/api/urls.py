@@ -1,3 +1,49 @@
-from ninja import NinjaAPI
+"""The REST API at /api/v1/: one NinjaAPI, one router per area, one error shape.
 
-api = NinjaAPI(title="Kintsugi API", version="1", urls_namespace="api")
+Every endpoint requires authentication (token or session). The OpenAPI schema is served
+at /api/v1/openapi.json and the interactive docs at /api/v1/docs, from the Swagger files
+bundled with Django Ninja (no CDN: the app must work offline).
+"""
+
+from __future__ import annotations
+
+from ninja import Swagger
+
+from kintsugi.api.auth import api_auth
+from kintsugi.api.errors import install_error_handlers
+from kintsugi.api.routers import (
+    action_items,
+    documents,
+    factors,
+    incidents,
+    lessons,
+    services,
+    teams,
+    timeline,
+    users,
+)
+from kintsugi.api.transport import KintsugiAPI
+
+api = KintsugiAPI(
+    title="Kintsugi API",
+    version="1",
+    description="Blameless post-mortems: incidents, timelines, contributing factors, "
+    "lessons and action items. See docs/api.md.",
+    urls_namespace="api",
+    auth=api_auth,
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+install_error_handlers(api)
+
+for module in (
+    incidents,
+    documents,
+    timeline,
+    factors,
+    lessons,
+    action_items,
+    teams,
+    services,
+    users,
+):
+    api.add_router("", module.router)

@@ -308,6 +308,7 @@ def _main_incident(
             due_on=due,
             status=status,
             factor=factor,
+            completed_at=_at(day, "16:20") + timedelta(days=6) if status == "done" else None,
         )
     return incident
 

@@ -17,6 +17,7 @@ from kintsugi.core.document import (
     Lessons,
     PostmortemDocument,
     TimelineEntry,
+    sort_action_items,
 )
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeline import EventKind
@@ -80,22 +81,24 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
             went_poorly=[lesson.text for lesson in view.lessons.get("went_poorly", [])],
             got_lucky=[lesson.text for lesson in view.lessons.get("got_lucky", [])],
         ),
-        action_items=[
-            ActionItemEntry(
-                title=item.title,
-                priority=Priority(item.priority),
-                owner=item.owner.username if item.owner else None,
-                ticket_id=item.ticket_id or None,
-                ticket_url=item.ticket_url or None,
-                due_on=item.due_on,
-                status=ActionStatus(item.status),
-                status_reason=item.status_reason,
-                description=item.description,
-                addresses=factor_numbers.get(item.factor_id) if item.factor_id else None,
-                completed_at=item.completed_at,
-            )
-            for item in view.action_items
-        ],
+        action_items=sort_action_items(
+            [
+                ActionItemEntry(
+                    title=item.title,
+                    priority=Priority(item.priority),
+                    owner=item.owner.username if item.owner else None,
+                    ticket_id=item.ticket_id or None,
+                    ticket_url=item.ticket_url or None,
+                    due_on=item.due_on,
+                    status=ActionStatus(item.status),
+                    status_reason=item.status_reason,
+                    description=item.description,
+                    addresses=factor_numbers.get(item.factor_id) if item.factor_id else None,
+                    completed_at=item.completed_at,
+                )
+                for item in view.action_items
+            ]
+        ),
     )
 
 

@@ -1,11 +1,91 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""The web interface's URLs. Every ``incidents/<pk>/...`` view asks the access module first."""
 
-from kintsugi.web import views
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kintsugi.web.views import (
+    action_items,
+    exports,
+    factors,
+    health,
+    incidents,
+    lessons,
+    timeline,
+    tokens,
+)
+
+timeline_urls = [
+    path("", timeline.timeline_section, name="timeline"),
+    path("add/", timeline.event_add, name="event-add"),
+    path("<int:event_pk>/", timeline.event_row, name="event"),
+    path("<int:event_pk>/edit/", timeline.event_edit, name="event-edit"),
+    path("<int:event_pk>/delete/", timeline.event_delete, name="event-delete"),
+]
+
+factor_urls = [
+    path("", factors.factors_section, name="factors"),
+    path("add/", factors.factor_add, name="factor-add"),
+    path("<int:factor_pk>/", factors.factor_row, name="factor"),
+    path("<int:factor_pk>/edit/", factors.factor_edit, name="factor-edit"),
+    path("<int:factor_pk>/delete/", factors.factor_delete, name="factor-delete"),
+    path("<int:factor_pk>/evidence/add/", factors.evidence_add, name="evidence-add"),
+    path(
+        "<int:factor_pk>/evidence/<int:evidence_pk>/delete/",
+        factors.evidence_delete,
+        name="evidence-delete",
+    ),
+]
+
+lesson_urls = [
+    path("", lessons.lessons_section, name="lessons"),
+    path("add/<str:kind>/", lessons.lesson_add, name="lesson-add"),
+    path("<int:lesson_pk>/", lessons.lesson_row, name="lesson"),
+    path("<int:lesson_pk>/edit/", lessons.lesson_edit, name="lesson-edit"),
+    path("<int:lesson_pk>/delete/", lessons.lesson_delete, name="lesson-delete"),
+]
+
+action_urls = [
+    path("", action_items.action_items_section, name="action-items"),
+    path("add/", action_items.action_item_add, name="action-item-add"),
+    path("<int:item_pk>/", action_items.action_item_row, name="action-item"),
+    path("<int:item_pk>/edit/", action_items.action_item_edit, name="action-item-edit"),
+    path("<int:item_pk>/delete/", action_items.action_item_delete, name="action-item-delete"),
+]
+
+incident_urls = [
+    path("", incidents.postmortem_detail_page, name="postmortem-detail"),
+    *[
+        item
+        for section in ("header", "summary", "narrative")
+        for item in (
+            path(
+                f"{section}/",
+                incidents.incident_section,
+                {"section": section},
+                name=f"incident-{section}",
+            ),
+            path(
+                f"{section}/edit/",
+                incidents.incident_section_edit,
+                {"section": section},
+                name=f"incident-{section}-edit",
+            ),
+        )
+    ],
+    path("timeline/", include(timeline_urls)),
+    path("factors/", include(factor_urls)),
+    path("lessons/", include(lesson_urls)),
+    path("actions/", include(action_urls)),
+    path("export.<str:fmt>", exports.export, name="export"),
+]
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("healthz", views.healthz, name="healthz"),
-    path("", views.postmortem_list, name="postmortem-list"),
+    path("healthz", health.healthz, name="healthz"),
+    path("", incidents.postmortem_list, name="postmortem-list"),
+    path("incidents/new/", incidents.incident_create, name="incident-create"),
+    path("incidents/<int:pk>/", include(incident_urls)),
+    path("account/tokens/", tokens.tokens, name="api-tokens"),
+    path("account/tokens/<int:token_pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]

@@ -1,0 +1,99 @@
+"""Contributing factors and their evidence links (graphs, queries, traces, logs...)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from kintsugi.api.auth import current_user
+from kintsugi.api.concurrency import requested_version, set_etag
+from kintsugi.api.lookups import evidence_for, incident_for, incident_part
+from kintsugi.api.pagination import PageParams, paginate
+from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.factors import (
+    EvidenceIn,
+    EvidenceOut,
+    FactorIn,
+    FactorOut,
+    FactorPage,
+    FactorPatch,
+)
+from kintsugi.postmortems import services
+from kintsugi.postmortems.models import Evidence, Factor
+
+router = Router(tags=["factors"])
+
+_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _rows() -> QuerySet[Factor]:
+    return Factor.objects.prefetch_related(Prefetch("evidence", Evidence.objects.order_by("id")))
+
+
+def _factor(request: HttpRequest, factor_id: int, *, edit: bool = False) -> Factor:
+    return incident_part(request, _rows(), factor_id, label="factor", edit=edit)
+
+
+@router.get("/incidents/{int:incident_id}/factors", response={200: FactorPage, **_ERRORS})
+def list_factors(
+    request: HttpRequest, incident_id: int, params: Query[PageParams]
+) -> dict[str, object]:
+    incident = incident_for(request, incident_id)
+    return paginate(request, _rows().filter(incident=incident), params)
+
+
+@router.post("/incidents/{int:incident_id}/factors", response={201: FactorOut, **_ERRORS})
+def add_factor(
+    request: HttpRequest, incident_id: int, payload: FactorIn, response: HttpResponse
+) -> Status:
+    incident = incident_for(request, incident_id, edit=True)
+    factor = services.factor_add(
+        user=current_user(request), incident=incident, **changed_fields(payload)
+    )
+    set_etag(response, factor)
+    return Status(201, factor)
+
+
+@router.get("/factors/{int:factor_id}", response={200: FactorOut, **_ERRORS})
+def get_factor(request: HttpRequest, factor_id: int, response: HttpResponse) -> Factor:
+    factor = _factor(request, factor_id)
+    set_etag(response, factor)
+    return factor
+
+
+@router.patch("/factors/{int:factor_id}", response={200: FactorOut, 409: ErrorOut, **_ERRORS})
+def update_factor(
+    request: HttpRequest, factor_id: int, payload: FactorPatch, response: HttpResponse
+) -> Factor:
+    factor = _factor(request, factor_id, edit=True)
+    version = requested_version(request, payload.version)
+    fresh = services.factor_update(
+        user=current_user(request), factor=factor, version=version, **changed_fields(payload)
+    )
+    set_etag(response, fresh)
+    return fresh
+
+
+@router.delete("/factors/{int:factor_id}", response={204: None, **_ERRORS})
+def delete_factor(request: HttpRequest, factor_id: int) -> Status:
+    """Deletes its evidence links too; action items that addressed it keep existing."""
+    factor = _factor(request, factor_id, edit=True)
+    services.factor_delete(user=current_user(request), factor=factor)
+    return Status(204, None)
+
+
+@router.post("/factors/{int:factor_id}/evidence", response={201: EvidenceOut, **_ERRORS})
+def add_evidence(request: HttpRequest, factor_id: int, payload: EvidenceIn) -> Status:
+    factor = _factor(request, factor_id, edit=True)
+    evidence = services.evidence_add(
+        user=current_user(request), factor=factor, **changed_fields(payload)
+    )
+    return Status(201, evidence)
+
+
+@router.delete("/evidence/{int:evidence_id}", response={204: None, **_ERRORS})
+def delete_evidence(request: HttpRequest, evidence_id: int) -> Status:
+    evidence = evidence_for(request, evidence_id, edit=True)
+    services.evidence_delete(user=current_user(request), evidence=evidence)
+    return Status(204, None)

@@ -1,0 +1,94 @@
+"""Timeline events: listed and added under their incident, read and changed by id."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from kintsugi.api.auth import current_user
+from kintsugi.api.concurrency import requested_version, set_etag
+from kintsugi.api.lookups import incident_for, incident_part
+from kintsugi.api.pagination import PageParams, paginate
+from kintsugi.api.references import user_by_username
+from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.timeline import (
+    TimelineEventIn,
+    TimelineEventOut,
+    TimelineEventPage,
+    TimelineEventPatch,
+)
+from kintsugi.postmortems import services
+from kintsugi.postmortems.models import TimelineEvent
+
+router = Router(tags=["timeline"])
+
+_NULLABLE = frozenset({"author", "evidence_url"})
+_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+_ROWS = TimelineEvent.objects.select_related("author")
+
+
+def _event(request: HttpRequest, event_id: int, *, edit: bool = False) -> TimelineEvent:
+    return incident_part(request, _ROWS.all(), event_id, label="timeline event", edit=edit)
+
+
+def _relations(data: dict[str, object]) -> dict[str, object]:
+    if "author" in data:
+        data["author"] = user_by_username(data["author"], field="author")  # type: ignore[arg-type]
+    if "evidence_url" in data and data["evidence_url"] is None:
+        data["evidence_url"] = ""
+    return data
+
+
+@router.get(
+    "/incidents/{int:incident_id}/timeline-events", response={200: TimelineEventPage, **_ERRORS}
+)
+def list_events(
+    request: HttpRequest, incident_id: int, params: Query[PageParams]
+) -> dict[str, object]:
+    """In time order (UTC), oldest first, as the post-mortem tells the story."""
+    incident = incident_for(request, incident_id)
+    return paginate(request, _ROWS.filter(incident=incident), params)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/timeline-events", response={201: TimelineEventOut, **_ERRORS}
+)
+def add_event(
+    request: HttpRequest, incident_id: int, payload: TimelineEventIn, response: HttpResponse
+) -> Status:
+    incident = incident_for(request, incident_id, edit=True)
+    data = _relations(changed_fields(payload, nullable=_NULLABLE))
+    event = services.timeline_event_add(user=current_user(request), incident=incident, **data)  # type: ignore[arg-type]
+    set_etag(response, event)
+    return Status(201, event)
+
+
+@router.get("/timeline-events/{int:event_id}", response={200: TimelineEventOut, **_ERRORS})
+def get_event(request: HttpRequest, event_id: int, response: HttpResponse) -> TimelineEvent:
+    event = _event(request, event_id)
+    set_etag(response, event)
+    return event
+
+
+@router.patch(
+    "/timeline-events/{int:event_id}",
+    response={200: TimelineEventOut, 409: ErrorOut, **_ERRORS},
+)
+def update_event(
+    request: HttpRequest, event_id: int, payload: TimelineEventPatch, response: HttpResponse
+) -> TimelineEvent:
+    event = _event(request, event_id, edit=True)
+    version = requested_version(request, payload.version)
+    data = _relations(changed_fields(payload, nullable=_NULLABLE))
+    fresh = services.timeline_event_update(
+        user=current_user(request), event=event, version=version, **data
+    )
+    set_etag(response, fresh)
+    return fresh
+
+
+@router.delete("/timeline-events/{int:event_id}", response={204: None, **_ERRORS})
+def delete_event(request: HttpRequest, event_id: int) -> Status:
+    event = _event(request, event_id, edit=True)
+    services.timeline_event_delete(user=current_user(request), event=event)
+    return Status(204, None)

@@ -1,0 +1,102 @@
+"""Types shared by the request schemas: times that must carry a timezone, plain dates.
+
+Pydantic would read ``2026-03-01T14:02`` as a naive time and Django would then guess its
+zone; in a post-mortem an hour off rewrites the story, so times go through the same
+``parse_utc`` as the web forms and the Markdown importer, which refuses naive input.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
+
+from kintsugi.core.timeparse import parse_date, parse_utc
+
+
+def _utc(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(
+            "Give the time as an ISO 8601 string with a timezone, such as 2026-03-01T14:02:00Z."
+        )
+    return parse_utc(value)  # its ValidationProblem is a ValueError: pydantic reports it
+
+
+def _date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValueError("Give the date as a string, YYYY-MM-DD.")
+    return parse_date(value)
+
+
+UtcDateTime = Annotated[
+    datetime,
+    BeforeValidator(_utc),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 with an explicit offset or Z; stored and returned in UTC.",
+            "examples": ["2026-03-01T14:02:00Z"],
+        }
+    ),
+]
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-15"]}),
+]
+
+
+class InputSchema(Schema):
+    """Request bodies refuse unknown fields: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class VersionedInput(InputSchema):
+    version: int | None = None
+
+
+class ImportProblem(Schema):
+    line: int | None
+    field: str | None
+    message: str
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+    current: dict[str, Any] | None = Field(
+        None, description="409 only: the stored object, to merge with and retry."
+    )
+    line: int | None = Field(None, description="Markdown import only: the first bad line.")
+    problems: list[ImportProblem] | None = Field(
+        None, description="Markdown import only: every problem found."
+    )
+
+
+class ErrorOut(Schema):
+    """The one error shape of every failure (see docs/api.md)."""
+
+    error: ErrorDetail
+
+
+def changed_fields(payload: Schema, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields the client sent (a PATCH changes only those), minus ``version``.
+
+    ``null`` is accepted only where it means something ("no end time yet", "no owner");
+    elsewhere it would silently blank or flip a value, so it is refused.
+    """
+    from kintsugi.api.errors import ApiError
+
+    data = payload.model_dump(exclude_unset=True)
+    data.pop("version", None)
+    nulls = sorted(name for name, value in data.items() if value is None and name not in nullable)
+    if nulls:
+        fields = {name: ["This field cannot be null; leave it out to keep it."] for name in nulls}
+        raise ApiError(422, f"{nulls[0]}: {fields[nulls[0]][0]}", fields=fields)
+    return data

@@ -1,0 +1,277 @@
+"""Cleaning and checking single values, shared by the Markdown and JSON importers.
+
+Each ``clean_*`` function takes what a person typed, returns the normal form that the
+exchange format stores (surrounding whitespace stripped, LF newlines) and raises a
+:class:`ValidationProblem` that names the field when the value cannot be stored. The
+importers add the line number or JSON path; the messages stay the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from kintsugi.core.document import (
+    MAX_LIST_ITEMS,
+    MAX_NAME,
+    MAX_TICKET_ID,
+    MAX_TITLE,
+    MAX_URL,
+)
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.vocabulary import (
+    ActionStatus,
+    EvidenceKind,
+    PostmortemStatus,
+    Priority,
+    Severity,
+)
+
+# Control characters cannot be typed, break terminals and tables, and C1 controls (U+0085)
+# count as line breaks in YAML: refuse them rather than store surprises.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+# Django's username rule (letters, digits and @ . + - _): owners and authors are users.
+USERNAME_PATTERN = re.compile(r"[\w.@+-]+")
+# Team and service identifiers are slugs, as in their URLs.
+SLUG_PATTERN = re.compile(r"[-\w]+")
+# Ticket keys as trackers write them: ABC-123, #42, org/repo#42, Bug 12345. No brackets,
+# no colon and no backslash, so a key can never be mistaken for a link in a table cell.
+TICKET_ID_PATTERN = re.compile(r"[\w#./@+-]+(?: [\w#./@+-]+)*")
+# Characters that RFC 3986 never allows in a URL and that would break Markdown links.
+_URL_FORBIDDEN = re.compile(r"[\s<>\"`\\\x00-\x1f\x7f-\x9f]")
+
+
+def normalise_newlines(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _label(field: str) -> str:
+    return re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1].replace("_", " ")
+
+
+def clean_text(value: str, *, field: str, limit: int, required: bool = False) -> str:
+    """Multi-line text (Markdown): stripped, LF newlines, within ``limit`` characters."""
+    text = normalise_newlines(value).strip()
+    if required and not text:
+        raise ValidationProblem(f"The {_label(field)} is empty; write something.", field=field)
+    _check_characters(text, _CONTROL_IN_TEXT, field)
+    if len(text) > limit:
+        raise ValidationProblem(
+            f"The {_label(field)} is {len(text):,} characters long; the limit is {limit:,}.",
+            field=field,
+        )
+    return text
+
+
+def clean_line(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    """One line of text (titles, labels): no line breaks, within ``limit`` characters."""
+    text = value.strip()
+    if "\n" in text or "\r" in text:
+        raise ValidationProblem(
+            f"The {_label(field)} must fit on one line; move details to a description.",
+            field=field,
+        )
+    return clean_text(text, field=field, limit=limit, required=required)
+
+
+def clean_title(value: str, *, field: str) -> str:
+    return clean_line(value, field=field, limit=MAX_TITLE)
+
+
+def _check_characters(text: str, pattern: re.Pattern[str], field: str) -> None:
+    match = pattern.search(text)
+    if match is not None:
+        raise ValidationProblem(
+            f"The {_label(field)} contains the control character "
+            f"U+{ord(match.group()):04X}, which text cannot hold.",
+            field=field,
+        )
+
+
+def _clean_identifier(
+    value: str, *, field: str, pattern: re.Pattern[str], limit: int, what: str
+) -> str:
+    text = value.strip()
+    if not text:
+        raise ValidationProblem(f"The {_label(field)} is empty.", field=field)
+    if len(text) > limit:
+        raise ValidationProblem(
+            f"The {_label(field)} {text[:40]!r}... is {len(text)} characters long; "
+            f"the limit is {limit}.",
+            field=field,
+        )
+    if not pattern.fullmatch(text):
+        raise ValidationProblem(f"{text!r} is not a valid {what}.", field=field)
+    return text
+
+
+def clean_username(value: str, *, field: str) -> str:
+    return _clean_identifier(
+        value,
+        field=field,
+        pattern=USERNAME_PATTERN,
+        limit=MAX_NAME,
+        what="username (letters, digits and @ . + - _ only, no spaces)",
+    )
+
+
+def clean_slug(value: str, *, field: str) -> str:
+    return _clean_identifier(
+        value,
+        field=field,
+        pattern=SLUG_PATTERN,
+        limit=MAX_NAME,
+        what="slug (letters, digits, - and _ only, such as 'payments-api')",
+    )
+
+
+def clean_region(value: str, *, field: str) -> str:
+    return clean_line(value, field=field, limit=MAX_NAME)
+
+
+def clean_ticket_id(value: str, *, field: str) -> str:
+    return _clean_identifier(
+        value,
+        field=field,
+        pattern=TICKET_ID_PATTERN,
+        limit=MAX_TICKET_ID,
+        what="ticket ID (such as ABC-123, #42 or org/repo#42; put the link in the ticket URL)",
+    )
+
+
+def clean_url(value: str, *, field: str) -> str:
+    """An http(s) link. Other schemes (``javascript:``, ``data:``, ``file:``) are refused:
+    links end up in pages and exports that other people click."""
+    url = value.strip()
+    if not url:
+        raise ValidationProblem(f"The {_label(field)} is empty.", field=field)
+    if len(url) > MAX_URL:
+        raise ValidationProblem(
+            f"The {_label(field)} is {len(url):,} characters long; the limit is {MAX_URL:,}.",
+            field=field,
+        )
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in ("http", "https"):
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        raise ValidationProblem(
+            f"Only http:// and https:// links are allowed, not {shown!r}.", field=field
+        )
+    bad = _URL_FORBIDDEN.search(url)
+    if bad is not None:
+        raise ValidationProblem(
+            f"The link {url[:60]!r} contains {bad.group()!r}, which a URL cannot hold; "
+            "percent-encode it (a space is %20).",
+            field=field,
+        )
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise ValidationProblem(f"The link {url[:60]!r} has no host name.", field=field)
+    return url
+
+
+def check_count(count: int, *, field: str, limit: int = MAX_LIST_ITEMS) -> None:
+    if count > limit:
+        raise ValidationProblem(
+            f"Too many {_label(field)}: {count}; the limit is {limit}.", field=field
+        )
+
+
+def _key(value: object) -> str:
+    return re.sub(r"[\s_-]+", " ", str(value).strip().lower().replace("’", "'"))
+
+
+def parse_severity(value: object, *, field: str = "severity") -> Severity:
+    key = _key(value)
+    for severity in Severity:
+        if key == _key(severity.label):
+            return severity
+    match = re.fullmatch(r"sev(?:erity)? ?([1-4])", key)
+    if match is None:
+        raise ValidationProblem(
+            f"Unknown severity {str(value)!r}; use SEV1, SEV2, SEV3 or SEV4.", field=field
+        )
+    return Severity(f"SEV{match.group(1)}")
+
+
+_STATUS_WORDS = {
+    PostmortemStatus.DRAFT: ("draft", "wip", "work in progress"),
+    PostmortemStatus.IN_REVIEW: ("in review", "review", "under review", "reviewing"),
+    PostmortemStatus.PUBLISHED: ("published", "final", "complete", "completed", "done"),
+}
+
+
+def parse_postmortem_status(value: object, *, field: str = "status") -> PostmortemStatus:
+    key = _key(value)
+    for status, words in _STATUS_WORDS.items():
+        if key in words:
+            return status
+    raise ValidationProblem(
+        f"Unknown post-mortem status {str(value)!r}; use draft, in_review or published.",
+        field=field,
+    )
+
+
+_PRIORITY_WORDS = {
+    Priority.P0: ("immediate", "critical", "urgent"),
+    Priority.P1: ("high",),
+    Priority.P2: ("medium", "normal"),
+    Priority.P3: ("low",),
+}
+
+
+def parse_priority(value: object, *, field: str = "priority") -> Priority:
+    key = _key(value)
+    match = re.fullmatch(r"p ?([0-3])", key)
+    if match is not None:
+        return Priority(f"P{match.group(1)}")
+    for priority, words in _PRIORITY_WORDS.items():
+        if key in words or key == _key(priority.label):
+            return priority
+    raise ValidationProblem(
+        f"Unknown priority {str(value)!r}; use P0 (most urgent), P1, P2 or P3.", field=field
+    )
+
+
+_ACTION_STATUS_WORDS = {
+    ActionStatus.OPEN: ("open", "todo", "to do", "not started", "new", "planned"),
+    ActionStatus.IN_PROGRESS: ("in progress", "wip", "started", "doing", "ongoing"),
+    ActionStatus.DONE: ("done", "fixed", "complete", "completed", "closed", "resolved"),
+    ActionStatus.WONT_DO: (
+        "won't do",
+        "wont do",
+        "won't fix",
+        "wont fix",
+        "wontfix",
+        "rejected",
+        "declined",
+        "cancelled",
+        "canceled",
+    ),
+}
+
+
+def parse_action_status(value: object, *, field: str = "status") -> ActionStatus:
+    key = _key(value)
+    for status, words in _ACTION_STATUS_WORDS.items():
+        if key in words:
+            return status
+    raise ValidationProblem(
+        f"Unknown action item status {str(value)!r}; use Open, In progress, Done or Won't do.",
+        field=field,
+    )
+
+
+def parse_evidence_kind(value: object, *, field: str = "kind") -> EvidenceKind:
+    key = _key(value)
+    for kind in EvidenceKind:
+        if key == kind.value:
+            return kind
+    allowed = ", ".join(kind.value for kind in EvidenceKind)
+    raise ValidationProblem(
+        f"Unknown evidence kind {str(value)!r}; use one of: {allowed}.", field=field
+    )

@@ -1,0 +1,311 @@
+"""Markdown -> PostmortemDocument: our export format and the variants teams write.
+
+The document is read in three passes: the front matter; the headings (which part of the
+template each section is, at which level the sections are); then each section by its
+reader. Every problem is collected with its line number and reported together at the end
+(:class:`ProblemList`). Nothing is dropped: text that fits no part of the template goes
+to the appendix under the heading it came from. The format is documented in
+docs/markdown-format.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kintsugi.core.document import MAX_TEXT, PostmortemDocument, sort_action_items
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.markdown.actions_section import read_action_blocks, read_details
+from kintsugi.core.markdown.blocks import Line, heading, split_blocks, strip_blank, text_of
+from kintsugi.core.markdown.escaping import fence_mask, unescape_heading_title
+from kintsugi.core.markdown.factors_section import read_factor_blocks, read_factor_subsection
+from kintsugi.core.markdown.fields import clean_text, clean_title
+from kintsugi.core.markdown.frontmatter import apply_front_matter, read_front_matter
+from kintsugi.core.markdown.headings import section_key
+from kintsugi.core.markdown.lessons_section import (
+    LESSON_KEYS,
+    read_lesson_intro,
+    read_lesson_list,
+)
+from kintsugi.core.markdown.limits import MAX_APPENDIX, check_text
+from kintsugi.core.markdown.preamble import read_preamble
+from kintsugi.core.markdown.problems import ProblemList
+from kintsugi.core.markdown.state import ParseState
+from kintsugi.core.markdown.timeline_section import read_timeline
+from kintsugi.core.vocabulary import ActionStatus
+
+TEXT_FIELDS = ("summary", "impact", "trigger", "detection", "resolution")
+
+# The lines of the export's derived block ("Severity and downtime"), ignored on import.
+_DERIVED_PREFIXES = (
+    "*derived from",
+    "_derived from",
+    "- **severity:**",
+    "- **downtime:**",
+    "- **time to detect:**",
+    "- **time to acknowledge:**",
+    "- **time to mitigate:**",
+    "- **time to resolve:**",
+)
+
+
+class Section:
+    """A heading and the lines up to the next heading of the same or a higher level."""
+
+    def __init__(self, heading_line: Line, title: str, level: int, lines: list[Line]):
+        self.heading_line = heading_line
+        self.title = title
+        self.level = level
+        self.lines = lines
+        self.key = section_key(title)
+
+    def split(self) -> tuple[list[Line], list[Section]]:
+        """The lines before the first subsection, and the subsections (one level down)."""
+        return _split(self.lines, self.level + 1)
+
+
+def _split(lines: list[Line], level: int) -> tuple[list[Line], list[Section]]:
+    intro: list[Line] = []
+    sections: list[Section] = []
+    for line in lines:
+        found = heading(line)
+        if found is not None and found[0] <= level:
+            sections.append(Section(line, found[1], found[0], []))
+        elif sections:
+            sections[-1].lines.append(line)
+        else:
+            intro.append(line)
+    return intro, sections
+
+
+def parse_markdown(text: str, *, source: str = "<input>") -> PostmortemDocument:
+    """Read a post-mortem; raise ValidationProblem (a ProblemList) naming every bad line.
+
+    ``source`` names the input in messages (a path); line numbers count from 1 in the
+    text as given, front matter included.
+    """
+    try:
+        text = check_text(text)
+    except ValidationProblem as problem:
+        raise ProblemList([problem], source=source) from None
+    raw = text.split("\n")
+    state = ParseState(doc=PostmortemDocument(title=""))
+    front = None
+    with state.problems.guard(1):
+        front = read_front_matter(raw)
+    start = front.end if front is not None else 0
+    if front is None and raw and raw[0].rstrip() == "---":
+        start = len(raw)  # unclosed front matter (already reported): nothing else to read
+    if front is not None:
+        apply_front_matter(state, front)
+    body = raw[start:]
+    lines = [
+        Line(start + index + 1, line, fenced)
+        for index, (line, fenced) in enumerate(zip(body, fence_mask(body), strict=True))
+    ]
+    _read_body(state, lines, title_from_front=bool(front and "title" in front.values))
+    _finish(state, front_failed=front is None and bool(raw) and raw[0].rstrip() == "---")
+    state.problems.raise_if_any(source=source)
+    return state.doc
+
+
+def _read_body(state: ParseState, lines: list[Line], *, title_from_front: bool) -> None:
+    headings = [(index, *found) for index, line in enumerate(lines) if (found := heading(line))]
+    title_index = None
+    if headings and headings[0][1] == 1 and (title_from_front or not section_key(headings[0][2])):
+        title_index = headings[0][0]
+        _read_title(state, lines[title_index], headings[0][2], title_from_front)
+    known = [h for h in headings if h[0] != title_index and section_key(h[2]) is not None]
+    level = known[0][1] if known else 2
+    rest = [line for index, line in enumerate(lines) if index != title_index]
+    preamble, sections = _split(rest, level)
+    for pseudo in read_preamble(state, preamble):
+        _dispatch(
+            state, Section(pseudo.heading, pseudo.heading.text, level, pseudo.lines), pseudo.key
+        )
+    appendix_body: list[Line] | None = None
+    for number, section in enumerate(sections):
+        if section.key == "appendix":
+            appendix_body = section.lines + [
+                line
+                for later in sections[number + 1 :]
+                for line in (later.heading_line, *later.lines)
+            ]
+            break
+        _dispatch(state, section, section.key)
+    if appendix_body is not None:
+        verbatim = "\n".join(line.text for line in appendix_body).strip()
+        if verbatim:
+            state.appendix.append(verbatim)
+
+
+def _read_title(state: ParseState, line: Line, text: str, title_from_front: bool) -> None:
+    with state.problems.guard(line.number):
+        title = clean_title(unescape_heading_title(text), field="title")
+        if not title_from_front:
+            state.doc.title = title
+        elif state.doc.title and title != state.doc.title:
+            raise ValidationProblem(
+                f"The '# {title}' heading and the front matter title "
+                f"{state.doc.title!r} differ; make them the same.",
+                field="title",
+            )
+
+
+def _dispatch(state: ParseState, section: Section, key: str | None) -> None:
+    section.key = key
+    handler = _HANDLERS.get(key or "")
+    if handler is None:
+        state.stray(section.heading_line.text, section.lines)
+        if not section.lines or not strip_blank(section.lines):
+            state.appendix.append(section.heading_line.text)
+        return
+    handler(state, section)
+
+
+def _add_text(state: ParseState, name: str, lines: list[Line]) -> None:
+    body = strip_blank(lines)
+    with state.problems.guard(body[0].number if body else None):
+        state.add_text(name, clean_text(text_of(body), field=name, limit=MAX_TEXT))
+
+
+def _keep_non_derived(state: ParseState, section: Section) -> None:
+    """Drop the derived lines; anything someone wrote among them goes to the appendix."""
+    kept = [
+        line
+        for line in section.lines
+        if not line.text.strip().lower().startswith(_DERIVED_PREFIXES)
+    ]
+    state.stray(section.heading_line.text, kept)
+
+
+def _read_summary(state: ParseState, section: Section) -> None:
+    intro, subsections = section.split()
+    _add_text(state, "summary", intro)
+    for sub in subsections:
+        if sub.key in ("impact", "trigger", "detection", "resolution"):
+            _add_text(state, sub.key, sub.lines)
+        elif sub.key == "derived":
+            _keep_non_derived(state, sub)
+        else:
+            _add_text(state, "summary", [sub.heading_line, *sub.lines])
+
+
+def _read_text_section(state: ParseState, section: Section) -> None:
+    _add_text(state, section.key or "summary", section.lines)
+
+
+def _read_timeline(state: ParseState, section: Section) -> None:
+    read_timeline(state, section.heading_line, section.title, section.lines)
+
+
+def _read_factors(state: ParseState, section: Section) -> None:
+    intro, subsections = section.split()
+    if not subsections:
+        read_factor_blocks(state, section.heading_line.text, split_blocks(intro))
+        return
+    state.stray(section.heading_line.text, intro)
+    for sub in subsections:
+        read_factor_subsection(state, sub.heading_line, sub.title, sub.lines)
+
+
+def _read_lessons(state: ParseState, section: Section) -> None:
+    intro, subsections = section.split()
+    read_lesson_intro(state, section.heading_line, intro)
+    for sub in subsections:
+        if sub.key in LESSON_KEYS:
+            read_lesson_list(state, sub.key or "", sub.heading_line, sub.lines)
+        else:
+            state.stray(sub.heading_line.text, sub.lines)
+
+
+def _read_lesson_section(state: ParseState, section: Section) -> None:
+    read_lesson_list(state, section.key or "", section.heading_line, section.lines)
+
+
+def _read_actions(state: ParseState, section: Section) -> None:
+    intro, subsections = section.split()
+    read_action_blocks(state, section.heading_line, intro)
+    for sub in subsections:
+        if not read_details(state, sub.heading_line, sub.title, sub.lines):
+            state.stray(sub.heading_line.text, sub.lines)
+
+
+def _read_derived(state: ParseState, section: Section) -> None:
+    _keep_non_derived(state, section)
+
+
+_HANDLERS: dict[str, Callable[[ParseState, Section], None]] = {
+    "summary": _read_summary,
+    "impact": _read_text_section,
+    "trigger": _read_text_section,
+    "detection": _read_text_section,
+    "resolution": _read_text_section,
+    "timeline": _read_timeline,
+    "factors": _read_factors,
+    "lessons": _read_lessons,
+    "went_well": _read_lesson_section,
+    "went_poorly": _read_lesson_section,
+    "got_lucky": _read_lesson_section,
+    "actions": _read_actions,
+    "derived": _read_derived,
+}
+
+
+def _finish(state: ParseState, *, front_failed: bool) -> None:
+    """Join the collected texts and check what needs the whole document."""
+    doc, problems = state.doc, state.problems
+    for name in TEXT_FIELDS:
+        with problems.guard():
+            joined = "\n\n".join(state.texts.get(name, []))
+            setattr(doc, name, clean_text(joined, field=name, limit=MAX_TEXT))
+    with problems.guard():
+        doc.appendix = clean_text("\n\n".join(state.appendix), field="appendix", limit=MAX_APPENDIX)
+    # A broken front matter or a refused title was reported already; "no title" would
+    # only repeat it.
+    title_reported = front_failed or any(p.field == "title" for p in problems.problems)
+    if not doc.title and not title_reported:
+        problems.add(
+            "The post-mortem has no title: add 'title:' to the front matter or a '# Title' "
+            "heading on the first line.",
+            line=1,
+            field="title",
+        )
+    if doc.started_at and doc.ended_at and doc.ended_at < doc.started_at:
+        problems.add(
+            "The incident ends before it starts: 'ended_at' is earlier than 'started_at'.",
+            line=state.meta_lines.get("ended_at"),
+            field="ended_at",
+        )
+    seen_tickets: dict[str, str] = {}
+    for item, source in zip(doc.action_items, state.action_sources, strict=True):
+        if source.addresses is not None:
+            index = state.factor_labels.get(source.addresses)
+            if index is None:
+                problems.add(
+                    f"Action item {source.key} addresses {source.addresses}, but there is no "
+                    f"contributing factor {source.addresses} (this post-mortem has "
+                    f"{len(doc.factors)}).",
+                    line=source.line,
+                    field="action_items.addresses",
+                )
+            item.addresses = index
+        if item.status == ActionStatus.WONT_DO and not item.status_reason:
+            problems.add(
+                f"Action item {source.key} is 'Won't do' without a reason; add a line "
+                "'- Status reason: ...' under '### "
+                f"{source.key}.' saying why.",
+                line=source.line,
+                field="action_items.status_reason",
+            )
+        if item.ticket_id:
+            if item.ticket_id in seen_tickets:
+                problems.add(
+                    f"Ticket {item.ticket_id} is used by both {seen_tickets[item.ticket_id]} "
+                    f"and {source.key}; each action item needs its own ticket.",
+                    line=source.line,
+                    field="action_items.ticket_id",
+                )
+            seen_tickets.setdefault(item.ticket_id, source.key)
+    # The template's order (priority, then due date); the export writes the same order,
+    # so import of an export keeps the list exactly.
+    doc.action_items = sort_action_items(doc.action_items)

@@ -1,0 +1,90 @@
+"""Lines between the title and the first section, as the Google SRE template writes them:
+
+    Date: 2015-10-21
+    Authors: jennifer, martym
+    Summary: Shakespeare search down for 66 minutes...
+    Root Causes: ...
+
+A "Label: value" line whose label names a fact (Date, Authors, Severity...) sets it, one
+that names a part of the template (Summary, Impact, Root Causes, Trigger...) starts a
+pseudo-section that is read exactly like a ``##`` section with that name. Anything else is
+kept in the appendix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kintsugi.core.markdown.blocks import Line, is_blank
+from kintsugi.core.markdown.frontmatter import set_meta
+from kintsugi.core.markdown.headings import meta_key, section_key
+from kintsugi.core.markdown.state import ParseState
+from kintsugi.core.markdown.timeline_section import UTC_NOTE
+
+_LABEL_LINE = re.compile(
+    r"^[ \t]*(?:\*\*|__)?([A-Za-z][A-Za-z ;/&'’-]{0,40}?)(?:\*\*|__)?[ \t]*:"
+    r"(?:\*\*|__)?[ \t]*(.*)$"
+)
+
+
+@dataclass
+class PseudoSection:
+    key: str
+    heading: Line  # the label line
+    lines: list[Line] = field(default_factory=list)
+
+
+def _status_word(value: str) -> str:
+    """'Complete, action items in progress' -> 'Complete'."""
+    return re.split(r"[,;(]| - | — ", value, maxsplit=1)[0].strip()
+
+
+def _set_fact(state: ParseState, key: str, value: str, line: Line) -> None:
+    value = value.strip()
+    if key == "status":
+        value = _status_word(value)
+    set_meta(state, key, value, line.number, override=False)
+
+
+def read_preamble(state: ParseState, lines: list[Line]) -> list[PseudoSection]:
+    sections: list[PseudoSection] = []
+    current: PseudoSection | None = None
+    stray: list[Line] = []
+    previous_blank = True
+    for line in lines:
+        label = None if line.fenced else _LABEL_LINE.match(line.text)
+        name = label.group(1) if label is not None else ""
+        key = (meta_key(name) or section_key(name)) if label is not None else None
+        if label is not None and key is not None:
+            if meta_key(name):
+                _set_fact(state, key, label.group(2), line)  # a fact fits on its line
+                current = None
+            else:
+                current = PseudoSection(key=key, heading=line)
+                if label.group(2).strip():
+                    current.lines.append(line._replace(text=label.group(2)))
+                sections.append(current)
+        elif is_blank(line.text):
+            (current.lines if current is not None else stray).append(line)
+        elif (
+            current is not None
+            and label is None
+            and not (previous_blank and _starts_paragraph(line))
+        ):
+            current.lines.append(line)
+        elif UTC_NOTE.match(line.text):
+            state.utc_declared = True  # "All times are UTC.": an instruction, not content
+        else:
+            current = None
+            stray.append(line)
+        previous_blank = is_blank(line.text)
+    state.stray("", stray)
+    return sections
+
+
+def _starts_paragraph(line: Line) -> bool:
+    """After a blank line, plain text ends a labelled value; lists and tables continue it
+    ("Root Causes:" followed by a list)."""
+    text = line.text.lstrip()
+    return not (text.startswith(("-", "*", "+", "|")) or text[:1].isdigit() or line.fenced)

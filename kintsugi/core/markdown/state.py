@@ -1,0 +1,66 @@
+"""What the importer has read so far, shared by the section readers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from kintsugi.core.document import PostmortemDocument
+from kintsugi.core.markdown.blocks import Line
+from kintsugi.core.markdown.problems import Collector
+
+T = TypeVar("T")
+
+
+@dataclass
+class ActionSource:
+    """Where an action item came from, for problems found once the whole file is read."""
+
+    line: int
+    key: str  # "A1"
+    addresses: str | None = None  # the raw "Addresses" cell ("F2"), resolved at the end
+
+
+@dataclass
+class ParseState:
+    doc: PostmortemDocument
+    problems: Collector = field(default_factory=Collector)
+    # Timeline context for times written without a date or a zone.
+    timeline_date: date | None = None
+    day_offset: int = 0
+    utc_declared: bool = False
+    factor_labels: dict[str, int] = field(default_factory=dict)  # "F2" -> 2
+    action_sources: list[ActionSource] = field(default_factory=list)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    appendix: list[str] = field(default_factory=list)
+    meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
+    _full: set[str] = field(default_factory=set)
+
+    def add_text(self, name: str, text: str) -> None:
+        """Text for a free-text field; several sources (a "Summary:" line and a Summary
+        section) are joined with a blank line rather than one overwriting the other."""
+        if text:
+            self.texts.setdefault(name, []).append(text)
+
+    def append(self, items: list[T], value: T, *, field: str, limit: int, line: int) -> bool:
+        """Append unless the list is full; the first refused item is reported once."""
+        if len(items) >= limit:
+            if field not in self._full:
+                self._full.add(field)
+                self.problems.add(
+                    f"Too many {field.replace('_', ' ')}: the limit is {limit}; this is "
+                    f"number {limit + 1}.",
+                    line=line,
+                    field=field,
+                )
+            return False
+        items.append(value)
+        return True
+
+    def stray(self, heading: str, lines: Sequence[Line]) -> None:
+        """Keep text we could not place, under the heading it came from, in the appendix."""
+        body = "\n".join(line.text for line in lines).strip()
+        if body:
+            self.appendix.append(f"{heading}\n\n{body}" if heading else body)

@@ -1,0 +1,1 @@
+"""Web forms: they parse input and call one service each (see ``base``)."""

@@ -1,0 +1,132 @@
+"""Display helpers for the web pages: UTC times, durations, badges and user Markdown.
+
+Every time shown in the app goes through ``utc`` so that a page never mixes zones, and
+every piece of free text a user wrote goes through ``user_markdown`` (sanitized) or
+Django's autoescaping: there is no third way to put user text on a page.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+from django import template
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from kintsugi.core.timeparse import format_duration, format_utc
+
+register = template.Library()
+
+
+@functools.cache
+def _markdown_renderer():  # type: ignore[no-untyped-def]
+    """The sanitizing renderer when the Markdown package is installed, else ``None``.
+
+    Looked up once, lazily, so the web app keeps working (escaped plain text) on a checkout
+    where the Markdown module is not there yet.
+    """
+    try:
+        from kintsugi.core.markdown.safe_html import render_user_markdown
+    except ImportError:
+        return None
+    return render_user_markdown
+
+
+# Rendering Markdown is pure, and a long timeline renders hundreds of short texts on every
+# view; caching the short ones keeps the page fast without holding big documents in memory.
+_CACHED_LENGTH = 2_000
+
+
+@functools.lru_cache(maxsize=4096)
+def _render(render, text: str) -> str:  # type: ignore[no-untyped-def]
+    if render is None:
+        return str(linebreaks_filter(escape(text), autoescape=False))
+    return str(render(text))
+
+
+@register.filter
+def user_markdown(text: str | None) -> SafeString:
+    """User-written Markdown as sanitized HTML (escaped paragraphs as a fallback)."""
+    if not text:
+        return mark_safe("")  # noqa: S308 - the empty string
+    render = _markdown_renderer()
+    html = (
+        _render(render, text) if len(text) <= _CACHED_LENGTH else _render.__wrapped__(render, text)
+    )
+    # render_user_markdown sanitizes its output; the fallback escapes everything.
+    return mark_safe(html)  # noqa: S308
+
+
+@register.filter
+def utc(moment: datetime | None) -> str:
+    """``2026-03-01 14:02 UTC``, or an em dash when unknown."""
+    return format_utc(moment) if moment else "—"
+
+
+@register.filter
+def utc_input(moment: datetime | None) -> str:
+    """The form of a time that the time fields accept back unchanged."""
+    return format_utc(moment) if moment else ""
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    return "—" if seconds is None else format_duration(seconds)
+
+
+@register.filter
+def css_token(value: object) -> str:
+    """A stored choice value as a CSS class suffix (values are fixed vocabularies)."""
+    return "".join(ch for ch in str(value).lower() if ch.isalnum() or ch in "-_")
+
+
+@register.filter
+def may_create(user: object) -> bool:
+    """Whether to offer the "New" link (the create view checks again)."""
+    from kintsugi.postmortems import access
+
+    return access.can_create(user)  # type: ignore[arg-type]
+
+
+@register.filter
+def safe_url(url: str | None) -> str:
+    """The URL if it is http(s), else ``#``.
+
+    The services only store http(s) links; this is the second lock on the door, for rows
+    written before a rule existed or by a path that skipped it.
+    """
+    text = (url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else "#"
+
+
+@register.filter
+def lookup(mapping: dict | None, key: object) -> object:
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def is_overdue(item: object) -> bool:
+    """An action item past its target date and still not closed."""
+    from django.utils import timezone
+
+    due = getattr(item, "due_on", None)
+    return bool(due and due < timezone.now().date() and not getattr(item, "is_closed", False))
+
+
+@register.simple_tag(takes_context=True)
+def timeline_rows(context: template.Context, events: object) -> SafeString:
+    """All rows of a timeline (one event or a list), rendered in Python for speed."""
+    from django.urls import reverse
+
+    from kintsugi.web.rows import event_rows
+
+    incident = context["incident"]
+    items = events if isinstance(events, list | tuple) else [events]
+    return event_rows(
+        items,
+        base_url=reverse("timeline", args=[incident.pk]),
+        can_edit=bool(context.get("can_edit")),
+        csrf_token=str(context.get("csrf_token", "")),
+    )

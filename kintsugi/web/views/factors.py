@@ -1,0 +1,134 @@
+"""Contributing factors and their evidence links, edited in place."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kintsugi.postmortems import access, services
+from kintsugi.postmortems.models import Evidence, Factor, Incident
+from kintsugi.web.forms.factors import EvidenceForm, FactorEditForm, FactorForm
+from kintsugi.web.views.common import fragment, section_view, sections, submit
+
+TEMPLATE = "web/postmortems/_factors.html"
+# Action items name the factor they address, so they follow factor changes.
+COMPANIONS = ("action-items",)
+
+
+def factors_section(request: HttpRequest, pk: int) -> HttpResponse:
+    access.get_incident(request.user, pk)
+    return section_view(request, pk, "factors")
+
+
+def _factor(incident: Incident, factor_pk: int) -> Factor:
+    factor = get_object_or_404(
+        Factor.objects.prefetch_related("evidence"), pk=factor_pk, incident=incident
+    )
+    factor.incident = incident
+    return factor
+
+
+@require_http_methods(["GET", "POST"])
+def factor_add(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    context = {"incident": incident, "can_edit": True}
+    if request.method == "GET" and "closed" in request.GET:
+        return render(request, f"{TEMPLATE}#add-slot", context)
+    status = 200
+    if request.method == "POST":
+        form = FactorForm(request.POST, auto_id="factor-new-%s")
+        saved, status = submit(form, lambda: form.add(user=request.user, incident=incident))
+        if saved:
+            return sections(request, pk, "factors", also=COMPANIONS)
+    else:
+        form = FactorForm(auto_id="factor-new-%s")
+    return fragment(
+        request,
+        f"{TEMPLATE}#add-slot",
+        {**context, "add_form": form},
+        status=status,
+        target="#factors-add",
+        title="Add a contributing factor",
+    )
+
+
+def factor_row(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk)
+    factor = _factor(incident, factor_pk)
+    factor.number = incident.factors.filter(position__lte=factor.position).count()  # type: ignore[attr-defined]
+    context = {
+        "incident": incident,
+        "factor": factor,
+        "can_edit": access.can_edit(request.user, incident),
+    }
+    return fragment(request, f"{TEMPLATE}#factor", context)
+
+
+@require_http_methods(["GET", "POST"])
+def factor_edit(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    factor = _factor(incident, factor_pk)
+    auto_id = f"factor-{factor.pk}-%s"
+    status = 200
+    if request.method == "POST":
+        form = FactorEditForm(request.POST, auto_id=auto_id)
+        saved, status = submit(form, lambda: form.update(user=request.user, factor=factor))
+        if saved:
+            return sections(request, pk, "factors", also=COMPANIONS)
+    else:
+        form = FactorEditForm.for_factor(factor, auto_id=auto_id)
+    context = {"incident": incident, "factor": factor, "form": form}
+    return fragment(
+        request,
+        f"{TEMPLATE}#factor-form",
+        context,
+        status=status,
+        target=f"#factor-{factor.pk}",
+        title="Edit a contributing factor",
+    )
+
+
+@require_POST
+def factor_delete(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    services.factor_delete(user=request.user, factor=_factor(incident, factor_pk))
+    return sections(request, pk, "factors", also=COMPANIONS)
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    factor = _factor(incident, factor_pk)
+    context = {"incident": incident, "factor": factor, "can_edit": True}
+    if request.method == "GET" and "closed" in request.GET:
+        return render(request, f"{TEMPLATE}#evidence-slot", context)
+    auto_id = f"evidence-{factor.pk}-%s"
+    status = 200
+    if request.method == "POST":
+        form = EvidenceForm(request.POST, auto_id=auto_id)
+        saved, status = submit(form, lambda: form.add(user=request.user, factor=factor))
+        if saved:
+            return sections(request, pk, "factors")
+    else:
+        form = EvidenceForm(auto_id=auto_id)
+    return fragment(
+        request,
+        f"{TEMPLATE}#evidence-slot",
+        {**context, "evidence_form": form},
+        status=status,
+        target=f"#factor-{factor.pk}-evidence-add",
+        title="Add an evidence link",
+    )
+
+
+@require_POST
+def evidence_delete(
+    request: HttpRequest, pk: int, factor_pk: int, evidence_pk: int
+) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    factor = _factor(incident, factor_pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, factor=factor)
+    evidence.factor = factor
+    services.evidence_delete(user=request.user, evidence=evidence)
+    return sections(request, pk, "factors")

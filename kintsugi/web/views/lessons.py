@@ -1,0 +1,107 @@
+"""Lessons learned, in their three lists, edited in place."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kintsugi.core.vocabulary import LessonKind
+from kintsugi.postmortems import access, services
+from kintsugi.postmortems.models import Incident, Lesson
+from kintsugi.web.forms.lessons import LessonEditForm, LessonForm
+from kintsugi.web.views.common import fragment, section_view, sections, submit
+
+TEMPLATE = "web/postmortems/_lessons.html"
+
+
+def lessons_section(request: HttpRequest, pk: int) -> HttpResponse:
+    access.get_incident(request.user, pk)
+    return section_view(request, pk, "lessons")
+
+
+def _lesson(incident: Incident, lesson_pk: int) -> Lesson:
+    lesson = get_object_or_404(Lesson, pk=lesson_pk, incident=incident)
+    lesson.incident = incident
+    return lesson
+
+
+def _kind(value: str) -> LessonKind:
+    try:
+        return LessonKind(value)
+    except ValueError:
+        raise Http404("No such list of lessons.") from None
+
+
+@require_http_methods(["GET", "POST"])
+def lesson_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    lesson_kind = _kind(kind)
+    context = {"incident": incident, "kind": lesson_kind, "can_edit": True}
+    if request.method == "GET" and "closed" in request.GET:
+        return render(request, f"{TEMPLATE}#add-slot", context)
+    auto_id = f"lesson-new-{lesson_kind.value}-%s"
+    status = 200
+    if request.method == "POST":
+        form = LessonForm(request.POST, auto_id=auto_id)
+        saved, status = submit(
+            form, lambda: form.add(user=request.user, incident=incident, kind=lesson_kind.value)
+        )
+        if saved:
+            return sections(
+                request,
+                pk,
+                "lessons",
+                extra={"add_forms": {lesson_kind.value: LessonForm(auto_id=auto_id)}},
+            )
+    else:
+        form = LessonForm(auto_id=auto_id)
+    return fragment(
+        request,
+        f"{TEMPLATE}#add-slot",
+        {**context, "add_form": form},
+        status=status,
+        target=f"#lessons-{lesson_kind.value}-add",
+        title=f"Add a lesson: {lesson_kind.label}",
+    )
+
+
+def lesson_row(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk)
+    context = {
+        "incident": incident,
+        "lesson": _lesson(incident, lesson_pk),
+        "can_edit": access.can_edit(request.user, incident),
+    }
+    return fragment(request, f"{TEMPLATE}#lesson", context)
+
+
+@require_http_methods(["GET", "POST"])
+def lesson_edit(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    lesson = _lesson(incident, lesson_pk)
+    auto_id = f"lesson-{lesson.pk}-%s"
+    status = 200
+    if request.method == "POST":
+        form = LessonEditForm(request.POST, auto_id=auto_id)
+        saved, status = submit(form, lambda: form.update(user=request.user, lesson=lesson))
+        if saved:
+            return sections(request, pk, "lessons")
+    else:
+        form = LessonEditForm.for_lesson(lesson, auto_id=auto_id)
+    context = {"incident": incident, "lesson": lesson, "form": form}
+    return fragment(
+        request,
+        f"{TEMPLATE}#lesson-form",
+        context,
+        status=status,
+        target=f"#lesson-{lesson.pk}",
+        title="Edit a lesson",
+    )
+
+
+@require_POST
+def lesson_delete(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    services.lesson_delete(user=request.user, lesson=_lesson(incident, lesson_pk))
+    return sections(request, pk, "lessons")

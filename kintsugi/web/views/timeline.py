@@ -1,0 +1,98 @@
+"""Adding, editing and deleting timeline events in place."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kintsugi.postmortems import access, services
+from kintsugi.postmortems.models import TimelineEvent
+from kintsugi.web.forms.timeline import EventEditForm, EventForm
+from kintsugi.web.views.common import fragment, section_view, sections, submit
+
+TEMPLATE = "web/postmortems/_timeline.html"
+# The metrics in the executive summary are computed from the timeline.
+COMPANIONS = ("metrics",)
+
+
+def timeline_section(request: HttpRequest, pk: int) -> HttpResponse:
+    access.get_incident(request.user, pk)
+    return section_view(request, pk, "timeline")
+
+
+def _event(incident, event_pk: int) -> TimelineEvent:  # type: ignore[no-untyped-def]
+    event = get_object_or_404(
+        TimelineEvent.objects.select_related("author"), pk=event_pk, incident=incident
+    )
+    event.incident = incident
+    return event
+
+
+@require_http_methods(["GET", "POST"])
+def event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    context = {"incident": incident, "can_edit": True}
+    if request.method == "GET" and "closed" in request.GET:
+        return render(request, f"{TEMPLATE}#add-slot", context)
+    status = 200
+    if request.method == "POST":
+        form = EventForm(request.POST, auto_id="event-new-%s")
+        saved, status = submit(form, lambda: form.add(user=request.user, incident=incident))
+        if saved:
+            # Keep the form open for the next event, starting from this one's time.
+            next_form = EventForm(
+                initial={"occurred_at": form.cleaned_data["occurred_at"]}, auto_id="event-new-%s"
+            )
+            return sections(request, pk, "timeline", also=COMPANIONS, extra={"add_form": next_form})
+    else:
+        form = EventForm(auto_id="event-new-%s")
+    return fragment(
+        request,
+        f"{TEMPLATE}#add-slot",
+        {**context, "add_form": form},
+        status=status,
+        target="#timeline-add",
+        title="Add a timeline event",
+    )
+
+
+def event_row(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk)
+    context = {
+        "incident": incident,
+        "event": _event(incident, event_pk),
+        "can_edit": access.can_edit(request.user, incident),
+    }
+    return fragment(request, f"{TEMPLATE}#event", context)
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    event = _event(incident, event_pk)
+    auto_id = f"event-{event.pk}-%s"
+    status = 200
+    if request.method == "POST":
+        form = EventEditForm(request.POST, auto_id=auto_id)
+        saved, status = submit(form, lambda: form.update(user=request.user, event=event))
+        if saved:
+            return sections(request, pk, "timeline", also=COMPANIONS)
+    else:
+        form = EventEditForm.for_event(event, auto_id=auto_id)
+    context = {"incident": incident, "event": event, "form": form}
+    return fragment(
+        request,
+        f"{TEMPLATE}#event-form",
+        context,
+        status=status,
+        target=f"#event-{event.pk}",
+        title="Edit a timeline event",
+    )
+
+
+@require_POST
+def event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    services.timeline_event_delete(user=request.user, event=_event(incident, event_pk))
+    return sections(request, pk, "timeline", also=COMPANIONS)

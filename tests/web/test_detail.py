@@ -1,0 +1,174 @@
+"""The post-mortem page: the SRE template in order, access, and a constant query count."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kintsugi.postmortems import services
+from tests.web.conftest import T0
+
+SECTIONS = [
+    'data-testid="section-header"',
+    'data-testid="section-executive-summary"',
+    'data-testid="metrics"',
+    'data-testid="section-narrative"',
+    'data-testid="section-timeline"',
+    'data-testid="section-factors"',
+    'data-testid="section-lessons"',
+    'data-testid="section-action-items"',
+]
+EDIT_CONTROLS = [
+    'data-testid="header-edit"',
+    'data-testid="summary-edit"',
+    'data-testid="narrative-edit"',
+    'data-testid="timeline-add"',
+    'data-testid="event-edit"',
+    'data-testid="event-delete"',
+    'data-testid="factor-add"',
+    'data-testid="factor-edit"',
+    'data-testid="evidence-add"',
+    'data-testid="evidence-delete"',
+    'data-testid="lesson-add-went_well"',
+    'data-testid="lesson-edit"',
+    'data-testid="action-add"',
+    'data-testid="action-edit"',
+    'data-testid="action-delete"',
+]
+
+
+def _url(incident):
+    return f"/incidents/{incident.pk}/"
+
+
+def test_it_shows_the_sre_template_in_order(login, owner, incident, filled):
+    filled(2)
+    body = login(owner).get(_url(incident)).content.decode()
+    positions = [body.index(marker) for marker in SECTIONS]
+    assert positions == sorted(positions)
+    assert "All times UTC" in body
+    assert "Checkout returned errors for 40 minutes." in body
+    assert "Major: a core feature is unavailable" in body  # SEV2 definition
+
+
+def test_it_shows_every_edit_control_to_an_editor(login, owner, incident, filled):
+    filled(2)
+    body = login(owner).get(_url(incident)).content.decode()
+    for control in EDIT_CONTROLS:
+        assert control in body, control
+
+
+def test_it_shows_no_edit_controls_to_viewers(login, viewer, incident, filled):
+    filled(2)
+    body = login(viewer).get(_url(incident)).content.decode()
+    for control in EDIT_CONTROLS:
+        assert control not in body, control
+    assert 'data-testid="export-md"' in body  # reading and exporting are allowed
+
+
+def test_it_hides_restricted_incidents_from_outsiders(login, outsider, restricted_incident):
+    assert login(outsider).get(_url(restricted_incident)).status_code == 404
+
+
+def test_it_shows_restricted_incidents_to_the_team(login, teammate, restricted_incident):
+    response = login(teammate).get(_url(restricted_incident))
+    assert response.status_code == 200
+    assert 'data-testid="restricted-badge"' in response.content.decode()
+
+
+def test_it_answers_404_for_unknown_incidents(login, owner):
+    assert login(owner).get("/incidents/999999/").status_code == 404
+
+
+def test_it_computes_the_metrics_from_the_timeline(login, owner, incident):
+    for minutes, kind in [
+        (4, "alert_fired"),
+        (7, "page_acknowledged"),
+        (38, "mitigated"),
+        (52, "fully_recovered"),
+    ]:
+        services.timeline_event_add(
+            user=owner,
+            incident=incident,
+            kind=kind,
+            text=kind,
+            occurred_at=T0 + timedelta(minutes=minutes),
+        )
+    body = login(owner).get(_url(incident)).content.decode()
+    assert 'data-testid="metric-downtime">38m<' in body
+    assert 'data-testid="metric-ttd">4m<' in body
+    assert 'data-testid="metric-tta">3m<' in body
+    assert 'data-testid="metric-ttm">38m<' in body
+    assert 'data-testid="metric-ttr">52m<' in body
+    assert 'data-testid="moment-recovered">2026-03-01 14:52 UTC<' in body
+
+
+def test_it_flags_incomplete_action_items_and_links_tickets(login, owner, teammate, incident):
+    factor = services.factor_add(user=owner, incident=incident, title="Pool too small")
+    services.action_item_add(
+        user=owner,
+        incident=incident,
+        title="Bigger pool",
+        priority="P1",
+        owner=teammate,
+        ticket_id="OPS-7",
+        ticket_url="https://jira.example.com/OPS-7",
+        due_on=date(2026, 3, 10),
+        factor=factor,
+    )
+    services.action_item_add(user=owner, incident=incident, title="Think about it", priority="P0")
+    services.action_item_add(
+        user=owner,
+        incident=incident,
+        title="Rewrite in Rust",
+        priority="P3",
+        status="wont_do",
+        status_reason="Not worth it.",
+    )
+    body = login(owner).get(_url(incident)).content.decode()
+    # sorted by priority: P0, P1, P3
+    assert body.index("Think about it") < body.index("Bigger pool") < body.index("Rewrite in Rust")
+    assert "⚠ Missing owner, ticket" in body  # the target date defaults from the policy
+    assert (
+        '<a href="https://jira.example.com/OPS-7" rel="noopener noreferrer nofollow" target="_blank">OPS-7</a>'
+        in body
+    )
+    assert "Won&#x27;t do" in body and "Not worth it." in body
+    assert "F1 · Pool too small" in body
+    assert 'data-testid="action-overdue"' in body  # 2026-03-10 is past
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("user_fixture", ["owner", "viewer"])
+def test_it_uses_a_constant_number_of_queries(request, login, incident, filled, user_fixture):
+    client = login(request.getfixturevalue(user_fixture))
+    filled(2)
+    few = _queries(client, _url(incident))
+    filled(38)
+    many = _queries(client, _url(incident))
+    assert few == many
+
+
+def test_it_uses_a_constant_number_of_queries_on_restricted_incidents(
+    login, teammate, owner, restricted_incident, filled
+):
+    client = login(teammate)
+    few = _queries(client, _url(restricted_incident))
+    for index in range(40):
+        services.timeline_event_add(
+            user=owner,
+            incident=restricted_incident,
+            text=f"e{index}",
+            occurred_at=T0 + timedelta(days=1, minutes=index),
+        )
+        services.lesson_add(
+            user=owner, incident=restricted_incident, kind="got_lucky", text=f"l{index}"
+        )
+    assert _queries(client, _url(restricted_incident)) == few

@@ -1,0 +1,45 @@
+"""Export downloads go through access control and name the incident."""
+
+import json
+
+import pytest
+
+from tests.web.conftest import HTMX
+
+
+def test_it_hides_exports_of_restricted_incidents(login, outsider, restricted_incident):
+    client = login(outsider)
+    for fmt in ("md", "html", "json"):
+        assert client.get(f"/incidents/{restricted_incident.pk}/export.{fmt}").status_code == 404
+
+
+def test_it_refuses_unknown_formats(login, owner, incident):
+    assert login(owner).get(f"/incidents/{incident.pk}/export.pdfx").status_code == 404
+
+
+def test_it_links_the_exports_from_the_page(login, viewer, incident):
+    body = login(viewer).get(f"/incidents/{incident.pk}/").content.decode()
+    for fmt in ("md", "html", "json"):
+        assert f'href="/incidents/{incident.pk}/export.{fmt}" download' in body
+
+
+@pytest.mark.parametrize(
+    ("fmt", "module", "content_type"),
+    [
+        ("md", "kintsugi.core.markdown.render", "text/markdown; charset=utf-8"),
+        ("html", "kintsugi.core.markdown.html", "text/html; charset=utf-8"),
+        ("json", "kintsugi.core.markdown.json_codec", "application/json"),
+    ],
+)
+def test_it_downloads_each_format(login, viewer, incident, fmt, module, content_type):
+    pytest.importorskip(module)
+    response = login(viewer).get(f"/incidents/{incident.pk}/export.{fmt}", **HTMX)
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="INC-{incident.pk}-checkout-outage.{fmt}"'
+    )
+    body = response.content.decode()
+    assert "Checkout outage" in body
+    if fmt == "json":
+        json.loads(body)
