@@ -23,6 +23,10 @@ run: $(STAMP)
 	@echo ""
 	@echo "  Kintsugi: http://$(HOST):$(PORT)/   (log in as demo / kintsugi-demo)"
 	@echo ""
+	@# The worker (reminders, weekly reviews, deliveries) runs beside the web server and
+	@# stops with it.
+	KINTSUGI_ENV=development $(BIN)/kintsugi worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	KINTSUGI_ENV=development $(BIN)/kintsugi serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

@@ -10,7 +10,11 @@ import os
 import sys
 
 # Commands whose natural name is a Python keyword, clashes with Django's own, or has dashes.
-ALIASES = {"import": "import_postmortem", "create-api-token": "create_api_token"}
+ALIASES = {
+    "import": "import_postmortem",
+    "create-api-token": "create_api_token",
+    "weekly-review": "weekly_review",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kintsugi.accounts",
     "kintsugi.teams",
     "kintsugi.postmortems",
+    "kintsugi.debt",
     "kintsugi.web",
     "kintsugi.api",
 ]
@@ -158,3 +159,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Outgoing email (weekly reviews and reminders, sent by `kintsugi worker`); docs/configuration.md.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kintsugi@localhost")
+# The address people use to reach Kintsugi, for links in emails and Slack messages.
+KINTSUGI_BASE_URL = env_str("KINTSUGI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

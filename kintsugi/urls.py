@@ -6,5 +6,6 @@ from kintsugi.api.urls import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("debt/", include("kintsugi.debt.urls")),
     path("", include("kintsugi.web.urls")),
 ]

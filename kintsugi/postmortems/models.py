@@ -178,7 +178,27 @@ class ActionItem(models.Model):
         Factor, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was done or declared won't do (UTC)."
+    )
+    # The due-window policy (docs/debt.md). The date the policy asked is stored when the
+    # target date is set, so a later change of policy does not rewrite history and the SLA
+    # is measured against what was asked at the time.
+    policy_due_on = models.DateField(
+        null=True, blank=True, help_text="The target date the due-window policy asked for."
+    )
+    due_reason = models.TextField(
+        blank=True,
+        max_length=limits.MAX_SHORT_TEXT,
+        help_text="Why the target date is later than the policy asks (an exception).",
+    )
+    # The sprint budget: what the item costs and the sprint it is planned in.
+    estimate = models.FloatField(
+        null=True, blank=True, help_text="Points or hours; empty if unknown."
+    )
+    planned_sprint = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of the team's sprint it is planned in."
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -206,3 +226,8 @@ class ActionItem(models.Model):
         if not self.due_on:
             missing.append("target date")
         return missing
+
+    @property
+    def is_due_exception(self) -> bool:
+        """A target date later than the policy asked (shown with its reason)."""
+        return bool(self.due_on and self.policy_due_on and self.due_on > self.policy_due_on)

@@ -77,7 +77,9 @@ def test_it_adds_an_item_with_owner_ticket_and_date(api, owner, teammate, incide
 
 def test_it_shows_what_is_missing(api, owner, incident):
     body = api.post(f"/incidents/{incident.pk}/action-items", user=owner, json={"title": "Later"})
-    assert body.json()["missing_fields"] == ["owner", "ticket", "target date"]
+    # The target date defaults from the due-window policy (P2: 30 days after the incident).
+    assert body.json()["missing_fields"] == ["owner", "ticket"]
+    assert body.json()["due_on"] == "2026-03-31"
 
 
 @pytest.mark.parametrize(

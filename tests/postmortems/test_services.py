@@ -105,10 +105,18 @@ def test_it_lets_an_outsider_not_edit_a_restricted_incident(restricted_incident,
 
 def test_it_sorts_action_items_by_priority_then_date(incident, owner):
     services.action_item_add(
-        user=owner, incident=incident, title="late P1", priority="P1", due_on=date(2026, 4, 1)
+        user=owner,
+        incident=incident,
+        title="late P1",
+        priority="P1",
+        due_on=date(2026, 4, 1),
+        due_reason="Needs the April maintenance window",  # later than the policy's date
     )
     services.action_item_add(user=owner, incident=incident, title="P3", priority="P3")
-    services.action_item_add(user=owner, incident=incident, title="undated P1", priority="P1")
+    undated = services.action_item_add(
+        user=owner, incident=incident, title="undated P1", priority="P1"
+    )
+    services.action_item_update(user=owner, item=undated, version=1, due_on=None)
     services.action_item_add(
         user=owner, incident=incident, title="early P1", priority="P1", due_on=date(2026, 3, 5)
     )

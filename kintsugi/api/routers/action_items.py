@@ -24,7 +24,7 @@ from kintsugi.postmortems.models import ActionItem, Incident
 
 router = Router(tags=["action items"])
 
-_NULLABLE = frozenset({"owner", "due_on", "factor", "completed_at"})
+_NULLABLE = frozenset({"owner", "due_on", "factor", "completed_at", "estimate", "planned_sprint"})
 _ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 _ROWS = ActionItem.objects.select_related("owner")
 

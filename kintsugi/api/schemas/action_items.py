@@ -34,6 +34,10 @@ class ActionItemOut(Schema):
     created_at: datetime
     completed_at: datetime | None
     missing_fields: list[str]
+    policy_due_on: date | None
+    due_reason: str
+    estimate: float | None
+    planned_sprint: int | None
     version: int
 
     @staticmethod
@@ -63,6 +67,13 @@ class ActionItemFields(InputSchema):
     status_reason: str | None = Field(None, max_length=limits.MAX_SHORT_TEXT)
     factor: int | None = Field(None, description="Id of the contributing factor addressed.")
     completed_at: UtcDateTime | None = None
+    due_reason: str | None = Field(
+        None,
+        max_length=limits.MAX_SHORT_TEXT,
+        description="Why the target date is later than the due-window policy asks.",
+    )
+    estimate: float | None = Field(None, ge=0, description="Points or hours.")
+    planned_sprint: int | None = Field(None, ge=1, description="Sprint number.")
 
 
 class ActionItemIn(ActionItemFields):

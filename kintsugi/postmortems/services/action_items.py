@@ -1,4 +1,9 @@
-"""Action items: the concrete work that keeps the incident from happening again."""
+"""Action items: the concrete work that keeps the incident from happening again.
+
+Target dates follow the post-mortem debt policy (docs/debt.md): a new item's date defaults
+to what the policy asks, a later date needs a reason that is recorded, and changing the
+priority recomputes what the policy asks. The rules are the core's (kintsugi.core.debt).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,14 @@ from django.utils import timezone
 
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
+from kintsugi.core.debt.policy import change_priority, check_due_date, default_due_on
+from kintsugi.core.debt.sprints import clean_estimate
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_text, clean_url
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 from kintsugi.postmortems.services.guards import require_edit
-from kintsugi.postmortems.services.versioning import save_versioned
+from kintsugi.postmortems.services.versioning import ConflictError, save_versioned
 
 _TICKET_ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_#./:")
 
@@ -90,19 +97,111 @@ def _clean(data: dict[str, Any], incident: Incident) -> dict[str, Any]:
         if moment is not None and timezone.is_naive(moment):
             raise ValidationProblem("The completion time needs a timezone.", field="completed_at")
         clean["completed_at"] = moment
+    if "due_reason" in data:
+        # None means "not asked" (a caller without the field); "" means "asked, left empty".
+        reason = data["due_reason"]
+        clean["due_reason"] = (
+            None
+            if reason is None
+            else clean_text(
+                reason, field="due_reason", max_length=limits.MAX_SHORT_TEXT, label="reason"
+            )
+        )
+    if "estimate" in data:
+        clean["estimate"] = clean_estimate(data["estimate"])
+    if "planned_sprint" in data:
+        clean["planned_sprint"] = _clean_sprint(data["planned_sprint"])
     return clean
 
 
+def _clean_sprint(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise ValidationProblem(
+            "The sprint is a sprint number: 1 or more (empty if not planned).",
+            field="planned_sprint",
+        )
+    return int(text)
+
+
+def _apply_policy(
+    clean: dict[str, Any], incident: Incident, current: ActionItem | None, *, trusted: bool
+) -> None:
+    """Set the target date the policy asks, and record an exception with its reason.
+
+    ``trusted`` callers (import, demo: ``user=None``) record history as given: a missing
+    date stays missing and a later date is kept without a reason, because the decision was
+    taken before the item reached Kintsugi. People get the policy's date by default and
+    must say why when they choose a later one.
+    """
+    # The debt app builds on this one; importing it lazily keeps the dependency one-way
+    # at import time while the policy still has a single home.
+    from kintsugi.debt.selectors.policy import policy_for_team
+
+    reason = clean.pop("due_reason", None)
+    priority = Priority(clean.get("priority") or (current.priority if current else Priority.P2))
+    started = incident.started_at
+    if current is None:
+        policy = policy_for_team(incident.team_id)
+        policy_due = default_due_on(started, priority, policy)
+        if clean.get("due_on") is None and not trusted:
+            clean["due_on"] = policy_due
+        due = clean.get("due_on")
+    else:
+        old_priority = Priority(current.priority)
+        due_changed = "due_on" in clean and clean["due_on"] != current.due_on
+        due = clean.get("due_on", current.due_on)
+        if priority != old_priority:
+            policy = policy_for_team(incident.team_id)
+            if due_changed:
+                policy_due = default_due_on(started, priority, policy)
+            else:
+                change = change_priority(
+                    incident_started_at=started,
+                    old_priority=old_priority,
+                    new_priority=priority,
+                    due_on=current.due_on,
+                    policy=policy,
+                )
+                policy_due = change.policy_due_on
+                # A date equal to what the policy asked when it was set was not chosen by
+                # hand either, even if the policy has changed since.
+                follows = change.follows_policy or current.due_on == current.policy_due_on
+                due = policy_due if follows else current.due_on
+                clean["due_on"] = due
+                if not follows and reason is None and current.due_reason:
+                    reason = current.due_reason  # the exception was explained already
+        elif due_changed or reason is not None:
+            policy_due = current.policy_due_on or default_due_on(
+                started, priority, policy_for_team(incident.team_id)
+            )
+        else:
+            return
+    clean["policy_due_on"] = policy_due
+    if trusted and not reason:
+        clean["due_reason"] = ""
+        return
+    exception = check_due_date(due, policy_due, reason)
+    clean["due_reason"] = exception.reason if exception else ""
+
+
 def _check_status(clean: dict[str, Any], current: ActionItem | None) -> None:
-    """Keep status, reason and completion time consistent with each other."""
+    """Keep status, reason and completion time consistent with each other.
+
+    ``completed_at`` is the closing time: set when an item is done *or* declared won't do
+    (the debt rules count both as closed on that day), cleared when it is reopened.
+    """
     status = clean.get("status", current.status if current else ActionStatus.OPEN)
     reason = clean.get("status_reason", current.status_reason if current else "")
     if status == ActionStatus.WONT_DO and not reason:
         raise ValidationProblem("Say why this action will not be done.", field="status_reason")
-    was_done = current is not None and current.status == ActionStatus.DONE
-    if status == ActionStatus.DONE and not was_done and not clean.get("completed_at"):
+    was = current.status if current is not None else None
+    closing = ActionStatus(status).is_closed and status != was
+    if closing and not clean.get("completed_at"):
         clean["completed_at"] = timezone.now()
-    if status != ActionStatus.DONE and "status" in clean:
+    if not ActionStatus(status).is_closed and "status" in clean:
         clean["completed_at"] = None
 
 
@@ -123,9 +222,11 @@ def _check_duplicate_ticket(incident: Incident, ticket: str | None, exclude: int
 def action_item_add(
     *, user: User | None, incident: Incident, title: str, **fields: Any
 ) -> ActionItem:
+    """Add an item; ``due_on`` defaults to the policy's date, a later one needs ``due_reason``."""
     require_edit(user, incident)
     clean = _clean({"title": title, **fields}, incident)
     _check_status(clean, None)
+    _apply_policy(clean, incident, None, trusted=user is None)
     _check_duplicate_ticket(incident, clean.get("ticket_id"), None)
     return ActionItem.objects.create(incident=incident, **clean)
 
@@ -134,9 +235,16 @@ def action_item_add(
 def action_item_update(
     *, user: User | None, item: ActionItem, version: int | None, **fields: Any
 ) -> ActionItem:
+    """Change an item; a new priority recomputes the policy's date (docs/debt.md)."""
     require_edit(user, item.incident)
     clean = _clean(fields, item.incident)
-    _check_status(clean, item)
+    # The policy reads the stored row: check the version first, so a stale edit is a
+    # conflict (with the newer data shown) rather than a rule applied to old values.
+    stored = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if version is not None and stored.version != version:
+        raise ConflictError(stored)
+    _check_status(clean, stored)
+    _apply_policy(clean, item.incident, stored, trusted=user is None)
     if "ticket_id" in clean:
         _check_duplicate_ticket(item.incident, clean["ticket_id"], item.pk)
     return save_versioned(item, version=version, fields=clean)

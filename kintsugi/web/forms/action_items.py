@@ -31,6 +31,9 @@ FIELDS = (
     "status",
     "status_reason",
     "factor",
+    "due_reason",
+    "estimate",
+    "planned_sprint",
 )
 
 
@@ -59,6 +62,20 @@ class ActionItemForm(ServiceForm):
     )
     description = text_field(
         label="Details", max_length=limits.MAX_TEXT, rows=3, help_text="Markdown."
+    )
+    due_reason = text_field(
+        label="Reason for a later date",
+        max_length=limits.MAX_SHORT_TEXT,
+        help_text="Needed when the target date is later than the due-window policy allows.",
+    )
+    estimate = forms.FloatField(
+        label="Estimate",
+        required=False,
+        min_value=0,
+        help_text="Points or hours, as your team plans.",
+    )
+    planned_sprint = forms.IntegerField(
+        label="Planned sprint", required=False, min_value=1, help_text="Sprint number."
     )
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any):

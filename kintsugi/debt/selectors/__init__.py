@@ -1,0 +1,1 @@
+"""Reads for post-mortem debt, each with a constant number of queries whatever the data size."""

@@ -1,0 +1,63 @@
+"""The due-window policy in force: the organisation's row merged with each team's override.
+
+Two queries load every policy at once (there are few teams), so a page that shows many
+items from many teams asks the database twice, not once per item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kintsugi.core.debt.policy import DuePolicy, OrganisationPolicy, effective_policy
+from kintsugi.debt.models import OrganisationDuePolicy, TeamDuePolicy
+
+
+def organisation_policy_row() -> OrganisationDuePolicy:
+    """The singleton row; the defaults until an admin saves other numbers."""
+    row = OrganisationDuePolicy.objects.filter(pk=1).first()
+    return row if row is not None else OrganisationDuePolicy(pk=1)
+
+
+@dataclass
+class PolicyBook:
+    """Every team's effective policy, looked up by team id (``None``: no team)."""
+
+    organisation: OrganisationPolicy
+    teams: dict[int, DuePolicy] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._default = effective_policy(self.organisation, None)
+
+    def for_team(self, team_id: int | None) -> DuePolicy:
+        if team_id is None:
+            return self._default
+        return self.teams.get(team_id, self._default)
+
+    @property
+    def default(self) -> DuePolicy:
+        return self._default
+
+    def at_risk_groups(self) -> dict[int, list[int]]:
+        """Teams whose at-risk threshold differs from the organisation's, by threshold."""
+        groups: dict[int, list[int]] = {}
+        for team_id, policy in self.teams.items():
+            if policy.at_risk_days != self._default.at_risk_days:
+                groups.setdefault(policy.at_risk_days, []).append(team_id)
+        return groups
+
+
+def policy_book() -> PolicyBook:
+    organisation = organisation_policy_row().to_core()
+    teams = {}
+    for row in TeamDuePolicy.objects.select_related("team"):
+        teams[row.team_id] = effective_policy(organisation, row.to_core(row.team.name))
+    return PolicyBook(organisation=organisation, teams=teams)
+
+
+def policy_for_team(team_id: int | None) -> DuePolicy:
+    """The effective policy of one team (two small queries)."""
+    organisation = organisation_policy_row().to_core()
+    if team_id is None:
+        return effective_policy(organisation, None)
+    row = TeamDuePolicy.objects.select_related("team").filter(team_id=team_id).first()
+    return effective_policy(organisation, row.to_core(row.team.name) if row else None)

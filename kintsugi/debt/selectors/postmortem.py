@@ -1,0 +1,103 @@
+"""What a post-mortem page shows about its debt: completion, overdue items, recurrence.
+
+The web app includes ``debt/_postmortem_debt.html`` through the ``postmortem_debt`` tag;
+everything it needs comes from :func:`postmortem_debt` in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from kintsugi.accounts.models import User
+from kintsugi.core.debt.policy import DuePolicy
+from kintsugi.core.debt.states import DebtState
+from kintsugi.core.vocabulary import Priority
+from kintsugi.debt.selectors.expressions import is_open
+from kintsugi.debt.selectors.filters import visible_items
+from kintsugi.debt.selectors.items import ItemRow, describe
+from kintsugi.debt.selectors.policy import PolicyBook
+from kintsugi.postmortems.models import Incident
+
+RECURRENCE_LIMIT = 20
+
+
+@dataclass
+class PostmortemDebt:
+    incident: Incident
+    policy: DuePolicy
+    rows: list[ItemRow] = field(default_factory=list)
+    recurrence: list[ItemRow] = field(default_factory=list)
+    recurrence_more: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def _count(self, *states: DebtState) -> list[ItemRow]:
+        return [row for row in self.rows if row.state in states]
+
+    @property
+    def closed(self) -> int:
+        return len(self._count(DebtState.DONE_ON_TIME, DebtState.DONE_LATE, DebtState.WONT_DO))
+
+    @property
+    def done(self) -> int:
+        return len(self._count(DebtState.DONE_ON_TIME, DebtState.DONE_LATE))
+
+    @property
+    def completion_percent(self) -> int | None:
+        """Closed items out of all, rounded down (a single open item keeps it under 100)."""
+        return None if not self.rows else self.closed * 100 // self.total
+
+    @property
+    def overdue(self) -> list[ItemRow]:
+        return self._count(DebtState.OVERDUE)
+
+    @property
+    def at_risk(self) -> list[ItemRow]:
+        return self._count(DebtState.AT_RISK)
+
+    @property
+    def exceptions(self) -> list[ItemRow]:
+        return [row for row in self.rows if row.item.is_due_exception]
+
+    @property
+    def policy_lines(self) -> list[tuple[Priority, str]]:
+        return [(priority, self.policy.describe(priority)) for priority in Priority]
+
+
+def postmortem_debt(
+    *, user: User, incident: Incident, today: date, book: PolicyBook
+) -> PostmortemDebt:
+    """The debt of one incident the user may see (the caller checked), and recurrence.
+
+    Recurrence: open items of earlier incidents that affected one of the same services,
+    among the incidents the user may see (three queries here plus the policy's two).
+    """
+    items = list(incident.action_items.select_related("owner").order_by("priority", "due_on", "id"))
+    for item in items:
+        item.incident = incident
+    view = PostmortemDebt(
+        incident=incident,
+        policy=book.for_team(incident.team_id),
+        rows=[describe(item, today, book) for item in items],
+    )
+    service_ids = Incident.services.through.objects.filter(incident_id=incident.pk).values(
+        "service_id"
+    )
+    earlier = (
+        visible_items(user)
+        .filter(is_open(), incident__started_at__lt=incident.started_at)
+        .filter(
+            incident_id__in=Incident.services.through.objects.filter(
+                service_id__in=service_ids
+            ).values("incident_id")
+        )
+        .select_related("incident", "incident__team", "owner")
+        .order_by("due_on", "created_at", "id")
+    )
+    found = list(earlier[: RECURRENCE_LIMIT + 1])
+    view.recurrence_more = len(found) > RECURRENCE_LIMIT
+    view.recurrence = [describe(item, today, book) for item in found[:RECURRENCE_LIMIT]]
+    return view

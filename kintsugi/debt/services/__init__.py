@@ -1,0 +1,1 @@
+"""Writes for post-mortem debt: settings, review marks, reminders, reviews and deliveries."""

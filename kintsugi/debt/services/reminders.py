@@ -1,0 +1,246 @@
+"""Reminders: owners before the target date and when overdue, then the team's lead.
+
+Which steps are due is the core's ``due_reminders`` (with its catching-up rule); who gets
+them is each team's and person's settings. Every step becomes delivery rows keyed by the
+core's idempotency key, inserted once whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.template.loader import render_to_string
+
+from kintsugi.accounts.models import User
+from kintsugi.core.debt.items import ActionSnapshot
+from kintsugi.core.debt.schedule import (
+    ReminderSettings,
+    ReminderStep,
+    ReminderStepKind,
+    due_reminders,
+)
+from kintsugi.core.debt.slack import escape_slack, slack_link
+from kintsugi.debt.models import (
+    Channel,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    PersonDebtSettings,
+    TeamDebtSettings,
+)
+from kintsugi.debt.selectors.expressions import is_open
+from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.selectors.snapshots import action_snapshots
+from kintsugi.debt.services.deliveries import enqueue
+from kintsugi.postmortems.models import ActionItem
+from kintsugi.teams.models import Membership, Team
+
+NOBODY = "-"
+DEFAULTS = ReminderSettings()
+
+
+def _prefs(user: User) -> PersonDebtSettings:
+    try:
+        return user.debt_settings  # type: ignore[attr-defined,no-any-return]
+    except PersonDebtSettings.DoesNotExist:
+        return PersonDebtSettings(user=user)  # both channels on until switched off
+
+
+@dataclass
+class Message:
+    subject: str
+    text: str
+    html: str
+    slack: dict
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def reminder_message(
+    item: ActionSnapshot, step: ReminderStep, today: date, people: list[User]
+) -> Message:
+    """The words of one reminder; the same facts by email and on Slack."""
+    due = item.due_on or step.due_on
+    left = (due - today).days
+    if step.kind is ReminderStepKind.BEFORE_DUE:
+        headline = "due today" if left == 0 else f"due in {_days(left)} ({due.isoformat()})"
+        subject = f"Due {'today' if left == 0 else 'on ' + due.isoformat()}: {item.title}"
+    elif step.kind is ReminderStepKind.OVERDUE:
+        headline = f"overdue since {due.isoformat()} ({_days(-left)} over)"
+        subject = f"Overdue: {item.title}"
+    else:
+        headline = f"{_days(-left)} overdue (due {due.isoformat()}); escalated to the team lead"
+        subject = f"Escalation: {item.title} is {_days(-left)} overdue"
+    owner = item.owner or "nobody (no owner)"
+    facts = (
+        f"{item.priority.value} · owner {owner} · {item.incident_reference} {item.incident_title}"
+    )
+    text = (
+        f"{item.title}\n{headline}\n{facts}\n"
+        + (f"Ticket: {item.ticket_id} {item.ticket_url}\n" if item.ticket_id else "")
+        + f"\nOpen it: {item.url}\n\nYou receive this because of your reminder settings in "
+        "Kintsugi (Post-mortem debt, My settings).\n"
+    )
+    html = render_to_string(
+        "debt/email/reminder.html",
+        {"item": item, "headline": headline, "facts": facts, "subject": subject},
+    )
+    mentions = " ".join(
+        f"<@{_prefs(person).slack_member_id}>"
+        if _prefs(person).slack_member_id
+        else escape_slack(person.username)
+        for person in people
+        if _prefs(person).slack_enabled
+    )
+    title = slack_link(escape_slack(item.title), item.url)
+    slack_text = f"*{title}* is {escape_slack(headline)}\n{escape_slack(facts)}"
+    if mentions:
+        slack_text = f"{mentions}: {slack_text}"
+    slack = {
+        "text": escape_slack(subject)[:3000],
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:3000]}}],
+    }
+    return Message(subject=subject[:300], text=text, html=html, slack=slack)
+
+
+def _existing(keys: list[str]) -> set[tuple[str, str, str]]:
+    found: set[tuple[str, str, str]] = set()
+    for start in range(0, len(keys), 500):
+        found.update(
+            Delivery.objects.filter(idempotency_key__in=keys[start : start + 500]).values_list(
+                "idempotency_key", "channel", "recipient"
+            )
+        )
+    return found
+
+
+def _addresses(
+    step: ReminderStep, people: list[User], settings: TeamDebtSettings | None, team_id: int | None
+) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs for one step, from the people's and the team's settings."""
+    pairs = [
+        (Channel.EMAIL.value, person.email)
+        for person in people
+        if person.email and _prefs(person).email_enabled
+    ]
+    if settings is not None and settings.has_slack and any(_prefs(p).slack_enabled for p in people):
+        pairs.append((Channel.SLACK.value, f"team:{team_id}"))
+    return pairs
+
+
+def _why_nobody(step: ReminderStep, item: ActionSnapshot, team_id: int | None) -> str:
+    if step.kind is ReminderStepKind.ESCALATE_TO_LEAD:
+        return (
+            "No recipient: the item's team has no lead."
+            if team_id
+            else ("No recipient: the item's incident has no team, so there is no lead to tell.")
+        )
+    if not item.owner:
+        return "No recipient: the item has no owner."
+    return "No recipient: the owner has no email address and no Slack channel is set up."
+
+
+def enqueue_due_reminders(*, today: date, now: datetime, base_url: str) -> int:
+    """Insert the delivery rows of every reminder step due by ``today``; returns how many."""
+    team_settings = {row.team_id: row for row in TeamDebtSettings.objects.all()}
+    before = [DEFAULTS.days_before_due or 0] + [
+        row.remind_before_days for row in team_settings.values() if row.remind_before_days
+    ]
+    candidates = ActionItem.objects.filter(
+        is_open(), due_on__isnull=False, due_on__lte=today + timedelta(days=max(before))
+    )
+    snapshots = action_snapshots(
+        candidates, book=policy_book(), base_url=base_url, redact_restricted=True
+    )
+    team_ids = dict(Team.objects.values_list("name", "pk"))
+    planned: list[tuple[ActionSnapshot, ReminderStep, int | None]] = []
+    for item in snapshots:
+        team_id = team_ids.get(item.team) if item.team else None
+        settings = team_settings.get(team_id) if team_id else None
+        rules = settings.reminders() if settings is not None else DEFAULTS
+        planned.extend((item, step, team_id) for step in due_reminders(item, today, rules))
+    if not planned:
+        return 0
+    existing = _existing([step.idempotency_key for _, step, _ in planned])
+    owners = {
+        user.username: user
+        for user in User.objects.filter(
+            username__in={item.owner for item, _, _ in planned if item.owner}
+        ).select_related("debt_settings")
+    }
+    leads: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        is_lead=True, team_id__in={t for _, _, t in planned if t}
+    ).select_related("user", "user__debt_settings"):
+        leads.setdefault(membership.team_id, []).append(membership.user)
+    rows = list(_rows(planned, existing, owners, leads, team_settings, today, now))
+    return enqueue(rows)
+
+
+def _rows(
+    planned: Iterable[tuple[ActionSnapshot, ReminderStep, int | None]],
+    existing: set[tuple[str, str, str]],
+    owners: dict[str, User],
+    leads: dict[int, list[User]],
+    team_settings: dict[int, TeamDebtSettings],
+    today: date,
+    now: datetime,
+) -> Iterable[Delivery]:
+    for item, step, team_id in planned:
+        key = step.idempotency_key
+        if step.kind is ReminderStepKind.ESCALATE_TO_LEAD:
+            people = leads.get(team_id, []) if team_id else []
+        else:
+            owner = owners.get(item.owner or "")
+            people = [owner] if owner is not None else []
+        settings = team_settings.get(team_id) if team_id else None
+        pairs = [
+            pair
+            for pair in _addresses(step, people, settings, team_id)
+            if (key, *pair) not in existing
+        ]
+        common = {
+            "idempotency_key": key,
+            "kind": DeliveryKind.REMINDER,
+            "team_id": team_id,
+            "action_item_id": item.id,
+            "created_at": now,
+            "updated_at": now,
+            "next_attempt_at": now,
+        }
+        if not _addresses(step, people, settings, team_id):
+            if (key, Channel.EMAIL.value, NOBODY) not in existing:
+                yield Delivery(
+                    channel=Channel.EMAIL,
+                    recipient=NOBODY,
+                    status=DeliveryStatus.SKIPPED,
+                    last_error=_why_nobody(step, item, team_id),
+                    subject=f"{step.kind.value}: {item.title}"[:300],
+                    **common,
+                )
+            continue
+        if not pairs:
+            continue
+        message = reminder_message(item, step, today, people)
+        for channel, recipient in pairs:
+            if channel == Channel.EMAIL:
+                yield Delivery(
+                    channel=channel,
+                    recipient=recipient,
+                    subject=message.subject,
+                    body_text=message.text,
+                    body_html=message.html,
+                    **common,
+                )
+            else:
+                yield Delivery(
+                    channel=channel,
+                    recipient=recipient,
+                    subject=message.subject,
+                    payload=message.slack,
+                    **common,
+                )

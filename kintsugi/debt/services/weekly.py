@@ -1,0 +1,137 @@
+"""The weekly review on each team's schedule: the agenda by email and to the Slack channel.
+
+A team's ``next_review_at`` is claimed with a conditional UPDATE (set to the following
+run only if it still holds the value this worker read), so one worker sends a given
+week's review; the delivery key ``debt-review:<team>:<week>`` guards it a second time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from kintsugi.core.debt.agenda import Agenda
+from kintsugi.core.debt.agenda_text import to_text
+from kintsugi.core.debt.schedule import next_run_after
+from kintsugi.core.debt.slack import build_slack_payload
+from kintsugi.core.debt.weeks import IsoWeek
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.debt.models import (
+    Channel,
+    Delivery,
+    DeliveryKind,
+    PersonDebtSettings,
+    TeamDebtSettings,
+)
+from kintsugi.debt.selectors.agenda import weekly_agenda
+from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.services.deliveries import enqueue
+from kintsugi.postmortems.models import ActionItem
+from kintsugi.teams.models import Membership, Team
+
+
+def review_url(base_url: str, week: IsoWeek, team: Team | None) -> str:
+    query = f"?week={week}" + (f"&team={team.slug}" if team is not None else "")
+    return f"{base_url}{reverse('debt-review')}{query}"
+
+
+def review_key(team: Team, week: IsoWeek) -> str:
+    return f"debt-review:{team.pk}:{week}"
+
+
+def team_agenda(*, team: Team, week: IsoWeek, today: date, base_url: str) -> Agenda:
+    """The agenda as it leaves Kintsugi: every item of the team, restricted ones redacted."""
+    return weekly_agenda(
+        ActionItem.objects.all(),
+        week=week,
+        today=today,
+        book=policy_book(),
+        team=team,
+        base_url=base_url,
+        redact_restricted=True,
+    )
+
+
+def review_emails(team: Team, settings: TeamDebtSettings | None) -> list[str]:
+    """Members who want email (on by default) and the team's list address."""
+    addresses = []
+    for membership in Membership.objects.filter(team=team).select_related(
+        "user", "user__debt_settings"
+    ):
+        user = membership.user
+        try:
+            wants = user.debt_settings.email_enabled  # type: ignore[attr-defined]
+        except PersonDebtSettings.DoesNotExist:
+            wants = True
+        if user.is_active and user.email and wants:
+            addresses.append(user.email)
+    if settings is not None and settings.review_email:
+        addresses.append(settings.review_email)
+    return sorted(set(addresses))
+
+
+def enqueue_weekly_review(
+    *, team: Team, week: IsoWeek, today: date, now: datetime, base_url: str
+) -> int:
+    """Insert the review's deliveries (once per recipient and week); returns how many."""
+    settings = TeamDebtSettings.objects.filter(team=team).first()
+    agenda = team_agenda(team=team, week=week, today=today, base_url=base_url)
+    page = review_url(base_url, week, team)
+    common = {
+        "idempotency_key": review_key(team, week),
+        "kind": DeliveryKind.WEEKLY_REVIEW,
+        "team": team,
+        "subject": agenda.title[:300],
+        "created_at": now,
+        "updated_at": now,
+        "next_attempt_at": now,
+    }
+    text = to_text(agenda) + f"\nThe agenda online: {page}\n"
+    html = render_to_string("debt/email/weekly_review.html", {"agenda": agenda, "page_url": page})
+    rows = [
+        Delivery(channel=Channel.EMAIL, recipient=address, body_text=text, body_html=html, **common)
+        for address in review_emails(team, settings)
+    ]
+    if settings is not None and settings.has_slack:
+        payload = build_slack_payload(agenda, page_url=page)
+        rows.append(
+            Delivery(channel=Channel.SLACK, recipient=f"team:{team.pk}", payload=payload, **common)
+        )
+    return enqueue(rows)
+
+
+def schedule_weekly_reviews(*, now: datetime, today: date, base_url: str) -> int:
+    """Enqueue the reviews whose time has come; returns how many teams were due.
+
+    A team switched on without a next run gets one (the next scheduled time, not now). A
+    team whose time passed while no worker ran gets this week's review once, on the next
+    pass, then its next regular time.
+    """
+    due = 0
+    for settings in TeamDebtSettings.objects.filter(review_enabled=True).select_related("team"):
+        try:
+            schedule = settings.schedule()
+        except ValidationProblem:
+            continue  # a bad stored zone is shown on the settings page; skip, do not crash
+        following = next_run_after(now, schedule)
+        planned = settings.next_review_at
+        if planned is None:
+            TeamDebtSettings.objects.filter(pk=settings.pk, next_review_at__isnull=True).update(
+                next_review_at=following
+            )
+            continue
+        if planned > now:
+            continue
+        won = TeamDebtSettings.objects.filter(pk=settings.pk, next_review_at=planned).update(
+            next_review_at=following
+        )
+        if not won:
+            continue  # another worker took this run
+        week = IsoWeek.of(planned.astimezone(schedule.zone).date())
+        enqueue_weekly_review(
+            team=settings.team, week=week, today=today, now=now, base_url=base_url
+        )
+        due += 1
+    return due

@@ -1,0 +1,55 @@
+"""One pass of the background work: scheduled reviews, reminders, then due deliveries.
+
+``kintsugi worker`` repeats it; ``kintsugi worker --once`` (cron, tests) runs it once.
+Every step claims its work in the database, so passes may overlap across processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from kintsugi.core.debt.clock import Clock, utc_today
+from kintsugi.debt.delivery import Transport
+from kintsugi.debt.services.deliveries import deliver_due
+from kintsugi.debt.services.reminders import enqueue_due_reminders
+from kintsugi.debt.services.weekly import schedule_weekly_reviews
+
+
+@dataclass
+class PassReport:
+    reviews: int = 0
+    reminders: int = 0
+    sent: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.reviews} review(s) due, {self.reminders} reminder delivery(ies) queued, "
+            f"{self.sent} sent, {self.failed} failed (will retry)"
+        )
+
+
+def run_pass(
+    *,
+    clock: Clock,
+    transports: Mapping[str, Transport] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    batch: int = 100,
+) -> PassReport:
+    base_url = settings.KINTSUGI_BASE_URL
+    report = PassReport()
+    now = clock.now()
+    report.reviews = schedule_weekly_reviews(now=now, today=utc_today(clock), base_url=base_url)
+    if should_stop():
+        return report
+    report.reminders = enqueue_due_reminders(today=utc_today(clock), now=now, base_url=base_url)
+    if should_stop():
+        return report
+    delivered = deliver_due(
+        now=clock.now, limit=batch, transports=transports, should_stop=should_stop
+    )
+    report.sent, report.failed = delivered.sent, delivered.failed
+    return report

@@ -1,0 +1,108 @@
+"""Template helpers for post-mortem debt, including the two hooks the web app includes.
+
+- ``{% postmortem_debt incident %}``: completion, overdue and at-risk items, exceptions,
+  the policy in force and recurrence (open items of earlier incidents on the same
+  services) for the post-mortem page.
+- ``{% action_policy item %}``: the policy that applies to one action item and its
+  exception, for each row of the action items list. The policies are loaded once per
+  page render, whatever the number of items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from kintsugi.core.debt.agenda_text import entry_facts, review_line
+from kintsugi.core.debt.states import DebtState, SlaCompliance
+from kintsugi.core.vocabulary import Priority
+from kintsugi.debt.selectors.filters import DebtFilters
+from kintsugi.debt.selectors.policy import PolicyBook, policy_book
+from kintsugi.debt.selectors.postmortem import postmortem_debt as load_postmortem_debt
+from kintsugi.debt.selectors.snapshots import policy_date
+from kintsugi.debt.views.common import today
+
+register = template.Library()
+
+_BOOK = "kintsugi.debt.policy_book"
+
+
+def _book(context: template.Context) -> PolicyBook:
+    """One policy book per page render (two queries), shared by every tag on the page."""
+    cache = context.render_context
+    if _BOOK not in cache:
+        cache[_BOOK] = policy_book()
+    return cache[_BOOK]  # type: ignore[no-any-return]
+
+
+@register.inclusion_tag("debt/_postmortem_debt.html", takes_context=True)
+def postmortem_debt(context: template.Context, incident: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    view = load_postmortem_debt(user=user, incident=incident, today=today(), book=_book(context))
+    return {"debt": view, "incident": incident, "request": request}
+
+
+@register.inclusion_tag("debt/_action_policy.html", takes_context=True)
+def action_policy(context: template.Context, item: Any) -> dict[str, Any]:
+    book = _book(context)
+    policy = book.for_team(item.incident.team_id)
+    return {
+        "item": item,
+        "label": policy.describe(Priority(item.priority)),
+        "policy_due_on": policy_date(item, book),
+    }
+
+
+@register.simple_tag
+def items_url(filters: DebtFilters, state: str = "", **changes: str) -> str:
+    """The list of items behind one number: current filters, one group, one state."""
+    query = filters.query_string(state=state, **changes)
+    return reverse("debt-items") + (f"?{query}" if query else "")
+
+
+@register.filter
+def sla_label(sla: SlaCompliance | None) -> str:
+    return sla.label if sla is not None else "–"
+
+
+@register.filter
+def state_label(state: str) -> str:
+    try:
+        return DebtState(state).label
+    except ValueError:
+        return str(state)
+
+
+@register.simple_tag
+def group_url(filters: DebtFilters, group: Any, key: str, state: str = "") -> str:
+    """``items_url`` for a dashboard row: the row's group (team, owner...) set to ``key``."""
+    return items_url(
+        filters, state, **{str(group.value if hasattr(group, "value") else group): key}
+    )
+
+
+def _html_link(text: str, url: str) -> str:
+    """Links for the page: http(s) or this site's own paths; anything else stays text."""
+    if url.lower().startswith(("http://", "https://")) or (
+        url.startswith("/") and not url.startswith("//")
+    ):
+        return f'<a href="{escape(url)}">{text}</a>'
+    return text
+
+
+@register.simple_tag
+def agenda_facts(entry: Any, as_of: Any) -> SafeString:
+    """The facts of one agenda entry in the words of every other format, escaped for HTML."""
+    facts = entry_facts(entry, as_of, escape, _html_link)
+    return mark_safe(" · ".join(facts))  # noqa: S308 - escaped by entry_facts with escape()
+
+
+@register.simple_tag
+def agenda_review(entry: Any) -> str:
+    """ "Reviewed 2026-11-18 by bob: note", autoescaped by the template."""
+    return review_line(entry, str) or ""

@@ -1,0 +1,64 @@
+"""Every delivery and failure, visible: what was sent, to whom, and what went wrong."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kintsugi.accounts.models import User
+from kintsugi.debt.clock import get_clock
+from kintsugi.debt.models import Delivery, DeliveryStatus
+from kintsugi.debt.services.deliveries import delivery_retry_now
+from kintsugi.postmortems import access
+
+PAGE_SIZE = 50
+
+
+def visible_deliveries(user: User) -> QuerySet[Delivery]:
+    """Admins see all; others see what was sent to them or to a team they belong to.
+
+    Messages about restricted incidents were redacted when queued, so a delivery never
+    shows more than its recipients were sent.
+    """
+    rows = Delivery.objects.all()
+    if access.is_admin(user):
+        return rows
+    teams = user.memberships.values("team_id")  # type: ignore[attr-defined]
+    mine = Q(recipient=user.email) if user.email else Q(pk__in=[])
+    return rows.filter(mine | Q(team_id__in=teams))
+
+
+def deliveries(request: HttpRequest) -> HttpResponse:
+    rows = visible_deliveries(request.user).select_related("team", "action_item")
+    status = request.GET.get("status", "")
+    if status in DeliveryStatus.values:
+        rows = rows.filter(status=status)
+    else:
+        status = ""
+    counts = dict(
+        visible_deliveries(request.user).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "nav": "debt",
+        "debt_nav": "deliveries",
+        "page": page,
+        "status": status,
+        "statuses": DeliveryStatus.choices,
+        "counts": counts,
+        "is_admin": access.is_admin(request.user),
+        "now": get_clock().now(),
+    }
+    return render(request, "debt/deliveries.html", context)
+
+
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(visible_deliveries(request.user), pk=pk)
+    delivery_retry_now(user=request.user, delivery=delivery, now=get_clock().now())
+    return redirect("debt-deliveries")

@@ -1,0 +1,123 @@
+"""The weekly review: a printable page, Markdown, plain text and JSON, and "reviewed" marks."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from kintsugi.accounts.models import Role
+from kintsugi.core.debt.agenda_text import review_line, to_dict, to_markdown, to_text
+from kintsugi.core.debt.items import ReviewNote
+from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.debt.clock import get_clock
+from kintsugi.debt.selectors.agenda import weekly_agenda
+from kintsugi.debt.selectors.filters import visible_items
+from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.services.reviews import review_mark_add
+from kintsugi.debt.views.common import absolute_base, filter_choices, team_or_404, today
+from kintsugi.postmortems import access
+from kintsugi.postmortems.models import ActionItem
+
+SECTION_LIMIT = 100  # a meeting cannot discuss more; the rest is one click away
+FORMATS = {"md": "text/markdown", "txt": "text/plain", "json": "application/json"}
+
+
+def _week(value: str | None) -> tuple[IsoWeek, str]:
+    if not value:
+        return IsoWeek.of(today()), ""
+    try:
+        return parse_iso_week(value), ""
+    except ValidationProblem as problem:
+        return IsoWeek.of(today()), f"{problem.message} Showing this week instead."
+
+
+def review(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "html")
+    week, week_error = _week(request.GET.get("week"))
+    if week_error and fmt != "html":
+        return HttpResponse(week_error, status=400, content_type="text/plain; charset=utf-8")
+    slug = request.GET.get("team", "").strip()
+    team = team_or_404(slug) if slug else None
+    base = absolute_base(request) if fmt in FORMATS else ""
+    agenda = weekly_agenda(
+        visible_items(request.user),
+        week=week,
+        today=today(),
+        book=policy_book(),
+        team=team,
+        base_url=base,
+    )
+    if fmt in FORMATS:
+        if fmt == "md":
+            body = to_markdown(agenda)
+        elif fmt == "txt":
+            body = to_text(agenda)
+        else:
+            body = json.dumps(to_dict(agenda), indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
+        if request.GET.get("download"):
+            response["Content-Disposition"] = f'attachment; filename="review-{week}.{fmt}"'
+        return response
+    sections = [
+        (section, section.entries[:SECTION_LIMIT], max(0, len(section.entries) - SECTION_LIMIT))
+        for section in agenda.sections
+    ]
+    user = request.user
+    context = {
+        "nav": "debt",
+        "debt_nav": "review",
+        "agenda": agenda,
+        "sections": sections,
+        "week": week,
+        "week_error": week_error,
+        "team": team,
+        "previous_week": week.previous(),
+        "next_week": week.next(),
+        "may_mark": access.is_admin(user) or getattr(user, "role", "") == Role.EDITOR,
+        **filter_choices(),
+    }
+    return render(request, "debt/review.html", context)
+
+
+@require_POST
+def mark_reviewed(request: HttpRequest, item_pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        ActionItem.objects.select_related("incident").filter(
+            incident__in=access.visible_incidents(request.user)
+        ),
+        pk=item_pk,
+    )
+    week, _ = _week(request.POST.get("week"))
+    error = ""
+    try:
+        mark = review_mark_add(
+            user=request.user,
+            item=item,
+            note=request.POST.get("note", ""),
+            week=week,
+            now=get_clock().now(),
+        )
+    except ValidationProblem as problem:
+        error, mark = problem.message, None
+    if not request.htmx:
+        if error:
+            return HttpResponse(error, status=422, content_type="text/plain; charset=utf-8")
+        url = reverse("debt-review") + f"?week={week}"
+        return redirect(f"{url}#item-{item.pk}")
+    context = {"item_id": item.pk, "week": week, "error": error, "line": None, "may_mark": True}
+    if mark is not None:
+        note = ReviewNote(mark.reviewed_at, mark.reviewer_name, mark.note)
+        # review_line only reads ``entry.review``: the same words as on the agenda.
+        context["line"] = review_line(SimpleNamespace(review=note), str)  # type: ignore[arg-type]
+    response = render(
+        request, "debt/review.html#review-slot", context, status=422 if error else 200
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,35 @@
+"""The sprint budget of a team: reserved vs planned vs done, warnings and history."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kintsugi.debt.charts import sprint_chart
+from kintsugi.debt.selectors.filters import visible_items
+from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.selectors.sprints import sprint_view
+from kintsugi.debt.services.settings import can_manage_team
+from kintsugi.debt.views.common import filter_choices, team_or_404, today
+
+
+def sprints(request: HttpRequest) -> HttpResponse:
+    choices = filter_choices()
+    slug = request.GET.get("team", "").strip()
+    teams = choices["teams"]
+    team = team_or_404(slug) if slug else (teams[0] if teams else None)  # type: ignore[index]
+    view = None
+    if team is not None:
+        view = sprint_view(
+            visible_items(request.user), team=team, today=today(), book=policy_book()
+        )
+    context = {
+        "nav": "debt",
+        "debt_nav": "sprints",
+        "team": team,
+        "view": view,
+        "chart": sprint_chart(view.history) if view else "",
+        "may_manage": team is not None and can_manage_team(request.user, team),
+        **choices,
+    }
+    return render(request, "debt/sprints.html", context)

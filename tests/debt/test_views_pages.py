@@ -1,0 +1,152 @@
+"""The dashboard, review, sprint pages and the post-mortem fragment: content and query counts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from kintsugi.debt.models import ReviewMark, TeamDebtSettings
+from kintsugi.postmortems.models import ActionItem
+
+HOSTILE = "<img src=x onerror=alert(1)> *bold* [x](javascript:alert(2))"
+
+
+def _fill(make_item, teammate, count: int) -> None:
+    for n in range(count):
+        make_item(
+            f"Item {n}",
+            owner=teammate if n % 2 else None,
+            due_on=date(2026, 11, 10) + timedelta(days=n % 30),
+            created=date(2026, 11, 3) + timedelta(days=n % 20),
+        )
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/debt/",
+        "/debt/?team=platform&severity=SEV2",
+        "/debt/review/?week=2026-W48",
+        "/debt/items/?state=overdue",
+    ],
+)
+def test_it_uses_a_constant_number_of_queries(clock, make_item, teammate, login, url):
+    client = login(teammate)
+    _fill(make_item, teammate, 3)
+    few = _queries(client, url)
+    _fill(make_item, teammate, 40)
+    ActionItem.objects.filter(title="Item 1").update(title="Item 1")  # same data, more rows
+    assert _queries(client, url) == few
+
+
+def test_the_dashboard_links_every_number_to_its_items(clock, make_item, teammate, login):
+    _fill(make_item, teammate, 6)
+    body = login(teammate).get("/debt/").content.decode()
+    assert 'href="/debt/items/?state=overdue"' in body
+    assert 'href="/debt/items/?team=platform&amp;state=overdue"' in body
+    assert "<svg" in body and "Open and overdue items per week" in body
+    items = login(teammate).get("/debt/items/?team=platform&state=overdue").content.decode()
+    assert (
+        items.count('data-testid="item-row"')
+        == ActionItem.objects.filter(due_on__lt=date(2026, 11, 25)).count()
+    )
+
+
+def test_a_review_note_shows_on_the_next_agenda_escaped(clock, make_item, teammate, login):
+    item = make_item("Cap the pool", owner=teammate, due_on=date(2026, 11, 20))
+    client = login(teammate)
+    response = client.post(
+        f"/debt/review/items/{item.pk}/reviewed/",
+        {"note": HOSTILE, "week": "2026-W48"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "<img" not in response.content.decode()
+    assert "Reviewed 2026-11-25 by bob: &lt;img src=x" in response.content.decode()
+    assert ReviewMark.objects.get().week == "2026-W48"
+    clock.advance(timedelta(days=7))
+    page = client.get("/debt/review/?week=2026-W49").content.decode()
+    assert "Reviewed 2026-11-25 by bob: &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img src=x" not in page
+    markdown = client.get("/debt/review/?week=2026-W49&format=md").content.decode()
+    assert "\\<img src=x onerror=alert(1)\\> \\*bold\\* \\[x\\](javascript:alert(2))" in markdown
+
+
+def test_it_refuses_a_note_that_is_too_long(clock, make_item, teammate, login):
+    item = make_item("Cap the pool", owner=teammate)
+    response = login(teammate).post(
+        f"/debt/review/items/{item.pk}/reviewed/", {"note": "x" * 2001}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422 and "limit is 2,000" in response.content.decode()
+    assert not ReviewMark.objects.exists()
+
+
+def test_a_malformed_week_is_explained(clock, login, teammate):
+    page = login(teammate).get("/debt/review/?week=2026-48").content.decode()
+    assert "&#x27;2026-48&#x27; is not an ISO week" in page
+    response = login(teammate).get("/debt/review/?week=2026-W54&format=md")
+    assert response.status_code == 400 and "2026 has no week 54" in response.content.decode()
+    assert login(teammate).get("/debt/review/?team=nope").status_code == 404
+
+
+def test_the_sprint_page_compares_reserved_planned_and_done(
+    clock, make_item, teammate, login, team
+):
+    TeamDebtSettings.objects.create(
+        team=team,
+        sprint_start_on=date(2026, 1, 5),
+        sprint_length_days=14,
+        sprint_capacity=40,
+        reserved_percent=20,
+    )
+    # Sprint 24 runs 2026-11-23 to 2026-12-06.
+    make_item("Planned", owner=teammate, planned_sprint=24, estimate=3, priority="P2")
+    make_item("Overdue P1", owner=teammate, due_on=date(2026, 11, 20))
+    body = login(teammate).get("/debt/sprints/?team=platform").content.decode()
+    assert "Sprint 24 (2026-11-23 to 2026-12-06)" in body
+    assert 'data-testid="sprint-reserved">8 ' in body and 'data-testid="sprint-planned">3 ' in body
+    assert 'data-kind="reserve_unused"' in body
+    assert "<svg" in body
+
+
+def test_the_sprint_page_explains_missing_settings(clock, login, teammate):
+    body = login(teammate).get("/debt/sprints/?team=platform").content.decode()
+    assert "has not set its sprint cadence and capacity" in body
+
+
+def test_the_postmortem_fragment_shows_completion_overdue_and_recurrence(
+    clock, make_incident, make_item, teammate, rf, service
+):
+    earlier = make_incident("Earlier", date(2026, 10, 1), services_=[service])
+    make_item("Old open item", incident=earlier, owner=teammate, due_on=date(2026, 10, 15))
+    now = make_incident("Now", date(2026, 11, 2), services_=[service])
+    make_item("Late", incident=now, owner=teammate, due_on=date(2026, 11, 16))
+    make_item("Done", incident=now, owner=teammate, status="done", closed=date(2026, 11, 5))
+    request = rf.get("/")
+    request.user = teammate
+    html = Template("{% load debt %}{% postmortem_debt incident %}").render(
+        Context({"incident": now, "request": request})
+    )
+    assert "1 of 2 action items closed (50 %)" in html
+    assert "1 overdue:" in html and "Late" in html and "9 days over" in html
+    assert "Old open item" in html and "Still open from earlier incidents" in html
+    assert "P1 14 days (organisation default)" in html
+
+
+def test_the_action_policy_tag_shows_the_policy_and_the_exception(clock, make_item, teammate):
+    item = make_item("Cap", owner=teammate, due_on=date(2026, 11, 30), due_reason="Vendor patch")
+    ActionItem.objects.filter(pk=item.pk).update(due_reason="Vendor patch")
+    item.refresh_from_db()
+    html = Template("{% load debt %}{% action_policy item %}").render(Context({"item": item}))
+    assert "Policy: 14 days (organisation default), by 2026-11-16" in html
+    assert "later than the policy: Vendor patch" in html
