@@ -64,6 +64,8 @@ def main() -> None:
     _ensure_database()
     connection.close()
     call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics, whatever ran before
     expected = max(10, int(20_000 * args.scale))
     if User.objects.filter(username="bench").exists() and Incident.objects.count() != expected:
         print(f"[{args.label}] data of another scale found; regenerating", flush=True)

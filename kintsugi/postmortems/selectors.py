@@ -96,7 +96,23 @@ def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
             "services", "authors"
         ),
     )
-    events = list(incident.events.select_related("author"))
+    # Only what the timeline shows: a long timeline otherwise drags every author's whole
+    # row (password hash included) through the ORM 500 times.
+    events = list(
+        incident.events.select_related("author").only(
+            "id",
+            "incident_id",
+            "occurred_at",
+            "kind",
+            "text",
+            "evidence_url",
+            "version",
+            "author__id",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+        )
+    )
     factors = list(incident.factors.prefetch_related(Prefetch("evidence")))
     lessons: dict[str, list[Lesson]] = {"went_well": [], "went_poorly": [], "got_lucky": []}
     for lesson in incident.lessons.all():

@@ -101,7 +101,8 @@ def test_the_worker_process_stops_cleanly_on_sigterm(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    assert worker.stdout.readline().strip() == "worker: started"  # handlers installed
+    time.sleep(0.5)  # let it run a pass or two
     worker.send_signal(signal.SIGTERM)
     out, err = worker.communicate(timeout=30)
     assert worker.returncode == 0, err

@@ -14,12 +14,14 @@ from kintsugi.core.debt.policy import DuePolicy
 from kintsugi.core.debt.states import DebtState
 from kintsugi.core.vocabulary import Priority
 from kintsugi.debt.selectors.expressions import is_open
-from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.items import ItemRow, describe
 from kintsugi.debt.selectors.policy import PolicyBook
-from kintsugi.postmortems.models import Incident
+from kintsugi.postmortems import access
+from kintsugi.postmortems.models import ActionItem, Incident
 
 RECURRENCE_LIMIT = 20
+# How many of the most recent earlier incidents on the same services are searched.
+RECURRENCE_INCIDENTS = 500
 
 
 @dataclass
@@ -83,17 +85,22 @@ def postmortem_debt(
         policy=book.for_team(incident.team_id),
         rows=[describe(item, today, book) for item in items],
     )
-    service_ids = Incident.services.through.objects.filter(incident_id=incident.pk).values(
-        "service_id"
+    # The earlier incidents are fetched first (most recent first, bounded) so the item query
+    # walks the per-incident index; one query joining both lets the planner scan every open
+    # item in target-date order instead (hundreds of milliseconds on 200,000 items).
+    through = Incident.services.through.objects
+    service_ids = through.filter(incident_id=incident.pk).values("service_id")
+    earlier_ids = list(
+        access.visible_incidents(user)
+        .filter(
+            started_at__lt=incident.started_at,
+            pk__in=through.filter(service_id__in=service_ids).values("incident_id"),
+        )
+        .order_by("-started_at")
+        .values_list("pk", flat=True)[:RECURRENCE_INCIDENTS]
     )
     earlier = (
-        visible_items(user)
-        .filter(is_open(), incident__started_at__lt=incident.started_at)
-        .filter(
-            incident_id__in=Incident.services.through.objects.filter(
-                service_id__in=service_ids
-            ).values("incident_id")
-        )
+        ActionItem.objects.filter(is_open(), incident_id__in=earlier_ids)
         .select_related("incident", "incident__team", "owner")
         .order_by("due_on", "created_at", "id")
     )

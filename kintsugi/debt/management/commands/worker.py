@@ -51,6 +51,11 @@ class Command(BaseCommand):
             for number in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(number, lambda *_: stop.set())
         verbose = options.get("verbosity", 1) >= 1
+        if verbose and not once:
+            # Printed once the signal handlers are in place: a supervisor (or a test) may
+            # send SIGTERM from here on and the worker will finish its pass and exit 0.
+            self.stdout.write("worker: started")
+            self.stdout.flush()
         while True:
             _refresh_connections()
             report = run_pass(clock=clock, should_stop=stop.is_set, batch=batch)
