@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.dateparse import parse_datetime
 
+from kintsugi.accounts.models import User
 from kintsugi.core.debt.dashboard import GroupBy, TrendPoint
 from kintsugi.core.debt.states import SlaCompliance, age_in_days
 from kintsugi.core.debt.weeks import IsoWeek
@@ -21,6 +25,7 @@ from kintsugi.debt.selectors import expressions as sql
 from kintsugi.debt.selectors.filters import NONE
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.postmortems.models import ActionItem
+from kintsugi.teams.models import Team
 
 GROUP_FIELDS: dict[GroupBy, tuple[str, ...]] = {
     GroupBy.TEAM: ("incident__team__slug", "incident__team__name"),
@@ -126,25 +131,62 @@ SUMMED = (
     "sla_measured",
     "sla_met",
 )
-# One grouped query yields the team, owner and severity breakdowns (and the totals and
-# the trend) at once: the database scans the items once instead of once per breakdown.
-BASE_FIELDS = (*GROUP_FIELDS[GroupBy.TEAM], *GROUP_FIELDS[GroupBy.OWNER], "incident__severity")
+# The base of the rollup: one row per (team, owner, severity), computed by the database in
+# one pass over the items; the team, owner and severity breakdowns and the totals are then
+# added up from it *in the same statement* (a common table expression read four times), so
+# Python only sees the few rows the page shows (about 230 on the bench data, not 16,000).
+BASE_FIELDS = {"g_team": "incident__team_id", "g_owner": "owner_id", "g_sev": "incident__severity"}
+LEVELS = ("team", "owner", "severity", "total")
 
 
-def _merge(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> dict[tuple, dict[str, Any]]:
-    """Add up grouped rows into coarser groups (sums, and the earliest open item)."""
-    merged: dict[tuple, dict[str, Any]] = {}
-    for row in rows:
-        key = tuple(row[f] for f in fields)
-        into = merged.get(key)
-        if into is None:
-            merged[key] = {name: row[name] for name in (*SUMMED, "oldest_open")}
-            continue
-        for name in SUMMED:
-            into[name] += row[name]
-        oldest = [m for m in (into["oldest_open"], row["oldest_open"]) if m is not None]
-        into["oldest_open"] = min(oldest) if oldest else None
-    return merged
+def _parse_moment(value: Any) -> datetime | None:
+    """A ``MIN(created_at)`` from a raw cursor: a string on SQLite, a datetime elsewhere."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    moment = parse_datetime(str(value))
+    if moment is None:  # pragma: no cover - the database stores ISO timestamps
+        raise ValueError(f"Unreadable timestamp {value!r}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any], trend: list[str]) -> list:
+    """Rows ``(level, key, label1, label2, *SUMMED, oldest_open, *trend)`` in one query."""
+    base = (
+        items.order_by()
+        .annotate(**{alias: F(path) for alias, path in BASE_FIELDS.items()})
+        .values(*BASE_FIELDS)
+        .annotate(**aggregates)
+    )
+    base_sql, params = base.query.sql_with_params()
+    q = connection.ops.quote_name
+    sums = ", ".join(f"SUM(b.{q(name)})" for name in SUMMED) + f", MIN(b.{q('oldest_open')})"
+    nulls = "".join(", NULL" for _ in trend)
+    totals = "".join(f", SUM(b.{q(name)})" for name in trend)
+    team, user = q(Team._meta.db_table), q(User._meta.db_table)
+    # Only quoted identifiers from the models and our own aliases are formatted in; every
+    # value travels as a parameter of the base query.
+    parts = [
+        f"SELECT 0, t.slug, t.name, NULL, {sums}{nulls} FROM base b "  # noqa: S608
+        f"LEFT JOIN {team} t ON t.id = b.g_team GROUP BY b.g_team, t.slug, t.name",
+        f"SELECT 1, u.username, u.first_name, u.last_name, {sums}{nulls} "  # noqa: S608
+        f"FROM base b LEFT JOIN {user} u ON u.id = b.g_owner "
+        "GROUP BY b.g_owner, u.username, u.first_name, u.last_name",
+        f"SELECT 2, b.g_sev, NULL, NULL, {sums}{nulls} FROM base b GROUP BY b.g_sev",  # noqa: S608
+        f"SELECT 3, NULL, NULL, NULL, {sums}{totals} FROM base b HAVING COUNT(*) > 0",  # noqa: S608
+    ]
+    statement = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def _row_dict(row: tuple, trend: list[str]) -> dict[str, Any]:
+    values = row[4:]
+    named = {name: int(values[i] or 0) for i, name in enumerate(SUMMED)}
+    named["oldest_open"] = _parse_moment(values[len(SUMMED)])
+    for i, name in enumerate(trend):
+        named[name] = int(values[len(SUMMED) + 1 + i] or 0)
+    return named
 
 
 def _sorted(group: GroupBy, rows: list[Row]) -> list[Row]:
@@ -163,6 +205,7 @@ def _sorted(group: GroupBy, rows: list[Row]) -> list[Row]:
 
 
 def _rows(group: GroupBy, merged: dict[tuple, dict[str, Any]], today: date) -> list[Row]:
+    """Rows of one breakdown from ``{label values: counts}``, worst first."""
     return _sorted(
         group, [Row(*_label(group, key), _counts(row, today)) for key, row in merged.items()]
     )
@@ -188,30 +231,54 @@ def _trend_weeks(today: date, weeks: int) -> list[tuple[IsoWeek, date]]:
     return [(week, min(today, week.sunday)) for week in reversed(chosen)]
 
 
-def _trend_counts(today: date, weeks: int) -> dict[str, Any]:
+def _bucket(field: str, limits: list[Any]) -> Case:
+    """The first trend point whose day ``field`` is on or before (``len(limits)``: none)."""
+    whens = [When(**{f"{field}__lt": limit}, then=Value(i)) for i, limit in enumerate(limits)]
+    return Case(*whens, default=Value(len(limits)), output_field=IntegerField())
+
+
+def _trend_points(items: QuerySet[ActionItem], today: date, weeks: int) -> list[TrendPoint]:
     """Open and overdue items at the end of each of the last ``weeks`` ISO weeks.
 
-    An item was open at the end of a day if it was created by then and is still open, or
-    was closed after it (``dashboard.weekly_trend`` in the core says the same in Python).
+    An item is open at the end of day D when it was created by then and is not closed by
+    then (a closed item without a closing time counts as closed on its creation day), and
+    overdue when also past its target date (``dashboard.weekly_trend`` in the core says the
+    same in Python). Each item gives three small numbers, the first trend point on which it
+    was created, closed and past its target date; one query counts the items per
+    combination (a few hundred rows) and the points are added up from them here, instead
+    of evaluating 24 conditions on every row.
     """
-    aggregates = {}
-    for index, (_week, as_of) in enumerate(_trend_weeks(today, weeks)):
-        end = _end_of(as_of)
-        was_open = Q(created_at__lt=end) & (sql.is_open() | Q(completed_at__gte=end))
-        aggregates[f"open_{index}"] = Count("id", filter=was_open)
-        aggregates[f"overdue_{index}"] = Count("id", filter=was_open & Q(due_on__lt=as_of))
-    return aggregates
-
-
-def _trend(rows: list[dict[str, Any]], today: date, weeks: int) -> list[TrendPoint]:
-    return [
-        TrendPoint(
-            week=week,
-            as_of=as_of,
-            open=sum(row[f"open_{i}"] for row in rows),
-            overdue=sum(row[f"overdue_{i}"] for row in rows),
+    points = _trend_weeks(today, weeks)
+    ends = [_end_of(as_of) for _week, as_of in points]
+    never = len(points)
+    closed = Case(
+        When(sql.is_open(), then=Value(never)),
+        default=_bucket("closed_moment", ends),
+        output_field=IntegerField(),
+    )
+    combos = (
+        items.order_by()
+        .annotate(closed_moment=Coalesce("completed_at", "created_at"))
+        .annotate(
+            t_created=_bucket("created_at", ends),
+            t_closed=closed,
+            t_due=_bucket("due_on", [as_of for _week, as_of in points]),
         )
-        for i, (week, as_of) in enumerate(_trend_weeks(today, weeks))
+        .filter(t_created__lt=never)
+        .values("t_created", "t_closed", "t_due")
+        .annotate(n=Count("id"))
+    )
+    opened = [0] * never
+    overdue = [0] * never
+    for created, closed_at, due, n in combos.values_list("t_created", "t_closed", "t_due", "n"):
+        late_from = max(created, due)  # no target date: ``due`` is ``never``
+        for i in range(created, min(closed_at, never)):
+            opened[i] += n
+            if i >= late_from:
+                overdue[i] += n
+    return [
+        TrendPoint(week=week, as_of=as_of, open=opened[i], overdue=overdue[i])
+        for i, (week, as_of) in enumerate(points)
     ]
 
 
@@ -228,27 +295,29 @@ def debt_dashboard(
 ) -> Dashboard:
     """Everything the dashboard shows, for already visible and filtered ``items``.
 
-    Three queries whatever the data size: one grouped by team, owner and severity (rolled
-    up here into those breakdowns, the totals and the trend), one by service, and the
-    oldest open items.
+    Four queries whatever the data size: one statement for the team, owner and severity
+    breakdowns and the totals (grouped once, rolled up by the database), one by service,
+    one for the weekly trend, and the oldest open items (``LIMIT``).
     """
-    aggregates = {
-        **sql.state_counts(today, book),
-        **sql.sla_counts(today),
-        **_trend_counts(today, trend_weeks),
-    }
-    rows = list(items.order_by().values(*BASE_FIELDS).annotate(**aggregates))
+    trend: dict[str, Any] = {}
+    aggregates = {**sql.state_counts(today, book), **sql.sla_counts(today)}
+    found: dict[int, dict[tuple, dict[str, Any]]] = {level: {} for level in range(4)}
+    for row in _rollup(items, aggregates, list(trend)):
+        level = int(row[0])
+        key = {0: row[1:3], 1: row[1:4], 2: row[1:2], 3: ()}[level]
+        found[level][tuple(key)] = _row_dict(row, list(trend))
     groups = {
-        group: _rows(group, _merge(rows, GROUP_FIELDS[group]), today)
-        for group in (GroupBy.TEAM, GroupBy.OWNER, GroupBy.SEVERITY)
+        GroupBy.TEAM: _rows(GroupBy.TEAM, found[0], today),
+        GroupBy.OWNER: _rows(GroupBy.OWNER, found[1], today),
+        GroupBy.SEVERITY: _rows(GroupBy.SEVERITY, found[2], today),
+        GroupBy.SERVICE: _service_rows(items, today, book),
     }
-    groups[GroupBy.SERVICE] = _service_rows(items, today, book)
-    total = _merge(rows, ())
+    total = found[3].get(())
     return Dashboard(
         today=today,
-        total=_counts(total[()], today) if total else Counts(),
+        total=_counts(total, today) if total else Counts(),
         groups={group: groups[group] for group in GroupBy},
-        trend=_trend(rows, today, trend_weeks),
+        trend=_trend_points(items, today, trend_weeks),
         oldest=oldest_open(items),
     )
 

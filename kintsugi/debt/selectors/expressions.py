@@ -34,6 +34,13 @@ class UtcDate(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(({sql}) AT TIME ZONE 'UTC')::date", params
 
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        # Django stores datetimes in SQLite as UTC ISO text ("2026-11-25 10:00:00[.ffffff]"),
+        # so the first ten characters are the UTC day: ``substr`` is several times cheaper
+        # per row than parsing the text with ``date()``, and says the same.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"substr({sql}, 1, 10)", params
+
 
 def is_open() -> Q:
     return Q(status__in=OPEN_STATUSES)

@@ -17,7 +17,7 @@ from kintsugi.core.debt.items import ReviewNote
 from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.debt.clock import get_clock
-from kintsugi.debt.selectors.agenda import weekly_agenda
+from kintsugi.debt.selectors.agenda import weekly_agenda, weekly_agenda_page
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.services.reviews import review_mark_add
@@ -45,16 +45,15 @@ def review(request: HttpRequest) -> HttpResponse:
         return HttpResponse(week_error, status=400, content_type="text/plain; charset=utf-8")
     slug = request.GET.get("team", "").strip()
     team = team_or_404(slug) if slug else None
-    base = absolute_base(request) if fmt in FORMATS else ""
-    agenda = weekly_agenda(
-        visible_items(request.user),
-        week=week,
-        today=today(),
-        book=policy_book(),
-        team=team,
-        base_url=base,
-    )
     if fmt in FORMATS:
+        agenda = weekly_agenda(
+            visible_items(request.user),
+            week=week,
+            today=today(),
+            book=policy_book(),
+            team=team,
+            base_url=absolute_base(request),
+        )
         if fmt == "md":
             body = to_markdown(agenda)
         elif fmt == "txt":
@@ -65,15 +64,23 @@ def review(request: HttpRequest) -> HttpResponse:
         if request.GET.get("download"):
             response["Content-Disposition"] = f'attachment; filename="review-{week}.{fmt}"'
         return response
-    sections = [
-        (section, section.entries[:SECTION_LIMIT], max(0, len(section.entries) - SECTION_LIMIT))
-        for section in agenda.sections
-    ]
+    # The page shows the first SECTION_LIMIT entries of each section: only those are loaded.
+    page = weekly_agenda_page(
+        visible_items(request.user),
+        week=week,
+        today=today(),
+        book=policy_book(),
+        team=team,
+        limit=SECTION_LIMIT,
+    )
+    agenda = page.agenda
+    sections = page.sections()
     user = request.user
     context = {
         "nav": "debt",
         "debt_nav": "review",
         "agenda": agenda,
+        "summary": page.summary,
         "sections": sections,
         "week": week,
         "week_error": week_error,
