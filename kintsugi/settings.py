@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "kintsugi.accounts",
     "kintsugi.teams",
     "kintsugi.postmortems",
+    "kintsugi.analysis",
+    "kintsugi.blameless",
     "kintsugi.debt",
     "kintsugi.web",
     "kintsugi.api",

@@ -47,3 +47,5 @@ for module in (
     users,
 ):
     api.add_router("", module.router)
+api.add_router("", "kintsugi.api.routers.lint.router")  # blameless language (issue 4)
+api.add_router("", "kintsugi.api.routers.analysis.router")  # 5 Whys (issue 3)

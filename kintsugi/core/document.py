@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# The tree module only (not the package) keeps this import light; analysis imports no
+# document module, so there is no cycle.
+from kintsugi.core.analysis.tree import WhyTree
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import (
     ActionStatus,
@@ -96,6 +99,9 @@ class PostmortemDocument:
     resolution: str = ""
     timeline: list[TimelineEntry] = field(default_factory=list)
     factors: list[ContributingFactor] = field(default_factory=list)
+    # The 5 Whys; its links are 1-based: F2 the second factor, A1 the first action item
+    # in the template's order (sort_action_items), as the Markdown export numbers them.
+    analysis: WhyTree = field(default_factory=WhyTree)
     lessons: Lessons = field(default_factory=Lessons)
     action_items: list[ActionItemEntry] = field(default_factory=list)
     appendix: str = ""  # sections we do not model, kept verbatim so import loses nothing

@@ -1,8 +1,7 @@
 """Everything ``kintsugi lint`` checks in one Markdown post-mortem.
 
-Language rules and template checks run together so that one set of suppression comments
-and one configuration govern both. The 5 Whys quality checks (kintsugi.core.analysis) will
-join here once that module exists.
+Language rules, template checks and the 5 Whys quality checks run together so that one set
+of suppression comments and one configuration govern them all.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from kintsugi.core.language import (
 )
 from kintsugi.core.language.engine import LINE_TOO_LONG
 from kintsugi.lint.template import TEMPLATE_RULES, check_template
+from kintsugi.lint.whys import WHYS_RULES, check_whys, drop_repeated_language
 
 
 def lint_document(
@@ -29,15 +29,16 @@ def lint_document(
     people: Iterable[str] | PeopleLexicon = (),
     linter: Linter | None = None,
 ) -> list[Finding]:
-    """Language and template findings for a Markdown post-mortem, sorted by position."""
+    """Language, template and 5 Whys findings for a Markdown post-mortem, by position."""
     linter = linter or get_linter(config, people)
-    return linter.lint_markdown(text, extra=check_template(text, linter.config))
+    extra = [*check_template(text, linter.config), *check_whys(text, linter)]
+    return drop_repeated_language(linter.lint_markdown(text, extra=extra))
 
 
 def all_rules(config: LintConfig | None = None) -> list[Rule]:
     """Every rule the CLI can report under ``config``, for --list-rules and SARIF."""
     config = config or LintConfig()
-    rules = [*load_rules(), LINE_TOO_LONG, *TEMPLATE_RULES]
+    rules = [*load_rules(), LINE_TOO_LONG, *TEMPLATE_RULES, *WHYS_RULES]
     linter = get_linter(config)
     custom = [rule for rule in linter.rules if rule.category == "custom"]
     return [

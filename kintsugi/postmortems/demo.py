@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import transaction
 
 from kintsugi.accounts.models import Role, User
+from kintsugi.analysis import demo as analysis_demo
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import Incident
 from kintsugi.teams.models import Membership, Service, Team
@@ -296,8 +297,9 @@ def _main_incident(
             pipeline,
         ),
     ]
+    created = []
     for title, priority, owner, ticket, due, status, factor in items:
-        services.action_item_add(
+        item = services.action_item_add(
             user=None,
             incident=incident,
             title=title,
@@ -310,6 +312,9 @@ def _main_incident(
             factor=factor,
             completed_at=_at(day, "16:20") + timedelta(days=6) if status == "done" else None,
         )
+        created.append((priority, item))
+    p0 = [item for priority, item in created if priority == "P0"]
+    analysis_demo.main_analysis(incident, cause=pipeline, actions=p0)
     return incident
 
 
@@ -353,7 +358,7 @@ def _other_incidents(
         kind="went_well",
         text="Fallback payment method kept most orders flowing.",
     )
-    services.action_item_add(
+    fix = services.action_item_add(
         user=None,
         incident=checkout,
         title="Use the system trust store in the payment client",
@@ -364,6 +369,7 @@ def _other_incidents(
         due_on=date(2026, 10, 28),
         factor=factor,
     )
+    analysis_demo.checkout_analysis(checkout, cause=factor, action=fix)
     search = services.incident_create(
         user=None,
         title="Search results stale for six hours",

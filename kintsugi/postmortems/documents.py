@@ -7,9 +7,15 @@ writes it in one transaction, so a bad file changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import transaction
 
 from kintsugi.accounts.models import User
+from kintsugi.analysis.selectors import analysis_view
+from kintsugi.analysis.services import tree_import
+from kintsugi.blameless.publishing import publishing_gate
+from kintsugi.core.analysis import WhyTree, build_tree
 from kintsugi.core.document import (
     ActionItemEntry,
     ContributingFactor,
@@ -29,7 +35,7 @@ from kintsugi.core.vocabulary import (
     Severity,
 )
 from kintsugi.postmortems import services
-from kintsugi.postmortems.models import Incident
+from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.postmortems.selectors import postmortem_detail
 from kintsugi.teams.models import Service, Team
 
@@ -38,7 +44,7 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
     view = postmortem_detail(user=user, pk=pk)
     incident = view.incident
     factor_numbers = {factor.pk: index for index, factor in enumerate(view.factors, start=1)}
-    return PostmortemDocument(
+    document = PostmortemDocument(
         id=incident.pk,
         title=incident.title,
         severity=Severity(incident.severity),
@@ -82,7 +88,7 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
             got_lucky=[lesson.text for lesson in view.lessons.get("got_lucky", [])],
         ),
         action_items=sort_action_items(
-            [
+            entries := [
                 ActionItemEntry(
                     title=item.title,
                     priority=Priority(item.priority),
@@ -100,6 +106,34 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
             ]
         ),
     )
+    document.analysis = _analysis_tree(incident, document, entries, list(view.action_items))
+    return document
+
+
+def _analysis_tree(
+    incident: Incident,
+    document: PostmortemDocument,
+    entries: list[ActionItemEntry],
+    items: list[ActionItem],
+) -> WhyTree:
+    """The stored tree, its action links renumbered as the document numbers action items:
+    in the template's order (``document.action_items``), which may differ from the stored
+    order on ties. Factors are numbered in the same order in both."""
+    stored = analysis_view(incident=incident)
+    if not stored.records:
+        return WhyTree()
+    positions = {id(entry): number for number, entry in enumerate(document.action_items, 1)}
+    numbers = {item.pk: positions[id(entry)] for item, entry in zip(items, entries, strict=True)}
+    records = [
+        replace(
+            record,
+            actions=tuple(
+                sorted(numbers[pk] for pk in stored.numbering.action_ids(record.actions))
+            ),
+        )
+        for record in stored.records
+    ]
+    return build_tree(records)
 
 
 def _resolve_users(usernames: list[str], *, field: str, label: str) -> dict[str, User]:
@@ -197,13 +231,14 @@ def postmortem_import(*, user: User | None, document: PostmortemDocument) -> Inc
     ):
         for text in texts:
             services.lesson_add(user=user, incident=incident, kind=kind, text=text)
+    created_items = []
     for item in document.action_items:
         if item.addresses is not None and not 1 <= item.addresses <= len(factors):
             raise ValidationProblem(
                 f"Action item {item.title!r} addresses factor F{item.addresses}, which does not exist.",
                 field="factor",
             )
-        services.action_item_add(
+        created = services.action_item_add(
             user=user,
             incident=incident,
             title=item.title,
@@ -218,4 +253,18 @@ def postmortem_import(*, user: User | None, document: PostmortemDocument) -> Inc
             factor=factors[item.addresses - 1] if item.addresses else None,
             completed_at=item.completed_at,
         )
+        created_items.append((item, created))
+    # A<n> in the analysis is the n-th action item in the template's order.
+    by_entry = {id(entry): row for entry, row in created_items}
+    ordered = [by_entry[id(entry)] for entry in sort_action_items(document.action_items)]
+    tree_import(
+        user=user,
+        incident=incident,
+        tree=document.analysis,
+        factors=factors,
+        action_items=ordered,
+    )
+    if incident.status == PostmortemStatus.PUBLISHED:
+        # Checked again now that every part is in: block mode refuses the whole import.
+        publishing_gate(incident=incident, changes={})
     return incident

@@ -5,11 +5,13 @@ from django.urls import include, path
 
 from kintsugi.web.views import (
     action_items,
+    analysis,
     exports,
     factors,
     health,
     incidents,
     lessons,
+    lint,
     timeline,
     tokens,
 )
@@ -89,3 +91,22 @@ urlpatterns = [
     path("account/tokens/", tokens.tokens, name="api-tokens"),
     path("account/tokens/<int:token_pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]
+
+# Blameless-language hints while writing, and the post-mortem's blamelessness summary.
+urlpatterns += [
+    path("lint/field/", lint.lint_field, name="lint-field"),
+    path("incidents/<int:pk>/lint/", lint.incident_lint, name="incident-lint"),
+]
+
+# The 5 Whys editor (issue 3): every write answers with the whole section.
+analysis_urls = [
+    path("", analysis.analysis_section, name="analysis"),
+    path("add/", analysis.why_add, name="why-add"),
+    path("check/", analysis.why_check, name="why-check"),
+    path("<int:node_pk>/edit/", analysis.why_edit, name="why-edit"),
+    path("<int:node_pk>/delete/", analysis.why_delete, name="why-delete"),
+    path("<int:node_pk>/move/<str:direction>/", analysis.why_move, name="why-move"),
+    path("<int:node_pk>/root-cause/", analysis.why_root_cause, name="why-root-cause"),
+    path("<int:node_pk>/links/", analysis.why_links, name="why-links"),
+]
+urlpatterns += [path("incidents/<int:pk>/analysis/", include(analysis_urls))]

@@ -24,6 +24,17 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
     "resolution": ("resolution", "mitigation", "recovery", "resolution and recovery"),
     "timeline": ("incident timeline", "timeline", "timeline of events", "chronology"),
     "factors": ("contributing factors", "root causes", "root cause", "causes"),
+    # "5 Whys" normalises to "whys" (a leading number is dropped), and "(5 Whys)" in
+    # the export's title is a parenthetical.
+    "analysis": (
+        "root cause analysis",
+        "whys",
+        "five whys",
+        "whys analysis",
+        "five whys analysis",
+        "why analysis",
+        "rca",
+    ),
     "lessons": ("lessons learned", "lessons", "learnings", "lessons learnt"),
     "went_well": ("what went well", "things that went well", "went well"),
     "went_poorly": (
@@ -74,6 +85,7 @@ EXPORT_TITLES = {
     "resolution": "Resolution",
     "timeline": "Incident Timeline",
     "factors": "Contributing Factors",
+    "analysis": "Root Cause Analysis (5 Whys)",
     "lessons": "Lessons Learned",
     "went_well": "What went well",
     "went_poorly": "What went poorly",

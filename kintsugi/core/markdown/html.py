@@ -17,6 +17,8 @@ from kintsugi.core.document import (
     PostmortemDocument,
     sort_action_items,
 )
+from kintsugi.core.markdown.analysis_html import STYLE as ANALYSIS_STYLE
+from kintsugi.core.markdown.analysis_html import render_analysis_html
 from kintsugi.core.markdown.headings import EXPORT_TITLES
 from kintsugi.core.markdown.render import format_time
 from kintsugi.core.markdown.safe_html import render_user_markdown
@@ -251,6 +253,7 @@ def render_html(doc: PostmortemDocument) -> str:
         _section("resolution", _markdown(doc.resolution)),
         _timeline(doc),
         _section("factors", *(factors or ['<p class="empty">None recorded yet.</p>'])),
+        _section("analysis", render_analysis_html(doc.analysis)),
         _lessons(doc),
         _actions(doc),
     ]
@@ -263,7 +266,7 @@ def render_html(doc: PostmortemDocument) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{title} — post-mortem</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{title} — post-mortem</title>\n<style>{_STYLE}{ANALYSIS_STYLE}</style>\n</head>\n<body>\n"
         f"<header>\n<h1>{title}</h1>\n{_meta(doc)}\n</header>\n<main>\n"
         + "\n".join(sections)
         + "\n</main>\n<footer>Exported from Kintsugi. All times are UTC.</footer>\n</body>\n</html>\n"

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
+from kintsugi.core.analysis.codec import tree_from_dict, tree_to_dict
+from kintsugi.core.analysis.tree import WhyTree
 from kintsugi.core.document import (
     ActionItemEntry,
     ContributingFactor,
@@ -80,6 +82,7 @@ def document_to_dict(doc: PostmortemDocument) -> dict[str, Any]:
             }
             for factor in doc.factors
         ],
+        "analysis": tree_to_dict(doc.analysis),
         "lessons": {
             "went_well": list(doc.lessons.went_well),
             "went_poorly": list(doc.lessons.went_poorly),
@@ -206,6 +209,7 @@ _DOCUMENT_KEYS = (
     "resolution",
     "timeline",
     "factors",
+    "analysis",
     "lessons",
     "action_items",
     "appendix",
@@ -303,6 +307,14 @@ def _actions(read: _Reader, data: Mapping[str, Any]) -> list[ActionItemEntry]:
     return items
 
 
+def _analysis(read: _Reader, data: Mapping[str, Any]) -> WhyTree:
+    try:
+        return tree_from_dict(data.get("analysis"))
+    except ValidationProblem as problem:
+        read.problems.record(problem)
+        return WhyTree()
+
+
 def document_from_dict(data: Mapping[str, Any]) -> PostmortemDocument:
     """Build and check a document; raise ProblemList naming each bad field by its path."""
     problems = Collector()
@@ -332,6 +344,7 @@ def document_from_dict(data: Mapping[str, Any]) -> PostmortemDocument:
         resolution=read.text(top, "resolution", ""),
         timeline=_timeline(read, top),
         factors=_factors(read, top),
+        analysis=_analysis(read, top),
         lessons=Lessons(
             went_well=read.strings(lessons, "went_well", "lessons"),
             went_poorly=read.strings(lessons, "went_poorly", "lessons"),

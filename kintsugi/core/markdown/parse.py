@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kintsugi.core.document import MAX_TEXT, PostmortemDocument, sort_action_items
+from kintsugi.core.analysis.markdown import parse_analysis
+from kintsugi.core.document import (
+    MAX_TEXT,
+    ActionItemEntry,
+    PostmortemDocument,
+    sort_action_items,
+)
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.actions_section import read_action_blocks, read_details
 from kintsugi.core.markdown.blocks import Line, heading, split_blocks, strip_blank, text_of
@@ -208,6 +214,20 @@ def _read_factors(state: ParseState, section: Section) -> None:
         read_factor_subsection(state, sub.heading_line, sub.title, sub.lines)
 
 
+def _read_analysis(state: ParseState, section: Section) -> None:
+    """The 5 Whys body, parsed by the analysis package with file line numbers.
+
+    Its F/A links are resolved in _finish, once the factors and action items are known.
+    """
+    body = section.lines
+    if not strip_blank(body):
+        return
+    state.analysis_line = section.heading_line.number
+    with state.problems.guard(section.heading_line.number):
+        tree = parse_analysis("\n".join(line.text for line in body), first_line=body[0].number)
+        state.doc.analysis.branches.extend(tree.branches)
+
+
 def _read_lessons(state: ParseState, section: Section) -> None:
     intro, subsections = section.split()
     read_lesson_intro(state, section.heading_line, intro)
@@ -242,6 +262,7 @@ _HANDLERS: dict[str, Callable[[ParseState, Section], None]] = {
     "resolution": _read_text_section,
     "timeline": _read_timeline,
     "factors": _read_factors,
+    "analysis": _read_analysis,
     "lessons": _read_lessons,
     "went_well": _read_lesson_section,
     "went_poorly": _read_lesson_section,
@@ -306,6 +327,50 @@ def _finish(state: ParseState, *, front_failed: bool) -> None:
                     field="action_items.ticket_id",
                 )
             seen_tickets.setdefault(item.ticket_id, source.key)
+    by_key = {
+        source.key.upper(): item
+        for item, source in zip(doc.action_items, state.action_sources, strict=True)
+    }
     # The template's order (priority, then due date); the export writes the same order,
     # so import of an export keeps the list exactly.
     doc.action_items = sort_action_items(doc.action_items)
+    _resolve_analysis_links(state, by_key)
+
+
+def _resolve_analysis_links(state: ParseState, by_key: dict[str, ActionItemEntry]) -> None:
+    """Turn the labels written in the 5 Whys (F2, A3) into positions in the document.
+
+    A hand-written file may number its action items in any order while the document keeps
+    them in the template's order, so "A3" means the row labelled A3, wherever it ends up.
+    """
+    doc = state.doc
+    positions = {id(item): number for number, item in enumerate(doc.action_items, 1)}
+    for chain in doc.analysis.chains():
+        branch = chain.branch
+        factors = []
+        for number in branch.factors:
+            index = state.factor_labels.get(f"F{number}")
+            if index is None and not state.factor_labels and number <= len(doc.factors):
+                index = number
+            if index is None:
+                state.problems.add(
+                    f"Branch {chain.label} of the 5 Whys links F{number}, but there is no "
+                    f"contributing factor F{number} (this post-mortem has {len(doc.factors)}).",
+                    line=state.analysis_line,
+                    field="analysis.factors",
+                )
+                continue
+            factors.append(index)
+        actions = []
+        for number in branch.actions:
+            item = by_key.get(f"A{number}")
+            if item is None:
+                state.problems.add(
+                    f"Branch {chain.label} of the 5 Whys links A{number}, but there is no "
+                    f"action item A{number} (this post-mortem has {len(doc.action_items)}).",
+                    line=state.analysis_line,
+                    field="analysis.actions",
+                )
+                continue
+            actions.append(positions[id(item)])
+        branch.factors, branch.actions = factors, actions

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import yaml
 
+from kintsugi.core.analysis.markdown import render_analysis
 from kintsugi.core.document import ActionItemEntry, PostmortemDocument, sort_action_items
 from kintsugi.core.markdown.actions_section import DESCRIPTION_GUARD
 from kintsugi.core.markdown.escaping import (
@@ -44,6 +45,7 @@ def render_markdown(doc: PostmortemDocument) -> str:
         _text_section("resolution", doc.resolution),
         _timeline(doc),
         _factors(doc),
+        _section("analysis", render_analysis(doc.analysis).rstrip("\n")),
         _lessons(doc),
         _actions(doc),
     ]

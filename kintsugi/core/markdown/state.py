@@ -36,6 +36,7 @@ class ParseState:
     texts: dict[str, list[str]] = field(default_factory=dict)
     appendix: list[str] = field(default_factory=list)
     meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
+    analysis_line: int | None = None  # the 5 Whys heading, for problems with its links
     _full: set[str] = field(default_factory=set)
 
     def add_text(self, name: str, text: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
+from kintsugi.core.analysis.tree import WhyTree, tree_problems
 from kintsugi.core.document import (
     MAX_LIST_ITEMS,
     MAX_SHORT_TEXT,
@@ -155,6 +156,36 @@ def _action(check: _Checker, item: ActionItemEntry, path: str, factors: int) -> 
     return cleaned
 
 
+def analysis_link_problems(tree: WhyTree, factors: int, actions: int) -> list[str]:
+    """Links from root causes to factors or action items that this document does not have.
+
+    The tree alone cannot know how many factors and action items there are; the document
+    can, so the Markdown importer and this checker share this one test.
+    """
+    messages = []
+    for chain in tree.chains():
+        for prefix, numbers, count, what in (
+            ("F", chain.branch.factors, factors, "contributing factor"),
+            ("A", chain.branch.actions, actions, "action item"),
+        ):
+            for number in numbers:
+                if number > count:
+                    messages.append(
+                        f"Branch {chain.label} links {prefix}{number}, but there is no "
+                        f"{what} {prefix}{number} (this post-mortem has {count})."
+                    )
+    return messages
+
+
+def _analysis(check: _Checker, tree: WhyTree, factors: int, actions: int) -> WhyTree:
+    for problem in tree_problems(tree):
+        suffix = f".{problem.field}" if problem.field else ""
+        check.problems.add(problem.message, field=f"analysis{suffix}")
+    for message in analysis_link_problems(tree, factors, actions):
+        check.problems.add(message, field="analysis")
+    return tree
+
+
 def normalise_document(doc: PostmortemDocument) -> PostmortemDocument:
     """A cleaned copy of ``doc`` (stripped text, UTC times, action items in the template's
     order), or ProblemList naming every bad field by its path. Import from Markdown gives
@@ -185,6 +216,7 @@ def normalise_document(doc: PostmortemDocument) -> PostmortemDocument:
         resolution=check(clean_text, doc.resolution, "resolution", limit=MAX_TEXT),
         timeline=[_entry(check, e, f"timeline[{i}]") for i, e in enumerate(doc.timeline)],
         factors=[_factor(check, f, f"factors[{i}]") for i, f in enumerate(doc.factors)],
+        analysis=_analysis(check, doc.analysis, len(doc.factors), len(doc.action_items)),
         lessons=Lessons(
             went_well=_lesson_list(check, doc.lessons.went_well, "lessons.went_well"),
             went_poorly=_lesson_list(check, doc.lessons.went_poorly, "lessons.went_poorly"),

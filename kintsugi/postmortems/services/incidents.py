@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kintsugi.accounts.models import User
+from kintsugi.blameless.publishing import publishing_gate
 from kintsugi.core import document as limits
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_text
@@ -109,7 +110,11 @@ def incident_create(
         {"title": title, "started_at": started_at, "severity": severity, **fields}, partial=False
     )
     _check_dates(clean.get("started_at"), clean.get("ended_at"))
+    if clean.get("status") == PostmortemStatus.PUBLISHED:
+        clean["published_at"] = timezone.now()
     incident = Incident.objects.create(created_by=user, **clean)
+    if incident.status == PostmortemStatus.PUBLISHED:
+        publishing_gate(incident=incident, changes={})  # rolls the creation back if blocked
     if services:
         incident.services.set(services)
     incident.authors.set(list(authors) or ([user] if user is not None else []))
@@ -136,6 +141,9 @@ def incident_update(
     _check_dates(started_at, ended_at)
     if "started_at" in clean or "ended_at" in clean:
         check_timeline(incident, started_at=started_at, ended_at=ended_at)
+    publishing = clean.get("status") == PostmortemStatus.PUBLISHED
+    if publishing and incident.status != PostmortemStatus.PUBLISHED:
+        publishing_gate(incident=incident, changes=clean)  # block mode refuses blameful text
     if clean.get("status") == PostmortemStatus.PUBLISHED and incident.published_at is None:
         clean["published_at"] = timezone.now()
     clean["updated_at"] = timezone.now()

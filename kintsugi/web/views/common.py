@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from kintsugi.core.vocabulary import LessonKind
 from kintsugi.postmortems.selectors import PostmortemView, postmortem_detail
@@ -119,6 +119,9 @@ def sections(
     response = HttpResponse(html)
     retarget(response, f"#{main}")
     reswap(response, "outerHTML")
+    # Parts of the page that summarise the whole document (the blamelessness summary)
+    # listen for this and refresh themselves.
+    trigger_client_event(response, "kintsugi:saved")
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -36,6 +36,7 @@ from kintsugi.web.views.common import (
     section_view,
     sections,
 )
+from kintsugi.web.views.lint import publish_notice
 
 PAGE_SIZE = 25
 
@@ -128,7 +129,8 @@ def incident_section_edit(request: HttpRequest, pk: int, section: str) -> HttpRe
                 status = 409
             else:
                 if saved is not None:
-                    return sections(request, incident.pk, section, also=companions)
+                    notice = publish_notice(before=incident, after=saved)
+                    return sections(request, incident.pk, section, also=companions, extra=notice)
     else:
         form = form_class.for_incident(incident)
     context = {"incident": incident, "form": form, "section": section}

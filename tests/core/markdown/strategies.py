@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from hypothesis import strategies as st
 
+from kintsugi.core.analysis import WhyTree
 from kintsugi.core.document import (
     MAX_TITLE,
     ActionItemEntry,
@@ -32,6 +33,7 @@ from kintsugi.core.vocabulary import (
     Priority,
     Severity,
 )
+from tests.core.analysis.strategies import trees
 
 FRAGMENTS = [
     "|",
@@ -210,6 +212,14 @@ def action_items(draw: st.DrawFn, factor_count: int) -> ActionItemEntry:
     )
 
 
+def _in_range(tree: WhyTree, factors: int, actions: int) -> WhyTree:
+    """Keep only links to factors and action items the document has (import refuses others)."""
+    for chain in tree.chains():
+        chain.branch.factors = [n for n in chain.branch.factors if n <= factors]
+        chain.branch.actions = [n for n in chain.branch.actions if n <= actions]
+    return tree
+
+
 @st.composite
 def documents(draw: st.DrawFn, max_items: int = 4) -> PostmortemDocument:
     factor_list = draw(st.lists(factors, max_size=max_items))
@@ -239,6 +249,7 @@ def documents(draw: st.DrawFn, max_items: int = 4) -> PostmortemDocument:
         resolution=draw(text()),
         timeline=draw(st.lists(timeline_entries, max_size=max_items)),
         factors=factor_list,
+        analysis=_in_range(draw(trees), len(factor_list), len(items)),
         lessons=draw(lessons),
         action_items=sort_action_items(items),
         appendix=draw(text()),

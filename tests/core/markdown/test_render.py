@@ -34,6 +34,7 @@ def test_it_writes_every_template_section_in_order_even_when_empty():
         "## Resolution",
         "## Incident Timeline",
         "## Contributing Factors",
+        "## Root Cause Analysis (5 Whys)",
         "## Lessons Learned",
         "### What went well",
         "### What went poorly",

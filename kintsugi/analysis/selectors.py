@@ -1,0 +1,147 @@
+"""Reading an incident's why-tree: the rows, the tree, the check results.
+
+Constant query counts whatever the size of the tree: the rows with their link tables (3
+queries), the factor and action item ids that number the links (2), the version (1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from django.db.models import Prefetch
+
+from kintsugi.analysis.models import Analysis, WhyNode
+from kintsugi.analysis.records import BranchView, Numbering, all_steps, node_record, walk
+from kintsugi.core.analysis import (
+    Finding,
+    NodeRecord,
+    WhyTree,
+    build_tree,
+    check_tree,
+)
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.language import lint_text
+from kintsugi.postmortems.models import ActionItem, Factor, Incident
+
+
+@dataclass
+class AnalysisView:
+    incident: Incident
+    nodes: list[WhyNode]
+    records: list[NodeRecord]
+    numbering: Numbering
+    factors: list[Factor]
+    action_items: list[ActionItem]
+    version: int
+
+    @cached_property
+    def tree(self) -> WhyTree:
+        return build_tree(self.records)
+
+    @cached_property
+    def branches(self) -> list[BranchView]:
+        return walk(self.records)
+
+    @property
+    def node_by_id(self) -> dict[int, WhyNode]:
+        return {node.pk: node for node in self.nodes}
+
+    def findings(self) -> list[Finding]:
+        return analysis_findings(self.tree, [item.title for item in self.action_items])
+
+
+def analysis_view(*, incident: Incident) -> AnalysisView:
+    """The stored tree of ``incident``; access was decided by the caller (access.py)."""
+    factors = list(Factor.objects.filter(incident=incident).order_by("position", "id"))
+    items = list(ActionItem.objects.filter(incident=incident))  # the template's order
+    nodes = list(
+        WhyNode.objects.filter(incident=incident)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("factors", Factor.objects.only("id")),
+            Prefetch("action_items", ActionItem.objects.only("id")),
+        )
+    )
+    numbering = Numbering.of([f.pk for f in factors], [a.pk for a in items])
+    records = [
+        node_record(
+            node,
+            numbering,
+            [f.pk for f in node.factors.all()],
+            [a.pk for a in node.action_items.all()],
+        )
+        for node in nodes
+    ]
+    version = Analysis.objects.filter(incident=incident).values_list("version", flat=True).first()
+    return AnalysisView(incident, nodes, records, numbering, factors, items, version or 0)
+
+
+def analysis_findings(tree: WhyTree, action_titles: Sequence[str] | None) -> list[Finding]:
+    """The quality checks with the blameless-language checker on every answer."""
+    return check_tree(tree, action_items=action_titles, extra_answer_checks=(lint_text,))
+
+
+def findings_by_node(view: AnalysisView) -> tuple[dict[int, list[Finding]], list[Finding]]:
+    """Findings keyed by the step they concern, and those about no step (unlinked actions)."""
+    places = {
+        (branch.path, step.number): step.record.id for branch, step in all_steps(view.branches)
+    }
+    by_node: dict[int, list[Finding]] = {}
+    general: list[Finding] = []
+    for finding in view.findings():
+        location = finding.location
+        node_id = places.get((location.branch or (), location.step or 0))
+        if node_id is None:
+            general.append(finding)
+        else:
+            by_node.setdefault(int(node_id), []).append(finding)
+    return by_node, general
+
+
+def draft_findings(
+    view: AnalysisView,
+    *,
+    question: str,
+    answer: str,
+    node_id: int | None = None,
+    parent_id: int | None = None,
+    starts_branch: bool = False,
+) -> list[Finding]:
+    """What the checks would say about a step being typed, before it is saved.
+
+    The draft is checked in place (an edit) or where it would go (a new step), so depth,
+    circularity and root-cause rules see the real chain. A draft that does not form a valid
+    tree yet (an empty field) has no findings: saving it will say what is missing.
+    """
+    records = list(view.records)
+    if node_id is not None:
+        records = [
+            replace(r, question=question, answer=answer) if r.id == node_id else r for r in records
+        ]
+        target: object = node_id
+    else:
+        target = "draft"
+        records.append(
+            NodeRecord(
+                id=target,
+                parent=parent_id,
+                question=question,
+                answer=answer,
+                position=10**6,
+                starts_branch=starts_branch and parent_id is not None,
+            )
+        )
+    try:
+        tree = build_tree(records)
+    except ValidationProblem:
+        return []
+    place = next(
+        ((b.path, s.number) for b, s in all_steps(walk(records)) if s.record.id == target), None
+    )
+    return [
+        finding
+        for finding in analysis_findings(tree, [item.title for item in view.action_items])
+        if place is not None and (finding.location.branch, finding.location.step) == place
+    ]

@@ -1,0 +1,424 @@
+"""Changing an incident's why-tree: every write goes through here.
+
+Each use case is atomic and follows one recipe: check the permission (guards.require_edit,
+which asks access.py), check the version, make the change, then rebuild the whole tree with
+the core's build_tree. If the result is not a valid tree (a cycle, too deep, too many
+steps, an empty answer...), the ValidationProblem rolls the transaction back, so the rules
+live in one place (kintsugi.core.analysis) and no change can leave a broken tree behind.
+
+Versions: structural changes name the tree's version (``Analysis.version``); editing the
+text of one step names that step's version. Every write bumps the tree's version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+
+from kintsugi.accounts.models import User
+from kintsugi.analysis.models import Analysis, WhyNode
+from kintsugi.analysis.records import (
+    BranchView,
+    Numbering,
+    all_steps,
+    evidence_json,
+    relocate_links,
+)
+from kintsugi.analysis.selectors import AnalysisView, analysis_view
+from kintsugi.core.analysis import (
+    MAX_STEPS,
+    Evidence,
+    NodeRecord,
+    WhyTree,
+    build_tree,
+    tree_to_records,
+)
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.postmortems.models import ActionItem, Factor, Incident
+from kintsugi.postmortems.services.guards import require_edit
+from kintsugi.postmortems.services.versioning import ConflictError, save_versioned
+
+
+def _bump(incident: Incident, version: int | None) -> int:
+    """Claim the next tree version, or ConflictError if someone changed the tree since
+    ``version`` (0 means "there was no analysis yet")."""
+    if version is None:
+        raise ValidationProblem("The version this edit is based on is missing.", field="version")
+    if version == 0:
+        try:
+            with transaction.atomic():
+                Analysis.objects.create(incident=incident, version=1)
+            return 1
+        except IntegrityError:
+            pass
+    elif Analysis.objects.filter(pk=incident.pk, version=version).update(version=F("version") + 1):
+        return version + 1
+    current = Analysis.objects.filter(pk=incident.pk).first()
+    raise ConflictError(current or Analysis(incident=incident, version=0))
+
+
+def _touch(incident: Incident) -> None:
+    """A step's text changed: the tree as a whole is newer too."""
+    if not Analysis.objects.filter(pk=incident.pk).update(version=F("version") + 1):
+        Analysis.objects.get_or_create(incident=incident)
+
+
+def _settle(incident: Incident) -> AnalysisView:
+    """Move root-cause data to where the core expects it, then validate the whole tree."""
+    view = analysis_view(incident=incident)
+    if len(view.records) > MAX_STEPS:
+        raise ValidationProblem(
+            f"The analysis would have {len(view.records)} steps; the limit is {MAX_STEPS}.",
+            field="steps",
+        )
+    relocated = relocate_links(view.records)
+    changed = [new for old, new in zip(view.records, relocated, strict=True) if old != new]
+    for record in changed:
+        node = view.node_by_id[int(record.id)]
+        node.is_root_cause = record.is_root_cause
+        node.save(update_fields=["is_root_cause"])
+        node.factors.set(view.numbering.factor_ids(record.factors))
+        node.action_items.set(view.numbering.action_ids(record.actions))
+    if changed:
+        view = analysis_view(incident=incident)
+    build_tree(view.records)  # raises ValidationProblem, which rolls the change back
+    return view
+
+
+def _same_incident(node: WhyNode | None, incident: Incident, label: str) -> None:
+    if node is not None and node.incident_id != incident.pk:
+        raise ValidationProblem(f"That {label} belongs to another incident.", field="parent")
+
+
+def _following(node: WhyNode) -> WhyNode | None:
+    return WhyNode.objects.filter(parent=node, starts_branch=False).first()
+
+
+@transaction.atomic
+def step_add(
+    *,
+    user: User | None,
+    incident: Incident,
+    version: int | None,
+    question: str,
+    answer: str,
+    parent: WhyNode | None = None,
+    starts_branch: bool = False,
+    branch_title: str = "",
+    trigger: str = "",
+    evidence: Sequence[Evidence] = (),
+) -> WhyNode:
+    """Add a why: a new top-level branch (no parent), the next step after ``parent``
+    (inserted before the step that followed it, if any), or the first step of a sub-branch
+    forking at ``parent``."""
+    require_edit(user, incident)
+    _same_incident(parent, incident, "step")
+    _bump(incident, version)
+    fork = parent is not None and starts_branch
+    following = _following(parent) if parent is not None and not fork else None
+    if parent is None or fork:
+        last = WhyNode.objects.filter(incident=incident, parent=parent).aggregate(
+            last=Max("position")
+        )["last"]
+        position = (last or 0) + 1
+    else:
+        position = 0
+    starts = parent is None or fork
+    node = WhyNode.objects.create(
+        incident=incident,
+        parent=parent,
+        position=position,
+        question=question,
+        answer=answer,
+        starts_branch=fork,
+        branch_title=branch_title if starts else "",
+        trigger=trigger if starts else "",
+        evidence=evidence_json(evidence),
+    )
+    if following is not None:
+        following.parent = node
+        following.save(update_fields=["parent"])
+    _settle(incident)
+    node.refresh_from_db()
+    return node
+
+
+@transaction.atomic
+def step_update(
+    *,
+    user: User | None,
+    node: WhyNode,
+    version: int | None,
+    question: str | None = None,
+    answer: str | None = None,
+    branch_title: str | None = None,
+    trigger: str | None = None,
+    evidence: Sequence[Evidence] | None = None,
+) -> WhyNode:
+    """Edit the text of one step; ``version`` is the step's own version."""
+    incident = node.incident
+    require_edit(user, incident)
+    fields: dict[str, object] = {}
+    for name, value in (("question", question), ("answer", answer)):
+        if value is not None:
+            fields[name] = " ".join(value.split())
+    starts = node.parent_id is None or node.starts_branch
+    for name, value in (("branch_title", branch_title), ("trigger", trigger)):
+        if value is not None:
+            if not starts and value.strip():
+                raise ValidationProblem(
+                    "A title or trigger belongs on the first step of a branch.", field=name
+                )
+            fields[name] = " ".join(value.split())
+    if evidence is not None:
+        fields["evidence"] = evidence_json(evidence)
+    fresh = save_versioned(node, version=version, fields=fields)
+    _touch(incident)
+    _settle(incident)
+    return fresh
+
+
+@transaction.atomic
+def step_delete(*, user: User | None, node: WhyNode, version: int | None) -> int:
+    """Delete a step with everything below it (the rest of its chain and its forks).
+
+    Returns how many steps were deleted, so the page can say so.
+    """
+    incident = node.incident
+    require_edit(user, incident)
+    _bump(incident, version)
+    deleted = _descendant_count(node) + 1
+    node.delete()  # the parent key cascades to every descendant
+    _settle(incident)
+    return deleted
+
+
+def _descendant_count(node: WhyNode) -> int:
+    count, frontier = 0, [node.pk]
+    while frontier:
+        frontier = list(WhyNode.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        count += len(frontier)
+    return count
+
+
+@transaction.atomic
+def step_move(*, user: User | None, node: WhyNode, version: int | None, direction: str) -> None:
+    """Swap a step with the one before ("up") or after ("down") it in its branch.
+
+    A step keeps its sub-branches (they fork at what it says); the branch keeps its title,
+    trigger and place, which stay on whichever step is now first.
+    """
+    incident = node.incident
+    require_edit(user, incident)
+    _bump(incident, version)
+    if direction == "up":
+        starts = node.parent_id is None or node.starts_branch
+        if starts:
+            raise ValidationProblem("This is already the first step of its branch.", field="move")
+        first, second = WhyNode.objects.get(pk=node.parent_id), node
+    elif direction == "down":
+        following = _following(node)
+        if following is None:
+            raise ValidationProblem("This is already the last step of its branch.", field="move")
+        first, second = node, following
+    else:
+        raise ValidationProblem("Move a step 'up' or 'down'.", field="move")
+    after = _following(second)
+    second.parent_id, second.starts_branch, second.position = (
+        first.parent_id,
+        first.starts_branch,
+        first.position,
+    )
+    second.branch_title, second.trigger = first.branch_title, first.trigger
+    first.branch_title = first.trigger = ""
+    first.parent_id, first.starts_branch, first.position = None, False, 0
+    first.save(update_fields=["parent", "starts_branch", "position", "branch_title", "trigger"])
+    second.save(update_fields=["parent", "starts_branch", "position", "branch_title", "trigger"])
+    first.parent_id = second.pk
+    first.save(update_fields=["parent"])
+    if after is not None:
+        after.parent_id = first.pk
+        after.save(update_fields=["parent"])
+    _settle(incident)
+
+
+@transaction.atomic
+def step_reparent(
+    *,
+    user: User | None,
+    node: WhyNode,
+    version: int | None,
+    parent: WhyNode | None,
+    starts_branch: bool,
+    position: int | None = None,
+) -> WhyNode:
+    """Attach a step (and what follows it) elsewhere; a cycle or an over-deep result is
+    refused by the rebuild, and nothing changes."""
+    incident = node.incident
+    require_edit(user, incident)
+    _same_incident(parent, incident, "parent step")
+    _bump(incident, version)
+    node.parent = parent
+    node.starts_branch = parent is not None and starts_branch
+    if position is not None:
+        node.position = position
+    node.save(update_fields=["parent", "starts_branch", "position"])
+    _settle(incident)
+    node.refresh_from_db()
+    return node
+
+
+@transaction.atomic
+def root_cause_mark(
+    *, user: User | None, node: WhyNode, version: int | None, marked: bool = True
+) -> None:
+    """Mark a step as its branch's root cause (its links follow), or clear the mark."""
+    incident = node.incident
+    require_edit(user, incident)
+    _bump(incident, version)
+    view = analysis_view(incident=incident)
+    branch = _branch_of(view, node.pk)
+    ids = [int(step.record.id) for step in branch.steps]
+    WhyNode.objects.filter(pk__in=ids).update(is_root_cause=False)
+    if marked:
+        WhyNode.objects.filter(pk=node.pk).update(is_root_cause=True)
+    _settle(incident)
+
+
+def _branch_of(view: AnalysisView, node_id: int) -> BranchView:
+    for branch, step in all_steps(view.branches):
+        if step.record.id == node_id:
+            return branch
+    raise ValidationProblem("That step is not part of the analysis.", field="step")
+
+
+@transaction.atomic
+def root_cause_link(
+    *,
+    user: User | None,
+    node: WhyNode,
+    version: int | None,
+    factors: Sequence[Factor],
+    action_items: Sequence[ActionItem],
+) -> None:
+    """Link a root cause to the factors behind it and the action items that address it."""
+    incident = node.incident
+    require_edit(user, incident)
+    for row in (*factors, *action_items):
+        if row.incident_id != incident.pk:
+            raise ValidationProblem(
+                "You can link only factors and action items of this incident.", field="links"
+            )
+    _bump(incident, version)
+    view = analysis_view(incident=incident)
+    branch = _branch_of(view, node.pk)
+    number = next(s.number for s in branch.steps if s.record.id == node.pk)
+    if branch.root_cause_number != number:
+        raise ValidationProblem(
+            "Only a root cause can be linked: mark this step as the root cause first.",
+            field="links",
+        )
+    node.factors.set(factors)
+    node.action_items.set(action_items)
+    _settle(incident)
+
+
+@transaction.atomic
+def tree_replace(
+    *,
+    user: User | None,
+    incident: Incident,
+    version: int | None,
+    records: Sequence[NodeRecord],
+    numbering: Numbering | None = None,
+) -> WhyTree:
+    """Replace the whole tree with ``records`` (ids are the client's own; links are numbers
+    in ``numbering``, by default the incident's factors and action items in order).
+
+    Validated in full before anything is written: cycles, orphans, depth, size, empty text.
+    """
+    require_edit(user, incident)
+    tree = build_tree(list(records))
+    _bump(incident, version)
+    if numbering is None:
+        numbering = analysis_view(incident=incident).numbering
+    _check_link_numbers(records, numbering)
+    WhyNode.objects.filter(incident=incident).delete()
+    created: dict[object, WhyNode] = {}
+    pending = list(records)
+    while pending:  # parents before children; build_tree proved there is no cycle
+        ready = [r for r in pending if r.parent is None or r.parent in created]
+        for record in ready:
+            node = WhyNode.objects.create(
+                incident=incident,
+                parent=created[record.parent] if record.parent is not None else None,
+                position=record.position,
+                question=" ".join(record.question.split()),
+                answer=" ".join(record.answer.split()),
+                starts_branch=record.starts_branch,
+                branch_title=" ".join(record.branch_title.split()),
+                trigger=" ".join(record.trigger.split()),
+                is_root_cause=record.is_root_cause,
+                evidence=evidence_json(record.evidence),
+            )
+            if record.factors:
+                node.factors.set(numbering.factor_ids(record.factors))
+            if record.actions:
+                node.action_items.set(numbering.action_ids(record.actions))
+            created[record.id] = node
+        pending = [r for r in pending if r.id not in created]
+    _settle(incident)
+    return tree
+
+
+def _check_link_numbers(records: Sequence[NodeRecord], numbering: Numbering) -> None:
+    for record in records:
+        for prefix, numbers, known, what in (
+            ("F", record.factors, len(numbering.factors), "contributing factor"),
+            ("A", record.actions, len(numbering.actions), "action item"),
+        ):
+            for number in numbers:
+                if number > known:
+                    raise ValidationProblem(
+                        f"Step {record.id!r} links {prefix}{number}, but there is no {what} "
+                        f"{prefix}{number} (this incident has {known}).",
+                        field="factors" if prefix == "F" else "actions",
+                    )
+
+
+def tree_import(
+    *,
+    user: User | None,
+    incident: Incident,
+    tree: WhyTree,
+    factors: Sequence[Factor],
+    action_items: Sequence[ActionItem],
+) -> None:
+    """Store a document's tree on a new incident; F/A numbers name the rows just created."""
+    if not tree.branches:
+        return
+    numbering = Numbering.of([f.pk for f in factors], [a.pk for a in action_items])
+    version = Analysis.objects.filter(pk=incident.pk).values_list("version", flat=True).first()
+    tree_replace(
+        user=user,
+        incident=incident,
+        version=version or 0,
+        records=tree_to_records(tree),
+        numbering=numbering,
+    )
+
+
+__all__ = [
+    "ConflictError",
+    "root_cause_link",
+    "root_cause_mark",
+    "step_add",
+    "step_delete",
+    "step_move",
+    "step_reparent",
+    "step_update",
+    "tree_import",
+    "tree_replace",
+]

@@ -1,0 +1,162 @@
+"""The 5 Whys quality checks for ``kintsugi lint``: find the section, check its tree.
+
+The section is parsed on its own (not through the whole-document importer) so that a
+problem elsewhere in the file does not hide the analysis findings, and so that every
+finding maps to the file line of its branch or step. The action item titles, which the
+"root cause unaddressed" and "not actionable" checks need, come from the full import when
+the file imports cleanly; otherwise those two checks take the links at their word.
+
+The blameless-language checker runs on every answer through ``extra_answer_checks``, as in
+the editor. Its notes on answers are dropped here when the Markdown scan of the same file
+already reported that rule on that line, so a blameful answer is reported once.
+"""
+
+from __future__ import annotations
+
+from kintsugi.core.analysis import RULES, Location, check_tree, parse_analysis_with_lines
+from kintsugi.core.analysis import Finding as WhyFinding
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
+from kintsugi.core.language.prose import mask_code_blocks
+from kintsugi.core.markdown import parse_markdown
+from kintsugi.core.markdown.headings import section_key
+
+CATEGORY = "whys"
+
+MALFORMED = Rule(
+    "whys/malformed",
+    CATEGORY,
+    Level.ERROR,
+    "The 5 Whys section cannot be read",
+    "The Root Cause Analysis (5 Whys) section does not follow the documented format, so its "
+    "quality cannot be checked and import would refuse it.",
+    "See docs/five-whys.md#markdown-representation for the format.",
+)
+
+WHYS_RULES = (
+    MALFORMED,
+    *(
+        Rule(rule.id, CATEGORY, Level(rule.severity.value), rule.summary, rule.message,
+             rule.next_question)
+        for rule in RULES.values()
+    ),
+)  # fmt: skip
+
+
+def check_whys(text: str, linter: Linter) -> list[Finding]:
+    """5 Whys findings for a Markdown post-mortem; empty when it has no such section."""
+    config = linter.config
+    lines = text.split("\n")
+    found = _section(lines)
+    if found is None:
+        return []
+    heading, start, end = found
+    offsets = _offsets(lines)
+
+    def make(rule: str, severity: Level, message: str, suggestion: str, line: int) -> Finding:
+        line = min(max(line, 1), len(lines))
+        body = lines[line - 1]
+        column = len(body) - len(body.lstrip()) + 1
+        return Finding(
+            rule=rule,
+            category=CATEGORY,
+            severity=config.severity_for(rule, severity),
+            message=message,
+            suggestion=suggestion,
+            line=line,
+            column=column,
+            end_line=line,
+            end_column=max(column + 1, len(body.rstrip()) + 1),
+            start=offsets[line - 1] + column - 1,
+            end=offsets[line - 1] + max(column, len(body.rstrip())),
+            excerpt=" ".join(body.split())[:80],
+        )
+
+    try:
+        tree, places = parse_analysis_with_lines("\n".join(lines[start:end]), first_line=start + 1)
+    except ValidationProblem as problem:
+        if not config.is_enabled(MALFORMED.id):
+            return []
+        message = f"{problem.message}"
+        return [make(MALFORMED.id, MALFORMED.severity, message, MALFORMED.suggestion,
+                     problem.line or heading)]  # fmt: skip
+    findings = check_tree(
+        tree, action_items=_action_titles(text), extra_answer_checks=(linter.lint_text,)
+    )
+    result = []
+    for finding in findings:
+        if not config.is_enabled(finding.rule):
+            continue
+        line = _line_of(finding.location, places, heading)
+        result.append(
+            make(finding.rule, Level(finding.severity.value), _message(finding),
+                 finding.next_question, line)
+        )  # fmt: skip
+    return result
+
+
+def drop_repeated_language(findings: list[Finding]) -> list[Finding]:
+    """Drop language notes on answers that the Markdown scan reported on the same line."""
+    scanned = {(f.rule, f.line) for f in findings if f.category != CATEGORY}
+    return [
+        finding
+        for finding in findings
+        if not (
+            finding.category == CATEGORY
+            and not finding.rule.startswith("whys/")
+            and (finding.rule, finding.line) in scanned
+        )
+    ]
+
+
+def _message(finding: WhyFinding) -> str:
+    return f"5 Whys, {finding.location.label}: {finding.message}"
+
+
+def _line_of(location: Location, places: dict[tuple[tuple[int, ...], int | None], int],
+             heading: int) -> int:  # fmt: skip
+    if location.branch is None:
+        return heading
+    return places.get((location.branch, location.step)) or places.get(
+        (location.branch, None), heading
+    )
+
+
+def _section(lines: list[str]) -> tuple[int, int, int] | None:
+    """(heading line, 1-based; first body index; end index) of the 5 Whys section."""
+    masked = mask_code_blocks("\n".join(lines)).split("\n")
+    for index, line in enumerate(masked):
+        stripped = line.lstrip()
+        if not stripped.startswith("#") or line.startswith("    "):
+            continue
+        level = len(stripped) - len(stripped.lstrip("#"))
+        title = stripped[level:].strip().rstrip("#").strip()
+        if level > 2 or section_key(title) != "analysis":
+            continue
+        end = len(lines)
+        for later in range(index + 1, len(lines)):
+            other = masked[later].lstrip()
+            if other.startswith("#") and not masked[later].startswith("    "):
+                depth = len(other) - len(other.lstrip("#"))
+                if depth <= level and other[depth : depth + 1] in (" ", ""):
+                    end = later
+                    break
+        return index + 1, index + 1, end
+    return None
+
+
+def _action_titles(text: str) -> list[str] | None:
+    try:
+        return [item.title for item in parse_markdown(text).action_items]
+    except ValidationProblem:
+        return None
+
+
+def _offsets(lines: list[str]) -> list[int]:
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    return offsets
+
+
+__all__ = ["WHYS_RULES", "LintConfig", "check_whys", "drop_repeated_language"]

@@ -1,0 +1,110 @@
+"""The 5 Whys section's template context, computed from one analysis_view (constant queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kintsugi.analysis.records import BranchView, StepView
+from kintsugi.analysis.selectors import AnalysisView, analysis_view, findings_by_node
+from kintsugi.core.analysis import Finding, suggest_next_question
+from kintsugi.postmortems.models import Incident
+
+
+@dataclass
+class StepRow:
+    """What the template shows for one step."""
+
+    node: Any
+    number: int
+    depth: int
+    findings: list[Finding]
+    is_root_cause: bool
+    marked: bool
+    factor_numbers: tuple[int, ...]
+    action_numbers: tuple[int, ...]
+    branches: list[BranchRow] = field(default_factory=list)
+
+    @property
+    def starts(self) -> bool:
+        """The first step of a branch, which holds the branch's title and trigger."""
+        return self.node.parent_id is None or bool(self.node.starts_branch)
+
+    @property
+    def slots(self) -> dict[str, str]:
+        """Names of this step's forms, matched against a refused draft to reopen it."""
+        pk = self.node.pk
+        return {"edit": f"edit-{pk}", "fork": f"fork-{pk}", "links": f"links-{pk}"}
+
+
+@dataclass
+class BranchRow:
+    path: tuple[int, ...]
+    title: str
+    trigger: str
+    steps: list[StepRow]
+    next_question: str
+    key: str  # "b-12": the branch's first step, for ids of its add slot
+
+    @property
+    def label(self) -> str:
+        return ".".join(str(p) for p in self.path)
+
+    @property
+    def last(self) -> StepRow:
+        return self.steps[-1]
+
+    @property
+    def next_slot(self) -> str:
+        return f"next-{self.last.node.pk}"
+
+    @property
+    def focus_key(self) -> str:
+        return f"after-{self.last.node.pk}"
+
+
+def analysis_context(
+    incident: Incident, *, can_edit: bool, view: AnalysisView | None = None
+) -> dict[str, Any]:
+    view = view or analysis_view(incident=incident)
+    by_node, general = findings_by_node(view)
+    nodes = view.node_by_id
+
+    def branch_row(branch: BranchView) -> BranchRow:
+        cause = branch.root_cause_number
+        steps = [step_row(step, cause) for step in branch.steps]
+        first = branch.first
+        return BranchRow(
+            path=branch.path,
+            title=first.branch_title,
+            trigger=first.trigger,
+            steps=steps,
+            next_question=suggest_next_question(branch.steps[-1].record.answer),
+            key=f"b-{first.id}",
+        )
+
+    def step_row(step: StepView, cause: int | None) -> StepRow:
+        record = step.record
+        return StepRow(
+            node=nodes[int(record.id)],
+            number=step.number,
+            depth=step.depth,
+            findings=by_node.get(int(record.id), []),
+            is_root_cause=step.number == cause,
+            marked=record.is_root_cause,
+            factor_numbers=record.factors,
+            action_numbers=record.actions,
+            branches=[branch_row(sub) for sub in step.branches],
+        )
+
+    branches = [branch_row(branch) for branch in view.branches]
+    errors = sum(1 for fs in by_node.values() for f in fs if f.severity == "error")
+    return {
+        "incident": incident,
+        "can_edit": can_edit,
+        "analysis": view,
+        "why_branches": branches,
+        "why_general": general,
+        "why_errors": errors,
+        "why_version": view.version,
+    }

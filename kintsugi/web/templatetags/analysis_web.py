@@ -1,0 +1,27 @@
+"""``{% analysis_section %}``: the 5 Whys editor on the post-mortem page.
+
+A tag rather than more keys in the page context, so that the section loads its own data
+(a constant number of queries) and the page view does not need to know about it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from kintsugi.web.analysis_context import analysis_context
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def analysis_section(context: template.Context) -> SafeString:
+    incident = context["incident"]
+    data: dict[str, Any] = analysis_context(incident, can_edit=bool(context.get("can_edit")))
+    # render_to_string returns a SafeString: the engine escaped every value already.
+    return render_to_string(
+        "web/postmortems/_analysis.html#analysis-page", data, request=context.get("request")
+    )

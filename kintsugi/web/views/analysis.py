@@ -1,0 +1,226 @@
+"""The 5 Whys editor on the post-mortem page: every write answers with the whole section.
+
+The section is small (at most 200 steps) and its numbering, suggested questions and check
+findings all depend on the whole tree, so after any change the server re-renders it in one
+piece (constant queries) rather than patching rows. A form that fails keeps what was typed:
+the section is re-rendered with that form open, its text and the problem (422), or with
+the current tree and a notice when someone else changed it first (409).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from kintsugi.analysis import services
+from kintsugi.analysis.models import WhyNode
+from kintsugi.analysis.selectors import analysis_view, draft_findings
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.postmortems import access
+from kintsugi.postmortems.models import ActionItem, Factor, Incident
+from kintsugi.postmortems.services import ConflictError
+from kintsugi.web.analysis_context import analysis_context
+from kintsugi.web.forms.analysis import RootCauseLinksForm, WhyStepForm
+from kintsugi.web.views.common import detail_url
+
+TEMPLATE = "web/postmortems/_analysis.html"
+CONFLICT = (
+    "Someone else changed this analysis while you were editing it. It is shown as it is "
+    "now; your text is kept in the form so you can save it again."
+)
+
+
+def _section(
+    request: HttpRequest,
+    incident: Incident,
+    *,
+    status: int = 200,
+    draft: dict[str, Any] | None = None,
+    focus: str = "",
+    notice: str = "",
+) -> HttpResponse:
+    if not request.htmx:
+        return redirect(detail_url(incident.pk, "analysis"))
+    context = analysis_context(incident, can_edit=access.can_edit(request.user, incident))
+    context.update({"why_draft": draft or {}, "why_focus": focus, "why_notice": notice})
+    response = render(request, f"{TEMPLATE}#analysis", context, status=status)
+    retarget(response, "#analysis")
+    reswap(response, "outerHTML")
+    if status == 200:
+        trigger_client_event(response, "kintsugi:saved")
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _node(incident: Incident, node_pk: int) -> WhyNode:
+    node = get_object_or_404(WhyNode, pk=node_pk, incident=incident)
+    node.incident = incident
+    return node
+
+
+def _attempt(request: HttpRequest, incident: Incident, slot: str, data: dict[str, Any], write: Any,
+             focus: Any = "") -> HttpResponse:  # fmt: skip
+    """Run ``write``; on refusal, the section with the form of ``slot`` open and its text."""
+    try:
+        write()
+    except ConflictError:
+        return _section(request, incident, status=409, notice=CONFLICT,
+                        draft={**data, "slot": slot, "error": CONFLICT})  # fmt: skip
+    except ValidationProblem as problem:
+        return _section(request, incident, status=422,
+                        draft={**data, "slot": slot, "error": problem.message})  # fmt: skip
+    return _section(request, incident, focus=focus() if callable(focus) else focus)
+
+
+def analysis_section(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk)
+    return _section(request, incident)
+
+
+@require_POST
+def why_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new step after ``parent``, a sub-branch at ``parent`` or a new top-level branch."""
+    incident = access.get_incident(request.user, pk, edit=True)
+    form = WhyStepForm(request.POST)
+    slot = request.POST.get("slot", "new")[:40]
+    if not form.is_valid():
+        return _section(request, incident, status=422,
+                        draft={**request.POST.dict(), "slot": slot, "error": _errors(form)})  # fmt: skip
+    data = form.cleaned_data
+    parent = _node(incident, data["parent"]) if data["parent"] else None
+    created: dict[str, WhyNode] = {}
+
+    def write() -> None:
+        created["node"] = services.step_add(
+            user=request.user,
+            incident=incident,
+            version=data["version"],
+            question=data["question"],
+            answer=data["answer"],
+            parent=parent,
+            starts_branch=data["starts_branch"],
+            branch_title=data["branch_title"],
+            trigger=data["trigger"],
+        )
+
+    # Keep going down the chain: the next why after the new step gets the cursor.
+    return _attempt(request, incident, slot, data, write,
+                    focus=lambda: f"after-{created['node'].pk}")  # fmt: skip
+
+
+@require_POST
+def why_edit(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    node = _node(incident, node_pk)
+    form = WhyStepForm(request.POST)
+    slot = f"edit-{node.pk}"
+    if not form.is_valid():
+        return _section(request, incident, status=422,
+                        draft={**request.POST.dict(), "slot": slot, "error": _errors(form)})  # fmt: skip
+    data = form.cleaned_data
+    starts = node.parent_id is None or node.starts_branch
+
+    def write() -> None:
+        services.step_update(
+            user=request.user,
+            node=node,
+            version=data["version"],
+            question=data["question"],
+            answer=data["answer"],
+            branch_title=data["branch_title"] if starts else None,
+            trigger=data["trigger"] if starts else None,
+        )
+
+    return _attempt(request, incident, slot, data, write)
+
+
+@require_POST
+def why_delete(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    node = _node(incident, node_pk)
+    version = _int(request.POST.get("version"))
+    return _attempt(request, incident, "", {}, lambda: services.step_delete(
+        user=request.user, node=node, version=version))  # fmt: skip
+
+
+@require_POST
+def why_move(request: HttpRequest, pk: int, node_pk: int, direction: str) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    node = _node(incident, node_pk)
+    version = _int(request.POST.get("version"))
+    return _attempt(request, incident, "", {}, lambda: services.step_move(
+        user=request.user, node=node, version=version, direction=direction),
+        focus=f"move-{node.pk}-{direction}")  # fmt: skip
+
+
+@require_POST
+def why_root_cause(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    node = _node(incident, node_pk)
+    version = _int(request.POST.get("version"))
+    marked = request.POST.get("marked", "1") == "1"
+    return _attempt(request, incident, "", {}, lambda: services.root_cause_mark(
+        user=request.user, node=node, version=version, marked=marked))  # fmt: skip
+
+
+@require_POST
+def why_links(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    node = _node(incident, node_pk)
+    view = analysis_view(incident=incident)
+    form = RootCauseLinksForm(request.POST, factors=view.factors, action_items=view.action_items)
+    slot = f"links-{node.pk}"
+    if not form.is_valid():
+        return _section(request, incident, status=422,
+                        draft={"slot": slot, "error": _errors(form)})  # fmt: skip
+    data = form.cleaned_data
+
+    def write() -> None:
+        services.root_cause_link(
+            user=request.user,
+            node=node,
+            version=data["version"],
+            factors=list(Factor.objects.filter(incident=incident, pk__in=data["factors"])),
+            action_items=list(
+                ActionItem.objects.filter(incident=incident, pk__in=data["action_items"])
+            ),
+        )
+
+    return _attempt(request, incident, slot, {}, write)
+
+
+@require_POST
+def why_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Findings for the step being typed (debounced from the textarea), before it is saved."""
+    incident = access.get_incident(request.user, pk, edit=True)
+    view = analysis_view(incident=incident)
+    node_id = _int(request.POST.get("node"))
+    parent_id = _int(request.POST.get("parent"))
+    known = {node.pk for node in view.nodes}
+    findings = draft_findings(
+        view,
+        question=request.POST.get("question", "")[:2000],
+        answer=request.POST.get("answer", "")[:4000],
+        node_id=node_id if node_id in known else None,
+        parent_id=parent_id if parent_id in known else None,
+        starts_branch=request.POST.get("starts_branch") in ("1", "True", "true", "on"),
+    )
+    response = render(request, f"{TEMPLATE}#findings", {"findings": findings, "live": True})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _errors(form: Any) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)

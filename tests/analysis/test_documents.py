@@ -1,0 +1,45 @@
+"""The analysis travels with the post-mortem: export writes it, import recreates it."""
+
+from __future__ import annotations
+
+from kintsugi.analysis import services
+from kintsugi.analysis.selectors import analysis_view
+from kintsugi.core.markdown import parse_markdown, render_markdown
+from kintsugi.postmortems import services as pm
+from kintsugi.postmortems.documents import document_from_incident, postmortem_import
+
+
+def test_it_exports_and_imports_the_tree_with_its_links(owner, incident):
+    pm.factor_add(user=owner, incident=incident, title="Slow migration")
+    factor = pm.factor_add(user=owner, incident=incident, title="Expired credentials")
+    pm.action_item_add(user=owner, incident=incident, title="Later", priority="P3")
+    item = pm.action_item_add(user=owner, incident=incident, title="Alert on expiry", priority="P0")
+    node = services.step_add(
+        user=owner, incident=incident, version=0, question="Why down?", answer="Pool exhausted."
+    )
+    cause = services.step_add(
+        user=owner,
+        incident=incident,
+        version=analysis_view(incident=incident).version,
+        question="Why exhausted?",
+        answer="No alert watches credential expiry.",
+        parent=node,
+    )
+    services.root_cause_link(
+        user=owner,
+        node=cause,
+        version=analysis_view(incident=incident).version,
+        factors=[factor],
+        action_items=[item],
+    )
+    document = document_from_incident(user=owner, pk=incident.pk)
+    branch = document.analysis.branches[0]
+    assert (branch.factors, branch.actions) == ([2], [1])
+    text = render_markdown(document)
+    assert "**Action items:** A1" in text
+    copy = postmortem_import(user=owner, document=parse_markdown(text))
+    stored = analysis_view(incident=copy)
+    assert stored.tree == document.analysis
+    linked = stored.nodes[-1]
+    assert [f.title for f in linked.factors.all()] == ["Expired credentials"]
+    assert [a.title for a in linked.action_items.all()] == ["Alert on expiry"]

@@ -1,0 +1,148 @@
+"""The publishing gate, through the service and through the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from kintsugi.blameless.publishing import publishing_verdict
+from kintsugi.blameless.services import language_settings_update
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.postmortems import services
+from kintsugi.postmortems.models import Incident
+from tests.api.conftest import ApiCaller
+
+pytestmark = pytest.mark.django_db
+
+BLAMEFUL = "Root cause: human error."
+
+
+@pytest.fixture
+def block(admin_user):
+    language_settings_update(user=admin_user, publishing_mode="block")
+
+
+def _publish(user, incident, **fields):
+    incident.refresh_from_db()
+    return services.incident_update(
+        user=user, incident=incident, version=incident.version, status="published", **fields
+    )
+
+
+def test_it_publishes_with_findings_in_warn_mode(owner, incident):
+    incident.summary = BLAMEFUL
+    incident.save()
+    saved = _publish(owner, incident)
+    assert saved.status == "published"
+    assert publishing_verdict(saved).counts["error"] == 2
+
+
+def test_it_refuses_to_publish_with_error_findings_in_block_mode(block, owner, incident):
+    services.factor_add(user=owner, incident=incident, title="Pool", description=BLAMEFUL)
+    with pytest.raises(ValidationProblem) as refused:
+        _publish(owner, incident)
+    assert refused.value.field == "status"
+    assert "Publishing is blocked" in refused.value.message
+    assert "Contributing factor" in refused.value.message
+    assert "blame/human-error" in refused.value.message
+    incident.refresh_from_db()
+    assert incident.status == "draft"
+    assert incident.published_at is None
+
+
+def test_it_lints_the_text_saved_with_the_status(block, owner, incident):
+    """Rewording and publishing in one save is allowed; adding blame in it is not."""
+    incident.summary = BLAMEFUL
+    incident.save()
+    assert _publish(owner, incident, summary="The pool ran out of connections.").status == (
+        "published"
+    )
+    other = Incident.objects.create(title="Other", started_at=incident.started_at)
+    with pytest.raises(ValidationProblem):
+        _publish(owner, other, summary=BLAMEFUL)
+
+
+def test_it_lets_warnings_through_in_block_mode(block, owner, incident):
+    incident.summary = "Bob should have checked the dashboard."
+    incident.save()
+    assert _publish(owner, incident).status == "published"
+
+
+def test_it_does_not_re_check_a_post_mortem_already_published(owner, incident, admin_user):
+    _publish(owner, incident)
+    language_settings_update(user=admin_user, publishing_mode="block")
+    incident.refresh_from_db()
+    incident.summary = BLAMEFUL
+    incident.save()
+    saved = services.incident_update(
+        user=owner, incident=incident, version=incident.version, title="Renamed"
+    )
+    assert saved.status == "published"
+
+
+def test_the_api_obeys_the_gate(block, owner, incident, client):
+    incident.summary = BLAMEFUL
+    incident.save()
+    api = ApiCaller(client)
+    response = api.patch(
+        f"/incidents/{incident.pk}",
+        user=owner,
+        json={"status": "published", "version": incident.version},
+    )
+    assert response.status_code == 422, response.content
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "Publishing is blocked" in error["message"]
+    assert "status" in error["fields"]
+    incident.refresh_from_db()
+    assert incident.status == "draft"
+
+
+def test_the_api_publishes_in_warn_mode(owner, incident, client):
+    incident.summary = BLAMEFUL
+    incident.save()
+    response = ApiCaller(client).patch(
+        f"/incidents/{incident.pk}",
+        user=owner,
+        json={"status": "published", "version": incident.version},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "published"
+
+
+def test_it_refuses_to_create_a_published_post_mortem_with_errors_in_block_mode(block, owner):
+    from datetime import UTC, datetime
+
+    with pytest.raises(ValidationProblem, match="Publishing is blocked"):
+        services.incident_create(
+            user=owner,
+            title="X",
+            started_at=datetime(2026, 3, 1, tzinfo=UTC),
+            status="published",
+            summary=BLAMEFUL,
+        )
+    assert not Incident.objects.filter(title="X").exists()
+
+
+def test_it_refuses_a_published_import_with_errors_in_block_mode_and_writes_nothing(block, owner):
+    from kintsugi.core.markdown.parse import parse_markdown
+    from kintsugi.postmortems.documents import postmortem_import
+
+    document = parse_markdown(
+        "---\ntitle: Imported\nstatus: published\nstarted_at: 2026-03-01T14:00:00Z\n---\n"
+        "# Imported\n\n## Contributing Factors\n\n### F1. Pool\n\nRoot cause: human error.\n"
+    )
+    with pytest.raises(ValidationProblem, match="Publishing is blocked"):
+        postmortem_import(user=owner, document=document)
+    assert not Incident.objects.filter(title="Imported").exists()
+
+
+def test_it_imports_a_published_post_mortem_in_warn_mode(owner):
+    from kintsugi.core.markdown.parse import parse_markdown
+    from kintsugi.postmortems.documents import postmortem_import
+
+    document = parse_markdown(
+        "---\ntitle: Imported\nstatus: published\nstarted_at: 2026-03-01T14:00:00Z\n---\n"
+        "# Imported\n\n## Executive Summary\n\nRoot cause: human error.\n"
+    )
+    incident = postmortem_import(user=owner, document=document)
+    assert incident.status == "published" and incident.published_at is not None

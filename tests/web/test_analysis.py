@@ -1,0 +1,195 @@
+"""The 5 Whys editor on the post-mortem page: access, input, conflicts, live checks, queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kintsugi.analysis import services
+from kintsugi.analysis.models import WhyNode
+from kintsugi.analysis.selectors import analysis_view
+from kintsugi.postmortems import services as pm
+from tests.web.conftest import HTMX
+
+
+def base(incident):
+    return f"/incidents/{incident.pk}/analysis/"
+
+
+def version(incident):
+    return analysis_view(incident=incident).version
+
+
+def chain(user, incident, n):
+    parent = None
+    for index in range(n):
+        parent = services.step_add(
+            user=user, incident=incident, version=version(incident), parent=parent,
+            question=f"Why {index}?", answer=f"Cause {index} in the pool configuration.",
+        )  # fmt: skip
+    return parent
+
+
+def add(client, incident, **data):
+    payload = {"version": version(incident), "slot": "new", "question": "", "answer": "", **data}
+    return client.post(base(incident) + "add/", payload, **HTMX)
+
+
+def test_it_shows_the_section_between_factors_and_lessons(login, owner, incident):
+    chain(owner, incident, 2)
+    html = login(owner).get(f"/incidents/{incident.pk}/").content.decode()
+    assert html.index('id="factors"') < html.index('id="analysis"') < html.index('id="lessons"')
+    assert "Root Cause Analysis (5 Whys)" in html
+    assert 'data-testid="why-step"' in html
+
+
+def test_it_adds_a_step_and_offers_the_next_question(login, owner, incident):
+    client = login(owner)
+    response = add(client, incident, question="Why was the site down?",
+                   answer="The database connection pool was exhausted.")  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Why was the database connection pool exhausted?" in html
+    assert "data-autofocus" in html
+    node = WhyNode.objects.get()
+    response = add(client, incident, parent=node.pk, question="Why was it exhausted?",
+                   answer="A migration locked the users table.")  # fmt: skip
+    assert response.status_code == 200
+    assert WhyNode.objects.get(parent=node).answer == "A migration locked the users table."
+
+
+def test_it_adds_a_branch_at_any_step(login, owner, incident):
+    last = chain(owner, incident, 2)
+    first = last.parent
+    response = add(login(owner), incident, parent=first.pk, starts_branch="1",
+                   question="Why was detection late?", answer="No alert watches lock waits.",
+                   branch_title="Late detection")  # fmt: skip
+    assert response.status_code == 200
+    assert 'data-branch="1.1"' in response.content.decode()
+
+
+def test_it_refuses_whitespace_only_answers_and_keeps_the_text(login, owner, incident):
+    response = add(login(owner), incident, question="Why was the site down?", answer="   ")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "answer is empty" in html and "Why was the site down?" in html
+    assert not WhyNode.objects.exists()
+
+
+def test_it_answers_a_stale_version_with_409_and_keeps_the_text(login, owner, incident):
+    node = chain(owner, incident, 1)
+    stale = version(incident)
+    chain(owner, incident, 1)
+    response = login(owner).post(base(incident) + "add/", {
+        "version": stale, "slot": f"next-{node.pk}", "parent": node.pk,
+        "question": "Why mine?", "answer": "My unsaved answer.",
+    }, **HTMX)  # fmt: skip
+    assert response.status_code == 409
+    assert "My unsaved answer." in response.content.decode()
+
+
+def test_it_edits_moves_marks_and_deletes(login, owner, incident):
+    client = login(owner)
+    last = chain(owner, incident, 3)
+    response = client.post(base(incident) + f"{last.pk}/edit/", {
+        "version": last.version, "question": "Why 2?", "answer": "No lock_timeout is set.",
+    }, **HTMX)  # fmt: skip
+    assert response.status_code == 200 and "No lock_timeout is set." in response.content.decode()
+    assert client.post(base(incident) + f"{last.pk}/move/up/", {"version": version(incident)},
+                       **HTMX).status_code == 200  # fmt: skip
+    first = WhyNode.objects.get(parent=None)
+    response = client.post(base(incident) + f"{first.pk}/root-cause/",
+                           {"version": version(incident), "marked": "1"}, **HTMX)  # fmt: skip
+    assert response.status_code == 200 and "Root cause (marked)" in response.content.decode()
+    response = client.post(base(incident) + f"{first.pk}/delete/", {"version": version(incident)},
+                           **HTMX)  # fmt: skip
+    assert response.status_code == 200 and not WhyNode.objects.exists()
+
+
+def test_it_links_a_root_cause_to_factors_and_action_items(login, owner, incident):
+    last = chain(owner, incident, 3)
+    factor = pm.factor_add(user=owner, incident=incident, title="Expired credentials")
+    item = pm.action_item_add(user=owner, incident=incident, title="Alert on credential expiry")
+    response = login(owner).post(base(incident) + f"{last.pk}/links/", {
+        "version": version(incident), "factors": [factor.pk], "action_items": [item.pk],
+    }, **HTMX)  # fmt: skip
+    assert response.status_code == 200
+    assert 'data-testid="why-links"' in response.content.decode()
+    assert list(last.action_items.all()) == [item]
+
+
+def test_it_shows_findings_next_to_their_step_and_live(login, owner, incident):
+    last = chain(owner, incident, 3)
+    client = login(owner)
+    client.post(base(incident) + f"{last.pk}/edit/", {
+        "version": last.version, "question": "Why?", "answer": "An engineer ran the script manually.",
+    }, **HTMX)  # fmt: skip
+    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    step = html[html.index(f'id="why-{last.pk}"') :]
+    assert 'data-rule="whys/ends-on-person"' in step[: step.index("why-controls")]
+    live = client.post(base(incident) + "check/", {
+        "node": last.pk, "question": "Why?", "answer": "An engineer ran the script manually.",
+    }, **HTMX)  # fmt: skip
+    assert 'data-rule="whys/ends-on-person"' in live.content.decode()
+    reworded = client.post(base(incident) + "check/", {
+        "node": last.pk, "question": "Why?", "answer": "The deploy script has no environment check.",
+    }, **HTMX)  # fmt: skip
+    assert "whys/ends-on-person" not in reworded.content.decode()
+
+
+def test_viewers_see_no_controls_and_get_403(login, owner, viewer, incident):
+    last = chain(owner, incident, 2)
+    client = login(viewer)
+    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert 'data-testid="why-step"' in html
+    assert 'data-testid="why-form"' not in html and 'data-testid="why-delete"' not in html
+    for path in ["add/", "check/", f"{last.pk}/edit/", f"{last.pk}/delete/",
+                 f"{last.pk}/move/up/", f"{last.pk}/root-cause/", f"{last.pk}/links/"]:  # fmt: skip
+        response = client.post(base(incident) + path, {"version": 1, "answer": "x"}, **HTMX)
+        assert response.status_code == 403, path
+    assert WhyNode.objects.count() == 2
+
+
+def test_outsiders_get_404_on_a_restricted_incident(login, owner, outsider, restricted_incident):
+    last = chain(owner, restricted_incident, 1)
+    client = login(outsider)
+    assert client.get(base(restricted_incident), **HTMX).status_code == 404
+    for path in ["add/", "check/", f"{last.pk}/edit/", f"{last.pk}/delete/"]:
+        assert client.post(base(restricted_incident) + path, {}, **HTMX).status_code == 404
+
+
+def test_a_step_of_another_incident_is_404(login, owner, incident, restricted_incident):
+    other = chain(owner, restricted_incident, 1)
+    response = login(owner).post(base(incident) + f"{other.pk}/delete/", {"version": 1}, **HTMX)
+    assert response.status_code == 404
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **HTMX)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("user_fixture", ["owner", "viewer"])
+def test_it_uses_a_constant_number_of_queries(request, login, owner, incident, user_fixture):
+    client = login(request.getfixturevalue(user_fixture))
+    last = chain(owner, incident, 3)
+    services.root_cause_link(user=owner, node=last, version=version(incident), factors=[
+        pm.factor_add(user=owner, incident=incident, title="F")], action_items=[])  # fmt: skip
+    few = _queries(client, base(incident))
+    few_page = _queries(client, f"/incidents/{incident.pk}/")
+    services.tree_replace(user=owner, incident=incident, version=version(incident), records=[])
+    chain(owner, incident, 15)
+    fork = WhyNode.objects.filter(incident=incident).order_by("id")[2]
+    parent = None
+    for index in range(15):
+        parent = services.step_add(
+            user=owner, incident=incident, version=version(incident),
+            parent=parent or fork, starts_branch=parent is None,
+            question=f"Why b{index}?", answer=f"Branch cause {index} of the cache layer.",
+        )  # fmt: skip
+    assert WhyNode.objects.count() == 30
+    assert _queries(client, base(incident)) == few
+    assert _queries(client, f"/incidents/{incident.pk}/") == few_page
