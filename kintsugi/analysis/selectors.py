@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from kintsugi.analysis.models import Analysis, WhyNode
 from kintsugi.analysis.records import BranchView, Numbering, all_steps, node_record, walk
+from kintsugi.blameless.services import linter_for_organisation
 from kintsugi.core.analysis import (
     Finding,
     NodeRecord,
@@ -22,7 +23,6 @@ from kintsugi.core.analysis import (
     check_tree,
 )
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.language import lint_text
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 
 
@@ -79,8 +79,10 @@ def analysis_view(*, incident: Incident) -> AnalysisView:
 
 
 def analysis_findings(tree: WhyTree, action_titles: Sequence[str] | None) -> list[Finding]:
-    """The quality checks with the blameless-language checker on every answer."""
-    return check_tree(tree, action_items=action_titles, extra_answer_checks=(lint_text,))
+    """The quality checks with the blameless-language checker on every answer, using the
+    organisation's language settings and people, like every other text field."""
+    linter = linter_for_organisation()  # once: it costs a query to know it is current
+    return check_tree(tree, action_items=action_titles, extra_answer_checks=(linter.lint_text,))
 
 
 def findings_by_node(view: AnalysisView) -> tuple[dict[int, list[Finding]], list[Finding]]:
