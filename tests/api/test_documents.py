@@ -81,9 +81,16 @@ def test_it_exports_html_with_user_text_escaped(api, owner, full_incident):
 
 
 def test_it_refuses_an_unknown_format(api, owner, incident):
-    response = api.get(f"/incidents/{incident.pk}/export", user=owner, params={"format": "pdf"})
+    response = api.get(f"/incidents/{incident.pk}/export", user=owner, params={"format": "docx"})
     assert response.status_code == 422
     assert "format" in error_of(response)["fields"]
+
+
+def test_it_exports_a_pdf(api, owner, incident):
+    response = api.get(f"/incidents/{incident.pk}/export", user=owner, params={"format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
 
 
 def test_it_hides_restricted_incidents_from_export(api, outsider, restricted_incident):

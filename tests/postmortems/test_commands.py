@@ -137,3 +137,12 @@ def test_it_exits_2_with_a_one_line_reason_from_the_real_command(tmp_path):
     assert result.returncode == 2
     assert "cannot read" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_it_exports_a_pdf(demo, tmp_path):
+    target = tmp_path / "out.pdf"
+    call_command("export", str(demo.pk), "--format", "pdf", "-o", str(target))
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert data.rstrip().endswith(b"%%EOF")
+    assert len(data) > 5000  # the whole demo, not an empty page

@@ -43,3 +43,10 @@ def test_it_downloads_each_format(login, viewer, incident, fmt, module, content_
     assert "Checkout outage" in body
     if fmt == "json":
         json.loads(body)
+
+
+def test_it_downloads_a_pdf(login, viewer, incident):
+    response = login(viewer).get(f"/incidents/{incident.pk}/export.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")

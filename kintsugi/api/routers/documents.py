@@ -7,7 +7,6 @@ and accept exactly the same files.
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from kintsugi.api.errors import ApiError
 from kintsugi.api.routers.incidents import reload_incident
 from kintsugi.api.schemas.common import ErrorOut
 from kintsugi.api.schemas.incidents import IncidentDetail
+from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable, export_document
 from kintsugi.postmortems import access
 from kintsugi.postmortems.documents import document_from_incident, postmortem_import
 
@@ -40,34 +40,26 @@ _HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
                     "text/markdown": {"schema": {"type": "string"}},
                     "text/html": {"schema": {"type": "string"}},
                     "application/json": {"schema": {"type": "object"}},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                 },
             }
         }
     },
 )
 def export_postmortem(
-    request: HttpRequest, incident_id: int, format: Literal["md", "html", "json"] = "md"
+    request: HttpRequest, incident_id: int, format: Literal["md", "html", "json", "pdf"] = "md"
 ) -> HttpResponse:
     """Markdown with YAML front matter (what ``kintsugi import`` reads back), a standalone
-    print-friendly HTML page, or the same document as JSON."""
+    print-friendly HTML page, the same document as JSON, or that page printed to PDF."""
     document = document_from_incident(user=current_user(request), pk=incident_id)
     filename = f"INC-{incident_id}.{format}"
-    if format == "md":
-        from kintsugi.core.markdown.render import render_markdown
-
-        response = HttpResponse(
-            render_markdown(document), content_type="text/markdown; charset=utf-8"
-        )
-    elif format == "html":
-        from kintsugi.core.markdown.html import render_html
-
-        response = HttpResponse(render_html(document), content_type="text/html; charset=utf-8")
+    try:
+        body = export_document(document, format)
+    except ExportUnavailable as problem:
+        raise ApiError(503, problem.message, code="export_unavailable") from None
+    response = HttpResponse(body, content_type=FORMATS[format].content_type)
+    if format == "html":
         response["Content-Security-Policy"] = _HTML_POLICY
-    else:
-        from kintsugi.core.markdown.json_codec import document_to_dict
-
-        body = json.dumps(document_to_dict(document), ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 

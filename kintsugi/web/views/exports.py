@@ -1,4 +1,4 @@
-"""Downloads of a post-mortem as Markdown, a standalone HTML page, or JSON.
+"""Downloads of a post-mortem as Markdown, a standalone HTML page, JSON or PDF.
 
 The document is read through ``document_from_incident``, which asks the access module, so a
 restricted incident's export is a 404 for anyone who may not see the incident.
@@ -6,32 +6,12 @@ restricted incident's export is a 404 for anyone who may not see the incident.
 
 from __future__ import annotations
 
-import json
 import re
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable, export_document
 from kintsugi.postmortems.documents import document_from_incident
-
-FORMATS = {
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "json": "application/json",
-}
-
-
-def _render(document, fmt: str) -> str:  # type: ignore[no-untyped-def]
-    if fmt == "md":
-        from kintsugi.core.markdown.render import render_markdown
-
-        return render_markdown(document)
-    if fmt == "html":
-        from kintsugi.core.markdown.html import render_html
-
-        return render_html(document)
-    from kintsugi.core.markdown.json_codec import document_to_dict
-
-    return json.dumps(document_to_dict(document), indent=2, ensure_ascii=False)
 
 
 def _filename(document, fmt: str) -> str:  # type: ignore[no-untyped-def]
@@ -44,12 +24,10 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("Unknown export format.")
     document = document_from_incident(user=request.user, pk=pk)
     try:
-        body = _render(document, fmt)
-    except ImportError:  # the Markdown package is not installed in this checkout yet
-        return HttpResponse(
-            "Export is not available in this installation.", status=503, content_type="text/plain"
-        )
-    response = HttpResponse(body, content_type=FORMATS[fmt])
+        body = export_document(document, fmt)
+    except ExportUnavailable as problem:
+        return HttpResponse(problem.message, status=503, content_type="text/plain")
+    response = HttpResponse(body, content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(document, fmt)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
