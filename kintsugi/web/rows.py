@@ -14,16 +14,26 @@ from html import escape as _html_escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from kintsugi.core.timeline import EVENT_LABELS, EventKind
 from kintsugi.core.timeparse import format_utc
 from kintsugi.postmortems.models import TimelineEvent
+from kintsugi.postmortems.selectors import EventRow
 from kintsugi.web.templatetags.kintsugi_web import css_token, safe_url, user_markdown
+
+
+def _kind_label(kind: str) -> str:
+    # Model.get_kind_display() walks the choices on every call; a dict lookup does not.
+    try:
+        return EVENT_LABELS[EventKind(kind)]
+    except ValueError:
+        return kind
 
 
 def _e(value: object) -> str:
     return _html_escape(str(value), quote=True)
 
 
-def _meta(event: TimelineEvent) -> str:
+def _meta(event: TimelineEvent | EventRow) -> str:
     parts = []
     if event.author_id and event.author is not None:
         parts.append(f'<span data-testid="event-author">{_e(event.author.display_name)}</span>')
@@ -50,7 +60,9 @@ def _actions(pk: int, base: str, csrf: str) -> str:
     )
 
 
-def event_row(event: TimelineEvent, *, base_url: str, can_edit: bool, csrf_token: str) -> str:
+def event_row(
+    event: TimelineEvent | EventRow, *, base_url: str, can_edit: bool, csrf_token: str
+) -> str:
     pk = int(event.pk)
     kind = css_token(event.kind)
     actions = _actions(pk, _e(base_url), _e(csrf_token)) if can_edit else ""
@@ -61,14 +73,14 @@ def event_row(event: TimelineEvent, *, base_url: str, can_edit: bool, csrf_token
         f'data-testid="event-time">{format_utc(event.occurred_at)}</time>'
         '<div class="event-body">'
         f'<span class="badge kind kind-{kind}" data-testid="event-kind">'
-        f"{_e(event.get_kind_display())}</span>"
+        f"{_e(_kind_label(event.kind))}</span>"
         f'<div class="event-text prose" data-testid="event-text">{user_markdown(event.text)}</div>'
         f"{_meta(event)}</div>{actions}</li>"
     )
 
 
 def event_rows(
-    events: Iterable[TimelineEvent], *, base_url: str, can_edit: bool, csrf_token: str
+    events: Iterable[TimelineEvent | EventRow], *, base_url: str, can_edit: bool, csrf_token: str
 ) -> SafeString:
     rows = (
         event_row(event, base_url=base_url, can_edit=can_edit, csrf_token=csrf_token)

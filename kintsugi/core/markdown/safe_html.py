@@ -12,6 +12,8 @@ Both objects are built once per process; rendering is thread-safe.
 
 from __future__ import annotations
 
+import re
+
 from functools import cache
 from typing import Any
 
@@ -90,10 +92,20 @@ def sanitize_html(html: str) -> str:
     return str(_cleaner().clean(html))
 
 
+# One line with none of Markdown's or HTML's special characters, no leading space and no
+# list marker: Markdown would only wrap it in a paragraph. Most timeline entries look like
+# this, and skipping the parser and the sanitizer for them keeps a 500-event post-mortem
+# page fast. tests/core/markdown/test_safe_html.py checks both paths agree.
+_SPECIAL = r"\\`*_\[\]<>&|~!#=:\x00-\x1f\x7f\x85\xa0\u2028\u2029"
+_PLAIN_LINE = re.compile(rf"[^\s\-+0-9{_SPECIAL}][^{_SPECIAL}]*")
+
+
 def render_user_markdown(text: str, *, heading_offset: int = 2) -> str:
     """Safe HTML for a block of user Markdown (summary, description, lesson...)."""
     if not text or not text.strip():
         return ""
+    if _PLAIN_LINE.fullmatch(text) and not text[-1].isspace():
+        return f"<p>{text}</p>\n"
     env: dict[str, Any] = {"heading_offset": heading_offset}
     return sanitize_html(_markdown().render(text, env))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import linebreaks_filter
@@ -79,7 +80,13 @@ def duration(seconds: float | None) -> str:
 @register.filter
 def css_token(value: object) -> str:
     """A stored choice value as a CSS class suffix (values are fixed vocabularies)."""
-    return "".join(ch for ch in str(value).lower() if ch.isalnum() or ch in "-_")
+    return _css_token(str(value))
+
+
+@lru_cache(maxsize=256)
+def _css_token(value: str) -> str:
+    # Called for every timeline row with one of a dozen values: worth remembering.
+    return "".join(ch for ch in value.lower() if ch.isalnum() or ch in "-_")
 
 
 @register.filter

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kintsugi.core.markdown.safe_html import render_user_markdown, render_user_markdown_inline
 
@@ -67,3 +69,29 @@ def test_it_puts_user_headings_below_the_page_headings():
 
 def test_it_renders_nothing_for_blank_text():
     assert render_user_markdown("  \n ") == ""
+
+
+# The plain-line fast path must give exactly what the parser and sanitizer give.
+_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_ALPHABET, min_size=1, max_size=40))
+def test_it_renders_plain_lines_exactly_as_the_parser_would(text):
+    from kintsugi.core.markdown import safe_html
+
+    fast = safe_html.render_user_markdown(text)
+    slow = safe_html.sanitize_html(safe_html._markdown().render(text, {"heading_offset": 2}))
+    if text.strip():
+        assert fast == slow
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab -+1.#*_`<>&\"' \u00a0:\t", min_size=1, max_size=12))
+def test_it_renders_tricky_plain_lines_exactly_as_the_parser_would(text):
+    from kintsugi.core.markdown import safe_html
+
+    fast = safe_html.render_user_markdown(text)
+    slow = safe_html.sanitize_html(safe_html._markdown().render(text, {"heading_offset": 2}))
+    if text.strip():
+        assert fast == slow
