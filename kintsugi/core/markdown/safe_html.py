@@ -13,7 +13,6 @@ Both objects are built once per process; rendering is thread-safe.
 from __future__ import annotations
 
 import re
-
 from functools import cache
 from typing import Any
 
