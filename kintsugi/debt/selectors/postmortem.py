@@ -19,9 +19,9 @@ from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem, Incident
 
-RECURRENCE_LIMIT = 20
+RECURRENCE_LIMIT = 8
 # How many of the most recent earlier incidents on the same services are searched.
-RECURRENCE_INCIDENTS = 500
+RECURRENCE_INCIDENTS = 200
 
 
 @dataclass
@@ -99,12 +99,19 @@ def postmortem_debt(
         .order_by("-started_at")
         .values_list("pk", flat=True)[:RECURRENCE_INCIDENTS]
     )
-    earlier = (
+    # Pick the ids first, then load those few rows with their incident: joining first makes
+    # PostgreSQL merge-join against every incident row before it sorts.
+    order = ("due_on", "created_at", "id")
+    picked = list(
         ActionItem.objects.filter(is_open(), incident_id__in=earlier_ids)
-        .select_related("incident", "incident__team", "owner")
-        .order_by("due_on", "created_at", "id")
+        .order_by(*order)
+        .values_list("pk", flat=True)[: RECURRENCE_LIMIT + 1]
     )
-    found = list(earlier[: RECURRENCE_LIMIT + 1])
+    found = list(
+        ActionItem.objects.filter(pk__in=picked)
+        .select_related("incident", "incident__team", "owner")
+        .order_by(*order)
+    )
     view.recurrence_more = len(found) > RECURRENCE_LIMIT
     view.recurrence = [describe(item, today, book) for item in found[:RECURRENCE_LIMIT]]
     return view
