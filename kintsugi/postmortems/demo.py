@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kintsugi.accounts.models import Role, User
 from kintsugi.analysis import demo as analysis_demo
@@ -408,8 +409,20 @@ def load_demo() -> tuple[Incident, bool]:
     existing = Incident.objects.filter(title=MAIN_TITLE).first()
     if existing is not None:
         return existing, False
+    last_before = Incident.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     users = _people()
     teams, svc = _catalog(users)
     main = _main_incident(users, teams, svc)
     _other_incidents(users, teams, svc)
+    _date_the_paperwork(Incident.objects.filter(pk__gt=last_before))
     return main, True
+
+
+def _date_the_paperwork(demo_incidents: QuerySet[Incident]) -> None:
+    """Action items and post-mortems are written the day after an incident, not the day the
+    demo is loaded: ages and "opened this week" in the debt pages then read true. Only the
+    demo's own incidents are touched."""
+    for incident in demo_incidents:
+        written = incident.started_at + timedelta(days=1)
+        incident.action_items.update(created_at=written)
+        Incident.objects.filter(pk=incident.pk).update(created_at=written)
