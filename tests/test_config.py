@@ -66,3 +66,9 @@ def test_it_starts_in_production_with_a_safe_configuration(tmp_path):
         KINTSUGI_DATA_DIR=str(tmp_path), ALLOWED_HOSTS="pm.example", SECRET_KEY="k" * 50
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_it_passes_djangos_system_checks_without_warnings(db):
+    from django.core.management import call_command
+
+    call_command("check", fail_level="WARNING")

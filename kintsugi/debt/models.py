@@ -75,6 +75,12 @@ class TeamDuePolicy(models.Model):
         )
 
 
+def default_review_time() -> time:
+    """09:30. A callable, because Django's check for fixed date/time defaults (fields.W161)
+    fires on a literal time whenever the clock happens to be near it."""
+    return time(9, 30)
+
+
 class TeamDebtSettings(models.Model):
     """How a team runs its debt: review schedule, channels, reminders and sprint budget."""
 
@@ -86,7 +92,9 @@ class TeamDebtSettings(models.Model):
         "send the weekly review", default=False, help_text="By email and Slack, on schedule."
     )
     review_weekday = models.PositiveSmallIntegerField(choices=WEEKDAY_CHOICES, default=0)
-    review_time = models.TimeField(default=time(9, 30), help_text="Wall-clock time in the zone.")
+    review_time = models.TimeField(
+        default=default_review_time, help_text="Wall-clock time in the zone."
+    )
     review_email = models.EmailField(
         blank=True, help_text="A list address that also receives the weekly review."
     )
