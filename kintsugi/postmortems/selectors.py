@@ -78,6 +78,20 @@ def with_list_details(page: list[Incident]) -> list[Incident]:
     return page
 
 
+# The event kinds compute_metrics reads; the rest of a long timeline is skipped early.
+_METRIC_KINDS = frozenset(
+    kind.value
+    for kind in (
+        EventKind.IMPACT_STARTED,
+        EventKind.ALERT_FIRED,
+        EventKind.PAGE_ACKNOWLEDGED,
+        EventKind.MITIGATED,
+        EventKind.WORKAROUND_APPLIED,
+        EventKind.FULLY_RECOVERED,
+    )
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PersonRef:
     """The little of a user that a timeline row shows."""
@@ -152,7 +166,11 @@ def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
         lessons.setdefault(lesson.kind, []).append(lesson)
     action_items = list(incident.action_items.select_related("owner", "factor"))
     metrics = compute_metrics(
-        [KeyEvent(EventKind(event.kind), event.occurred_at) for event in events],
+        [
+            KeyEvent(EventKind(event.kind), event.occurred_at)
+            for event in events
+            if event.kind in _METRIC_KINDS  # notes and investigation steps do not count
+        ],
         started_at=incident.started_at,
         ended_at=incident.ended_at,
     )

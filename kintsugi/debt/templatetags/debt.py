@@ -32,7 +32,16 @@ _BOOK = "kintsugi.debt.policy_book"
 
 
 def _book(context: template.Context) -> PolicyBook:
-    """One policy book per page render (two queries), shared by every tag on the page."""
+    """One policy book per request (two queries), shared by every tag and included template
+    on the page (each included template has its own render context, so it lives on the
+    request)."""
+    request = context.get("request")
+    if request is not None:
+        book = getattr(request, "_kintsugi_policy_book", None)
+        if book is None:
+            book = policy_book()
+            request._kintsugi_policy_book = book
+        return book  # type: ignore[no-any-return]
     cache = context.render_context
     if _BOOK not in cache:
         cache[_BOOK] = policy_book()
