@@ -6,6 +6,8 @@ problem in the same words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from kintsugi.core.errors import ValidationProblem
@@ -45,3 +47,19 @@ def clean_url(value: str | None, *, field: str, max_length: int = 2000, label: s
     if any(char.isspace() for char in text):
         raise ValidationProblem(f"The {name} must not contain spaces.", field=field)
     return text
+
+
+def clean_choice(
+    enum: type[StrEnum],
+    value: object,
+    *,
+    field: str,
+    label: str,
+    normalise: Callable[[str], str] = str.strip,
+) -> str:
+    """The stored value of one of ``enum``'s members, or a message listing the choices."""
+    try:
+        return str(enum(normalise(str(value))).value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise ValidationProblem(f"The {label} is one of: {allowed}.", field=field) from None

@@ -18,7 +18,7 @@ from kintsugi.core import document as limits
 from kintsugi.core.debt.policy import change_priority, check_due_date, default_due_on
 from kintsugi.core.debt.sprints import clean_estimate
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_text, clean_url
+from kintsugi.core.validation import clean_choice, clean_text, clean_url
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 from kintsugi.postmortems.services.guards import require_edit
@@ -42,18 +42,12 @@ def _clean(data: dict[str, Any], incident: Incident) -> dict[str, Any]:
             data["description"], field="description", max_length=limits.MAX_TEXT
         )
     if "priority" in data:
-        try:
-            clean["priority"] = Priority(str(data["priority"]).strip().upper()).value
-        except ValueError:
-            raise ValidationProblem(
-                "The priority is one of P0, P1, P2, P3.", field="priority"
-            ) from None
+        clean["priority"] = clean_choice(
+            Priority, data["priority"], field="priority", label="priority",
+            normalise=lambda raw: raw.strip().upper(),
+        )  # fmt: skip
     if "status" in data:
-        try:
-            clean["status"] = ActionStatus(str(data["status"]).strip()).value
-        except ValueError:
-            allowed = ", ".join(s.value for s in ActionStatus)
-            raise ValidationProblem(f"The status is one of: {allowed}.", field="status") from None
+        clean["status"] = clean_choice(ActionStatus, data["status"], field="status", label="status")
     if "status_reason" in data:
         clean["status_reason"] = clean_text(
             data["status_reason"],

@@ -10,7 +10,7 @@ from django.db.models import Max
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_text, clean_url
+from kintsugi.core.validation import clean_choice, clean_text, clean_url
 from kintsugi.core.vocabulary import EvidenceKind
 from kintsugi.postmortems.models import Evidence, Factor, Incident
 from kintsugi.postmortems.services.guards import require_edit
@@ -65,13 +65,10 @@ def evidence_add(
     *, user: User | None, factor: Factor, url: str, kind: str = EvidenceKind.OTHER, label: str = ""
 ) -> Evidence:
     require_edit(user, factor.incident)
-    try:
-        kind_value = EvidenceKind(str(kind).strip().lower()).value
-    except ValueError:
-        allowed = ", ".join(k.value for k in EvidenceKind)
-        raise ValidationProblem(
-            f"Unknown evidence kind {kind!r}; use one of: {allowed}.", field="kind"
-        ) from None
+    kind_value = clean_choice(
+        EvidenceKind, kind, field="kind", label="evidence kind",
+        normalise=lambda raw: raw.strip().lower(),
+    )  # fmt: skip
     clean_link = clean_url(url, field="url", label="evidence link")
     if not clean_link:
         raise ValidationProblem("The evidence link is required.", field="url")

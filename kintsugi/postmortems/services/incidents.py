@@ -14,7 +14,7 @@ from kintsugi.accounts.models import User
 from kintsugi.blameless.publishing import publishing_gate
 from kintsugi.core import document as limits
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_text
+from kintsugi.core.validation import clean_choice, clean_text
 from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
@@ -24,16 +24,6 @@ from kintsugi.postmortems.services.versioning import save_versioned
 from kintsugi.teams.models import Service, Team
 
 _TEXT_FIELDS = ("summary", "impact", "trigger", "detection", "resolution", "appendix")
-
-
-def _clean_enum(enum: type, value: Any, field: str) -> str:
-    try:
-        return str(enum(str(value).strip()).value)
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise ValidationProblem(
-            f"{value!r} is not valid here; use one of: {allowed}.", field=field
-        ) from None
 
 
 def _clean_regions(regions: Iterable[str]) -> list[str]:
@@ -65,9 +55,13 @@ def clean_incident_fields(data: dict[str, Any], *, partial: bool) -> dict[str, A
             data.get("title"), field="title", max_length=limits.MAX_TITLE, required=True
         )
     if "severity" in data or not partial:
-        clean["severity"] = _clean_enum(Severity, data.get("severity", Severity.SEV3), "severity")
+        clean["severity"] = clean_choice(
+            Severity, data.get("severity", Severity.SEV3), field="severity", label="severity"
+        )
     if "status" in data:
-        clean["status"] = _clean_enum(PostmortemStatus, data["status"], "status")
+        clean["status"] = clean_choice(
+            PostmortemStatus, data["status"], field="status", label="status"
+        )
     if "started_at" in data or not partial:
         clean["started_at"] = _require_aware(data.get("started_at"), "started_at", required=True)
     if "ended_at" in data:

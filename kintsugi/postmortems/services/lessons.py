@@ -10,7 +10,7 @@ from django.db.models import Max
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_text
+from kintsugi.core.validation import clean_choice, clean_text
 from kintsugi.core.vocabulary import LessonKind
 from kintsugi.postmortems.models import Incident, Lesson
 from kintsugi.postmortems.services.guards import require_edit
@@ -20,12 +20,7 @@ from kintsugi.postmortems.services.versioning import save_versioned
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     if "kind" in data:
-        try:
-            clean["kind"] = LessonKind(str(data["kind"])).value
-        except ValueError:
-            raise ValidationProblem(
-                "A lesson is one of: went_well, went_poorly, got_lucky.", field="kind"
-            ) from None
+        clean["kind"] = clean_choice(LessonKind, data["kind"], field="kind", label="kind of lesson")
     if "text" in data:
         clean["text"] = clean_text(
             data["text"],

@@ -12,7 +12,7 @@ from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeline import EventKind, KeyEvent, check_order
-from kintsugi.core.validation import clean_text, clean_url
+from kintsugi.core.validation import clean_choice, clean_text, clean_url
 from kintsugi.postmortems.models import Incident, TimelineEvent
 from kintsugi.postmortems.services.guards import require_edit
 from kintsugi.postmortems.services.versioning import save_versioned
@@ -63,10 +63,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             )
         clean["occurred_at"] = moment
     if "kind" in data:
-        try:
-            clean["kind"] = EventKind(str(data["kind"])).value
-        except ValueError:
-            raise ValidationProblem(f"Unknown event kind {data['kind']!r}.", field="kind") from None
+        clean["kind"] = clean_choice(EventKind, data["kind"], field="kind", label="event kind")
     if "text" in data:
         clean["text"] = clean_text(
             data["text"],
