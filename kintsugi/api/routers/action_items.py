@@ -17,7 +17,7 @@ from kintsugi.api.schemas.action_items import (
     ActionItemPatch,
     ActionItemQuery,
 )
-from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Incident
@@ -25,7 +25,6 @@ from kintsugi.postmortems.models import ActionItem, Incident
 router = Router(tags=["action items"])
 
 _NULLABLE = frozenset({"owner", "due_on", "factor", "completed_at", "estimate", "planned_sprint"})
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 _ROWS = ActionItem.objects.select_related("owner")
 
 
@@ -46,7 +45,7 @@ def _relations(data: dict[str, object], incident: Incident) -> dict[str, object]
     return data
 
 
-@router.get("/incidents/{int:incident_id}/action-items", response={200: ActionItemPage, **_ERRORS})
+@router.get("/incidents/{int:incident_id}/action-items", response={200: ActionItemPage, **ERRORS})
 def list_action_items(
     request: HttpRequest, incident_id: int, params: Query[ActionItemQuery]
 ) -> dict[str, object]:
@@ -59,7 +58,7 @@ def list_action_items(
     return paginate(request, items, params)
 
 
-@router.post("/incidents/{int:incident_id}/action-items", response={201: ActionItemOut, **_ERRORS})
+@router.post("/incidents/{int:incident_id}/action-items", response={201: ActionItemOut, **ERRORS})
 def add_action_item(
     request: HttpRequest, incident_id: int, payload: ActionItemIn, response: HttpResponse
 ) -> Status:
@@ -70,16 +69,14 @@ def add_action_item(
     return Status(201, item)
 
 
-@router.get("/action-items/{int:item_id}", response={200: ActionItemOut, **_ERRORS})
+@router.get("/action-items/{int:item_id}", response={200: ActionItemOut, **ERRORS})
 def get_action_item(request: HttpRequest, item_id: int, response: HttpResponse) -> ActionItem:
     item = _item(request, item_id)
     set_etag(response, item)
     return item
 
 
-@router.patch(
-    "/action-items/{int:item_id}", response={200: ActionItemOut, 409: ErrorOut, **_ERRORS}
-)
+@router.patch("/action-items/{int:item_id}", response={200: ActionItemOut, 409: ErrorOut, **ERRORS})
 def update_action_item(
     request: HttpRequest, item_id: int, payload: ActionItemPatch, response: HttpResponse
 ) -> ActionItem:
@@ -94,7 +91,7 @@ def update_action_item(
     return fresh
 
 
-@router.delete("/action-items/{int:item_id}", response={204: None, **_ERRORS})
+@router.delete("/action-items/{int:item_id}", response={204: None, **ERRORS})
 def delete_action_item(request: HttpRequest, item_id: int) -> Status:
     item = _item(request, item_id, edit=True)
     services.action_item_delete(user=current_user(request), item=item)

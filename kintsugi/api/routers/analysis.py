@@ -178,6 +178,13 @@ def _node(request: HttpRequest, node_id: int, *, edit: bool = False) -> WhyNode:
     return incident_part(request, WhyNode.objects.all(), node_id, label="step", edit=edit)
 
 
+def _parent_step(incident: Incident, pk: int) -> WhyNode:
+    parent = WhyNode.objects.filter(pk=pk, incident=incident).first()
+    if parent is None:
+        raise ValidationProblem("There is no such step in this incident.", field="parent")
+    return parent
+
+
 def _ids_to_numbers(ids: list[int], known: dict[int, int], what: str) -> tuple[int, ...]:
     unknown = [pk for pk in ids if pk not in known]
     if unknown:
@@ -244,11 +251,7 @@ def add_node(request: HttpRequest, incident_id: int, payload: NodeCreate) -> Any
     """Start a branch (no parent), add the next step after ``parent`` (inserted before the
     step that followed it), or fork a sub-branch at ``parent`` (``starts_branch``)."""
     incident = incident_for(request, incident_id, edit=True)
-    parent = None
-    if payload.parent is not None:
-        parent = WhyNode.objects.filter(pk=payload.parent, incident=incident).first()
-        if parent is None:
-            raise ValidationProblem("There is no such step in this incident.", field="parent")
+    parent = _parent_step(incident, payload.parent) if payload.parent is not None else None
     try:
         node = services.step_add(
             user=current_user(request),
@@ -302,11 +305,7 @@ def update_node(request: HttpRequest, node_id: int, payload: NodePatch) -> Any:
         if "parent" in fields or "starts_branch" in fields or "position" in fields:
             parent = None
             if payload.parent is not None:
-                parent = WhyNode.objects.filter(pk=payload.parent, incident=incident).first()
-                if parent is None:
-                    raise ValidationProblem(
-                        "There is no such step in this incident.", field="parent"
-                    )
+                parent = _parent_step(incident, payload.parent)
             elif "parent" not in fields:
                 parent = node.parent
             services.step_reparent(

@@ -13,17 +13,19 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from kintsugi.api.auth import current_user
+from kintsugi.api.concurrency import set_etag
 from kintsugi.api.errors import ApiError
 from kintsugi.api.routers.incidents import reload_incident
-from kintsugi.api.schemas.common import ErrorOut
+from kintsugi.api.schemas.common import ERRORS
 from kintsugi.api.schemas.incidents import IncidentDetail
 from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable, export_document
+from kintsugi.core.markdown.limits import decode_document
+from kintsugi.core.markdown.parse import parse_markdown
 from kintsugi.postmortems import access
 from kintsugi.postmortems.documents import document_from_incident, postmortem_import
 
 router = Router(tags=["documents"])
 
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # The exported HTML holds user text (escaped by the renderer); this header makes sure that
 # even a rendering bug could not run a script in the reader's browser.
 _HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -31,7 +33,7 @@ _HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 @router.get(
     "/incidents/{int:incident_id}/export",
-    response={200: None, **_ERRORS},
+    response={200: None, **ERRORS},
     openapi_extra={
         "responses": {
             "200": {
@@ -66,7 +68,7 @@ def export_postmortem(
 
 @router.post(
     "/incidents/import",
-    response={201: IncidentDetail, **_ERRORS},
+    response={201: IncidentDetail, **ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -77,9 +79,6 @@ def export_postmortem(
 )
 def import_postmortem(request: HttpRequest, response: HttpResponse) -> Status:
     """Create a new incident from Markdown; all or nothing. Errors name the line."""
-    from kintsugi.core.markdown.limits import decode_document
-    from kintsugi.core.markdown.parse import parse_markdown
-
     user = current_user(request)
     if not access.can_create(user):
         raise ApiError(403, "Your role may read incidents but not import them.")
@@ -91,6 +90,6 @@ def import_postmortem(request: HttpRequest, response: HttpResponse) -> Status:
     document = parse_markdown(decode_document(data), source="request body")
     incident = postmortem_import(user=user, document=document)
     fresh = reload_incident(request, incident.pk)
-    response["ETag"] = f'"{fresh.version}"'
+    set_etag(response, fresh)
     response["Location"] = request.build_absolute_uri(f"/api/v1/incidents/{fresh.pk}")
     return Status(201, fresh)

@@ -10,7 +10,7 @@ from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import evidence_for, incident_for, incident_part
 from kintsugi.api.pagination import PageParams, paginate
-from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
 from kintsugi.api.schemas.factors import (
     EvidenceIn,
     EvidenceOut,
@@ -24,8 +24,6 @@ from kintsugi.postmortems.models import Evidence, Factor
 
 router = Router(tags=["factors"])
 
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
 
 def _rows() -> QuerySet[Factor]:
     return Factor.objects.prefetch_related(Prefetch("evidence", Evidence.objects.order_by("id")))
@@ -35,7 +33,7 @@ def _factor(request: HttpRequest, factor_id: int, *, edit: bool = False) -> Fact
     return incident_part(request, _rows(), factor_id, label="factor", edit=edit)
 
 
-@router.get("/incidents/{int:incident_id}/factors", response={200: FactorPage, **_ERRORS})
+@router.get("/incidents/{int:incident_id}/factors", response={200: FactorPage, **ERRORS})
 def list_factors(
     request: HttpRequest, incident_id: int, params: Query[PageParams]
 ) -> dict[str, object]:
@@ -43,7 +41,7 @@ def list_factors(
     return paginate(request, _rows().filter(incident=incident), params)
 
 
-@router.post("/incidents/{int:incident_id}/factors", response={201: FactorOut, **_ERRORS})
+@router.post("/incidents/{int:incident_id}/factors", response={201: FactorOut, **ERRORS})
 def add_factor(
     request: HttpRequest, incident_id: int, payload: FactorIn, response: HttpResponse
 ) -> Status:
@@ -55,14 +53,14 @@ def add_factor(
     return Status(201, factor)
 
 
-@router.get("/factors/{int:factor_id}", response={200: FactorOut, **_ERRORS})
+@router.get("/factors/{int:factor_id}", response={200: FactorOut, **ERRORS})
 def get_factor(request: HttpRequest, factor_id: int, response: HttpResponse) -> Factor:
     factor = _factor(request, factor_id)
     set_etag(response, factor)
     return factor
 
 
-@router.patch("/factors/{int:factor_id}", response={200: FactorOut, 409: ErrorOut, **_ERRORS})
+@router.patch("/factors/{int:factor_id}", response={200: FactorOut, 409: ErrorOut, **ERRORS})
 def update_factor(
     request: HttpRequest, factor_id: int, payload: FactorPatch, response: HttpResponse
 ) -> Factor:
@@ -75,7 +73,7 @@ def update_factor(
     return fresh
 
 
-@router.delete("/factors/{int:factor_id}", response={204: None, **_ERRORS})
+@router.delete("/factors/{int:factor_id}", response={204: None, **ERRORS})
 def delete_factor(request: HttpRequest, factor_id: int) -> Status:
     """Deletes its evidence links too; action items that addressed it keep existing."""
     factor = _factor(request, factor_id, edit=True)
@@ -83,7 +81,7 @@ def delete_factor(request: HttpRequest, factor_id: int) -> Status:
     return Status(204, None)
 
 
-@router.post("/factors/{int:factor_id}/evidence", response={201: EvidenceOut, **_ERRORS})
+@router.post("/factors/{int:factor_id}/evidence", response={201: EvidenceOut, **ERRORS})
 def add_evidence(request: HttpRequest, factor_id: int, payload: EvidenceIn) -> Status:
     factor = _factor(request, factor_id, edit=True)
     evidence = services.evidence_add(
@@ -92,7 +90,7 @@ def add_evidence(request: HttpRequest, factor_id: int, payload: EvidenceIn) -> S
     return Status(201, evidence)
 
 
-@router.delete("/evidence/{int:evidence_id}", response={204: None, **_ERRORS})
+@router.delete("/evidence/{int:evidence_id}", response={204: None, **ERRORS})
 def delete_evidence(request: HttpRequest, evidence_id: int) -> Status:
     evidence = evidence_for(request, evidence_id, edit=True)
     services.evidence_delete(user=current_user(request), evidence=evidence)

@@ -12,7 +12,7 @@ from kintsugi.api.errors import ApiError
 from kintsugi.api.lookups import incident_for
 from kintsugi.api.pagination import paginate
 from kintsugi.api.references import services_by_slug, team_by_slug, users_by_username
-from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
 from kintsugi.api.schemas.incidents import (
     IncidentDetail,
     IncidentIn,
@@ -27,7 +27,6 @@ from kintsugi.postmortems.models import Incident
 router = Router(tags=["incidents"])
 
 _NULLABLE = frozenset({"ended_at", "team"})
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 _KEY_KINDS = [
     EventKind.IMPACT_STARTED,
     EventKind.ALERT_FIRED,
@@ -72,7 +71,7 @@ def _relations(data: dict[str, object]) -> dict[str, object]:
     return data
 
 
-@router.get("/incidents", response={200: IncidentPage, **_ERRORS})
+@router.get("/incidents", response={200: IncidentPage, **ERRORS})
 def list_incidents(request: HttpRequest, params: Query[IncidentQuery]) -> dict[str, object]:
     """Newest first; restricted incidents appear only to those who may see them."""
     filters = selectors.IncidentFilters(
@@ -86,14 +85,14 @@ def list_incidents(request: HttpRequest, params: Query[IncidentQuery]) -> dict[s
     return paginate(request, queryset, params, decorate=selectors.with_list_details)
 
 
-@router.get("/incidents/{int:incident_id}", response={200: IncidentDetail, **_ERRORS})
+@router.get("/incidents/{int:incident_id}", response={200: IncidentDetail, **ERRORS})
 def get_incident(request: HttpRequest, incident_id: int, response: HttpResponse) -> Incident:
     incident = reload_incident(request, incident_id)
     set_etag(response, incident)
     return incident
 
 
-@router.post("/incidents", response={201: IncidentDetail, **_ERRORS})
+@router.post("/incidents", response={201: IncidentDetail, **ERRORS})
 def create_incident(request: HttpRequest, payload: IncidentIn, response: HttpResponse) -> Status:
     user = current_user(request)
     if not access.can_create(user):
@@ -107,7 +106,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn, response: HttpRes
 
 
 @router.patch(
-    "/incidents/{int:incident_id}", response={200: IncidentDetail, 409: ErrorOut, **_ERRORS}
+    "/incidents/{int:incident_id}", response={200: IncidentDetail, 409: ErrorOut, **ERRORS}
 )
 def update_incident(
     request: HttpRequest, incident_id: int, payload: IncidentPatch, response: HttpResponse
@@ -124,7 +123,7 @@ def update_incident(
     return fresh
 
 
-@router.delete("/incidents/{int:incident_id}", response={204: None, **_ERRORS})
+@router.delete("/incidents/{int:incident_id}", response={204: None, **ERRORS})
 def delete_incident(request: HttpRequest, incident_id: int) -> Status:
     """Only an admin or the incident's creator may delete it (and all its sections)."""
     incident = incident_for(request, incident_id, edit=True)

@@ -9,21 +9,19 @@ from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import incident_for, incident_part
 from kintsugi.api.pagination import paginate
-from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
 from kintsugi.api.schemas.lessons import LessonIn, LessonOut, LessonPage, LessonPatch, LessonQuery
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import Lesson
 
 router = Router(tags=["lessons"])
 
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
 
 def _lesson(request: HttpRequest, lesson_id: int, *, edit: bool = False) -> Lesson:
     return incident_part(request, Lesson.objects.all(), lesson_id, label="lesson", edit=edit)
 
 
-@router.get("/incidents/{int:incident_id}/lessons", response={200: LessonPage, **_ERRORS})
+@router.get("/incidents/{int:incident_id}/lessons", response={200: LessonPage, **ERRORS})
 def list_lessons(
     request: HttpRequest, incident_id: int, params: Query[LessonQuery]
 ) -> dict[str, object]:
@@ -34,7 +32,7 @@ def list_lessons(
     return paginate(request, lessons, params)
 
 
-@router.post("/incidents/{int:incident_id}/lessons", response={201: LessonOut, **_ERRORS})
+@router.post("/incidents/{int:incident_id}/lessons", response={201: LessonOut, **ERRORS})
 def add_lesson(
     request: HttpRequest, incident_id: int, payload: LessonIn, response: HttpResponse
 ) -> Status:
@@ -46,14 +44,14 @@ def add_lesson(
     return Status(201, lesson)
 
 
-@router.get("/lessons/{int:lesson_id}", response={200: LessonOut, **_ERRORS})
+@router.get("/lessons/{int:lesson_id}", response={200: LessonOut, **ERRORS})
 def get_lesson(request: HttpRequest, lesson_id: int, response: HttpResponse) -> Lesson:
     lesson = _lesson(request, lesson_id)
     set_etag(response, lesson)
     return lesson
 
 
-@router.patch("/lessons/{int:lesson_id}", response={200: LessonOut, 409: ErrorOut, **_ERRORS})
+@router.patch("/lessons/{int:lesson_id}", response={200: LessonOut, 409: ErrorOut, **ERRORS})
 def update_lesson(
     request: HttpRequest, lesson_id: int, payload: LessonPatch, response: HttpResponse
 ) -> Lesson:
@@ -66,7 +64,7 @@ def update_lesson(
     return fresh
 
 
-@router.delete("/lessons/{int:lesson_id}", response={204: None, **_ERRORS})
+@router.delete("/lessons/{int:lesson_id}", response={204: None, **ERRORS})
 def delete_lesson(request: HttpRequest, lesson_id: int) -> Status:
     lesson = _lesson(request, lesson_id, edit=True)
     services.lesson_delete(user=current_user(request), lesson=lesson)

@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from kintsugi.api.auth import current_user
 from kintsugi.api.pagination import paginate
 from kintsugi.api.references import team_by_slug
-from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, changed_fields
 from kintsugi.api.schemas.teams import (
     ServiceIn,
     ServiceOut,
@@ -23,7 +23,6 @@ from kintsugi.teams.models import Service
 router = Router(tags=["services"])
 
 _NULLABLE = frozenset({"team"})
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _rows() -> QuerySet[Service]:
@@ -43,7 +42,7 @@ def _relations(data: dict[str, object]) -> dict[str, object]:
     return data
 
 
-@router.get("/services", response={200: ServicePage, **_ERRORS})
+@router.get("/services", response={200: ServicePage, **ERRORS})
 def list_services(request: HttpRequest, params: Query[ServiceQuery]) -> dict[str, object]:
     rows = _rows()
     if params.team:
@@ -51,12 +50,12 @@ def list_services(request: HttpRequest, params: Query[ServiceQuery]) -> dict[str
     return paginate(request, rows, params)
 
 
-@router.get("/services/{service_slug}", response={200: ServiceOut, **_ERRORS})
+@router.get("/services/{service_slug}", response={200: ServiceOut, **ERRORS})
 def get_service(request: HttpRequest, service_slug: str) -> Service:
     return _service(service_slug)
 
 
-@router.post("/services", response={201: ServiceOut, **_ERRORS})
+@router.post("/services", response={201: ServiceOut, **ERRORS})
 def create_service(request: HttpRequest, payload: ServiceIn) -> Status:
     user = current_user(request)
     services.require_admin(user)
@@ -64,7 +63,7 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Status:
     return Status(201, services.service_create(user=user, **data))  # type: ignore[arg-type]
 
 
-@router.patch("/services/{service_slug}", response={200: ServiceOut, **_ERRORS})
+@router.patch("/services/{service_slug}", response={200: ServiceOut, **ERRORS})
 def update_service(request: HttpRequest, service_slug: str, payload: ServicePatch) -> Service:
     user = current_user(request)
     service = _service(service_slug)
@@ -73,7 +72,7 @@ def update_service(request: HttpRequest, service_slug: str, payload: ServicePatc
     return services.service_update(user=user, service=service, **data)
 
 
-@router.delete("/services/{service_slug}", response={204: None, **_ERRORS})
+@router.delete("/services/{service_slug}", response={204: None, **ERRORS})
 def delete_service(request: HttpRequest, service_slug: str) -> Status:
     services.service_delete(user=current_user(request), service=_service(service_slug))
     return Status(204, None)

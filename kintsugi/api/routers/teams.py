@@ -8,14 +8,12 @@ from ninja import Query, Router, Status
 
 from kintsugi.api.auth import current_user
 from kintsugi.api.pagination import PageParams, paginate
-from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, changed_fields
 from kintsugi.api.schemas.teams import TeamIn, TeamOut, TeamPage, TeamPatch
 from kintsugi.teams import services
 from kintsugi.teams.models import Membership, Team
 
 router = Router(tags=["teams"])
-
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _rows() -> QuerySet[Team]:
@@ -30,23 +28,23 @@ def _team(slug: str) -> Team:
     return team
 
 
-@router.get("/teams", response={200: TeamPage, **_ERRORS})
+@router.get("/teams", response={200: TeamPage, **ERRORS})
 def list_teams(request: HttpRequest, params: Query[PageParams]) -> dict[str, object]:
     return paginate(request, _rows(), params)
 
 
-@router.get("/teams/{team_slug}", response={200: TeamOut, **_ERRORS})
+@router.get("/teams/{team_slug}", response={200: TeamOut, **ERRORS})
 def get_team(request: HttpRequest, team_slug: str) -> Team:
     return _team(team_slug)
 
 
-@router.post("/teams", response={201: TeamOut, **_ERRORS})
+@router.post("/teams", response={201: TeamOut, **ERRORS})
 def create_team(request: HttpRequest, payload: TeamIn) -> Status:
     team = services.team_create(user=current_user(request), **changed_fields(payload))
     return Status(201, _team(team.slug))
 
 
-@router.patch("/teams/{team_slug}", response={200: TeamOut, **_ERRORS})
+@router.patch("/teams/{team_slug}", response={200: TeamOut, **ERRORS})
 def update_team(request: HttpRequest, team_slug: str, payload: TeamPatch) -> Team:
     """Teams carry no version: they change rarely, and only admins change them."""
     team = services.team_update(
@@ -55,7 +53,7 @@ def update_team(request: HttpRequest, team_slug: str, payload: TeamPatch) -> Tea
     return _team(team.slug)
 
 
-@router.delete("/teams/{team_slug}", response={204: None, **_ERRORS})
+@router.delete("/teams/{team_slug}", response={204: None, **ERRORS})
 def delete_team(request: HttpRequest, team_slug: str) -> Status:
     services.team_delete(user=current_user(request), team=_team(team_slug))
     return Status(204, None)

@@ -10,7 +10,7 @@ from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import incident_for, incident_part
 from kintsugi.api.pagination import PageParams, paginate
 from kintsugi.api.references import user_by_username
-from kintsugi.api.schemas.common import ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
 from kintsugi.api.schemas.timeline import (
     TimelineEventIn,
     TimelineEventOut,
@@ -23,7 +23,6 @@ from kintsugi.postmortems.models import TimelineEvent
 router = Router(tags=["timeline"])
 
 _NULLABLE = frozenset({"author", "evidence_url"})
-_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 _ROWS = TimelineEvent.objects.select_related("author")
 
 
@@ -40,7 +39,7 @@ def _relations(data: dict[str, object]) -> dict[str, object]:
 
 
 @router.get(
-    "/incidents/{int:incident_id}/timeline-events", response={200: TimelineEventPage, **_ERRORS}
+    "/incidents/{int:incident_id}/timeline-events", response={200: TimelineEventPage, **ERRORS}
 )
 def list_events(
     request: HttpRequest, incident_id: int, params: Query[PageParams]
@@ -51,7 +50,7 @@ def list_events(
 
 
 @router.post(
-    "/incidents/{int:incident_id}/timeline-events", response={201: TimelineEventOut, **_ERRORS}
+    "/incidents/{int:incident_id}/timeline-events", response={201: TimelineEventOut, **ERRORS}
 )
 def add_event(
     request: HttpRequest, incident_id: int, payload: TimelineEventIn, response: HttpResponse
@@ -63,7 +62,7 @@ def add_event(
     return Status(201, event)
 
 
-@router.get("/timeline-events/{int:event_id}", response={200: TimelineEventOut, **_ERRORS})
+@router.get("/timeline-events/{int:event_id}", response={200: TimelineEventOut, **ERRORS})
 def get_event(request: HttpRequest, event_id: int, response: HttpResponse) -> TimelineEvent:
     event = _event(request, event_id)
     set_etag(response, event)
@@ -72,7 +71,7 @@ def get_event(request: HttpRequest, event_id: int, response: HttpResponse) -> Ti
 
 @router.patch(
     "/timeline-events/{int:event_id}",
-    response={200: TimelineEventOut, 409: ErrorOut, **_ERRORS},
+    response={200: TimelineEventOut, 409: ErrorOut, **ERRORS},
 )
 def update_event(
     request: HttpRequest, event_id: int, payload: TimelineEventPatch, response: HttpResponse
@@ -87,7 +86,7 @@ def update_event(
     return fresh
 
 
-@router.delete("/timeline-events/{int:event_id}", response={204: None, **_ERRORS})
+@router.delete("/timeline-events/{int:event_id}", response={204: None, **ERRORS})
 def delete_event(request: HttpRequest, event_id: int) -> Status:
     event = _event(request, event_id, edit=True)
     services.timeline_event_delete(user=current_user(request), event=event)

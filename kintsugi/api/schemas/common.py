@@ -85,6 +85,10 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
+# The failures every authenticated endpoint on an object may answer with.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
 def changed_fields(payload: Schema, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The fields the client sent (a PATCH changes only those), minus ``version``.
 
