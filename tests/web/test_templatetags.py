@@ -23,12 +23,6 @@ def test_it_only_links_http_urls():
     assert kintsugi_web.safe_url(None) == "#"
 
 
-def test_it_falls_back_to_escaped_paragraphs(monkeypatch):
-    monkeypatch.setattr(kintsugi_web, "_markdown_renderer", lambda: None)
-    html = kintsugi_web.user_markdown("<b>x</b>\n\nsecond")
-    assert html == "<p>&lt;b&gt;x&lt;/b&gt;</p>\n\n<p>second</p>"
-
-
 def test_it_uses_the_sanitizing_renderer_when_present(monkeypatch):
     monkeypatch.setattr(kintsugi_web, "_markdown_renderer", lambda: lambda text: f"<p>{text}!</p>")
     assert kintsugi_web.user_markdown("hi") == "<p>hi!</p>"

@@ -12,10 +12,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from django import template
-from django.template.defaultfilters import linebreaks_filter
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from kintsugi.core.markdown.safe_html import render_user_markdown
 from kintsugi.core.timeparse import format_duration, format_utc
 
 register = template.Library()
@@ -23,15 +22,7 @@ register = template.Library()
 
 @functools.cache
 def _markdown_renderer():  # type: ignore[no-untyped-def]
-    """The sanitizing renderer when the Markdown package is installed, else ``None``.
-
-    Looked up once, lazily, so the web app keeps working (escaped plain text) on a checkout
-    where the Markdown module is not there yet.
-    """
-    try:
-        from kintsugi.core.markdown.safe_html import render_user_markdown
-    except ImportError:
-        return None
+    """The sanitizing renderer (a seam so tests can swap it)."""
     return render_user_markdown
 
 
@@ -42,21 +33,19 @@ _CACHED_LENGTH = 2_000
 
 @functools.lru_cache(maxsize=4096)
 def _render(render, text: str) -> str:  # type: ignore[no-untyped-def]
-    if render is None:
-        return str(linebreaks_filter(escape(text), autoescape=False))
     return str(render(text))
 
 
 @register.filter
 def user_markdown(text: str | None) -> SafeString:
-    """User-written Markdown as sanitized HTML (escaped paragraphs as a fallback)."""
+    """User-written Markdown as sanitized HTML."""
     if not text:
         return mark_safe("")  # noqa: S308 - the empty string
     render = _markdown_renderer()
     html = (
         _render(render, text) if len(text) <= _CACHED_LENGTH else _render.__wrapped__(render, text)
     )
-    # render_user_markdown sanitizes its output; the fallback escapes everything.
+    # render_user_markdown sanitizes its output.
     return mark_safe(html)  # noqa: S308
 
 
