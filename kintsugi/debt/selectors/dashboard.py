@@ -20,7 +20,6 @@ from kintsugi.accounts.models import User
 from kintsugi.core.debt.dashboard import GroupBy, TrendPoint
 from kintsugi.core.debt.states import SlaCompliance, age_in_days
 from kintsugi.core.debt.weeks import IsoWeek
-from kintsugi.core.vocabulary import Severity
 from kintsugi.debt.selectors import expressions as sql
 from kintsugi.debt.selectors.filters import NONE
 from kintsugi.debt.selectors.policy import PolicyBook
@@ -149,8 +148,8 @@ def _parse_moment(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any], trend: list[str]) -> list:
-    """Rows ``(level, key, label1, label2, *SUMMED, oldest_open, *trend)`` in one query."""
+def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any]) -> list:
+    """Rows ``(level, key, label1, label2, *SUMMED, oldest_open)`` in one query."""
     base = (
         items.order_by()
         .annotate(**{alias: F(path) for alias, path in BASE_FIELDS.items()})
@@ -160,19 +159,17 @@ def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any], trend: list
     base_sql, params = base.query.sql_with_params()
     q = connection.ops.quote_name
     sums = ", ".join(f"SUM(b.{q(name)})" for name in SUMMED) + f", MIN(b.{q('oldest_open')})"
-    nulls = "".join(", NULL" for _ in trend)
-    totals = "".join(f", SUM(b.{q(name)})" for name in trend)
     team, user = q(Team._meta.db_table), q(User._meta.db_table)
     # Only quoted identifiers from the models and our own aliases are formatted in; every
     # value travels as a parameter of the base query.
     parts = [
-        f"SELECT 0, t.slug, t.name, NULL, {sums}{nulls} FROM base b "  # noqa: S608
+        f"SELECT 0, t.slug, t.name, NULL, {sums} FROM base b "  # noqa: S608
         f"LEFT JOIN {team} t ON t.id = b.g_team GROUP BY b.g_team, t.slug, t.name",
-        f"SELECT 1, u.username, u.first_name, u.last_name, {sums}{nulls} "  # noqa: S608
+        f"SELECT 1, u.username, u.first_name, u.last_name, {sums} "  # noqa: S608
         f"FROM base b LEFT JOIN {user} u ON u.id = b.g_owner "
         "GROUP BY b.g_owner, u.username, u.first_name, u.last_name",
-        f"SELECT 2, b.g_sev, NULL, NULL, {sums}{nulls} FROM base b GROUP BY b.g_sev",  # noqa: S608
-        f"SELECT 3, NULL, NULL, NULL, {sums}{totals} FROM base b HAVING COUNT(*) > 0",  # noqa: S608
+        f"SELECT 2, b.g_sev, NULL, NULL, {sums} FROM base b GROUP BY b.g_sev",  # noqa: S608
+        f"SELECT 3, NULL, NULL, NULL, {sums} FROM base b HAVING COUNT(*) > 0",  # noqa: S608
     ]
     statement = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
@@ -180,12 +177,10 @@ def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any], trend: list
         return cursor.fetchall()
 
 
-def _row_dict(row: tuple, trend: list[str]) -> dict[str, Any]:
+def _row_dict(row: tuple) -> dict[str, Any]:
     values = row[4:]
     named = {name: int(values[i] or 0) for i, name in enumerate(SUMMED)}
     named["oldest_open"] = _parse_moment(values[len(SUMMED)])
-    for i, name in enumerate(trend):
-        named[name] = int(values[len(SUMMED) + 1 + i] or 0)
     return named
 
 
@@ -299,13 +294,12 @@ def debt_dashboard(
     breakdowns and the totals (grouped once, rolled up by the database), one by service,
     one for the weekly trend, and the oldest open items (``LIMIT``).
     """
-    trend: dict[str, Any] = {}
     aggregates = {**sql.state_counts(today, book), **sql.sla_counts(today)}
     found: dict[int, dict[tuple, dict[str, Any]]] = {level: {} for level in range(4)}
-    for row in _rollup(items, aggregates, list(trend)):
+    for row in _rollup(items, aggregates):
         level = int(row[0])
         key = {0: row[1:3], 1: row[1:4], 2: row[1:2], 3: ()}[level]
-        found[level][tuple(key)] = _row_dict(row, list(trend))
+        found[level][tuple(key)] = _row_dict(row)
     groups = {
         GroupBy.TEAM: _rows(GroupBy.TEAM, found[0], today),
         GroupBy.OWNER: _rows(GroupBy.OWNER, found[1], today),
@@ -320,6 +314,3 @@ def debt_dashboard(
         trend=_trend_points(items, today, trend_weeks),
         oldest=oldest_open(items),
     )
-
-
-SEVERITY_LABELS = {s.value: s.label for s in Severity}

@@ -90,11 +90,9 @@ def reminder_message(
         {"item": item, "headline": headline, "facts": facts, "subject": subject},
     )
     mentions = " ".join(
-        f"<@{_prefs(person).slack_member_id}>"
-        if _prefs(person).slack_member_id
-        else escape_slack(person.username)
-        for person in people
-        if _prefs(person).slack_enabled
+        f"<@{prefs.slack_member_id}>" if prefs.slack_member_id else escape_slack(person.username)
+        for person, prefs in ((person, _prefs(person)) for person in people)
+        if prefs.slack_enabled
     )
     title = slack_link(escape_slack(item.title), item.url)
     slack_text = f"*{title}* is {escape_slack(headline)}\n{escape_slack(facts)}"
@@ -119,7 +117,7 @@ def _existing(keys: list[str]) -> set[tuple[str, str, str]]:
 
 
 def _addresses(
-    step: ReminderStep, people: list[User], settings: TeamDebtSettings | None, team_id: int | None
+    people: list[User], settings: TeamDebtSettings | None, team_id: int | None
 ) -> list[tuple[str, str]]:
     """(channel, recipient) pairs for one step, from the people's and the team's settings."""
     pairs = [
@@ -198,11 +196,8 @@ def _rows(
             owner = owners.get(item.owner or "")
             people = [owner] if owner is not None else []
         settings = team_settings.get(team_id) if team_id else None
-        pairs = [
-            pair
-            for pair in _addresses(step, people, settings, team_id)
-            if (key, *pair) not in existing
-        ]
+        addresses = _addresses(people, settings, team_id)
+        pairs = [pair for pair in addresses if (key, *pair) not in existing]
         common = {
             "idempotency_key": key,
             "kind": DeliveryKind.REMINDER,
@@ -212,7 +207,7 @@ def _rows(
             "updated_at": now,
             "next_attempt_at": now,
         }
-        if not _addresses(step, people, settings, team_id):
+        if not addresses:
             if (key, Channel.EMAIL.value, NOBODY) not in existing:
                 yield Delivery(
                     channel=Channel.EMAIL,
