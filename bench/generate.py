@@ -235,8 +235,13 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    big = Incident.objects.order_by("id").values_list("pk", flat=True)[big_index]
-    return int(big)
+    return big_incident()
+
+
+def big_incident() -> int:
+    """The incident given the 500-event timeline: the middle one in id order."""
+    middle = Incident.objects.count() // 2
+    return int(Incident.objects.order_by("id").values_list("pk", flat=True)[middle])
 
 
 def today() -> date:

@@ -12,12 +12,11 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.debt_sql import time_raw_aggregate  # noqa: E402
-from bench.generate import generate, today  # noqa: E402
+from bench.generate import big_incident, generate, today  # noqa: E402
 from kintsugi.accounts.models import ApiToken, User  # noqa: E402
 from kintsugi.postmortems.models import ActionItem, Incident, TimelineEvent  # noqa: E402
 
@@ -73,25 +72,12 @@ def main() -> None:
     if not User.objects.filter(username="bench").exists():
         print(f"[{args.label}] generating data (scale {args.scale}) ...", flush=True)
         generate(args.scale)
-    big = (
-        Incident.objects.annotate(n=Count("events"))
-        .order_by("-n")
-        .values_list("pk", flat=True)
-        .first()
-        if args.scale < 0.05
-        else None
-    )
-    if big is None:
-        big = Incident.objects.order_by("id").values_list("pk", flat=True)[
-            Incident.objects.count() // 2
-        ]
+    big = big_incident()
     setup_test_environment()
     client = Client()
     user = User.objects.get(username="bench")
     client.force_login(user)
-    token_row = ApiToken.objects.filter(user=user, name="bench").first()
-    if token_row:
-        token_row.delete()
+    ApiToken.objects.filter(user=user, name="bench").delete()
     _, raw = ApiToken.issue(user=user, name="bench")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     counts = {
