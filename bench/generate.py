@@ -20,6 +20,8 @@ INCIDENTS = 20_000
 ACTIONS_PER_INCIDENT = 10
 EVENTS_TOTAL = 1_000_000
 BIG_TIMELINE = 500
+# The default due windows (docs/debt.md): what the policy asks of each generated item.
+POLICY_DAYS = {"P0": 14, "P1": 14, "P2": 30, "P3": 60}
 KINDS = [
     "impact_started",
     "alert_fired",
@@ -150,12 +152,13 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
                 for n in range(ACTIONS_PER_INCIDENT):
                     status = rng.choice(["open", "open", "in_progress", "done", "done", "wont_do"])
                     due = start.date() + timedelta(days=rng.choice([7, 14, 30, 60]))
+                    priority = rng.choice(["P0", "P1", "P2", "P3"])
                     actions.append(
                         (
                             pk,
                             f"{_sentence(rng, 6)[:150]} ({n})",
                             "",
-                            rng.choice(["P0", "P1", "P2", "P3"]),
+                            priority,
                             rng.choice(user_ids) if n % 7 else None,
                             f"OPS-{pk}-{n}" if n % 5 else "",
                             "",
@@ -165,6 +168,8 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
                             start,
                             start + timedelta(days=10) if status == "done" else None,
                             1,
+                            start.date() + timedelta(days=POLICY_DAYS[priority]),
+                            "",
                         )
                     )
             _insert(
@@ -183,6 +188,8 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
                     "created_at",
                     "completed_at",
                     "version",
+                    "policy_due_on",
+                    "due_reason",
                 ],
                 actions,
             )
