@@ -14,6 +14,7 @@ ALIASES = {
     "import": "import_postmortem",
     "create-api-token": "create_api_token",
     "weekly-review": "weekly_review",
+    "debt-tally": "debt_tally",
 }
 
 

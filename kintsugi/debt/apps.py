@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_tally_triggers(sender, *, using, **kwargs):  # type: ignore[no-untyped-def]
+    """After every migrate: SQLite drops a table's triggers when Django rebuilds it."""
+    from django.db import connections
+
+    from kintsugi.debt.tally import triggers
+
+    connection = connections[using]
+    present = set(connection.introspection.table_names())
+    needed = {triggers.STATE, triggers.ACTION, triggers.INCIDENT, triggers.SERVICES}
+    if needed <= present:
+        triggers.install(connection)
 
 
 class DebtConfig(AppConfig):
@@ -6,3 +20,6 @@ class DebtConfig(AppConfig):
     label = "debt"
     verbose_name = "Post-mortem debt"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_install_tally_triggers, sender=self)

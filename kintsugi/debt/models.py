@@ -284,3 +284,54 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.channel} to {self.recipient}"
+
+
+class TallyState(models.Model):
+    """How fresh one team's debt tally is (``team_key`` 0: incidents without a team).
+
+    ``version`` is bumped by database triggers on every write that can change the team's
+    numbers (``kintsugi/debt/tally/triggers.py``), so raw SQL and the admin are covered too;
+    a tally is fresh when it was computed for today, with the team's current at-risk
+    threshold, at the current version.
+    """
+
+    team_key = models.IntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+    computed_version = models.BigIntegerField(default=-1)
+    computed_for = models.DateField(null=True)
+    at_risk_days = models.IntegerField(default=-1)
+    computed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"tally of team {self.team_key} (v{self.computed_version}/{self.version})"
+
+
+class TallyRow(models.Model):
+    """One pre-computed row of the debt dashboard, for one team, as of ``TallyState``.
+
+    ``dimension`` says what ``key`` is: ``all`` (the whole team, no key), ``owner`` (a user
+    id, "" for unassigned), ``severity``, ``service`` (a service id, "" for none) or
+    ``trend`` (a trend point, 0 = oldest). ``incident`` is set only for items of restricted
+    incidents, so the dashboard adds those rows only for people who may see the incident.
+    """
+
+    team_key = models.IntegerField()
+    incident_id = models.BigIntegerField(null=True)
+    dimension = models.CharField(max_length=8)
+    key = models.CharField(max_length=40, blank=True)
+    open = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    at_risk = models.IntegerField(default=0)
+    no_date = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    done_late = models.IntegerField(default=0)
+    wont_do = models.IntegerField(default=0)
+    sla_measured = models.IntegerField(default=0)
+    sla_met = models.IntegerField(default=0)
+    oldest_open = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team_key", "dimension"], name="debt_tally_team_dim")]
+
+    def __str__(self) -> str:
+        return f"{self.team_key}/{self.dimension}/{self.key}"

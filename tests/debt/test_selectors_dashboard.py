@@ -2,61 +2,17 @@
 
 from __future__ import annotations
 
-import random
-from datetime import date, timedelta
-
 import pytest
 
 from kintsugi.core.debt import dashboard as reference
 from kintsugi.core.debt.dashboard import GroupBy
-from kintsugi.debt.models import TeamDuePolicy
 from kintsugi.debt.selectors.dashboard import debt_dashboard
 from kintsugi.debt.selectors.filters import DebtFilters, apply_filters, visible_items
 from kintsugi.debt.selectors.items import debt_items
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.selectors.snapshots import action_snapshots
 from kintsugi.postmortems.models import ActionItem
-from kintsugi.teams.models import Service, Team
 from tests.debt.conftest import TODAY
-
-
-@pytest.fixture
-def mixed(make_incident, make_item, make_user, team, owner, teammate):
-    """Items in every state, across teams, services, owners and severities (seeded)."""
-    rng = random.Random(48)
-    data = Team.objects.create(name="Data", slug="data")
-    TeamDuePolicy.objects.create(team=data, window_p1=7, at_risk_days=5)
-    web = Service.objects.create(name="Web", slug="web", team=team)
-    api = Service.objects.create(name="API", slug="api", team=team)
-    carol = make_user("carol")
-    incidents = [
-        make_incident("A", date(2026, 9, 1), team, [web], severity="SEV1"),
-        make_incident("B", date(2026, 10, 20), team, [web, api], severity="SEV2"),
-        make_incident("C", date(2026, 11, 10), data, [api], severity="SEV3"),
-        make_incident("D", date(2026, 11, 20), None, [], severity="SEV2"),
-        make_incident("E", date(2026, 8, 1), data, [], restricted=True, severity="SEV1"),
-    ]
-    for n in range(90):
-        incident = rng.choice(incidents)
-        start = incident.started_at.date()
-        created = start + timedelta(days=rng.randrange(0, 10))
-        due = created + timedelta(days=rng.choice([-3, 0, 1, 2, 3, 4, 5, 6, 9, 30]))
-        fields = {
-            "priority": rng.choice(["P0", "P1", "P2", "P3"]),
-            "owner": rng.choice([owner, teammate, carol, None]),
-            "due_on": None if n % 11 == 0 else due,
-        }
-        status = rng.choice(["open", "in_progress", "done", "done", "wont_do"])
-        closed = None
-        if status != "open" and status != "in_progress":
-            closed = min(TODAY, created + timedelta(days=rng.randrange(0, 40)))
-            fields["status_reason"] = "Replaced by the new pool" if status == "wont_do" else ""
-        item = make_item(f"Item {n}", incident=incident, created=created, closed=closed, **fields)
-        if status != "open":
-            ActionItem.objects.filter(pk=item.pk).update(status=status)
-        if status == "done" and n % 13 == 0:
-            ActionItem.objects.filter(pk=item.pk).update(completed_at=None)  # legacy row
-    return incidents
 
 
 def _core_key(group, row):

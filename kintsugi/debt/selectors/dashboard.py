@@ -232,7 +232,9 @@ def _bucket(field: str, limits: list[Any]) -> Case:
     return Case(*whens, default=Value(len(limits)), output_field=IntegerField())
 
 
-def _trend_points(items: QuerySet[ActionItem], today: date, weeks: int) -> list[TrendPoint]:
+def trend_counts(
+    items: QuerySet[ActionItem], today: date, weeks: int, *, by: str | None = None
+) -> dict[Any, tuple[list[int], list[int]]]:
     """Open and overdue items at the end of each of the last ``weeks`` ISO weeks.
 
     An item is open at the end of day D when it was created by then and is not closed by
@@ -241,7 +243,8 @@ def _trend_points(items: QuerySet[ActionItem], today: date, weeks: int) -> list[
     same in Python). Each item gives three small numbers, the first trend point on which it
     was created, closed and past its target date; one query counts the items per
     combination (a few hundred rows) and the points are added up from them here, instead
-    of evaluating 24 conditions on every row.
+    of evaluating 24 conditions on every row. ``by`` names a field to keep apart (the tally
+    keeps restricted incidents apart); the result maps its values to ``(open, overdue)``.
     """
     points = _trend_weeks(today, weeks)
     ends = [_end_of(as_of) for _week, as_of in points]
@@ -251,6 +254,7 @@ def _trend_points(items: QuerySet[ActionItem], today: date, weeks: int) -> list[
         default=_bucket("closed_moment", ends),
         output_field=IntegerField(),
     )
+    fields = ("t_created", "t_closed", "t_due", *((by,) if by else ()))
     combos = (
         items.order_by()
         .annotate(closed_moment=Coalesce("completed_at", "created_at"))
@@ -260,28 +264,43 @@ def _trend_points(items: QuerySet[ActionItem], today: date, weeks: int) -> list[
             t_due=_bucket("due_on", [as_of for _week, as_of in points]),
         )
         .filter(t_created__lt=never)
-        .values("t_created", "t_closed", "t_due")
+        .values(*fields)
         .annotate(n=Count("id"))
     )
-    opened = [0] * never
-    overdue = [0] * never
-    for created, closed_at, due, n in combos.values_list("t_created", "t_closed", "t_due", "n"):
+    found: dict[Any, tuple[list[int], list[int]]] = {}
+    for created, closed_at, due, *group, n in combos.values_list(*fields, "n"):
+        opened, overdue = found.setdefault(group[0] if by else None, ([0] * never, [0] * never))
         late_from = max(created, due)  # no target date: ``due`` is ``never``
         for i in range(created, min(closed_at, never)):
             opened[i] += n
             if i >= late_from:
                 overdue[i] += n
+    return found
+
+
+def trend_points(
+    today: date, weeks: int, counts: tuple[list[int], list[int]] | None
+) -> list[TrendPoint]:
+    opened, overdue = counts or ([0] * weeks, [0] * weeks)
     return [
         TrendPoint(week=week, as_of=as_of, open=opened[i], overdue=overdue[i])
-        for i, (week, as_of) in enumerate(points)
+        for i, (week, as_of) in enumerate(_trend_weeks(today, weeks))
     ]
 
 
+def _trend_points(items: QuerySet[ActionItem], today: date, weeks: int) -> list[TrendPoint]:
+    return trend_points(today, weeks, trend_counts(items, today, weeks).get(None))
+
+
 def oldest_open(items: QuerySet[ActionItem], *, limit: int = 10) -> list[ActionItem]:
+    """The ids first, then the rows: joined to incidents, the ``LIMIT`` query let SQLite
+    scan every incident instead of walking the creation-time index (120 ms vs 1 ms)."""
+    order = ("created_at", "id")
+    ids = list(items.filter(sql.is_open()).order_by(*order).values_list("pk", flat=True)[:limit])
     return list(
-        items.filter(sql.is_open())
+        ActionItem.objects.filter(pk__in=ids)
         .select_related("incident", "incident__team", "owner")
-        .order_by("created_at", "id")[:limit]
+        .order_by(*order)
     )
 
 

@@ -72,7 +72,14 @@ class DebtFilters:
 
 
 def visible_items(user: User) -> QuerySet[ActionItem]:
-    """Items of the incidents ``user`` may see (access.py decides; nothing else here)."""
+    """Items of the incidents ``user`` may see (access.py decides; nothing else here).
+
+    For someone who sees every incident there is no condition at all: an ``IN`` over the
+    whole incident table keeps the planner from walking the action items' own indexes
+    (the oldest open items took 70 ms instead of 1 ms on 200,000 items).
+    """
+    if access.sees_every_incident(user):
+        return ActionItem.objects.all()
     return ActionItem.objects.filter(incident__in=access.visible_incidents(user))
 
 

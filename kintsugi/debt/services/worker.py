@@ -1,4 +1,5 @@
-"""One pass of the background work: scheduled reviews, reminders, then due deliveries.
+"""One pass of the background work: scheduled reviews, reminders, due deliveries, and
+the dashboard's tally of every team changed since the last pass (so visitors rarely wait).
 
 ``kintsugi worker`` repeats it; ``kintsugi worker --once`` (cron, tests) runs it once.
 Every step claims its work in the database, so passes may overlap across processes.
@@ -13,9 +14,11 @@ from django.conf import settings
 
 from kintsugi.core.debt.clock import Clock, utc_today
 from kintsugi.debt.delivery import Transport
+from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.services.deliveries import deliver_due
 from kintsugi.debt.services.reminders import enqueue_due_reminders
 from kintsugi.debt.services.weekly import schedule_weekly_reviews
+from kintsugi.debt.tally.compute import refresh_all
 
 
 @dataclass
@@ -24,11 +27,13 @@ class PassReport:
     reminders: int = 0
     sent: int = 0
     failed: int = 0
+    tallies: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.reviews} review(s) due, {self.reminders} reminder delivery(ies) queued, "
-            f"{self.sent} sent, {self.failed} failed (will retry)"
+            f"{self.sent} sent, {self.failed} failed (will retry), "
+            f"{self.tallies} team tally(ies) recomputed"
         )
 
 
@@ -52,4 +57,7 @@ def run_pass(
         now=clock.now, limit=batch, transports=transports, should_stop=should_stop
     )
     report.sent, report.failed = delivered.sent, delivered.failed
+    if should_stop():
+        return report
+    report.tallies = len(refresh_all(today=utc_today(clock), book=policy_book(), now=clock.now()))
     return report

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from kintsugi.core.debt.dashboard import GroupBy
 from kintsugi.core.vocabulary import Severity
 from kintsugi.debt.charts import trend_chart
-from kintsugi.debt.selectors.dashboard import debt_dashboard
-from kintsugi.debt.selectors.filters import STATE_LABELS, DebtFilters, apply_filters, visible_items
+from kintsugi.debt.clock import get_clock
+from kintsugi.debt.selectors.dashboard import Dashboard, Row, debt_dashboard
+from kintsugi.debt.selectors.filters import (
+    NONE,
+    STATE_LABELS,
+    DebtFilters,
+    apply_filters,
+    visible_items,
+)
 from kintsugi.debt.selectors.items import debt_items, debt_items_page
-from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.selectors.policy import PolicyBook, policy_book
+from kintsugi.debt.tally.read import tally_dashboard
 from kintsugi.debt.views.common import filter_choices, today
+from kintsugi.postmortems.models import ActionItem
+from kintsugi.teams.models import Team
 
 GROUP_TITLES = {
     GroupBy.TEAM: "By team",
@@ -28,9 +42,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     book = policy_book()
     day = today()
     items = apply_filters(visible_items(request.user), filters)
-    board = debt_dashboard(items, today=day, book=book)
+    board = _board(request, filters, items, day, book)
+    base = reverse("debt-items")
     groups = [
-        (group, GROUP_TITLES[group], rows[:ROWS_SHOWN], max(0, len(rows) - ROWS_SHOWN))
+        (
+            group,
+            GROUP_TITLES[group],
+            [(row, _links(base, filters, group, row)) for row in rows[:ROWS_SHOWN]],
+            max(0, len(rows) - ROWS_SHOWN),
+        )
         for group, rows in board.groups.items()
     ]
     context = {
@@ -44,6 +64,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **filter_choices(),
     }
     return render(request, "debt/dashboard.html", context)
+
+
+LINKED_STATES = ("open", "overdue", "at_risk", "no_date")
+
+
+def _links(base: str, filters: DebtFilters, group: GroupBy, row: Row) -> dict[str, str]:
+    """The item list behind each number of a row (built here: a template tag per number
+    reversed the URL 240 times per page)."""
+    return {
+        state: f"{base}?{filters.query_string(state=state, **{group.value: row.filter_value})}"
+        for state in LINKED_STATES
+    }
+
+
+def _board(
+    request: HttpRequest,
+    filters: DebtFilters,
+    items: QuerySet[ActionItem],
+    day: date,
+    book: PolicyBook,
+) -> Dashboard:
+    """From the tally when only a team is chosen (the common views), live otherwise.
+
+    The tally is kept per team; a service, severity or owner filter narrows the items to
+    a few thousand, which the live aggregate counts directly.
+    """
+    if filters.service or filters.severity or filters.owner:
+        return debt_dashboard(items, today=day, book=book)
+    keys: list[int] | None
+    if not filters.team:
+        keys = None  # every team
+    elif filters.team == NONE:
+        keys = [0]
+    else:
+        keys = list(Team.objects.filter(slug=filters.team).values_list("pk", flat=True))
+    return tally_dashboard(
+        request.user, items, team_keys=keys, today=day, book=book, now=get_clock().now()
+    )
 
 
 def items(request: HttpRequest) -> HttpResponse:

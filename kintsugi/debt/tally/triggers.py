@@ -1,0 +1,159 @@
+"""Database triggers that mark a team's tally stale on every write that can change it.
+
+Triggers, not Django signals: ``QuerySet.update()``, raw SQL, bulk loads and the admin
+all write action items, and a tally that missed one of them would show wrong numbers
+until midnight. They are (re)installed after every ``migrate`` because SQLite drops a
+table's triggers when Django rebuilds the table to alter it.
+
+What counts, per action item: status, priority, owner, target dates, created and
+completed times, and the incident it belongs to; per incident: its team, severity and
+whether it is restricted; and which services an incident affects. A title edit changes
+none of the numbers and leaves the tally alone.
+"""
+
+# Only this module's constant table and column names are formatted into the SQL.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from typing import Any
+
+STATE = "debt_tallystate"
+ACTION = "postmortems_actionitem"
+INCIDENT = "postmortems_incident"
+SERVICES = "postmortems_incident_services"
+
+ITEM_COLUMNS = (
+    "status",
+    "priority",
+    "owner_id",
+    "due_on",
+    "policy_due_on",
+    "created_at",
+    "completed_at",
+    "incident_id",
+)
+INCIDENT_COLUMNS = ("team_id", "severity", "is_restricted")
+
+
+def _team_of(incident: str) -> str:
+    return f"SELECT COALESCE(team_id, 0) FROM {INCIDENT} WHERE id = {incident}"
+
+
+def _bump(*incidents: str) -> str:
+    teams = " UNION ".join(_team_of(incident) for incident in incidents)
+    return f"UPDATE {STATE} SET version = version + 1 WHERE team_key IN ({teams});"
+
+
+def _changed(columns: tuple[str, ...], distinct: str) -> str:
+    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
+
+
+def _sqlite() -> list[str]:
+    changed_item = _changed(ITEM_COLUMNS, "IS NOT")
+    changed_incident = _changed(INCIDENT_COLUMNS, "IS NOT")
+    team_bump = (
+        f"UPDATE {STATE} SET version = version + 1 "
+        "WHERE team_key IN (COALESCE(OLD.team_id, 0), COALESCE(NEW.team_id, 0));"
+    )
+    old_team_bump = (
+        f"UPDATE {STATE} SET version = version + 1 WHERE team_key = COALESCE(OLD.team_id, 0);"
+    )
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_insert AFTER INSERT ON {ACTION} "
+        f"BEGIN {_bump('NEW.incident_id')} END",
+        f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_update AFTER UPDATE ON {ACTION} "
+        f"WHEN {changed_item} BEGIN {_bump('OLD.incident_id', 'NEW.incident_id')} END",
+        f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_delete AFTER DELETE ON {ACTION} "
+        f"BEGIN {_bump('OLD.incident_id')} END",
+        f"CREATE TRIGGER IF NOT EXISTS debt_tally_incident_update AFTER UPDATE ON {INCIDENT} "
+        f"WHEN {changed_incident} BEGIN {team_bump} END",
+        f"CREATE TRIGGER IF NOT EXISTS debt_tally_incident_delete AFTER DELETE ON {INCIDENT} "
+        f"BEGIN {old_team_bump} END",
+        f"CREATE TRIGGER IF NOT EXISTS debt_tally_services_insert AFTER INSERT ON {SERVICES} "
+        f"BEGIN {_bump('NEW.incident_id')} END",
+        f"CREATE TRIGGER IF NOT EXISTS debt_tally_services_delete AFTER DELETE ON {SERVICES} "
+        f"BEGIN {_bump('OLD.incident_id')} END",
+    ]
+
+
+def _postgresql() -> list[str]:
+    def function(name: str, body: str) -> str:
+        return (
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {body} RETURN NULL; END $$"
+        )
+
+    def trigger(name: str, when: str, table: str, func: str, condition: str = "") -> list[str]:
+        where = f" WHEN ({condition})" if condition else ""
+        return [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} AFTER {when} ON {table} FOR EACH ROW{where} "
+            f"EXECUTE FUNCTION {func}()",
+        ]
+
+    old_team = (
+        f"UPDATE {STATE} SET version = version + 1 WHERE team_key = COALESCE(OLD.team_id, 0);"
+    )
+    new_team = (
+        f"UPDATE {STATE} SET version = version + 1 WHERE team_key = COALESCE(NEW.team_id, 0);"
+    )
+    return [
+        function(
+            "debt_tally_item_changed",
+            f"IF TG_OP <> 'INSERT' THEN {_bump('OLD.incident_id')} END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {_bump('NEW.incident_id')} END IF;",
+        ),
+        function(
+            "debt_tally_incident_changed",
+            f"{old_team} IF TG_OP = 'UPDATE' THEN {new_team} END IF;",
+        ),
+        *trigger("debt_tally_item_insert", "INSERT", ACTION, "debt_tally_item_changed"),
+        *trigger(
+            "debt_tally_item_update",
+            "UPDATE",
+            ACTION,
+            "debt_tally_item_changed",
+            _changed(ITEM_COLUMNS, "IS DISTINCT FROM"),
+        ),
+        *trigger("debt_tally_item_delete", "DELETE", ACTION, "debt_tally_item_changed"),
+        *trigger(
+            "debt_tally_incident_update",
+            "UPDATE",
+            INCIDENT,
+            "debt_tally_incident_changed",
+            _changed(INCIDENT_COLUMNS, "IS DISTINCT FROM"),
+        ),
+        *trigger("debt_tally_incident_delete", "DELETE", INCIDENT, "debt_tally_incident_changed"),
+        *trigger("debt_tally_services_insert", "INSERT", SERVICES, "debt_tally_item_changed"),
+        *trigger("debt_tally_services_delete", "DELETE", SERVICES, "debt_tally_item_changed"),
+    ]
+
+
+def statements(vendor: str) -> list[str]:
+    """The SQL that installs the triggers on ``vendor``; idempotent."""
+    if vendor == "sqlite":
+        return _sqlite()
+    if vendor == "postgresql":
+        return _postgresql()
+    raise NotImplementedError(f"No tally triggers for {vendor}; see docs/debt.md.")
+
+
+def install(connection: Any) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements(connection.vendor):
+            cursor.execute(statement)
+
+
+def installed(connection: Any) -> set[str]:
+    """Names of the tally triggers present in the database (for tests and ``check``)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'debt_tally_%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT DISTINCT tgname FROM pg_trigger WHERE tgname LIKE 'debt_tally_%'"
+            )
+        return {row[0] for row in cursor.fetchall()}

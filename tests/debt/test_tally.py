@@ -1,0 +1,319 @@
+"""The dashboard's tally: same numbers as the live aggregate, and never stale after a write.
+
+Every write below goes through a different path (the services, ``QuerySet.update``, raw
+SQL, deletes, the incident's team, severity, restriction and services, the clock, the
+policy), and after each one the tally must be recomputed and agree with the live
+aggregate that ``test_selectors_dashboard`` checks against the core.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from kintsugi.core.debt.clock import ManualClock
+from kintsugi.debt.models import TallyRow, TallyState, TeamDuePolicy
+from kintsugi.debt.selectors.dashboard import debt_dashboard
+from kintsugi.debt.selectors.filters import visible_items
+from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.services.worker import run_pass
+from kintsugi.debt.tally import compute, triggers
+from kintsugi.debt.tally.compute import all_team_keys, refresh_all, refresh_stale
+from kintsugi.debt.tally.read import tally_dashboard
+from kintsugi.postmortems import services
+from kintsugi.postmortems.models import ActionItem, Incident
+from kintsugi.teams.models import Service, Team
+from tests.debt.conftest import NOW, TODAY
+
+
+def _shape(board):
+    return {
+        "total": board.total.as_dict(),
+        "sla": board.total.sla,
+        "groups": {
+            group: [(row.key, row.label, row.counts.as_dict(), row.counts.sla) for row in rows]
+            for group, rows in board.groups.items()
+        },
+        "trend": [(p.week, p.as_of, p.open, p.overdue) for p in board.trend],
+        "oldest": [item.pk for item in board.oldest],
+    }
+
+
+def _keys(team: str | None) -> list[int] | None:
+    if team is None:
+        return None
+    if team == "":
+        return [0]
+    return [Team.objects.get(slug=team).pk]
+
+
+def _live(user, team: str | None = None, today=TODAY):
+    items = visible_items(user)
+    if team == "":
+        items = items.filter(incident__team__isnull=True)
+    elif team is not None:
+        items = items.filter(incident__team__slug=team)
+    return _shape(debt_dashboard(items, today=today, book=policy_book()))
+
+
+def _tallied(user, team: str | None = None, today=TODAY):
+    items = visible_items(user)
+    if team == "":
+        items = items.filter(incident__team__isnull=True)
+    elif team is not None:
+        items = items.filter(incident__team__slug=team)
+    board = tally_dashboard(
+        user, items, team_keys=_keys(team), today=today, book=policy_book(), now=NOW
+    )
+    return _shape(board)
+
+
+def _stale_teams(today=TODAY) -> set[int]:
+    book = policy_book()
+    states = {state.team_key: state for state in TallyState.objects.all()}
+    return {key for key in all_team_keys() if not compute.is_fresh(states.get(key), today, book)}
+
+
+TRIGGERS = {
+    "debt_tally_item_insert",
+    "debt_tally_item_update",
+    "debt_tally_item_delete",
+    "debt_tally_incident_update",
+    "debt_tally_incident_delete",
+    "debt_tally_services_insert",
+    "debt_tally_services_delete",
+}
+
+
+def test_the_triggers_are_installed_by_migrate(db):
+    assert triggers.installed(connection) == TRIGGERS
+
+
+def test_installing_twice_is_harmless(db):
+    triggers.install(connection)
+    triggers.install(connection)
+    assert triggers.installed(connection) == TRIGGERS
+
+
+@pytest.mark.parametrize("who", ["admin_user", "teammate", "outsider"])
+@pytest.mark.parametrize("chosen", [None, "platform", "data", ""])
+def test_it_matches_the_live_aggregate(mixed, request, who, chosen):
+    user = request.getfixturevalue(who)
+    assert _tallied(user, chosen) == _live(user, chosen)
+
+
+def test_restricted_items_count_only_for_those_who_may_see_them(mixed, admin_user, outsider):
+    restricted = ActionItem.objects.filter(incident__is_restricted=True).count()
+    assert restricted > 0
+    assert TallyRow.objects.count() == 0
+    everyone = _tallied(admin_user)
+    limited = _tallied(outsider)
+    assert sum(limited["total"][k] for k in ("open", "done_on_time", "done_late", "wont_do")) == (
+        sum(everyone["total"][k] for k in ("open", "done_on_time", "done_late", "wont_do"))
+        - restricted
+    )
+    assert TallyRow.objects.filter(incident_id__isnull=False).exists()
+
+
+def test_a_fresh_tally_is_not_recomputed(mixed, admin_user):
+    _tallied(admin_user)
+    assert _stale_teams() == set()
+    assert refresh_stale(all_team_keys(), today=TODAY, book=policy_book(), now=NOW) == []
+
+
+def _edit_title(item, incident, owner):
+    ActionItem.objects.filter(pk=item.pk).update(title="A new title")
+
+
+def _close_through_services(item, incident, owner):
+    services.action_item_update(user=owner, item=item, version=item.version, status="done")
+
+
+def _raw_sql_status(item, incident, owner):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE postmortems_actionitem SET status = 'wont_do' WHERE id = %s", [item.pk]
+        )
+
+
+def _queryset_due_date(item, incident, owner):
+    ActionItem.objects.filter(pk=item.pk).update(due_on=F("due_on") + timedelta(days=40))
+
+
+def _delete_item(item, incident, owner):
+    ActionItem.objects.filter(pk=item.pk).delete()
+
+
+def _move_incident(item, incident, owner):
+    Incident.objects.filter(pk=incident.pk).update(team=Team.objects.get(slug="data"))
+
+
+def _restrict_incident(item, incident, owner):
+    Incident.objects.filter(pk=incident.pk).update(is_restricted=True)
+
+
+def _change_severity(item, incident, owner):
+    Incident.objects.filter(pk=incident.pk).update(severity="SEV4")
+
+
+def _add_service(item, incident, owner):
+    incident.services.add(Service.objects.create(name="Queue", slug="queue"))
+
+
+def _remove_services(item, incident, owner):
+    incident.services.clear()
+
+
+def _reassign(item, incident, owner):
+    ActionItem.objects.filter(pk=item.pk).update(owner=None)
+
+
+def _new_item(item, incident, owner):
+    services.action_item_add(user=owner, incident=incident, title="Add a pool alert")
+
+
+WRITES = [
+    _close_through_services,
+    _raw_sql_status,
+    _queryset_due_date,
+    _delete_item,
+    _move_incident,
+    _restrict_incident,
+    _change_severity,
+    _add_service,
+    _remove_services,
+    _reassign,
+    _new_item,
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[w.__name__.strip("_") for w in WRITES])
+def test_every_kind_of_write_makes_the_tally_stale(mixed, admin_user, teammate, owner, write):
+    _tallied(admin_user)
+    item = (
+        ActionItem.objects.filter(
+            status__in=["open", "in_progress"], incident__team__slug="platform"
+        )
+        .exclude(due_on=None)
+        .order_by("pk")
+        .first()
+    )
+    incident = Incident.objects.get(pk=item.incident_id)
+    write(item, incident, owner)
+    assert Team.objects.get(slug="platform").pk in _stale_teams()
+    for user in (admin_user, teammate):
+        for team in (None, "platform", "data"):
+            assert _tallied(user, team) == _live(user, team), (user, team)
+
+
+def test_a_title_edit_leaves_the_tally_fresh(mixed, admin_user, owner):
+    _tallied(admin_user)
+    item = ActionItem.objects.order_by("pk").first()
+    _edit_title(item, item.incident, owner)
+    Incident.objects.filter(pk=item.incident_id).update(title="Pool exhausted again")
+    assert _stale_teams() == set()
+
+
+def test_a_new_day_and_a_new_threshold_make_it_stale(mixed, admin_user):
+    _tallied(admin_user)
+    tomorrow = TODAY + timedelta(days=1)
+    assert _stale_teams(tomorrow) == set(all_team_keys())
+    assert _tallied(admin_user, today=tomorrow) == _live(admin_user, today=tomorrow)
+    TeamDuePolicy.objects.filter(team__slug="data").update(at_risk_days=1)
+    data = Team.objects.get(slug="data").pk
+    assert _stale_teams(tomorrow) == {data}
+    assert _tallied(admin_user, today=tomorrow) == _live(admin_user, today=tomorrow)
+
+
+def test_a_write_during_a_recompute_leaves_it_stale(mixed, admin_user, owner, monkeypatch):
+    """The version is read before counting: a change that lands meanwhile is not lost."""
+    platform = Team.objects.get(slug="platform").pk
+    item = ActionItem.objects.filter(incident__team_id=platform, status="open").first()
+    real = compute.compute_rows
+
+    def compute_then_write(team_key, **kwargs):
+        rows = real(team_key, **kwargs)
+        if team_key == platform:
+            ActionItem.objects.filter(pk=item.pk).update(status="done", completed_at=NOW)
+        return rows
+
+    monkeypatch.setattr(compute, "compute_rows", compute_then_write)
+    refresh_stale([platform], today=TODAY, book=policy_book(), now=NOW)
+    monkeypatch.setattr(compute, "compute_rows", real)
+    assert platform in _stale_teams()
+    assert _tallied(admin_user) == _live(admin_user)
+
+
+def test_the_worker_recomputes_stale_teams_and_forgets_deleted_ones(mixed, admin_user):
+    clock = ManualClock(NOW)
+    report = run_pass(clock=clock)
+    assert report.tallies == len(all_team_keys())
+    assert "team tally(ies) recomputed" in str(report)
+    assert run_pass(clock=clock).tallies == 0
+    data = Team.objects.get(slug="data")
+    gone = data.pk
+    Incident.objects.filter(team=data).update(team=None)
+    data.delete()
+    assert run_pass(clock=clock).tallies == 1  # "no team" gained the incidents
+    assert not TallyRow.objects.filter(team_key=gone).exists()
+    assert not TallyState.objects.filter(team_key=gone).exists()
+    assert _tallied(admin_user) == _live(admin_user)
+
+
+def test_an_unknown_team_shows_an_empty_dashboard(mixed, admin_user, login):
+    body = login(admin_user).get("/debt/?team=no-such-team").content.decode()
+    assert "Post-mortem debt" in body and 'data-testid="kpi-oldest">–<' in body
+    assert not TallyState.objects.exists()  # nothing computed for a team that is not there
+    assert refresh_all(today=TODAY, book=policy_book(), now=NOW) == all_team_keys()
+
+
+def test_a_member_of_a_restricted_incident_counts_its_items(mixed, outsider):
+    before = _tallied(outsider)
+    restricted = Incident.objects.get(is_restricted=True)
+    restricted.members.add(outsider)  # access changes; the tally does not need to
+    after = _tallied(outsider)
+    assert after == _live(outsider)
+    assert after["total"]["open"] + after["total"]["wont_do"] > (
+        before["total"]["open"] + before["total"]["wont_do"]
+    )
+    for chosen in (None, "data"):
+        assert _tallied(outsider, chosen) == _live(outsider, chosen)
+
+
+def test_the_organisation_rows_add_up_the_teams(mixed, admin_user):
+    _tallied(admin_user)
+    for scope, only_public in ((compute.EVERYTHING, False), (compute.PUBLIC, True)):
+        teams = TallyRow.objects.filter(team_key__gte=0, dimension="owner")
+        if only_public:
+            teams = teams.filter(incident_id__isnull=True)
+        org = TallyRow.objects.filter(team_key=scope, dimension="owner")
+        assert sum(org.values_list("open", flat=True)) == sum(teams.values_list("open", flat=True))
+        assert org.count() == len(set(teams.values_list("key", flat=True)))
+
+
+def test_the_command_reports_and_rebuilds(mixed, admin_user, capsys, clock):
+    from kintsugi.cli import main
+
+    main(["debt-tally"])
+    out = capsys.readouterr().out
+    assert "Platform: never computed" in out and "No team: never computed" in out
+    main(["debt-tally", "--rebuild"])
+    out = capsys.readouterr().out
+    assert f"Recomputed {len(all_team_keys())} team tally(ies)" in out
+    assert "Platform: fresh, computed 2026-11-25 10:00:00 UTC" in out
+    assert _tallied(admin_user) == _live(admin_user)
+    ActionItem.objects.filter(incident__team__slug="platform").update(status="wont_do")
+    main(["debt-tally"])
+    assert "Platform: stale" in capsys.readouterr().out
+
+
+def test_the_command_refuses_unknown_options(db, capsys):
+    from kintsugi.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["debt-tally", "--rebuild-everything<script>"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
