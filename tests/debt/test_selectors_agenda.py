@@ -12,7 +12,6 @@ from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.teams.models import Team
 from tests.debt.conftest import TODAY
-from tests.debt.test_selectors_dashboard import mixed  # noqa: F401 - the shared data
 
 
 @pytest.mark.parametrize("limit", [1, 3, 1000])

@@ -166,15 +166,19 @@ def refresh_stale(
         [TallyState(team_key=key) for key in [EVERYTHING, *keys] if key not in states],
         ignore_conflicts=True,
     )
-    with transaction.atomic():
-        TallyState.objects.select_for_update().get(team_key=EVERYTHING)
-        states = {s.team_key: s for s in TallyState.objects.filter(team_key__in=keys)}
-        stale = [key for key in keys if not is_fresh(states.get(key), today, book)]
-        for key in stale:
+    done = []
+    for key in keys:
+        if is_fresh(states.get(key), today, book):
+            continue
+        # One transaction per team, so the lock is held for one team's work at a time.
+        with transaction.atomic():
+            TallyState.objects.select_for_update().get(team_key=EVERYTHING)
+            if is_fresh(TallyState.objects.get(team_key=key), today, book):
+                continue  # another process did it while this one waited
             _replace_team_rows(key, today=today, book=book, now=now)
-        if stale:
             _rebuild_organisation()
-    return stale
+        done.append(key)
+    return done
 
 
 def forget_deleted_teams(keys: list[int]) -> None:
