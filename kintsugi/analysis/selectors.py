@@ -1,7 +1,8 @@
 """Reading an incident's why-tree: the rows, the tree, the check results.
 
 Constant query counts whatever the size of the tree: the rows with their link tables (3
-queries), the factor and action item ids that number the links (2), the version (1).
+queries; 1 when there are no rows), the factor and action item ids that number the links
+(2, or none when the caller already loaded them), the version (1).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from kintsugi.analysis.models import Analysis, WhyNode
 from kintsugi.analysis.records import BranchView, Numbering, all_steps, node_record, walk
 from kintsugi.blameless.services import linter_for_organisation
 from kintsugi.core.analysis import (
+    AnswerNote,
     Finding,
     NodeRecord,
     WhyTree,
@@ -23,6 +25,7 @@ from kintsugi.core.analysis import (
     check_tree,
 )
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.language import Linter
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 
 
@@ -52,10 +55,24 @@ class AnalysisView:
         return analysis_findings(self.tree, [item.title for item in self.action_items])
 
 
-def analysis_view(*, incident: Incident) -> AnalysisView:
-    """The stored tree of ``incident``; access was decided by the caller (access.py)."""
-    factors = list(Factor.objects.filter(incident=incident).order_by("position", "id"))
-    items = list(ActionItem.objects.filter(incident=incident))  # the template's order
+def analysis_view(
+    *,
+    incident: Incident,
+    factors: Sequence[Factor] | None = None,
+    action_items: Sequence[ActionItem] | None = None,
+) -> AnalysisView:
+    """The stored tree of ``incident``; access was decided by the caller (access.py).
+
+    The post-mortem page has already read the incident's factors and action items (in
+    their model order, which numbers them F1.. and A1..); passing them in saves two
+    queries. Either list must then be complete and in that order.
+    """
+    if factors is None:
+        factors = Factor.objects.filter(incident=incident).order_by("position", "id")
+    if action_items is None:
+        action_items = ActionItem.objects.filter(incident=incident)  # the template's order
+    factors = list(factors)
+    items = list(action_items)
     nodes = list(
         WhyNode.objects.filter(incident=incident)
         .order_by("position", "id")
@@ -81,8 +98,17 @@ def analysis_view(*, incident: Incident) -> AnalysisView:
 def analysis_findings(tree: WhyTree, action_titles: Sequence[str] | None) -> list[Finding]:
     """The quality checks with the blameless-language checker on every answer, using the
     organisation's language settings and people, like every other text field."""
-    linter = linter_for_organisation()  # once: it costs a query to know it is current
-    return check_tree(tree, action_items=action_titles, extra_answer_checks=(linter.lint_text,))
+    linter: Linter | None = None
+
+    def lint_answer(text: str) -> Sequence[AnswerNote]:
+        # Fetched on the first answer and only then: knowing the linter is current costs a
+        # query, which a post-mortem without a 5 Whys analysis (most of them) need not pay.
+        nonlocal linter
+        if linter is None:
+            linter = linter_for_organisation()
+        return linter.lint_text(text)
+
+    return check_tree(tree, action_items=action_titles, extra_answer_checks=(lint_answer,))
 
 
 def findings_by_node(view: AnalysisView) -> tuple[dict[int, list[Finding]], list[Finding]]:

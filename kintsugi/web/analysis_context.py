@@ -9,6 +9,7 @@ from kintsugi.analysis.records import BranchView, StepView
 from kintsugi.analysis.selectors import AnalysisView, analysis_view, findings_by_node
 from kintsugi.core.analysis import Finding, suggest_next_question
 from kintsugi.postmortems.models import Incident
+from kintsugi.postmortems.selectors import PostmortemView
 
 
 @dataclass
@@ -64,9 +65,20 @@ class BranchRow:
 
 
 def analysis_context(
-    incident: Incident, *, can_edit: bool, view: AnalysisView | None = None
+    incident: Incident,
+    *,
+    can_edit: bool,
+    view: AnalysisView | None = None,
+    page: PostmortemView | None = None,
 ) -> dict[str, Any]:
-    view = view or analysis_view(incident=incident)
+    """The section's context; ``page`` is the post-mortem page's data when the section is
+    part of it, so the factors and action items it already read are not read again."""
+    if view is None:
+        view = analysis_view(
+            incident=incident,
+            factors=page.factors if page is not None else None,
+            action_items=page.action_items if page is not None else None,
+        )
     by_node, general = findings_by_node(view)
     nodes = view.node_by_id
 

@@ -174,3 +174,42 @@ def test_it_uses_a_constant_number_of_queries_on_restricted_incidents(
             user=owner, incident=restricted_incident, kind="got_lucky", text=f"l{index}"
         )
     assert _queries(client, _url(restricted_incident)) == few
+
+
+def _tables(client, url):
+    """The tables each query of one page view reads from, in order."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for query in captured]
+
+
+# Session and user; the incident with its services and authors; timeline, factors with
+# their evidence, lessons, action items; the due policies (organisation, teams) and the
+# recurrence of open items; the 5 Whys steps and the tree's version. 21 before the 5 Whys
+# section and the debt box reused the factors and action items the page had loaded and
+# recurrence became one query.
+PAGE_QUERIES = 15
+
+
+@pytest.mark.parametrize("user_fixture", ["owner", "viewer"])
+def test_it_reads_each_part_of_the_page_once(request, login, incident, filled, user_fixture):
+    client = login(request.getfixturevalue(user_fixture))
+    filled(3)
+    tables = _tables(client, _url(incident))
+    assert len(tables) == PAGE_QUERIES, tables
+    # The 5 Whys section and the debt box used to read these again.
+    assert tables.count("postmortems_factor") == 1
+    assert tables.count("postmortems_actionitem") == 2  # this incident's, then recurrence
+    # No 5 Whys answer to check for blameful wording: the language settings are not read.
+    assert "blameless_languagesettings" not in tables
+
+
+def test_the_debt_box_describes_the_action_items_the_page_loaded(login, owner, incident, filled):
+    filled(2)
+    done, late = incident.action_items.order_by("id")
+    services.action_item_update(user=owner, item=done, version=done.version, status="done")
+    body = login(owner).get(_url(incident)).content.decode()
+    assert "1 of 2 action items closed (50 %)" in body
+    assert 'data-testid="debt-overdue"' in body  # due 2026-03-15, long past
+    overdue = body.split('data-testid="debt-overdue"', 1)[1].split("</p>", 1)[0]
+    assert late.title in overdue and done.title not in overdue

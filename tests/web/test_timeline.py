@@ -1,6 +1,6 @@
 """Timeline events: add, edit, delete in place, with bad input and concurrent edits."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -197,3 +197,65 @@ def test_it_does_not_reach_events_of_another_incident(login, owner, incident, re
     event = _event(owner, restricted_incident)
     url = f"/incidents/{incident.pk}/timeline/{event.pk}/edit/"
     assert login(owner).get(url, **HTMX).status_code == 404
+
+
+def _page(client, incident) -> str:
+    return client.get(f"/incidents/{incident.pk}/").content.decode()
+
+
+def test_an_edited_event_shows_its_new_text_at_once(login, owner, incident):
+    """Rows are remembered between views (kintsugi.web.rows); an edit must never show the
+    remembered row."""
+    event = _event(owner, incident, text="Pool *exhausted*")
+    client = login(owner)
+    assert "Pool <em>exhausted</em>" in _page(client, incident)
+    services.timeline_event_update(
+        user=owner, event=event, version=event.version, text="Pool **saturated**"
+    )
+    body = _page(client, incident)
+    assert "Pool <strong>saturated</strong>" in body and "exhausted" not in body
+
+
+def test_a_row_changed_without_a_new_version_is_not_shown_stale(login, owner, teammate, incident):
+    """A restored backup, a fix in the database, or an author's new name change what a row
+    shows without touching its version: the remembered rows are keyed on what they show."""
+    event = services.timeline_event_add(
+        user=owner, incident=incident, text="Before", occurred_at=T0, author=teammate
+    )
+    client = login(owner)
+    body = _page(client, incident)
+    assert "Before" in body and ">Bob Diaz<" in body
+    TimelineEvent.objects.filter(pk=event.pk).update(
+        text="After", evidence_url="https://grafana.example.com/d/9", kind="mitigated"
+    )
+    teammate.first_name = "Robert"
+    teammate.save()
+    body = _page(client, incident)
+    assert "After" in body and "Before" not in body
+    assert ">Robert Diaz<" in body and "Bob Diaz" not in body
+    assert 'href="https://grafana.example.com/d/9"' in body
+    assert 'data-testid="event-kind">Mitigated<' in body
+    assert TimelineEvent.objects.get(pk=event.pk).version == event.version
+
+
+def test_the_remembered_rows_still_carry_this_request_s_buttons(login, owner, viewer, incident):
+    event = _event(owner, incident)
+    editor_page = _page(login(owner), incident)
+    reader_page = _page(login(viewer), incident)  # the same row, from memory
+    assert f'hx-get="/incidents/{incident.pk}/timeline/{event.pk}/edit/"' in editor_page
+    assert 'data-testid="event-delete"' in editor_page
+    assert 'data-testid="event-edit"' not in reader_page
+    assert "First text" in reader_page
+
+
+def test_an_instant_given_in_another_zone_is_shown_in_utc():
+    from kintsugi.postmortems.selectors import EventRow
+    from kintsugi.web.rows import event_row
+
+    paris = timezone(timedelta(hours=1))
+    utc_row = EventRow(1, 1, T0, "note", "Same", "", 1, None, None)
+    paris_row = EventRow(1, 1, T0.astimezone(paris), "note", "Same", "", 1, None, None)
+    for row in (paris_row, utc_row):
+        html = event_row(row, base_url="/t/", can_edit=False, csrf_token="")
+        assert 'datetime="2026-03-01T14:00:00+00:00"' in html
+        assert ">2026-03-01 14:00 UTC<" in html

@@ -6,6 +6,7 @@ everything it needs comes from :func:`postmortem_debt` in a fixed number of quer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,48 +71,70 @@ class PostmortemDebt:
 
 
 def postmortem_debt(
-    *, user: User, incident: Incident, today: date, book: PolicyBook
+    *,
+    user: User,
+    incident: Incident,
+    today: date,
+    book: PolicyBook,
+    items: Sequence[ActionItem] | None = None,
 ) -> PostmortemDebt:
     """The debt of one incident the user may see (the caller checked), and recurrence.
 
+    ``items`` are the incident's action items when the caller has them already (the
+    post-mortem page does): every one of them, any order. Otherwise they cost a query.
+
     Recurrence: open items of earlier incidents that affected one of the same services,
-    among the incidents the user may see (three queries here plus the policy's two).
+    among the incidents the user may see, in one query (plus the policy's two).
     """
-    items = list(incident.action_items.select_related("owner").order_by("priority", "due_on", "id"))
-    for item in items:
+    if items is None:
+        items = incident.action_items.select_related("owner")
+    # The order the lists (overdue, at risk, exceptions) show: priority, then target date.
+    ordered = sorted(items, key=lambda item: (item.priority, item.due_on or date.max, item.pk))
+    for item in ordered:
         item.incident = incident
     view = PostmortemDebt(
         incident=incident,
         policy=book.for_team(incident.team_id),
-        rows=[describe(item, today, book) for item in items],
+        rows=[describe(item, today, book) for item in ordered],
     )
-    # The earlier incidents are fetched first (most recent first, bounded) so the item query
-    # walks the per-incident index; one query joining both lets the planner scan every open
-    # item in target-date order instead (hundreds of milliseconds on 200,000 items).
+    view.recurrence, view.recurrence_more = _recurrence(user, incident, today, book)
+    return view
+
+
+def _recurrence(
+    user: User, incident: Incident, today: date, book: PolicyBook
+) -> tuple[list[ItemRow], bool]:
+    """The first open items of earlier incidents on the same services, and whether there
+    are more.
+
+    One query (it was three round trips) made of nested, bounded subqueries, each a step
+    the planner cannot reorder (a LIMIT keeps a subquery whole): the most recent earlier
+    incidents first (bounded), so the item search walks the per-incident index; then the
+    few item ids in target-date order; only then those rows with their incident. Joining
+    first lets PostgreSQL scan every open item in target-date order, or merge-join against
+    every incident (hundreds of milliseconds on 200,000 items).
+    """
     through = Incident.services.through.objects
     service_ids = through.filter(incident_id=incident.pk).values("service_id")
-    earlier_ids = list(
+    earlier = (
         access.visible_incidents(user)
         .filter(
             started_at__lt=incident.started_at,
             pk__in=through.filter(service_id__in=service_ids).values("incident_id"),
         )
         .order_by("-started_at")
-        .values_list("pk", flat=True)[:RECURRENCE_INCIDENTS]
+        .values("pk")[:RECURRENCE_INCIDENTS]
     )
-    # Pick the ids first, then load those few rows with their incident: joining first makes
-    # PostgreSQL merge-join against every incident row before it sorts.
     order = ("due_on", "created_at", "id")
-    picked = list(
-        ActionItem.objects.filter(is_open(), incident_id__in=earlier_ids)
+    picked = (
+        ActionItem.objects.filter(is_open(), incident_id__in=earlier)
         .order_by(*order)
-        .values_list("pk", flat=True)[: RECURRENCE_LIMIT + 1]
+        .values("pk")[: RECURRENCE_LIMIT + 1]
     )
+    # With their incident (reference, title; start and team for the policy date), which is
+    # all the debt box shows of them.
     found = list(
-        ActionItem.objects.filter(pk__in=picked)
-        .select_related("incident", "incident__team", "owner")
-        .order_by(*order)
+        ActionItem.objects.filter(pk__in=picked).select_related("incident").order_by(*order)
     )
-    view.recurrence_more = len(found) > RECURRENCE_LIMIT
-    view.recurrence = [describe(item, today, book) for item in found[:RECURRENCE_LIMIT]]
-    return view
+    rows = [describe(item, today, book) for item in found[:RECURRENCE_LIMIT]]
+    return rows, len(found) > RECURRENCE_LIMIT

@@ -1,8 +1,9 @@
 """Template helpers for post-mortem debt, including the two hooks the web app includes.
 
-- ``{% postmortem_debt incident %}``: completion, overdue and at-risk items, exceptions,
-  the policy in force and recurrence (open items of earlier incidents on the same
-  services) for the post-mortem page.
+- ``{% postmortem_debt incident [action_items] %}``: completion, overdue and at-risk
+  items, exceptions, the policy in force and recurrence (open items of earlier incidents
+  on the same services) for the post-mortem page, which passes the action items it has
+  already loaded (all of the incident's) so they are not read twice.
 - ``{% action_policy item %}``: the policy that applies to one action item and its
   exception, for each row of the action items list. The policies are loaded once per
   page render, whatever the number of items.
@@ -49,10 +50,14 @@ def _book(context: template.Context) -> PolicyBook:
 
 
 @register.inclusion_tag("debt/_postmortem_debt.html", takes_context=True)
-def postmortem_debt(context: template.Context, incident: Any) -> dict[str, Any]:
+def postmortem_debt(
+    context: template.Context, incident: Any, action_items: Any = None
+) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    view = load_postmortem_debt(user=user, incident=incident, today=today(), book=_book(context))
+    view = load_postmortem_debt(
+        user=user, incident=incident, today=today(), book=_book(context), items=action_items
+    )
     return {"debt": view, "incident": incident, "request": request}
 
 

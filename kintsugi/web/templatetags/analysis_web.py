@@ -1,7 +1,9 @@
 """``{% analysis_section %}``: the 5 Whys editor on the post-mortem page.
 
 A tag rather than more keys in the page context, so that the section loads its own data
-(a constant number of queries) and the page view does not need to know about it.
+(a constant number of queries) and the page view does not need to know about it. What the
+page already loaded (its ``view``: factors and action items) is reused rather than read
+again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from kintsugi.postmortems.selectors import PostmortemView
 from kintsugi.web.analysis_context import analysis_context
 
 register = template.Library()
@@ -20,7 +23,12 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def analysis_section(context: template.Context) -> SafeString:
     incident = context["incident"]
-    data: dict[str, Any] = analysis_context(incident, can_edit=bool(context.get("can_edit")))
+    page = context.get("view")
+    data: dict[str, Any] = analysis_context(
+        incident,
+        can_edit=bool(context.get("can_edit")),
+        page=page if isinstance(page, PostmortemView) and page.incident.pk == incident.pk else None,
+    )
     # render_to_string returns a SafeString: the engine escaped every value already.
     return render_to_string(
         "web/postmortems/_analysis.html#analysis-page", data, request=context.get("request")
