@@ -74,6 +74,11 @@ class Incident(models.Model):
             models.Index(fields=["status", "-started_at"], name="incident_status"),
             models.Index(fields=["severity", "-started_at"], name="incident_severity"),
             models.Index(fields=["team", "-started_at"], name="incident_team"),
+            # The few restricted incidents, which access.hidden_incidents() reads on every
+            # debt page instead of scanning every incident.
+            models.Index(
+                fields=["id"], condition=models.Q(is_restricted=True), name="incident_restricted"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,3 +59,35 @@ def test_it_hides_inactive_users_everything(incident, outsider):
     outsider.is_active = False
     outsider.save()
     assert not access.can_view(outsider, incident)
+
+
+@pytest.mark.parametrize("who", ["owner", "outsider", "admin_user", "viewer", "anonymous"])
+def test_visible_through_a_relation_agrees_with_visible_incidents(
+    request, who, incident, restricted_incident
+):
+    """The debt pages filter action items with ``visible_through``; it must say exactly
+    what ``visible_incidents`` says, including for a restricted incident nobody created."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from kintsugi.postmortems.models import ActionItem
+
+    orphan = Incident.objects.create(
+        title="Restricted, creator deleted",
+        severity="SEV3",
+        is_restricted=True,
+        started_at=restricted_incident.started_at,
+    )
+    for pk in (incident.pk, restricted_incident.pk, orphan.pk):
+        ActionItem.objects.create(incident_id=pk, title=f"Item of {pk}")
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    expected = set(access.visible_incidents(user).values_list("pk", flat=True))
+    got = set(
+        ActionItem.objects.filter(access.visible_through(user, "incident")).values_list(
+            "incident_id", flat=True
+        )
+    )
+    assert got == expected
+    hidden = set(access.hidden_incidents(user).values_list("pk", flat=True))
+    assert hidden.isdisjoint(expected)
+    if who == "outsider":
+        assert {restricted_incident.pk, orphan.pk} <= hidden

@@ -72,15 +72,8 @@ class DebtFilters:
 
 
 def visible_items(user: User) -> QuerySet[ActionItem]:
-    """Items of the incidents ``user`` may see (access.py decides; nothing else here).
-
-    For someone who sees every incident there is no condition at all: an ``IN`` over the
-    whole incident table keeps the planner from walking the action items' own indexes
-    (the oldest open items took 70 ms instead of 1 ms on 200,000 items).
-    """
-    if access.sees_every_incident(user):
-        return ActionItem.objects.all()
-    return ActionItem.objects.filter(incident__in=access.visible_incidents(user))
+    """Items of the incidents ``user`` may see (access.py decides; nothing else here)."""
+    return ActionItem.objects.filter(access.visible_through(user, "incident"))
 
 
 def apply_filters(items: QuerySet[ActionItem], filters: DebtFilters) -> QuerySet[ActionItem]:

@@ -50,8 +50,8 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
         if everyone:
             return TallyRow.objects.filter(team_key=EVERYTHING)
         return TallyRow.objects.filter(team_key__in=team_keys)
-    restricted = access.visible_incidents(user).filter(is_restricted=True).values("pk")
-    mine = Q(team_key__in=team_keys, incident_id__in=restricted)
+    hidden = access.hidden_incidents(user).values("pk")
+    mine = Q(team_key__in=team_keys, incident_id__isnull=False) & ~Q(incident_id__in=hidden)
     if everyone:
         return TallyRow.objects.filter(Q(team_key=PUBLIC) | mine)
     return TallyRow.objects.filter(Q(team_key__in=team_keys, incident_id__isnull=True) | mine)
