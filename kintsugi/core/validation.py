@@ -63,3 +63,19 @@ def clean_choice(
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
         raise ValidationProblem(f"The {label} is one of: {allowed}.", field=field) from None
+
+
+def clean_whole_days(value: object, *, field: str, label: str) -> int:
+    """A whole number of days from a form, the API or a config file: ``7``, ``"7"``,
+    ``" +7 "`` or ``"-7"`` (the caller bounds it). Not ``True``, ``7.5``, ``"--7"`` or
+    ``"٧"`` (a non-ASCII digit ``int()`` would accept)."""
+    if isinstance(value, bool):
+        raise ValidationProblem(f"{label} must be a whole number of days.", field=field)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text[:1] in "+-" else text
+        if digits.isascii() and digits.isdigit():
+            return int(text)
+    raise ValidationProblem(f"{label} must be a whole number of days.", field=field)

@@ -1,7 +1,7 @@
 import pytest
 
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_choice, clean_url
+from kintsugi.core.validation import clean_choice, clean_url, clean_whole_days
 from kintsugi.core.vocabulary import Priority
 
 
@@ -27,3 +27,14 @@ def test_it_lists_the_choices_when_the_value_is_unknown():
 def test_it_refuses_urls_that_are_not_absolute_http(url):
     with pytest.raises(ValidationProblem, match="http"):
         clean_url(url, field="url")
+
+
+@pytest.mark.parametrize(("raw", "days"), [(7, 7), ("7", 7), (" +7 ", 7), ("-7", -7), ("0", 0)])
+def test_it_reads_whole_days(raw, days):
+    assert clean_whole_days(raw, field="window_p1", label="The P1 window") == days
+
+
+@pytest.mark.parametrize("raw", [True, 7.5, "7.5", "--7", "+-7", "", " ", "seven", "٧", None])
+def test_it_refuses_what_is_not_whole_days(raw):
+    with pytest.raises(ValidationProblem, match="The P1 window must be a whole number of days"):
+        clean_whole_days(raw, field="window_p1", label="The P1 window")

@@ -125,6 +125,9 @@ def test_it_refuses_an_organisation_change_that_breaks_a_team(admin_user, team):
             "between 1 and 365",
         ),
         ({"remind_before_days": "-1"}, "remind_before_days", "0 to 365"),
+        # Used to crash with a ValueError: "--3" passed a lstrip("-").isdigit() check.
+        ({"remind_before_days": "--3"}, "remind_before_days", "whole number of days"),
+        ({"escalate_after_days": "2.5"}, "escalate_after_days", "whole number of days"),
         ({"review_email": "not-an-address"}, "review_email", "not an email address"),
     ],
 )
@@ -170,3 +173,10 @@ def test_the_settings_page_saves_and_schedules_the_review(clock, login, owner, t
 def test_only_leads_change_team_settings(teammate, team):
     with pytest.raises(PermissionDenied):
         debt_settings.team_settings_save(user=teammate, team=team, now=NOW, timezone="UTC")
+
+
+def test_a_plus_sign_means_the_same_in_team_settings_and_in_the_policy(owner, team, admin_user):
+    saved = debt_settings.team_settings_save(
+        user=owner, team=team, now=NOW, remind_before_days="+3"
+    )
+    assert saved.remind_before_days == 3

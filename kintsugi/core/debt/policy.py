@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from kintsugi.core.document import MAX_SHORT_TEXT
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_text
+from kintsugi.core.validation import clean_text, clean_whole_days
 from kintsugi.core.vocabulary import Priority
 
 DEFAULT_WINDOWS: Mapping[Priority, int] = {
@@ -39,7 +39,7 @@ def clean_window_days(value: object, *, priority: Priority | str, field: str = "
     """
     name = field or f"window_{str(priority).lower()}"
     label = f"The {priority} window"
-    days = _whole_number(value, field=name, label=label)
+    days = clean_whole_days(value, field=name, label=label)
     if days <= 0:
         raise ValidationProblem(
             f"{label} must be at least 1 day; {days} would make every item due at once.",
@@ -60,7 +60,7 @@ def clean_at_risk_days(value: object, *, shortest_window: int, field: str = "at_
     hides the items that really are.
     """
     label = "The at-risk threshold"
-    days = _whole_number(value, field=field, label=label)
+    days = clean_whole_days(value, field=field, label=label)
     if days < 0:
         raise ValidationProblem(f"{label} cannot be negative (it is {days} days).", field=field)
     if days >= shortest_window:
@@ -70,19 +70,6 @@ def clean_at_risk_days(value: object, *, shortest_window: int, field: str = "at_
             field=field,
         )
     return days
-
-
-def _whole_number(value: object, *, field: str, label: str) -> int:
-    if isinstance(value, bool):
-        raise ValidationProblem(f"{label} must be a whole number of days.", field=field)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        digits = text[1:] if text[:1] in "+-" else text
-        if digits.isascii() and digits.isdigit():
-            return int(text)
-    raise ValidationProblem(f"{label} must be a whole number of days.", field=field)
 
 
 class PolicySource(StrEnum):

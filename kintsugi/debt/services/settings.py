@@ -35,7 +35,7 @@ from kintsugi.core.debt.sprints import (
     clean_reserved_percent,
 )
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_text
+from kintsugi.core.validation import clean_text, clean_whole_days
 from kintsugi.core.vocabulary import Priority
 from kintsugi.debt.models import (
     OrganisationDuePolicy,
@@ -157,20 +157,13 @@ def _reminder_days(value: Any, field: str) -> int | None:
     """A reminder delay (0..365 days), or ``None`` to switch the step off."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    days = _whole(value, field=field, label="A reminder delay")
+    days = clean_whole_days(value, field=field, label="A reminder delay")
     core_name = "days_before_due" if field == "remind_before_days" else "escalate_after_days"
     try:
         ReminderSettings(**{core_name: days})
     except ValidationProblem as problem:
         raise ValidationProblem(problem.message, field=field) from None
     return days
-
-
-def _whole(value: Any, *, field: str, label: str) -> int:
-    text = str(value if value is not None else "").strip()
-    if isinstance(value, bool) or not (text.isascii() and text.lstrip("-").isdigit()):
-        raise ValidationProblem(f"{label} must be a whole number of days.", field=field)
-    return int(text)
 
 
 @transaction.atomic
@@ -223,7 +216,7 @@ def team_settings_save(
     if "sprint_start_on" in fields:
         row.sprint_start_on = fields["sprint_start_on"]
     if "sprint_length_days" in fields:
-        row.sprint_length_days = _whole(
+        row.sprint_length_days = clean_whole_days(
             fields["sprint_length_days"], field="length_days", label="The sprint length"
         )
     if row.sprint_start_on is not None:
