@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from kintsugi.accounts.models import Role
+from kintsugi.core.debt.agenda import SectionKey
 from kintsugi.core.debt.agenda_text import review_line, to_dict, to_markdown, to_text
 from kintsugi.core.debt.items import ReviewNote
 from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
@@ -25,7 +26,8 @@ from kintsugi.debt.views.common import absolute_base, filter_choices, team_or_40
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
 
-SECTION_LIMIT = 100  # a meeting cannot discuss more; the rest is one click away
+SECTION_LIMIT = 25  # what one meeting can read; the rest is one click away
+SECTION_PAGE = 100  # one section on its own ("show all"), page by page
 FORMATS = {"md": "text/markdown", "txt": "text/plain", "json": "application/json"}
 
 
@@ -36,6 +38,20 @@ def _week(value: str | None) -> tuple[IsoWeek, str]:
         return parse_iso_week(value), ""
     except ValidationProblem as problem:
         return IsoWeek.of(today()), f"{problem.message} Showing this week instead."
+
+
+def _section_page(request: HttpRequest) -> tuple[SectionKey | None, int]:
+    """``?section=`` (one of the agenda's keys) and ``?page=`` (from 1); anything else is
+    ignored, so a stale or edited link still shows an agenda."""
+    try:
+        only = SectionKey(request.GET.get("section", ""))
+    except ValueError:
+        return None, 1
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    return only, min(number, 100_000)
 
 
 def review(request: HttpRequest) -> HttpResponse:
@@ -64,14 +80,19 @@ def review(request: HttpRequest) -> HttpResponse:
         if request.GET.get("download"):
             response["Content-Disposition"] = f'attachment; filename="review-{week}.{fmt}"'
         return response
-    # The page shows the first SECTION_LIMIT entries of each section: only those are loaded.
+    # The page shows the first SECTION_LIMIT entries of each section, or one section page
+    # by page (?section=overdue&page=2): only those are loaded.
+    only, number = _section_page(request)
+    limit = SECTION_LIMIT if only is None else SECTION_PAGE
     page = weekly_agenda_page(
         visible_items(request.user),
         week=week,
         today=today(),
         book=policy_book(),
         team=team,
-        limit=SECTION_LIMIT,
+        limit=limit,
+        offset=(number - 1) * limit,
+        only=only,
     )
     agenda = page.agenda
     sections = page.sections()
@@ -87,6 +108,10 @@ def review(request: HttpRequest) -> HttpResponse:
         "team": team,
         "previous_week": week.previous(),
         "next_week": week.next(),
+        "only": only,
+        "page_number": number,
+        "first_shown": page.offset + 1,
+        "last_shown": page.offset + max((len(entries) for _, entries, _, _ in sections), default=0),
         "may_mark": access.is_admin(user) or getattr(user, "role", "") == Role.EDITOR,
         **filter_choices(),
     }
