@@ -15,14 +15,16 @@ from django.db import connection
 from django.db.models import F
 
 from kintsugi.core.debt.clock import ManualClock
+from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.models import TallyRow, TallyState, TeamDuePolicy
+from kintsugi.debt.selectors.agenda import week_bounds, weekly_agenda
 from kintsugi.debt.selectors.dashboard import debt_dashboard
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.services.worker import run_pass
 from kintsugi.debt.tally import compute, triggers
 from kintsugi.debt.tally.compute import all_team_keys, refresh_all, refresh_stale
-from kintsugi.debt.tally.read import tally_dashboard
+from kintsugi.debt.tally.read import review_counts, tally_dashboard
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.teams.models import Service, Team
@@ -321,3 +323,34 @@ def test_the_command_refuses_unknown_options(db, capsys):
         main(["debt-tally", "--rebuild-everything<script>"])
     assert exit_.value.code == 2
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def _live_review(user):
+    """The sizes of this week's sections by the core, and the items opened this week."""
+    agenda = weekly_agenda(
+        visible_items(user), week=IsoWeek.of(TODAY), today=TODAY, book=policy_book()
+    )
+    sizes = {section.key: len(section.entries) for section in agenda.sections}
+    _as_of, start, end = week_bounds(IsoWeek.of(TODAY), TODAY)
+    opened = visible_items(user).filter(created_at__gte=start, created_at__lt=end).count()
+    return sizes, opened
+
+
+@pytest.mark.parametrize("who", ["admin_user", "teammate", "outsider"])
+def test_this_weeks_review_counts_match_the_core_agenda(mixed, request, who, make_item, owner):
+    user = request.getfixturevalue(who)
+    # Something opened this week, with and without a ticket.
+    make_item("Opened this week", owner=owner, due_on=TODAY + timedelta(days=20), created=TODAY)
+    make_item("No ticket", owner=owner, ticket_id="", created=TODAY - timedelta(days=1))
+    got = review_counts(user, today=TODAY, book=policy_book(), now=NOW)
+    assert got == _live_review(user)
+    assert sum(got[0].values()) > 0 and got[1] > 0
+
+
+def test_a_new_ticket_changes_the_review_counts(mixed, admin_user, owner, make_item):
+    item = make_item("No ticket yet", owner=owner, ticket_id="", due_on=TODAY + timedelta(30))
+    before = review_counts(admin_user, today=TODAY, book=policy_book(), now=NOW)
+    ActionItem.objects.filter(pk=item.pk).update(ticket_id="OPS-77")  # only the ticket
+    assert Team.objects.get(slug="platform").pk in _stale_teams()
+    after = review_counts(admin_user, today=TODAY, book=policy_book(), now=NOW)
+    assert after == _live_review(admin_user) and after != before

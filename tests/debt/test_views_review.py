@@ -6,7 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+
+from kintsugi.debt.models import TallyState
 
 
 def _overdue(make_item, teammate, count: int) -> None:
@@ -44,12 +47,15 @@ def test_one_section_shows_every_entry_page_by_page(clock, make_item, teammate, 
 @pytest.mark.parametrize(
     ("who", "url", "queries"),
     [
-        # Every team: one statement counts, one picks (index ranges), for anyone.
-        ("admin_user", "/debt/review/?week=2026-W48", 11),
-        ("teammate", "/debt/review/?week=2026-W48", 11),
+        # This week, every team: the sizes from the tally (the teams, their states, the
+        # rows) instead of a counting statement; one statement picks (index ranges).
+        ("admin_user", "/debt/review/?week=2026-W48", 13),
+        ("teammate", "/debt/review/?week=2026-W48", 13),
+        ("admin_user", "/debt/review/?week=2026-W48&section=overdue", 13),
+        # Another week: one statement counts, one picks.
+        ("admin_user", "/debt/review/?week=2026-W47", 11),
         # One team: one statement ranks and counts.
         ("admin_user", "/debt/review/?week=2026-W48&team=platform", 11),
-        ("admin_user", "/debt/review/?week=2026-W48&section=overdue", 11),
     ],
 )
 def test_it_uses_the_same_few_queries_for_any_number_of_items(
@@ -57,8 +63,11 @@ def test_it_uses_the_same_few_queries_for_any_number_of_items(
 ):
     client = login(request.getfixturevalue(who))
     _overdue(make_item, teammate, 3)
+    stale = _queries(client, url)  # this week's tally is recomputed on the first visit
     assert _queries(client, url) == queries
     _overdue(make_item, teammate, 130)
+    TallyState.objects.update(version=F("version") + 1)  # every team stale again
+    assert _queries(client, url) == stale
     assert _queries(client, url) == queries
 
 

@@ -80,7 +80,7 @@ def weekly_agenda(
     )
 
 
-def _bounds(week: IsoWeek, today: date) -> tuple[date, datetime, datetime]:
+def week_bounds(week: IsoWeek, today: date) -> tuple[date, datetime, datetime]:
     """The agenda's day, and the first and the last instant (exclusive) of its week in UTC."""
     as_of = min(today, week.sunday)
     return as_of, _midnight(week.monday), _midnight(as_of + timedelta(days=1))
@@ -92,7 +92,7 @@ def section_conditions(week: IsoWeek, today: date, book: PolicyBook) -> dict[Sec
     Seen as of the end of the week (or today): "open then" is created by then and not
     closed by then (a closed item without a closing time closed on its creation day).
     """
-    as_of, start, end = _bounds(week, today)
+    as_of, start, end = week_bounds(week, today)
     existed = Q(created_at__lt=end)
     open_then = existed & (is_open() | Q(completed_at__gte=end))
     overdue = open_then & Q(due_on__lt=as_of)
@@ -123,7 +123,7 @@ def section_parts(week: IsoWeek, today: date, book: PolicyBook) -> dict[SectionK
     ``status IN (...)`` or an ``OR`` the database would sort every matching row to find
     the first few (80,000 overdue items on the bench data).
     """
-    as_of, start, end = _bounds(week, today)
+    as_of, start, end = week_bounds(week, today)
     existed = Q(created_at__lt=end)
     open_then = [Q(status=status) & existed for status in OPEN_STATUSES]
     # Closed after the day: as a set of ids, so that SQLite reads it from the closing-time
@@ -294,7 +294,7 @@ def _one_pass(
     item created in the week up to the agenda's day is a candidate, so counting the
     candidates created since Monday gives the summary's "opened".
     """
-    _, start, _ = _bounds(week, today)
+    _, start, _ = week_bounds(week, today)
     section = Case(
         *(
             When(condition, then=Value(key.value))
@@ -349,13 +349,15 @@ def weekly_agenda_page(
     offset: int = 0,
     only: SectionKey | None = None,
     by_parts: bool | None = None,
+    counted: tuple[dict[SectionKey, int], int] | None = None,
 ) -> AgendaPage:
     """The agenda page: SQL counts every section and picks the entries to show.
 
     Constant work in the number of items, five queries: one statement counts every
     section, one picks the ids of the entries shown (every section, or ``only`` one), and
     three build the snapshots of those few rows; the core then sorts them into the same
-    sections, in the same order.
+    sections, in the same order. ``counted`` (the sections' sizes and the number opened,
+    from the tally for the current week) spares the counting statement.
     """
     if by_parts is None:
         by_parts = team is None
@@ -371,10 +373,13 @@ def weekly_agenda_page(
         # Every team: each section's index ranges, never the whole table (what a person
         # may not see is a short list of restricted incidents, checked along the way).
         compiled = _compile_parts(items, section_parts(week, today, book))
-        _, start, end = _bounds(week, today)
-        opened = _sql(items.filter(created_at__gte=start, created_at__lt=end).values("pk"))
-        (row,) = _fetch(*_count_statement(compiled, opened))
-        counts, opened_count = dict(zip(SectionKey, row[:-1], strict=True)), row[-1]
+        if counted is not None:
+            counts, opened_count = counted
+        else:
+            _, start, end = week_bounds(week, today)
+            opened = _sql(items.filter(created_at__gte=start, created_at__lt=end).values("pk"))
+            (row,) = _fetch(*_count_statement(compiled, opened))
+            counts, opened_count = dict(zip(SectionKey, row[:-1], strict=True)), row[-1]
         chosen = {key: compiled[key] for key in shown}
         ids = [pk for (pk,) in _fetch(*_pick_statement(chosen, limit, offset))]
     snapshots = action_snapshots(ActionItem.objects.filter(pk__in=ids), book=book)

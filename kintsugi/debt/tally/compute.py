@@ -14,15 +14,19 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, F, QuerySet, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Value, When
 
+from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.models import TallyRow, TallyState
 from kintsugi.debt.selectors import expressions as sql
+from kintsugi.debt.selectors.agenda import section_conditions, week_bounds
 from kintsugi.debt.selectors.dashboard import SUMMED, trend_counts
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.postmortems.models import ActionItem
 
 TREND_WEEKS = 12
+# The summary's "opened this week": every item created in the week (not a section).
+OPENED = "created_in_week"
 # Items of restricted incidents keep their incident id, so that the dashboard adds them
 # only for the people who may see that incident; every other item is pooled per team.
 SCOPE = Case(
@@ -102,7 +106,29 @@ def compute_rows(team_key: int, *, today: date, book: PolicyBook) -> list[TallyR
             for i in range(TREND_WEEKS)
             if opened[i] or overdue[i]
         )
+    rows.extend(_review_rows(items, team_key, today=today, book=book))
     return rows
+
+
+def _review_rows(
+    items: QuerySet[ActionItem], team_key: int, *, today: date, book: PolicyBook
+) -> list[TallyRow]:
+    """This week's review counts (``dimension="review"``, the count in ``open``): each
+    section's size and the items opened this week, by the page's own SQL conditions, so
+    the review page does not count 80,000 overdue items per visit."""
+    week = IsoWeek.of(today)
+    conditions = section_conditions(week, today, book)
+    _as_of, start, end = week_bounds(week, today)
+    found = items.values("scope").annotate(
+        **{key.value: Count("id", filter=condition) for key, condition in conditions.items()},
+        **{OPENED: Count("id", filter=Q(created_at__gte=start, created_at__lt=end))},
+    )
+    return [
+        TallyRow(team_key=team_key, incident_id=row["scope"], dimension="review", key=name, open=n)
+        for row in found
+        for name, n in row.items()
+        if name != "scope" and n
+    ]
 
 
 # The organisation-wide rows, added up from the teams' rows in the same transaction that

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Min, Q, QuerySet, Sum
 
 from kintsugi.accounts.models import User
+from kintsugi.core.debt.agenda import SectionKey
 from kintsugi.core.debt.dashboard import GroupBy
 from kintsugi.debt.models import TallyRow
 from kintsugi.debt.selectors.dashboard import (
@@ -28,6 +29,7 @@ from kintsugi.debt.selectors.dashboard import (
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.debt.tally.compute import (
     EVERYTHING,
+    OPENED,
     PUBLIC,
     TREND_WEEKS,
     all_team_keys,
@@ -158,3 +160,21 @@ def _total(rows: list[dict[str, Any]], today: date) -> Counts:
     oldest = [row["oldest_open"] for row in rows if row["oldest_open"] is not None]
     summed["oldest_open"] = min(oldest) if oldest else None
     return _counts(summed, today)
+
+
+def review_counts(
+    user: User, *, today: date, book: PolicyBook, now: datetime
+) -> tuple[dict[SectionKey, int], int]:
+    """This week's review, every team, as ``user`` may see it: each section's size and the
+    number of items opened this week (``weekly_agenda_page(counted=...)``)."""
+    keys = all_team_keys()
+    refresh_stale(keys, today=today, book=book, now=now)
+    found = dict(
+        _visible_rows(user, keys, everyone=True)
+        .filter(dimension="review")
+        .values("key")
+        .annotate(n=Sum("open"))
+        .order_by()
+        .values_list("key", "n")
+    )
+    return {key: int(found.get(key.value) or 0) for key in SectionKey}, int(found.get(OPENED) or 0)

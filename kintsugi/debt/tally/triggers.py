@@ -5,7 +5,7 @@ all write action items, and a tally that missed one of them would show wrong num
 until midnight. They are (re)installed after every ``migrate`` because SQLite drops a
 table's triggers when Django rebuilds the table to alter it.
 
-What counts, per action item: status, priority, owner, target dates, created and
+What counts, per action item: status, priority, owner, ticket, target dates, created and
 completed times, and the incident it belongs to; per incident: its team, severity and
 whether it is restricted; and which services an incident affects. A title edit changes
 none of the numbers and leaves the tally alone.
@@ -32,6 +32,7 @@ ITEM_COLUMNS = (
     "created_at",
     "completed_at",
     "incident_id",
+    "ticket_id",  # "missing an owner, ticket or date" in the weekly review's counts
 )
 INCIDENT_COLUMNS = ("team_id", "severity", "is_restricted")
 
@@ -59,7 +60,7 @@ def _sqlite() -> list[str]:
     old_team_bump = (
         f"UPDATE {STATE} SET version = version + 1 WHERE team_key = COALESCE(OLD.team_id, 0);"
     )
-    return [
+    created = [
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_insert AFTER INSERT ON {ACTION} "
         f"BEGIN {_bump('NEW.incident_id')} END",
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_update AFTER UPDATE ON {ACTION} "
@@ -75,6 +76,9 @@ def _sqlite() -> list[str]:
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_services_delete AFTER DELETE ON {SERVICES} "
         f"BEGIN {_bump('OLD.incident_id')} END",
     ]
+    # Dropped first, so that a new version of a trigger replaces the installed one.
+    names = [statement.split()[5] for statement in created]
+    return [*(f"DROP TRIGGER IF EXISTS {name}" for name in names), *created]
 
 
 def _postgresql() -> list[str]:

@@ -22,6 +22,7 @@ from kintsugi.debt.selectors.agenda import weekly_agenda, weekly_agenda_page
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.services.reviews import review_mark_add
+from kintsugi.debt.tally.read import review_counts
 from kintsugi.debt.views.common import absolute_base, filter_choices, team_or_404, today
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
@@ -84,15 +85,21 @@ def review(request: HttpRequest) -> HttpResponse:
     # by page (?section=overdue&page=2): only those are loaded.
     only, number = _section_page(request)
     limit = SECTION_LIMIT if only is None else SECTION_PAGE
+    day, book = today(), policy_book()
+    counted = None
+    if team is None and week == IsoWeek.of(day):
+        # This week, every team: the sections' sizes are kept in the dashboard's tally.
+        counted = review_counts(request.user, today=day, book=book, now=get_clock().now())
     page = weekly_agenda_page(
         visible_items(request.user),
         week=week,
-        today=today(),
-        book=policy_book(),
+        today=day,
+        book=book,
         team=team,
         limit=limit,
         offset=(number - 1) * limit,
         only=only,
+        counted=counted,
     )
     agenda = page.agenda
     sections = page.sections()
