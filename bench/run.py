@@ -116,14 +116,18 @@ def main() -> None:
         ("weekly review, one team", "/debt/review/?team=team-3", {}),
         ("weekly review, everyone", "/debt/review/", {}),
     ]
-    print(f"[{args.label}] {'page':45} {'median ms':>10} {'p95 ms':>10}  target p95 < 50 ms")
+    print(
+        f"[{args.label}] {'page':45} {'median ms':>10} {'p95 ms':>10}  "
+        "target p95 < 50 ms (debt pages < 100 ms, issue 5)"
+    )
     for label, url, headers in pages:
         try:
             median, p95, _size = _time(client, url, args.requests, **headers)
         except AssertionError as error:
             print(f"[{args.label}] {label:45} failed: {error}")
             continue
-        flag = "ok" if p95 < 50 else "SLOW"
+        target = 100 if url.startswith("/debt/") else 50
+        flag = "ok" if p95 < target else "SLOW"
         print(f"[{args.label}] {label:45} {median:10.1f} {p95:10.1f}  {flag}", flush=True)
     # The dashboard reads a tally kept per team (docs/debt.md): time a visit right after an
     # edit too, when the edited team is recomputed first, and a full recompute (the first
