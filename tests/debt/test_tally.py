@@ -52,23 +52,28 @@ def _keys(team: str | None) -> list[int] | None:
     return [Team.objects.get(slug=team).pk]
 
 
-def _live(user, team: str | None = None, today=TODAY):
+def _items(user, team: str | None):
+    """What the dashboard view passes: visible items, of one team ("" for none) or all."""
     items = visible_items(user)
     if team == "":
-        items = items.filter(incident__team__isnull=True)
-    elif team is not None:
-        items = items.filter(incident__team__slug=team)
-    return _shape(debt_dashboard(items, today=today, book=policy_book()))
+        return items.filter(incident__team__isnull=True)
+    if team is not None:
+        return items.filter(incident__team__slug=team)
+    return items
+
+
+def _live(user, team: str | None = None, today=TODAY):
+    return _shape(debt_dashboard(_items(user, team), today=today, book=policy_book()))
 
 
 def _tallied(user, team: str | None = None, today=TODAY):
-    items = visible_items(user)
-    if team == "":
-        items = items.filter(incident__team__isnull=True)
-    elif team is not None:
-        items = items.filter(incident__team__slug=team)
     board = tally_dashboard(
-        user, items, team_keys=_keys(team), today=today, book=policy_book(), now=NOW
+        user,
+        _items(user, team),
+        team_keys=_keys(team),
+        today=today,
+        book=policy_book(),
+        now=NOW,
     )
     return _shape(board)
 
