@@ -359,3 +359,26 @@ def test_a_new_ticket_changes_the_review_counts(mixed, admin_user, owner, make_i
     assert Team.objects.get(slug="platform").pk in _stale_teams()
     after = review_counts(admin_user, today=TODAY, book=policy_book(), now=NOW)
     assert after == _live_review(admin_user) and after != before
+
+
+@pytest.mark.parametrize("who", ["admin_user", "teammate", "outsider"])
+@pytest.mark.parametrize("chosen", ["platform", "data"])
+def test_one_teams_review_counts_match_the_core_agenda(mixed, request, who, chosen):
+    user = request.getfixturevalue(who)
+    team = Team.objects.get(slug=chosen)
+    agenda = weekly_agenda(
+        visible_items(user),
+        week=IsoWeek.of(TODAY),
+        today=TODAY,
+        book=policy_book(),
+        team=team,
+    )
+    _as_of, start, end = week_bounds(IsoWeek.of(TODAY), TODAY)
+    opened = (
+        visible_items(user)
+        .filter(incident__team=team, created_at__gte=start, created_at__lt=end)
+        .count()
+    )
+    expected = ({s.key: len(s.entries) for s in agenda.sections}, opened)
+    got = review_counts(user, today=TODAY, book=policy_book(), now=NOW, team_keys=[team.pk])
+    assert got == expected

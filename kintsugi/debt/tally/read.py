@@ -163,14 +163,21 @@ def _total(rows: list[dict[str, Any]], today: date) -> Counts:
 
 
 def review_counts(
-    user: User, *, today: date, book: PolicyBook, now: datetime
+    user: User,
+    *,
+    today: date,
+    book: PolicyBook,
+    now: datetime,
+    team_keys: list[int] | None = None,
 ) -> tuple[dict[SectionKey, int], int]:
-    """This week's review, every team, as ``user`` may see it: each section's size and the
-    number of items opened this week (``weekly_agenda_page(counted=...)``)."""
-    keys = all_team_keys()
+    """This week's review as ``user`` may see it, for the teams in ``team_keys`` (None:
+    every team): each section's size and the number of items opened this week
+    (``weekly_agenda_page(counted=...)``)."""
+    everyone = team_keys is None
+    keys = all_team_keys() if team_keys is None else team_keys
     refresh_stale(keys, today=today, book=book, now=now)
     found = dict(
-        _visible_rows(user, keys, everyone=True)
+        _visible_rows(user, keys, everyone)
         .filter(dimension="review")
         .values("key")
         .annotate(n=Sum("open"))

@@ -87,9 +87,16 @@ def review(request: HttpRequest) -> HttpResponse:
     limit = SECTION_LIMIT if only is None else SECTION_PAGE
     day, book = today(), policy_book()
     counted = None
-    if team is None and week == IsoWeek.of(day):
-        # This week, every team: the sections' sizes are kept in the dashboard's tally.
-        counted = review_counts(request.user, today=day, book=book, now=get_clock().now())
+    if week == IsoWeek.of(day):
+        # This week: the sections' sizes are kept in the dashboard's tally, so the page
+        # only picks the entries it shows (from index ranges, for a team too).
+        counted = review_counts(
+            request.user,
+            today=day,
+            book=book,
+            now=get_clock().now(),
+            team_keys=None if team is None else [team.pk],
+        )
     page = weekly_agenda_page(
         visible_items(request.user),
         week=week,
@@ -100,6 +107,7 @@ def review(request: HttpRequest) -> HttpResponse:
         offset=(number - 1) * limit,
         only=only,
         counted=counted,
+        by_parts=True if counted is not None else None,
     )
     agenda = page.agenda
     sections = page.sections()
