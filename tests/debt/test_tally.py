@@ -382,3 +382,10 @@ def test_one_teams_review_counts_match_the_core_agenda(mixed, request, who, chos
     expected = ({s.key: len(s.entries) for s in agenda.sections}, opened)
     got = review_counts(user, today=TODAY, book=policy_book(), now=NOW, team_keys=[team.pk])
     assert got == expected
+
+
+def test_a_deleted_team_is_not_counted_twice_before_the_worker_runs(mixed, admin_user):
+    _tallied(admin_user)
+    Team.objects.get(slug="data").delete()  # its incidents move to "no team"
+    assert _tallied(admin_user) == _live(admin_user)
+    assert _tallied(admin_user, "") == _live(admin_user, "")

@@ -23,6 +23,7 @@ from kintsugi.debt.selectors.agenda import section_conditions, week_bounds
 from kintsugi.debt.selectors.dashboard import SUMMED, trend_counts
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.postmortems.models import ActionItem
+from kintsugi.teams.models import Team
 
 TREND_WEEKS = 12
 # The summary's "opened this week": every item created in the week (not a section).
@@ -158,12 +159,16 @@ def _replace_team_rows(team_key: int, *, today: date, book: PolicyBook, now: dat
 def _rebuild_organisation() -> None:
     q = connection.ops.quote_name
     table = q(TallyRow._meta.db_table)
+    teams = q(Team._meta.db_table)
     names = [q(name) for name in SUMMED]
     sums = ", ".join(f"SUM({name})" for name in names)
     columns = ", ".join(["team_key", "incident_id", "dimension", q("key"), *names, "oldest_open"])
     select = (
         f"SELECT %s, CAST(NULL AS BIGINT), dimension, {q('key')}, {sums}, MIN(oldest_open) FROM {table} "  # noqa: S608
-        "WHERE team_key >= 0 {only_public} GROUP BY dimension, " + q("key")
+        # Only teams that still exist: a deleted team's rows stay until the worker's
+        # next pass forgets them, and must not be counted twice meanwhile.
+        f"WHERE (team_key = 0 OR team_key IN (SELECT id FROM {teams})) "  # noqa: S608
+        "{only_public} GROUP BY dimension, " + q("key")
     )
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE team_key < 0")  # noqa: S608
@@ -218,8 +223,6 @@ def forget_deleted_teams(keys: list[int]) -> None:
 
 
 def all_team_keys() -> list[int]:
-    from kintsugi.teams.models import Team
-
     return [0, *Team.objects.order_by("pk").values_list("pk", flat=True)]
 
 
