@@ -36,11 +36,6 @@ def _involvement(user: User) -> Q:
     return Q(created_by_id=user.pk) | Exists(members) | Exists(authors) | Exists(team)
 
 
-def sees_every_incident(user: User) -> bool:
-    """True when ``visible_incidents`` would not filter anything out (admins)."""
-    return is_admin(user)
-
-
 def visible_incidents(user: User, queryset: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
     queryset = Incident.objects.all() if queryset is None else queryset
     if not is_signed_in(user):

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from .items import ActionSnapshot
 from .states import DebtState, SlaCompliance, age_in_days, item_state, item_state_on, sla_compliance
@@ -112,8 +113,37 @@ def counts_by(items: Iterable[ActionSnapshot], group: GroupBy, today: date) -> l
         )
         for key, grouped in members.items()
     ]
+    return worst_first(group, rows)
+
+
+class _Counted(Protocol):
+    @property
+    def overdue(self) -> int: ...
+
+    @property
+    def at_risk(self) -> int: ...
+
+    @property
+    def open(self) -> int: ...
+
+
+class _Row(Protocol):
+    @property
+    def key(self) -> str | None: ...
+
+    @property
+    def counts(self) -> _Counted: ...
+
+
+RowT = TypeVar("RowT", bound=_Row)
+
+
+def worst_first(group: GroupBy, rows: Iterable[RowT]) -> list[RowT]:
+    """The order of a breakdown: most overdue, then most at risk, then most open (the
+    "none" group after named ones at a tie); severities in their own order, SEV1 first.
+    The dashboard's SQL rows are sorted by this too, so both agree by construction."""
     if group is GroupBy.SEVERITY:
-        return sorted(rows, key=lambda row: row.key or "~")  # SEV1 first: severity order
+        return sorted(rows, key=lambda row: row.key or "~")
     return sorted(
         rows,
         key=lambda row: (

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from kintsugi.accounts.models import User
-from kintsugi.core.debt.dashboard import GroupBy, TrendPoint
+from kintsugi.core.debt.dashboard import GroupBy, TrendPoint, worst_first
 from kintsugi.core.debt.states import SlaCompliance, age_in_days
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.selectors import expressions as sql
@@ -89,7 +89,8 @@ class Dashboard:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _counts(row: dict[str, Any], today: date) -> Counts:
+def counts_of(row: dict[str, Any], today: date) -> Counts:
+    """A ``Counts`` from one aggregated row (the ``SUMMED`` names and ``oldest_open``)."""
     oldest = row["oldest_open"]
     measured = row.get("sla_measured", 0)
     return Counts(
@@ -135,7 +136,6 @@ SUMMED = (
 # added up from it *in the same statement* (a common table expression read four times), so
 # Python only sees the few rows the page shows (about 230 on the bench data, not 16,000).
 BASE_FIELDS = {"g_team": "incident__team_id", "g_owner": "owner_id", "g_sev": "incident__severity"}
-LEVELS = ("team", "owner", "severity", "total")
 
 
 def _parse_moment(value: Any) -> datetime | None:
@@ -184,25 +184,10 @@ def _row_dict(row: tuple) -> dict[str, Any]:
     return named
 
 
-def _sorted(group: GroupBy, rows: list[Row]) -> list[Row]:
-    if group is GroupBy.SEVERITY:
-        return sorted(rows, key=lambda row: row.key or "~")  # SEV1 first
-    return sorted(
-        rows,
-        key=lambda row: (
-            -row.counts.overdue,
-            -row.counts.at_risk,
-            -row.counts.open,
-            row.key is None,
-            row.key or "",
-        ),
-    )
-
-
 def _rows(group: GroupBy, merged: dict[tuple, dict[str, Any]], today: date) -> list[Row]:
     """Rows of one breakdown from ``{label values: counts}``, worst first."""
-    return _sorted(
-        group, [Row(*_label(group, key), _counts(row, today)) for key, row in merged.items()]
+    return worst_first(
+        group, [Row(*_label(group, key), counts_of(row, today)) for key, row in merged.items()]
     )
 
 
@@ -328,7 +313,7 @@ def debt_dashboard(
     total = found[3].get(())
     return Dashboard(
         today=today,
-        total=_counts(total, today) if total else Counts(),
+        total=counts_of(total, today) if total else Counts(),
         groups={group: groups[group] for group in GroupBy},
         trend=_trend_points(items, today, trend_weeks),
         oldest=oldest_open(items),

@@ -106,7 +106,7 @@ def state_condition(state: str, today: date, book: PolicyBook) -> Q:
 
 
 def state_counts(today: date, book: PolicyBook) -> dict[str, Any]:
-    """Aggregates for one row of the dashboard; see :func:`finish_counts`."""
+    """Aggregates for one row of the dashboard; ``dashboard.counts_of`` reads them."""
     return {
         "open": Count("id", filter=is_open()),
         "overdue": Count("id", filter=overdue_on(today)),

@@ -14,15 +14,14 @@ from django.db.models import Min, Q, QuerySet, Sum
 
 from kintsugi.accounts.models import User
 from kintsugi.core.debt.agenda import SectionKey
-from kintsugi.core.debt.dashboard import GroupBy
+from kintsugi.core.debt.dashboard import GroupBy, worst_first
 from kintsugi.debt.models import TallyRow
 from kintsugi.debt.selectors.dashboard import (
     SUMMED,
     Counts,
     Dashboard,
     Row,
-    _counts,
-    _sorted,
+    counts_of,
     oldest_open,
     trend_points,
 )
@@ -48,7 +47,7 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
     """
     if not access.is_signed_in(user):
         return TallyRow.objects.none()
-    if access.sees_every_incident(user):
+    if access.is_admin(user):  # visible_incidents filters nothing for them
         if everyone:
             return TallyRow.objects.filter(team_key=EVERYTHING)
         return TallyRow.objects.filter(team_key__in=team_keys)
@@ -130,10 +129,10 @@ def tally_dashboard(
     for group in GroupBy:
         cells = found.get(dimensions[group], {})
         labels = _labels(group, set(cells))
-        groups[group] = _sorted(
+        groups[group] = worst_first(
             group,
             [
-                Row(*labels.get(key, (None, "(deleted)")), _counts(counts, today))
+                Row(*labels.get(key, (None, "(deleted)")), counts_of(counts, today))
                 for key, counts in cells.items()
             ],
         )
@@ -159,7 +158,7 @@ def _total(rows: list[dict[str, Any]], today: date) -> Counts:
     summed: dict[str, Any] = {name: sum(row[name] for row in rows) for name in SUMMED}
     oldest = [row["oldest_open"] for row in rows if row["oldest_open"] is not None]
     summed["oldest_open"] = min(oldest) if oldest else None
-    return _counts(summed, today)
+    return counts_of(summed, today)
 
 
 def review_counts(

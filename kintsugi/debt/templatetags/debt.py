@@ -92,14 +92,6 @@ def state_label(state: str) -> str:
         return str(state)
 
 
-@register.simple_tag
-def group_url(filters: DebtFilters, group: Any, key: str, state: str = "") -> str:
-    """``items_url`` for a dashboard row: the row's group (team, owner...) set to ``key``."""
-    return items_url(
-        filters, state, **{str(group.value if hasattr(group, "value") else group): key}
-    )
-
-
 def _html_link(text: str, url: str) -> str:
     """Links for the page: http(s) or this site's own paths; anything else stays text."""
     if url.lower().startswith(("http://", "https://")) or (
