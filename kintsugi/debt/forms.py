@@ -46,6 +46,23 @@ class PolicyFields(ProblemForm):
         return {name: self.cleaned_data[name] for name in self.fields if name.startswith("window_")}
 
 
+# The team settings the form edits as they are stored (the review time and the Slack
+# webhook are read and written on their own); the settings page's initial values use them.
+TEAM_SETTING_FIELDS = (
+    "timezone",
+    "review_enabled",
+    "review_weekday",
+    "review_email",
+    "remind_before_days",
+    "escalate_after_days",
+    "sprint_start_on",
+    "sprint_length_days",
+    "sprint_capacity",
+    "capacity_unit",
+    "reserved_percent",
+)
+
+
 class TeamSettingsForm(PolicyFields):
     timezone = _text("Timezone", "IANA name, e.g. Europe/Berlin.")
     review_enabled = forms.BooleanField(label="Send the weekly review", required=False)
@@ -77,23 +94,7 @@ class TeamSettingsForm(PolicyFields):
 
     def settings_values(self) -> dict[str, Any]:
         data = self.cleaned_data
-        values = {
-            name: data[name]
-            for name in (
-                "timezone",
-                "review_enabled",
-                "review_weekday",
-                "review_time",
-                "review_email",
-                "remind_before_days",
-                "escalate_after_days",
-                "sprint_start_on",
-                "sprint_length_days",
-                "sprint_capacity",
-                "capacity_unit",
-                "reserved_percent",
-            )
-        }
+        values = {name: data[name] for name in (*TEAM_SETTING_FIELDS, "review_time")}
         if data["review_weekday"] in (None, ""):
             values.pop("review_weekday")
         if data["remove_webhook"]:

@@ -30,7 +30,7 @@ from kintsugi.core.markdown.fields import (
     parse_severity,
 )
 from kintsugi.core.markdown.problems import Collector
-from kintsugi.core.markdown.render import iso_utc
+from kintsugi.core.markdown.render import header_fields, iso_utc
 from kintsugi.core.markdown.validate import normalise_document
 from kintsugi.core.timeline import EventKind, parse_kind
 from kintsugi.core.timeparse import parse_date, parse_utc
@@ -46,16 +46,7 @@ def document_to_dict(doc: PostmortemDocument) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "id": doc.id,
-        "title": doc.title,
-        "severity": doc.severity.value,
-        "status": doc.status.value,
-        "started_at": iso_utc(doc.started_at),
-        "ended_at": iso_utc(doc.ended_at),
-        "team": doc.team,
-        "services": list(doc.services),
-        "regions": list(doc.regions),
-        "authors": list(doc.authors),
+        **header_fields(doc),
         "summary": doc.summary,
         "impact": doc.impact,
         "trigger": doc.trigger,

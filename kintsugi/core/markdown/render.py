@@ -9,6 +9,7 @@ completion times) go to a details subsection under the table.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import yaml
 
@@ -81,10 +82,12 @@ def _heading_text(text: str) -> str:
     return escape_heading_title(_one_line(text))
 
 
-def _front_matter(doc: PostmortemDocument) -> str:
-    data = {
+def header_fields(doc: PostmortemDocument) -> dict[str, Any]:
+    """The document's header as plain values: the Markdown front matter, and the first
+    fields of the JSON export (both formats name and write them the same way)."""
+    return {
         "id": doc.id,
-        "title": _one_line(doc.title),
+        "title": doc.title,
         "severity": doc.severity.value,
         "status": doc.status.value,
         "started_at": iso_utc(doc.started_at),
@@ -94,6 +97,10 @@ def _front_matter(doc: PostmortemDocument) -> str:
         "regions": list(doc.regions),
         "authors": list(doc.authors),
     }
+
+
+def _front_matter(doc: PostmortemDocument) -> str:
+    data = {**header_fields(doc), "title": _one_line(doc.title)}
     dumped = yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1_000_000
     )

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_http_methods
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.vocabulary import Priority
 from kintsugi.debt.clock import get_clock
-from kintsugi.debt.forms import PersonSettingsForm, PolicyFields, TeamSettingsForm
+from kintsugi.debt.forms import (
+    TEAM_SETTING_FIELDS,
+    PersonSettingsForm,
+    PolicyFields,
+    TeamSettingsForm,
+)
 from kintsugi.debt.models import PersonDebtSettings, TeamDebtSettings, TeamDuePolicy
 from kintsugi.debt.selectors.policy import organisation_policy_row, policy_book
 from kintsugi.debt.services import settings as settings_services
@@ -107,22 +112,7 @@ def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         initial = {
             **_policy_initial(override),
-            **{
-                name: getattr(current, name)
-                for name in (
-                    "timezone",
-                    "review_enabled",
-                    "review_weekday",
-                    "review_email",
-                    "remind_before_days",
-                    "escalate_after_days",
-                    "sprint_start_on",
-                    "sprint_length_days",
-                    "sprint_capacity",
-                    "capacity_unit",
-                    "reserved_percent",
-                )
-            },
+            **{name: getattr(current, name) for name in TEAM_SETTING_FIELDS},
             "review_time": current.review_time.strftime("%H:%M"),
         }
         form = TeamSettingsForm(initial=initial)
