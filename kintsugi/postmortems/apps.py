@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -22,3 +23,6 @@ class PostmortemsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_refresh_planner_statistics, sender=self)
+        from kintsugi.database import use_fast_timestamps
+
+        connection_created.connect(use_fast_timestamps, dispatch_uid="kintsugi-fast-timestamps")

@@ -8,13 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kintsugi.debt.selectors.policy import policy_book
-from kintsugi.debt.selectors.postmortem import RECURRENCE_LIMIT, postmortem_debt
+from kintsugi.debt.selectors.postmortem import RECURRENCE_LIMIT, postmortem_debt, recurrence
 from kintsugi.teams.models import Service
 from tests.debt.conftest import TODAY
 
 
-def _debt(user, incident, **kwargs):
-    return postmortem_debt(user=user, incident=incident, today=TODAY, book=policy_book(), **kwargs)
+def _debt(incident, **kwargs):
+    return postmortem_debt(incident=incident, today=TODAY, book=policy_book(), **kwargs)
+
+
+def _recurrence(user, incident):
+    return recurrence(user, incident, TODAY, policy_book())
 
 
 def _titles(rows):
@@ -37,12 +41,12 @@ def test_recurrence_lists_open_items_of_earlier_incidents_on_the_same_services(
     later = make_incident("Later", date(2026, 11, 20), services_=[service])
     make_item("After this one", incident=later)
 
-    seen_by_team = _debt(teammate, now)
-    assert _titles(seen_by_team.recurrence) == ["Restricted", "Due first", "Due later"]
-    assert not seen_by_team.recurrence_more
-    assert seen_by_team.recurrence[0].item.incident.title == "Hidden"
+    seen_by_team = _recurrence(teammate, now)
+    assert _titles(seen_by_team.rows) == ["Restricted", "Due first", "Due later"]
+    assert not seen_by_team.more
+    assert seen_by_team.rows[0].item.incident.title == "Hidden"
     # Someone who may not see the restricted incident does not learn of its items.
-    assert _titles(_debt(outsider, now).recurrence) == ["Due first", "Due later"]
+    assert _titles(_recurrence(outsider, now).rows) == ["Due first", "Due later"]
 
 
 def test_recurrence_is_one_query_and_says_when_there_are_more(
@@ -54,10 +58,10 @@ def test_recurrence_is_one_query_and_says_when_there_are_more(
     now = make_incident("Now", date(2026, 11, 2), services_=[service])
     book = policy_book()
     with CaptureQueriesContext(connection) as captured:
-        debt = postmortem_debt(user=teammate, incident=now, today=TODAY, book=book, items=[])
+        found = recurrence(teammate, now, TODAY, book)
     assert len(captured) == 1
-    assert _titles(debt.recurrence) == [f"Open {n}" for n in range(RECURRENCE_LIMIT)]
-    assert debt.recurrence_more
+    assert _titles(found.rows) == [f"Open {n}" for n in range(RECURRENCE_LIMIT)]
+    assert found.more
 
 
 def test_the_items_the_page_loaded_give_the_same_box_without_a_query(
@@ -69,12 +73,12 @@ def test_the_items_the_page_loaded_give_the_same_box_without_a_query(
     make_item("At risk", incident=now, priority="P1", due_on=date(2026, 11, 27))
     make_item("No date", incident=now, priority="P0", due_on=None)
     make_item("Done", incident=now, status="done", closed=date(2026, 11, 5))
-    read = _debt(teammate, now)
+    read = _debt(now)
     loaded = list(reversed(now.action_items.select_related("owner", "factor")))  # any order
     book = policy_book()
     with CaptureQueriesContext(connection) as captured:
-        passed = postmortem_debt(user=teammate, incident=now, today=TODAY, book=book, items=loaded)
-    assert len(captured) == 1  # recurrence only
+        passed = postmortem_debt(incident=now, today=TODAY, book=book, items=loaded)
+    assert len(captured) == 0
     assert _titles(read.overdue) == _titles(passed.overdue) == ["Late P1", "Late P2"]
     assert _titles(passed.at_risk) == ["At risk"]
     assert (passed.total, passed.closed, passed.completion_percent) == (5, 1, 20)

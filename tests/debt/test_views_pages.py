@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 from django.template import Context, Template
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kintsugi.debt.models import ReviewMark, TallyState, TeamDebtSettings
@@ -128,11 +129,9 @@ def test_the_sprint_page_explains_missing_settings(clock, login, teammate):
     assert "has not set its sprint cadence and capacity" in body
 
 
-def test_the_postmortem_fragment_shows_completion_overdue_and_recurrence(
+def test_the_postmortem_fragment_shows_completion_and_overdue_and_loads_recurrence(
     clock, make_incident, make_item, teammate, rf, service
 ):
-    earlier = make_incident("Earlier", date(2026, 10, 1), services_=[service])
-    make_item("Old open item", incident=earlier, owner=teammate, due_on=date(2026, 10, 15))
     now = make_incident("Now", date(2026, 11, 2), services_=[service])
     make_item("Late", incident=now, owner=teammate, due_on=date(2026, 11, 16))
     make_item("Done", incident=now, owner=teammate, status="done", closed=date(2026, 11, 5))
@@ -143,8 +142,71 @@ def test_the_postmortem_fragment_shows_completion_overdue_and_recurrence(
     )
     assert "1 of 2 action items closed (50 %)" in html
     assert "1 overdue:" in html and "Late" in html and "9 days over" in html
-    assert "Old open item" in html and "Still open from earlier incidents" in html
     assert "P1 14 days (organisation default)" in html
+    # Recurrence looks across other incidents: the box fetches it once shown.
+    assert f'hx-get="/debt/incidents/{now.pk}/recurrence/" hx-trigger="load"' in html
+
+
+def _earlier_and_now(make_incident, make_item, teammate, service, title=HOSTILE):
+    earlier = make_incident("Earlier outage", date(2026, 10, 1), services_=[service])
+    make_item(title, incident=earlier, owner=teammate, due_on=date(2026, 10, 15))
+    hidden = make_incident("Leaked key", date(2026, 9, 1), services_=[service], restricted=True)
+    make_item("Rotate the key", incident=hidden, due_on=date(2026, 10, 1))
+    return make_incident("Now", date(2026, 11, 2), services_=[service])
+
+
+def test_recurrence_lists_open_items_of_earlier_incidents_escaped(
+    clock, make_incident, make_item, teammate, outsider, login, service
+):
+    now = _earlier_and_now(make_incident, make_item, teammate, service)
+    url = f"/debt/incidents/{now.pk}/recurrence/"
+    response = login(teammate).get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Still open from earlier incidents on the same services" in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img src=x" not in body
+    assert "Earlier outage" in body and "41 d over" in body
+    assert "Rotate the key" in body  # restricted, and the team's member may see it
+    assert "HX-Request" in response["Vary"]
+    # Someone outside the team does not learn of the restricted incident's items.
+    assert "Rotate the key" not in login(outsider).get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_recurrence_without_javascript_is_a_page_and_says_when_there_is_none(
+    clock, make_incident, teammate, login
+):
+    alone = make_incident("Alone", date(2026, 11, 2))
+    url = f"/debt/incidents/{alone.pk}/recurrence/"
+    assert login(teammate).get(url, HTTP_HX_REQUEST="true").content.decode().strip() == ""
+    page = login(teammate).get(url).content.decode()
+    assert "<html" in page and "No open action items from earlier incidents" in page
+    assert f'href="/incidents/{alone.pk}/"' in page  # back to the post-mortem
+
+
+def test_recurrence_refuses_what_it_must(clock, make_incident, login, outsider, teammate):
+    hidden = make_incident("Leaked key", date(2026, 11, 2), restricted=True)
+    url = f"/debt/incidents/{hidden.pk}/recurrence/"
+    assert login(outsider).get(url).status_code == 404  # its existence is not revealed
+    assert login(teammate).get(url).status_code == 200
+    assert login(teammate).get("/debt/incidents/999999/recurrence/").status_code == 404
+    assert login(teammate).get("/debt/incidents/12abc/recurrence/").status_code == 404
+    assert login(teammate).get(f"/debt/incidents/{'9' * 400}/recurrence/").status_code == 404
+    assert login(teammate).post(url).status_code == 405
+    response = Client().get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_recurrence_uses_a_constant_number_of_queries(
+    clock, make_incident, make_item, teammate, login, service
+):
+    now = _earlier_and_now(make_incident, make_item, teammate, service, title="First")
+    client = login(teammate)
+    url = f"/debt/incidents/{now.pk}/recurrence/"
+    few = _queries(client, url)
+    for n in range(30):
+        earlier = make_incident(f"Earlier {n}", date(2026, 10, 2), services_=[service])
+        make_item(f"Open {n}", incident=earlier, due_on=date(2026, 10, 20))
+    assert _queries(client, url) == few
 
 
 def test_the_action_policy_tag_shows_the_policy_and_the_exception(clock, make_item, teammate):

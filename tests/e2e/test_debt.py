@@ -107,3 +107,32 @@ def test_the_weekly_review_lists_overdue_first_and_keeps_the_note(page, login, c
         "Reviewed 2026-11-25 by alice: Waiting for the vendor patch"
     )
     assert page.js_errors == []
+
+
+def test_the_postmortem_shows_its_debt_then_loads_what_earlier_incidents_left_open(
+    page, login, clock, seeded, team, service
+):
+    seeded["incident"].services.add(service)
+    later = services.incident_create(
+        user=None,
+        title="Pool exhausted again",
+        started_at=datetime(2026, 11, 24, 9, tzinfo=UTC),
+        severity="SEV3",
+        team=team,
+    )
+    later.services.add(service)
+    login("alice")
+    page.goto(f"/incidents/{seeded['incident'].pk}/")
+    box = page.get_by_test_id("postmortem-debt")
+    expect(box.get_by_test_id("debt-overdue")).to_contain_text("Cap the connection pool")
+    expect(page.get_by_test_id("debt-recurrence-loader")).to_have_count(0)  # nothing earlier
+    expect(box.get_by_test_id("debt-recurrence")).to_have_count(0)
+
+    page.goto(f"/incidents/{later.pk}/")
+    recurrence = page.get_by_test_id("postmortem-debt").get_by_test_id("debt-recurrence")
+    expect(recurrence.locator("li")).to_have_count(3)
+    expect(recurrence.locator("li").first).to_contain_text("Cap the connection pool")
+    expect(recurrence.locator("li").first).to_contain_text("Pool exhausted")
+    recurrence.get_by_role("link", name="Cap the connection pool").click()
+    page.wait_for_url(f"**/incidents/{seeded['incident'].pk}/#action-{seeded['overdue'].pk}")
+    assert page.js_errors == []

@@ -1,7 +1,10 @@
 """What a post-mortem page shows about its debt: completion, overdue items, recurrence.
 
 The web app includes ``debt/_postmortem_debt.html`` through the ``postmortem_debt`` tag;
-everything it needs comes from :func:`postmortem_debt` in a fixed number of queries.
+everything it needs comes from :func:`postmortem_debt` with no query of its own (the page
+has the items). Recurrence looks across other incidents and is the dearest part of the
+page (a nested query and its rows, 5–8 ms), so the box loads it afterwards
+(:func:`recurrence`, ``/debt/incidents/<pk>/recurrence/``) and the document shows first.
 """
 
 from __future__ import annotations
@@ -30,8 +33,6 @@ class PostmortemDebt:
     incident: Incident
     policy: DuePolicy
     rows: list[ItemRow] = field(default_factory=list)
-    recurrence: list[ItemRow] = field(default_factory=list)
-    recurrence_more: bool = False
 
     @property
     def total(self) -> int:
@@ -72,19 +73,15 @@ class PostmortemDebt:
 
 def postmortem_debt(
     *,
-    user: User,
     incident: Incident,
     today: date,
     book: PolicyBook,
     items: Sequence[ActionItem] | None = None,
 ) -> PostmortemDebt:
-    """The debt of one incident the user may see (the caller checked), and recurrence.
+    """The debt of one incident the user may see (the caller checked).
 
     ``items`` are the incident's action items when the caller has them already (the
     post-mortem page does): every one of them, any order. Otherwise they cost a query.
-
-    Recurrence: open items of earlier incidents that affected one of the same services,
-    among the incidents the user may see, in one query (plus the policy's two).
     """
     if items is None:
         items = incident.action_items.select_related("owner")
@@ -92,20 +89,22 @@ def postmortem_debt(
     ordered = sorted(items, key=lambda item: (item.priority, item.due_on or date.max, item.pk))
     for item in ordered:
         item.incident = incident
-    view = PostmortemDebt(
+    return PostmortemDebt(
         incident=incident,
         policy=book.for_team(incident.team_id),
         rows=[describe(item, today, book) for item in ordered],
     )
-    view.recurrence, view.recurrence_more = _recurrence(user, incident, today, book)
-    return view
 
 
-def _recurrence(
-    user: User, incident: Incident, today: date, book: PolicyBook
-) -> tuple[list[ItemRow], bool]:
-    """The first open items of earlier incidents on the same services, and whether there
-    are more.
+@dataclass
+class Recurrence:
+    rows: list[ItemRow]
+    more: bool  # there are more than ``rows`` (the box links to the full list)
+
+
+def recurrence(user: User, incident: Incident, today: date, book: PolicyBook) -> Recurrence:
+    """The first open items of earlier incidents on the same services, among the incidents
+    ``user`` may see, and whether there are more.
 
     One query (it was three round trips) made of nested, bounded subqueries, each a step
     the planner cannot reorder (a LIMIT keeps a subquery whole): the most recent earlier
@@ -137,4 +136,4 @@ def _recurrence(
         ActionItem.objects.filter(pk__in=picked).select_related("incident").order_by(*order)
     )
     rows = [describe(item, today, book) for item in found[:RECURRENCE_LIMIT]]
-    return rows, len(found) > RECURRENCE_LIMIT
+    return Recurrence(rows=rows, more=len(found) > RECURRENCE_LIMIT)

@@ -1,9 +1,10 @@
 """Template helpers for post-mortem debt, including the two hooks the web app includes.
 
 - ``{% postmortem_debt incident [action_items] %}``: completion, overdue and at-risk
-  items, exceptions, the policy in force and recurrence (open items of earlier incidents
-  on the same services) for the post-mortem page, which passes the action items it has
-  already loaded (all of the incident's) so they are not read twice.
+  items, exceptions and the policy in force for the post-mortem page, which passes the
+  action items it has already loaded (all of the incident's) so they are not read twice.
+  Recurrence (open items of earlier incidents on the same services) loads into the box
+  from its own URL once the page is shown.
 - ``{% action_policy item %}``: the policy that applies to one action item and its
   exception, for each row of the action items list. The policies are loaded once per
   page render, whatever the number of items.
@@ -54,9 +55,8 @@ def postmortem_debt(
     context: template.Context, incident: Any, action_items: Any = None
 ) -> dict[str, Any]:
     request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
     view = load_postmortem_debt(
-        user=user, incident=incident, today=today(), book=_book(context), items=action_items
+        incident=incident, today=today(), book=_book(context), items=action_items
     )
     return {"debt": view, "incident": incident, "request": request}
 
