@@ -82,6 +82,10 @@ def main() -> None:
         print(f"[{args.label}] generating data (scale {args.scale}) ...", flush=True)
         generate(args.scale)
     big = big_incident()
+    # As a server process does once the app is loaded (kintsugi/wsgi.py).
+    from kintsugi.wsgi import settle_startup_objects
+
+    settle_startup_objects()
     setup_test_environment()
     client = Client()
     user = User.objects.get(username="bench")

@@ -2,7 +2,8 @@
 
 Constant query counts whatever the size of the tree: the rows with their link tables (3
 queries; 1 when there are no rows), the factor and action item ids that number the links
-(2, or none when the caller already loaded them), the version (1).
+(2, or none when the caller already loaded them), the version (1, or none when the
+caller read it with the incident).
 """
 
 from __future__ import annotations
@@ -60,12 +61,16 @@ def analysis_view(
     incident: Incident,
     factors: Sequence[Factor] | None = None,
     action_items: Sequence[ActionItem] | None = None,
+    version: int | None = None,
 ) -> AnalysisView:
     """The stored tree of ``incident``; access was decided by the caller (access.py).
 
     The post-mortem page has already read the incident's factors and action items (in
     their model order, which numbers them F1.. and A1..); passing them in saves two
-    queries. Either list must then be complete and in that order.
+    queries. Either list must then be complete and in that order. It also read the tree's
+    version with the incident, before the nodes: a version read first can only be older
+    than the nodes, never newer, so a race costs a refused save (the conflict is shown),
+    never a silent overwrite.
     """
     if factors is None:
         factors = Factor.objects.filter(incident=incident).order_by("position", "id")
@@ -91,8 +96,10 @@ def analysis_view(
         )
         for node in nodes
     ]
-    version = Analysis.objects.filter(incident=incident).values_list("version", flat=True).first()
-    return AnalysisView(incident, nodes, records, numbering, factors, items, version or 0)
+    if version is None:
+        stored = Analysis.objects.filter(incident=incident).values_list("version", flat=True)
+        version = stored.first() or 0
+    return AnalysisView(incident, nodes, records, numbering, factors, items, version)
 
 
 def analysis_findings(tree: WhyTree, action_titles: Sequence[str] | None) -> list[Finding]:

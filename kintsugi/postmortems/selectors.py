@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from kintsugi.accounts.models import User
 from kintsugi.core.timeline import EventKind, KeyEvent, TimelineMetrics, compute_metrics
@@ -155,15 +156,17 @@ class PostmortemView:
     action_items: list[ActionItem]
     metrics: TimelineMetrics
     can_edit: bool
+    why_version: int  # the 5 Whys tree's version (kintsugi.analysis), read with the incident
 
 
 def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
     incident = access.get_incident(
         user,
         pk,
-        queryset=Incident.objects.select_related("team", "created_by").prefetch_related(
-            "services", "authors"
-        ),
+        queryset=Incident.objects.select_related("team", "created_by")
+        .prefetch_related("services", "authors")
+        # The 5 Whys tree's version, which its section would otherwise read on its own.
+        .annotate(why_version=Coalesce("why_analysis__version", 0)),
     )
     events = timeline_rows(incident)
     factors = list(incident.factors.prefetch_related(Prefetch("evidence")))
@@ -188,4 +191,5 @@ def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
         action_items=action_items,
         metrics=metrics,
         can_edit=access.can_edit(user, incident),
+        why_version=incident.why_version,  # type: ignore[attr-defined]
     )

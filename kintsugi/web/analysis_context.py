@@ -78,6 +78,7 @@ def analysis_context(
             incident=incident,
             factors=page.factors if page is not None else None,
             action_items=page.action_items if page is not None else None,
+            version=page.why_version if page is not None else None,
         )
     by_node, general = findings_by_node(view)
     nodes = view.node_by_id

@@ -48,20 +48,35 @@ def _meta(author_name: str | None, evidence_url: str) -> str:
     return f'<p class="event-meta small">{" · ".join(parts)}</p>' if parts else ""
 
 
-def _actions(pk: int, url_base: str, csrf: str) -> str:
-    """The edit and delete buttons; ``url_base`` and ``csrf`` are escaped already."""
+def row_buttons(
+    *, name: str, pk: int, url_base: str, csrf: str, section: str, confirm: str, label: str
+) -> str:
+    """The Edit and Delete buttons of a list row (timeline events, action items).
+
+    ``name`` prefixes the row's id and test ids (``event``, ``action``), ``label`` is the
+    id suffix of what describes the row (``time``, ``title``), ``section`` the id the
+    delete re-renders. ``url_base`` and ``csrf`` are escaped already; ``confirm`` is ours.
+    """
     url = f"{url_base}{pk}"
+    described = f'aria-describedby="{name}-{pk}-{label}"'
     return (
         '<div class="row-actions no-print">'
         f'<a class="button small subtle" href="{url}/edit/" hx-get="{url}/edit/" '
-        f'hx-target="#event-{pk}" hx-swap="outerHTML" data-testid="event-edit" '
-        f'aria-describedby="event-{pk}-time">Edit</a>'
+        f'hx-target="#{name}-{pk}" hx-swap="outerHTML" data-testid="{name}-edit" '
+        f"{described}>Edit</a>"
         f'<form method="post" action="{url}/delete/" hx-post="{url}/delete/" '
-        'hx-target="#timeline" hx-swap="outerHTML" hx-confirm="Delete this timeline event?">'
+        f'hx-target="#{section}" hx-swap="outerHTML" hx-confirm="{confirm}">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-        '<button type="submit" class="button small subtle danger" data-testid="event-delete" '
-        f'aria-describedby="event-{pk}-time">Delete</button></form></div>'
+        f'<button type="submit" class="button small subtle danger" data-testid="{name}-delete" '
+        f"{described}>Delete</button></form></div>"
     )
+
+
+def _actions(pk: int, url_base: str, csrf: str) -> str:
+    return row_buttons(
+        name="event", pk=pk, url_base=url_base, csrf=csrf, section="timeline",
+        confirm="Delete this timeline event?", label="time",
+    )  # fmt: skip
 
 
 # A row is the same for every viewer and request except for its buttons (shown to editors,

@@ -188,7 +188,7 @@ def _tables(client, url):
 # steps and the tree's version. 21 before the 5 Whys section and the debt box reused the
 # factors and action items the page had loaded, and recurrence (open items of earlier
 # incidents) moved to a request of its own, made once the page is shown.
-PAGE_QUERIES = 14
+PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("user_fixture", ["owner", "viewer"])

@@ -1,15 +1,19 @@
 """The due-window policy in force: the organisation's row merged with each team's override.
 
-Two queries load every policy at once (there are few teams), so a page that shows many
-items from many teams asks the database twice, not once per item.
+One query loads every policy at once (there are few teams), so a page that shows many
+items from many teams asks the database once, not once per item.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import BigIntegerField, CharField, Value
+
 from kintsugi.core.debt.policy import DuePolicy, OrganisationPolicy, effective_policy
 from kintsugi.debt.models import OrganisationDuePolicy, TeamDuePolicy
+
+_POLICY_FIELDS = ("window_p0", "window_p1", "window_p2", "window_p3", "at_risk_days")
 
 
 def organisation_policy_row() -> OrganisationDuePolicy:
@@ -47,10 +51,26 @@ class PolicyBook:
 
 
 def policy_book() -> PolicyBook:
-    organisation = organisation_policy_row().to_core()
-    teams = {}
-    for row in TeamDuePolicy.objects.select_related("team"):
-        teams[row.team_id] = effective_policy(organisation, row.to_core(row.team.name))
+    """The organisation's row and every team's override in one round trip (a union: the
+    organisation's row is the one without a team)."""
+    no_team = Value(None, output_field=BigIntegerField())
+    organisation_row = OrganisationDuePolicy.objects.filter(pk=1).values_list(
+        no_team, Value("", output_field=CharField()), *_POLICY_FIELDS
+    )
+    team_rows = TeamDuePolicy.objects.values_list("team_id", "team__name", *_POLICY_FIELDS)
+    stored = OrganisationDuePolicy(pk=1)  # the defaults until an admin saves other numbers
+    overrides: list[tuple[int, str, TeamDuePolicy]] = []
+    for team_id, team_name, *numbers in organisation_row.union(team_rows, all=True):
+        values = dict(zip(_POLICY_FIELDS, numbers, strict=True))
+        if team_id is None:
+            stored = OrganisationDuePolicy(pk=1, **values)
+        else:
+            overrides.append((team_id, team_name, TeamDuePolicy(team_id=team_id, **values)))
+    organisation = stored.to_core()
+    teams = {
+        team_id: effective_policy(organisation, row.to_core(team_name))
+        for team_id, team_name, row in overrides
+    }
     return PolicyBook(organisation=organisation, teams=teams)
 
 

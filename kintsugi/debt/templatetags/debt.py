@@ -16,7 +16,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from kintsugi.core.debt.agenda_text import entry_facts, review_line
@@ -61,15 +61,27 @@ def postmortem_debt(
     return {"debt": view, "incident": incident, "request": request}
 
 
-@register.inclusion_tag("debt/_action_policy.html", takes_context=True)
-def action_policy(context: template.Context, item: Any) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def action_policy(context: template.Context, item: Any) -> SafeString:
+    """A simple tag, not an inclusion tag: one line per action item, and rendering a
+    template per item cost 0.15 ms each, 40 % of the action items section."""
     book = _book(context)
-    policy = book.for_team(item.incident.team_id)
-    return {
-        "item": item,
-        "label": policy.describe(Priority(item.priority)),
-        "policy_due_on": policy_date(item, book),
-    }
+    label = book.for_team(item.incident.team_id).describe(Priority(item.priority))
+    due = policy_date(item, book).isoformat()
+    exception = ""
+    if item.is_due_exception:
+        reason = item.due_reason or "no reason recorded (imported)"
+        exception = format_html(
+            ' · <span class="exception" data-testid="action-exception">target date later '
+            "than the policy: {}</span>",
+            reason,
+        )
+    return format_html(
+        '<p class="policy-note" data-testid="action-policy">Policy: {}, by {}{}</p>',
+        label,
+        due,
+        exception,
+    )
 
 
 @register.simple_tag

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -109,6 +110,31 @@ def is_overdue(item: object) -> bool:
 
     due = getattr(item, "due_on", None)
     return bool(due and due < timezone.now().date() and not getattr(item, "is_closed", False))
+
+
+@register.simple_tag(takes_context=True)
+def action_item_row(context: template.Context, item: Any) -> SafeString:
+    """One row of the action items list, rendered in Python for speed (``action_rows``)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from kintsugi.debt.templatetags.debt import action_policy
+    from kintsugi.web.action_rows import action_row
+
+    incident = context["incident"]
+    key = ("kintsugi.action-items-url", incident.pk)
+    base_url = context.render_context.get(key)
+    if base_url is None:
+        base_url = context.render_context[key] = reverse("action-items", args=[incident.pk])
+    html = action_row(
+        item,
+        policy=action_policy(context, item),
+        base_url=base_url,
+        can_edit=bool(context.get("can_edit")),
+        csrf_token=str(context.get("csrf_token", "")),
+        today=timezone.now().date(),
+    )
+    return mark_safe(html)  # noqa: S308 - action_row escapes or sanitizes every value
 
 
 @register.simple_tag(takes_context=True)
