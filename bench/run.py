@@ -104,33 +104,36 @@ def main() -> None:
         f"detail page incident has {events_big} events",
         flush=True,
     )
+    hx = {"HTTP_HX_REQUEST": "true"}
     pages = [
-        ("list page", "/", {}),
-        ("list page, filtered + search", "/?severity=SEV2&status=published&q=cache", {}),
-        ("list page, page 200", "/?page=200", {}),
-        (f"post-mortem page ({events_big} events)", f"/incidents/{big}/", {}),
-        ("API incidents list", "/api/v1/incidents", auth),
-        ("API incidents list, filtered", "/api/v1/incidents?severity=SEV1&limit=50", auth),
-        ("API timeline events", f"/api/v1/incidents/{big}/timeline-events?limit=200", auth),
-        ("API action items", f"/api/v1/incidents/{big}/action-items", auth),
-        ("API teams", "/api/v1/teams", auth),
-        ("API services", "/api/v1/services", auth),
-        ("debt dashboard", "/debt/", {}),
-        ("debt dashboard, one team", "/debt/?team=team-3", {}),
-        ("weekly review, one team", "/debt/review/?team=team-3", {}),
-        ("weekly review, everyone", "/debt/review/", {}),
+        # (label, url, headers, target p95 in ms: 50 for issue 2, 100 for the debt pages)
+        ("list page", "/", {}, 50),
+        ("list page, filtered + search", "/?severity=SEV2&status=published&q=cache", {}, 50),
+        ("list page, page 200", "/?page=200", {}, 50),
+        (f"post-mortem page ({events_big} events)", f"/incidents/{big}/", {}, 50),
+        # Loaded into the page's debt box once it is shown (hx-trigger="load").
+        ("post-mortem recurrence (after the page)", f"/debt/incidents/{big}/recurrence/", hx, 50),
+        ("API incidents list", "/api/v1/incidents", auth, 50),
+        ("API incidents list, filtered", "/api/v1/incidents?severity=SEV1&limit=50", auth, 50),
+        ("API timeline events", f"/api/v1/incidents/{big}/timeline-events?limit=200", auth, 50),
+        ("API action items", f"/api/v1/incidents/{big}/action-items", auth, 50),
+        ("API teams", "/api/v1/teams", auth, 50),
+        ("API services", "/api/v1/services", auth, 50),
+        ("debt dashboard", "/debt/", {}, 100),
+        ("debt dashboard, one team", "/debt/?team=team-3", {}, 100),
+        ("weekly review, one team", "/debt/review/?team=team-3", {}, 100),
+        ("weekly review, everyone", "/debt/review/", {}, 100),
     ]
     print(
         f"[{args.label}] {'page':45} {'median ms':>10} {'p95 ms':>10}  "
         "target p95 < 50 ms (debt pages < 100 ms, issue 5)"
     )
-    for label, url, headers in pages:
+    for label, url, headers, target in pages:
         try:
             median, p95, _size = _time(client, url, args.requests, **headers)
         except AssertionError as error:
             print(f"[{args.label}] {label:45} failed: {error}")
             continue
-        target = 100 if url.startswith("/debt/") else 50
         flag = "ok" if p95 < target else "SLOW"
         print(f"[{args.label}] {label:45} {median:10.1f} {p95:10.1f}  {flag}", flush=True)
     # The dashboard reads a tally kept per team (docs/debt.md): time a visit right after an

@@ -129,6 +129,9 @@ def test_it_writes_a_whole_postmortem_in_the_browser(page, login, owner, teammat
     expect(items.first).to_contain_text("Alert on runner credential expiry")  # sorted by priority
     expect(items.nth(1).get_by_test_id("action-missing")).to_be_visible()
     assert ActionItem.objects.get(ticket_id="PLAT-311").owner == teammate
+    # The debt box follows each save, without a reload.
+    debt = page.get_by_test_id("postmortem-debt")
+    expect(debt.get_by_test_id("debt-completion")).to_have_text("0 of 2 action items closed (0 %)")
 
     _assert_not_reloaded(page)
     assert page.js_errors == []

@@ -146,3 +146,25 @@ def test_it_returns_the_row_for_cancel(login, owner, incident):
     item = services.action_item_add(user=owner, incident=incident, title="Row", factor=factor)
     body = login(owner).get(f"/incidents/{incident.pk}/actions/{item.pk}/", **HTMX).content.decode()
     assert body.lstrip().startswith(f'<li id="action-{item.pk}"') and "F1 · F" in body
+
+
+def test_each_save_refreshes_the_debt_box_out_of_band(login, owner, teammate, incident):
+    late = services.action_item_add(
+        user=None, incident=incident, title="Late one", owner=teammate, due_on=date(2026, 3, 1)
+    )
+    client = login(owner)
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "0 of 1 action items closed (0 %)" in page and 'data-testid="debt-overdue"' in page
+    url = f"/incidents/{incident.pk}/actions/{late.pk}/edit/"
+    data = {**_data(title="Late one", status="done", due_on="2026-03-01"), "version": 1}
+    body = client.post(url, data, **HTMX).content.decode()
+    debt = body.split('<section id="debt"', 1)[1]
+    assert debt.split(">", 1)[0].endswith('hx-swap-oob="true"')
+    assert "1 of 1 action items closed (100 %)" in debt
+    assert 'data-testid="debt-overdue"' not in debt
+    another = _data(title="Another", ticket_id="OPS-43", ticket_url="")
+    added = client.post(_add_url(incident), another, **HTMX).content.decode()
+    assert "1 of 2 action items closed (50 %)" in added
+    item = ActionItem.objects.get(title="Another")
+    deleted = client.post(f"/incidents/{incident.pk}/actions/{item.pk}/delete/", **HTMX)
+    assert "1 of 1 action items closed (100 %)" in deleted.content.decode()

@@ -205,7 +205,11 @@ def test_it_saves_the_header(login, owner, teammate, team, incident):
     }
     response = client.post(f"/incidents/{incident.pk}/header/edit/", data, **HTMX)
     assert response.status_code == 200
-    assert 'data-testid="incident-title">New title<' in response.content.decode()
+    body = response.content.decode()
+    assert 'data-testid="incident-title">New title<' in body
+    # The team sets the due policy: the debt box and the items follow, out of band.
+    assert "Policy for team Platform:" in body.split('<section id="debt"', 1)[1]
+    assert '<section id="action-items"' in body and body.count('hx-swap-oob="true"') == 2
     incident.refresh_from_db()
     assert incident.status == "in_review"
     assert {a.username for a in incident.authors.all()} == {"alice", "bob"}

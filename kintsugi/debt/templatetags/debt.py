@@ -52,13 +52,14 @@ def _book(context: template.Context) -> PolicyBook:
 
 @register.inclusion_tag("debt/_postmortem_debt.html", takes_context=True)
 def postmortem_debt(
-    context: template.Context, incident: Any, action_items: Any = None
+    context: template.Context, incident: Any, action_items: Any = None, oob: bool = False
 ) -> dict[str, Any]:
+    """``oob``: the box rides out of band on the answer to a save that changed it."""
     request = context.get("request")
     view = load_postmortem_debt(
         incident=incident, today=today(), book=_book(context), items=action_items
     )
-    return {"debt": view, "incident": incident, "request": request}
+    return {"debt": view, "incident": incident, "request": request, "oob": oob}
 
 
 @register.simple_tag(takes_context=True)

@@ -12,6 +12,8 @@ from kintsugi.web.forms.action_items import ActionItemEditForm, ActionItemForm
 from kintsugi.web.views.common import fragment, section_view, sections, submit
 
 TEMPLATE = "web/postmortems/_action_items.html"
+# The debt box (completion, overdue, at risk) summarises the items: it follows each save.
+COMPANIONS = ("debt",)
 
 
 def action_items_section(request: HttpRequest, pk: int) -> HttpResponse:
@@ -43,6 +45,7 @@ def action_item_add(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 pk,
                 "action-items",
+                also=COMPANIONS,
                 extra={"add_form": ActionItemForm(incident=incident, auto_id=auto_id)},
             )
     else:
@@ -82,7 +85,7 @@ def action_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
         form = ActionItemEditForm(request.POST, incident=incident, auto_id=auto_id)
         saved, status = submit(form, lambda: form.update(user=request.user, item=item))
         if saved:
-            return sections(request, pk, "action-items")
+            return sections(request, pk, "action-items", also=COMPANIONS)
     else:
         form = ActionItemEditForm.for_item(item, incident=incident, auto_id=auto_id)
     context = {"incident": incident, "item": item, "form": form}
@@ -100,4 +103,4 @@ def action_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 def action_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
     services.action_item_delete(user=request.user, item=_item(incident, item_pk))
-    return sections(request, pk, "action-items")
+    return sections(request, pk, "action-items", also=COMPANIONS)

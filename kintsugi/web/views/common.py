@@ -33,6 +33,7 @@ SECTION_TEMPLATES = {
     "factors": "web/postmortems/_factors.html#factors",
     "lessons": "web/postmortems/_lessons.html#lessons",
     "action-items": "web/postmortems/_action_items.html#action-items",
+    "debt": "web/postmortems/_debt.html",
 }
 
 

@@ -101,8 +101,14 @@ def postmortem_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 INCIDENT_SECTIONS: dict[str, tuple[type[IncidentSectionForm], tuple[str, ...], str]] = {
     # section: (form, out-of-band companions refreshed after a save, page title)
-    "header": (HeaderForm, (), "Edit details"),
-    "summary": (SummaryForm, ("metrics", "severity-badge"), "Edit the executive summary"),
+    # The team sets the due policy and the start dates it: both show in the debt box and
+    # on each action item (and the services choose the box's recurrence).
+    "header": (HeaderForm, ("debt", "action-items"), "Edit details"),
+    "summary": (
+        SummaryForm,
+        ("metrics", "severity-badge", "debt", "action-items"),
+        "Edit the executive summary",
+    ),
     "narrative": (NarrativeForm, (), "Edit trigger, detection and resolution"),
 }
 
