@@ -15,6 +15,7 @@ from kintsugi.blameless.selectors import FieldFinding, counts, incident_findings
 from kintsugi.blameless.services import organisation_linter
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Level
+from kintsugi.core.vocabulary import PostmortemStatus
 from kintsugi.postmortems.models import Incident
 
 _LISTED = 5
@@ -65,6 +66,16 @@ def blocked_message(blocking: list[FieldFinding]) -> str:
         f"Publishing is blocked: {count} blameless-language {noun} of severity error must be "
         f"reworded first. {listed}{more}."
     )
+
+
+def publish_warning(*, was_published: bool, incident: Incident) -> str | None:
+    """After a save that published the post-mortem: the warning to give if findings remain
+    (warn mode, or block mode with warnings only), for the web page and the API alike.
+    ``None`` when the save did not publish or nothing remains."""
+    if was_published or incident.status != PostmortemStatus.PUBLISHED:
+        return None
+    verdict = publishing_verdict(incident)
+    return published_with_findings_message(verdict) if verdict.findings else None
 
 
 def published_with_findings_message(verdict: PublishingVerdict) -> str:

@@ -106,7 +106,30 @@ def test_the_api_publishes_in_warn_mode(owner, incident, client):
         json={"status": "published", "version": incident.version},
     )
     assert response.status_code == 200, response.content
-    assert response.json()["status"] == "published"
+    body = response.json()
+    assert body["status"] == "published"
+    # As the web page does: the caller learns what it published with.
+    (warning,) = body["warnings"]
+    assert warning.startswith("Published with open blameless-language findings (2 error")
+    # Reads and saves that publish nothing carry no warning.
+    api = ApiCaller(client)
+    assert api.get(f"/incidents/{incident.pk}", user=owner).json()["warnings"] == []
+    renamed = api.patch(
+        f"/incidents/{incident.pk}", user=owner, json={"title": "Renamed", "version": 2}
+    )
+    assert renamed.status_code == 200, renamed.content
+    assert renamed.json()["warnings"] == []
+
+
+def test_the_api_warns_when_it_creates_a_published_post_mortem_with_findings(owner, client):
+    api = ApiCaller(client)
+    body = {"title": "Pool", "started_at": "2026-03-01T14:00:00Z", "status": "published"}
+    clean = api.post("/incidents", user=owner, json=body)
+    assert clean.status_code == 201, clean.content
+    assert clean.json()["warnings"] == []
+    blameful = api.post("/incidents", user=owner, json=body | {"summary": BLAMEFUL})
+    assert blameful.status_code == 201, blameful.content
+    assert "blameless-language findings" in blameful.json()["warnings"][0]
 
 
 def test_it_refuses_to_create_a_published_post_mortem_with_errors_in_block_mode(block, owner):

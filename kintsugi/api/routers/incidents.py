@@ -20,7 +20,9 @@ from kintsugi.api.schemas.incidents import (
     IncidentPatch,
     IncidentQuery,
 )
+from kintsugi.blameless.publishing import publish_warning
 from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
+from kintsugi.core.vocabulary import PostmortemStatus
 from kintsugi.postmortems import access, selectors, services
 from kintsugi.postmortems.models import Incident
 
@@ -51,6 +53,14 @@ def _with_metrics(incident: Incident) -> Incident:
         started_at=incident.started_at,
         ended_at=incident.ended_at,
     )
+    return incident
+
+
+def _warned(incident: Incident, *, was_published: bool) -> Incident:
+    """The incident with the ``warnings`` of the write that returned it (as the web page
+    shows them): publishing with open blameless-language findings in warn mode."""
+    warning = publish_warning(was_published=was_published, incident=incident)
+    incident.warnings = [warning] if warning else []  # type: ignore[attr-defined]
     return incident
 
 
@@ -99,7 +109,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn, response: HttpRes
         raise ApiError(403, "Your role may read incidents but not create them.")
     data = _relations(changed_fields(payload, nullable=_NULLABLE))
     incident = services.incident_create(user=user, **data)  # type: ignore[arg-type]
-    fresh = reload_incident(request, incident.pk)
+    fresh = _warned(reload_incident(request, incident.pk), was_published=False)
     set_etag(response, fresh)
     response["Location"] = request.build_absolute_uri(f"{request.path}/{fresh.pk}")
     return Status(201, fresh)
@@ -115,10 +125,11 @@ def update_incident(
     incident = incident_for(request, incident_id, edit=True)
     version = requested_version(request, payload.version)
     data = changed_fields(payload, nullable=_NULLABLE)
+    was_published = incident.status == PostmortemStatus.PUBLISHED
     services.incident_update(
         user=current_user(request), incident=incident, version=version, **_relations(data)
     )
-    fresh = reload_incident(request, incident_id)
+    fresh = _warned(reload_incident(request, incident_id), was_published=was_published)
     set_etag(response, fresh)
     return fresh
 

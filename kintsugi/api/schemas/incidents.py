@@ -127,6 +127,14 @@ class IncidentOut(Schema):
 
 class IncidentDetail(IncidentOut):
     metrics: Metrics
+    warnings: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What the write that returned this incident wants you to know: for example that "
+            "it published the post-mortem with open blameless-language findings (warn mode). "
+            "Empty on reads."
+        ),
+    )
 
 
 class IncidentFields(InputSchema):

@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from kintsugi.blameless.publishing import (
-    published_with_findings_message,
+    publish_warning,
     publishing_verdict,
 )
 from kintsugi.blameless.selectors import FieldFinding
@@ -103,9 +103,5 @@ def publish_notice(*, before: Incident, after: Incident) -> dict[str, str]:
     """After a save that published the post-mortem: the warning to show if findings remain
     (warn mode, or block mode with warnings only). Empty otherwise."""
     published = PostmortemStatus.PUBLISHED
-    if after.status != published or before.status == published:
-        return {}
-    verdict = publishing_verdict(after)
-    if not verdict.findings:
-        return {}
-    return {"publish_warning": published_with_findings_message(verdict)}
+    warning = publish_warning(was_published=before.status == published, incident=after)
+    return {"publish_warning": warning} if warning else {}
