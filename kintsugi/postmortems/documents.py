@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower
 
 from kintsugi.accounts.models import User
 from kintsugi.analysis.selectors import analysis_view
@@ -136,15 +138,63 @@ def _analysis_tree(
     return build_tree(records)
 
 
-def _resolve_users(usernames: list[str], *, field: str, label: str) -> dict[str, User]:
-    wanted = {name for name in usernames if name}
-    found = {
-        user.username: user for user in User.objects.filter(username__in=wanted, is_active=True)
-    }
+def _person_keys(user: User) -> set[str]:
+    """How documents written by people name a person: username (with or without ``@``),
+    email address, or full name, in any case."""
+    keys = {user.username.lower()}
+    if user.email:
+        keys.add(user.email.lower())
+    full_name = f"{user.first_name} {user.last_name}".strip()
+    if full_name:
+        keys.add(full_name.lower())
+    return keys
+
+
+def _resolve_users(names: list[str], *, field: str, label: str) -> dict[str, User]:
+    """Each name as it is written in the document -> the active user it names.
+
+    Our own export writes usernames; documents written by hand (the Google SRE book's
+    Owner column) often give a full name or an email address instead. Two queries at
+    most: exact usernames, then the other names among active users' usernames (any
+    case), email addresses and full names. A name that fits no one, or
+    more than one person, is refused with the reason: a guess would assign work to the
+    wrong person.
+    """
+    wanted = {name for name in names if name}
+    active = User.objects.filter(is_active=True)
+    found = {user.username: user for user in active.filter(username__in=wanted)}
+    rest = wanted - set(found)
+    if rest:
+        keys = {name: " ".join(name.removeprefix("@").split()).lower() for name in rest}
+        people = active.annotate(
+            login=Lower("username"),
+            mail=Lower("email"),
+            full_name=Lower(Concat("first_name", Value(" "), "last_name")),
+        ).filter(
+            Q(login__in=keys.values()) | Q(mail__in=keys.values()) | Q(full_name__in=keys.values())
+        )
+        matches: dict[str, list[User]] = {}
+        for user in people.order_by("username"):
+            for key in _person_keys(user):
+                matches.setdefault(key, []).append(user)
+        ambiguous = []
+        for name in sorted(rest):
+            candidates = matches.get(keys[name], [])
+            if len(candidates) == 1:
+                found[name] = candidates[0]
+            elif candidates:
+                usernames = ", ".join(user.username for user in candidates)
+                ambiguous.append(f"{name} (could be {usernames})")
+        if ambiguous:
+            raise ValidationProblem(
+                f"Ambiguous {label}: {'; '.join(ambiguous)}. Write the username instead.",
+                field=field,
+            )
     missing = sorted(wanted - set(found))
     if missing:
         raise ValidationProblem(
-            f"Unknown {label}: {', '.join(missing)}. Create these users first or fix the names.",
+            f"Unknown {label}: {', '.join(missing)}. Create these users first or fix the "
+            "names (a username, an email address or a full name).",
             field=field,
         )
     return found

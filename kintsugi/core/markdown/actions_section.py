@@ -22,11 +22,11 @@ from kintsugi.core.markdown.blocks import Block, Line, split_blocks, text_of
 from kintsugi.core.markdown.escaping import read_optional, unescape_strict
 from kintsugi.core.markdown.factors_section import split_title
 from kintsugi.core.markdown.fields import (
+    clean_person,
     clean_text,
     clean_ticket_id,
     clean_title,
     clean_url,
-    clean_username,
     parse_action_status,
     parse_priority,
 )
@@ -108,7 +108,7 @@ def _row_item(
             item.priority = parse_priority(cells["priority"], field="action_items.priority")
     with problems.guard(line):
         owner = read_optional(cells.get("owner", ""))
-        item.owner = None if owner is None else clean_username(owner, field="action_items.owner")
+        item.owner = None if owner is None else clean_person(owner, field="action_items.owner")
     with problems.guard(line):
         _ticket(item, cells.get("ticket", ""))
     with problems.guard(line):

@@ -33,7 +33,6 @@ _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Django's username rule (letters, digits and @ . + - _): owners and authors are users.
-USERNAME_PATTERN = re.compile(r"[\w.@+-]+")
 # Team and service identifiers are slugs, as in their URLs.
 SLUG_PATTERN = re.compile(r"[-\w]+")
 # Ticket keys as trackers write them: ABC-123, #42, org/repo#42, Bug 12345. No brackets,
@@ -107,14 +106,11 @@ def _clean_identifier(
     return text
 
 
-def clean_username(value: str, *, field: str) -> str:
-    return _clean_identifier(
-        value,
-        field=field,
-        pattern=USERNAME_PATTERN,
-        limit=MAX_NAME,
-        what="username (letters, digits and @ . + - _ only, no spaces)",
-    )
+def clean_person(value: str, *, field: str) -> str:
+    """Someone as a document names them: a username, an email address or a full name
+    ("Jennifer Smith" in a Google SRE book table). One line, spaces collapsed; which user
+    it is gets decided on import, against the people Kintsugi knows."""
+    return " ".join(clean_line(value, field=field, limit=MAX_NAME).split())
 
 
 def clean_slug(value: str, *, field: str) -> str:

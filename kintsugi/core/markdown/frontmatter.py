@@ -18,10 +18,10 @@ import yaml
 from kintsugi.core.document import MAX_LIST_ITEMS
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.fields import (
+    clean_person,
     clean_region,
     clean_slug,
     clean_title,
-    clean_username,
     parse_postmortem_status,
     parse_severity,
 )
@@ -178,7 +178,7 @@ def set_meta(state: ParseState, key: str, value: object, line: int, *, override:
         elif key == "regions":
             doc.regions = [clean_region(name, field="regions") for name in _names(value, key)]
         elif key == "authors":
-            doc.authors = [clean_username(name, field="authors") for name in _names(value, key)]
+            doc.authors = [clean_person(name, field="authors") for name in _names(value, key)]
         elif key == "date":
             if isinstance(value, date) and not isinstance(value, datetime):
                 state.timeline_date = value

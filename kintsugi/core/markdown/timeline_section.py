@@ -17,7 +17,7 @@ from kintsugi.core.document import MAX_SHORT_TEXT, TimelineEntry
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.blocks import Block, Line, split_blocks
 from kintsugi.core.markdown.escaping import read_optional, unescape_strict
-from kintsugi.core.markdown.fields import clean_text, clean_url, clean_username
+from kintsugi.core.markdown.fields import clean_person, clean_text, clean_url
 from kintsugi.core.markdown.headings import normalise_name
 from kintsugi.core.markdown.kinds import infer_kind
 from kintsugi.core.markdown.limits import MAX_TIMELINE_ENTRIES
@@ -187,7 +187,7 @@ def _read_table(state: ParseState, block: Block) -> None:
                 at=at,
                 kind=kind,
                 text=clean_text(text, field="timeline.text", limit=MAX_SHORT_TEXT, required=True),
-                author=None if author is None else clean_username(author, field="timeline.author"),
+                author=None if author is None else clean_person(author, field="timeline.author"),
                 evidence_url=evidence_url,
             )
             _add(state, entry, row.line)

@@ -31,13 +31,13 @@ from kintsugi.core.markdown.factors_section import EVIDENCE_LABEL_LIMIT
 from kintsugi.core.markdown.fields import (
     check_count,
     clean_line,
+    clean_person,
     clean_region,
     clean_slug,
     clean_text,
     clean_ticket_id,
     clean_title,
     clean_url,
-    clean_username,
 )
 from kintsugi.core.markdown.limits import MAX_APPENDIX, MAX_TIMELINE_ENTRIES
 from kintsugi.core.markdown.problems import Collector
@@ -94,7 +94,7 @@ def _entry(check: _Checker, entry: TimelineEntry, path: str) -> TimelineEntry:
         at=check.moment(entry.at, f"{path}.at") or entry.at,
         kind=entry.kind,
         text=check(clean_text, entry.text, f"{path}.text", limit=MAX_SHORT_TEXT, required=True),
-        author=check.optional(clean_username, entry.author, f"{path}.author"),
+        author=check.optional(clean_person, entry.author, f"{path}.author"),
         evidence_url=check.optional(clean_url, entry.evidence_url, f"{path}.evidence_url"),
     )
 
@@ -133,7 +133,7 @@ def _action(check: _Checker, item: ActionItemEntry, path: str, factors: int) -> 
     cleaned = replace(
         item,
         title=check(clean_title, item.title, f"{path}.title"),
-        owner=check.optional(clean_username, item.owner, f"{path}.owner"),
+        owner=check.optional(clean_person, item.owner, f"{path}.owner"),
         ticket_id=check.optional(clean_ticket_id, item.ticket_id, f"{path}.ticket_id"),
         ticket_url=check.optional(clean_url, item.ticket_url, f"{path}.ticket_url"),
         status_reason=check(
@@ -208,7 +208,7 @@ def normalise_document(doc: PostmortemDocument) -> PostmortemDocument:
         team=check.optional(clean_slug, doc.team, "team"),
         services=_names(check, clean_slug, doc.services, "services"),
         regions=_names(check, clean_region, doc.regions, "regions"),
-        authors=_names(check, clean_username, doc.authors, "authors"),
+        authors=_names(check, clean_person, doc.authors, "authors"),
         summary=check(clean_text, doc.summary, "summary", limit=MAX_TEXT),
         impact=check(clean_text, doc.impact, "impact", limit=MAX_TEXT),
         trigger=check(clean_text, doc.trigger, "trigger", limit=MAX_TEXT),

@@ -83,7 +83,7 @@ def test_it_normalises_text_like_the_markdown_import():
             {"action_items": [{"title": "Fix", "status": "wont_do"}]},
             "action_items[0].status_reason",
         ),
-        ({"action_items": [{"title": "Fix", "owner": "alice smith"}]}, "action_items[0].owner"),
+        ({"action_items": [{"title": "Fix", "owner": "a" * 151}]}, "action_items[0].owner"),
         ({"lessons": {"went_well": ["ok", 3]}}, "lessons.went_well"),
         ({"authors": ["alice"] * 2}, "authors[1]"),
         ({"regions": ["eu"] * 201}, "regions"),
