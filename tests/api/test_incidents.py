@@ -229,6 +229,21 @@ def test_it_updates_only_the_fields_sent(api, owner, incident):
     assert response["ETag"] == '"2"'
 
 
+def test_it_updates_who_may_see_a_restricted_incident(api, owner, outsider, restricted_incident):
+    url = f"/incidents/{restricted_incident.pk}"
+    assert api.get(url, user=outsider).status_code == 404
+    response = api.patch(url, user=owner, json={"version": 1, "members": ["mallory"]})
+    assert response.status_code == 200, response.content
+    assert response.json()["members"] == ["mallory"]
+    assert api.get(url, user=outsider).status_code == 200
+    unknown = api.patch(url, user=owner, json={"version": 2, "members": ["ghost"]})
+    assert unknown.status_code == 422
+    assert "members" in error_of(unknown)["fields"]
+    emptied = api.patch(url, user=owner, json={"version": 2, "members": []})
+    assert emptied.json()["members"] == []
+    assert api.get(url, user=outsider).status_code == 404
+
+
 def test_it_accepts_the_version_in_if_match(api, owner, incident):
     etag = api.get(f"/incidents/{incident.pk}", user=owner)["ETag"]
     response = api.patch(

@@ -223,6 +223,38 @@ def test_it_refuses_unknown_authors(login, owner, incident):
     assert "Unknown author “ghost”" in response.content.decode()
 
 
+def test_it_lets_editors_choose_who_else_may_see_a_restricted_incident(
+    login, owner, outsider, restricted_incident
+):
+    url = f"/incidents/{restricted_incident.pk}/"
+    assert login(outsider).get(url).status_code == 404
+    client = login(owner)
+    data = {
+        "version": restricted_incident.version,
+        "base": _base(client, restricted_incident, "header"),
+        "title": restricted_incident.title,
+        "status": "draft",
+        "team": restricted_incident.team_id,
+        "authors": ["alice"],
+        "is_restricted": "on",
+        "members": ["mallory"],
+    }
+    response = client.post(f"{url}header/edit/", data, **HTMX)
+    assert response.status_code == 200, response.content[:500]
+    assert 'data-testid="header-members">mallory</dd>' in response.content.decode()
+    assert login(outsider).get(url).status_code == 200  # a member now
+    refused = client.post(
+        f"{url}header/edit/",
+        {**data, "version": 2, "members": ["ghost", "<img src=x onerror=alert(1)>"]},
+        **HTMX,
+    )
+    assert refused.status_code == 422
+    body = refused.content.decode()
+    assert 'data-testid="error-members">Unknown member “' in body  # either one, escaped
+    assert "<img src=x" not in body
+    assert list(restricted_incident.members.values_list("username", flat=True)) == ["mallory"]
+
+
 def test_it_needs_the_version(login, owner, incident):
     client = login(owner)
     response = client.post(

@@ -167,3 +167,6 @@ class IncidentIn(IncidentFields):
 class IncidentPatch(IncidentFields, VersionedInput):
     title: str | None = Field(None, max_length=limits.MAX_TITLE)
     started_at: UtcDateTime | None = None
+    members: list[str] | None = Field(
+        None, max_length=200, description="Usernames who may see a restricted incident."
+    )

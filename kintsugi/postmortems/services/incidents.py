@@ -125,9 +125,11 @@ def incident_update(
     version: int | None,
     services: Sequence[Service] | None = None,
     authors: Sequence[User] | None = None,
+    members: Sequence[User] | None = None,
     **fields: Any,
 ) -> Incident:
-    """Update the fields given (a partial update). Relations are replaced when given."""
+    """Update the fields given (a partial update). Relations are replaced when given;
+    ``members`` are who else may see the incident while it is restricted."""
     require_edit(user, incident)
     clean = clean_incident_fields(fields, partial=True)
     started_at = clean.get("started_at", incident.started_at)
@@ -146,6 +148,8 @@ def incident_update(
         fresh.services.set(services)
     if authors is not None:
         fresh.authors.set(authors)
+    if members is not None:
+        fresh.members.set(members)
     return fresh
 
 

@@ -27,8 +27,10 @@ from kintsugi.web.forms.base import (
 # sections. Each section's form remembers a fingerprint of the fields it shows, so a save
 # that conflicts only because *another* section of the same incident was saved meanwhile
 # can go through; a real clash on the same fields is still refused.
+# Many-to-many fields: compared, shown and saved as lists of rows.
+RELATIONS = ("services", "authors", "members")
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "header": ("title", "status", "team", "is_restricted", "authors"),
+    "header": ("title", "status", "team", "is_restricted", "authors", "members"),
     "summary": ("summary", "impact", "regions", "services", "severity", "started_at", "ended_at"),
     "narrative": ("trigger", "detection", "resolution"),
 }
@@ -37,7 +39,7 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 def fingerprint(incident: Incident, section: str) -> str:
     values: list[Any] = []
     for name in SECTION_FIELDS[section]:
-        if name in ("services", "authors"):
+        if name in RELATIONS:
             values.append(sorted(obj.pk for obj in getattr(incident, name).all()))
         elif name == "team":
             values.append(incident.team_id)
@@ -92,8 +94,8 @@ class IncidentCreateForm(ServiceForm):
     is_restricted = forms.BooleanField(
         label="Restricted",
         required=False,
-        help_text="Only the team, the authors and admins can see a restricted incident "
-        "(for security incidents, for example).",
+        help_text="Only the team, the authors, its members and admins can see a restricted "
+        "incident (for security incidents, for example).",
     )
 
     def save(self, *, user: User) -> Incident | None:
@@ -125,7 +127,7 @@ class IncidentSectionForm(ServiceForm):
 
     @staticmethod
     def initial_value(incident: Incident, name: str) -> Any:
-        if name in ("services", "authors"):
+        if name in RELATIONS:
             return list(getattr(incident, name).all())
         if name == "regions":
             return ", ".join(incident.regions or [])
@@ -135,7 +137,7 @@ class IncidentSectionForm(ServiceForm):
 
     def values(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in SECTION_FIELDS[self.section]}
-        for name in ("services", "authors"):
+        for name in RELATIONS:
             if name in values:
                 values[name] = list(values[name])
         return values
@@ -168,19 +170,30 @@ class IncidentSectionForm(ServiceForm):
         self.data = data
 
 
+def _people_field(what: str, **extra: Any) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        error_messages={"invalid_choice": f"Unknown {what} “%(value)s”: choose active users."},
+        **extra,
+    )
+
+
 class HeaderForm(IncidentSectionForm):
     section = "header"
     title = text_field(label="Title", max_length=limits.MAX_TITLE)
     status = choice_field(label="Status", choices=choices(PostmortemStatus))
     team = _team_field()
-    authors = forms.ModelMultipleChoiceField(
-        queryset=User.objects.filter(is_active=True).order_by("username"),
-        to_field_name="username",
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-        error_messages={"invalid_choice": "Unknown author “%(value)s”: choose active users."},
-    )
+    authors = _people_field("author")
     is_restricted = forms.BooleanField(label="Restricted", required=False)
+    members = _people_field(
+        "member",
+        label="Members",
+        help_text="Who else may see it while restricted, besides the team, the authors and "
+        "admins (responders from other teams, for example).",
+    )
 
 
 class SummaryForm(IncidentSectionForm):
