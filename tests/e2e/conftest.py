@@ -7,10 +7,12 @@ browser is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -71,6 +73,12 @@ def page(chromium, live_server):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors  # type: ignore[attr-defined]
     yield page
+    # Pages load parts of themselves after showing (htmx hx-trigger="load": the
+    # blamelessness summary, recurrence): let those requests end before the test's
+    # database is flushed under the live server.
+    # A page that never settles is the test's failure to report, not teardown's.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 

@@ -39,7 +39,10 @@ def test_it_flags_blame_while_typing_and_clears_it_after_a_rewording(page, login
     page.get_by_test_id("summary-edit").click()
     editor = page.get_by_test_id("summary-form").locator("[name=summary]")
     expect(hint.get_by_test_id("lint-finding")).to_have_count(1)  # the stored text, at once
-    editor.fill("The deploy checklist does not include the dashboard check.")
+    # Typed over the stored text, as a person would: a fill() in the same instant the form
+    # is swapped in can land before htmx has bound the hint to the field.
+    editor.select_text()
+    editor.press_sequentially("The deploy checklist does not include the dashboard check.", delay=5)
     expect(hint.get_by_test_id("lint-finding")).to_have_count(0)
     page.get_by_test_id("summary-save").click()
     expect(page.get_by_test_id("lint-clean")).to_be_visible()

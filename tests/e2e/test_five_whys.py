@@ -41,7 +41,9 @@ def test_it_builds_a_branching_chain(page, login, owner, incident):
         "Why did a slow migration lock the users table?"
     )
     answer = following.get_by_test_id("why-answer-input")
-    answer.fill("An engineer ran the script manually.")
+    # Typed, as a person would: a fill() in the instant the step is swapped in can land
+    # before htmx has bound the live check to the field.
+    answer.press_sequentially("An engineer ran the script manually.", delay=5)
     live = following.get_by_test_id("why-live-findings")
     expect(live.locator('[data-rule="whys/ends-on-person"]')).to_be_visible()
     answer.fill("The deploy script runs migrations without checking the time of day.")
