@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from kintsugi.accounts.models import User
 from kintsugi.postmortems.models import ActionItem, Factor
 from kintsugi.web.action_rows import action_row
@@ -88,3 +90,9 @@ def test_a_link_without_an_id_says_so():
     html = _row(_item(ticket_url="https://jira.example/OPS-2"))
     assert '<a href="https://jira.example/OPS-2"' in html and ">link</a>" in html
     assert '<span class="missing">no ID</span>' in html
+
+
+@pytest.mark.parametrize(("due", "overdue"), [(date(2026, 11, 26), True), (TODAY, False)])
+def test_an_item_is_overdue_only_after_its_target_date(due, overdue):
+    html = _row(_item(due_on=due))
+    assert ('data-testid="action-overdue"' in html) is overdue

@@ -1,6 +1,6 @@
 """The display filters: UTC times, durations, safe links and user Markdown."""
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from kintsugi.web.templatetags import kintsugi_web
 
@@ -27,15 +27,3 @@ def test_it_uses_the_sanitizing_renderer_when_present(monkeypatch):
     monkeypatch.setattr(kintsugi_web, "_markdown_renderer", lambda: lambda text: f"<p>{text}!</p>")
     assert kintsugi_web.user_markdown("hi") == "<p>hi!</p>"
     assert kintsugi_web.user_markdown("") == ""
-
-
-def test_it_flags_overdue_open_items_only():
-    class Item:
-        def __init__(self, due, closed=False):
-            self.due_on, self.is_closed = due, closed
-
-    past = date(2020, 1, 1)
-    assert kintsugi_web.is_overdue(Item(past))
-    assert not kintsugi_web.is_overdue(Item(past, closed=True))
-    assert not kintsugi_web.is_overdue(Item(None))
-    assert not kintsugi_web.is_overdue(Item(datetime.now(UTC).date() + timedelta(days=3)))

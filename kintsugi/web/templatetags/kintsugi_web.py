@@ -103,22 +103,13 @@ def lookup(mapping: dict | None, key: object) -> object:
     return (mapping or {}).get(key)
 
 
-@register.filter
-def is_overdue(item: object) -> bool:
-    """An action item past its target date and still not closed."""
-    from django.utils import timezone
-
-    due = getattr(item, "due_on", None)
-    return bool(due and due < timezone.now().date() and not getattr(item, "is_closed", False))
-
-
 @register.simple_tag(takes_context=True)
 def action_item_row(context: template.Context, item: Any) -> SafeString:
     """One row of the action items list, rendered in Python for speed (``action_rows``)."""
     from django.urls import reverse
-    from django.utils import timezone
 
     from kintsugi.debt.templatetags.debt import action_policy
+    from kintsugi.debt.views.common import today
     from kintsugi.web.action_rows import action_row
 
     incident = context["incident"]
@@ -132,7 +123,7 @@ def action_item_row(context: template.Context, item: Any) -> SafeString:
         base_url=base_url,
         can_edit=bool(context.get("can_edit")),
         csrf_token=str(context.get("csrf_token", "")),
-        today=timezone.now().date(),
+        today=today(),  # the debt clock, as the debt box above the list reads it
     )
     return mark_safe(html)  # noqa: S308 - action_row escapes or sanitizes every value
 
