@@ -87,6 +87,22 @@ def test_a_review_note_shows_on_the_next_agenda_escaped(clock, make_item, teamma
     assert "\\<img src=x onerror=alert(1)\\> \\*bold\\* \\[x\\](javascript:alert(2))" in markdown
 
 
+def test_review_entries_are_escaped_and_only_editors_get_the_form(
+    clock, make_item, teammate, viewer, login
+):
+    item = make_item(HOSTILE, owner=teammate, due_on=date(2026, 11, 20))
+    page = login(teammate).get("/debt/review/?week=2026-W48").content.decode()
+    entry = page.split(f'id="item-{item.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "&lt;img src=x onerror=alert(1)&gt; *bold* [x](javascript:alert(2))" in entry
+    assert "<img" not in entry
+    assert f'href="/incidents/{item.incident_id}/#action-{item.pk}"' in entry
+    assert f'hx-post="/debt/review/items/{item.pk}/reviewed/"' in entry
+    assert 'name="week" value="2026-W48"' in entry and 'name="csrfmiddlewaretoken"' in entry
+    seen_by_viewer = login(viewer).get("/debt/review/?week=2026-W48").content.decode()
+    assert f'id="item-{item.pk}"' in seen_by_viewer
+    assert 'data-testid="review-form"' not in seen_by_viewer
+
+
 def test_it_refuses_a_note_that_is_too_long(clock, make_item, teammate, login):
     item = make_item("Cap the pool", owner=teammate)
     response = login(teammate).post(

@@ -16,12 +16,14 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from kintsugi.core.debt.agenda_text import entry_facts, review_line
+from kintsugi.core.debt.agenda_text import review_line
 from kintsugi.core.debt.states import DebtState, SlaCompliance
 from kintsugi.core.vocabulary import Priority
+from kintsugi.debt.agenda_rows import agenda_entry as render_agenda_entry
+from kintsugi.debt.agenda_rows import facts_html, mark_url_maker
 from kintsugi.debt.selectors.filters import DebtFilters
 from kintsugi.debt.selectors.policy import PolicyBook, policy_book
 from kintsugi.debt.selectors.postmortem import postmortem_debt as load_postmortem_debt
@@ -105,20 +107,26 @@ def state_label(state: str) -> str:
         return str(state)
 
 
-def _html_link(text: str, url: str) -> str:
-    """Links for the page: http(s) or this site's own paths; anything else stays text."""
-    if url.lower().startswith(("http://", "https://")) or (
-        url.startswith("/") and not url.startswith("//")
-    ):
-        return f'<a href="{escape(url)}">{text}</a>'
-    return text
-
-
 @register.simple_tag
 def agenda_facts(entry: Any, as_of: Any) -> SafeString:
     """The facts of one agenda entry in the words of every other format, escaped for HTML."""
-    facts = entry_facts(entry, as_of, escape, _html_link)
-    return mark_safe(" · ".join(facts))  # noqa: S308 - escaped by entry_facts with escape()
+    return mark_safe(facts_html(entry, as_of))  # noqa: S308 - entry_facts escapes every value
+
+
+@register.simple_tag(takes_context=True)
+def agenda_entry(context: template.Context, entry: Any) -> SafeString:
+    """One entry of the weekly review page, built in Python (``debt/agenda_rows.py``)."""
+    makers = context.render_context
+    if "kintsugi.mark-url" not in makers:
+        makers["kintsugi.mark-url"] = mark_url_maker() if context.get("may_mark") else None
+    html = render_agenda_entry(
+        entry,
+        as_of=context["agenda"].as_of,
+        week=context.get("week", ""),
+        mark_url=makers["kintsugi.mark-url"],
+        csrf=str(context.get("csrf_token", "")),
+    )
+    return mark_safe(html)  # noqa: S308 - agenda_entry escapes every value
 
 
 @register.simple_tag

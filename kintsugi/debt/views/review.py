@@ -6,6 +6,7 @@ import json
 from types import SimpleNamespace
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,6 +18,7 @@ from kintsugi.core.debt.agenda_text import review_line, to_dict, to_markdown, to
 from kintsugi.core.debt.items import ReviewNote
 from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.debt.agenda_rows import review_slot
 from kintsugi.debt.clock import get_clock
 from kintsugi.debt.selectors.agenda import weekly_agenda, weekly_agenda_page
 from kintsugi.debt.selectors.filters import visible_items
@@ -158,13 +160,19 @@ def mark_reviewed(request: HttpRequest, item_pk: int) -> HttpResponse:
             return HttpResponse(error, status=422, content_type="text/plain; charset=utf-8")
         url = reverse("debt-review") + f"?week={week}"
         return redirect(f"{url}#item-{item.pk}")
-    context = {"item_id": item.pk, "week": week, "error": error, "line": None, "may_mark": True}
+    line = None
     if mark is not None:
         note = ReviewNote(mark.reviewed_at, mark.reviewer_name, mark.note)
         # review_line only reads ``entry.review``: the same words as on the agenda.
-        context["line"] = review_line(SimpleNamespace(review=note), str)  # type: ignore[arg-type]
-    response = render(
-        request, "debt/review.html#review-slot", context, status=422 if error else 200
+        line = review_line(SimpleNamespace(review=note), str)  # type: ignore[arg-type]
+    html = review_slot(
+        item_id=item.pk,
+        line=line,
+        error=error,
+        week=week,
+        mark_url=reverse("debt-mark-reviewed", args=[item.pk]),
+        csrf=get_token(request),
     )
+    response = HttpResponse(html, status=422 if error else 200)
     patch_vary_headers(response, ["HX-Request"])
     return response
