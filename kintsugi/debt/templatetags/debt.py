@@ -8,6 +8,9 @@
 - ``{% action_policy item %}``: the policy that applies to one action item and its
   exception, for each row of the action items list. The policies are loaded once per
   page render, whatever the number of items.
+- ``{% agenda_entry entry %}``: one entry of the weekly review page
+  (``kintsugi/debt/agenda_rows.py``); ``{% agenda_facts %}`` and ``{% agenda_review %}``
+  give the same words to the email template.
 """
 
 from __future__ import annotations
@@ -66,8 +69,8 @@ def postmortem_debt(
 
 @register.simple_tag(takes_context=True)
 def action_policy(context: template.Context, item: Any) -> SafeString:
-    """A simple tag, not an inclusion tag: one line per action item, and rendering a
-    template per item cost 0.15 ms each, 40 % of the action items section."""
+    """A simple tag, not an inclusion tag: one line per action item, for which loading
+    and rendering a template of its own cost more than the line itself."""
     book = _book(context)
     label = book.for_team(item.incident.team_id).describe(Priority(item.priority))
     due = policy_date(item, book).isoformat()
