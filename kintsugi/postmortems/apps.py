@@ -16,6 +16,15 @@ def _refresh_planner_statistics(sender, *, using, plan=None, **kwargs):  # type:
             cursor.execute("ANALYZE")
 
 
+def _fast_timestamps(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+    """On PostgreSQL connections only: kintsugi.database imports the PostgreSQL driver,
+    which a SQLite installation need not load."""
+    if connection.vendor == "postgresql":
+        from kintsugi.database import use_fast_timestamps
+
+        use_fast_timestamps(sender, connection, **kwargs)
+
+
 class PostmortemsConfig(AppConfig):
     name = "kintsugi.postmortems"
     label = "postmortems"
@@ -23,6 +32,4 @@ class PostmortemsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_refresh_planner_statistics, sender=self)
-        from kintsugi.database import use_fast_timestamps
-
-        connection_created.connect(use_fast_timestamps, dispatch_uid="kintsugi-fast-timestamps")
+        connection_created.connect(_fast_timestamps, dispatch_uid="kintsugi-fast-timestamps")
