@@ -7,11 +7,12 @@ hand in one statement, without the ORM, the access rules or the page around it.
 
 from __future__ import annotations
 
-import statistics
 import time
 from datetime import date, timedelta
 
 from django.db import connection
+
+from bench.figures import median_p95
 
 SQL = """
 SELECT t.slug,
@@ -40,6 +41,4 @@ def time_raw_aggregate(today: date, runs: int) -> tuple[float, float]:
             cursor.execute(SQL, params)
             cursor.fetchall()
             samples.append((time.perf_counter() - begin) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
-    return statistics.median(samples), p95
+    return median_p95(samples)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -19,6 +18,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.debt_sql import time_raw_aggregate  # noqa: E402
+from bench.figures import median_p95  # noqa: E402
 from bench.generate import big_incident, generate, today  # noqa: E402
 from kintsugi.accounts.models import ApiToken, User  # noqa: E402
 from kintsugi.postmortems.models import ActionItem, Incident, TimelineEvent  # noqa: E402
@@ -55,9 +55,7 @@ def _time(
         begin = time.perf_counter()
         response = client.get(url, **headers)
         samples.append((time.perf_counter() - begin) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
-    return statistics.median(samples), p95, len(response.content)
+    return (*median_p95(samples), len(response.content))
 
 
 def main() -> None:
@@ -82,10 +80,10 @@ def main() -> None:
         print(f"[{args.label}] generating data (scale {args.scale}) ...", flush=True)
         generate(args.scale)
     big = big_incident()
-    # As a server process does once the app is loaded (kintsugi/wsgi.py).
-    from kintsugi.wsgi import settle_startup_objects
+    # As a server process does once the app is loaded: importing kintsugi.wsgi freezes
+    # the objects made so far (settle_startup_objects).
+    import kintsugi.wsgi  # noqa: F401
 
-    settle_startup_objects()
     setup_test_environment()
     client = Client()
     user = User.objects.get(username="bench")
@@ -178,8 +176,7 @@ def _time_saves(user: User, incident: int, n: int) -> tuple[float, float]:
             user=user, item=item, version=item.version, priority="P2" if i % 2 else "P3"
         )
         samples.append((time.perf_counter() - begin) * 1000)
-    samples = sorted(samples[3:])
-    return statistics.median(samples), samples[min(n - 1, int(round(0.95 * n)) - 1)]
+    return median_p95(samples[3:])
 
 
 def _edit_one_item(team: str) -> Callable[[], None]:
