@@ -3,24 +3,23 @@
 The review page shows up to 125 entries (25 in each of five sections); in the template
 engine each cost some 500 function calls (a partial, a form, two tags, a URL), a third of
 the page's time. The page and the "Mark reviewed" answer build the entry and its review
-slot here, so there is one markup. Every user value goes through ``_e`` (the escaping of
-Django's ``escape``); the facts come from ``entry_facts``, which escapes them itself.
+slot here, so there is one markup. Every user value goes through ``_e``
+(``web.rows.escape_text``, the escaping of Django's ``escape``); the facts come from
+``entry_facts``, which escapes them itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from html import escape as _html_escape
 
 from django.urls import reverse
 
 from kintsugi.core.debt.agenda import AgendaEntry
 from kintsugi.core.debt.agenda_text import entry_facts, review_line
+from kintsugi.web.rows import escape_text
 
-
-def _e(value: object) -> str:
-    return _html_escape(str(value), quote=True)
+_e = escape_text
 
 
 def html_link(text: str, url: str) -> str:

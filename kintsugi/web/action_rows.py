@@ -5,18 +5,17 @@ Each row of the action items list was about 1,700 function calls in the template
 the timeline (see ``rows.py`` for the same choice there). One function builds the row for
 the page, the section re-rendered after a save and the single row htmx swaps back after
 an edit, so there is one markup. Every user value goes through ``_e`` (the same escaping
-as Django's ``escape``), ``user_markdown`` (sanitized HTML) or ``safe_url``.
+as Django's ``escape``, from ``rows``), ``user_markdown`` (sanitized HTML) or ``safe_url``.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from html import escape as _html_escape
 
 from kintsugi.core.timeparse import format_utc
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem
-from kintsugi.web.rows import row_buttons
+from kintsugi.web.rows import EXTERNAL_LINK, escape_text, row_buttons
 from kintsugi.web.templatetags.kintsugi_web import css_token, safe_url, user_markdown
 
 MISSING_HELP = "An action item needs an owner, a ticket ID and a target date"
@@ -24,11 +23,7 @@ DELETE_CONFIRM = (
     "Delete this action item? Consider “won't do” with a reason instead: it keeps the "
     "decision on record."
 )
-_EXTERNAL = 'rel="noopener noreferrer nofollow" target="_blank"'
-
-
-def _e(value: object) -> str:
-    return _html_escape(str(value), quote=True)
+_e = escape_text
 
 
 def _label(enum: type[Priority] | type[ActionStatus], value: str) -> str:
@@ -66,12 +61,12 @@ def _main(item: ActionItem, missing: list[str], policy: str) -> str:
 
 def _ticket(item: ActionItem) -> str:
     if item.ticket_id and item.ticket_url:
-        return f'<a href="{_e(safe_url(item.ticket_url))}" {_EXTERNAL}>{_e(item.ticket_id)}</a>'
+        return f'<a href="{_e(safe_url(item.ticket_url))}" {EXTERNAL_LINK}>{_e(item.ticket_id)}</a>'
     if item.ticket_id:
         return _e(item.ticket_id)
     if item.ticket_url:
         return (
-            f'<a href="{_e(safe_url(item.ticket_url))}" {_EXTERNAL}>link</a> '
+            f'<a href="{_e(safe_url(item.ticket_url))}" {EXTERNAL_LINK}>link</a> '
             '<span class="missing">no ID</span>'
         )
     return '<span class="missing">no ticket</span>'

@@ -32,8 +32,15 @@ def _kind_label(kind: str) -> str:
         return kind
 
 
-def _e(value: object) -> str:
+def escape_text(value: object) -> str:
+    """Django's ``escape`` without the ``SafeString`` wrapper: rows are joined as plain
+    strings and marked safe once."""
     return _html_escape(str(value), quote=True)
+
+
+_e = escape_text
+# What every link that leaves Kintsugi carries (evidence, tickets).
+EXTERNAL_LINK = 'rel="noopener noreferrer nofollow" target="_blank"'
 
 
 def _meta(author_name: str | None, evidence_url: str) -> str:
@@ -42,8 +49,8 @@ def _meta(author_name: str | None, evidence_url: str) -> str:
         parts.append(f'<span data-testid="event-author">{_e(author_name)}</span>')
     if evidence_url:
         parts.append(
-            f'<a href="{_e(safe_url(evidence_url))}" rel="noopener noreferrer nofollow" '
-            'target="_blank" data-testid="event-evidence">Evidence ↗</a>'
+            f'<a href="{_e(safe_url(evidence_url))}" {EXTERNAL_LINK} '
+            'data-testid="event-evidence">Evidence ↗</a>'
         )
     return f'<p class="event-meta small">{" · ".join(parts)}</p>' if parts else ""
 

@@ -97,6 +97,16 @@ def _labels(group: GroupBy, keys: set[str]) -> dict[str, tuple[str | None, str]]
     return labels
 
 
+def _fresh(
+    team_keys: list[int] | None, *, today: date, book: PolicyBook, now: datetime
+) -> tuple[list[int], bool]:
+    """The teams asked for (every team for None), recomputed first where stale, and
+    whether every team was asked for (the organisation's rows are read then)."""
+    keys = all_team_keys() if team_keys is None else team_keys
+    refresh_stale(keys, today=today, book=book, now=now)
+    return keys, team_keys is None
+
+
 def tally_dashboard(
     user: User,
     items: QuerySet[ActionItem],
@@ -113,9 +123,7 @@ def tally_dashboard(
     ``LIMIT`` query). Constant work in the data size once the teams are fresh; when every
     team is asked for, the organisation's rows are read instead of each team's.
     """
-    everyone = team_keys is None
-    keys = all_team_keys() if team_keys is None else team_keys
-    refresh_stale(keys, today=today, book=book, now=now)
+    keys, everyone = _fresh(team_keys, today=today, book=book, now=now)
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for row in _summed(user, keys, everyone):
         found.setdefault(row["dimension"], {})[row["key"]] = _named(row)
@@ -172,9 +180,7 @@ def review_counts(
     """This week's review as ``user`` may see it, for the teams in ``team_keys`` (None:
     every team): each section's size and the number of items opened this week
     (``weekly_agenda_page(counted=...)``)."""
-    everyone = team_keys is None
-    keys = all_team_keys() if team_keys is None else team_keys
-    refresh_stale(keys, today=today, book=book, now=now)
+    keys, everyone = _fresh(team_keys, today=today, book=book, now=now)
     found = dict(
         _visible_rows(user, keys, everyone)
         .filter(dimension="review")
