@@ -330,15 +330,18 @@ def test_the_command_refuses_unknown_options(db, capsys):
     assert "unrecognized arguments" in capsys.readouterr().err
 
 
-def _live_review(user):
+def _live_review(user, team=None):
     """The sizes of this week's sections by the core, and the items opened this week."""
+    week = IsoWeek.of(TODAY)
     agenda = weekly_agenda(
-        visible_items(user), week=IsoWeek.of(TODAY), today=TODAY, book=policy_book()
+        visible_items(user), week=week, today=TODAY, book=policy_book(), team=team
     )
     sizes = {section.key: len(section.entries) for section in agenda.sections}
-    _as_of, start, end = week_bounds(IsoWeek.of(TODAY), TODAY)
-    opened = visible_items(user).filter(created_at__gte=start, created_at__lt=end).count()
-    return sizes, opened
+    _as_of, start, end = week_bounds(week, TODAY)
+    opened = visible_items(user).filter(created_at__gte=start, created_at__lt=end)
+    if team is not None:
+        opened = opened.filter(incident__team=team)
+    return sizes, opened.count()
 
 
 @pytest.mark.parametrize("who", ["admin_user", "teammate", "outsider"])
@@ -366,20 +369,7 @@ def test_a_new_ticket_changes_the_review_counts(mixed, admin_user, owner, make_i
 def test_one_teams_review_counts_match_the_core_agenda(mixed, request, who, chosen):
     user = request.getfixturevalue(who)
     team = Team.objects.get(slug=chosen)
-    agenda = weekly_agenda(
-        visible_items(user),
-        week=IsoWeek.of(TODAY),
-        today=TODAY,
-        book=policy_book(),
-        team=team,
-    )
-    _as_of, start, end = week_bounds(IsoWeek.of(TODAY), TODAY)
-    opened = (
-        visible_items(user)
-        .filter(incident__team=team, created_at__gte=start, created_at__lt=end)
-        .count()
-    )
-    expected = ({s.key: len(s.entries) for s in agenda.sections}, opened)
+    expected = _live_review(user, team)
     got = review_counts(user, today=TODAY, book=policy_book(), now=NOW, team_keys=[team.pk])
     assert got == expected
 

@@ -30,16 +30,16 @@ def clock():
     set_clock(previous)
 
 
+def _incident(title: str, started_at: datetime, severity: str, team):
+    return services.incident_create(
+        user=None, title=title, started_at=started_at, severity=severity, team=team
+    )
+
+
 @pytest.fixture
 def seeded(team, owner, teammate):
     """One incident of team Platform with an overdue, an at-risk and an on-track item."""
-    incident = services.incident_create(
-        user=None,
-        title="Pool exhausted",
-        started_at=datetime(2026, 11, 2, 14, tzinfo=UTC),
-        severity="SEV2",
-        team=team,
-    )
+    incident = _incident("Pool exhausted", datetime(2026, 11, 2, 14, tzinfo=UTC), "SEV2", team)
 
     def add(title: str, due_on: date, **fields) -> ActionItem:
         item = services.action_item_add(
@@ -113,13 +113,7 @@ def test_the_postmortem_shows_its_debt_then_loads_what_earlier_incidents_left_op
     page, login, clock, seeded, team, service
 ):
     seeded["incident"].services.add(service)
-    later = services.incident_create(
-        user=None,
-        title="Pool exhausted again",
-        started_at=datetime(2026, 11, 24, 9, tzinfo=UTC),
-        severity="SEV3",
-        team=team,
-    )
+    later = _incident("Pool exhausted again", datetime(2026, 11, 24, 9, tzinfo=UTC), "SEV3", team)
     later.services.add(service)
     login("alice")
     page.goto(f"/incidents/{seeded['incident'].pk}/")

@@ -183,9 +183,9 @@ def _tables(client, url):
     return [query["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for query in captured]
 
 
-# Session and user; the incident with its services and authors; timeline, factors with
-# their evidence, lessons, action items; the due policies (organisation, teams); the 5 Whys
-# steps and the tree's version. 21 before the 5 Whys section and the debt box reused the
+# Session and user; the incident (with its 5 Whys tree's version) and its services and
+# authors; timeline, factors with their evidence, lessons, action items; the due policies
+# (one union); the 5 Whys steps. 21 before the 5 Whys section and the debt box reused the
 # factors and action items the page had loaded, and recurrence (open items of earlier
 # incidents) moved to a request of its own, made once the page is shown.
 PAGE_QUERIES = 12
