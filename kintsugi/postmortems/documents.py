@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Concat, Lower, Trim
 
 from kintsugi.accounts.models import User
 from kintsugi.analysis.selectors import analysis_view
@@ -169,7 +169,8 @@ def _resolve_users(names: list[str], *, field: str, label: str) -> dict[str, Use
         people = active.annotate(
             login=Lower("username"),
             mail=Lower("email"),
-            full_name=Lower(Concat("first_name", Value(" "), "last_name")),
+            # Trimmed, as _person_keys: someone with one name is found by it.
+            full_name=Lower(Trim(Concat("first_name", Value(" "), "last_name"))),
         ).filter(
             Q(login__in=keys.values()) | Q(mail__in=keys.values()) | Q(full_name__in=keys.values())
         )

@@ -86,3 +86,10 @@ def test_resolving_names_takes_two_queries_whatever_the_number_of_users(
             ["user1", "User Number 2", "user3@example.com"], field="owner", label="owners"
         )
     assert {user.username for user in found.values()} == {"user1", "user2", "user3"}
+
+
+def test_a_person_with_one_name_is_found_by_it(make_user, admin_user):
+    make_user("alice")
+    prince = make_user("tafkap", first_name="Prince", last_name="")
+    incident = _import(_document("prince"), admin_user)
+    assert incident.action_items.get().owner == prince
