@@ -1,4 +1,5 @@
-"""The fast timestamp loader reads every value exactly as Django's own loader does."""
+"""The fast timestamp loader reads every value exactly as Django's own loader does; a
+prepared read answers as the ORM does, compiled once."""
 
 from __future__ import annotations
 
@@ -70,3 +71,58 @@ def test_postgresql_connections_use_it_and_read_the_same_instants():
         first, second = cursor.fetchone()
     assert first == second == datetime(2026, 11, 27, 13, 25, 4, 123, tzinfo=UTC)
     assert first.tzinfo is UTC
+
+
+def _events_read(calls):
+    from kintsugi.database import PreparedRead
+    from kintsugi.postmortems.models import TimelineEvent
+
+    def build(incident_id, author_id):
+        calls.append((incident_id, author_id))
+        return (
+            TimelineEvent.objects.filter(incident_id=incident_id, author_id=author_id)
+            .order_by("-occurred_at")
+            .values_list("text", "occurred_at")
+        )
+
+    return PreparedRead(build), build
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_answers_as_the_orm_does_for_each_set_of_ids(
+    owner, teammate, incident, restricted_incident
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from kintsugi.postmortems import services
+
+    for index, (target, author) in enumerate(
+        [(incident, owner), (incident, teammate), (restricted_incident, owner)] * 2
+    ):
+        services.timeline_event_add(
+            user=owner, incident=target, text=f"e{index}", author=author,
+            occurred_at=datetime(2026, 3, 1, 14, index, tzinfo=UTC),
+        )  # fmt: skip
+    calls = []
+    read, build = _events_read(calls)
+    for target, author in [(incident, owner), (incident, teammate), (restricted_incident, owner)]:
+        with CaptureQueriesContext(connection) as captured:
+            rows = read.rows(target.pk, author.pk)
+        assert rows == list(build(target.pk, author.pk))  # times aware, in UTC, on SQLite too
+        assert len(rows) == 2 and rows[0][1].tzinfo is not None
+        assert len(captured) == 1
+    assert len(calls) == 1 + 3  # compiled once; the other calls are the comparisons above
+    assert read.rows(incident.pk, 0) == []
+    with CaptureQueriesContext(connection) as captured:
+        assert read.rows(2**63, owner.pk) == []  # no row has it: not asked
+    assert len(captured) == 0
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_refuses_a_query_that_does_not_take_its_ids_as_parameters():
+    from kintsugi.database import PreparedRead
+    from kintsugi.postmortems.models import TimelineEvent
+
+    unplaced = PreparedRead(lambda incident_id: TimelineEvent.objects.values_list("text"))
+    with pytest.raises(ValueError, match="not plain parameters"):
+        unplaced.rows(5)

@@ -29,11 +29,16 @@ def is_signed_in(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def _involvement(user: User) -> Q:
-    members = Incident.members.through.objects.filter(incident_id=OuterRef("pk"), user_id=user.pk)
-    authors = Incident.authors.through.objects.filter(incident_id=OuterRef("pk"), user_id=user.pk)
-    team = Membership.objects.filter(team_id=OuterRef("team_id"), user_id=user.pk)
-    return Q(created_by_id=user.pk) | Exists(members) | Exists(authors) | Exists(team)
+def _involvement(user_id: int) -> Q:
+    members = Incident.members.through.objects.filter(incident_id=OuterRef("pk"), user_id=user_id)
+    authors = Incident.authors.through.objects.filter(incident_id=OuterRef("pk"), user_id=user_id)
+    team = Membership.objects.filter(team_id=OuterRef("team_id"), user_id=user_id)
+    return Q(created_by_id=user_id) | Exists(members) | Exists(authors) | Exists(team)
+
+
+def visible_to_non_admin(user_id: int) -> Q:
+    """The incidents a signed-in person who is not an admin may see."""
+    return Q(is_restricted=False) | _involvement(user_id)
 
 
 def visible_incidents(user: User, queryset: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
@@ -42,7 +47,7 @@ def visible_incidents(user: User, queryset: QuerySet[Incident] | None = None) ->
         return queryset.none()
     if is_admin(user):
         return queryset
-    return queryset.filter(Q(is_restricted=False) | _involvement(user))
+    return queryset.filter(visible_to_non_admin(user.pk))
 
 
 def hidden_incidents(user: User) -> QuerySet[Incident]:
@@ -80,11 +85,26 @@ def can_view(user: User, incident: Incident) -> bool:
 
 
 def can_edit(user: User, incident: Incident) -> bool:
-    return can_view(user, incident) and (is_admin(user) or user.role == Role.EDITOR)
+    return can_view(user, incident) and edits_what_they_see(user)
+
+
+def edits_what_they_see(user: User) -> bool:
+    """Whether the user's role lets them edit the incidents they may see: ``can_edit``
+    for an incident ``get_incident`` has just returned, without asking again whether a
+    restricted one is visible."""
+    return is_signed_in(user) and (is_admin(user) or user.role == Role.EDITOR)
 
 
 def can_create(user: User) -> bool:
     return is_signed_in(user) and (is_admin(user) or user.role == Role.EDITOR)
+
+
+def incident_key(pk: object) -> int:
+    """The id in a URL or command, or 404: an incident that cannot exist is not found."""
+    try:
+        return int(str(pk))
+    except ValueError:
+        raise Http404("No such incident.") from None
 
 
 def get_incident(
@@ -92,11 +112,7 @@ def get_incident(
 ) -> Incident:
     """The incident if the user may see it (404 otherwise: its existence is not revealed);
     PermissionDenied if they may see but not edit it and ``edit`` is asked."""
-    try:
-        key = int(str(pk))
-    except ValueError:
-        raise Http404("No such incident.") from None
-    incident = visible_incidents(user, queryset).filter(pk=key).first()
+    incident = visible_incidents(user, queryset).filter(pk=incident_key(pk)).first()
     if incident is None:
         raise Http404("No such incident.")
     if edit and not can_edit(user, incident):

@@ -54,9 +54,9 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
         started_at=incident.started_at,
         ended_at=incident.ended_at,
         team=incident.team.slug if incident.team else None,
-        services=sorted(service.slug for service in incident.services.all()),
+        services=sorted(service.slug for service in view.involved.services),
         regions=list(incident.regions or []),
-        authors=sorted(author.username for author in incident.authors.all()),
+        authors=sorted(author.username for author in view.involved.authors),
         summary=incident.summary,
         impact=incident.impact,
         trigger=incident.trigger,
@@ -79,7 +79,7 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
                 description=factor.description,
                 evidence=[
                     EvidenceLink(kind=EvidenceKind(link.kind), url=link.url, label=link.label)
-                    for link in factor.evidence.all()
+                    for link in factor.evidence_links()
                 ],
             )
             for factor in view.factors

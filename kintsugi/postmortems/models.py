@@ -121,12 +121,21 @@ class Factor(models.Model):
     description = models.TextField(blank=True, max_length=limits.MAX_TEXT)
     version = models.PositiveIntegerField(default=1)
 
+    # Set by the post-mortem page, which reads every factor's evidence with the factors.
+    loaded_evidence: list[Evidence] | None = None
+
     class Meta:
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["incident", "position"], name="factor_order")]
 
     def __str__(self) -> str:
         return self.title
+
+    def evidence_links(self) -> list[Evidence]:
+        """The evidence the page read with the factor, else (one factor alone) a query."""
+        if self.loaded_evidence is not None:
+            return self.loaded_evidence
+        return list(self.evidence.all())
 
 
 class Evidence(models.Model):

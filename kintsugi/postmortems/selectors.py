@@ -9,15 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import models, router
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from kintsugi.accounts.models import User
 from kintsugi.core.timeline import EventKind, KeyEvent, TimelineMetrics, compute_metrics
 from kintsugi.core.vocabulary import ActionStatus
+from kintsugi.database import PreparedRead
 from kintsugi.postmortems import access
-from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson
-from kintsugi.teams.models import Service
+from kintsugi.postmortems.models import (
+    ActionItem,
+    Evidence,
+    Factor,
+    Incident,
+    Lesson,
+    TimelineEvent,
+)
+from kintsugi.teams.models import Service, Team
 
 
 @dataclass
@@ -102,6 +112,61 @@ class PersonRef:
     display_name: str
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceRef:
+    """The little of a service that the summary shows and an export writes."""
+
+    pk: int
+    name: str
+    slug: str
+
+
+def _people_and_services(incident_id: int) -> QuerySet[Incident]:
+    def label(text: str) -> Value:
+        return Value(text, output_field=CharField())
+
+    services = Incident.services.through.objects.filter(incident_id=incident_id).values_list(
+        label("service"), "service_id", "service__name", "service__slug", label("")
+    )
+    authors, members = (
+        through.objects.filter(incident_id=incident_id).values_list(
+            label(role), "user_id", "user__username", "user__first_name", "user__last_name"
+        )
+        for role, through in (
+            ("author", Incident.authors.through),
+            ("member", Incident.members.through),
+        )
+    )
+    return services.union(authors, members, all=True)  # type: ignore[return-value]
+
+
+# The incident's services, authors and members: one round trip instead of three.
+_PEOPLE_AND_SERVICES = PreparedRead(_people_and_services)
+
+
+@dataclass
+class Involved:
+    services: list[ServiceRef] = field(default_factory=list)
+    authors: list[PersonRef] = field(default_factory=list)
+    members: list[PersonRef] = field(default_factory=list)
+
+
+def involved(incident_id: int) -> Involved:
+    """Sorted as the models sort them: services by name, people by username."""
+    found = Involved()
+    for role, pk, first, second, third in _PEOPLE_AND_SERVICES.rows(incident_id):
+        if role == "service":
+            found.services.append(ServiceRef(pk, first, second))
+        else:
+            full_name = f"{second} {third}".strip()
+            person = PersonRef(pk, first, full_name or first)
+            (found.authors if role == "author" else found.members).append(person)
+    found.services.sort(key=lambda service: service.name)
+    found.authors.sort(key=lambda person: person.username)
+    found.members.sort(key=lambda person: person.username)
+    return found
+
+
 @dataclass(slots=True)
 class EventRow:
     """One timeline event, read-only, with the attribute names of ``TimelineEvent``.
@@ -127,12 +192,29 @@ class EventRow:
         return self.pk
 
 
+_TIMELINE = PreparedRead(
+    lambda incident_id: (
+        TimelineEvent.objects.filter(incident_id=incident_id)
+        .order_by("occurred_at", "id")
+        .values_list(
+            "id",
+            "occurred_at",
+            "kind",
+            "text",
+            "evidence_url",
+            "version",
+            "author_id",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+        )
+    )  # fmt: skip
+)
+
+
 def timeline_rows(incident: Incident) -> list[EventRow]:
     """The incident's timeline in order, with authors, in one query."""
-    rows = incident.events.order_by("occurred_at", "id").values_list(
-        "id", "occurred_at", "kind", "text", "evidence_url", "version",
-        "author_id", "author__username", "author__first_name", "author__last_name",
-    )  # fmt: skip
+    rows = _TIMELINE.rows(incident.pk)
     events = []
     people: dict[int, PersonRef] = {}  # a timeline has few authors: one PersonRef each
     incident_id = incident.pk
@@ -147,6 +229,106 @@ def timeline_rows(incident: Incident) -> list[EventRow]:
     return events
 
 
+def _attnames(model: type[models.Model]) -> list[str]:
+    return [column.attname for column in model._meta.concrete_fields]
+
+
+_FACTOR_FIELDS = _attnames(Factor)
+_EVIDENCE_FIELDS = _attnames(Evidence)
+_FACTORS = PreparedRead(
+    lambda incident_id: (
+        Factor.objects.filter(incident_id=incident_id)
+        .order_by("position", "id", "evidence__id")
+        .values_list(*_FACTOR_FIELDS, *(f"evidence__{name}" for name in _EVIDENCE_FIELDS))
+    )
+)
+_LESSON_FIELDS = _attnames(Lesson)
+_LESSONS = PreparedRead(
+    lambda incident_id: Lesson.objects.filter(incident_id=incident_id).values_list(*_LESSON_FIELDS)
+)
+_ACTION_FIELDS = _attnames(ActionItem)
+_OWNER_FIELDS = ["id", "username", "first_name", "last_name"]
+_ACTION_ITEMS = PreparedRead(
+    lambda incident_id: ActionItem.objects.filter(incident_id=incident_id).values_list(
+        *_ACTION_FIELDS, *(f"owner__{name}" for name in _OWNER_FIELDS)
+    )
+)
+
+
+_INCIDENT_FIELDS = _attnames(Incident)
+_TEAM_FIELDS = _attnames(Team)
+
+
+def _incident_columns(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    return queryset.annotate(
+        # The 5 Whys tree's version, which its section would otherwise read on its own.
+        why_version=Coalesce("why_analysis__version", 0)
+    ).values_list(*_INCIDENT_FIELDS, *(f"team__{name}" for name in _TEAM_FIELDS), "why_version")
+
+
+# Which incidents a person may see is decided in access.py; these are its two shapes.
+_INCIDENT_FOR_ADMIN = PreparedRead(
+    lambda pk: _incident_columns(Incident.objects.filter(pk=pk))
+)  # fmt: skip
+_INCIDENT_FOR_NON_ADMIN = PreparedRead(
+    lambda pk, user_id: _incident_columns(
+        Incident.objects.filter(access.visible_to_non_admin(user_id), pk=pk)
+    )
+)
+
+
+def _visible_incident(user: User, pk: object) -> Incident:
+    """``access.get_incident`` with its team and 5 Whys version, read without compiling."""
+    key = access.incident_key(pk)
+    if not access.is_signed_in(user):
+        raise Http404("No such incident.")
+    if access.is_admin(user):
+        rows = _INCIDENT_FOR_ADMIN.rows(key)
+    else:
+        rows = _INCIDENT_FOR_NON_ADMIN.rows(key, user.pk)
+    if not rows:
+        raise Http404("No such incident.")
+    db = router.db_for_read(Incident)
+    row = rows[0]
+    width, team_width = len(_INCIDENT_FIELDS), len(_TEAM_FIELDS)
+    incident = Incident.from_db(db, _INCIDENT_FIELDS, row[:width])
+    team_row = row[width : width + team_width]
+    incident.team = Team.from_db(db, _TEAM_FIELDS, team_row) if team_row[0] is not None else None
+    incident.why_version = row[-1]  # type: ignore[attr-defined]
+    return incident
+
+
+def _factors(incident_id: int, db: str) -> list[Factor]:
+    """Each factor with its evidence (``Factor.loaded_evidence``), in one query."""
+    factors: list[Factor] = []
+    width = len(_FACTOR_FIELDS)
+    for row in _FACTORS.rows(incident_id):
+        if not factors or factors[-1].pk != row[0]:
+            factors.append(Factor.from_db(db, _FACTOR_FIELDS, row[:width]))
+            factors[-1].loaded_evidence = []
+        if row[width] is not None:  # a factor without evidence: the join found none
+            link = Evidence.from_db(db, _EVIDENCE_FIELDS, row[width:])
+            factors[-1].loaded_evidence.append(link)  # type: ignore[union-attr]
+    return factors
+
+
+def _action_items(incident_id: int, db: str, factors: list[Factor]) -> list[ActionItem]:
+    """In the model's order, with owners (the few fields a page shows; the rest deferred)
+    and the factors read above."""
+    by_pk = {factor.pk: factor for factor in factors}
+    width = len(_ACTION_FIELDS)
+    items = []
+    for row in _ACTION_ITEMS.rows(incident_id):
+        item = ActionItem.from_db(db, _ACTION_FIELDS, row[:width])
+        owner = None
+        if row[width] is not None:
+            owner = User.from_db(db, _OWNER_FIELDS, row[width:])
+        item.owner = owner
+        item.factor = by_pk.get(item.factor_id) if item.factor_id else None
+        items.append(item)
+    return items
+
+
 @dataclass
 class PostmortemView:
     incident: Incident
@@ -157,23 +339,19 @@ class PostmortemView:
     metrics: TimelineMetrics
     can_edit: bool
     why_version: int  # the 5 Whys tree's version (kintsugi.analysis), read with the incident
+    involved: Involved  # services, authors, members
 
 
 def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
-    incident = access.get_incident(
-        user,
-        pk,
-        queryset=Incident.objects.select_related("team", "created_by")
-        .prefetch_related("services", "authors")
-        # The 5 Whys tree's version, which its section would otherwise read on its own.
-        .annotate(why_version=Coalesce("why_analysis__version", 0)),
-    )
+    incident = _visible_incident(user, pk)
     events = timeline_rows(incident)
-    factors = list(incident.factors.prefetch_related(Prefetch("evidence")))
+    db = incident._state.db or router.db_for_read(Incident)
+    factors = _factors(incident.pk, db)
     lessons: dict[str, list[Lesson]] = {"went_well": [], "went_poorly": [], "got_lucky": []}
-    for lesson in incident.lessons.all():
+    for row in _LESSONS.rows(incident.pk):
+        lesson = Lesson.from_db(db, _LESSON_FIELDS, row)
         lessons.setdefault(lesson.kind, []).append(lesson)
-    action_items = list(incident.action_items.select_related("owner", "factor"))
+    action_items = _action_items(incident.pk, db, factors)
     metrics = compute_metrics(
         [
             KeyEvent(EventKind(event.kind), event.occurred_at)
@@ -190,6 +368,7 @@ def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
         lessons=lessons,
         action_items=action_items,
         metrics=metrics,
-        can_edit=access.can_edit(user, incident),
+        can_edit=access.edits_what_they_see(user),  # get_incident checked the rest
         why_version=incident.why_version,  # type: ignore[attr-defined]
+        involved=involved(incident.pk),
     )

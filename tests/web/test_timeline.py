@@ -248,6 +248,28 @@ def test_the_remembered_rows_still_carry_this_request_s_buttons(login, owner, vi
     assert "First text" in reader_page
 
 
+def test_a_remembered_row_s_delete_form_carries_this_request_s_csrf_token(owner, incident):
+    """Rows are remembered with a slot for the token; each page fills in its own, so the
+    delete works with CSRF checks on, and the slot itself never reaches the browser."""
+    import re
+
+    from django.test import Client
+
+    first, second = _event(owner, incident, "Kept"), _event(owner, incident, "Deleted")
+    tokens = []
+    for _ in range(2):  # the second page is served from the remembered rows
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(owner)
+        page = _page(client, incident)
+        assert "csrf-slot-" not in page
+        row = page[page.index(f'id="event-{second.pk}"') :]
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', row).group(1))
+    delete = f"/incidents/{incident.pk}/timeline/{second.pk}/delete/"
+    response = client.post(delete, {"csrfmiddlewaretoken": tokens[-1]}, **HTMX)
+    assert response.status_code == 200
+    assert list(TimelineEvent.objects.values_list("pk", flat=True)) == [first.pk]
+
+
 def test_an_instant_given_in_another_zone_is_shown_in_utc():
     from kintsugi.postmortems.selectors import EventRow
     from kintsugi.web.rows import event_row

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, CharField, Value
+from django.db.models import BigIntegerField, CharField, QuerySet, Value
 
 from kintsugi.core.debt.policy import DuePolicy, OrganisationPolicy, effective_policy
+from kintsugi.database import PreparedRead
 from kintsugi.debt.models import OrganisationDuePolicy, TeamDuePolicy
 
 _POLICY_FIELDS = ("window_p0", "window_p1", "window_p2", "window_p3", "at_risk_days")
@@ -50,17 +51,24 @@ class PolicyBook:
         return groups
 
 
-def policy_book() -> PolicyBook:
-    """The organisation's row and every team's override in one round trip (a union: the
-    organisation's row is the one without a team)."""
+def _every_policy() -> QuerySet[OrganisationDuePolicy]:
     no_team = Value(None, output_field=BigIntegerField())
     organisation_row = OrganisationDuePolicy.objects.filter(pk=1).values_list(
         no_team, Value("", output_field=CharField()), *_POLICY_FIELDS
     )
     team_rows = TeamDuePolicy.objects.values_list("team_id", "team__name", *_POLICY_FIELDS)
+    return organisation_row.union(team_rows, all=True)
+
+
+_EVERY_POLICY = PreparedRead(_every_policy)  # read on most pages: compiled once
+
+
+def policy_book() -> PolicyBook:
+    """The organisation's row and every team's override in one round trip (a union: the
+    organisation's row is the one without a team)."""
     stored = OrganisationDuePolicy(pk=1)  # the defaults until an admin saves other numbers
     overrides: list[tuple[int, str, TeamDuePolicy]] = []
-    for team_id, team_name, *numbers in organisation_row.union(team_rows, all=True):
+    for team_id, team_name, *numbers in _EVERY_POLICY.rows():
         values = dict(zip(_POLICY_FIELDS, numbers, strict=True))
         if team_id is None:
             stored = OrganisationDuePolicy(pk=1, **values)

@@ -54,6 +54,9 @@ def page_context(view: PostmortemView) -> dict[str, Any]:
         "lesson_groups": lesson_groups,
         "action_items": view.action_items,
         "metrics": view.metrics,
+        "services": view.involved.services,
+        "authors": view.involved.authors,
+        "members": view.involved.members,
     }
 
 
