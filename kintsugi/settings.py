@@ -116,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if KINTSUGI_ENV == "test" else 60
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ModelBackend, with the per-request user read compiled once (kintsugi/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["kintsugi.accounts.backends.UserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,7 +1,7 @@
 """Reading an incident's why-tree: the rows, the tree, the check results.
 
-Constant query counts whatever the size of the tree: the rows with their link tables (3
-queries; 1 when there are no rows), the factor and action item ids that number the links
+Constant query counts whatever the size of the tree: the rows and their links to factors
+and action items (2 queries, compiled once per process; 1 when there are no rows), the factor and action item ids that number the links
 (2, or none when the caller already loaded them), the version (1, or none when the
 caller read it with the incident).
 """
@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db import router
+from django.db.models import CharField, QuerySet, Value
 
 from kintsugi.analysis.models import Analysis, WhyNode
 from kintsugi.analysis.records import BranchView, Numbering, all_steps, node_record, walk
@@ -27,7 +28,33 @@ from kintsugi.core.analysis import (
 )
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Linter
+from kintsugi.database import PreparedRead
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
+
+_NODE_FIELDS = [field.attname for field in WhyNode._meta.concrete_fields]
+_NODES = PreparedRead(
+    lambda incident_id: (
+        WhyNode.objects.filter(incident_id=incident_id)
+        .order_by("position", "id")
+        .values_list(*_NODE_FIELDS)
+    )
+)
+
+
+def _links(incident_id: int) -> QuerySet[WhyNode]:
+    """Which factors and action items each step links to (the root causes' links)."""
+    factors = WhyNode.factors.through.objects.filter(whynode__incident_id=incident_id)
+    actions = WhyNode.action_items.through.objects.filter(whynode__incident_id=incident_id)
+    label = CharField()
+    return factors.values_list(  # type: ignore[return-value]
+        Value("factor", output_field=label), "whynode_id", "factor_id"
+    ).union(
+        actions.values_list(Value("action", output_field=label), "whynode_id", "actionitem_id"),
+        all=True,
+    )
+
+
+_LINKS = PreparedRead(_links)
 
 
 @dataclass
@@ -78,21 +105,21 @@ def analysis_view(
         action_items = ActionItem.objects.filter(incident=incident)  # the template's order
     factors = list(factors)
     items = list(action_items)
-    nodes = list(
-        WhyNode.objects.filter(incident=incident)
-        .order_by("position", "id")
-        .prefetch_related(
-            Prefetch("factors", Factor.objects.only("id")),
-            Prefetch("action_items", ActionItem.objects.only("id")),
-        )
-    )
+    db = router.db_for_read(WhyNode)
+    nodes = [WhyNode.from_db(db, _NODE_FIELDS, row) for row in _NODES.rows(incident.pk)]
     numbering = Numbering.of([f.pk for f in factors], [a.pk for a in items])
+    linked: dict[tuple[str, int], list[int]] = {}
+    for kind, node_id, target_id in _LINKS.rows(incident.pk) if nodes else ():
+        linked.setdefault((kind, node_id), []).append(target_id)
+    # In the order the lists number them (F1, F2, ...; A1, A2, ...), as the links show.
+    factor_order = {factor.pk: index for index, factor in enumerate(factors)}
+    item_order = {item.pk: index for index, item in enumerate(items)}
     records = [
         node_record(
             node,
             numbering,
-            [f.pk for f in node.factors.all()],
-            [a.pk for a in node.action_items.all()],
+            sorted(linked.get(("factor", node.pk), ()), key=lambda pk: factor_order.get(pk, -1)),
+            sorted(linked.get(("action", node.pk), ()), key=lambda pk: item_order.get(pk, -1)),
         )
         for node in nodes
     ]

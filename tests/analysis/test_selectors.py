@@ -51,3 +51,23 @@ def test_answers_are_still_checked_for_blame(owner, incident):
         findings = view.findings()
     assert len(captured) == 1  # is the organisation's linter current?
     assert any("human error" in f.message.lower() or "human-error" in f.rule for f in findings)
+
+
+def test_a_step_s_links_come_in_the_order_the_lists_number_them(owner, incident):
+    *_, last = chain(owner, incident, 2)
+    factors = [pm.factor_add(user=owner, incident=incident, title=f"F{n}") for n in range(3)]
+    items = [
+        pm.action_item_add(user=owner, incident=incident, title=f"Add alerting {n}", priority=p)
+        for n, p in enumerate(["P3", "P0", "P1"])
+    ]
+    services.root_cause_link(
+        user=owner, node=last, version=version(incident),
+        factors=[factors[2], factors[0]], action_items=items,
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as captured:
+        view = analysis_view(incident=incident)
+    linked = next(record for record in view.records if record.id == last.pk)
+    assert linked.factors == (1, 3)
+    assert linked.actions == (1, 2, 3)  # P0, P1, P3
+    # Steps, their links (one union), factor and action item ids, the version.
+    assert len(captured) == 5
