@@ -12,17 +12,27 @@ from kintsugi.postmortems.models import ActionItem, Factor
 from tests.analysis.test_services import add, chain, version
 
 
-def test_the_lists_the_page_loaded_number_the_links_as_a_fresh_read_does(owner, incident):
-    *_, last = chain(owner, incident, 3)
+def _linked_chain(owner, incident, steps, priorities, pick):
+    """A chain whose last step links ``pick(factors, items)`` of three factors and three
+    action items of ``priorities``; returns that step."""
+    *_, last = chain(owner, incident, steps)
     factors = [pm.factor_add(user=owner, incident=incident, title=f"F{n}") for n in range(3)]
     items = [
         pm.action_item_add(user=owner, incident=incident, title=f"Add alerting {n}", priority=p)
-        for n, p in enumerate(["P2", "P0", "P1"])
+        for n, p in enumerate(priorities)
     ]
+    linked_factors, linked_items = pick(factors, items)
     services.root_cause_link(
         user=owner, node=last, version=version(incident),
-        factors=[factors[2]], action_items=[items[0]],
+        factors=linked_factors, action_items=linked_items,
     )  # fmt: skip
+    return last
+
+
+def test_the_lists_the_page_loaded_number_the_links_as_a_fresh_read_does(owner, incident):
+    last = _linked_chain(
+        owner, incident, 3, ["P2", "P0", "P1"], lambda factors, items: ([factors[2]], [items[0]])
+    )
     loaded_factors = list(Factor.objects.filter(incident=incident))  # as the page loads them
     loaded_items = list(ActionItem.objects.filter(incident=incident))
     with CaptureQueriesContext(connection) as fresh_queries:
@@ -54,16 +64,13 @@ def test_answers_are_still_checked_for_blame(owner, incident):
 
 
 def test_a_step_s_links_come_in_the_order_the_lists_number_them(owner, incident):
-    *_, last = chain(owner, incident, 2)
-    factors = [pm.factor_add(user=owner, incident=incident, title=f"F{n}") for n in range(3)]
-    items = [
-        pm.action_item_add(user=owner, incident=incident, title=f"Add alerting {n}", priority=p)
-        for n, p in enumerate(["P3", "P0", "P1"])
-    ]
-    services.root_cause_link(
-        user=owner, node=last, version=version(incident),
-        factors=[factors[2], factors[0]], action_items=items,
-    )  # fmt: skip
+    last = _linked_chain(
+        owner,
+        incident,
+        2,
+        ["P3", "P0", "P1"],
+        lambda factors, items: ([factors[2], factors[0]], items),
+    )
     with CaptureQueriesContext(connection) as captured:
         view = analysis_view(incident=incident)
     linked = next(record for record in view.records if record.id == last.pk)

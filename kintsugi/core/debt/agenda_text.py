@@ -14,6 +14,7 @@ from datetime import UTC, date
 from typing import Any
 
 from .agenda import Agenda, AgendaEntry
+from .items import ReviewNote
 from .states import DebtState, days_left
 
 Escape = Callable[[str], str]
@@ -88,7 +89,11 @@ def entry_facts(entry: AgendaEntry, as_of: date, esc: Escape, link: Link) -> lis
 
 
 def review_line(entry: AgendaEntry, esc: Escape) -> str | None:
-    review = entry.review
+    return review_note_line(entry.review, esc)
+
+
+def review_note_line(review: ReviewNote | None, esc: Escape) -> str | None:
+    """A review mark in words, as every agenda shows it (and a fresh mark's answer)."""
     if review is None:
         return None
     when = review.reviewed_at.astimezone(UTC).date().isoformat()

@@ -7,6 +7,7 @@ items from many teams asks the database once, not once per item.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import BigIntegerField, CharField, QuerySet, Value
 
@@ -51,24 +52,26 @@ class PolicyBook:
         return groups
 
 
-def _every_policy() -> QuerySet[OrganisationDuePolicy]:
+def _policies(team_rows: QuerySet[TeamDuePolicy]) -> QuerySet[OrganisationDuePolicy]:
+    """The organisation's row (the one without a team) and ``team_rows``, in one union."""
     no_team = Value(None, output_field=BigIntegerField())
     organisation_row = OrganisationDuePolicy.objects.filter(pk=1).values_list(
         no_team, Value("", output_field=CharField()), *_POLICY_FIELDS
     )
-    team_rows = TeamDuePolicy.objects.values_list("team_id", "team__name", *_POLICY_FIELDS)
-    return organisation_row.union(team_rows, all=True)
+    return organisation_row.union(
+        team_rows.values_list("team_id", "team__name", *_POLICY_FIELDS), all=True
+    )
 
 
-_EVERY_POLICY = PreparedRead(_every_policy)  # read on most pages: compiled once
+# Read on most pages and on every save of an action item's target date: compiled once.
+_EVERY_POLICY = PreparedRead(lambda: _policies(TeamDuePolicy.objects.all()))
+_ONE_TEAM = PreparedRead(lambda team_id: _policies(TeamDuePolicy.objects.filter(team_id=team_id)))
 
 
-def policy_book() -> PolicyBook:
-    """The organisation's row and every team's override in one round trip (a union: the
-    organisation's row is the one without a team)."""
+def _book(rows: list[tuple[Any, ...]]) -> PolicyBook:
     stored = OrganisationDuePolicy(pk=1)  # the defaults until an admin saves other numbers
     overrides: list[tuple[int, str, TeamDuePolicy]] = []
-    for team_id, team_name, *numbers in _EVERY_POLICY.rows():
+    for team_id, team_name, *numbers in rows:
         values = dict(zip(_POLICY_FIELDS, numbers, strict=True))
         if team_id is None:
             stored = OrganisationDuePolicy(pk=1, **values)
@@ -82,10 +85,12 @@ def policy_book() -> PolicyBook:
     return PolicyBook(organisation=organisation, teams=teams)
 
 
+def policy_book() -> PolicyBook:
+    """The organisation's row and every team's override in one round trip."""
+    return _book(_EVERY_POLICY.rows())
+
+
 def policy_for_team(team_id: int | None) -> DuePolicy:
-    """The effective policy of one team (two small queries)."""
-    organisation = organisation_policy_row().to_core()
-    if team_id is None:
-        return effective_policy(organisation, None)
-    row = TeamDuePolicy.objects.select_related("team").filter(team_id=team_id).first()
-    return effective_policy(organisation, row.to_core(row.team.name) if row else None)
+    """The effective policy of one team, in one round trip (no team: the organisation's;
+    no team has id 0)."""
+    return _book(_ONE_TEAM.rows(team_id or 0)).for_team(team_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kintsugi.accounts.models import Role
 from kintsugi.core.debt.agenda import SectionKey
-from kintsugi.core.debt.agenda_text import review_line, to_dict, to_markdown, to_text
+from kintsugi.core.debt.agenda_text import review_note_line, to_dict, to_markdown, to_text
 from kintsugi.core.debt.items import ReviewNote
 from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
 from kintsugi.core.errors import ValidationProblem
@@ -163,8 +162,7 @@ def mark_reviewed(request: HttpRequest, item_pk: int) -> HttpResponse:
     line = None
     if mark is not None:
         note = ReviewNote(mark.reviewed_at, mark.reviewer_name, mark.note)
-        # review_line only reads ``entry.review``: the same words as on the agenda.
-        line = review_line(SimpleNamespace(review=note), str)  # type: ignore[arg-type]
+        line = review_note_line(note, str)  # the same words as on the agenda
     html = review_slot(
         item_id=item.pk,
         line=line,

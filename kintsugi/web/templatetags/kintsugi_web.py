@@ -113,17 +113,23 @@ def action_item_row(context: template.Context, item: Any) -> SafeString:
     from kintsugi.web.action_rows import action_row
 
     incident = context["incident"]
-    key = ("kintsugi.action-items-url", incident.pk)
-    base_url = context.render_context.get(key)
-    if base_url is None:
-        base_url = context.render_context[key] = reverse("action-items", args=[incident.pk])
+    key = ("kintsugi.action-items", incident.pk)
+    shared = context.render_context.get(key)
+    if shared is None:
+        # Once per list: its URL, and one day for every row (the debt clock, as the debt
+        # box above the list reads it), even when the list is rendered across midnight.
+        shared = context.render_context[key] = (
+            reverse("action-items", args=[incident.pk]),
+            today(),
+        )
+    base_url, day = shared
     html = action_row(
         item,
         policy=action_policy(context, item),
         base_url=base_url,
         can_edit=bool(context.get("can_edit")),
         csrf_token=str(context.get("csrf_token", "")),
-        today=today(),  # the debt clock, as the debt box above the list reads it
+        today=day,
     )
     return mark_safe(html)  # noqa: S308 - action_row escapes or sanitizes every value
 
