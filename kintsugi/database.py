@@ -13,6 +13,7 @@ unchanged, so no value is read differently, only faster.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,24 +58,32 @@ class PreparedRead:
     SQL does not depend on the ids' values (``pk=id``, ``incident_id=id``; not ``__in``
     lists, not ``None``): the stand-ins must all come back in the parameters, or the
     first run fails loudly. Rows go through Django's converters (SQLite's dates and
-    times), as the ORM's own would.
+    times), as the ORM's own would. ``text=True``: the keys are strings (a session key),
+    not ids.
     """
 
     _STAND_INS = tuple(-(2**62) - index for index in range(8))  # ids no row has
+    _TEXT_STAND_INS = tuple(
+        f"kintsugi-stand-in-{index}-{secrets.token_hex(8)}" for index in range(8)
+    )
 
-    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, text: bool = False) -> None:
         self._build = build
+        self._text = text
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
-    def rows(self, *ids: int, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+    def rows(self, *ids: int | str, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
         connection = connections[using]
         compiled = self._compiled.get((using, connection.vendor))
         if compiled is None:
             compiled = self._compile(len(ids), using)
             self._compiled[(using, connection.vendor)] = compiled
-        ids = tuple(int(value) for value in ids)
-        if not all(_BIGINT_MIN <= value <= _BIGINT_MAX for value in ids):
-            return []  # no row has such an id; the database would refuse the number
+        if self._text:
+            ids = tuple(str(value) for value in ids)
+        else:
+            ids = tuple(int(value) for value in ids)
+            if not all(_BIGINT_MIN <= value <= _BIGINT_MAX for value in ids):
+                return []  # no row has such an id; the database would refuse the number
         params = list(compiled.params)
         for position, index in compiled.slots:
             params[position] = ids[index]
@@ -89,14 +98,17 @@ class PreparedRead:
         return rows
 
     def _compile(self, count: int, using: str) -> _Compiled:
-        stand_ins = self._STAND_INS[:count]
+        kind = str if self._text else int
+        stand_ins: tuple[Any, ...] = (self._TEXT_STAND_INS if self._text else self._STAND_INS)[
+            :count
+        ]
         queryset = self._build(*stand_ins)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         slots = [
             (position, stand_ins.index(value))
             for position, value in enumerate(params)
-            if isinstance(value, int) and value in stand_ins
+            if type(value) is kind and value in stand_ins
         ]
         missing = set(range(count)) - {index for _, index in slots}
         if missing:
@@ -111,7 +123,7 @@ class PreparedRead:
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: list[tuple[int, int]]  # (place in params, index of the id that goes there)
+    slots: list[tuple[int, int]]  # (place in params, index of the key that goes there)
     width: int | None
     compiler: Any
     converters: dict[int, Any]

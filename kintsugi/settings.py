@@ -116,8 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if KINTSUGI_ENV == "test" else 60
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# ModelBackend, with the per-request user read compiled once (kintsugi/accounts/backends.py).
+# Django's ModelBackend and database sessions, with the reads every request makes
+# compiled once (kintsugi/accounts/backends.py, kintsugi/accounts/sessions.py).
 AUTHENTICATION_BACKENDS = ["kintsugi.accounts.backends.UserBackend"]
+SESSION_ENGINE = "kintsugi.accounts.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
