@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from kintsugi.analysis.records import Numbering
 from kintsugi.analysis.services import tree_replace
-from kintsugi.core.analysis import Branch, WhyStep, WhyTree, tree_to_records
+from kintsugi.core.analysis import Branch, Evidence, WhyStep, WhyTree, tree_to_records
+from kintsugi.core.vocabulary import EvidenceKind
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 
 MAIN_CHAIN = [
@@ -57,8 +58,24 @@ CHECKOUT_DETECTION = [
 ]  # fmt: skip
 
 
-def _steps(pairs: Sequence[tuple[str, str]]) -> list[WhyStep]:
-    return [WhyStep(question, answer) for question, answer in pairs]
+# What supports some of the main chain's answers (by step number), as the editor shows it.
+MAIN_EVIDENCE = {
+    2: [Evidence(EvidenceKind.GRAPH, "https://grafana.example.com/d/pg-pool?from=1762178400000")],
+    3: [Evidence(EvidenceKind.QUERY, "https://pgwatch.example.com/locks?ts=1762178640")],
+    6: [
+        Evidence(EvidenceKind.LOG, "runner deploy-db: FATAL: password authentication failed"),
+        Evidence(EvidenceKind.DASHBOARD, "https://ci.example.com/pipelines/deploy?status=failed"),
+    ],
+}
+
+
+def _steps(
+    pairs: Sequence[tuple[str, str]], evidence: dict[int, list[Evidence]] | None = None
+) -> list[WhyStep]:
+    return [
+        WhyStep(question, answer, list((evidence or {}).get(number, [])))
+        for number, (question, answer) in enumerate(pairs, start=1)
+    ]
 
 
 def _store(
@@ -77,7 +94,7 @@ def main_analysis(incident: Incident, *, cause: Factor, actions: Sequence[Action
     """The chain from "site down" to the expired runner credentials, linked to ``cause``
     (the pipeline factor) and ``actions`` (the P0 items)."""
     branch = Branch(
-        _steps(MAIN_CHAIN),
+        _steps(MAIN_CHAIN, MAIN_EVIDENCE),
         title="Site down",
         trigger="Migration 0142 run by hand at 14:00 UTC",
         factors=[1],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kintsugi.analysis.records import BranchView, StepView
 from kintsugi.analysis.selectors import AnalysisView, analysis_view, findings_by_node
-from kintsugi.core.analysis import Finding, suggest_next_question
+from kintsugi.core.analysis import Evidence, Finding, suggest_next_question
+from kintsugi.core.analysis.evidence_text import evidence_lines
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.selectors import PostmortemView
 
@@ -24,7 +26,13 @@ class StepRow:
     marked: bool
     factor_numbers: tuple[int, ...]
     action_numbers: tuple[int, ...]
+    evidence: Sequence[Evidence] = ()
     branches: list[BranchRow] = field(default_factory=list)
+
+    @property
+    def evidence_text(self) -> str:
+        """The edit form's evidence box, one piece per line."""
+        return evidence_lines(self.evidence)
 
     @property
     def starts(self) -> bool:
@@ -107,6 +115,7 @@ def analysis_context(
             marked=record.is_root_cause,
             factor_numbers=record.factors,
             action_numbers=record.actions,
+            evidence=record.evidence,
             branches=[branch_row(sub) for sub in step.branches],
         )
 

@@ -68,6 +68,23 @@ def test_it_builds_a_branching_chain(page, login, owner, incident):
         "Root cause (marked)"
     )
 
+    # Evidence and a trigger through Edit: a link and a quoted log line under the answer.
+    first = section.get_by_test_id("why-step").first
+    first.get_by_test_id("why-edit").first.click()
+    edit = first.locator("details.why-edit form").first
+    edit.get_by_test_id("why-trigger").fill("Deploy 4411 at 14:00 UTC")
+    evidence = edit.get_by_test_id("why-evidence-input")
+    evidence.fill("graph: https://grafana.example.com/d/pool")
+    evidence.press("Enter")  # a new line, not a save
+    evidence.press_sequentially("log: pool timeout after 30000ms", delay=5)
+    edit.get_by_test_id("why-save").click()
+    shown = section.get_by_test_id("why-step").first.get_by_test_id("why-evidence").first
+    expect(shown.get_by_test_id("why-evidence-link")).to_have_attribute(
+        "href", "https://grafana.example.com/d/pool"
+    )
+    expect(shown.get_by_test_id("why-evidence-quote")).to_have_text("pool timeout after 30000ms")
+    expect(section.locator('[data-branch="1"] .why-trigger').first).to_contain_text("Deploy 4411")
+
     # Escape closes a form without saving.
     section.get_by_test_id("why-new-branch").click()
     section.locator("details.why-new form").get_by_test_id("why-answer-input").fill("Unsaved")
@@ -76,6 +93,10 @@ def test_it_builds_a_branching_chain(page, login, owner, incident):
 
     assert page.evaluate("window.__kintsugiMarker") == "still-here"
     assert WhyNode.objects.count() == 4
+    assert WhyNode.objects.get(parent=None).evidence == [
+        {"kind": "graph", "content": "https://grafana.example.com/d/pool"},
+        {"kind": "log", "content": "pool timeout after 30000ms"},
+    ]
     assert (
         WhyNode.objects.get(is_root_cause=True).answer == "A slow migration locked the users table."
     )

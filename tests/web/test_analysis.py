@@ -194,3 +194,95 @@ def test_it_uses_a_constant_number_of_queries(request, login, owner, incident, u
     assert WhyNode.objects.count() == 30
     assert _queries(client, base(incident)) == few
     assert _queries(client, f"/incidents/{incident.pk}/") == few_page
+
+
+def _first_with_trigger_and_evidence(owner, incident):
+    from kintsugi.core.analysis import Evidence
+    from kintsugi.core.vocabulary import EvidenceKind
+
+    chain(owner, incident, 2)
+    first = WhyNode.objects.get(parent=None)
+    return services.step_update(
+        user=owner, node=first, version=first.version,
+        trigger="Migration 0142 run by hand",
+        evidence=[Evidence(EvidenceKind.GRAPH, "https://grafana.example.com/d/db")],
+    )  # fmt: skip
+
+
+def test_an_edit_leaves_what_its_form_did_not_carry(login, owner, incident):
+    """A trigger or evidence from an import or the API is not cleared by an edit made
+    with a form (or a script) that did not send those fields."""
+    first = _first_with_trigger_and_evidence(owner, incident)
+    response = login(owner).post(base(incident) + f"{first.pk}/edit/", {
+        "version": first.version, "question": "Why 0?", "answer": "The pool was exhausted.",
+    }, **HTMX)  # fmt: skip
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.answer == "The pool was exhausted."
+    assert first.trigger == "Migration 0142 run by hand"
+    assert first.evidence == [{"kind": "graph", "content": "https://grafana.example.com/d/db"}]
+
+
+def test_the_edit_form_shows_and_saves_the_trigger_and_evidence(login, owner, incident):
+    first = _first_with_trigger_and_evidence(owner, incident)
+    client = login(owner)
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    form = page.split(f'data-slot="edit-{first.pk}"', 1)[1].split("</form>", 1)[0]
+    assert 'name="trigger"' in form and 'value="Migration 0142 run by hand"' in form
+    assert "graph: https://grafana.example.com/d/db</textarea>" in form
+    shown = page.split(f'id="why-{first.pk}"', 1)[1].split('class="why-controls', 1)[0]
+    assert 'href="https://grafana.example.com/d/db"' in shown
+    response = client.post(base(incident) + f"{first.pk}/edit/", {
+        "version": first.version, "question": "Why 0?", "answer": first.answer,
+        "branch_title": "", "trigger": "Deploy 4411",
+        "evidence": "log: FATAL: password authentication failed\n\nhttps://ci.example.com/r/9",
+    }, **HTMX)  # fmt: skip
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.trigger == "Deploy 4411"
+    assert first.evidence == [
+        {"kind": "log", "content": "FATAL: password authentication failed"},
+        {"kind": "other", "content": "https://ci.example.com/r/9"},
+    ]
+    body = response.content.decode()
+    assert '<q data-testid="why-evidence-quote">FATAL: password authentication failed</q>' in body
+    assert 'href="https://ci.example.com/r/9"' in body
+    assert "Deploy 4411" in body
+
+
+def test_hostile_evidence_is_shown_as_text(login, owner, incident):
+    first = _first_with_trigger_and_evidence(owner, incident)
+    client = login(owner)
+    hostile = 'graph: javascript:alert(1)\nlog: <script>alert(2)</script>\nother: " onmouseover="x'
+    response = client.post(base(incident) + f"{first.pk}/edit/", {
+        "version": first.version, "question": "Why 0?", "answer": first.answer,
+        "evidence": hostile,
+    }, **HTMX)  # fmt: skip
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="javascript' not in body and "<script>alert(2)" not in body
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in body
+    assert '" onmouseover="x' not in body
+
+
+@pytest.mark.parametrize(
+    ("evidence", "words"),
+    [
+        ("\n".join(f"log: line {n}" for n in range(11)), "at most 10 pieces"),
+        ("query:\n", "names a kind (query) but nothing after it"),
+        ("log: " + "x" * 2_001, "the limit is 2,000"),
+        ("x" * 25_000, "at most"),  # beyond any allowed post: the form refuses it
+    ],
+)
+def test_bad_evidence_is_refused_and_the_text_kept(login, owner, incident, evidence, words):
+    first = _first_with_trigger_and_evidence(owner, incident)
+    response = login(owner).post(base(incident) + f"{first.pk}/edit/", {
+        "version": first.version, "question": "Why 0?", "answer": "Kept answer.",
+        "evidence": evidence,
+    }, **HTMX)  # fmt: skip
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert words in body
+    assert "Kept answer." in body and evidence[:40] in body
+    first.refresh_from_db()
+    assert first.evidence == [{"kind": "graph", "content": "https://grafana.example.com/d/db"}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from kintsugi.core.analysis import MAX_ANSWER, MAX_QUESTION, MAX_TITLE, MAX_TRIGGER
+from kintsugi.core.analysis.tree import MAX_EVIDENCE_PER_STEP, MAX_EVIDENCE_TEXT
 
 
 def _area(rows: int, limit: int, **attrs: object) -> forms.Textarea:
@@ -30,6 +31,13 @@ class WhyStepForm(forms.Form):
     )
     branch_title = forms.CharField(max_length=MAX_TITLE, required=False, label="Branch title")
     trigger = forms.CharField(max_length=MAX_TRIGGER, required=False)
+    # One piece per line (core/analysis/evidence_text.py checks the count and each length);
+    # this bound only stops a post far beyond what those limits allow.
+    evidence = forms.CharField(
+        max_length=MAX_EVIDENCE_PER_STEP * (MAX_EVIDENCE_TEXT + 20) + 1_000,
+        strip=False,
+        required=False,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
     starts_branch = forms.BooleanField(widget=forms.HiddenInput, required=False)

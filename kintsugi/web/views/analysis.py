@@ -20,6 +20,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from kintsugi.analysis import services
 from kintsugi.analysis.models import WhyNode
 from kintsugi.analysis.selectors import analysis_view, draft_findings
+from kintsugi.core.analysis.evidence_text import parse_evidence_lines
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
@@ -125,6 +126,11 @@ def why_edit(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
     data = form.cleaned_data
     starts = node.parent_id is None or node.starts_branch
 
+    def sent(name: str) -> bool:
+        # A field the form did not carry is left as it is: an edit never clears what it
+        # did not show (a trigger, evidence from an import or the API).
+        return name in request.POST
+
     def write() -> None:
         services.step_update(
             user=request.user,
@@ -132,8 +138,9 @@ def why_edit(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
             version=data["version"],
             question=data["question"],
             answer=data["answer"],
-            branch_title=data["branch_title"] if starts else None,
-            trigger=data["trigger"] if starts else None,
+            branch_title=data["branch_title"] if starts and sent("branch_title") else None,
+            trigger=data["trigger"] if starts and sent("trigger") else None,
+            evidence=parse_evidence_lines(data["evidence"]) if sent("evidence") else None,
         )
 
     return _attempt(request, incident, slot, data, write)
