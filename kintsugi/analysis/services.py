@@ -245,6 +245,40 @@ def step_move(*, user: User | None, node: WhyNode, version: int | None, directio
 
 
 @transaction.atomic
+def branch_move(*, user: User | None, node: WhyNode, version: int | None, direction: str) -> None:
+    """Swap the branch that ``node`` starts with the one before ("up") or after ("down") it
+    among the branches that start at the same place: the top level, or the same step.
+
+    Branches forking at different steps are numbered in step order; moving one to another
+    step is a reparent, not a swap.
+    """
+    incident = node.incident
+    require_edit(user, incident)
+    if node.parent_id is not None and not node.starts_branch:
+        raise ValidationProblem("Only the first step of a branch moves the branch.", field="move")
+    if direction not in ("up", "down"):
+        raise ValidationProblem("Move a branch 'up' or 'down'.", field="move")
+    _bump(incident, version)
+    siblings = WhyNode.objects.filter(incident=incident, parent_id=node.parent_id)
+    if node.parent_id is not None:
+        siblings = siblings.filter(starts_branch=True)
+    order = list(siblings.order_by("position", "id"))
+    index = next(number for number, sibling in enumerate(order) if sibling.pk == node.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(order):
+        where = "at this step" if node.parent_id is not None else "of the analysis"
+        place = "first" if direction == "up" else "last"
+        raise ValidationProblem(f"This is already the {place} branch {where}.", field="move")
+    order[index], order[other] = order[other], order[index]
+    # Positions from 1: a step's own continuation (position 0) stays before its forks.
+    for position, sibling in enumerate(order, start=1):
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])
+    _settle(incident)
+
+
+@transaction.atomic
 def step_reparent(
     *,
     user: User | None,
@@ -412,6 +446,7 @@ def tree_import(
 
 __all__ = [
     "ConflictError",
+    "branch_move",
     "root_cause_link",
     "root_cause_mark",
     "step_add",

@@ -54,6 +54,9 @@ class BranchRow:
     steps: list[StepRow]
     next_question: str
     key: str  # "b-12": the branch's first step, for ids of its add slot
+    # Where it stands among the branches that start at the same place (Move up/down).
+    first_there: bool = True
+    last_there: bool = True
 
     @property
     def label(self) -> str:
@@ -62,6 +65,11 @@ class BranchRow:
     @property
     def last(self) -> StepRow:
         return self.steps[-1]
+
+    @property
+    def moves(self) -> list[tuple[str, str, bool]]:
+        """(direction, arrow, offered) of its Move buttons."""
+        return [("up", "↑", not self.first_there), ("down", "↓", not self.last_there)]
 
     @property
     def next_slot(self) -> str:
@@ -91,7 +99,13 @@ def analysis_context(
     by_node, general = findings_by_node(view)
     nodes = view.node_by_id
 
-    def branch_row(branch: BranchView) -> BranchRow:
+    def branch_rows(branches: list[BranchView]) -> list[BranchRow]:
+        last = len(branches) - 1
+        return [
+            branch_row(branch, index == 0, index == last) for index, branch in enumerate(branches)
+        ]
+
+    def branch_row(branch: BranchView, first_there: bool, last_there: bool) -> BranchRow:
         cause = branch.root_cause_number
         steps = [step_row(step, cause) for step in branch.steps]
         first = branch.first
@@ -102,6 +116,8 @@ def analysis_context(
             steps=steps,
             next_question=suggest_next_question(branch.steps[-1].record.answer),
             key=f"b-{first.id}",
+            first_there=first_there,
+            last_there=last_there,
         )
 
     def step_row(step: StepView, cause: int | None) -> StepRow:
@@ -116,10 +132,10 @@ def analysis_context(
             factor_numbers=record.factors,
             action_numbers=record.actions,
             evidence=record.evidence,
-            branches=[branch_row(sub) for sub in step.branches],
+            branches=branch_rows(step.branches),
         )
 
-    branches = [branch_row(branch) for branch in view.branches]
+    branches = branch_rows(view.branches)
     errors = sum(1 for fs in by_node.values() for f in fs if f.severity == "error")
     return {
         "incident": incident,

@@ -106,6 +106,7 @@ analysis_urls = [
     path("<int:node_pk>/edit/", analysis.why_edit, name="why-edit"),
     path("<int:node_pk>/delete/", analysis.why_delete, name="why-delete"),
     path("<int:node_pk>/move/<str:direction>/", analysis.why_move, name="why-move"),
+    path("<int:node_pk>/branch/<str:direction>/", analysis.why_branch_move, name="why-branch-move"),
     path("<int:node_pk>/root-cause/", analysis.why_root_cause, name="why-root-cause"),
     path("<int:node_pk>/links/", analysis.why_links, name="why-links"),
 ]

@@ -123,6 +123,67 @@ def test_it_moves_steps_up_and_down(owner, incident):
     assert answers[0] == "Cause number 2 of it."
 
 
+def _top_answers(incident):
+    return [branch.steps[0].answer for branch in analysis_view(incident=incident).tree.branches]
+
+
+def test_it_moves_top_level_branches(owner, incident):
+    roots = [add(owner, incident, f"Why {n}?", f"Top cause {n} of it.") for n in "ABC"]
+    services.step_update(user=owner, node=roots[0], version=roots[0].version,
+                         branch_title="Kept", trigger="Deploy 4411")  # fmt: skip
+    move = services.branch_move
+    move(user=owner, node=roots[2], version=version(incident), direction="up")
+    assert _top_answers(incident) == [
+        "Top cause A of it.",
+        "Top cause C of it.",
+        "Top cause B of it.",
+    ]
+    move(user=owner, node=roots[0], version=version(incident), direction="down")
+    tree = analysis_view(incident=incident).tree
+    assert [b.steps[0].answer for b in tree.branches][:2] == [
+        "Top cause C of it.",
+        "Top cause A of it.",
+    ]
+    assert (tree.branches[1].title, tree.branches[1].trigger) == ("Kept", "Deploy 4411")
+    with pytest.raises(ValidationProblem, match="already the first branch of the analysis"):
+        move(user=owner, node=roots[2], version=version(incident), direction="up")
+    with pytest.raises(ValidationProblem, match="already the last branch"):
+        move(user=owner, node=roots[1], version=version(incident), direction="down")
+    with pytest.raises(ConflictError):
+        move(user=owner, node=roots[1], version=version(incident) - 1, direction="up")
+    assert _top_answers(incident)[1:] == ["Top cause A of it.", "Top cause B of it."]
+
+
+def test_it_moves_branches_only_among_those_forking_at_the_same_step(owner, viewer, incident):
+    first, second, _ = chain(owner, incident)
+    at_first = [
+        add(owner, incident, f"Why {n}?", f"Fork {n} at the first step.", parent=first,
+            starts_branch=True)
+        for n in (1, 2)
+    ]  # fmt: skip
+    at_second = add(owner, incident, "Why?", "Fork at the second step.", parent=second,
+                    starts_branch=True)  # fmt: skip
+
+    def forks():
+        steps = analysis_view(incident=incident).tree.branches[0].steps
+        return [[b.steps[0].answer for b in step.branches] for step in steps[:2]]
+
+    services.branch_move(user=owner, node=at_first[1], version=version(incident), direction="up")
+    assert forks() == [
+        ["Fork 2 at the first step.", "Fork 1 at the first step."],
+        ["Fork at the second step."],
+    ]
+    with pytest.raises(ValidationProblem, match="already the first branch at this step"):
+        services.branch_move(user=owner, node=at_second, version=version(incident), direction="up")
+    with pytest.raises(ValidationProblem, match="Only the first step of a branch"):
+        services.branch_move(user=owner, node=second, version=version(incident), direction="up")
+    with pytest.raises(ValidationProblem, match="'up' or 'down'"):
+        services.branch_move(user=owner, node=at_second, version=version(incident), direction="x")
+    with pytest.raises(PermissionDenied):
+        services.branch_move(user=viewer, node=at_first[0], version=version(incident),
+                             direction="up")  # fmt: skip
+
+
 def test_it_deletes_a_step_with_its_descendants(owner, incident):
     first, second, third = chain(owner, incident)
     assert services.step_delete(user=owner, node=second, version=version(incident)) == 2

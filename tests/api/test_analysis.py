@@ -155,3 +155,22 @@ def test_it_reports_a_chain_that_ends_on_a_person(api, owner, incident):
     findings = api.get(f"/incidents/{incident.pk}/analysis/checks", user=owner).json()["findings"]
     person = [f for f in findings if f["rule"] == "whys/ends-on-person"]
     assert person and person[0]["step"] == 3 and person[0]["node_id"]
+
+
+def test_it_moves_a_branch_and_refuses_a_move_with_nowhere_to_go(api, owner, incident):
+    two = [*CHAIN, node("d", question="Why was detection slow?", answer="No alert on the pool.")]
+    put(api, owner, incident, two)
+    nodes = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()["nodes"]
+    second = next(n for n in nodes if n["answer"] == "No alert on the pool.")
+    response = api.patch(f"/analysis/nodes/{second['id']}", user=owner,
+                         json={"move_branch": "up", "tree_version": 1})  # fmt: skip
+    assert response.status_code == 200, response.content
+    tree = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()
+    tops = [n["answer"] for n in tree["nodes"] if n["parent"] is None]
+    assert tops == ["No alert on the pool.", "The pool was exhausted."]
+    again = api.patch(f"/analysis/nodes/{second['id']}", user=owner,
+                      json={"move_branch": "up", "tree_version": tree["version"]})  # fmt: skip
+    assert again.status_code == 422
+    assert "already the first branch" in error_of(again)["message"]
+    missing = api.patch(f"/analysis/nodes/{second['id']}", user=owner, json={"move_branch": "up"})
+    assert missing.status_code == 422 and "tree_version" in error_of(missing)["message"]

@@ -66,6 +66,12 @@ def test_the_dashboard_shows_the_overdue_item_and_links_to_it(page, login, clock
     expect(page.get_by_test_id("oldest")).to_contain_text("Cap the connection pool")
     team_row = page.get_by_test_id("group-team").get_by_test_id("group-row")
     expect(team_row).to_contain_text("Platform")
+    # Every column of each breakdown is in view on a laptop screen, none behind a scroll.
+    hidden = page.evaluate(
+        "[...document.querySelectorAll('.debt-grid .table-wrap')]"
+        ".map(wrap => wrap.scrollWidth - wrap.clientWidth)"
+    )
+    assert hidden and max(hidden) <= 1, hidden
 
     page.get_by_test_id("kpi-overdue").click()
     page.wait_for_url("**/debt/items/?state=overdue")

@@ -286,3 +286,27 @@ def test_bad_evidence_is_refused_and_the_text_kept(login, owner, incident, evide
     assert "Kept answer." in body and evidence[:40] in body
     first.refresh_from_db()
     assert first.evidence == [{"kind": "graph", "content": "https://grafana.example.com/d/db"}]
+
+
+def test_it_moves_a_branch_from_its_heading(login, owner, viewer, incident):
+    chain(owner, incident, 1)
+    client = login(owner)
+    body = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert 'data-testid="why-branch-up"' not in body  # one branch: nowhere to move
+    second = services.step_add(
+        user=owner, incident=incident, version=version(incident),
+        question="Why was detection slow?", answer="No alert watches the pool.",
+    )  # fmt: skip
+    body = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert body.count('data-testid="why-branch-up"') == 1  # the second branch's
+    assert body.count('data-testid="why-branch-down"') == 1  # the first's
+    url = base(incident) + f"{second.pk}/branch/up/"
+    assert login(viewer).post(url, {"version": version(incident)}, **HTMX).status_code == 403
+    response = client.post(url, {"version": version(incident)}, **HTMX)
+    assert response.status_code == 200
+    section = response.content.decode()
+    assert section.index("No alert watches the pool.") < section.index("Cause 0 in the pool")
+    response = client.post(url, {"version": version(incident)}, **HTMX)
+    assert response.status_code == 422 and "already the first branch" in response.content.decode()
+    stale = client.post(base(incident) + f"{second.pk}/branch/down/", {"version": 1}, **HTMX)
+    assert stale.status_code == 409

@@ -112,6 +112,11 @@ class NodePatch(Schema):
     starts_branch: bool | None = None
     position: int | None = None
     move: str | None = Field(None, description="'up' or 'down' within its branch.")
+    move_branch: str | None = Field(
+        None,
+        description="'up' or 'down': the branch this step starts, among the branches that "
+        "start at the same place (the top level, or the same step).",
+    )
     is_root_cause: bool | None = None
     factor_ids: list[int] | None = None
     action_item_ids: list[int] | None = None
@@ -294,8 +299,8 @@ def update_node(request: HttpRequest, node_id: int, payload: NodePatch) -> Any:
                 **text,
             )
             node.incident = incident
-        structural = {"parent", "starts_branch", "position", "move", "is_root_cause",
-                      "factor_ids", "action_item_ids"} & set(fields)  # fmt: skip
+        structural = {"parent", "starts_branch", "position", "move", "move_branch",
+                      "is_root_cause", "factor_ids", "action_item_ids"} & set(fields)  # fmt: skip
         if structural and payload.tree_version is None:
             message = "Send the tree's version (tree_version) with structural changes."
             raise ApiError(422, f"tree_version: {message}", fields={"tree_version": [message]})
@@ -321,6 +326,11 @@ def update_node(request: HttpRequest, node_id: int, payload: NodePatch) -> Any:
             version = analysis_view(incident=incident).version
         if payload.move is not None:
             services.step_move(user=user, node=node, version=version, direction=payload.move)
+            version = analysis_view(incident=incident).version
+        if payload.move_branch is not None:
+            services.branch_move(
+                user=user, node=node, version=version, direction=payload.move_branch
+            )
             version = analysis_view(incident=incident).version
         if payload.is_root_cause is not None:
             services.root_cause_mark(

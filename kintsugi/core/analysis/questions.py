@@ -44,9 +44,23 @@ _MAX_SUBJECT_WORDS = 10
 _TRAILING = re.compile(r"[\s.!?;:,]+$")
 
 
+# "The credentials expired, and no alert watches expiry": two causes in one answer. The
+# question follows the first, as the answer puts it first ("Add a branch here" asks about
+# the other). Not after a list ("connections, threads, and memory"): a comma before the
+# ", and" means the words belong to one clause.
+_SECOND_CLAUSE = re.compile(r",\s+(?:and|but|yet|while)\s+", re.IGNORECASE)
+
+
+def _first_clause(clause: str) -> str:
+    match = _SECOND_CLAUSE.search(clause)
+    if match is None or "," in clause[: match.start()]:
+        return clause
+    return clause[: match.start()]
+
+
 def suggest_next_question(answer: str) -> str:
     """Derive the next why from an answer; fall back to "Why did that happen?"."""
-    clause = main_clause(answer)
+    clause = _first_clause(main_clause(answer))
     tokens = clause.split()
     if len(tokens) < 2:
         return FALLBACK

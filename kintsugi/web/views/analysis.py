@@ -73,7 +73,9 @@ def _attempt(request: HttpRequest, incident: Incident, slot: str, data: dict[str
         return _section(request, incident, status=409, notice=CONFLICT,
                         draft={**data, "slot": slot, "error": CONFLICT})  # fmt: skip
     except ValidationProblem as problem:
-        return _section(request, incident, status=422,
+        # A button (move, mark, delete) has no form to show the reason in: the section's
+        # notice says it.
+        return _section(request, incident, status=422, notice="" if slot else problem.message,
                         draft={**data, "slot": slot, "error": problem.message})  # fmt: skip
     return _section(request, incident, focus=focus() if callable(focus) else focus)
 
@@ -157,12 +159,22 @@ def why_delete(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
 
 @require_POST
 def why_move(request: HttpRequest, pk: int, node_pk: int, direction: str) -> HttpResponse:
+    """A step up or down in its branch."""
+    return _move(request, pk, node_pk, direction, services.step_move)
+
+
+@require_POST
+def why_branch_move(request: HttpRequest, pk: int, node_pk: int, direction: str) -> HttpResponse:
+    """The branch a step starts, up or down among those starting at the same place."""
+    return _move(request, pk, node_pk, direction, services.branch_move)
+
+
+def _move(request: HttpRequest, pk: int, node_pk: int, direction: str, move: Any) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
     node = _node(incident, node_pk)
     version = _int(request.POST.get("version"))
-    return _attempt(request, incident, "", {}, lambda: services.step_move(
-        user=request.user, node=node, version=version, direction=direction),
-        focus=f"move-{node.pk}-{direction}")  # fmt: skip
+    return _attempt(request, incident, "", {}, lambda: move(
+        user=request.user, node=node, version=version, direction=direction))  # fmt: skip
 
 
 @require_POST

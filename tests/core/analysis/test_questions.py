@@ -35,6 +35,18 @@ from kintsugi.core.analysis.questions import FALLBACK
         ),
         ("The alert didn't fire.", "Why didn't the alert fire?"),
         (
+            "The runner credentials expired, and no alert watches credential expiry.",
+            "Why did the runner credentials expire?",
+        ),
+        (
+            "The bundle is built once at deploy time, but nothing refreshes it.",
+            "Why is the bundle built once at deploy time?",
+        ),
+        (
+            "The pool ran out of connections, threads, and memory.",
+            "Why did the pool run out of connections, threads, and memory?",
+        ),
+        (
             "The certificate on the auth load balancer expired at 00:00 UTC.",
             "Why did the certificate on the auth load balancer expire at 00:00 UTC?",
         ),
