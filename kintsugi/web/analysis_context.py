@@ -40,6 +40,11 @@ class StepRow:
         return self.node.parent_id is None or bool(self.node.starts_branch)
 
     @property
+    def move_keys(self) -> dict[str, str]:
+        """What a move answers with (``why_focus``), so its button keeps the focus."""
+        return {direction: f"move-{self.node.pk}-{direction}" for direction in ("up", "down")}
+
+    @property
     def slots(self) -> dict[str, str]:
         """Names of this step's forms, matched against a refused draft to reopen it."""
         pk = self.node.pk
@@ -67,9 +72,15 @@ class BranchRow:
         return self.steps[-1]
 
     @property
-    def moves(self) -> list[tuple[str, str, bool]]:
-        """(direction, arrow, offered) of its Move buttons."""
-        return [("up", "↑", not self.first_there), ("down", "↓", not self.last_there)]
+    def moves(self) -> list[tuple[str, str, bool, str, str]]:
+        """Its Move buttons: (direction, arrow, shown, focus keys). A move answers with
+        ``why_focus`` = its key, so the button keeps the keyboard focus; the other button
+        takes it when the branch went to the top or the bottom."""
+        up, down = (f"branch-{self.steps[0].node.pk}-{way}" for way in ("up", "down"))
+        return [
+            ("up", "↑", not self.first_there, up, down if self.last_there else "-"),
+            ("down", "↓", not self.last_there, down, up if self.first_there else "-"),
+        ]
 
     @property
     def next_slot(self) -> str:

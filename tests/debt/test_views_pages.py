@@ -140,9 +140,27 @@ def test_the_sprint_page_compares_reserved_planned_and_done(
     assert "<svg" in body
 
 
-def test_the_sprint_page_explains_missing_settings(clock, login, teammate):
+def test_the_sprint_page_explains_missing_settings(clock, login, teammate, admin_user):
     body = login(teammate).get("/debt/sprints/?team=platform").content.decode()
     assert "has not set its sprint cadence and capacity" in body
+    assert 'data-testid="sprint-settings-link"' not in body  # not a lead: nothing to set
+    body = login(admin_user).get("/debt/sprints/?team=platform").content.decode()
+    assert 'href="/debt/teams/platform/settings/" data-testid="sprint-settings-link"' in body
+
+
+def test_the_sprint_page_opens_on_the_person_s_own_team(clock, login, teammate, team):
+    from kintsugi.teams.models import Membership, Team
+
+    aardvark = Team.objects.create(name="Aardvark", slug="aardvark")  # first, not theirs
+    body = login(teammate).get("/debt/sprints/").content.decode()
+    assert "<h1>Sprint budget: Platform</h1>" in body
+    # Of their teams, the one that has set its sprints comes first.
+    data = Team.objects.create(name="Data", slug="data")
+    Membership.objects.create(team=aardvark, user=teammate)
+    Membership.objects.create(team=data, user=teammate)
+    TeamDebtSettings.objects.create(team=data, sprint_start_on=date(2026, 1, 5))
+    body = login(teammate).get("/debt/sprints/").content.decode()
+    assert "<h1>Sprint budget: Data</h1>" in body
 
 
 def test_the_postmortem_fragment_shows_completion_and_overdue_and_loads_recurrence(

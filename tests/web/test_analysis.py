@@ -310,3 +310,32 @@ def test_it_moves_a_branch_from_its_heading(login, owner, viewer, incident):
     assert response.status_code == 422 and "already the first branch" in response.content.decode()
     stale = client.post(base(incident) + f"{second.pk}/branch/down/", {"version": 1}, **HTMX)
     assert stale.status_code == 409
+
+
+def _autofocused(body):
+    """The test id of the one control that takes the keyboard focus after the swap."""
+    import re
+
+    marked = re.findall(r'data-testid="([\w-]+)"[^>]*data-autofocus', body)
+    assert len(marked) == 1, marked
+    return marked[0]
+
+
+def test_a_moved_step_or_branch_keeps_the_keyboard_on_its_button(login, owner, incident):
+    client = login(owner)
+    first = WhyNode.objects.get(pk=chain(owner, incident, 3).pk).parent.parent
+    down = client.post(base(incident) + f"{first.pk}/move/down/", {"version": version(incident)},
+                       **HTMX).content.decode()  # fmt: skip
+    assert _autofocused(down) == "why-down"  # now step 2 of 3: its own Down button
+    step_two = down.split(f'id="why-{first.pk}"', 1)[1].split('<li id="why-', 1)[0]
+    assert 'data-testid="why-down" data-autofocus' in step_two
+    last = client.post(base(incident) + f"{first.pk}/move/down/", {"version": version(incident)},
+                       **HTMX).content.decode()  # fmt: skip
+    assert _autofocused(last) == "why-up"  # the last step has no Down: Up takes it
+    other = services.step_add(
+        user=owner, incident=incident, version=version(incident),
+        question="Why was detection slow?", answer="No alert watches the pool.",
+    )  # fmt: skip
+    moved = client.post(base(incident) + f"{other.pk}/branch/up/", {"version": version(incident)},
+                        **HTMX).content.decode()  # fmt: skip
+    assert _autofocused(moved) == "why-branch-down"  # at the top now: only Down is left

@@ -160,21 +160,25 @@ def why_delete(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
 @require_POST
 def why_move(request: HttpRequest, pk: int, node_pk: int, direction: str) -> HttpResponse:
     """A step up or down in its branch."""
-    return _move(request, pk, node_pk, direction, services.step_move)
+    return _move(request, pk, node_pk, direction, services.step_move, focus="move")
 
 
 @require_POST
 def why_branch_move(request: HttpRequest, pk: int, node_pk: int, direction: str) -> HttpResponse:
     """The branch a step starts, up or down among those starting at the same place."""
-    return _move(request, pk, node_pk, direction, services.branch_move)
+    return _move(request, pk, node_pk, direction, services.branch_move, focus="branch")
 
 
-def _move(request: HttpRequest, pk: int, node_pk: int, direction: str, move: Any) -> HttpResponse:
+def _move(
+    request: HttpRequest, pk: int, node_pk: int, direction: str, move: Any, *, focus: str
+) -> HttpResponse:
+    """The moved step's (or branch's) button keeps the keyboard focus after the swap."""
     incident = access.get_incident(request.user, pk, edit=True)
     node = _node(incident, node_pk)
     version = _int(request.POST.get("version"))
     return _attempt(request, incident, "", {}, lambda: move(
-        user=request.user, node=node, version=version, direction=direction))  # fmt: skip
+        user=request.user, node=node, version=version, direction=direction),
+        focus=f"{focus}-{node.pk}-{direction}")  # fmt: skip
 
 
 @require_POST
