@@ -59,7 +59,9 @@ class PreparedRead:
     lists, not ``None``): the stand-ins must all come back in the parameters, or the
     first run fails loudly. Rows go through Django's converters (SQLite's dates and
     times), as the ORM's own would. ``text=True``: the keys are strings (a session key),
-    not ids.
+    not ids. The compiled form is shared by the threads of a process: each run takes the
+    running thread's connection; the converters read only settings (the time zone) from
+    the connection it was compiled on.
     """
 
     _STAND_INS = tuple(-(2**62) - index for index in range(8))  # ids no row has
