@@ -60,7 +60,7 @@ def test_it_reminds_the_owner_then_tells_the_lead(clock, make_item, teammate, ow
     assert len(recorder.sent) == 3
     message = Delivery.objects.get(idempotency_key__contains="escalate")
     assert message.subject == "Escalation: Cap the pool is 4 days overdue"
-    assert "owner bob" in message.body_text
+    assert "owner Bob Diaz" in message.body_text  # the name, not the username
 
 
 def test_it_catches_up_after_downtime_but_skips_due_soon_once_overdue(

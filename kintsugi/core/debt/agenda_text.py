@@ -70,7 +70,7 @@ def entry_facts(entry: AgendaEntry, as_of: date, esc: Escape, link: Link) -> lis
     item = entry.item
     facts = [
         item.priority.value,
-        f"owner {esc(item.owner)}" if item.owner else "no owner",
+        f"owner {esc(item.owner_label)}" if item.owner_label else "no owner",
         f"age {_days(entry.age_days)}",
         _due_fact(entry, as_of),
         f"ticket {link(esc(item.ticket_id), item.ticket_url)}" if item.ticket_id else "no ticket",
@@ -177,6 +177,7 @@ def _entry_dict(entry: AgendaEntry) -> dict[str, Any]:
         "priority": item.priority.value,
         "state": entry.state.value,
         "owner": item.owner,
+        "owner_name": item.owner_label,
         "age_days": entry.age_days,
         "days_over": entry.days_over,
         "due_on": item.due_on.isoformat() if item.due_on else None,

@@ -70,12 +70,18 @@ class ActionSnapshot:
     url: str = ""
     incident_url: str = ""
     last_review: ReviewNote | None = None
+    owner_name: str | None = None  # the owner's full name, when they gave one
 
     def __post_init__(self) -> None:
         for name in ("created_at", "closed_at"):
             moment = getattr(self, name)
             if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
                 raise ValidationProblem(f"{name} needs a timezone.", field=name)
+
+    @property
+    def owner_label(self) -> str | None:
+        """How the agendas and reminders name the owner: their name, else their username."""
+        return self.owner_name or self.owner
 
     @property
     def incident_reference(self) -> str:

@@ -44,6 +44,8 @@ _FIELDS = (
     "incident__team__name",
     "incident__is_restricted",
     "owner__username",
+    "owner__first_name",
+    "owner__last_name",
 )
 
 
@@ -113,6 +115,8 @@ def action_snapshots(
             team_name,
             restricted,
             owner,
+            owner_first,
+            owner_last,
         ) = row
         policy = book.for_team(team_id)
         if policy_due_on is None:  # rows written outside the services (bulk loads)
@@ -139,6 +143,7 @@ def action_snapshots(
                 closed_at=completed_at,
                 status_reason=status_reason,
                 owner=owner,
+                owner_name=f"{owner_first or ''} {owner_last or ''}".strip() or None,
                 ticket_id=ticket_id,
                 ticket_url=ticket_url,
                 incident_title=incident_title,

@@ -75,7 +75,7 @@ def reminder_message(
     else:
         headline = f"{_days(-left)} overdue (due {due.isoformat()}); escalated to the team lead"
         subject = f"Escalation: {item.title} is {_days(-left)} overdue"
-    owner = item.owner or "nobody (no owner)"
+    owner = item.owner_label or "nobody (no owner)"
     facts = (
         f"{item.priority.value} · owner {owner} · {item.incident_reference} {item.incident_title}"
     )

@@ -131,3 +131,15 @@ def test_it_gives_a_json_able_dict() -> None:
     assert entry["incident"]["reference"] == "INC-7"
     assert entry["review"]["note"] == "Vendor patch due"
     assert data["sections"][1]["entries"][0]["missing"] == ["owner"]
+
+
+def test_owners_are_named_by_their_name_when_they_gave_one() -> None:
+    named = item(id=21, title="Cap the pool", due_on=date(2026, 11, 20), owner_name="Alice Ng")
+    agenda = build_agenda([named], week=WEEK, today=TODAY, team="Platform")
+    assert "owner Alice Ng ·" in to_markdown(agenda)
+    assert "owner Alice Ng" in to_text(agenda)
+    (entry,) = [e for section in to_dict(agenda)["sections"] for e in section["entries"]]
+    assert (entry["owner"], entry["owner_name"]) == ("alice", "Alice Ng")
+    anonymous = build_agenda([item(id=22, title="X", due_on=date(2026, 11, 20))], week=WEEK,
+                             today=TODAY, team="Platform")  # fmt: skip
+    assert "owner alice ·" in to_markdown(anonymous)  # no name given: the username
