@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql.psycopg_any import BaseTzLoader
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 _fromisoformat = datetime.fromisoformat
 
@@ -41,6 +41,12 @@ def use_fast_timestamps(sender: Any, connection: Any, **kwargs: Any) -> None:
     """``connection_created``: on PostgreSQL, when Django reads timestamps in UTC."""
     if connection.vendor == "postgresql" and connection.timezone is UTC:
         connection.connection.adapters.register_loader("timestamptz", UtcTimestamptzLoader)
+
+
+def attnames(model: type[Model]) -> list[str]:
+    """A model's columns in the order ``Model.from_db`` takes them, for a ``values_list``
+    read that builds instances without compiling (``PreparedRead``)."""
+    return [column.attname for column in model._meta.concrete_fields]
 
 
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1

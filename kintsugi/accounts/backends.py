@@ -15,9 +15,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import router
 
 from kintsugi.accounts.models import User
-from kintsugi.database import PreparedRead
+from kintsugi.database import PreparedRead, attnames
 
-_FIELDS = [field.attname for field in User._meta.concrete_fields]
+_FIELDS = attnames(User)
 _USER = PreparedRead(lambda pk: User._default_manager.filter(pk=pk).values_list(*_FIELDS))
 
 

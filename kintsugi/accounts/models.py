@@ -10,6 +10,12 @@ from django.db import models
 from django.utils import timezone
 
 
+def full_name(first_name: str | None, last_name: str | None) -> str:
+    """A person's name as the app shows it ("" when they gave none; Django's
+    ``get_full_name``), for rows read without building a ``User``."""
+    return f"{first_name or ''} {last_name or ''}".strip()
+
+
 class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer (read only)"
     EDITOR = "editor", "Editor"
@@ -26,7 +32,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return full_name(self.first_name, self.last_name) or self.username
 
     def __str__(self) -> str:
         return self.display_name

@@ -16,9 +16,9 @@ from django.contrib.sessions.models import Session
 from django.db import router
 from django.utils import timezone
 
-from kintsugi.database import PreparedRead
+from kintsugi.database import PreparedRead, attnames
 
-_FIELDS = [field.attname for field in Session._meta.concrete_fields]
+_FIELDS = attnames(Session)
 _SESSION = PreparedRead(
     lambda key: Session.objects.filter(session_key=key).values_list(*_FIELDS), text=True
 )

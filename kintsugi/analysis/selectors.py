@@ -1,9 +1,9 @@
 """Reading an incident's why-tree: the rows, the tree, the check results.
 
 Constant query counts whatever the size of the tree: the rows and their links to factors
-and action items (2 queries, compiled once per process; 1 when there are no rows), the factor and action item ids that number the links
-(2, or none when the caller already loaded them), the version (1, or none when the
-caller read it with the incident).
+and action items (2 queries, compiled once per process; 1 when there are no rows), the
+factor and action item ids that number the links (2, or none when the caller already
+loaded them), the version (1, or none when the caller read it with the incident).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from kintsugi.core.analysis import (
 )
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Linter
-from kintsugi.database import PreparedRead
+from kintsugi.database import PreparedRead, attnames
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 
-_NODE_FIELDS = [field.attname for field in WhyNode._meta.concrete_fields]
+_NODE_FIELDS = attnames(WhyNode)
 _NODES = PreparedRead(
     lambda incident_id: (
         WhyNode.objects.filter(incident_id=incident_id)

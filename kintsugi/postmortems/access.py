@@ -12,6 +12,8 @@ incidents by permission. Rules:
 
 from __future__ import annotations
 
+from enum import Enum
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -41,11 +43,26 @@ def visible_to_non_admin(user_id: int) -> Q:
     return Q(is_restricted=False) | _involvement(user_id)
 
 
+class Sight(Enum):
+    """How much of the incidents a person sees: the one decision every reader follows."""
+
+    NOTHING = "nothing"  # signed out or deactivated
+    EVERYTHING = "everything"  # admins
+    INVOLVED = "involved"  # ``visible_to_non_admin(user.pk)``
+
+
+def sight(user: User) -> Sight:
+    if not is_signed_in(user):
+        return Sight.NOTHING
+    return Sight.EVERYTHING if is_admin(user) else Sight.INVOLVED
+
+
 def visible_incidents(user: User, queryset: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
     queryset = Incident.objects.all() if queryset is None else queryset
-    if not is_signed_in(user):
+    seen = sight(user)
+    if seen is Sight.NOTHING:
         return queryset.none()
-    if is_admin(user):
+    if seen is Sight.EVERYTHING:
         return queryset
     return queryset.filter(visible_to_non_admin(user.pk))
 
@@ -96,7 +113,7 @@ def edits_what_they_see(user: User) -> bool:
 
 
 def can_create(user: User) -> bool:
-    return is_signed_in(user) and (is_admin(user) or user.role == Role.EDITOR)
+    return edits_what_they_see(user)
 
 
 def incident_key(pk: object) -> int:

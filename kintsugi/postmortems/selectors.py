@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import models, router
+from django.db import router
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from kintsugi.accounts.models import User
+from kintsugi.accounts.models import User, full_name
 from kintsugi.core.timeline import EventKind, KeyEvent, TimelineMetrics, compute_metrics
 from kintsugi.core.vocabulary import ActionStatus
-from kintsugi.database import PreparedRead
+from kintsugi.database import PreparedRead, attnames
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import (
     ActionItem,
@@ -111,6 +111,11 @@ class PersonRef:
     username: str
     display_name: str
 
+    @classmethod
+    def of(cls, pk: int, username: str, first_name: str, last_name: str) -> PersonRef:
+        """From the user's columns, named as ``User.display_name`` names them."""
+        return cls(pk, username, full_name(first_name, last_name) or username)
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceRef:
@@ -158,8 +163,7 @@ def involved(incident_id: int) -> Involved:
         if role == "service":
             found.services.append(ServiceRef(pk, first, second))
         else:
-            full_name = f"{second} {third}".strip()
-            person = PersonRef(pk, first, full_name or first)
+            person = PersonRef.of(pk, first, second, third)
             (found.authors if role == "author" else found.members).append(person)
     found.services.sort(key=lambda service: service.name)
     found.authors.sort(key=lambda person: person.username)
@@ -223,18 +227,13 @@ def timeline_rows(incident: Incident) -> list[EventRow]:
         if author_id is not None:
             author = people.get(author_id)
             if author is None:
-                full_name = f"{first} {last}".strip()
-                author = people[author_id] = PersonRef(author_id, username, full_name or username)
+                author = people[author_id] = PersonRef.of(author_id, username, first, last)
         events.append(EventRow(pk, incident_id, at, kind, text, url, version, author_id, author))
     return events
 
 
-def _attnames(model: type[models.Model]) -> list[str]:
-    return [column.attname for column in model._meta.concrete_fields]
-
-
-_FACTOR_FIELDS = _attnames(Factor)
-_EVIDENCE_FIELDS = _attnames(Evidence)
+_FACTOR_FIELDS = attnames(Factor)
+_EVIDENCE_FIELDS = attnames(Evidence)
 _FACTORS = PreparedRead(
     lambda incident_id: (
         Factor.objects.filter(incident_id=incident_id)
@@ -242,11 +241,11 @@ _FACTORS = PreparedRead(
         .values_list(*_FACTOR_FIELDS, *(f"evidence__{name}" for name in _EVIDENCE_FIELDS))
     )
 )
-_LESSON_FIELDS = _attnames(Lesson)
+_LESSON_FIELDS = attnames(Lesson)
 _LESSONS = PreparedRead(
     lambda incident_id: Lesson.objects.filter(incident_id=incident_id).values_list(*_LESSON_FIELDS)
 )
-_ACTION_FIELDS = _attnames(ActionItem)
+_ACTION_FIELDS = attnames(ActionItem)
 _OWNER_FIELDS = ["id", "username", "first_name", "last_name"]
 _ACTION_ITEMS = PreparedRead(
     lambda incident_id: ActionItem.objects.filter(incident_id=incident_id).values_list(
@@ -255,8 +254,8 @@ _ACTION_ITEMS = PreparedRead(
 )
 
 
-_INCIDENT_FIELDS = _attnames(Incident)
-_TEAM_FIELDS = _attnames(Team)
+_INCIDENT_FIELDS = attnames(Incident)
+_TEAM_FIELDS = attnames(Team)
 
 
 def _incident_columns(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -266,7 +265,8 @@ def _incident_columns(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     ).values_list(*_INCIDENT_FIELDS, *(f"team__{name}" for name in _TEAM_FIELDS), "why_version")
 
 
-# Which incidents a person may see is decided in access.py; these are its two shapes.
+# Which incidents a person may see is decided in access.py (``sight``); these are the
+# two shapes of its answer that see anything.
 _INCIDENT_FOR_ADMIN = PreparedRead(
     lambda pk: _incident_columns(Incident.objects.filter(pk=pk))
 )  # fmt: skip
@@ -280,9 +280,10 @@ _INCIDENT_FOR_NON_ADMIN = PreparedRead(
 def _visible_incident(user: User, pk: object) -> Incident:
     """``access.get_incident`` with its team and 5 Whys version, read without compiling."""
     key = access.incident_key(pk)
-    if not access.is_signed_in(user):
+    seen = access.sight(user)
+    if seen is access.Sight.NOTHING:
         raise Http404("No such incident.")
-    if access.is_admin(user):
+    if seen is access.Sight.EVERYTHING:
         rows = _INCIDENT_FOR_ADMIN.rows(key)
     else:
         rows = _INCIDENT_FOR_NON_ADMIN.rows(key, user.pk)
@@ -345,7 +346,7 @@ class PostmortemView:
 def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
     incident = _visible_incident(user, pk)
     events = timeline_rows(incident)
-    db = incident._state.db or router.db_for_read(Incident)
+    db = incident._state.db
     factors = _factors(incident.pk, db)
     lessons: dict[str, list[Lesson]] = {"went_well": [], "went_poorly": [], "got_lucky": []}
     for row in _LESSONS.rows(incident.pk):

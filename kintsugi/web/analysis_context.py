@@ -14,6 +14,12 @@ from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.selectors import PostmortemView
 
 
+def move_focus(kind: str, node_pk: int, direction: str) -> str:
+    """The ``why_focus`` a move answers with (``kind``: "move" a step, "branch" a branch),
+    so that the moved thing's button keeps the keyboard focus after the swap."""
+    return f"{kind}-{node_pk}-{direction}"
+
+
 @dataclass
 class StepRow:
     """What the template shows for one step."""
@@ -42,7 +48,7 @@ class StepRow:
     @property
     def move_keys(self) -> dict[str, str]:
         """What a move answers with (``why_focus``), so its button keeps the focus."""
-        return {direction: f"move-{self.node.pk}-{direction}" for direction in ("up", "down")}
+        return {way: move_focus("move", self.node.pk, way) for way in ("up", "down")}
 
     @property
     def slots(self) -> dict[str, str]:
@@ -76,7 +82,7 @@ class BranchRow:
         """Its Move buttons: (direction, arrow, shown, focus keys). A move answers with
         ``why_focus`` = its key, so the button keeps the keyboard focus; the other button
         takes it when the branch went to the top or the bottom."""
-        up, down = (f"branch-{self.steps[0].node.pk}-{way}" for way in ("up", "down"))
+        up, down = (move_focus("branch", self.steps[0].node.pk, way) for way in ("up", "down"))
         return [
             ("up", "↑", not self.first_there, up, down if self.last_there else "-"),
             ("down", "↓", not self.last_there, down, up if self.first_there else "-"),

@@ -17,7 +17,8 @@ from kintsugi.postmortems.models import ActionItem
 def test_the_demo_opens_on_platform_s_current_sprint_with_work_planned(db):
     call_command("demo")
     client = Client()
-    assert client.post("/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
+    signed_in = client.post("/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302
     body = client.get("/debt/sprints/").content.decode()
     assert "<h1>Sprint budget: Platform</h1>" in body
     reserved = CAPACITY * RESERVED_PERCENT / 100

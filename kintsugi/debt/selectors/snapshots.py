@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from kintsugi.accounts.models import full_name
 from kintsugi.core.debt.items import ActionSnapshot, ReviewNote
 from kintsugi.core.debt.policy import default_due_on
 from kintsugi.core.vocabulary import ActionStatus, Priority, Severity
@@ -143,7 +144,7 @@ def action_snapshots(
                 closed_at=completed_at,
                 status_reason=status_reason,
                 owner=owner,
-                owner_name=f"{owner_first or ''} {owner_last or ''}".strip() or None,
+                owner_name=full_name(owner_first, owner_last) or None,
                 ticket_id=ticket_id,
                 ticket_url=ticket_url,
                 incident_title=incident_title,

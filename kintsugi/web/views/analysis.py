@@ -25,7 +25,7 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 from kintsugi.postmortems.services import ConflictError
-from kintsugi.web.analysis_context import analysis_context
+from kintsugi.web.analysis_context import analysis_context, move_focus
 from kintsugi.web.forms.analysis import RootCauseLinksForm, WhyStepForm
 from kintsugi.web.views.common import detail_url
 
@@ -178,7 +178,7 @@ def _move(
     version = _int(request.POST.get("version"))
     return _attempt(request, incident, "", {}, lambda: move(
         user=request.user, node=node, version=version, direction=direction),
-        focus=f"{focus}-{node.pk}-{direction}")  # fmt: skip
+        focus=move_focus(focus, node.pk, direction))  # fmt: skip
 
 
 @require_POST
