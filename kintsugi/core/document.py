@@ -105,6 +105,15 @@ class PostmortemDocument:
     lessons: Lessons = field(default_factory=Lessons)
     action_items: list[ActionItemEntry] = field(default_factory=list)
     appendix: str = ""  # sections we do not model, kept verbatim so import loses nothing
+    # Only its members (and authors, the team, admins) may see it; a round trip keeps it.
+    restricted: bool = False
+    members: list[str] = field(default_factory=list)  # usernames
+    # The version the file was exported at: re-importing it updates the incident only if
+    # nobody changed it since (the same conflict check as every other save).
+    version: int | None = None
+    # Front matter keys we do not model (a static-site generator's ``layout``, ``tags``),
+    # kept so that nothing the author wrote is lost; values as the YAML gave them.
+    source_metadata: dict[str, object] = field(default_factory=dict)
 
 
 def sort_action_items(items: list[ActionItemEntry]) -> list[ActionItemEntry]:

@@ -10,6 +10,7 @@ docs/markdown-format.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from kintsugi.core.analysis.markdown import parse_analysis
@@ -35,6 +36,7 @@ from kintsugi.core.markdown.lessons_section import (
 from kintsugi.core.markdown.limits import MAX_APPENDIX, check_text
 from kintsugi.core.markdown.preamble import read_preamble
 from kintsugi.core.markdown.problems import ProblemList
+from kintsugi.core.markdown.report import ImportResult
 from kintsugi.core.markdown.state import ParseState
 from kintsugi.core.markdown.timeline_section import read_timeline
 from kintsugi.core.vocabulary import ActionStatus
@@ -84,17 +86,35 @@ def _split(lines: list[Line], level: int) -> tuple[list[Line], list[Section]]:
 
 
 def parse_markdown(text: str, *, source: str = "<input>") -> PostmortemDocument:
-    """Read a post-mortem; raise ValidationProblem (a ProblemList) naming every bad line.
+    """Read a post-mortem strictly; raise ValidationProblem (a ProblemList) naming every
+    bad line. For our own format and for ``--strict``: every assumption is a refusal.
 
     ``source`` names the input in messages (a path); line numbers count from 1 in the
     text as given, front matter included.
     """
+    return _parse(text, source=source, strict=True, filename=None).document  # type: ignore[no-any-return]
+
+
+def read_markdown(
+    text: str, *, source: str = "<input>", filename: str | None = None
+) -> ImportResult:
+    """Read a post-mortem as written by anyone, in best effort: keep everything, map what
+    is recognised, and report every decision (report.py). Raises only for input that is
+    not a text document at all (too large, not UTF-8 text; see limits.py).
+
+    ``filename`` (without folders) gives a title when the document has none.
+    """
+    return _parse(text, source=source, strict=False, filename=filename)
+
+
+def _parse(text: str, *, source: str, strict: bool, filename: str | None) -> ImportResult:
     try:
         text = check_text(text)
     except ValidationProblem as problem:
         raise ProblemList([problem], source=source) from None
     raw = text.split("\n")
-    state = ParseState(doc=PostmortemDocument(title=""))
+    state = ParseState(doc=PostmortemDocument(title=""), strict=strict)
+    state.report.source = source
     front = None
     with state.problems.guard(1):
         front = read_front_matter(raw)
@@ -109,9 +129,57 @@ def parse_markdown(text: str, *, source: str = "<input>") -> PostmortemDocument:
         for index, (line, fenced) in enumerate(zip(body, fence_mask(body), strict=True))
     ]
     _read_body(state, lines, title_from_front=bool(front and "title" in front.values))
+    if not strict and not state.doc.title:
+        _title_from_filename(state, filename)
     _finish(state, front_failed=front is None and bool(raw) and raw[0].rstrip() == "---")
-    state.problems.raise_if_any(source=source)
-    return state.doc
+    if strict:
+        state.problems.raise_if_any(source=source)
+    else:
+        for problem in state.problems.problems:
+            state.report.add("attention", problem.message, line=problem.line, field=problem.field)
+        state.report.dropped += state.problems.dropped
+    state.report.recognised = recognised_parts(state.doc)
+    return ImportResult(state.doc, state.report)
+
+
+def _title_from_filename(state: ParseState, filename: str | None) -> None:
+    """No title in the file: its name ("2024-05-01-api-outage.md") is the next best thing."""
+    stem = (filename or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = re.sub(r"^\d{4}-\d{2}-\d{2}[-_ ]*", "", stem).replace("_", " ").replace("-", " ")
+    words = " ".join(words.split())
+    if words:
+        state.doc.title = clean_title(words[:1].upper() + words[1:], field="title")
+        state.report.add(
+            "assumption",
+            f"The document has no title; the file name gives it: {state.doc.title!r}.",
+            line=1,
+            field="title",
+        )
+    else:
+        state.doc.title = "Untitled post-mortem"
+        state.report.add(
+            "attention",
+            "The document has no title (no front matter title, no '# Title' heading); it is "
+            "imported as 'Untitled post-mortem'.",
+            line=1,
+            field="title",
+        )
+
+
+def recognised_parts(doc: PostmortemDocument) -> dict[str, int]:
+    """How many of each part the document holds, for the report's summary line."""
+    return {
+        "timeline": len(doc.timeline),
+        "factors": len(doc.factors),
+        "why_chains": sum(1 for _ in doc.analysis.chains()),
+        "lessons": len(doc.lessons.went_well)
+        + len(doc.lessons.went_poorly)
+        + len(doc.lessons.got_lucky),
+        "action_items": len(doc.action_items),
+        "text_sections": sum(
+            1 for name in (*TEXT_FIELDS, "appendix") if getattr(doc, name).strip()
+        ),
+    }
 
 
 def _read_body(state: ParseState, lines: list[Line], *, title_from_front: bool) -> None:

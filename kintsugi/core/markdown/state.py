@@ -10,6 +10,7 @@ from typing import TypeVar
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.markdown.blocks import Line
 from kintsugi.core.markdown.problems import Collector
+from kintsugi.core.markdown.report import ImportReport
 
 T = TypeVar("T")
 
@@ -37,7 +38,45 @@ class ParseState:
     appendix: list[str] = field(default_factory=list)
     meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
     analysis_line: int | None = None  # the 5 Whys heading, for problems with its links
+    # Best effort (the default for import) records decisions in ``report``; strict mode
+    # (our own files, ``--strict``) refuses instead. See report.py.
+    strict: bool = True
+    report: ImportReport = field(default_factory=ImportReport)
     _full: set[str] = field(default_factory=set)
+
+    def assume(self, message: str, *, line: int | None = None, field: str | None = None) -> None:
+        """A decision the importer took for the author ("'Major' read as SEV2"): noted in
+        best-effort mode, a refusal in strict mode."""
+        if self.strict:
+            self.problems.add(message, line=line, field=field)
+        else:
+            self.report.add("assumption", message, line=line, field=field)
+
+    def keep(
+        self,
+        message: str,
+        heading: str,
+        lines: Sequence[Line],
+        *,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        """Text that could not be read as what it looks like: refused in strict mode, else
+        kept under its heading in the appendix and reported, so a person can place it."""
+        if self.strict:
+            self.problems.add(message, line=line, field=field)
+            return
+        self.report.add("kept", message, line=line, field=field)
+        self.stray(heading, lines)
+
+    def attention(
+        self, message: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
+        """Something only a person can decide; a refusal in strict mode."""
+        if self.strict:
+            self.problems.add(message, line=line, field=field)
+        else:
+            self.report.add("attention", message, line=line, field=field)
 
     def add_text(self, name: str, text: str) -> None:
         """Text for a free-text field; several sources (a "Summary:" line and a Summary
