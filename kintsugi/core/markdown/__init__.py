@@ -19,8 +19,8 @@ from kintsugi.core.markdown.json_codec import document_from_dict, document_to_di
 from kintsugi.core.markdown.limits import MAX_DOCUMENT_BYTES, decode_document
 from kintsugi.core.markdown.parse import parse_markdown, read_markdown
 from kintsugi.core.markdown.problems import ProblemList
-from kintsugi.core.markdown.report import ImportReport, ImportResult, Note
 from kintsugi.core.markdown.render import render_markdown
+from kintsugi.core.markdown.report import ImportReport, ImportResult, Note
 from kintsugi.core.markdown.safe_html import render_user_markdown
 from kintsugi.core.markdown.validate import normalise_document, validate_document
 

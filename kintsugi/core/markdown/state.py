@@ -69,9 +69,7 @@ class ParseState:
         self.report.add("kept", message, line=line, field=field)
         self.stray(heading, lines)
 
-    def attention(
-        self, message: str, *, line: int | None = None, field: str | None = None
-    ) -> None:
+    def attention(self, message: str, *, line: int | None = None, field: str | None = None) -> None:
         """Something only a person can decide; a refusal in strict mode."""
         if self.strict:
             self.problems.add(message, line=line, field=field)
