@@ -135,8 +135,8 @@ def _parse(text: str, *, source: str, strict: bool, filename: str | None) -> Imp
     if strict:
         state.problems.raise_if_any(source=source)
     else:
-        for problem in state.problems.problems:
-            state.report.add("attention", problem.message, line=problem.line, field=problem.field)
+        for unread in state.problems.problems:
+            state.report.add("attention", unread.message, line=unread.line, field=unread.field)
         state.report.dropped += state.problems.dropped
     state.report.recognised = recognised_parts(state.doc)
     return ImportResult(state.doc, state.report)
