@@ -53,6 +53,7 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m kintsugi.core.language.evaluate
 	$(BIN)/python -m kintsugi.core.analysis.evaluate
+	$(BIN)/python -m kintsugi.core.markdown.evaluate
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -33,6 +33,9 @@ MAX_NAME = 150
 MAX_TICKET_ID = 64
 MAX_URL = 2_000
 MAX_LIST_ITEMS = 200
+# The appendix collects every section we do not model; a variant document can carry a lot
+# of them, so it may be longer than one text field (MAX_TEXT).
+MAX_APPENDIX = 200_000
 
 
 @dataclass
@@ -111,19 +114,21 @@ class PostmortemDocument:
     # The version the file was exported at: re-importing it updates the incident only if
     # nobody changed it since (the same conflict check as every other save).
     version: int | None = None
+    # A digest of every editable part at export time (kintsugi/postmortems/imports.py): a
+    # re-import is refused when any part changed since, not only the incident's fields.
+    revision: str | None = None
     # Front matter keys we do not model (a static-site generator's ``layout``, ``tags``),
     # kept so that nothing the author wrote is lost; values as the YAML gave them.
     source_metadata: dict[str, object] = field(default_factory=dict)
 
 
 def sort_action_items(items: list[ActionItemEntry]) -> list[ActionItemEntry]:
-    """Priority first, then target date (undated last), then title: the template's order."""
-    return sorted(
-        items,
-        key=lambda item: (
-            item.priority.value,
-            item.due_on is None,
-            item.due_on or date.max,
-            item.title,
-        ),
-    )
+    """Priority first; within a priority, the order given (a stable sort).
+
+    The order an author gives within a priority is deliberate (most important first, or
+    the order of the work), so it is kept rather than re-sorted by due date or title: a
+    document without priorities keeps its list exactly. Stored items come in the
+    database's order (due date, then creation), which this keeps. Sorting a sorted list
+    changes nothing, so export followed by import gives the list back exactly.
+    """
+    return sorted(items, key=lambda item: item.priority.value)

@@ -8,6 +8,7 @@ input is unreadable; the exit status is then 2.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import NoReturn, TextIO
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import LintConfig, find_config, get_linter, load_config
+from kintsugi.core.language.config import PROFILES
 from kintsugi.lint.document import all_rules, lint_document
 from kintsugi.lint.inputs import InputError, expand_paths, read_text
 from kintsugi.lint.report import PathFinding, format_json, format_text, summary
@@ -43,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
             "and action items without an owner, ticket or date."
         ),
         epilog="Exit status: 0 clean, 1 findings, 2 bad usage or unreadable input. "
-        "Docs: docs/blameless-language.md",
+        "Docs: docs/lint.md",
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="Markdown files or folders ('-' for stdin)"
@@ -56,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="configuration file (default: nearest kintsugi-lint.toml, or pyproject.toml "
         "with [tool.kintsugi.lint])",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        help="strict (default): every template section and action-item field, for "
+        "post-mortems written in Kintsugi's template; relaxed: for documents written "
+        "elsewhere, only what any post-mortem needs, each gap reported once "
+        "(overrides 'profile' in the configuration file)",
     )
     parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
@@ -76,6 +86,8 @@ def main(
         if args.config and args.no_config:
             raise UsageError("--config and --no-config cannot be used together")
         config = _config(args.config, args.no_config)
+        if args.profile:
+            config = dataclasses.replace(config, profile=args.profile)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=err)
         return EXIT_ERROR

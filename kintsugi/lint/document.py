@@ -18,7 +18,7 @@ from kintsugi.core.language import (
     load_rules,
 )
 from kintsugi.core.language.engine import LINE_TOO_LONG
-from kintsugi.lint.template import TEMPLATE_RULES, check_template
+from kintsugi.lint.template import RELAXED, TEMPLATE_RULES, check_template, profile_of
 from kintsugi.lint.whys import WHYS_RULES, check_whys, drop_repeated_language
 
 
@@ -32,13 +32,34 @@ def lint_document(
     """Language, template and 5 Whys findings for a Markdown post-mortem, by position."""
     linter = linter or get_linter(config, people)
     extra = [*check_template(text, linter.config), *check_whys(text, linter)]
-    return drop_repeated_language(linter.lint_markdown(text, extra=extra))
+    found = drop_repeated_language(linter.lint_markdown(text, extra=extra))
+    off = profile_disabled(linter.config)
+    return [finding for finding in found if finding.rule not in off] if off else found
+
+
+#: Rules the relaxed profile turns off unless the configuration enables them by id: a
+#: document written elsewhere is not expected to follow Kintsugi's 5 Whys format, so a root
+#: cause written as prose is not "malformed" there (its language is still checked); and the
+#: statistical signal, which has no rule to explain itself and, on published post-mortems,
+#: mostly flagged neutral sentences (docs/lint-review.md), speaks only where asked.
+RELAXED_OFF = ("whys/malformed", "blame/statistical")
+
+
+def profile_disabled(config: LintConfig) -> frozenset[str]:
+    if profile_of(config) != RELAXED:
+        return frozenset()
+    return frozenset(rule for rule in RELAXED_OFF if rule not in config.enable)
 
 
 def all_rules(config: LintConfig | None = None) -> list[Rule]:
     """Every rule the CLI can report under ``config``, for --list-rules and SARIF."""
     config = config or LintConfig()
-    rules = [*load_rules(), LINE_TOO_LONG, *TEMPLATE_RULES, *WHYS_RULES]
+    off = profile_disabled(config)
+    rules = [
+        rule
+        for rule in (*load_rules(), LINE_TOO_LONG, *TEMPLATE_RULES, *WHYS_RULES)
+        if rule.id not in off
+    ]
     linter = get_linter(config)
     custom = [rule for rule in linter.rules if rule.category == "custom"]
     return [

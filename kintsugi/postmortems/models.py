@@ -41,7 +41,7 @@ class Incident(models.Model):
     trigger = models.TextField(blank=True, max_length=limits.MAX_TEXT)
     detection = models.TextField(blank=True, max_length=limits.MAX_TEXT)
     resolution = models.TextField(blank=True, max_length=limits.MAX_TEXT)
-    appendix = models.TextField(blank=True, max_length=limits.MAX_TEXT)
+    appendix = models.TextField(blank=True, max_length=limits.MAX_APPENDIX)
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
     )
@@ -66,6 +66,25 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Imported documents (kintsugi/postmortems/imports.py). Front matter keys we do not
+    # model, kept so nothing the author wrote is lost:
+    source_metadata = models.JSONField(default=dict, blank=True)
+    # Authors named in the file who are not users (yet): kept as written.
+    author_names = models.JSONField(default=list, blank=True)
+    # Which file it came from (a re-import of the same file updates, never duplicates),
+    # and the revision it had after that import (a re-import over later edits is refused).
+    import_source = models.CharField(max_length=500, blank=True)
+    import_revision = models.CharField(max_length=64, blank=True)
+    # What the importer assumed; shown on the page until a person confirms it.
+    import_notes = models.JSONField(default=list, blank=True)
+    import_confirmed_at = models.DateTimeField(null=True, blank=True)
+    import_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -78,6 +97,11 @@ class Incident(models.Model):
             # debt page instead of scanning every incident.
             models.Index(
                 fields=["id"], condition=models.Q(is_restricted=True), name="incident_restricted"
+            ),
+            models.Index(
+                fields=["import_source"],
+                condition=~models.Q(import_source=""),
+                name="incident_import_source",
             ),
         ]
 
@@ -92,6 +116,10 @@ class Incident(models.Model):
     def severity_enum(self) -> Severity:
         return Severity(self.severity)
 
+    @property
+    def has_unconfirmed_import(self) -> bool:
+        return bool(self.import_notes) and self.import_confirmed_at is None
+
 
 class TimelineEvent(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
@@ -101,6 +129,8 @@ class TimelineEvent(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who an imported file names when they are not a user (yet).
+    author_name = models.CharField(max_length=limits.MAX_NAME, blank=True)
     evidence_url = models.URLField(max_length=limits.MAX_URL, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -181,6 +211,9 @@ class ActionItem(models.Model):
         blank=True,
         related_name="action_items",
     )
+    # An owner an imported file names who is not a user (yet): "@dbteam", "JS", "TBD".
+    # Kept as written and shown as an unmatched owner until someone matches it.
+    owner_name = models.CharField(max_length=limits.MAX_NAME, blank=True)
     ticket_id = models.CharField(max_length=limits.MAX_TICKET_ID, blank=True)
     ticket_url = models.URLField(max_length=limits.MAX_URL, blank=True)
     due_on = models.DateField(null=True, blank=True, help_text="Target completion date.")
@@ -245,3 +278,23 @@ class ActionItem(models.Model):
     def is_due_exception(self) -> bool:
         """A target date later than the policy asked (shown with its reason)."""
         return bool(self.due_on and self.policy_due_on and self.due_on > self.policy_due_on)
+
+
+class PendingImport(models.Model):
+    """A file uploaded on the Import page, kept between its preview and the confirmation.
+
+    The browser shows what the import would do first; holding the bytes here (rather than
+    sending them back and forth in the form) keeps the confirmation small and exact. Rows
+    are deleted when confirmed, and those left behind after a day by the next upload.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "created_at"], name="pending_import_owner")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -190,6 +190,7 @@ class EventRow:
     version: int
     author_id: int | None
     author: PersonRef | None
+    author_name: str  # an imported file's author who is not a user (yet)
 
     @property
     def id(self) -> int:
@@ -211,6 +212,7 @@ _TIMELINE = PreparedRead(
             "author__username",
             "author__first_name",
             "author__last_name",
+            "author_name",
         )
     )  # fmt: skip
 )
@@ -222,13 +224,15 @@ def timeline_rows(incident: Incident) -> list[EventRow]:
     events = []
     people: dict[int, PersonRef] = {}  # a timeline has few authors: one PersonRef each
     incident_id = incident.pk
-    for pk, at, kind, text, url, version, author_id, username, first, last in rows:
+    for pk, at, kind, text, url, version, author_id, username, first, last, name in rows:
         author = None
         if author_id is not None:
             author = people.get(author_id)
             if author is None:
                 author = people[author_id] = PersonRef.of(author_id, username, first, last)
-        events.append(EventRow(pk, incident_id, at, kind, text, url, version, author_id, author))
+        events.append(
+            EventRow(pk, incident_id, at, kind, text, url, version, author_id, author, name)
+        )
     return events
 
 

@@ -116,11 +116,18 @@ def action_row(
     """One ``<li>`` of the list. ``policy`` is the item's policy line, HTML already
     (``{% action_policy %}`` of the debt app); ``base_url`` ends with ``/``."""
     missing = item.missing_fields
-    owner = (
-        _e(item.owner.display_name)
-        if item.owner_id and item.owner is not None
-        else '<span class="missing">no owner</span>'
-    )
+    if item.owner_id and item.owner is not None:
+        owner = _e(item.owner.display_name)
+    elif getattr(item, "owner_name", ""):
+        # Named in an imported file but not a user (yet): shown, never dropped.
+        owner = (
+            f'<span class="unmatched-owner" title="Not a Kintsugi user yet: match this name '
+            f'to a person on the Import owners page" data-testid="unmatched-owner">'
+            f"{_e(item.owner_name)} (unmatched owner)</span>"
+        )
+    else:
+        owner = '<span class="missing">no owner</span>'
+
     actions = _actions(int(item.pk), _e(base_url), _e(csrf_token)) if can_edit else ""
     return (
         f'<li id="action-{item.pk}" class="action-item action-{css_token(item.status)}'

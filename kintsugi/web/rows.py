@@ -127,7 +127,7 @@ def _body(event: TimelineEvent | EventRow) -> str:
         event.kind,
         event.text,
         event.evidence_url,
-        author.display_name if author is not None else None,
+        author.display_name if author is not None else (event.author_name or None),
     )
 
 

@@ -9,6 +9,7 @@ from kintsugi.web.views import (
     exports,
     factors,
     health,
+    imports,
     incidents,
     lessons,
     lint,
@@ -79,6 +80,7 @@ incident_urls = [
     path("lessons/", include(lesson_urls)),
     path("actions/", include(action_urls)),
     path("export.<str:fmt>", exports.export, name="export"),
+    path("import/confirm/", imports.import_notes_confirm, name="import-confirm"),
 ]
 
 urlpatterns = [
@@ -87,6 +89,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", incidents.postmortem_list, name="postmortem-list"),
     path("incidents/new/", incidents.incident_create, name="incident-create"),
+    path("import/", imports.import_page, name="postmortem-import"),
+    path("import/confirm/", imports.import_confirm, name="postmortem-import-confirm"),
+    path("import/owners/", imports.owners_page, name="import-owners"),
     path("incidents/<int:pk>/", include(incident_urls)),
     path("account/tokens/", tokens.tokens, name="api-tokens"),
     path("account/tokens/<int:token_pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),

@@ -101,6 +101,8 @@ def test_it_hides_restricted_incidents_from_export(api, outsider, restricted_inc
 
 def test_it_round_trips_markdown_through_import(api, owner, teammate, full_incident):
     markdown = api.get(f"/incidents/{full_incident.pk}/export", user=owner).content
+    # Without its id: a copy (with it, the export updates its incident; tests below).
+    markdown = markdown.replace(f"id: {full_incident.pk}\n".encode(), b"", 1)
     response = api.post(
         "/incidents/import", user=owner, body=markdown, content_type="text/markdown"
     )
@@ -131,7 +133,9 @@ def test_it_refuses_import_without_csrf_in_the_browser(browser, owner):
 
 def test_it_names_the_line_of_a_malformed_document(api, owner):
     bad = "---\ntitle: [unclosed\n---\n\n## Summary\n"
-    response = api.post("/incidents/import", user=owner, body=bad, content_type="text/markdown")
+    response = api.post(
+        "/incidents/import?strict=true", user=owner, body=bad, content_type="text/markdown"
+    )
     assert response.status_code == 422, response.content
     error = error_of(response)
     assert error["line"] == 2  # the line of the unclosed bracket
@@ -163,3 +167,38 @@ def test_it_refuses_an_oversized_document(api, owner):
     )
     assert response.status_code == 413
     assert error_of(response)["code"] == "payload_too_large"
+
+
+def test_an_export_imported_again_updates_its_incident(api, owner, full_incident):
+    markdown = api.get(f"/incidents/{full_incident.pk}/export", user=owner).content
+    edited = markdown.replace(b"Checkout outage", b"Checkout outage (reviewed)", 2)
+    response = api.post("/incidents/import", user=owner, body=edited, content_type="text/markdown")
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == full_incident.pk
+    assert Incident.objects.count() == 1
+    # The first export is now stale: importing it would undo the change.
+    stale = api.post("/incidents/import", user=owner, body=markdown, content_type="text/markdown")
+    assert stale.status_code == 409
+    assert Incident.objects.get().title == "Checkout outage (reviewed)"
+
+
+def test_best_effort_lists_its_assumptions_in_warnings_and_strict_refuses(api, owner):
+    text = (
+        "---\nlayout: post\n---\n# Queue backlog\n\n## Action Items\n\n- [ ] Autoscale (@infra)\n"
+    )
+    strict = api.post(
+        "/incidents/import?strict=true", user=owner, body=text, content_type="text/markdown"
+    )
+    assert strict.status_code == 422
+    response = api.post("/incidents/import", user=owner, body=text, content_type="text/markdown")
+    assert response.status_code == 201, response.content
+    warnings = response.json()["warnings"]
+    assert any("layout" in warning for warning in warnings)
+    assert Incident.objects.get().import_notes
+
+
+def test_an_overlong_name_is_refused(api, owner):
+    response = api.post(
+        "/incidents/import?name=" + "x" * 300, user=owner, body="# X", content_type="text/markdown"
+    )
+    assert response.status_code == 422

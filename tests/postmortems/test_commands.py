@@ -60,11 +60,16 @@ def test_it_exports_json(demo, tmp_path):
 def test_it_round_trips_the_demo_through_markdown_without_loss(demo, tmp_path, admin_user):
     path = tmp_path / "demo.md"
     call_command("export", str(demo.pk), "--format", "md", "-o", str(path))
+    # Without its id the file is a new post-mortem (with it, it updates the demo: see
+    # tests/postmortems/test_import_command.py).
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"id: {demo.pk}\n", "", 1), encoding="utf-8")
     call_command("import_postmortem", str(path), stdout=StringIO())
     copy = Incident.objects.exclude(pk=demo.pk).get(title=MAIN_TITLE)
     original = document_from_incident(user=admin_user, pk=demo.pk)
     imported = document_from_incident(user=admin_user, pk=copy.pk)
     original.id = imported.id = None
+    original.revision = imported.revision = None  # a digest of the rows, which differ
     assert imported == original
 
 
@@ -100,11 +105,13 @@ def test_it_refuses_a_viewer_import(demo, viewer, tmp_path):
     ],
 )
 def test_it_refuses_a_malformed_file_and_writes_nothing(db, tmp_path, content, message):
+    """Strictly: best effort keeps what it cannot read instead (test_import_command.py);
+    text that is not UTF-8 or holds NUL bytes is refused either way."""
     path = tmp_path / "bad.md"
     path.write_bytes(content)
     before = Incident.objects.count()
     with pytest.raises(CommandError, match=message):
-        call_command("import_postmortem", str(path))
+        call_command("import_postmortem", str(path), "--strict")
     assert Incident.objects.count() == before
 
 

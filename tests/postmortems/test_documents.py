@@ -79,13 +79,12 @@ def test_resolving_names_takes_two_queries_whatever_the_number_of_users(
 ):
     for n in range(30):
         make_user(f"user{n}", first_name="User", last_name=f"Number {n}")
-    from kintsugi.postmortems.documents import _resolve_users
+    from kintsugi.postmortems.imports import resolve_people
 
     with django_assert_max_num_queries(2):
-        found = _resolve_users(
-            ["user1", "User Number 2", "user3@example.com"], field="owner", label="owners"
-        )
-    assert {user.username for user in found.values()} == {"user1", "user2", "user3"}
+        found = resolve_people(["user1", "User Number 2", "user3@example.com", "nobody"])
+    assert {user.username for user in found.found.values()} == {"user1", "user2", "user3"}
+    assert found.unknown == ["nobody"]
 
 
 def test_a_person_with_one_name_is_found_by_it(make_user, admin_user):

@@ -275,8 +275,8 @@ def test_an_instant_given_in_another_zone_is_shown_in_utc():
     from kintsugi.web.rows import event_row
 
     paris = timezone(timedelta(hours=1))
-    utc_row = EventRow(1, 1, T0, "note", "Same", "", 1, None, None)
-    paris_row = EventRow(1, 1, T0.astimezone(paris), "note", "Same", "", 1, None, None)
+    utc_row = EventRow(1, 1, T0, "note", "Same", "", 1, None, None, "")
+    paris_row = EventRow(1, 1, T0.astimezone(paris), "note", "Same", "", 1, None, None, "")
     for row in (paris_row, utc_row):
         html = event_row(row, base_url="/t/", can_edit=False, csrf_token="")
         assert 'datetime="2026-03-01T14:00:00+00:00"' in html

@@ -19,10 +19,10 @@ from kintsugi.api.routers.incidents import reload_incident
 from kintsugi.api.schemas.common import ERRORS
 from kintsugi.api.schemas.incidents import IncidentDetail
 from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable, export_document
-from kintsugi.core.markdown.limits import decode_document
-from kintsugi.core.markdown.parse import parse_markdown
+from kintsugi.core.markdown.sources import read_source
 from kintsugi.postmortems import access
-from kintsugi.postmortems.documents import document_from_incident, postmortem_import
+from kintsugi.postmortems.documents import document_from_incident
+from kintsugi.postmortems.imports import ImportConflict, import_document
 
 router = Router(tags=["documents"])
 
@@ -68,28 +68,56 @@ def export_postmortem(
 
 @router.post(
     "/incidents/import",
-    response={201: IncidentDetail, **ERRORS},
+    response={200: IncidentDetail, 201: IncidentDetail, **ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"text/markdown": {"schema": {"type": "string"}}},
-            "description": "A Markdown post-mortem (UTF-8, at most 1 MiB).",
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+            "description": "A post-mortem in Markdown (ours or as teams write them) or a wiki "
+            "HTML export (UTF-8, at most 1 MiB).",
         }
     },
 )
-def import_postmortem(request: HttpRequest, response: HttpResponse) -> Status:
-    """Create a new incident from Markdown; all or nothing. Errors name the line."""
+def import_postmortem(
+    request: HttpRequest, response: HttpResponse, strict: bool = False, name: str = ""
+) -> Status:
+    """Import a post-mortem; all or nothing. Best effort by default: every assumption the
+    import made is listed in ``warnings`` (and stays on the post-mortem until confirmed);
+    ``strict=true`` refuses instead, naming the lines. A file with the ``id:`` of a
+    post-mortem you may edit, or the same ``name`` as an earlier import, updates it (200)
+    unless it was edited since (409); otherwise a new one is created (201)."""
     user = current_user(request)
     if not access.can_create(user):
         raise ApiError(403, "Your role may read incidents but not import them.")
     data = request.body
     if not data.strip():
-        raise ApiError(422, "Send the Markdown document as the request body.")
-    # decode_document refuses binary and non-UTF-8 input, naming the line; the 1 MiB limit
-    # is also enforced by the transport before the body is read.
-    document = parse_markdown(decode_document(data), source="request body")
-    incident = postmortem_import(user=user, document=document)
-    fresh = reload_incident(request, incident.pk)
+        raise ApiError(422, "Send the document as the request body.")
+    if len(name) > 255:
+        raise ApiError(422, "The name is longer than 255 characters.")
+    content_type = request.content_type or ""
+    file_name = name or ("request.html" if content_type == "text/html" else "request.md")
+    # read_source refuses binary and non-UTF-8 input, naming the line; the 1 MiB limit is
+    # also enforced by the transport before the body is read.
+    read = read_source(data, name=file_name, source="request body", strict=strict)
+    try:
+        outcome = import_document(
+            user=user,
+            document=read.document,
+            report=read.report,
+            strict=strict,
+            source_key=f"api:{name}" if name else "",
+        )
+    except ImportConflict as conflict:
+        raise ApiError(409, conflict.message, code="conflict") from None
+    assert outcome.incident is not None
+    fresh = reload_incident(request, outcome.incident.pk)
+    fresh.warnings = [  # type: ignore[attr-defined]
+        f"{note.kind}: " + (f"line {note.line}: " if note.line else "") + note.message
+        for note in outcome.report.notes
+    ]
     set_etag(response, fresh)
     response["Location"] = request.build_absolute_uri(f"/api/v1/incidents/{fresh.pk}")
-    return Status(201, fresh)
+    return Status(201 if outcome.action == "created" else 200, fresh)

@@ -9,7 +9,6 @@ settings (``LintConfig.from_mapping``), the CLI loads it from ``kintsugi-lint.to
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -21,12 +20,15 @@ from kintsugi.core.language.findings import Level
 CONFIG_FILENAMES = ("kintsugi-lint.toml", ".kintsugi-lint.toml")
 _KEYS = frozenset(
     {
-        "enable", "disable", "people", "teams", "builtin_names", "allowed_phrases",
-        "extra_terms", "severity", "docs_url",
+        "enable", "disable", "people", "teams", "roles", "groups", "builtin_names", "allowed_phrases",
+        "extra_terms", "severity", "docs_url", "profile",
     }
 )  # fmt: skip
 _TERM_KEYS = frozenset({"term", "id", "category", "severity", "message", "suggestion"})
 _SLUG = re.compile(r"[^a-z0-9]+")
+#: ``strict`` checks documents written in Kintsugi's template; ``relaxed`` documents written
+#: elsewhere (docs/lint.md). ``None`` means the caller's default, which is strict.
+PROFILES = ("strict", "relaxed")
 
 DEFAULT_TERM_MESSAGE = "Your organisation lists this term as blameful wording."
 DEFAULT_TERM_SUGGESTION = "Describe what happened to the system and the conditions around it."
@@ -57,11 +59,14 @@ class LintConfig:
     disable: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
     builtin_names: bool = True
     allowed_phrases: tuple[str, ...] = ()
     extra_terms: tuple[ExtraTerm, ...] = ()
     severity: tuple[tuple[str, Level], ...] = ()
     docs_url: str | None = None
+    profile: str | None = None
     source: str | None = None
 
     def is_enabled(self, rule_id: str, *, default: bool = True) -> bool:
@@ -100,22 +105,32 @@ class LintConfig:
         docs_url = data.get("docs_url")
         if docs_url is not None and not isinstance(docs_url, str):
             raise ValidationProblem(f"{source}: docs_url must be a string.", field="docs_url")
+        profile = data.get("profile")
+        if profile is not None and (not isinstance(profile, str) or profile not in PROFILES):
+            raise ValidationProblem(
+                f"{source}: profile must be {' or '.join(map(repr, PROFILES))}.", field="profile"
+            )
         return cls(
             enable=_strings(data, "enable", source),
             disable=_strings(data, "disable", source),
             people=_strings(data, "people", source),
             teams=_strings(data, "teams", source),
+            roles=_strings(data, "roles", source),
+            groups=_strings(data, "groups", source),
             builtin_names=builtin,
             allowed_phrases=tuple(p.lower() for p in _strings(data, "allowed_phrases", source)),
             extra_terms=_terms(data.get("extra_terms", []), source),
             severity=_severities(data.get("severity", {}), source),
             docs_url=docs_url,
+            profile=profile,
             source=source,
         )
 
 
 def load_config(path: str | Path) -> LintConfig:
     """Read ``kintsugi-lint.toml`` (top-level keys) or ``pyproject.toml`` ([tool.kintsugi.lint])."""
+    import tomllib  # only when there is a configuration file to read
+
     file = Path(path)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))

@@ -18,15 +18,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kintsugi.core.language.config import LintConfig
 from kintsugi.core.language.findings import Finding, Level, sort_key
 from kintsugi.core.language.grammar import SentenceView
+from kintsugi.core.language.patterns import LazyPattern
+
+if TYPE_CHECKING:
+    from kintsugi.core.language.model import Featurizer
 from kintsugi.core.language.people import PeopleLexicon
-from kintsugi.core.language.prefilter import PrefixIndex
+from kintsugi.core.language.prefilter import SPACES, PrefixIndex
 from kintsugi.core.language.prose import mask_markdown
 from kintsugi.core.language.rules import Rule, RuleSet, compile_pattern, load_rules
 from kintsugi.core.language.suppress import Directive, apply_directives, find_directives
@@ -47,6 +52,22 @@ LINE_TOO_LONG = Rule(
     suggestion="Wrap the prose, or move the data into a code block or an attachment.",
 )
 
+STATISTICAL = Rule(
+    id="blame/statistical",
+    category="statistical",
+    severity=Level.INFO,
+    title="Reads like blame (statistical signal)",
+    message=(
+        "No rule matched, but this sentence reads like the blameful sentences Kintsugi was "
+        "trained on: it may name a person, team or yourself as the cause, judge an action, "
+        "or measure someone against hindsight."
+    ),
+    suggestion=(
+        "If it blames, make the system the subject: describe what happened and the "
+        "conditions that made it possible."
+    ),
+)
+
 _LONG_LINE = re.compile(rf"^[^\n]{{{MAX_LINE_LENGTH + 1},}}", re.MULTILINE)
 
 # Words that show a term is being mentioned, not used: "we avoid the term human error".
@@ -54,7 +75,10 @@ _META_CUE = re.compile(
     r"(?:the (?:term|terms|phrase|phrases|word|words|label|wording|expression)"
     r"|avoid(?:s|ed|ing)?|rather than|so-called|(?:words?|phrases?) like"
     r"|(?:not|n't|never|no longer) (?:record|use|say|write|call|label|accept)\w*"
-    r"|calling (?:this|it|that)|ban(?:s|ned)?)\b[^.;:]{0,60}$"
+    r"|calling (?:this|it|that)|ban(?:s|ned)?|stud(?:y|ies) (?:of|on)|research (?:on|into)"
+    r"|literature on|(?:concept|notion|idea|myth|language) of"
+    r"|(?:not|never|isn't|wasn't) (?:a |an |the )?(?:story|case|question|matter|finding) (?:about|of)"
+    r"|not what|rather than what|instead of what)\b[^.;:]{0,60}$"
 )
 
 
@@ -80,10 +104,15 @@ class Linter:
             if self.config.is_enabled(rule.id, default=rule.enabled)
         ]
         self.rules: tuple[Rule, ...] = tuple(selected)
+        # Rules switched off: the statistical signal must not re-flag what they would have
+        # matched (an organisation that disables "should have" does not want it back).
+        self._disabled: tuple[Rule, ...] = tuple(
+            rule for rule in ruleset if not self.config.is_enabled(rule.id, default=rule.enabled)
+        )
         # Rules often share a pattern ({causal} serves people, teams and self-blame): scan
         # each distinct pattern once and hand its matches to every rule that uses it.
         unique: dict[str, int] = {}
-        patterns: list[re.Pattern[str]] = []
+        patterns: list[LazyPattern] = []
         self._users: list[list[Rule]] = []
         for rule in self.rules:
             for pattern in rule.patterns:
@@ -94,7 +123,21 @@ class Linter:
                 if rule not in self._users[number]:
                     self._users[number].append(rule)
         self._index = PrefixIndex(patterns)
+        self._matchers: list[Callable[[str, int], re.Match[str] | None] | None] = [None] * len(
+            patterns
+        )
+        # A pattern the prefilter cannot index is scanned over the whole document; when every
+        # rule that uses it has a ``context`` (a word the sentence must contain), the scan is
+        # skipped for documents without that word.
+        self._gates: list[tuple[LazyPattern, ...]] = [
+            tuple(rule.context for rule in users if rule.context is not None)
+            if all(rule.context is not None for rule in users)
+            else ()
+            for users in self._users
+        ]
         self.report_long_lines = self.config.is_enabled(LINE_TOO_LONG.id)
+        self.use_model = self.config.is_enabled(STATISTICAL.id)
+        self._featurizer: Featurizer | None = None
         if isinstance(people, PeopleLexicon):
             self.lexicon = people
         else:
@@ -102,6 +145,8 @@ class Linter:
                 (*self.config.people, *people),
                 teams=self.config.teams,
                 builtin=self.config.builtin_names,
+                roles=self.config.roles,
+                groups=self.config.groups,
             )
 
     def lint_text(self, text: str) -> list[Finding]:
@@ -153,21 +198,86 @@ class Linter:
             for rule in self._users[number]:
                 if _accepts(rule, view, match, lowered):
                     found.append(_finding(rule, original, start, end, lines))
-        findings.extend(_drop_overlaps(found))
+        found = _drop_overlaps(found)
+        if self.use_model:
+            found.extend(self._model_findings(masked, original, spans, found, lines))
+        findings.extend(found)
         findings = self._drop_allowed(findings, lowered)
         return sorted(apply_directives(findings, directives), key=sort_key)
+
+    def _model_findings(
+        self,
+        masked: str,
+        original: str,
+        spans: Sequence[tuple[int, int]],
+        found: Sequence[Finding],
+        lines: _LineIndex,
+    ) -> list[Finding]:
+        """The statistical signal, for sentences no rule flagged (see :mod:`model`)."""
+        from kintsugi.core.language.model import MIN_WORDS, Featurizer, load_model
+
+        model = load_model()
+        if model is None:
+            return []
+        if self._featurizer is None:
+            self._featurizer = Featurizer(self.lexicon)
+        flagged = sorted(f.start for f in found)
+        extra: list[Finding] = []
+        for start, end in spans:
+            at = bisect_right(flagged, end - 1) - 1
+            if at >= 0 and flagged[at] >= start:
+                continue  # a rule already spoke for this sentence
+            sentence = masked[start:end]
+            if _UNSCORABLE.search(sentence):
+                continue
+            found_features = self._featurizer.actor_features(sentence, MIN_WORDS)
+            if found_features is None or model.probability(found_features) < model.threshold:
+                continue
+            if self._disabled and self._disabled_rule_matches(masked, start, end):
+                continue
+            stripped = sentence.strip()
+            first = start + sentence.index(stripped[:1]) if stripped else start
+            extra.append(_finding(STATISTICAL, original, first, first + len(stripped), lines))
+        return extra
+
+    def _disabled_rule_matches(self, masked: str, start: int, end: int) -> bool:
+        """Whether a switched-off rule would have flagged the sentence [start, end)."""
+        lowered = _lower(masked[:end])
+        view = SentenceView(masked, start, end, tokenize(masked, start, end), self.lexicon)
+        for rule in self._disabled:
+            for pattern in rule.patterns:
+                position = start
+                while (match := pattern.search(lowered, position, end)) is not None:
+                    if _on_word_boundaries(lowered, *match.span()) and _accepts(
+                        rule, view, match, lowered
+                    ):
+                        return True
+                    position = match.start() + 1
+        return False
 
     def _matches(self, lowered: str) -> Iterator[tuple[int, re.Match[str]]]:
         """(pattern number, match) for every place a pattern matches on a word boundary."""
         patterns = self._index.patterns
-        for number, position in self._index.candidates(lowered):
-            match = patterns[number].match(lowered, position)
+        matchers = self._matchers
+        for number, position in self._index.candidates(lowered.translate(SPACES)):
+            matcher = matchers[number]
+            if matcher is None:  # compile on first use (see patterns.LazyPattern)
+                matcher = matchers[number] = patterns[number].compiled.match
+            match = matcher(lowered, position)
             if match is not None and match.end() > position:
                 yield number, match
         for number in self._index.unindexed:
-            for match in patterns[number].finditer(lowered):
+            gates = self._gates[number]
+            if gates and not any(gate.search(lowered) for gate in gates):
+                continue  # every rule using it needs a word the document does not contain
+            # Overlapping: a match the rules reject ("folks" read as a verb) must not hide a
+            # later one that starts inside it ("pushed").
+            search = patterns[number].compiled.search
+            position = 0
+            while (match := search(lowered, position)) is not None:
                 if _on_word_boundaries(lowered, *match.span()):
                     yield number, match
+                position = match.start() + 1
 
     def _skip_long_lines(self, masked: str, lines: _LineIndex, findings: list[Finding]) -> str:
         long_lines = [n for n, length in enumerate(lines.lengths) if length > MAX_LINE_LENGTH]
@@ -221,6 +331,8 @@ def _accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str)
         return False
     if rule.context is not None and not _in_sentence(rule.context, view, lowered):
         return False
+    if rule.unless is not None and _in_sentence(rule.unless, view, lowered):
+        return False
     if rule.not_after is not None and rule.not_after.search(
         lowered, max(view.start, start - 80), start
     ):
@@ -233,6 +345,8 @@ def _accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str)
         return False
     if rule.who is not None and view.span_kind(*match.span("who")) not in rule.who:
         return False
+    if rule.skip_systems and view.judges_system(index, view.index_at(end), end):
+        return False
     if view.is_quoted(start, end):
         return False
     if rule.negatable:
@@ -243,7 +357,14 @@ def _accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str)
     return True
 
 
-def _in_sentence(pattern: re.Pattern[str], view: SentenceView, lowered: str) -> bool:
+# Negated or quoted wording reverses or suspends meaning, which a bag of words cannot see
+# ("this was not human error"): the model stays quiet and leaves such sentences to the rules.
+_UNSCORABLE = re.compile(
+    r"(?i)\b(?:not|never|no|nobody|none|nothing|without)\b|n[’']t\b|[\"“”‘]|(?<!\w)'"
+)
+
+
+def _in_sentence(pattern: LazyPattern, view: SentenceView, lowered: str) -> bool:
     """Whether ``pattern`` occurs in the sentence, searched once per sentence and pattern."""
     found = view.context_cache.get(pattern.pattern)
     if found is None:

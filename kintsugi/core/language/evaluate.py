@@ -1,17 +1,29 @@
-"""Measure the linter against the labelled corpus: precision, recall and the mistakes.
+"""Measure the linter against labelled sentences: precision, recall and the mistakes.
 
 Usage::
 
-    python -m kintsugi.core.language.evaluate [CORPUS.tsv] [--min-precision 0.9] [--min-recall 0.9]
+    python -m kintsugi.core.language.evaluate [CORPUS.tsv ...] [--show-misses]
+        [--min-precision 0.9] [--min-recall 0.9]
+
+Without a path it scores three sets, because a figure only predicts new text when the rules
+were not written from it:
+
+1. *tuning*: ``tests/core/language/corpus.tsv`` before its ``# === held-out (own)`` heading;
+   the rules are tuned on these sentences, so this figure is in-sample;
+2. *own held-out*: the sentences after that heading, written before the rules were changed
+   and never tuned on;
+3. *independent held-out*: ``tests/core/language/heldout.tsv`` when it exists, written by
+   someone else. Only its aggregate figures are printed, never its sentences, so that nobody
+   tunes to it by accident; ``--show-misses`` refuses it.
 
 A sentence counts as flagged when the linter reports any blameless-language finding for it
 (template and input rules do not apply to single sentences). Precision is the share of
 flagged sentences that are labelled ``blame``; recall is the share of ``blame`` sentences
-flagged. The category is reported separately: a caught sentence whose expected category is
-not among the reported ones is listed, but still counts as caught, since either way the
-author is shown the wording.
+flagged. A caught sentence whose expected category is not among the reported ones is listed
+(with ``--show-misses``) but still counts as caught: either way the author sees the wording.
 
-Exit status: 0 when both figures reach their minimums, 1 when not, 2 for a bad corpus.
+Exit status: 0 when the tuning and own held-out figures reach the minimums, 1 when not,
+2 for a bad corpus or a refused request.
 """
 
 from __future__ import annotations
@@ -27,8 +39,18 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language.engine import Linter
 from kintsugi.core.language.rules import CATEGORIES
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "tests" / "core" / "language" / "corpus.tsv"
+_TESTS = Path(__file__).resolve().parents[3] / "tests" / "core" / "language"
+DEFAULT_CORPUS = _TESTS / "corpus.tsv"
+INDEPENDENT_HELDOUT = _TESTS / "heldout.tsv"
 LABELS = ("blame", "ok")
+TUNING, OWN_HELDOUT = "tuning", "own held-out"
+# Categories a labelled set may use beyond the rule categories: "role" is an actor (a job
+# noun), not a mechanism, so any category satisfies it; "passive" and "sarcasm" are rule
+# categories too.
+_ANY_CATEGORY = frozenset({"role"})
+EXTRA_LABEL_CATEGORIES = frozenset({"role", "passive", "sarcasm"})
+_HELDOUT_HEADING = "=== held-out (own)"
+_TUNING_HEADING = "=== tuning"
 
 
 @dataclass(frozen=True)
@@ -37,6 +59,7 @@ class Example:
     label: str
     category: str | None
     text: str
+    split: str = TUNING
 
 
 @dataclass(frozen=True)
@@ -100,7 +123,10 @@ class Report:
         return [
             o
             for o in self.outcomes
-            if o.example.label == "blame" and o.flagged and o.example.category not in o.categories
+            if o.example.label == "blame"
+            and o.flagged
+            and o.example.category not in o.categories
+            and o.example.category not in _ANY_CATEGORY
         ]
 
     def recall_by_category(self) -> dict[str, tuple[int, int]]:
@@ -117,12 +143,17 @@ def load_corpus(path: Path) -> Corpus:
     """Read ``label<TAB>category<TAB>sentence`` lines; ``# people: A, B`` declares names."""
     examples: list[Example] = []
     people: list[str] = []
+    split = TUNING
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.rstrip("\n")
         if not line.strip():
             continue
         if line.startswith("#"):
             header = line.lstrip("# ")
+            if header.lower().startswith(_HELDOUT_HEADING):
+                split = OWN_HELDOUT
+            elif header.lower().startswith(_TUNING_HEADING):
+                split = TUNING
             if header.lower().startswith("people:"):
                 people.extend(name.strip() for name in header[7:].split(",") if name.strip())
             continue
@@ -132,12 +163,21 @@ def load_corpus(path: Path) -> Corpus:
                 f"{path}:{number}: expected 'blame|ok<TAB>category<TAB>sentence'.", line=number
             )
         label, category, text = parts
-        if label == "blame" and category not in CATEGORIES:
+        if (
+            label == "blame"
+            and category not in CATEGORIES
+            and category not in EXTRA_LABEL_CATEGORIES
+        ):
             raise ValidationProblem(f"{path}:{number}: unknown category {category!r}.", line=number)
         examples.append(
-            Example(number, label, category if label == "blame" else None, text.strip())
+            Example(number, label, category if label == "blame" else None, text.strip(), split)
         )
     return Corpus(tuple(examples), tuple(people))
+
+
+def split_of(corpus: Corpus, split: str) -> Corpus:
+    """The examples of one split (tuning or own held-out), with the same people."""
+    return Corpus(tuple(e for e in corpus.examples if e.split == split), corpus.people)
 
 
 def evaluate(corpus: Corpus, linter: Linter | None = None) -> Report:
@@ -158,27 +198,34 @@ def evaluate(corpus: Corpus, linter: Linter | None = None) -> Report:
     return report
 
 
-def format_report(report: Report, corpus_path: Path) -> str:
+def format_summary(report: Report, title: str) -> list[str]:
+    """Aggregate figures only: safe to print for a set nobody may read."""
     blame = sum(1 for o in report.outcomes if o.example.label == "blame")
     lines = [
-        f"Corpus: {corpus_path} ({len(report.outcomes)} sentences: {blame} blame, "
+        f"{title} ({len(report.outcomes)} sentences: {blame} blame, "
         f"{len(report.outcomes) - blame} ok)",
-        f"Precision: {report.precision:.3f}  ({report.true_positives} of "
+        f"  Precision: {report.precision:.3f}  ({report.true_positives} of "
         f"{report.true_positives + report.false_positives} flagged sentences are blame)",
-        f"Recall:    {report.recall:.3f}  ({report.true_positives} of {blame} blame sentences flagged)",
-        f"F1:        {report.f1:.3f}",
-        "",
-        "Recall by category:",
+        f"  Recall:    {report.recall:.3f}  ({report.true_positives} of {blame} blame "
+        "sentences flagged)",
+        f"  F1:        {report.f1:.3f}",
+        "  Recall by category:",
     ]
     for category, (caught, total) in report.recall_by_category().items():
-        lines.append(f"  {category:<15} {caught:>3}/{total:<3}")
+        lines.append(f"    {category:<15} {caught:>3}/{total:<3}")
+    return lines
+
+
+def format_report(report: Report, corpus_path: Path, *, title: str = "Corpus") -> str:
+    """Figures and every mistake, for a set the rules may be tuned on."""
+    lines = format_summary(report, f"{title}: {corpus_path}")
     sections = (
         ("Missed (blame, not flagged)", report.missed),
         ("False alarms (ok, flagged)", report.false_alarms),
         ("Caught under another category", report.wrong_category),
     )
-    for title, outcomes in sections:
-        lines.extend(("", f"{title}: {len(outcomes)}"))
+    for heading, outcomes in sections:
+        lines.extend(("", f"{heading}: {len(outcomes)}"))
         for o in outcomes:
             detail = (
                 f" [{o.example.category} -> {', '.join(o.rules)}]"
@@ -191,23 +238,62 @@ def format_report(report: Report, corpus_path: Path) -> str:
     return "\n".join(lines)
 
 
+def is_independent(path: Path) -> bool:
+    """The independent held-out set: its sentences are never printed."""
+    return path.name == INDEPENDENT_HELDOUT.name
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m kintsugi.core.language.evaluate",
-        description="Precision and recall of the blameless-language rules on a labelled corpus.",
+        description="Precision and recall of the blameless-language rules on labelled sets.",
     )
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("corpus", nargs="*", type=Path)
+    parser.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="list missed sentences and false alarms (refused for the independent set)",
+    )
     parser.add_argument("--min-precision", type=float, default=0.9)
     parser.add_argument("--min-recall", type=float, default=0.9)
     args = parser.parse_args(argv)
-    try:
-        corpus = load_corpus(args.corpus)
-    except (OSError, ValidationProblem) as error:
-        print(f"evaluate: {error}", file=sys.stderr)
+    paths: list[Path] = list(args.corpus) or [DEFAULT_CORPUS]
+    if not args.corpus and INDEPENDENT_HELDOUT.exists():
+        paths.append(INDEPENDENT_HELDOUT)
+    if args.show_misses and any(is_independent(path) for path in args.corpus):
+        print(
+            f"evaluate: --show-misses is refused for {INDEPENDENT_HELDOUT.name}: it is an "
+            "independent held-out set, scored but never read.",
+            file=sys.stderr,
+        )
         return 2
-    report = evaluate(corpus)
-    print(format_report(report, args.corpus))
-    return 0 if report.precision >= args.min_precision and report.recall >= args.min_recall else 1
+    ok = True
+    blocks: list[str] = []
+    for path in paths:
+        try:
+            corpus = load_corpus(path)
+        except (OSError, ValidationProblem) as error:
+            print(f"evaluate: {error}", file=sys.stderr)
+            return 2
+        if is_independent(path):
+            report = evaluate(corpus)
+            blocks.append(
+                "\n".join(format_summary(report, "Independent held-out (aggregate only)"))
+            )
+            continue
+        for split, title in ((TUNING, "Tuning (in-sample)"), (OWN_HELDOUT, "Own held-out")):
+            part = split_of(corpus, split)
+            if not part.examples:
+                continue
+            report = evaluate(part)
+            ok = ok and report.precision >= args.min_precision
+            ok = ok and report.recall >= args.min_recall
+            if args.show_misses:
+                blocks.append(format_report(report, path, title=title))
+            else:
+                blocks.append("\n".join(format_summary(report, f"{title}: {path}")))
+    print("\n\n".join(blocks))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -12,82 +12,22 @@ when the heuristics are wrong, the corpus shows it and a rule or word list gets 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from functools import cached_property
 
+from kintsugi.core.language import grammar_words as w
 from kintsugi.core.language.people import Kind, PeopleLexicon
-from kintsugi.core.language.tokens import Token, word_set
+from kintsugi.core.language.tokens import Token
 
 PEOPLE_KINDS = frozenset({Kind.SELF, Kind.WE, Kind.PERSON, Kind.TEAM})
 
-# Words skipped when walking from a verb back to its subject: auxiliaries, modals and
-# adverbs ("Bob had then accidentally deleted", "We really should have").
-_SKIP = word_set(
-    """had has have having was were is are am be been being did do does will would should
-    could might may must can shall 'd need needs needed to also then just still already even
-    never not again only first later soon once ever always often sometimes too both all each
-    now almost himself herself themselves myself ourselves yourself itself got get gets keep keeps
-    kept"""
-)
-# Words ending in -ly that are not adverbs, so they are not skipped.
-_LY_WORDS = word_set(
-    """apply supply reply rely family assembly anomaly early only daily weekly monthly hourly
-    nightly yearly quarterly italy ally bully rally tally belly jelly holy ugly silly friendly
-    costly likely lonely lovely elderly orderly july emily lily kelly sally molly holly"""
-)
-_COORDINATORS = frozenset({"and", "but", "or", "yet", "nor", "plus"})
-_SUBORDINATORS = word_set(
-    """because since when whenever while after before until unless although though if once
-    whereas as so"""
-)
-# Words that cannot head a subject; meeting one means the clause's subject is further away
-# ("Bob logged in then deleted": "in").
-_FUNCTION_WORDS = word_set(
-    "in on at to of up down out off over back into onto from with by for about"
-)
-_THING_PRONOUNS = frozenset(
-    {"it", "its", "itself", "this", "these", "those", "there", "here", "them"}
-)
-_DETERMINERS = word_set(
-    """the a an this that these those some any every each all our their its your no one two
-    three both either whole entire another other such"""
-)
-_OBJECT_STOPS = word_set(
-    """to for with in on at by from of because when while after before and but or so if than
-    as into during until without since about through via"""
-)
-_LEADING_ADVERBIALS = word_set(
-    """at after before when while during on in around by following shortly later once as
-    since until because if although though with without per about approximately"""
-)
-_NEGATIONS = frozenset({"not", "never", "no", "nobody", "none", "neither", "nor", "without"})
-_CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "|", "—", "–", "!", "?", "."})
-_TRANSPARENT_PUNCT = frozenset({'"', "'", "*", "_", "~", "`", "“", "”", "‘", "’", "«", "»"})
-_TIME_WORDS = frozenset({"utc", "gmt", "z", "am", "pm", "cet", "cest", "pst", "pdt", "est"})
-# "The engineer on call at the time should have..." -- phrases that trail a subject.
-_TRAILING_PHRASES = (
-    ("at", "the", "time"),
-    ("at", "that", "time"),
-    ("at", "that", "point"),
-    ("in", "question"),
-    ("responsible",),
-    ("involved",),
-    ("concerned",),
-)
-_MAX_WALK = 12  # tokens a subject or a relative pronoun may be away from its verb
-_TRAILING_LAST_WORDS = frozenset(phrase[-1] for phrase in _TRAILING_PHRASES)
-_POSSESSIVE_PRONOUNS = {"my": Kind.SELF, "our": Kind.WE, "his": Kind.PERSON, "her": Kind.PERSON}
-_OPEN_QUOTES = {'"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
-_QUOTE_CHAR = re.compile("[\"“‘«`']")
-
 
 def _is_adverb(norm: str) -> bool:
-    return len(norm) > 4 and norm.endswith("ly") and norm not in _LY_WORDS
+    return len(norm) > 4 and norm.endswith("ly") and norm not in w.LY_WORDS
 
 
 def _is_number(norm: str) -> bool:
-    return norm[:1].isdigit() or norm in _TIME_WORDS
+    return norm[:1].isdigit() or norm in w.TIME_WORDS
 
 
 class SentenceView:
@@ -106,6 +46,7 @@ class SentenceView:
             (i for i, t in enumerate(tokens) if t.is_word and not _is_number(t.norm)), len(tokens)
         )
         self.context_cache: dict[str, bool] = {}
+        self.all_lower = not any(c.isupper() for c in text[start:end])
 
     def index_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
@@ -126,6 +67,12 @@ class SentenceView:
         if base == "one" and previous == "no":
             return Kind.PERSON
         kind = self.lexicon.word_kind(word, base)
+        if (
+            kind is Kind.PERSON
+            and base in w.SOFTWARE_ROLES
+            and previous in self.lexicon.software_modifiers
+        ):
+            return Kind.THING  # "the alert manager", "the ingress controller"
         if kind is Kind.PERSON and j > 0 and self.lexicon.is_ambiguous_role(base):
             # "the Postgres operator" is software: a capitalised non-name word before it.
             before = self.tokens[j - 1]
@@ -143,7 +90,61 @@ class SentenceView:
             and self.lexicon.is_name(self.tokens[j - 1].text)
         ):
             return Kind.PERSON  # a surname after a known first name
+        if kind is None:
+            kind = self._group_kind(j, base, word, previous)
+        # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
+        # sentence is capitalised, case says nothing, so a known name counts as one.
+        if (
+            kind is None
+            and self.all_lower
+            and word[:1].islower()
+            and base not in w.WORD_NAMES
+            and self.lexicon.is_name(base[:1].upper() + base[1:])
+        ):
+            return Kind.PERSON
+        if (
+            kind is None
+            and j > 0
+            and (len(word) == 1 and word.isupper() or word.isdigit())
+            and self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
+            is Kind.PERSON
+        ):
+            return Kind.PERSON  # "Engineer A", "Dev X", "Operator 2"
         return kind
+
+    def _group_kind(self, j: int, base: str, word: str, previous: str) -> Kind | None:
+        """Groups named without "team": "Finance engineering", "the night shift"."""
+        lexicon = self.lexicon
+        if base in lexicon.group_heads_after_modifier and previous in lexicon.group_modifiers:
+            return Kind.TEAM
+        if base in lexicon.departments:
+            after = self.tokens[j + 1] if j + 1 < len(self.tokens) else None
+            if (
+                after is not None
+                and after.is_word
+                and not (after.norm in w.VERBISH or after.norm.endswith(("ed", "s")))
+            ):
+                return None  # "Web traffic spiked": the department word modifies a noun
+            before = self.tokens[j - 1] if j > 0 else None
+            if word[:1].isupper() and (
+                j > self.first_word
+                or (
+                    before is not None
+                    and before.text[:1].isupper()
+                    and before.norm not in w.DETERMINERS
+                )
+            ):
+                return Kind.TEAM
+            if (
+                before is not None
+                and before.is_word
+                and before.text[:1].isupper()
+                and before.norm not in w.DETERMINERS
+            ):
+                return Kind.TEAM  # "Finance engineering", not "The database"
+            if j == self.first_word and word[:1].isupper():
+                return Kind.TEAM
+        return None
 
     # -- subject ------------------------------------------------------------------------
 
@@ -158,15 +159,15 @@ class SentenceView:
                 return self.sentence_subject(j)
             return Kind.NONE
         norm = token.norm
-        if norm in _COORDINATORS or norm in _FUNCTION_WORDS:
+        if norm in w.COORDINATORS or norm in w.FUNCTION_WORDS:
             return self.sentence_subject(j)
-        if norm in _SUBORDINATORS:
+        if norm in w.SUBORDINATORS:
             return Kind.NONE
         if norm == "who":
             return Kind.PERSON
         if norm == "which":
             return Kind.THING
-        if norm in _THING_PRONOUNS:  # "Whoever merged this should have..."
+        if norm in w.THING_PRONOUNS:  # "Whoever merged this should have..."
             return Kind.PERSON if self._relative_who_before(j) else Kind.THING
         if norm == "that":
             return self._head_kind(j - 1) if j > 0 and self.tokens[j - 1].is_word else Kind.THING
@@ -185,7 +186,32 @@ class SentenceView:
             return possessor
         if self._relative_who_before(j):
             return Kind.PERSON
-        return Kind.THING
+        modified = self._modified_subject(j)
+        return modified if modified is not None else Kind.THING
+
+    def _modified_subject(self, j: int) -> Kind | None:
+        """A person or team whose noun phrase runs on before the verb: "an engineer *working
+        late to resolve the issue* ran...", "our DBA, *alone at night*, truncated...".
+
+        The head found next to the verb is then a noun inside the modifier ("issue"); the
+        subject is the person or team noun that an -ing participle, a comma or a parenthesis
+        follows.
+        """
+        for k in range(j - 1, max(-1, j - 1 - w.MAX_WALK), -1):
+            token = self.tokens[k]
+            if not token.is_word:
+                if token.text in w.CLAUSE_PUNCT and token.text not in ",()":
+                    return None
+                continue
+            if token.norm in w.SUBORDINATORS or token.norm in ("which", "that"):
+                return None
+            kind = self.kind_at(k)
+            if kind not in (Kind.PERSON, Kind.TEAM):
+                continue
+            after = self.tokens[k + 1]
+            if after.text in ",(" or (after.is_word and after.norm.endswith("ing")):
+                return kind
+        return None
 
     def _member_of_team(self, j: int) -> bool:
         """ "Someone on the data team", "an engineer from the platform team": a person."""
@@ -195,25 +221,25 @@ class SentenceView:
         return False
 
     def _skip_back(self, j: int) -> int:
-        stop = j - _MAX_WALK  # a subject is never dozens of adverbs away; bounds the work
+        stop = j - w.MAX_WALK  # a subject is never dozens of adverbs away; bounds the work
         while j >= 0:
             if j <= stop:
                 return -1
             token = self.tokens[j]
             if not token.is_word:
-                if token.text in _TRANSPARENT_PUNCT:
+                if token.text in w.TRANSPARENT_PUNCT:
                     j -= 1
                     continue
                 return j
             norm = token.norm
-            if norm in _SKIP or _is_adverb(norm) or norm.endswith("n't"):
+            if norm in w.SKIP or _is_adverb(norm) or norm.endswith("n't"):
                 j -= 1
                 continue
-            if norm in _TRAILING_LAST_WORDS:
+            if norm in w.TRAILING_LAST_WORDS:
                 trailing = next(
                     (
                         p
-                        for p in _TRAILING_PHRASES
+                        for p in w.TRAILING_PHRASES
                         if j >= len(p) - 1 and self._norms(j - len(p) + 1, j + 1) == p
                     ),
                     None,
@@ -230,26 +256,32 @@ class SentenceView:
     def sentence_subject(self, limit: int) -> Kind:
         """The subject of the sentence's first clause, used when a later clause has none."""
         start = 0
-        if limit > 0 and self.tokens[0].norm in _LEADING_ADVERBIALS:
-            end = min(limit, _MAX_WALK * 2)
-            comma = next((i for i in range(end) if self.tokens[i].text == ","), None)
+        while start < limit and self.tokens[start].norm in w.COORDINATORS:
+            start += 1  # "But another engineer..."
+        if limit > start and self.tokens[start].norm in w.LEADING_ADVERBIALS:
+            end = min(limit, w.MAX_WALK * 2)
+            comma = next((i for i in range(start, end) if self.tokens[i].text == ","), None)
             if comma is None:
                 return Kind.NONE
             start = comma + 1
         content = 0
+        depth = 0
         for j in range(start, limit):
             token = self.tokens[j]
             if not token.is_word:
-                if token.text in _CLAUSE_PUNCT and content:
+                depth += (token.text == "(") - (token.text == ")")
+                if token.text in w.CLAUSE_PUNCT and token.text not in "()" and content:
                     break
                 continue
-            if _is_number(token.norm) or token.norm in _DETERMINERS - {"no"}:
+            if depth > 0:
+                continue  # "another (tired) sysadmin"
+            if _is_number(token.norm) or token.norm in w.DETERMINERS - {"no"}:
                 continue
             kind = self.kind_at(j)
             if kind is not None:
                 return kind
             content += 1
-            if content >= 3 or token.norm in _OBJECT_STOPS:
+            if content >= 3 or token.norm in w.OBJECT_STOPS:
                 break
         return Kind.THING if content else Kind.NONE
 
@@ -257,14 +289,14 @@ class SentenceView:
         for k in range(j - 1, max(-1, j - 1 - limit), -1):
             token = self.tokens[k]
             if not token.is_word:
-                if token.text in _TRANSPARENT_PUNCT:
+                if token.text in w.TRANSPARENT_PUNCT:
                     continue
                 return None
             norm = token.norm
-            if norm in _COORDINATORS or norm in ("who", "which", "that"):
+            if norm in w.COORDINATORS or norm in ("who", "which", "that"):
                 return None
-            if norm in _POSSESSIVE_PRONOUNS:
-                return _POSSESSIVE_PRONOUNS[norm]
+            if norm in w.POSSESSIVE_PRONOUNS:
+                return w.POSSESSIVE_PRONOUNS[norm]
             if norm in ("their", "your"):
                 return Kind.PERSON if count_their else None
             if token.possessive_base and token.possessive_base not in (
@@ -279,9 +311,9 @@ class SentenceView:
         return None
 
     def _relative_who_before(self, j: int) -> bool:
-        for k in range(j - 1, max(-1, j - 1 - _MAX_WALK), -1):
+        for k in range(j - 1, max(-1, j - 1 - w.MAX_WALK), -1):
             token = self.tokens[k]
-            if not token.is_word and token.text in _CLAUSE_PUNCT:
+            if not token.is_word and token.text in w.CLAUSE_PUNCT:
                 return False
             if token.norm in ("which", "that"):
                 return False
@@ -297,13 +329,15 @@ class SentenceView:
         for k in range(index, min(len(self.tokens), index + 8)):
             token = self.tokens[k]
             if not token.is_word:
-                if token.text in _TRANSPARENT_PUNCT or (content == 0 and token.text in ":-—–"):
+                if token.text in w.TRANSPARENT_PUNCT or (content == 0 and token.text in ":-—–"):
                     continue
                 break
             norm = token.norm
-            if norm in _DETERMINERS:
+            if content and norm in ("that", "which", "who", "whose"):
+                break  # "a system that allowed a human mistake": the object is "a system"
+            if norm in w.DETERMINERS:
                 continue
-            if norm in _OBJECT_STOPS:
+            if norm in w.OBJECT_STOPS:
                 break
             kind = self.kind_at(k)
             if kind is not None:
@@ -340,16 +374,57 @@ class SentenceView:
         for k in range(index - 1, -1, -1):
             token = self.tokens[k]
             if not token.is_word:
-                if token.text in _CLAUSE_PUNCT:
+                if token.text in w.CLAUSE_PUNCT:
                     return False
                 continue
-            if token.norm in _NEGATIONS or token.norm.endswith("n't"):
+            if token.norm in w.NEGATIONS or token.norm.endswith("n't"):
                 return True
-            if token.norm in _COORDINATORS:
+            if token.norm in w.COORDINATORS:
                 return False
             seen += 1
             if seen >= window:
                 return False
+        return False
+
+    def judges_system(self, index: int, after: int, end: int) -> bool:
+        """Whether a judgment word at tokens [index, after) describes software or a design.
+
+        "The parser is sloppy with whitespace", "a slapdash default", "lazy evaluation",
+        "careless-delete protection": technical descriptions, not judgments of people. A word
+        for people's work ("sloppy code review", "a careless change") keeps the judgment.
+        """
+        if end < len(self.text) and self.text[end] == "-":
+            return True  # a compound modifier: "careless-delete protection"
+        lexicon = self.lexicon
+        for seen, k in enumerate(range(after, min(len(self.tokens), after + 2))):
+            token = self.tokens[k]
+            if not token.is_word:
+                break
+            base = token.possessive_base or token.norm
+            if base in lexicon.work_nouns:
+                return False
+            if base in lexicon.systems:
+                return True
+            if seen >= 1 or base in w.OBJECT_STOPS:
+                break
+        # Otherwise the clause's first noun that is a person, a team or a system decides:
+        # "the SDK handles errors in a slapdash way", "the CI job was careless with secrets".
+        start = index
+        while start > 0 and self.tokens[start - 1].text not in w.CLAUSE_PUNCT:
+            start -= 1
+        for k in range(start, index):
+            token = self.tokens[k]
+            if not token.is_word:
+                continue
+            if token.norm in w.POSSESSIVE_PRONOUNS or token.norm in ("their", "your"):
+                continue  # "our importer is sloppy": a determiner, not the subject
+            if self.kind_at(k) in (Kind.PERSON, Kind.TEAM, Kind.SELF, Kind.WE):
+                return False
+            base = token.possessive_base or token.norm
+            if base in lexicon.systems and not (
+                k + 1 < index and self.kind_at(k + 1) in (Kind.PERSON, Kind.TEAM)
+            ):
+                return True  # not "the platform group", where it only modifies a group
         return False
 
     def at_sentence_start(self, index: int) -> bool:
@@ -361,12 +436,12 @@ class SentenceView:
         spans: list[tuple[int, int]] = []
         text, position = self.text, self.start
         while True:
-            match = _QUOTE_CHAR.search(text, position, self.end)
+            match = w.QUOTE_CHAR.search(text, position, self.end)
             if match is None:
                 return spans
             i = match.start()
             char = text[i]
-            closer = _OPEN_QUOTES.get(char)
+            closer = w.OPEN_QUOTES.get(char)
             if closer is None and char == "'" and (i == self.start or not text[i - 1].isalnum()):
                 closer = "'"
             close = self._find_closer(closer, i + 1) if closer is not None else None

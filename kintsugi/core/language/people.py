@@ -7,12 +7,13 @@ refers to and the rules decide, per category, which kinds of subject make wordin
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 
+from kintsugi.core.language import tomlcache
+from kintsugi.core.language.lexicon import load_lexicon
 from kintsugi.core.language.tokens import word_set
 
 
@@ -36,29 +37,20 @@ PERSON_PRONOUNS = frozenset(
         "anybody", "everyone", "everybody", "nobody", "whoever", "who",
     }
 )  # fmt: skip
-ROLE_NOUNS = frozenset(
-    {
-        "engineer", "developer", "dev", "programmer", "coder", "sre", "dba", "intern",
-        "operator", "admin", "administrator", "sysadmin", "on-call", "oncall", "on-caller",
-        "responder", "commander", "manager", "lead", "reviewer", "approver", "author",
-        "contractor", "employee", "staff", "person", "people", "human", "individual",
-        "teammate", "colleague", "coworker", "co-worker", "hire", "newbie", "junior",
-        "tester", "architect", "analyst", "consultant", "guy", "owner", "maintainer",
-        "committer", "deployer", "releaser",
-    }
-)  # fmt: skip
-TEAM_NOUNS = frozenset({"team", "squad", "ops", "devops", "qa", "department", "crew"})
+_LEXICON = load_lexicon()
+ROLE_NOUNS = _LEXICON.roles
+TEAM_NOUNS = _LEXICON.groups
 
 # Role nouns that also name software ("the Postgres operator", "the Redis primary").
-_AMBIGUOUS_ROLES = frozenset({"operator", "admin", "lead", "owner", "author", "controller"})
+_AMBIGUOUS_ROLES = _LEXICON.ambiguous_roles
 
-_PLURALS = {"people": "people", "staff": "staff"}
+_PLURALS = {"people": "people", "staff": "staff", "folks": "folks", "guys": "guys"}
 
 
 def _singular(word: str) -> str:
     if word in _PLURALS:
         return word
-    if word.endswith("s") and word[:-1] in ROLE_NOUNS | TEAM_NOUNS:
+    if word.endswith("s") and (word[:-1] in ROLE_NOUNS or word[:-1] in TEAM_NOUNS):
         return word[:-1]
     return word
 
@@ -67,7 +59,8 @@ def _singular(word: str) -> str:
 def builtin_names() -> frozenset[str]:
     """Common given names shipped with Kintsugi (see names.toml for what is left out)."""
     text = resources.files(__package__).joinpath("names.toml").read_text(encoding="utf-8")
-    names = tomllib.loads(text).get("names", [])
+    data = tomlcache.loads(text)
+    names = [*data.get("names", []), *data.get("more_names", [])]
     return frozenset(str(name) for name in names)
 
 
@@ -96,6 +89,8 @@ class PeopleLexicon:
         *,
         teams: Iterable[str] = (),
         builtin: bool = True,
+        roles: Iterable[str] = (),
+        groups: Iterable[str] = (),
     ) -> None:
         exact: set[str] = set(builtin_names()) if builtin else set()
         for name in names:
@@ -110,6 +105,15 @@ class PeopleLexicon:
                     exact.add(part[:1].upper() + part[1:])
         self._exact = frozenset(exact)
         self._teams = frozenset(team.strip().lower() for team in teams if team.strip())
+        self._roles = frozenset(_singular(r.strip().lower()) for r in roles if r.strip())
+        self._groups = frozenset(_singular(g.strip().lower()) for g in groups if g.strip())
+        lexicon = _LEXICON
+        self.departments = lexicon.departments
+        self.group_heads_after_modifier = lexicon.group_heads_after_modifier
+        self.group_modifiers = lexicon.group_modifiers
+        self.systems = lexicon.systems
+        self.work_nouns = lexicon.work_nouns
+        self.software_modifiers = lexicon.software_modifiers
 
     def is_name(self, word: str) -> bool:
         """True when ``word`` (possessive already stripped, original case) names a person."""
@@ -133,9 +137,9 @@ class PeopleLexicon:
         if norm in PERSON_PRONOUNS:
             return Kind.PERSON
         singular = _singular(norm)
-        if singular in TEAM_NOUNS or norm in self._teams:
+        if singular in TEAM_NOUNS or norm in self._teams or singular in self._groups:
             return Kind.TEAM
-        if singular in ROLE_NOUNS:
+        if singular in ROLE_NOUNS or singular in self._roles:
             return Kind.PERSON
         if self.is_name(word):
             return Kind.PERSON

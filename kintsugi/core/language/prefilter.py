@@ -10,17 +10,41 @@ say) fall back to a plain ``finditer``: the result is the same either way, only 
 
 The derivation reads ``re``'s parse tree (``re._parser``), which is internal to CPython
 but stable across 3.11-3.13; if it ever changes, every pattern silently takes the slow path.
+Parsing every pattern at start-up costs as much as compiling it, so the prefixes of the
+built-in rules are shipped in ``prefixes.json``, keyed by a hash of the pattern; a pattern
+not found there (a changed rule, an organisation's term) is parsed as before. Regenerate the
+file after changing rules or the lexicon::
+
+    python -m kintsugi.core.language.prefilter
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import re
+import sys
 from collections.abc import Sequence
-from typing import Any
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+CACHE_FILE = "prefixes.json"
+
+
+class _Source(Protocol):
+    @property
+    def pattern(self) -> str: ...
+
+    @property
+    def flags(self) -> int: ...
+
 
 KEY_LENGTH = 4  # index prefixes by their first four characters
 _MAX_PREFIXES = 400
+_MAX_SHORT = 20
 _WORD_START = re.compile(r"(?<!\w)\w")
 
 try:  # pragma: no cover - exercised implicitly
@@ -29,8 +53,33 @@ except ImportError:  # pragma: no cover
     _parser = None
 
 
-def literal_prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def pattern_key(source: str) -> str:
+    return hashlib.blake2b(source.encode("utf-8"), digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, list[str] | None]:
+    try:
+        text = resources.files(__package__).joinpath(CACHE_FILE).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError):
+        return {}
+    table = data.get("prefixes", {}) if isinstance(data, dict) else {}
+    return table if isinstance(table, dict) else {}
+
+
+def literal_prefixes(pattern: _Source) -> frozenset[str] | None:
     """Literal strings one of which starts every match; None when unknown or unbounded."""
+    key = pattern_key(pattern.pattern)
+    shipped = _shipped()
+    if key in shipped:
+        known = shipped[key]
+        return None if known is None else frozenset(known)
+    return derive_prefixes(pattern)
+
+
+def derive_prefixes(pattern: _Source) -> frozenset[str] | None:
+    """:func:`literal_prefixes` worked out from the pattern's parse tree."""
     if _parser is None:
         return None
     try:
@@ -38,8 +87,10 @@ def literal_prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
         prefixes, _ = _expand(items)
     except Exception:  # noqa: BLE001 - any surprise in the parse tree means "no prefilter"
         return None
-    if not prefixes or "" in prefixes or not all(p[0].isalnum() for p in prefixes):
+    if not prefixes or not all(p.strip() and p[0].isalnum() for p in prefixes):
         return None
+    if len(prefixes) >= _MAX_SHORT and min(map(len, prefixes)) < 2:
+        return None  # "[a-z]{2,20}ed": a candidate at every word; one C-level scan is cheaper
     return frozenset(prefixes)
 
 
@@ -65,6 +116,12 @@ def _expand(items: Sequence[Any]) -> tuple[set[str], bool]:
                 complete = complete and alt_complete
         elif name == "SUBPATTERN":
             step, complete = _expand(av[-1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and _is_space_run(av):
+            # "\\s+" after a word: the prefix ends with one space. The engine looks for
+            # prefixes in a copy of the text with every white-space character made a space
+            # (see SPACES), so "i " does not make every word starting with "i" a candidate.
+            results = {r + " " for r in results}
+            return results, False
         elif name in ("MAX_REPEAT", "MIN_REPEAT"):
             low, high, body = av
             inner, inner_complete = _expand(body)
@@ -82,6 +139,22 @@ def _expand(items: Sequence[Any]) -> tuple[set[str], bool]:
     return results, True
 
 
+def _is_space_run(av: Any) -> bool:
+    low, _, body = av
+    if low < 1 or len(body) != 1:
+        return False
+    op, inner = body[0]
+    if op.name != "IN" or len(inner) != 1:
+        return False
+    kind, value = inner[0]
+    return bool(kind.name == "CATEGORY" and value.name == "CATEGORY_SPACE")
+
+
+# Maps every white-space character to a plain space, keeping the text's length.
+SPACES = {ord(c): " " for c in "\t\n\r\f\v\u00a0\u1680\u2028\u2029\u202f\u205f\u3000"}
+SPACES.update({c: " " for c in range(0x2000, 0x200B)})
+
+
 def _class_chars(items: Sequence[Any]) -> set[str] | None:
     chars: set[str] = set()
     for op, av in items:
@@ -97,7 +170,7 @@ def _class_chars(items: Sequence[Any]) -> set[str] | None:
 class PrefixIndex:
     """Which patterns may start at which word, for many patterns at once."""
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+    def __init__(self, patterns: Sequence[Any]) -> None:
         self.patterns = tuple(patterns)
         self._index: dict[str, list[tuple[str, int]]] = {}
         self.unindexed: list[int] = []
@@ -127,7 +200,10 @@ class PrefixIndex:
         return bucket
 
     def candidates(self, text: str) -> list[tuple[int, int]]:
-        """(pattern number, position) pairs where the pattern's prefix occurs at a word start."""
+        """(pattern number, position) pairs where the pattern's prefix occurs at a word start.
+
+        ``text`` must have its white space made plain spaces (``text.translate(SPACES)``).
+        """
         found: list[tuple[int, int]] = []
         by_chunk = self._by_chunk
         for match in _WORD_START.finditer(text):
@@ -144,3 +220,26 @@ class PrefixIndex:
                     seen |= 1 << number
                     found.append((number, position))
         return found
+
+
+def write_cache(path: Path | None = None) -> Path:
+    """Write the prefixes of every built-in rule pattern to ``prefixes.json``."""
+    from kintsugi.core.language.rules import load_rules
+
+    table: dict[str, list[str] | None] = {}
+    for rule in load_rules():
+        for pattern in rule.patterns:
+            found = derive_prefixes(pattern)
+            table[pattern_key(pattern.pattern)] = None if found is None else sorted(found)
+    target = path or Path(__file__).with_name(CACHE_FILE)
+    text = json.dumps({"version": 1, "prefixes": dict(sorted(table.items()))}, indent=0)
+    target.write_text(text + "\n", encoding="utf-8")
+    _shipped.cache_clear()
+    return target
+
+
+if __name__ == "__main__":
+    from kintsugi.core.language import tomlcache
+
+    print(f"wrote {tomlcache.write_cache(tomlcache.builtin_texts())}", file=sys.stderr)
+    print(f"wrote {write_cache()}", file=sys.stderr)

@@ -17,7 +17,6 @@ Pattern conventions, checked when loading:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -25,7 +24,10 @@ from importlib import resources
 from pathlib import Path
 
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.language import tomlcache
 from kintsugi.core.language.findings import Level
+from kintsugi.core.language.lexicon import load_lexicon
+from kintsugi.core.language.patterns import LazyPattern
 from kintsugi.core.language.people import Kind
 
 # Categories of blameful wording, with the label shown to people. Rule files must use one.
@@ -40,6 +42,9 @@ CATEGORIES: dict[str, str] = {
     "root-cause": "A person as the root cause",
     "remediation": "Remediation that blames",
     "self-blame": "Self-blame",
+    "passive": "Passive or indirect blame",
+    "sarcasm": "Sarcasm and insinuation",
+    "statistical": "Likely blame (statistical signal)",
     "template": "Post-mortem template",
     "input": "Input limits",
     "custom": "Organisation-specific term",
@@ -53,7 +58,7 @@ _RULE_KEYS = frozenset(
     {
         "id", "category", "severity", "title", "message", "suggestion", "patterns", "subject",
         "object", "who", "possessor", "context", "not_after", "sentence_start", "negatable",
-        "enabled", "examples",
+        "enabled", "examples", "skip_systems", "unless",
     }
 )  # fmt: skip
 # A match must not end inside a word: "page" must not match the start of "pagerduty". As a
@@ -73,15 +78,17 @@ class Rule:
     title: str
     message: str
     suggestion: str
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[LazyPattern, ...] = ()
     subject: frozenset[Kind] | None = None
     object: frozenset[Kind] | None = None
     who: frozenset[Kind] | None = None
     possessor: frozenset[Kind] | None = None
-    context: re.Pattern[str] | None = None
-    not_after: re.Pattern[str] | None = None
+    context: LazyPattern | None = None
+    unless: LazyPattern | None = None
+    not_after: LazyPattern | None = None
     sentence_start: bool = False
     negatable: bool = False
+    skip_systems: bool = False
     enabled: bool = True
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
@@ -117,21 +124,26 @@ class RuleSet:
 def load_rules() -> RuleSet:
     """The built-in rules, parsed and compiled once per process."""
     folder = resources.files(__package__).joinpath("rules")
-    files = sorted((entry.name, entry.read_text(encoding="utf-8")) for entry in folder.iterdir())
-    return _build(files)
+    files = sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    )
+    return _build(files, eager=False)
 
 
 def load_rules_from(directory: Path) -> RuleSet:
     """Rules from another folder laid out like ``rules/`` (for tests and experiments)."""
     files = sorted((p.name, p.read_text(encoding="utf-8")) for p in directory.glob("*.toml"))
-    return _build(files)
+    return _build(files, eager=True)
 
 
-def _build(files: list[tuple[str, str]]) -> RuleSet:
-    shared: dict[str, str] = {}
+def _build(files: list[tuple[str, str]], *, eager: bool) -> RuleSet:
+    # The lexicon's word lists are macros too ({slip_verbs}): words are data, rules use them.
+    shared: dict[str, str] = load_lexicon().macros()
     for name, text in files:
         if name == "_shared.toml":
-            shared = _macros(_parse(name, text), name, {})
+            shared = _macros(_parse(name, text), name, shared)
     rules: list[Rule] = []
     for name, text in files:
         if not name.endswith(".toml") or name.startswith("_"):
@@ -141,7 +153,9 @@ def _build(files: list[tuple[str, str]]) -> RuleSet:
         entries = data.get("rule", [])
         if not isinstance(entries, list):
             raise ValidationProblem(f"{name}: 'rule' must be an array of tables ([[rule]]).")
-        rules.extend(parse_rule(entry, source=name, macros=macros) for entry in entries)
+        rules.extend(
+            parse_rule(entry, source=name, macros=macros, eager=eager) for entry in entries
+        )
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
@@ -151,8 +165,10 @@ def _build(files: list[tuple[str, str]]) -> RuleSet:
 
 
 def _parse(name: str, text: str) -> dict[str, object]:
+    import tomllib  # only when a file is not in the shipped cache
+
     try:
-        return tomllib.loads(text)
+        return tomlcache.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ValidationProblem(f"{name}: {error}") from error
 
@@ -166,7 +182,9 @@ def _macros(data: Mapping[str, object], name: str, inherited: dict[str, str]) ->
     return merged
 
 
-def parse_rule(entry: object, *, source: str, macros: Mapping[str, str] | None = None) -> Rule:
+def parse_rule(
+    entry: object, *, source: str, macros: Mapping[str, str] | None = None, eager: bool = True
+) -> Rule:
     """Validate one ``[[rule]]`` table and compile its patterns."""
     if not isinstance(entry, dict):
         raise ValidationProblem(f"{source}: each [[rule]] must be a table.")
@@ -185,13 +203,13 @@ def parse_rule(entry: object, *, source: str, macros: Mapping[str, str] | None =
     except ValueError as error:
         raise ValidationProblem(f"{where}: severity must be error, warning or info.") from error
     patterns = tuple(
-        compile_pattern(p, where=where, macros=macros or {})
+        compile_pattern(p, where=where, macros=macros or {}, eager=eager)
         for p in _strings(entry, "patterns", where)
     )
     if not patterns:
         raise ValidationProblem(f"{where}: at least one pattern is required.")
     who = _kinds(entry, "who", where)
-    if who is not None and not all("who" in p.groupindex for p in patterns):
+    if who is not None and not all("(?P<who>" in p.pattern for p in patterns):
         raise ValidationProblem(f"{where}: 'who' needs a (?P<who>...) group in every pattern.")
     examples = entry.get("examples", {})
     if not isinstance(examples, dict) or set(examples) - {"match", "no_match"}:
@@ -208,10 +226,14 @@ def parse_rule(entry: object, *, source: str, macros: Mapping[str, str] | None =
         object=_kinds(entry, "object", where),
         who=who,
         possessor=_kinds(entry, "possessor", where),
-        context=_optional_regex(entry, "context", where, macros or {}, suffix=""),
-        not_after=_optional_regex(entry, "not_after", where, macros or {}, suffix=r"\s*$"),
+        context=_optional_regex(entry, "context", where, macros or {}, suffix="", eager=eager),
+        unless=_optional_regex(entry, "unless", where, macros or {}, suffix="", eager=eager),
+        not_after=_optional_regex(
+            entry, "not_after", where, macros or {}, suffix=r"\s*$", eager=eager
+        ),
         sentence_start=_flag(entry, "sentence_start", where, default=False),
         negatable=_flag(entry, "negatable", where, default=False),
+        skip_systems=_flag(entry, "skip_systems", where, default=False),
         enabled=_flag(entry, "enabled", where, default=True),
         examples_match=_strings(examples, "match", where),
         examples_no_match=_strings(examples, "no_match", where),
@@ -219,20 +241,24 @@ def parse_rule(entry: object, *, source: str, macros: Mapping[str, str] | None =
     )
 
 
-def compile_pattern(source: str, *, where: str, macros: Mapping[str, str]) -> re.Pattern[str]:
-    """Expand macros, turn spaces into ``\\s+`` and compile; refuse upper-case literals."""
+def compile_pattern(
+    source: str, *, where: str, macros: Mapping[str, str], eager: bool = True
+) -> LazyPattern:
+    """Expand macros, turn spaces into ``\\s+`` and compile (now, or on first use when not
+    ``eager``); refuse upper-case literals."""
     expanded = source
     for _ in range(5):  # macros may use macros, a few levels deep
         expanded = _MACRO.sub(lambda m: _macro(m.group(1), macros, where), expanded)
         if not _MACRO.search(expanded):
             break
     literal = re.sub(r"\\.|\(\?P[<=]", "", expanded)
-    if any(char.isupper() for char in literal):
+    if literal != literal.lower():
         raise ValidationProblem(f"{where}: patterns are matched in lower case: {source!r}.")
+    final = f"(?:{_spaces_to_whitespace(expanded)}){_END_OF_WORD}"
     try:
-        return re.compile(f"(?:{_spaces_to_whitespace(expanded)}){_END_OF_WORD}")
-    except re.error as error:
-        raise ValidationProblem(f"{where}: bad pattern {source!r}: {error}") from error
+        return LazyPattern(final, where=f"{where}: {source!r}", eager=eager)
+    except ValidationProblem as error:
+        raise ValidationProblem(f"{where}: bad pattern {source!r}: {error.__cause__}") from error
 
 
 def _macro(name: str, macros: Mapping[str, str], where: str) -> str:
@@ -241,27 +267,12 @@ def _macro(name: str, macros: Mapping[str, str], where: str) -> str:
     return macros[name]
 
 
+_SPACE_OR_SKIP = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]| ")
+
+
 def _spaces_to_whitespace(pattern: str) -> str:
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            out.append(char)
-            escaped = False
-        elif char == "\\":
-            out.append(char)
-            escaped = True
-        elif char == "[":
-            in_class = True
-            out.append(char)
-        elif char == "]":
-            in_class = False
-            out.append(char)
-        elif char == " " and not in_class:
-            out.append(r"\s+")
-        else:
-            out.append(char)
-    return "".join(out)
+    """Every space outside a character class becomes ``\\s+`` (escapes are kept as typed)."""
+    return _SPACE_OR_SKIP.sub(lambda m: r"\s+" if m.group() == " " else m.group(), pattern)
 
 
 def _text(entry: Mapping[str, object], key: str, where: str) -> str:
@@ -296,11 +307,17 @@ def _flag(entry: Mapping[str, object], key: str, where: str, *, default: bool) -
 
 
 def _optional_regex(
-    entry: Mapping[str, object], key: str, where: str, macros: Mapping[str, str], *, suffix: str
-) -> re.Pattern[str] | None:
+    entry: Mapping[str, object],
+    key: str,
+    where: str,
+    macros: Mapping[str, str],
+    *,
+    suffix: str,
+    eager: bool = True,
+) -> LazyPattern | None:
     value = entry.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
         raise ValidationProblem(f"{where}: {key!r} must be a string.")
-    return compile_pattern(f"(?:{value}){suffix}", where=where, macros=macros)
+    return compile_pattern(f"(?:{value}){suffix}", where=where, macros=macros, eager=eager)

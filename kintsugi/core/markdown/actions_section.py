@@ -1,10 +1,12 @@
 """Action Items: the table, and the details that do not fit in a table cell.
 
 Ours: a table ``# | Priority | Action | Owner | Ticket | Due | Status | Addresses`` sorted
-by priority then due date, and for items with a description, a status reason or a
-completion time, a ``### A1. Title`` subsection: first a list of ``Status reason:`` and
-``Completed:`` lines, then the description. Variants: tables with other columns (the
-Google SRE ``Action Item | Type | Owner | Bug``), and plain or checkbox lists.
+by priority (the given order within one), and for items with a description, a status
+reason or a completion time, a ``### A1. Title`` subsection: first a list of ``Status
+reason:`` and ``Completed:`` lines, then the description. Variants: tables with other
+columns (the Google SRE ``Action Item | Type | Owner | Bug``), plain or checkbox lists with
+their facts in the text (action_fields.py), subsections of items ("### Short term") and,
+in best effort, sections of paragraphs. Values are read by action_values.py.
 """
 
 from __future__ import annotations
@@ -15,48 +17,107 @@ from kintsugi.core.document import (
     MAX_LIST_ITEMS,
     MAX_SHORT_TEXT,
     MAX_TEXT,
+    MAX_TITLE,
     ActionItemEntry,
 )
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.markdown.action_fields import (
+    REFERENCE_DEFINITION,
+    read_inline_facts,
+    resolve_references,
+)
+from kintsugi.core.markdown.action_values import ValueReader, append_line
 from kintsugi.core.markdown.blocks import Block, Line, split_blocks, text_of
 from kintsugi.core.markdown.escaping import read_optional, unescape_strict
 from kintsugi.core.markdown.factors_section import split_title
 from kintsugi.core.markdown.fields import (
-    clean_person,
     clean_text,
-    clean_ticket_id,
     clean_title,
-    clean_url,
-    parse_action_status,
-    parse_priority,
 )
-from kintsugi.core.markdown.links import parse_link
 from kintsugi.core.markdown.state import ActionSource, ParseState
 from kintsugi.core.markdown.tables import read_table
-from kintsugi.core.timeparse import parse_date, parse_utc
+from kintsugi.core.timeparse import parse_utc
 from kintsugi.core.vocabulary import ActionStatus
 
 COLUMNS = {
     "key": ("#", "id", "no", "no.", "number", "ref"),
     "priority": ("priority", "prio", "pri"),
-    "title": ("action", "action item", "action items", "item", "task", "title", "what"),
-    "owner": ("owner", "assignee", "assigned to", "who", "responsible"),
-    "ticket": ("ticket", "bug", "bug/ticket", "ticket/bug", "issue", "tracking", "jira", "tracker"),
+    "title": (
+        "action",
+        "action item",
+        "action items",
+        "item",
+        "task",
+        "title",
+        "what",
+        "remediation",
+        "remediation item",
+        "follow-up",
+        "follow up",
+        "corrective action",
+        "fix",
+        "improvement",
+        "next step",
+        "work item",
+        "recommendation",
+    ),
+    "owner": (
+        "owner",
+        "owners",
+        "assignee",
+        "assignees",
+        "assigned to",
+        "who",
+        "responsible",
+        "dri",
+        "team",
+        "owning team",
+    ),
+    "ticket": (
+        "ticket",
+        "bug",
+        "bug/ticket",
+        "ticket/bug",
+        "issue",
+        "tracking",
+        "jira",
+        "tracker",
+        "link",
+        "ticket link",
+        "issue link",
+        "jira ticket",
+        "tracking issue",
+        "pr",
+    ),
     "due": (
         "due",
         "due date",
         "due on",
+        "due by",
         "target",
         "target date",
         "target completion date",
         "deadline",
         "eta",
+        "by when",
+        "when",
     ),
     "status": ("status", "state"),
     "addresses": ("addresses", "factor", "contributing factor", "root cause", "cause"),
-    "description": ("description", "details", "notes", "note"),
+    "description": ("description", "details", "notes", "note", "comments"),
     "reason": ("reason", "status reason"),
     "completed": ("completed", "completed at", "done at", "closed at", "completed on"),
+}
+
+# Headers that no name above matches, read by their words ("Tracking bug", "Owner
+# team", "Target completion"); a header whose words fit two columns stays extra text.
+COLUMN_KEYWORDS = {
+    "title": r"\b(?:action|task|remediation|follow[- ]?up|fix|improvement)s?\b",
+    "owner": r"\b(?:owner|assignee|responsible|dri)s?\b",
+    "ticket": r"\b(?:bug|ticket|issue|jira|tracking|tracker|pr|link)s?\b",
+    "due": r"\b(?:due|deadline|eta|target)\b",
+    "status": r"\b(?:status|state|done)\b",
+    "priority": r"\bprio(?:rity)?\b",
 }
 
 # The leading lines of a details subsection. A description whose first line reads like
@@ -69,18 +130,7 @@ ACTION_LABEL = re.compile(r"^A(\d{1,4})\b[.:)]?[ \t]*(.*)$")
 _CHECKBOX = re.compile(r"^\[([ xX])\][ \t]+(.*)$", re.DOTALL)
 
 
-def _ticket(item: ActionItemEntry, cell: str) -> None:
-    value = read_optional(cell)
-    if value is None:
-        return
-    link = parse_link(value)
-    if link is None:
-        item.ticket_id = clean_ticket_id(value, field="action_items.ticket_id")
-        return
-    label, url = link
-    item.ticket_url = clean_url(url, field="action_items.ticket_url")
-    if label:
-        item.ticket_id = clean_ticket_id(label, field="action_items.ticket_id")
+_PLACEHOLDER = re.compile(r"(?:none|n/?a|tbd|-+|—|nothing|nothing yet)\.?", re.IGNORECASE)
 
 
 def _addresses(cell: str) -> str | None:
@@ -101,22 +151,14 @@ def _row_item(
 ) -> ActionItemEntry:
     item = ActionItemEntry(title="")
     problems = state.problems
+    reader = ValueReader(state, item, line)
     with problems.guard(line):
         item.title = clean_title(cells.get("title", ""), field="action_items.title")
-    with problems.guard(line):
-        if read_optional(cells.get("priority", "")) is not None:
-            item.priority = parse_priority(cells["priority"], field="action_items.priority")
-    with problems.guard(line):
-        owner = read_optional(cells.get("owner", ""))
-        item.owner = None if owner is None else clean_person(owner, field="action_items.owner")
-    with problems.guard(line):
-        _ticket(item, cells.get("ticket", ""))
-    with problems.guard(line):
-        due = read_optional(cells.get("due", ""))
-        item.due_on = None if due is None else parse_date(due, field="action_items.due_on")
-    with problems.guard(line):
-        if read_optional(cells.get("status", "")) is not None:
-            item.status = parse_action_status(cells["status"], field="action_items.status")
+    reader.priority(cells.get("priority", ""))
+    reader.owner(cells.get("owner", ""))
+    reader.ticket(cells.get("ticket", ""))
+    reader.due(cells.get("due", ""))
+    reader.status(cells.get("status", ""))
     with problems.guard(line):
         completed = read_optional(cells.get("completed", ""))
         if completed is not None:
@@ -125,7 +167,11 @@ def _row_item(
     for header, value in extra:
         description += f"\n{header}: {value}"
     with problems.guard(line):
-        item.description = clean_text(description, field="action_items.description", limit=MAX_TEXT)
+        item.description = clean_text(
+            append_line(description.strip(), item.description),
+            field="action_items.description",
+            limit=MAX_TEXT,
+        )
     with problems.guard(line):
         item.status_reason = clean_text(
             cells.get("reason", ""), field="action_items.status_reason", limit=MAX_SHORT_TEXT
@@ -142,46 +188,168 @@ def _add(state: ParseState, item: ActionItemEntry, source: ActionSource) -> None
         state.action_sources.append(source)
 
 
-def _read_table(state: ParseState, block: Block) -> None:
-    table = read_table(block, COLUMNS)
+def _read_table(state: ParseState, heading: str, block: Block) -> None:
+    table = read_table(block, COLUMNS, None if state.strict else COLUMN_KEYWORDS)
     if "title" not in table.keys:
-        raise ValidationProblem(
-            "An action item table needs an 'Action' column (the task to do).", line=table.line
+        if state.strict or "description" not in table.keys:
+            raise ValidationProblem(
+                "An action item table needs an 'Action' column (the task to do).",
+                line=table.line,
+            )
+        state.report.add(
+            "assumption",
+            "The action item table has no 'Action' column; its 'Description' column gives "
+            "each item's title.",
+            line=table.line,
+            field="action_items",
         )
+        for row in table.rows:
+            row.cells["title"] = row.cells.pop("description", "")
     for row in table.rows:
+        title = row.cells.get("title", "").strip()
+        if not state.strict and (not title or "\n" in title or len(title) > MAX_TITLE):
+            if not title:
+                state.keep(
+                    "This action item row has no title; it is kept as text.",
+                    heading,
+                    [line for line in block.lines if line.number == row.line],
+                    line=row.line,
+                    field="action_items.title",
+                )
+                continue
+            split, rest = split_title(title.replace("\n", " "))
+            row.cells["title"] = split
+            row.cells["description"] = append_line(rest, row.cells.get("description", ""))
         item = _row_item(state, row.cells, row.extra, row.line)
         key = (row.cells.get("key") or "").strip().upper() or f"A{len(state.doc.action_items) + 1}"
         addresses = None
-        with state.problems.guard(row.line):
+        try:
             addresses = _addresses(row.cells.get("addresses", ""))
+        except ValidationProblem as problem:
+            ValueReader(state, item, row.line).unread(
+                "Addresses", row.cells.get("addresses", "").strip(), problem
+            )
         _add(state, item, ActionSource(line=row.line, key=key, addresses=addresses))
 
 
-def _read_list_item(state: ParseState, block: Block) -> None:
-    assert block.item is not None
-    text = unescape_strict(block.item.text)
+def _read_list_item(
+    state: ParseState, block: Block, group: str | None, references: dict[str, str]
+) -> None:
+    raw = unescape_strict(block.item.text) if block.item is not None else text_of(block.lines)
+    text = resolve_references(raw, references)
     item = ActionItemEntry(title="")
     checkbox = _CHECKBOX.match(text)
     if checkbox is not None:
         item.status = ActionStatus.OPEN if checkbox.group(1) == " " else ActionStatus.DONE
         text = checkbox.group(2)
+    facts = read_inline_facts(text)
+    reader = ValueReader(state, item, block.line)
+    for name, value in (
+        ("priority", facts.priority),
+        ("owner", facts.owner),
+        ("ticket", facts.ticket),
+        ("due", facts.due),
+        ("status", facts.status),
+    ):
+        if value is not None:
+            getattr(reader, name)(value)
+    rest = "\n".join(facts.rest).strip()
+    before = item.description
     with state.problems.guard(block.line):
-        title, description = split_title(text)
+        title, description = split_title(facts.title)
         item.title = clean_title(title, field="action_items.title")
-        item.description = clean_text(description, field="action_items.description", limit=MAX_TEXT)
+        parts = [description, rest, before, f"Section: {group}" if group else ""]
+        item.description = clean_text(
+            "\n\n".join(part for part in parts if part),
+            field="action_items.description",
+            limit=MAX_TEXT,
+        )
+    if not item.title:
+        if not state.strict:
+            state.keep(
+                "This list item could not be read as an action item; it is kept as text.",
+                group or "",
+                block.lines,
+                line=block.line,
+                field="action_items",
+            )
+        return
     key = f"A{len(state.doc.action_items) + 1}"
     _add(state, item, ActionSource(line=block.line, key=key))
 
 
-def read_action_blocks(state: ParseState, heading_line: Line, lines: list[Line]) -> None:
-    for block in split_blocks(lines):
+def link_references(lines: list[Line]) -> dict[str, str]:
+    """The ``[label]: url`` definitions among these lines, for ``[Issue][label]`` links."""
+    found: dict[str, str] = {}
+    for line in lines:
+        match = None if line.fenced else REFERENCE_DEFINITION.match(line.text)
+        if match is not None:
+            found.setdefault(match.group(1).strip().lower(), match.group(2))
+    return found
+
+
+def is_prose(lines: list[Line]) -> bool:
+    """A section of paragraphs only ("## Follow-up" written as prose) has one action item
+    per paragraph, in best effort; with a list or table anywhere in the section, its
+    paragraphs are introductions and notes (kept as text)."""
+    return all(block.kind == "paragraph" for block in split_blocks(lines))
+
+
+def read_action_blocks(
+    state: ParseState,
+    heading_line: Line,
+    lines: list[Line],
+    *,
+    group: str | None = None,
+    references: dict[str, str] | None = None,
+    prose: bool | None = None,
+) -> None:
+    """Tables and list items are action items; ``group`` names the subsection they are
+    under ("Short term"), kept in each item's description. ``references`` are the link
+    definitions of the whole section (they often sit at its end). ``prose``: the whole
+    section is paragraphs (see :func:`is_prose`)."""
+    references = link_references(lines) if references is None else references
+    blocks = split_blocks(lines)
+    if group is not None and not blocks:
+        state.appendix.append(heading_line.text)  # an empty subsection: its heading stays
+    prose = is_prose(lines) if prose is None else prose
+    prose = prose and not state.strict
+    read = 0
+    for block in blocks:
+        if (
+            prose
+            and not _PLACEHOLDER.fullmatch(text_of(block.lines))
+            and not all(REFERENCE_DEFINITION.match(line.text) for line in block.lines)
+        ):
+            _read_list_item(state, block, group, references)
+            read += 1
+            continue
         if block.kind == "table":
-            with state.problems.guard(block.line):
-                _read_table(state, block)
+            try:
+                _read_table(state, heading_line.text, block)
+            except ValidationProblem as problem:
+                if state.strict:
+                    state.problems.record(problem, line=block.line)
+                else:
+                    state.keep(
+                        f"{problem.message} The table is kept as text.",
+                        heading_line.text,
+                        block.lines,
+                        line=problem.line or block.line,
+                        field="action_items",
+                    )
         elif block.kind == "item":
-            _read_list_item(state, block)
+            _read_list_item(state, block, group, references)
         else:
             state.stray(heading_line.text, block.lines)
+    if read:
+        state.report.add(
+            "assumption",
+            f"The '{heading_line.text.lstrip('#').strip()}' section is written as paragraphs; "
+            f"each of its {read} paragraph{'s' if read > 1 else ''} is read as an action item.",
+            line=heading_line.number,
+            field="action_items",
+        )
 
 
 def read_details(state: ParseState, heading_line: Line, heading: str, lines: list[Line]) -> bool:

@@ -47,19 +47,22 @@ EVIDENCE_LABEL_LIMIT = MAX_TITLE
 def split_title(text: str) -> tuple[str, str]:
     """(title, description) of a factor or action written as one paragraph or list item.
 
-    A leading **bold** phrase is the title; else the words before a colon ("Cascading
-    failure: high load and a leak..."); else the first sentence. The description keeps
-    the whole text whenever the title is not all of it, so nothing is lost.
+    A leading **bold** phrase is the title (``**Title:** description``); else the first
+    sentence, colons and all: "Cascading failure: high load and a leak" is one title, not
+    "Cascading failure" with the rest cut off. Only a first sentence too long for a title
+    is split, at a colon when the words before it are short, else cut with an ellipsis.
+    The description keeps the whole text whenever the title is not all of it, so nothing
+    is lost.
     """
     bold = _BOLD_LEAD.match(text)
     if bold is not None and "\n" not in bold.group(1) and len(bold.group(1)) <= MAX_TITLE:
-        return bold.group(1).strip(), bold.group(2).strip()
+        return bold.group(1).strip().rstrip(":").strip(), bold.group(2).strip()
     paragraph = " ".join(line.strip() for line in text.split("\n\n", 1)[0].split("\n"))
-    head, colon, _ = paragraph.partition(": ")
-    if colon and 0 < len(head) <= 80:
-        return head.strip(), text
     sentence = re.split(r"(?<=[.!?])\s", paragraph, maxsplit=1)[0]
     if len(sentence) > MAX_TITLE:
+        head, colon, _ = sentence.partition(": ")
+        if colon and 0 < len(head) <= 80:
+            return head.strip(), text
         return sentence[: MAX_TITLE - 1].rstrip() + "…", text
     whole = sentence == paragraph and paragraph == " ".join(text.split())
     return sentence.rstrip(".").strip() or sentence, "" if whole else text
@@ -161,17 +164,63 @@ def _add_factor(state: ParseState, factor: ContributingFactor, label: str, line:
         state.factor_labels.setdefault(label, len(state.doc.factors))
 
 
-def read_factor_blocks(state: ParseState, heading: str, blocks: list[Block]) -> None:
-    """Factors written as list items or paragraphs (the Google SRE "Root Causes")."""
-    for block in blocks:
+def read_factor_blocks(
+    state: ParseState, heading: str, blocks: list[Block], *, join_paragraphs: bool = False
+) -> int:
+    """Factors written as list items or paragraphs (the Google SRE "Root Causes"); the
+    number of factors read.
+
+    Each list item is a factor. With ``join_paragraphs`` (prose root causes in best
+    effort), a run of paragraphs is one factor, as an explanation usually runs over
+    several paragraphs; a paragraph that starts with a **bold** phrase starts a new one,
+    and a paragraph ending in ":" just before a list introduces it (kept as text).
+    Otherwise each paragraph is a factor.
+    """
+    before = len(state.doc.factors)
+    pending: list[Block] = []
+
+    def flush() -> None:
+        if pending:
+            text = "\n\n".join(text_of(block.lines) for block in pending)
+            lines = [line for block in pending for line in block.lines]
+            _factor_of_text(state, heading, text, lines)
+            pending.clear()
+
+    for index, block in enumerate(blocks):
         if block.kind == "table":
+            flush()
             state.stray(heading, block.lines)
             continue
+        if join_paragraphs and block.kind == "paragraph":
+            text = text_of(block.lines)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if following is not None and following.kind == "item" and text.endswith(":"):
+                flush()
+                state.stray(heading, block.lines)
+                continue
+            if _BOLD_LEAD.match(text):
+                flush()
+            pending.append(block)
+            continue
+        flush()
         text = unescape_strict(block.item.text) if block.item is not None else text_of(block.lines)
-        with state.problems.guard(block.line):
-            title, description = split_title(text)
-            factor = ContributingFactor(
-                title=clean_title(title, field="factors.title"),
-                description=clean_text(description, field="factors.description", limit=MAX_TEXT),
-            )
-            _add_factor(state, factor, f"F{len(state.doc.factors) + 1}", block.line)
+        _factor_of_text(state, heading, text, block.lines)
+    flush()
+    return len(state.doc.factors) - before
+
+
+def _factor_of_text(state: ParseState, heading: str, text: str, lines: list[Line]) -> None:
+    line = lines[0].number
+    title, description = split_title(text)
+    try:
+        factor = ContributingFactor(
+            title=clean_title(title, field="factors.title"),
+            description=clean_text(description, field="factors.description", limit=MAX_TEXT),
+        )
+    except ValidationProblem as problem:
+        if state.strict:
+            state.problems.record(problem, line=line)
+        else:
+            state.keep(f"{problem.message} The text is kept.", heading, lines, line=line)
+        return
+    _add_factor(state, factor, f"F{len(state.doc.factors) + 1}", line)

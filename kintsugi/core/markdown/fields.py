@@ -19,13 +19,14 @@ from kintsugi.core.document import (
     MAX_URL,
 )
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.vocabulary import (
-    ActionStatus,
-    EvidenceKind,
-    PostmortemStatus,
-    Priority,
-    Severity,
-)
+
+# The vocabularies' word tables live in values.py; their readers stay importable from here.
+from kintsugi.core.markdown.values import parse_postmortem_status as parse_postmortem_status
+from kintsugi.core.markdown.values import parse_priority as parse_priority
+from kintsugi.core.markdown.values import parse_priority_word as parse_priority_word
+from kintsugi.core.markdown.values import parse_severity as parse_severity
+from kintsugi.core.markdown.values import word_key
+from kintsugi.core.vocabulary import ActionStatus, EvidenceKind
 
 # Control characters cannot be typed, break terminals and tables, and C1 controls (U+0085)
 # count as line breaks in YAML: refuse them rather than store surprises.
@@ -127,6 +128,18 @@ def clean_region(value: str, *, field: str) -> str:
     return clean_line(value, field=field, limit=MAX_NAME)
 
 
+def clean_revision(value: str, *, field: str) -> str:
+    """The export's revision digest: written by Kintsugi, so anything else is refused."""
+    text = value.strip()
+    if not re.fullmatch(r"[0-9a-f]{8,64}", text):
+        raise ValidationProblem(
+            "The revision is Kintsugi's digest of the exported post-mortem (8 to 64 hex "
+            "digits); remove it rather than editing it.",
+            field=field,
+        )
+    return text
+
+
 def clean_ticket_id(value: str, *, field: str) -> str:
     return _clean_identifier(
         value,
@@ -177,60 +190,7 @@ def check_count(count: int, *, field: str, limit: int = MAX_LIST_ITEMS) -> None:
         )
 
 
-def _key(value: object) -> str:
-    return re.sub(r"[\s_-]+", " ", str(value).strip().lower().replace("’", "'"))
-
-
-def parse_severity(value: object, *, field: str = "severity") -> Severity:
-    key = _key(value)
-    for severity in Severity:
-        if key == _key(severity.label):
-            return severity
-    match = re.fullmatch(r"sev(?:erity)? ?([1-4])", key)
-    if match is None:
-        raise ValidationProblem(
-            f"Unknown severity {str(value)!r}; use SEV1, SEV2, SEV3 or SEV4.", field=field
-        )
-    return Severity(f"SEV{match.group(1)}")
-
-
-_STATUS_WORDS = {
-    PostmortemStatus.DRAFT: ("draft", "wip", "work in progress"),
-    PostmortemStatus.IN_REVIEW: ("in review", "review", "under review", "reviewing"),
-    PostmortemStatus.PUBLISHED: ("published", "final", "complete", "completed", "done"),
-}
-
-
-def parse_postmortem_status(value: object, *, field: str = "status") -> PostmortemStatus:
-    key = _key(value)
-    for status, words in _STATUS_WORDS.items():
-        if key in words:
-            return status
-    raise ValidationProblem(
-        f"Unknown post-mortem status {str(value)!r}; use draft, in_review or published.",
-        field=field,
-    )
-
-
-_PRIORITY_WORDS = {
-    Priority.P0: ("immediate", "critical", "urgent"),
-    Priority.P1: ("high",),
-    Priority.P2: ("medium", "normal"),
-    Priority.P3: ("low",),
-}
-
-
-def parse_priority(value: object, *, field: str = "priority") -> Priority:
-    key = _key(value)
-    match = re.fullmatch(r"p ?([0-3])", key)
-    if match is not None:
-        return Priority(f"P{match.group(1)}")
-    for priority, words in _PRIORITY_WORDS.items():
-        if key in words or key == _key(priority.label):
-            return priority
-    raise ValidationProblem(
-        f"Unknown priority {str(value)!r}; use P0 (most urgent), P1, P2 or P3.", field=field
-    )
+_key = word_key
 
 
 _ACTION_STATUS_WORDS = {

@@ -1,35 +1,45 @@
-"""The YAML front matter, and the same facts written as "Key: value" lines.
+"""The front matter: our YAML block, and the YAML or TOML blocks of static-site generators.
 
-The front matter holds what identifies and classifies the incident (id, title, severity,
-status, times, team, services, regions, authors). Variants put some of it in lines under
-the title ("Date: 2015-10-21", "Authors: jennifer, martym"); both go through
-:func:`set_meta`, so the same rules and messages apply. The front matter wins when both
-give a value.
+Our keys (:data:`KEYS`) hold what identifies and classifies the incident. Hugo, Jekyll,
+MkDocs, Docusaurus and Astro pages carry their own keys; best effort reads those that mean
+one of our facts through :data:`KEY_ALIASES` (``author`` -> authors, ``description`` ->
+summary...) with a note, and keeps every other key verbatim in the source metadata with
+one note listing them. Strict mode refuses any key that is not ours.
+
+A block that cannot be read at all (invalid YAML or TOML) is kept as text in the source
+metadata under ``front_matter`` in best effort, and the rest of the document is read.
+Variants also put facts in lines under the title ("Date: 2015-10-21"); those go through
+the same :func:`set_meta`, and the front matter wins when both give a value.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import yaml
 
-from kintsugi.core.document import MAX_LIST_ITEMS
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.fields import (
-    clean_person,
-    clean_region,
-    clean_slug,
-    clean_title,
-    parse_postmortem_status,
-    parse_severity,
-)
+from kintsugi.core.markdown.facts import keep_in_metadata, set_meta
+from kintsugi.core.markdown.source_meta import MAX_SOURCE_METADATA
 from kintsugi.core.markdown.state import ParseState
-from kintsugi.core.timeparse import ensure_utc, parse_date, parse_utc
+from kintsugi.core.markdown.values import read_severity, word_key
+
+__all__ = [
+    "KEYS",
+    "KEY_ALIASES",
+    "FrontMatter",
+    "apply_front_matter",
+    "read_front_matter",
+    "set_meta",
+]
 
 KEYS = (
     "id",
+    "version",
+    "revision",
     "title",
     "severity",
     "status",
@@ -40,32 +50,107 @@ KEYS = (
     "services",
     "regions",
     "authors",
+    "restricted",
+    "members",
     "date",
+    "source_metadata",
 )
+
+_ALIAS_NAMES: dict[str, tuple[str, ...]] = {
+    "authors": ("author", "by", "written by", "created by", "postmortem author"),
+    "summary": ("description", "summary", "excerpt", "abstract", "tldr", "tl;dr", "subtitle"),
+    "impact": ("impact", "customer impact", "user impact"),
+    "severity": (
+        "sev",
+        "priority",
+        "impact level",
+        "incident severity",
+        "incident level",
+        "incident priority",
+    ),
+    "status": ("postmortem status", "post mortem status", "report status"),
+    "date": ("incident date", "date of incident", "outage date"),
+    "started_at": ("start", "started", "start time", "incident start", "outage start", "began"),
+    "ended_at": ("end", "ended", "end time", "incident end", "outage end", "resolved at"),
+    "team": ("owning team",),
+    "services": (
+        "service",
+        "affected services",
+        "services affected",
+        "affected service",
+        "affected systems",
+        "affectedsystems",
+        "components",
+        "affected components",
+    ),
+    "regions": ("region", "affected regions"),
+    "members": ("visible to",),
+}
+# Keys other tools write for one of our facts, compared ignoring case, spaces, _ and -;
+# our own keys spelled another way ("Title", "started-at") are here too.
+KEY_ALIASES: dict[str, str] = {
+    **{word_key(key): key for key in KEYS},
+    **{name: target for target, names in _ALIAS_NAMES.items() for name in names},
+}
+# Facts written as text join others of their kind instead of competing with them.
+_TEXT_TARGETS = ("summary", "impact")
+# List keys that may name the severity among other words ("tags: [outage, sev1]").
+TAG_KEYS = ("tags", "categories", "labels", "keywords")
+# The comment lines of a block, kept as one text under this source metadata key.
+COMMENTS_KEY = "front_matter_comments"
+_SEVERITY_TAG = re.compile(r"(?:sev|severity)[ _-]?[0-5]", re.IGNORECASE)
+_LABELS = {
+    "started_at": "the incident start",
+    "ended_at": "the incident end",
+    "date": "the incident date",
+}
 
 
 @dataclass
 class FrontMatter:
     values: dict[str, Any]
     lines: dict[str, int]
-    end: int  # index of the first line after the closing ---
+    end: int  # index of the first line after the closing fence (0: no block after all)
+    raw: str | None = None  # the block's text, when it could not be read
+    error: ValidationProblem | None = None  # why it could not be read (best effort only)
+    comments: tuple[str, ...] = ()  # "# ..." lines: an archetype's explanations, kept
 
 
-def read_front_matter(lines: list[str]) -> FrontMatter | None:
-    """The block between a first line ``---`` and the next ``---`` (or ``...``) line."""
-    if not lines or lines[0].rstrip() != "---":
+_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
+
+
+def read_front_matter(lines: list[str], *, strict: bool = True) -> FrontMatter | None:
+    """The block between a first line ``---`` (YAML) or ``+++`` (TOML) and its closing line.
+
+    Strict mode raises for a block it cannot read; best effort returns it with ``error``
+    set, and an unclosed block as no block at all (``end`` 0: the line is text).
+    """
+    if not lines or lines[0].rstrip() not in _FENCES:
         return None
-    end = next(
-        (index for index in range(1, len(lines)) if lines[index].rstrip() in ("---", "...")),
-        None,
-    )
+    opening = lines[0].rstrip()
+    closing = _FENCES[opening]
+    end = next((index for index in range(1, len(lines)) if lines[index].rstrip() in closing), None)
     if end is None:
-        raise ValidationProblem(
-            "The front matter that starts on line 1 is never closed; end it with a line "
-            "containing only ---.",
+        problem = ValidationProblem(
+            f"The front matter that starts on line 1 is never closed; end it with a line "
+            f"containing only {opening}.",
             line=1,
         )
+        if strict:
+            raise problem
+        return FrontMatter(values={}, lines={}, end=0, error=problem)
     text = "\n".join(lines[1:end])
+    try:
+        values, key_lines = _toml(text) if opening == "+++" else _yaml(text)
+    except ValidationProblem as problem:
+        if strict:
+            raise
+        return FrontMatter(values={}, lines={}, end=end + 1, raw=text, error=problem)
+    comments = tuple(line.strip() for line in lines[1:end] if line.lstrip().startswith("#"))
+    return FrontMatter(values=values, lines=key_lines, end=end + 1, comments=comments)
+
+
+def _yaml(text: str) -> tuple[dict[str, Any], dict[str, int]]:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -82,7 +167,7 @@ def read_front_matter(lines: list[str]) -> FrontMatter | None:
     finally:
         loader.dispose()
     if node is None:
-        return FrontMatter(values={}, lines={}, end=end + 1)
+        return {}, {}
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
         raise ValidationProblem(
             "The front matter must be 'key: value' lines, such as 'severity: SEV2'.", line=2
@@ -97,103 +182,112 @@ def read_front_matter(lines: list[str]) -> FrontMatter | None:
                 line=line,
             )
         key_lines[key] = line
-    return FrontMatter(values={str(k): v for k, v in values.items()}, lines=key_lines, end=end + 1)
+    return {str(k): v for k, v in values.items()}, key_lines
 
 
-def _text(value: object, key: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationProblem(f"'{key}' must be text.", field=key)
-    return str(value)
-
-
-def _names(value: object, key: str) -> list[str]:
-    """A YAML list, or text with comma-separated names."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        names = [_text(item, key) for item in value]
-    else:
-        names = [part for part in _text(value, key).split(",")]
-    names = [name.strip() for name in names if name.strip()]
-    if len(names) > MAX_LIST_ITEMS:
-        raise ValidationProblem(
-            f"Too many {key}: {len(names)}; the limit is {MAX_LIST_ITEMS}.", field=key
-        )
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ValidationProblem(f"{key.capitalize()} lists {duplicates[0]!r} twice.", field=key)
-    return names
-
-
-def _moment(value: object, key: str) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValidationProblem(
-                f"'{key}' has no timezone; write it like 2026-03-01T14:02:00Z.", field=key
-            )
-        return ensure_utc(value)
-    if isinstance(value, date):
-        raise ValidationProblem(
-            f"'{key}' needs a time of day as well, such as {value.isoformat()}T14:02:00Z.",
-            field=key,
-        )
-    return parse_utc(_text(value, key), field=key)
-
-
-def set_meta(state: ParseState, key: str, value: object, line: int, *, override: bool) -> None:
-    """Store one fact; ``override`` is False for "Key: value" lines, which only fill gaps."""
-    if not override and key in state.meta_lines:
-        return
-    state.meta_lines[key] = line
-    doc = state.doc
-    with state.problems.guard(line):
-        if key == "id":
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | str)):
-                raise ValidationProblem("'id' must be a whole number.", field="id")
-            if value is not None and not str(value).strip().isdigit():
-                raise ValidationProblem(f"'id' must be a whole number, not {value!r}.", field="id")
-            doc.id = None if value is None else int(str(value).strip())
-        elif key == "title":
-            doc.title = clean_title(_text(value, key), field="title")
-        elif key == "severity":
-            doc.severity = parse_severity(_text(value, key), field="severity")
-        elif key == "status":
-            doc.status = parse_postmortem_status(_text(value, key), field="status")
-        elif key in ("started_at", "ended_at"):
-            setattr(doc, key, _moment(value, key))
-        elif key in ("team", "teams"):
-            teams = _names(value, key)
-            if len(teams) > 1:
-                raise ValidationProblem(
-                    "A post-mortem belongs to one team; list the others' services instead.",
-                    field="team",
-                )
-            doc.team = clean_slug(teams[0], field="team") if teams else None
-        elif key == "services":
-            doc.services = [clean_slug(name, field="services") for name in _names(value, key)]
-        elif key == "regions":
-            doc.regions = [clean_region(name, field="regions") for name in _names(value, key)]
-        elif key == "authors":
-            doc.authors = [clean_person(name, field="authors") for name in _names(value, key)]
-        elif key == "date":
-            if isinstance(value, date) and not isinstance(value, datetime):
-                state.timeline_date = value
-            elif value is not None:
-                state.timeline_date = parse_date(_text(value, key), field="date")
+def _toml(text: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """Hugo's ``+++`` block. tomllib gives no positions: a key's line is the first line
+    that assigns it."""
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationProblem(f"The front matter is not valid TOML: {error}.", line=1) from None
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=2):
+        found = re.match(r"\s*([\"']?)([^\"'=\s]+)\1\s*=", line)
+        if found is not None and found.group(2) in values:
+            key_lines.setdefault(found.group(2), number)
+    return values, key_lines
 
 
 def apply_front_matter(state: ParseState, front: FrontMatter) -> None:
+    if front.error is not None:
+        _unreadable(state, front)
+        return
+    own = {key for key in front.values if key in KEYS}
+    claimed = set(own) | {"team" for key in own if key == "teams"}
+    kept: dict[str, object] = {}
     for key, value in front.values.items():
         line = front.lines.get(key, 2)
-        if key not in KEYS:
+        if key in KEYS:
+            set_meta(state, key, value, line, override=True)
+            continue
+        if state.strict:
             state.problems.add(
                 f"Unknown front matter key {key!r}; the keys are: {', '.join(KEYS)}.",
                 line=line,
                 field=key,
             )
             continue
-        set_meta(state, key, value, line, override=True)
+        target = KEY_ALIASES.get(word_key(key))
+        if target is None or (target in claimed and target not in _TEXT_TARGETS):
+            kept[key] = value
+            continue
+        claimed.add(target)
+        if word_key(key) != word_key(target):
+            label = _LABELS.get(target, f"the {target.replace('_', ' ')}")
+            state.assume(f"Front matter {key!r} is read as {label}.", line=line, field=target)
+        set_meta(state, target, value, line, override=True, written=key)
+    if "severity" not in claimed:
+        _severity_from_tags(state, front)
+    if front.comments and not state.strict:
+        kept[COMMENTS_KEY] = "\n".join(front.comments)
+    if kept:
+        for key, value in kept.items():
+            keep_in_metadata(state, key, value)
+        names = ", ".join(kept)
+        state.report.add(
+            "kept",
+            f"Front matter keys kept in the source metadata as written (Kintsugi does not "
+            f"use them): {names}.",
+            line=min(front.lines.get(key, 2) for key in kept),
+            field="source_metadata",
+        )
+
+
+def _unreadable(state: ParseState, front: FrontMatter) -> None:
+    assert front.error is not None
+    if state.strict:  # read_front_matter raises in strict mode; kept for safety
+        state.problems.record(front.error)
+        return
+    if front.raw is None:
+        state.report.add(
+            "assumption",
+            f"{front.error.message} The line is read as part of the document.",
+            line=1,
+            field="front_matter",
+        )
+        return
+    where = "the source metadata as 'front_matter'"
+    if len(front.raw) <= MAX_SOURCE_METADATA // 2:
+        state.doc.source_metadata["front_matter"] = front.raw
+    else:  # too long to be metadata (a "---" line far below was not its end): text
+        where = "the appendix"
+        state.appendix.append(front.raw)
+    state.report.add(
+        "kept",
+        f"{front.error.message.rstrip('.')} (line {front.error.line}); the whole block is "
+        f"kept in {where}, and the rest of the document is read.",
+        line=1,
+        field="front_matter",
+    )
+
+
+def _severity_from_tags(state: ParseState, front: FrontMatter) -> None:
+    """``tags: [outage, sev1]``: a tag that names a severity gives it (the tags stay in the
+    source metadata as written)."""
+    for key, value in front.values.items():
+        if word_key(key) not in TAG_KEYS:
+            continue
+        items = value if isinstance(value, list) else str(value).split(",")
+        for item in items:
+            tag = str(item).strip()
+            reading = read_severity(tag) if _SEVERITY_TAG.fullmatch(tag) else None
+            if reading is not None:
+                state.doc.severity = reading.value
+                state.assume(
+                    f"The {key} entry {tag!r} is read as severity {reading.value.value}.",
+                    line=front.lines.get(key, 2),
+                    field="severity",
+                )
+                return

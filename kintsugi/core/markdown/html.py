@@ -118,6 +118,10 @@ def _meta(doc: PostmortemDocument) -> str:
         ("Regions", _text(", ".join(doc.regions)) if doc.regions else "—"),
         ("Authors", _text(", ".join(doc.authors)) if doc.authors else _missing("none")),
     ]
+    if doc.restricted:
+        # A printed or forwarded page must say that it is not for everyone.
+        members = f" Members: {_text(', '.join(doc.members))}." if doc.members else ""
+        facts.insert(0, ("Access", f"<strong>Restricted</strong>: confidential.{members}"))
     if doc.id is not None:
         facts.insert(0, ("Incident", f"#{doc.id}"))
     rows = "\n".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in facts)

@@ -47,6 +47,12 @@ def document_to_dict(doc: PostmortemDocument) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         **header_fields(doc),
+        # "version" is the format's: the incident's version has its own name here.
+        "incident_version": doc.version,
+        "incident_revision": doc.revision,
+        "restricted": doc.restricted,
+        "members": list(doc.members),
+        "source_metadata": doc.source_metadata,
         "summary": doc.summary,
         "impact": doc.impact,
         "trigger": doc.trigger,
@@ -166,6 +172,25 @@ class _Reader:
             self.fail(problem.message, _join(path, key))
             return default
 
+    def boolean(self, data: Mapping[str, Any], key: str, path: str) -> bool:
+        value = data.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail("Expected true or false.", _join(path, key))
+            # A restricted post-mortem must never come back visible to everyone.
+            return True
+        return value
+
+    def mapping(self, data: Mapping[str, Any], key: str, path: str) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.fail("Expected a JSON object.", _join(path, key))
+            return {}
+        return dict(value)
+
     def integer(self, data: Mapping[str, Any], key: str, path: str) -> int | None:
         value = data.get(key)
         if value is None:
@@ -193,6 +218,11 @@ _DOCUMENT_KEYS = (
     "services",
     "regions",
     "authors",
+    "incident_version",
+    "incident_revision",
+    "restricted",
+    "members",
+    "source_metadata",
     "summary",
     "impact",
     "trigger",
@@ -328,6 +358,11 @@ def document_from_dict(data: Mapping[str, Any]) -> PostmortemDocument:
         services=read.strings(top, "services", ""),
         regions=read.strings(top, "regions", ""),
         authors=read.strings(top, "authors", ""),
+        version=read.integer(top, "incident_version", ""),
+        revision=read.optional_text(top, "incident_revision", ""),
+        restricted=read.boolean(top, "restricted", ""),
+        members=read.strings(top, "members", ""),
+        source_metadata=read.mapping(top, "source_metadata", ""),
         summary=read.text(top, "summary", ""),
         impact=read.text(top, "impact", ""),
         trigger=read.text(top, "trigger", ""),

@@ -17,9 +17,7 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 # timeline gets its own, larger limit than the other lists (MAX_LIST_ITEMS).
 MAX_TIMELINE_ENTRIES = 2_000
 
-# The appendix collects every section we do not model; a variant document can carry a lot
-# of them, so it may be longer than one text field (MAX_TEXT).
-MAX_APPENDIX = 200_000
+# The appendix: kintsugi.core.document.MAX_APPENDIX (the models use it too).
 
 # C0 controls other than tab, newline, carriage return and form feed never occur in text
 # files; seeing one means the file is binary (an image, a .docx, a PDF) or corrupted.

@@ -15,30 +15,40 @@ from collections.abc import Callable
 
 from kintsugi.core.analysis.markdown import parse_analysis
 from kintsugi.core.document import (
+    MAX_APPENDIX,
     MAX_TEXT,
     ActionItemEntry,
     PostmortemDocument,
     sort_action_items,
 )
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.actions_section import read_action_blocks, read_details
+from kintsugi.core.markdown.actions_section import (
+    is_prose,
+    link_references,
+    read_action_blocks,
+    read_details,
+)
 from kintsugi.core.markdown.blocks import Line, heading, split_blocks, strip_blank, text_of
-from kintsugi.core.markdown.escaping import fence_mask, unescape_heading_title
+from kintsugi.core.markdown.escaping import fence_mask
 from kintsugi.core.markdown.factors_section import read_factor_blocks, read_factor_subsection
+from kintsugi.core.markdown.facts import read_fact_section
 from kintsugi.core.markdown.fields import clean_text, clean_title
 from kintsugi.core.markdown.frontmatter import apply_front_matter, read_front_matter
-from kintsugi.core.markdown.headings import section_key
+from kintsugi.core.markdown.headings import normalise_name, section_key
 from kintsugi.core.markdown.lessons_section import (
     LESSON_KEYS,
     read_lesson_intro,
     read_lesson_list,
 )
-from kintsugi.core.markdown.limits import MAX_APPENDIX, check_text
+from kintsugi.core.markdown.limits import check_text
+from kintsugi.core.markdown.list_parts import split_list_parts
 from kintsugi.core.markdown.preamble import read_preamble
 from kintsugi.core.markdown.problems import ProblemList
 from kintsugi.core.markdown.report import ImportResult
 from kintsugi.core.markdown.state import ParseState
+from kintsugi.core.markdown.timeline_clock import infer_bounds, scan_document
 from kintsugi.core.markdown.timeline_section import read_timeline
+from kintsugi.core.markdown.titles import find_title, title_from_filename
 from kintsugi.core.vocabulary import ActionStatus
 
 TEXT_FIELDS = ("summary", "impact", "trigger", "detection", "resolution")
@@ -117,7 +127,7 @@ def _parse(text: str, *, source: str, strict: bool, filename: str | None) -> Imp
     state.report.source = source
     front = None
     with state.problems.guard(1):
-        front = read_front_matter(raw)
+        front = read_front_matter(raw, strict=strict)
     start = front.end if front is not None else 0
     if front is None and raw and raw[0].rstrip() == "---":
         start = len(raw)  # unclosed front matter (already reported): nothing else to read
@@ -128,7 +138,9 @@ def _parse(text: str, *, source: str, strict: bool, filename: str | None) -> Imp
         Line(start + index + 1, line, fenced)
         for index, (line, fenced) in enumerate(zip(body, fence_mask(body), strict=True))
     ]
+    scan_document(state, lines)  # declared zones, date order, the document's date
     _read_body(state, lines, title_from_front=bool(front and "title" in front.values))
+    infer_bounds(state)  # best effort: started_at/ended_at from the timeline
     if not strict and not state.doc.title:
         _title_from_filename(state, filename)
     _finish(state, front_failed=front is None and bool(raw) and raw[0].rstrip() == "---")
@@ -144,11 +156,9 @@ def _parse(text: str, *, source: str, strict: bool, filename: str | None) -> Imp
 
 def _title_from_filename(state: ParseState, filename: str | None) -> None:
     """No title in the file: its name ("2024-05-01-api-outage.md") is the next best thing."""
-    stem = (filename or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    words = re.sub(r"^\d{4}-\d{2}-\d{2}[-_ ]*", "", stem).replace("_", " ").replace("-", " ")
-    words = " ".join(words.split())
+    words = title_from_filename(filename)
     if words:
-        state.doc.title = clean_title(words[:1].upper() + words[1:], field="title")
+        state.doc.title = clean_title(words, field="title")
         state.report.add(
             "assumption",
             f"The document has no title; the file name gives it: {state.doc.title!r}.",
@@ -159,8 +169,8 @@ def _title_from_filename(state: ParseState, filename: str | None) -> None:
         state.doc.title = "Untitled post-mortem"
         state.report.add(
             "attention",
-            "The document has no title (no front matter title, no '# Title' heading); it is "
-            "imported as 'Untitled post-mortem'.",
+            "The document has no title (no front matter title, no '# Title' heading, and "
+            "the file name says nothing); it is imported as 'Untitled post-mortem'.",
             line=1,
             field="title",
         )
@@ -184,13 +194,10 @@ def recognised_parts(doc: PostmortemDocument) -> dict[str, int]:
 
 def _read_body(state: ParseState, lines: list[Line], *, title_from_front: bool) -> None:
     headings = [(index, *found) for index, line in enumerate(lines) if (found := heading(line))]
-    title_index = None
-    if headings and headings[0][1] == 1 and (title_from_front or not section_key(headings[0][2])):
-        title_index = headings[0][0]
-        _read_title(state, lines[title_index], headings[0][2], title_from_front)
-    known = [h for h in headings if h[0] != title_index and section_key(h[2]) is not None]
+    title_lines = find_title(state, lines)  # the title heading and dates above it (titles.py)
+    known = [h for h in headings if h[0] not in title_lines and section_key(h[2]) is not None]
     level = known[0][1] if known else 2
-    rest = [line for index, line in enumerate(lines) if index != title_index]
+    rest = [line for index, line in enumerate(lines) if index not in title_lines]
     preamble, sections = _split(rest, level)
     for pseudo in read_preamble(state, preamble):
         _dispatch(
@@ -212,28 +219,34 @@ def _read_body(state: ParseState, lines: list[Line], *, title_from_front: bool) 
             state.appendix.append(verbatim)
 
 
-def _read_title(state: ParseState, line: Line, text: str, title_from_front: bool) -> None:
-    with state.problems.guard(line.number):
-        title = clean_title(unescape_heading_title(text), field="title")
-        if not title_from_front:
-            state.doc.title = title
-        elif state.doc.title and title != state.doc.title:
-            raise ValidationProblem(
-                f"The '# {title}' heading and the front matter title "
-                f"{state.doc.title!r} differ; make them the same.",
-                field="title",
-            )
-
-
 def _dispatch(state: ParseState, section: Section, key: str | None) -> None:
     section.key = key
     handler = _HANDLERS.get(key or "")
     if handler is None:
+        if read_fact_section(state, section.title, section.lines):
+            return  # "## Severity" over "SEV2" (best effort; facts.py)
         state.stray(section.heading_line.text, section.lines)
         if not section.lines or not strip_blank(section.lines):
             state.appendix.append(section.heading_line.text)
         return
+    if not state.strict and key in _TEXT_PARTS:
+        section = _route_list_parts(state, section)
     handler(state, section)
+
+
+_TEXT_PARTS = ("summary", "impact", "trigger", "detection", "resolution")
+
+
+def _route_list_parts(state: ParseState, section: Section) -> Section:
+    """Best effort: the lists a text section holds go where they belong (list_parts.py);
+    the rest stays the section's text."""
+    kept, parts = split_list_parts(section.lines, section.level)
+    for heading_line, title, level, lines in parts:
+        part = Section(heading_line, title, level, lines)
+        _dispatch(state, part, part.key)
+    rest = Section(section.heading_line, section.title, section.level, kept)
+    rest.key = section.key  # a "Impact: ..." label line names its part, not its title
+    return rest
 
 
 def _add_text(state: ParseState, name: str, lines: list[Line]) -> None:
@@ -275,25 +288,76 @@ def _read_timeline(state: ParseState, section: Section) -> None:
 def _read_factors(state: ParseState, section: Section) -> None:
     intro, subsections = section.split()
     if not subsections:
-        read_factor_blocks(state, section.heading_line.text, split_blocks(intro))
+        count = read_factor_blocks(
+            state,
+            section.heading_line.text,
+            split_blocks(intro),
+            join_paragraphs=not state.strict,
+        )
+        if count and not state.strict:
+            state.report.add(
+                "assumption",
+                f"The '{_name(section)}' section is written as a list or prose; it is read as "
+                f"{count} contributing factor{'s' if count > 1 else ''}, each titled by its "
+                "bold lead or first sentence.",
+                line=section.heading_line.number,
+                field="factors",
+            )
         return
     state.stray(section.heading_line.text, intro)
     for sub in subsections:
         read_factor_subsection(state, sub.heading_line, sub.title, sub.lines)
 
 
+def _name(section: Section) -> str:
+    """A section's name for a message: "Root Causes" of "**Root Causes:** A cascading..."."""
+    return re.sub(r"[*_`#]+", "", section.title).split(":", 1)[0].strip()[:80]
+
+
 def _read_analysis(state: ParseState, section: Section) -> None:
     """The 5 Whys body, parsed by the analysis package with file line numbers.
 
     Its F/A links are resolved in _finish, once the factors and action items are known.
+    In best effort, a "Root cause analysis" written as prose or a plain list is not a
+    malformed 5 Whys but the team's root causes: it is read as contributing factors. A
+    section that says it is a 5 Whys and cannot be read is kept as text.
     """
     body = section.lines
     if not strip_blank(body):
         return
+    text = "\n".join(line.text for line in body)
+    if state.strict:
+        state.analysis_line = section.heading_line.number
+        with state.problems.guard(section.heading_line.number):
+            tree = parse_analysis(text, first_line=body[0].number)
+            state.doc.analysis.branches.extend(tree.branches)
+        return
+    try:
+        tree = parse_analysis(text, first_line=body[0].number)
+    except ValidationProblem as problem:
+        name, note = normalise_name(section.title)
+        if "whys" in f"{name} {note}":
+            state.keep(
+                f"The 5 Whys could not be read ({problem.message}); the section is kept as text.",
+                section.heading_line.text,
+                body,
+                line=problem.line or section.heading_line.number,
+                field="analysis",
+            )
+            return
+        before = len(state.doc.factors)
+        _read_factors(state, section)
+        if len(state.doc.factors) > before:
+            state.report.add(
+                "assumption",
+                f"The '{_name(section)}' section is not written as 5 Whys; its text is read as "
+                "contributing factors.",
+                line=section.heading_line.number,
+                field="analysis",
+            )
+        return
     state.analysis_line = section.heading_line.number
-    with state.problems.guard(section.heading_line.number):
-        tree = parse_analysis("\n".join(line.text for line in body), first_line=body[0].number)
-        state.doc.analysis.branches.extend(tree.branches)
+    state.doc.analysis.branches.extend(tree.branches)
 
 
 def _read_lessons(state: ParseState, section: Section) -> None:
@@ -311,11 +375,24 @@ def _read_lesson_section(state: ParseState, section: Section) -> None:
 
 
 def _read_actions(state: ParseState, section: Section) -> None:
+    """The table or list, then ``### A1.`` details; any other subsection ("### Short
+    term", "### Long term") holds more action items, each noting the subsection."""
     intro, subsections = section.split()
-    read_action_blocks(state, section.heading_line, intro)
+    references = link_references(section.lines)
+    prose = is_prose(section.lines)
+    read_action_blocks(state, section.heading_line, intro, references=references, prose=prose)
     for sub in subsections:
-        if not read_details(state, sub.heading_line, sub.title, sub.lines):
-            state.stray(sub.heading_line.text, sub.lines)
+        if sub.key in (*LESSON_KEYS, "lessons"):
+            _dispatch(state, sub, sub.key)  # "### What went wrong" among the actions
+        elif not read_details(state, sub.heading_line, sub.title, sub.lines):
+            read_action_blocks(
+                state,
+                sub.heading_line,
+                sub.lines,
+                group=sub.title,
+                references=references,
+                prose=prose,
+            )
 
 
 def _read_derived(state: ParseState, section: Section) -> None:
@@ -388,19 +465,28 @@ def _finish(state: ParseState, *, front_failed: bool) -> None:
             )
         if item.ticket_id:
             if item.ticket_id in seen_tickets:
-                problems.add(
+                # Best effort keeps both items (one ticket may track two steps); a person
+                # decides. Strict mode refuses, as the template wants one ticket per item.
+                message = (
                     f"Ticket {item.ticket_id} is used by both {seen_tickets[item.ticket_id]} "
-                    f"and {source.key}; each action item needs its own ticket.",
-                    line=source.line,
-                    field="action_items.ticket_id",
+                    f"and {source.key}; each action item needs its own ticket."
                 )
+                if state.strict:
+                    problems.add(message, line=source.line, field="action_items.ticket_id")
+                else:
+                    state.report.add(
+                        "attention",
+                        f"{message} Both items are kept.",
+                        line=source.line,
+                        field="action_items.ticket_id",
+                    )
             seen_tickets.setdefault(item.ticket_id, source.key)
     by_key = {
         source.key.upper(): item
         for item, source in zip(doc.action_items, state.action_sources, strict=True)
     }
-    # The template's order (priority, then due date); the export writes the same order,
-    # so import of an export keeps the list exactly.
+    # The template's order: priority, the document's order within one (a stable sort);
+    # the export writes the same order, so import of an export keeps the list exactly.
     doc.action_items = sort_action_items(doc.action_items)
     _resolve_analysis_links(state, by_key)
 

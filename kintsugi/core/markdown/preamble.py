@@ -35,16 +35,10 @@ class PseudoSection:
     lines: list[Line] = field(default_factory=list)
 
 
-def _status_word(value: str) -> str:
-    """'Complete, action items in progress' -> 'Complete'."""
-    return re.split(r"[,;(]| - | — ", value, maxsplit=1)[0].strip()
-
-
 def _set_fact(state: ParseState, key: str, value: str, line: Line) -> None:
-    value = value.strip()
-    if key == "status":
-        value = _status_word(value)
-    set_meta(state, key, value, line.number, override=False)
+    # "Status: Complete, action items in progress": facts.py reads the first word and
+    # keeps the whole line in the source metadata.
+    set_meta(state, key, value.strip(), line.number, override=False)
 
 
 def read_preamble(state: ParseState, lines: list[Line]) -> list[PseudoSection]:
@@ -74,7 +68,9 @@ def read_preamble(state: ParseState, lines: list[Line]) -> list[PseudoSection]:
         ):
             current.lines.append(line)
         elif UTC_NOTE.match(line.text):
-            state.utc_declared = True  # "All times are UTC.": an instruction, not content
+            state.utc_declared = True  # "All times are UTC.": honoured, and kept as written
+            current = None
+            stray.append(line)
         else:
             current = None
             stray.append(line)

@@ -100,7 +100,21 @@ def header_fields(doc: PostmortemDocument) -> dict[str, Any]:
 
 
 def _front_matter(doc: PostmortemDocument) -> str:
+    """Our keys; the access and provenance keys only when they say something, so a file of
+    an ordinary post-mortem stays short (a missing key reads back as the same default)."""
     data = {**header_fields(doc), "title": _one_line(doc.title)}
+    head: dict[str, Any] = {"id": data.pop("id")}
+    if doc.version is not None:
+        head["version"] = doc.version
+    if doc.revision is not None:
+        head["revision"] = doc.revision
+    data = {**head, **data}
+    if doc.restricted:
+        data["restricted"] = True
+    if doc.members:
+        data["members"] = list(doc.members)
+    if doc.source_metadata:
+        data["source_metadata"] = doc.source_metadata
     dumped = yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1_000_000
     )

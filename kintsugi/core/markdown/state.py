@@ -11,6 +11,8 @@ from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.markdown.blocks import Line
 from kintsugi.core.markdown.problems import Collector
 from kintsugi.core.markdown.report import ImportReport
+from kintsugi.core.markdown.timeline_dates import DateContext
+from kintsugi.core.markdown.zones import Zone
 
 T = TypeVar("T")
 
@@ -32,6 +34,15 @@ class ParseState:
     timeline_date: date | None = None
     day_offset: int = 0
     utc_declared: bool = False
+    # Zones: declared in a sentence anywhere (best effort), by the timeline heading or a
+    # line in it, and the document's own names ("XYZ, which is UTC+05:30"); timeline_clock.py.
+    doc_zone: Zone | None = None
+    doc_zone_line: int | None = None
+    section_zone: Zone | None = None
+    zone_definitions: dict[str, Zone] = field(default_factory=dict)
+    unknown_zone: tuple[str, int] | None = None  # "All times are ABC." (word, line)
+    dates: DateContext = field(default_factory=DateContext)
+    timeline_notes: set[str] = field(default_factory=set)  # notes given once per document
     factor_labels: dict[str, int] = field(default_factory=dict)  # "F2" -> 2
     action_sources: list[ActionSource] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)

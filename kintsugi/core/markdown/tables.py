@@ -6,6 +6,7 @@ other column orders or names (``Bug`` for ``Ticket``) import; see ``map_columns`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,25 +31,47 @@ class Table:
     rows: list[Row]
 
 
-def map_columns(headers: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> list[str]:
-    keys = []
+def map_columns(
+    headers: Sequence[str],
+    synonyms: Mapping[str, Sequence[str]],
+    keywords: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The key of each column: by its exact name first, then, for headers no name
+    matches, by a keyword pattern ("Tracking bug" is a ticket column). A key is given to
+    one column only: a second "Owner" column is kept as extra text, not merged silently."""
+    plains = [normalise_name(header)[0] for header in headers]
+    keys = [
+        next((key for key, names in synonyms.items() if plain in names), "") for plain in plains
+    ]
     taken: set[str] = set()
-    for header in headers:
-        plain, _ = normalise_name(header)
-        key = next((key for key, names in synonyms.items() if plain in names), "")
+    for index, key in enumerate(keys):
         if key in taken:
-            key = ""  # a second "Owner" column is kept as extra text, not merged silently
+            keys[index] = ""
         taken.add(key)
-        keys.append(key)
+    for index, plain in enumerate(plains):
+        if keys[index] or not plain:
+            continue
+        found = [
+            key
+            for key, pattern in (keywords or {}).items()
+            if key not in taken and re.search(pattern, plain)
+        ]
+        if len(found) == 1:
+            keys[index] = found[0]
+            taken.add(found[0])
     return keys
 
 
-def read_table(block: Block, synonyms: Mapping[str, Sequence[str]]) -> Table:
+def read_table(
+    block: Block,
+    synonyms: Mapping[str, Sequence[str]],
+    keywords: Mapping[str, str] | None = None,
+) -> Table:
     """Rows of a table block; a row with more cells than the header is refused, because
     the usual cause is an unescaped ``|`` in the text, which would shift every column."""
     header_line = block.lines[0]
     headers = [unescape_cell(cell) for cell in split_row(header_line.text)]
-    keys = map_columns(headers, synonyms)
+    keys = map_columns(headers, synonyms, keywords)
     rows = []
     for line in block.lines[2:]:
         cells = [unescape_cell(cell) for cell in split_row(line.text)]

@@ -1,225 +1,116 @@
-"""The Incident Timeline section: our table, and the tables and lists people write.
+"""The Incident Timeline section: our table, and the tables, lists and paragraphs people write.
 
-Every stored time is UTC. A time is read as UTC only when it says so (``UTC``, ``Z``, an
-offset or a zone name) or when the document declares that all its times are UTC
-("Timeline (all times UTC)", "All times are UTC."). Otherwise it is refused: an hour off
-would rewrite the story of the incident. Zone abbreviations such as PST are refused too,
-because several zones share them.
+Shapes read: tables whose time column is named for what it holds ("Time", "When",
+"Timestamp") or for its zone ("Time (PDT)", "PST", "Time (UTC+2)"), or holds times; list
+items and lines that start with a time (``- 14:02 PST: ...``, ``**09:05** — ...``,
+``[09:05] ...``, ``9:05 pm: ...``); date headings and date lines above them. How a written
+time becomes a UTC moment (its zone, its day) is timeline_clock.py; the grammar of the
+time is clock.py; tables are timeline_table.py.
+
+In best effort an entry whose time cannot be placed is kept verbatim with the reason,
+never dropped; strict mode refuses it, as it refuses any time without a zone or a date.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
 
 from kintsugi.core.document import MAX_SHORT_TEXT, TimelineEntry
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.blocks import Block, Line, split_blocks
-from kintsugi.core.markdown.escaping import read_optional, unescape_strict
-from kintsugi.core.markdown.fields import clean_person, clean_text, clean_url
+from kintsugi.core.markdown.blocks import Line, heading, split_blocks
+from kintsugi.core.markdown.clock import read_stamp
+from kintsugi.core.markdown.escaping import unescape_strict
+from kintsugi.core.markdown.fields import clean_text
 from kintsugi.core.markdown.headings import normalise_name
-from kintsugi.core.markdown.kinds import infer_kind
-from kintsugi.core.markdown.limits import MAX_TIMELINE_ENTRIES
-from kintsugi.core.markdown.links import parse_link
 from kintsugi.core.markdown.state import ParseState
-from kintsugi.core.markdown.tables import read_table
-from kintsugi.core.timeline import EventKind, parse_kind
-from kintsugi.core.timeparse import parse_date, parse_utc
-
-COLUMNS = {
-    "time": ("time", "time utc", "timestamp", "when", "date/time", "date time", "datetime"),
-    "date": ("date", "day"),
-    "kind": ("kind", "type", "event type", "category"),
-    "text": ("event", "description", "what happened", "details", "text", "activity", "summary"),
-    "author": ("author", "who", "by", "actor", "person"),
-    "evidence": ("evidence", "link", "links", "source", "evidence link"),
-}
-
-# What a heading's or a date line's parentheses say: "(all times UTC)", "(UTC)".
-UTC_DECLARATION = re.compile(
-    r"\ball (?:the )?times\b[^.\n]{0,30}\b(?:utc|gmt)\b|\btimes? (?:are |shown |given )?"
-    r"(?:in )?(?:utc|gmt)\b|^\(?(?:utc|gmt)\)?$",
-    re.IGNORECASE,
+from kintsugi.core.markdown.timeline_clock import (
+    declared_zone,
+    note_zone,
+    place,
+    set_timeline_date,
 )
-# A line that says nothing but that: "All times are UTC.", "*Times in UTC*".
-UTC_NOTE = re.compile(
-    r"^[\W_]*(?:all (?:the )?)?times?(?: are| shown| given)?(?: in)? (?:utc|gmt)[\W_]*$",
-    re.IGNORECASE,
+from kintsugi.core.markdown.timeline_dates import DATE, DATE_RE
+from kintsugi.core.markdown.timeline_entries import (
+    UTC_DECLARATION,
+    UTC_NOTE,
+    add_entry,
+    known_zone,
+    refuse_or_keep,
+    text_and_kind,
 )
+from kintsugi.core.markdown.timeline_table import COLUMNS, read_timeline_table
+from kintsugi.core.markdown.zones import Zone
 
-_AMBIGUOUS_ZONES = frozenset(
-    re.findall(r"[A-Z]+", "PST PDT MST MDT CST CDT EST EDT AKST AKDT HST CET CEST EET EEST WET")
-    + re.findall(r"[A-Z]+", "WEST BST IST JST KST SGT AEST AEDT ACST AWST NZST NZDT")
-)
+__all__ = ["COLUMNS", "UTC_DECLARATION", "UTC_NOTE", "read_timeline"]
 
-_STAMP = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})?[ T]?"
-    r"(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
-    r"(?P<zone>[ ]?Z\b|[ ]?[+-]\d{2}:?\d{2}\b|[ ]+\(?(?:UTC|GMT)\b\)?"
-    r"|[ ]+[A-Z][A-Za-z]+/[A-Z][A-Za-z_+/-]+"
-    rf"|[ ]+(?:{'|'.join(sorted(_AMBIGUOUS_ZONES))})\b)?"
-)
-_SEPARATOR = re.compile(r"^[ \t]*(?:[-–—:|][ \t]*)?")
 _DATE_LINE = re.compile(
-    r"^(?:date[ \t]*:[ \t]*)?(\d{4}-\d{2}-\d{2})[ \t:]*(?:\((.*)\))?[ \t:.]*$", re.IGNORECASE
+    rf"^(?:date[ \t]*:[ \t]*)?(?P<date>{DATE})[ \t:.,]*(?:\((?P<note>[^)]*)\))?[ \t:.]*$",
+    re.IGNORECASE,
 )
-_EXPLICIT_KIND = re.compile(r"^\[([^\]]{1,40})\](?!\()[ \t]*")
 
 
-def _clean_zone(zone: str) -> str:
-    zone = zone.strip().strip("()")
-    if re.fullmatch(r"[+-]\d{4}", zone):
-        return f"{zone[:3]}:{zone[3:]}"
-    return zone
-
-
-def resolve_time(
-    state: ParseState, stamp: re.Match[str], *, line: int, day: date | None = None
-) -> datetime:
-    """A UTC datetime from a matched stamp, using the timeline's date and UTC context."""
-    raw_date = stamp.group("date")
-    time_text = stamp.group("time")
-    if len(time_text.split(":")[0]) == 1:
-        time_text = "0" + time_text
-    zone = _clean_zone(stamp.group("zone") or "")
-    if zone in _AMBIGUOUS_ZONES:
-        raise ValidationProblem(
-            f"The timezone abbreviation {zone!r} is ambiguous; write an offset such as "
-            "-08:00, a zone name such as America/Los_Angeles, or UTC.",
-            field="timeline.at",
-            line=line,
-        )
-    if not zone and not state.utc_declared:
-        raise ValidationProblem(
-            f"The time {stamp.group().strip()!r} has no timezone. Add UTC (or an offset "
-            "such as +02:00) to it, or declare all times UTC in the heading: "
-            "'## Timeline (all times UTC)'.",
-            field="timeline.at",
-            line=line,
-        )
-    started = state.doc.started_at
-    base = day or state.timeline_date or (started.date() if started is not None else None)
-    if raw_date:
-        base = parse_date(raw_date, field="timeline.at")
-    elif base is None:
-        raise ValidationProblem(
-            f"The time {time_text!r} has no date: write the full date and time, add a "
-            "'Date: YYYY-MM-DD' line under the title, a date line in the timeline, or "
-            "'started_at' to the front matter.",
-            field="timeline.at",
-            line=line,
-        )
-    else:
-        base += timedelta(days=state.day_offset)
-    if zone.startswith(("+", "-")) or zone == "Z":
-        moment = parse_utc(f"{base.isoformat()}T{time_text}{zone}", field="timeline.at")
-    else:
-        moment = parse_utc(f"{base.isoformat()} {time_text} {zone or 'UTC'}", field="timeline.at")
-    timeline = state.doc.timeline
-    if not raw_date and timeline and moment < timeline[-1].at - timedelta(hours=12):
-        # "23:50 ... 00:10" in a list under one date: the second time is the next day.
-        state.day_offset += 1
-        moment += timedelta(days=1)
-    return moment
-
-
-def _text_and_kind(text: str) -> tuple[str, EventKind]:
-    explicit = _EXPLICIT_KIND.match(text)
-    if explicit is not None:
-        kind = parse_kind(explicit.group(1))
-        return text[explicit.end() :], kind
-    return text, infer_kind(text)
-
-
-def _add(state: ParseState, entry: TimelineEntry, line: int) -> None:
-    state.append(state.doc.timeline, entry, field="timeline", limit=MAX_TIMELINE_ENTRIES, line=line)
-
-
-def _read_row_time(state: ParseState, cells: dict[str, str], line: int) -> datetime:
-    raw = cells.get("time", "").strip()
-    day = None
-    if cells.get("date", "").strip():
-        day = parse_date(cells["date"], field="timeline.at")
-    stamp = _STAMP.match(raw)
-    if not raw or stamp is None or raw[stamp.end() :].strip():
-        if not raw:
-            raise ValidationProblem("This timeline row has no time.", line=line)
-        try:
-            return parse_utc(raw, field="timeline.at")
-        except ValidationProblem as problem:
-            raise ValidationProblem(problem.message, field="timeline.at", line=line) from None
-    return resolve_time(state, stamp, line=line, day=day)
-
-
-def _read_table(state: ParseState, block: Block) -> None:
-    table = read_table(block, COLUMNS)
-    if any(UTC_DECLARATION.search(normalise_name(header)[1]) for header in table.headers):
-        state.utc_declared = True
-    if "time" not in table.keys or "text" not in table.keys:
-        raise ValidationProblem(
-            "A timeline table needs a 'Time (UTC)' column and an 'Event' column.",
-            line=table.line,
-        )
-    for row in table.rows:
-        with state.problems.guard(row.line):
-            at = _read_row_time(state, row.cells, row.line)
-            text = row.cells.get("text", "")
-            for header, value in row.extra:
-                text += f"\n{header}: {value}"
-            raw_kind = row.cells.get("kind", "").strip()
-            if read_optional(raw_kind) is None:
-                text, kind = _text_and_kind(text)
-            else:
-                kind = parse_kind(raw_kind)
-            author = read_optional(row.cells.get("author", "").strip())
-            evidence = read_optional(row.cells.get("evidence", "").strip())
-            evidence_url = None
-            if evidence is not None:
-                link = parse_link(evidence)
-                if link is None:
-                    raise ValidationProblem(
-                        f"The evidence {evidence[:60]!r} is not a link; write <https://...>.",
-                        line=row.line,
-                    )
-                evidence_url = clean_url(link[1], field="timeline.evidence_url")
-            entry = TimelineEntry(
-                at=at,
-                kind=kind,
-                text=clean_text(text, field="timeline.text", limit=MAX_SHORT_TEXT, required=True),
-                author=None if author is None else clean_person(author, field="timeline.author"),
-                evidence_url=evidence_url,
-            )
-            _add(state, entry, row.line)
-
-
-def _read_entry(state: ParseState, text: str, line: int) -> bool:
-    """A list item or line such as ``14:02 UTC - Alert fired``; False if it has no time."""
-    stamp = _STAMP.match(text)
+def _read_entry(
+    state: ParseState, text: str, heading_text: str, lines: Sequence[Line]
+) -> TimelineEntry | None:
+    """A list item or line that starts with a time (``14:02 UTC - Alert fired``); None if it
+    does not start with one. An entry that cannot be read is refused or kept."""
+    line = lines[0].number
+    try:
+        stamp = read_stamp(text, known_zone=known_zone(state))
+    except ValidationProblem as problem:  # "13:05 pm"
+        refuse_or_keep(state, problem, heading_text, lines)
+        return None
     if stamp is None:
-        return False
-    with state.problems.guard(line):
-        at = resolve_time(state, stamp, line=line)
-        rest = _SEPARATOR.sub("", text[stamp.end() :], count=1)
-        rest, kind = _text_and_kind(rest)
+        return None
+    try:
+        at = place(state, stamp, line=line)
+        rest, kind = text_and_kind(state, text[stamp.end :])
         entry = TimelineEntry(
             at=at,
             kind=kind,
             text=clean_text(rest, field="timeline.text", limit=MAX_SHORT_TEXT, required=True),
         )
-        _add(state, entry, line)
-    return True
+    except ValidationProblem as problem:
+        refuse_or_keep(state, problem, heading_text, lines)
+        return None
+    add_entry(state, entry, heading_text, lines)
+    return entry
 
 
-def _date_line(state: ParseState, text: str) -> bool:
-    plain = re.sub(r"^#+[ \t]*|[*_]", "", text.strip())
-    match = _DATE_LINE.match(plain.strip())
-    if match is None:
+def _starts_with_time(state: ParseState, text: str) -> bool:
+    try:
+        return read_stamp(text, known_zone=known_zone(state)) is not None
+    except ValidationProblem:
+        return True
+
+
+def _date_line(state: ParseState, here: str, text: str, lines: Sequence[Line]) -> bool:
+    """ "Date: 2024-05-01 (all times UTC)", "**May 1, 2024**", "### Monday, May 1st",
+    "#### Day 2 (May 2)": the day of the times that follow."""
+    line = lines[0].number
+    plain = re.sub(r"^#+[ \t]*|[*_]", "", text.strip()).strip()
+    match = _DATE_LINE.match(plain)
+    if match is not None:
+        note = match.group("note") or ""
+        if note and UTC_DECLARATION.search(note):
+            state.utc_declared = True
+        elif note:
+            state.section_zone = note_zone(note, state.zone_definitions) or state.section_zone
+        written = match.group("date")
+    elif heading(lines[0]) is not None and len(plain) <= 60 and not _starts_with_time(state, plain):
+        found = DATE_RE.search(plain)
+        if found is None:
+            return False
+        written = found.group(0)
+    else:
         return False
-    state.timeline_date = parse_date(match.group(1), field="timeline.date")
-    state.day_offset = 0
-    if match.group(2) and UTC_DECLARATION.search(match.group(2)):
-        state.utc_declared = True
+    try:
+        set_timeline_date(state, written, line)
+    except ValidationProblem as problem:
+        # The times below it cannot be placed on a day: they are kept too, not misdated.
+        state.timeline_date, state.day_offset = None, 0
+        refuse_or_keep(state, problem, here, lines)
     return True
 
 
@@ -227,25 +118,138 @@ def declares_utc(lines: Sequence[Line]) -> bool:
     return any(not line.fenced and UTC_NOTE.match(line.text) for line in lines)
 
 
-def read_timeline(state: ParseState, heading_line: Line, heading: str, lines: list[Line]) -> None:
-    _, note = normalise_name(heading)
+def _section_zone(state: ParseState, note: str, lines: Sequence[Line]) -> Zone | None:
+    """The zone the timeline's heading or one of its lines declares for all its times."""
+    zone = note_zone(note, state.zone_definitions) if note else None
+    for line in lines:
+        if zone is not None:
+            break
+        if not line.fenced and "time" in line.text.lower():
+            zone = declared_zone(line.text, state.zone_definitions)
+    return zone
+
+
+def read_timeline(
+    state: ParseState, heading_line: Line, heading_text: str, lines: list[Line]
+) -> None:
+    _, note = normalise_name(heading_text)
     if UTC_DECLARATION.search(note) or declares_utc(lines):
         state.utc_declared = True
+    state.section_zone = _section_zone(state, note, lines)
+    here = heading_line.text
+    dated = DATE_RE.search(note)
+    if dated is not None:  # "## Timeline (May 1, 2024, all times PDT)"
+        _date_line(state, here, dated.group(0), [heading_line])
+    run: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        found = heading(line)
+        if found is None or not _starts_with_time(state, found[1]):
+            run.append(line)
+            index += 1
+            continue
+        _read_blocks(state, here, run)
+        run = []
+        end = index + 1
+        while end < len(lines) and heading(lines[end]) is None:
+            end += 1
+        _read_heading_entry(state, here, found[1], lines[index:end])
+        index = end
+    _read_blocks(state, here, run)
+
+
+def _read_heading_entry(state: ParseState, here: str, title: str, lines: Sequence[Line]) -> None:
+    """ "### 20:15" or "### 2018-10-08 ~18:10" and the paragraphs under it: one entry."""
+    body = "\n".join(line.text for line in lines[1:]).strip()
+    text = f"{title}\n{body}" if body else title
+    _read_entry(state, text, here, lines)
+
+
+def _read_blocks(state: ParseState, here: str, lines: Sequence[Line]) -> None:
     for block in split_blocks(lines):
         if block.kind == "table":
-            with state.problems.guard(block.line):
-                _read_table(state, block)
+            try:
+                read_timeline_table(state, here, block)
+            except ValidationProblem as problem:
+                if state.strict:
+                    state.problems.add(problem.message, line=problem.line or block.line)
+                else:
+                    state.keep(
+                        f"A table in the timeline was kept as text: {problem.message}",
+                        here,
+                        block.lines,
+                        line=block.line,
+                        field="timeline",
+                    )
         elif block.kind == "item" and block.item is not None:
             text = unescape_strict(block.item.text)
-            if not _read_entry(state, text, block.line):
-                state.stray(heading_line.text, block.lines)
+            if _date_line(state, here, text, block.lines):
+                continue
+            if _read_entry(state, text, here, block.lines) is None and not _starts_with_time(
+                state, text
+            ):
+                state.stray(here, block.lines)
         else:
-            leftover = []
-            for line in block.lines:
-                with state.problems.guard(line.number):
-                    if _date_line(state, line.text) or _read_entry(state, line.text, line.number):
-                        continue
-                    if UTC_NOTE.match(line.text):
-                        continue
-                    leftover.append(line)
-            state.stray(heading_line.text, leftover)
+            _read_lines(state, here, block.lines)
+
+
+def _read_lines(state: ParseState, here: str, lines: Sequence[Line]) -> None:
+    """A paragraph in the timeline: date lines and timed lines ("**14:02** The alert
+    fired."); in best effort a line that does not start with a time continues the timed
+    line before it (hard-wrapped paragraphs, "<br>"-joined runs)."""
+    leftover: list[Line] = []
+    units: list[tuple[list[str], list[Line]]] = []  # (text parts, source lines) per timed run
+    for line in _segments(lines):
+        if _date_line(state, here, line.text, [line]):
+            _flush(state, here, units)
+            continue
+        if UTC_NOTE.match(line.text):  # honoured by read_timeline, and kept as written
+            _flush(state, here, units)
+            leftover.append(line)
+            continue
+        if _starts_with_time(state, line.text):
+            _flush(state, here, units)
+            units.append(([line.text], [line]))
+            continue
+        if units and not state.strict:
+            parts, source = units[-1]
+            parts.append(line.text.strip())
+            source.append(line)
+            continue
+        _flush(state, here, units)
+        leftover.append(line)
+    _flush(state, here, units)
+    state.stray(here, leftover)
+
+
+def _flush(state: ParseState, here: str, units: list[tuple[list[str], list[Line]]]) -> None:
+    for parts, source in units:
+        _read_entry(state, " ".join(parts), here, _unique(source))
+    units.clear()
+
+
+def _unique(lines: list[Line]) -> list[Line]:
+    """The source lines of a run, each once (a line split at <br> is one source line)."""
+    seen: set[int] = set()
+    unique = []
+    for line in lines:
+        if line.number not in seen:
+            seen.add(line.number)
+            unique.append(line)
+    return unique
+
+
+_BREAK = re.compile(r"<br[ \t]*/?>", re.IGNORECASE)
+
+
+def _segments(lines: Sequence[Line]) -> list[Line]:
+    """Lines split at ``<br>``: "15:27 - ... <br> 21:14 - ..." is two timed lines."""
+    pieces: list[Line] = []
+    for line in lines:
+        if line.fenced or "<" not in line.text:
+            pieces.append(line)
+            continue
+        parts = [part for part in _BREAK.split(line.text) if part.strip()]
+        pieces.extend(line._replace(text=part) for part in parts or [line.text])
+    return pieces

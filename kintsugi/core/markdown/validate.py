@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from kintsugi.core.analysis.tree import WhyTree, tree_problems
 from kintsugi.core.document import (
+    MAX_APPENDIX,
     MAX_LIST_ITEMS,
     MAX_SHORT_TEXT,
     MAX_TEXT,
@@ -33,14 +34,16 @@ from kintsugi.core.markdown.fields import (
     clean_line,
     clean_person,
     clean_region,
+    clean_revision,
     clean_slug,
     clean_text,
     clean_ticket_id,
     clean_title,
     clean_url,
 )
-from kintsugi.core.markdown.limits import MAX_APPENDIX, MAX_TIMELINE_ENTRIES
+from kintsugi.core.markdown.limits import MAX_TIMELINE_ENTRIES
 from kintsugi.core.markdown.problems import Collector
+from kintsugi.core.markdown.source_meta import check_source_metadata
 from kintsugi.core.timeparse import ensure_utc
 from kintsugi.core.vocabulary import ActionStatus
 
@@ -224,9 +227,16 @@ def normalise_document(doc: PostmortemDocument) -> PostmortemDocument:
         ),
         action_items=sort_action_items(actions),
         appendix=check(clean_text, doc.appendix, "appendix", limit=MAX_APPENDIX),
+        restricted=doc.restricted,
+        members=_names(check, clean_person, doc.members, "members"),
+        version=doc.version,
+        revision=None if doc.revision is None else check(clean_revision, doc.revision, "revision"),
+        source_metadata=check(check_source_metadata, doc.source_metadata, "source_metadata"),
     )
     if doc.id is not None and doc.id < 1:
         check.problems.add("The id must be a positive whole number.", field="id")
+    if doc.version is not None and doc.version < 1:
+        check.problems.add("The version must be a positive whole number.", field="version")
     if result.started_at and result.ended_at and result.ended_at < result.started_at:
         check.problems.add(
             "The incident ends before it starts: 'ended_at' is earlier than 'started_at'.",

@@ -214,13 +214,22 @@ def _check_duplicate_ticket(incident: Incident, ticket: str | None, exclude: int
 
 @transaction.atomic
 def action_item_add(
-    *, user: User | None, incident: Incident, title: str, **fields: Any
+    *,
+    user: User | None,
+    incident: Incident,
+    title: str,
+    as_recorded: bool = False,
+    **fields: Any,
 ) -> ActionItem:
-    """Add an item; ``due_on`` defaults to the policy's date, a later one needs ``due_reason``."""
+    """Add an item; ``due_on`` defaults to the policy's date, a later one needs ``due_reason``.
+
+    ``as_recorded``: the item comes from a document (an import), whose dates were decided
+    before it reached Kintsugi; they are kept as given, as for the operator (``user`` None).
+    """
     require_edit(user, incident)
     clean = _clean({"title": title, **fields}, incident)
     _check_status(clean, None)
-    _apply_policy(clean, incident, None, trusted=user is None)
+    _apply_policy(clean, incident, None, trusted=user is None or as_recorded)
     _check_duplicate_ticket(incident, clean.get("ticket_id"), None)
     return ActionItem.objects.create(incident=incident, **clean)
 

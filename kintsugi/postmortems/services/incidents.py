@@ -68,7 +68,10 @@ def clean_incident_fields(data: dict[str, Any], *, partial: bool) -> dict[str, A
         clean["ended_at"] = _require_aware(data["ended_at"], "ended_at", required=False)
     for name in _TEXT_FIELDS:
         if name in data:
-            clean[name] = clean_text(data[name], field=name, max_length=limits.MAX_TEXT)
+            # The appendix keeps what an imported document had beyond the template, so
+            # it may be longer than one text field (as in the Markdown format).
+            limit = limits.MAX_APPENDIX if name == "appendix" else limits.MAX_TEXT
+            clean[name] = clean_text(data[name], field=name, max_length=limit)
     if "regions" in data:
         clean["regions"] = _clean_regions(data["regions"] or [])
     if "is_restricted" in data:

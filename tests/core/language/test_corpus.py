@@ -49,6 +49,7 @@ def test_it_reaches_the_recall_target(report) -> None:
 def test_it_prints_the_report_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     from kintsugi.core.language.evaluate import main
 
-    assert main([str(DEFAULT_CORPUS)]) == 0
+    assert main([str(DEFAULT_CORPUS), "--show-misses"]) == 0
     out = capsys.readouterr().out
     assert "Precision:" in out and "Recall:" in out and "Missed" in out
+    assert "Tuning" in out and "Own held-out" in out

@@ -212,6 +212,26 @@ def action_items(draw: st.DrawFn, factor_count: int) -> ActionItemEntry:
     )
 
 
+# Source metadata: what a site generator's front matter held, as JSON-safe values (text,
+# numbers, true/false, null, nested lists and mappings), with the same hostile text.
+_META_KEYS = text(multiline=False, required=True, max_size=4)
+_META_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | text(max_size=6)
+)
+_META_VALUES = st.recursive(
+    _META_SCALARS,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(_META_KEYS, children, max_size=3)
+    ),
+    max_leaves=6,
+)
+source_metadata = st.dictionaries(_META_KEYS, _META_VALUES, max_size=3)
+
+
 def _in_range(tree: WhyTree, factors: int, actions: int) -> WhyTree:
     """Keep only links to factors and action items the document has (import refuses others)."""
     for chain in tree.chains():
@@ -253,4 +273,9 @@ def documents(draw: st.DrawFn, max_items: int = 4) -> PostmortemDocument:
         lessons=draw(lessons),
         action_items=sort_action_items(items),
         appendix=draw(text()),
+        restricted=draw(st.booleans()),
+        members=draw(_unique(usernames)),
+        version=draw(st.none() | st.integers(1, 10**9)),
+        revision=draw(st.none() | st.from_regex(r"[0-9a-f]{16}", fullmatch=True)),
+        source_metadata=draw(source_metadata),
     )

@@ -87,6 +87,13 @@ def test_it_normalises_text_like_the_markdown_import():
         ({"lessons": {"went_well": ["ok", 3]}}, "lessons.went_well"),
         ({"authors": ["alice"] * 2}, "authors[1]"),
         ({"regions": ["eu"] * 201}, "regions"),
+        ({"incident_version": "3"}, "incident_version"),
+        ({"incident_version": 0}, "version"),
+        ({"restricted": "yes"}, "restricted"),
+        ({"members": "alice"}, "members"),
+        ({"members": ["bob", "bob"]}, "members[1]"),
+        ({"source_metadata": ["layout"]}, "source_metadata"),
+        ({"source_metadata": {"weight": float("nan")}}, "source_metadata"),
     ],
 )
 def test_it_names_the_field_of_each_problem(changes, field):
@@ -100,3 +107,26 @@ def test_it_refuses_a_ticket_used_twice():
 
 def test_it_refuses_something_that_is_not_an_object():
     assert fields_of([]) == ["", "title"]
+
+
+def test_it_writes_the_incident_version_access_and_source_metadata():
+    doc = PostmortemDocument(
+        title="Pool",
+        version=4,
+        restricted=True,
+        members=["carol"],
+        source_metadata={"layout": "post", "tags": ["db"]},
+    )
+    data = document_to_dict(doc)
+    assert (data["version"], data["incident_version"]) == (1, 4)  # format, incident
+    assert (data["restricted"], data["members"]) == (True, ["carol"])
+    assert data["source_metadata"] == {"layout": "post", "tags": ["db"]}
+    assert document_from_dict(json.loads(json.dumps(data))) == doc
+
+
+def test_a_file_from_before_these_fields_reads_as_unrestricted_without_metadata():
+    data = base()
+    for key in ("incident_version", "restricted", "members", "source_metadata"):
+        del data[key]
+    doc = document_from_dict(data)
+    assert (doc.version, doc.restricted, doc.members, doc.source_metadata) == (None, False, [], {})

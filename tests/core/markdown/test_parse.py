@@ -14,7 +14,12 @@ from kintsugi.core.document import (
     PostmortemDocument,
     TimelineEntry,
 )
-from kintsugi.core.markdown import normalise_document, parse_markdown, render_markdown
+from kintsugi.core.markdown import (
+    normalise_document,
+    parse_markdown,
+    read_markdown,
+    render_markdown,
+)
 from kintsugi.core.timeline import EventKind
 
 from .strategies import documents
@@ -27,6 +32,22 @@ DOCS = Path(__file__).parents[3] / "docs" / "markdown-format.md"
 def test_it_round_trips_generated_documents(doc):
     assert normalise_document(doc) == doc  # the strategy makes normal forms only
     assert parse_markdown(render_markdown(doc)) == doc
+
+
+# The header: what front matter and title reading decide (frontmatter.py, facts.py, titles.py).
+HEADER = (
+    "id", "version", "title", "severity", "status", "team", "services", "regions", "authors",
+    "restricted", "members", "source_metadata",
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_best_effort_reads_our_own_header_exactly_and_without_notes(doc):
+    result = read_markdown(render_markdown(doc), filename="2024-05-01-other-name.md")
+    for name in HEADER:
+        assert getattr(result.document, name) == getattr(doc, name), name
+    assert [note for note in result.report.notes if note.field in (*HEADER, "front_matter")] == []
 
 
 def test_it_round_trips_long_lists():

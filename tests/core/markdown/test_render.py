@@ -76,7 +76,7 @@ def test_it_shows_severity_and_the_metrics_from_the_timeline():
     assert "| 2024-03-01 14:04 UTC | Alert fired | Alert | — | — |" in text
 
 
-def test_it_sorts_action_items_by_priority_then_due_date_and_shows_gaps():
+def test_it_sorts_action_items_by_priority_keeping_the_given_order_and_shows_gaps():
     doc = PostmortemDocument(
         title="Pool",
         factors=[ContributingFactor("Pool too small")],
@@ -96,8 +96,8 @@ def test_it_sorts_action_items_by_priority_then_due_date_and_shows_gaps():
     )
     rows = [line for line in render_markdown(doc).splitlines() if line.startswith("| A")]
     assert rows == [
-        "| A1 | P1 | First | alice | [KIN-1](https://tracker.example.com/KIN-1) | 2024-03-10 | Open | F1 |",
-        "| A2 | P1 | Undated | **unassigned** | — | — | Open | — |",
+        "| A1 | P1 | Undated | **unassigned** | — | — | Open | — |",  # given before First
+        "| A2 | P1 | First | alice | [KIN-1](https://tracker.example.com/KIN-1) | 2024-03-10 | Open | F1 |",
         "| A3 | P2 | Later | **unassigned** | — | 2024-03-20 | Open | — |",
     ]
 

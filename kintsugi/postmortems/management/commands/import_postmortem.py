@@ -1,49 +1,265 @@
-"""``kintsugi import PATH.md``: create a post-mortem from our Markdown format or a common variant."""
+"""``kintsugi import PATH...``: bring post-mortems in, one file or whole folders.
+
+Best effort by default: a file imports with every assumption reported (exit 0);
+``--strict`` refuses a file that needs any assumption (exit 2), for CI pipelines;
+``--dry-run`` reads, checks and reports without writing. Each file is its own
+transaction, so one bad file in a folder of two hundred costs only itself. Exit codes:
+0 every file imported (or checked), 2 a file was refused or unreadable, or bad usage.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems.cli_identity import resolve_actor
-from kintsugi.postmortems.documents import postmortem_import
+
+# Folders that hold no post-mortems (tooling, dependencies, site output).
+_SKIPPED_FOLDERS = {".git", ".hg", "node_modules", "_site", "public", "site", "vendor", ".venv"}
+MAX_FILES = 10_000
+
+
+@dataclass
+class FileResult:
+    path: str
+    result: str  # created, updated, unchanged, checked, skipped, refused
+    reference: str = ""
+    title: str = ""
+    message: str = ""
+    line: int | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.result == "refused"
+
+
+def collect(paths: list[str]) -> list[tuple[Path, bool]]:
+    """(file, came from a folder) for every path; folders are walked for post-mortem files."""
+    from kintsugi.core.markdown.sources import SUFFIXES
+
+    found: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            # os.walk does not follow links to folders, so a link loop cannot trap it.
+            for folder, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(
+                    name
+                    for name in subfolders
+                    if name not in _SKIPPED_FOLDERS and not name.startswith(".")
+                )
+                for name in sorted(names):
+                    candidate = Path(folder) / name
+                    if (
+                        not name.startswith(".")
+                        and candidate.suffix.lower() in SUFFIXES
+                        and candidate.is_file()
+                    ):
+                        found.append((candidate, True))
+        elif path.exists():
+            found.append((path, False))
+        else:
+            raise CommandError(
+                f"{raw}: cannot read the file (no such file or folder).", returncode=2
+            )
+        if len(found) > MAX_FILES:
+            raise CommandError(
+                f"More than {MAX_FILES:,} files to import; import the folders one by one.",
+                returncode=2,
+            )
+    return found
+
+
+def _looks_like_a_postmortem(recognised: dict[str, int]) -> bool:
+    return any(count for name, count in recognised.items() if name != "text_sections")
 
 
 class Command(BaseCommand):
-    help = "Import a Markdown post-mortem (exit 2 with the line number when the file is invalid)."
+    help = (
+        "Import post-mortems: Markdown (ours or as teams write them) and wiki HTML exports, "
+        "files or folders. Exit 0 imported, 2 refused or unreadable."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path")
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Read and report; write nothing."
+        )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Refuse a file that needs any assumption (for CI).",
+        )
+        parser.add_argument("--format", choices=("text", "json"), default="text")
         parser.add_argument(
             "--as", dest="as_user", help="Act as this user: they become the creator."
         )
 
-    def handle(self, *args, path, as_user, **options):
-        from kintsugi.core.markdown.limits import MAX_DOCUMENT_BYTES, decode_document
-        from kintsugi.core.markdown.parse import parse_markdown
+    def handle(self, *args, paths, dry_run, strict, format, as_user, **options):
+        from kintsugi.postmortems import access
 
-        source = Path(path)
-        try:
-            if source.stat().st_size > MAX_DOCUMENT_BYTES:
-                raise CommandError(
-                    f"{path}: the file is larger than the {MAX_DOCUMENT_BYTES // 1024} KiB limit.",
-                    returncode=2,
-                )
-            data = source.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                f"{path}: cannot read the file ({error.strerror}).", returncode=2
-            ) from None
         actor = resolve_actor(as_user)
-        try:
-            document = parse_markdown(decode_document(data), source=path)
-            incident = postmortem_import(user=actor if actor.pk else None, document=document)
-        except ValidationProblem as problem:
-            where = f"{path}:{problem.line}" if problem.line else path
-            raise CommandError(f"{where}: {problem.message}", returncode=2) from None
-        except PermissionDenied as error:
-            raise CommandError(str(error), returncode=2) from None
-        self.stdout.write(f"Imported {incident.reference}: {incident.title}")
+        user = actor if actor.pk else None
+        if user is not None and not access.can_create(user):
+            raise CommandError(
+                f"{user.username}'s role may not import post-mortems (viewers read only).",
+                returncode=2,
+            )
+        files = collect(paths)
+        if not files:
+            raise CommandError("No post-mortem files (.md, .markdown, .html) found.", returncode=2)
+        results = []
+        progress = _Progress(len(files), enabled=format == "text" and len(files) > 1)
+        for number, (path, in_folder) in enumerate(files, 1):
+            progress.show(number, path)
+            results.append(_import_one(path, in_folder, user, strict=strict, dry_run=dry_run))
+        progress.done()
+        if format == "json":
+            self.stdout.write(json.dumps([r.__dict__ for r in results], indent=2, default=str))
+        else:
+            for result in results:
+                if len(results) > 1 or not result.failed:  # a single refusal is the error
+                    self.stdout.write(_describe(result, detailed=len(results) == 1))
+            if len(results) > 1:
+                self.stdout.write(_summary(results))
+        failed = [r for r in results if r.failed]
+        if len(results) == 1 and failed:
+            where = f"{failed[0].path}:{failed[0].line}" if failed[0].line else failed[0].path
+            raise CommandError(f"{where}: {failed[0].message}", returncode=2)
+        if failed:
+            raise CommandError(
+                f"{len(failed)} of {len(results)} file{'s' if len(results) > 1 else ''} "
+                "could not be imported.",
+                returncode=2,
+            )
+
+
+def _import_one(
+    path: Path, in_folder: bool, user: Any, *, strict: bool, dry_run: bool
+) -> FileResult:
+    from kintsugi.core.markdown.sources import read_source
+    from kintsugi.postmortems.imports import import_document
+
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileResult(shown, "refused", message=f"cannot read the file ({error.strerror})")
+    try:
+        read = read_source(data, name=path.name, source=shown, strict=strict)
+        if in_folder and not _looks_like_a_postmortem(read.report.recognised):
+            return FileResult(
+                shown, "skipped", message="no post-mortem section found (not imported)"
+            )
+        outcome = import_document(
+            user=user,
+            document=read.document,
+            report=read.report,
+            strict=strict,
+            source_key=str(path.resolve()),
+            dry_run=dry_run,
+        )
+    except ValidationProblem as problem:
+        return FileResult(shown, "refused", message=problem.message, line=problem.line)
+
+    except PermissionDenied as error:
+        return FileResult(shown, "refused", message=str(error))
+    incident = outcome.incident
+    return FileResult(
+        shown,
+        outcome.action,
+        reference=incident.reference if incident else "",
+        title=read.document.title,
+        report=outcome.report.as_dict(),
+    )
+
+
+def _describe(result: FileResult, *, detailed: bool) -> str:
+    if result.result == "refused":
+        where = f"{result.path}:{result.line}" if result.line else result.path
+        return f"{where}: refused: {result.message}"
+    if result.result == "skipped":
+        return f"{result.path}: skipped: {result.message}"
+    verb = {
+        "created": "Imported",
+        "updated": "Updated",
+        "unchanged": "Unchanged",
+        "checked": "Checked (dry run, nothing written)",
+    }[result.result]
+    head = f"{verb} {result.reference}: {result.title}".replace("  ", " ")
+    if result.result == "checked":
+        head = f"{verb}: {result.title}"
+    lines = [f"{result.path}: {head}"]
+    report = result.report
+    recognised = report.get("recognised", {})
+    if recognised:
+        lines.append(
+            "  recognised: "
+            + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in recognised.items())
+        )
+    notes = report.get("notes", [])
+    if detailed or len(notes) <= 20:
+        for note in notes:
+            where = f"line {note['line']}: " if note.get("line") else ""
+            lines.append(f"  {note['kind']}: {where}{note['message']}")
+    else:
+        lines.append(f"  {len(notes)} notes (use --format json to see them all)")
+    if report.get("more_notes"):
+        lines.append(f"  and {report['more_notes']} more notes")
+    return "\n".join(lines)
+
+
+def _summary(results: list[FileResult]) -> str:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.result] = counts.get(result.result, 0) + 1
+    width = min(max(len(r.path) for r in results), 60)
+    rows = [f"\n{'file'.ljust(width)}  {'result':<9}  {'incident':<10}  notes"]
+    for result in results:
+        notes = result.report.get("notes", [])
+        kinds = {
+            kind: sum(1 for n in notes if n["kind"] == kind)
+            for kind in ("assumption", "kept", "attention")
+        }
+        shown = result.path if len(result.path) <= width else "…" + result.path[-(width - 1) :]
+        note_text = (
+            f"{kinds['assumption']} assumed, {kinds['kept']} kept, {kinds['attention']} to check"
+            if result.report
+            else result.message
+        )
+        rows.append(
+            f"{shown.ljust(width)}  {result.result:<9}  {result.reference:<10}  {note_text}"
+        )
+    rows.append("")
+    rows.append(", ".join(f"{count} {name}" for name, count in sorted(counts.items())))
+    return "\n".join(rows)
+
+
+class _Progress:
+    """A one-line progress bar on standard error when it is a terminal, else nothing (the
+    per-file lines and the summary say the rest)."""
+
+    def __init__(self, total: int, *, enabled: bool):
+        self.total = total
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def show(self, number: int, path: Path) -> None:
+        if not self.enabled:
+            return
+        filled = int(30 * number / self.total)
+        bar = "#" * filled + "-" * (30 - filled)
+        sys.stderr.write(f"\r[{bar}] {number}/{self.total} {path.name[:40]:<40}")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")

@@ -1,0 +1,84 @@
+"""Word lists of the shallow English grammar (:mod:`grammar`): function words, negations,
+punctuation. Kept apart from the logic so that the grammar module stays readable; another
+language would bring its own lists.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kintsugi.core.language.people import Kind
+from kintsugi.core.language.tokens import word_set
+
+# Words skipped when walking from a verb back to its subject: auxiliaries, modals and
+# adverbs ("Bob had then accidentally deleted", "We really should have").
+SKIP = word_set(
+    """had has have having was were is are am be been being did do does will would should
+    could might may must can shall 'd need needs needed to also then just still already even
+    never not again only first later soon once ever always often sometimes too both all each
+    now almost himself herself themselves myself ourselves yourself itself got get gets keep keeps
+    kept"""
+)
+# Words ending in -ly that are not adverbs, so they are not skipped.
+LY_WORDS = word_set(
+    """apply supply reply rely family assembly anomaly early only daily weekly monthly hourly
+    nightly yearly quarterly italy ally bully rally tally belly jelly holy ugly silly friendly
+    costly likely lonely lovely elderly orderly july emily lily kelly sally molly holly"""
+)
+COORDINATORS = frozenset({"and", "but", "or", "yet", "nor", "plus"})
+# Given names that are also common lower-case words: never names in lower-case text.
+WORD_NAMES = word_set(
+    """will may mark rob ray drew jack nick pat glen dale holly jade eve sun jan max grace
+    hope joy art bill rose lee dean ted chase bob sam val wes jo ed jay lou ned gary kim"""
+)
+# Role nouns that also name software after a modifier ("alert manager", "ingress controller").
+SOFTWARE_ROLES = frozenset({"manager", "managers", "operator", "operators", "controller"})
+# Words that can follow a department name used as a subject ("Backend messed up").
+VERBISH = word_set(
+    """broke took ran made sent put let set got went did kept left brought wrote shipped was
+    were is are has had have will would should could never didn't doesn't don't wasn't
+    can't won't also then just again"""
+)
+SUBORDINATORS = word_set(
+    """because since when whenever while after before until unless although though if once
+    whereas as so"""
+)
+# Words that cannot head a subject; meeting one means the clause's subject is further away
+# ("Bob logged in then deleted": "in").
+FUNCTION_WORDS = word_set(
+    "in on at to of up down out off over back into onto from with by for about"
+)
+THING_PRONOUNS = frozenset(
+    {"it", "its", "itself", "this", "these", "those", "there", "here", "them"}
+)
+DETERMINERS = word_set(
+    """the a an this that these those some any every each all our their its your no one two
+    three both either whole entire another other such"""
+)
+OBJECT_STOPS = word_set(
+    """to for with in on at by from of because when while after before and but or so if than
+    as into during until without since about through via"""
+)
+LEADING_ADVERBIALS = word_set(
+    """at after before when while during on in around by following shortly later once as
+    since until because if although though with without per about approximately"""
+)
+NEGATIONS = frozenset({"not", "never", "no", "nobody", "none", "neither", "nor", "without"})
+CLAUSE_PUNCT = frozenset({",", ";", ":", "(", ")", "[", "]", "|", "—", "–", "!", "?", "."})
+TRANSPARENT_PUNCT = frozenset({'"', "'", "*", "_", "~", "`", "“", "”", "‘", "’", "«", "»"})
+TIME_WORDS = frozenset({"utc", "gmt", "z", "am", "pm", "cet", "cest", "pst", "pdt", "est"})
+# "The engineer on call at the time should have..." -- phrases that trail a subject.
+TRAILING_PHRASES = (
+    ("at", "the", "time"),
+    ("at", "that", "time"),
+    ("at", "that", "point"),
+    ("in", "question"),
+    ("responsible",),
+    ("involved",),
+    ("concerned",),
+)
+MAX_WALK = 12  # tokens a subject or a relative pronoun may be away from its verb
+TRAILING_LAST_WORDS = frozenset(phrase[-1] for phrase in TRAILING_PHRASES)
+POSSESSIVE_PRONOUNS = {"my": Kind.SELF, "our": Kind.WE, "his": Kind.PERSON, "her": Kind.PERSON}
+OPEN_QUOTES = {'"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
+QUOTE_CHAR = re.compile("[\"“‘«`']")
