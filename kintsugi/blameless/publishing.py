@@ -1,6 +1,11 @@
 """The publishing gate: in ``block`` mode a post-mortem with error-severity findings cannot
 be published; in ``warn`` mode it can, and the findings are shown.
 
+Two kinds of finding count: the blameless-language findings of every text field, and the
+5 Whys findings of the analysis. A chain that ends on a person, a team, a vendor, a
+trigger or a label is as much blame (or as little analysis) as the same words in the
+summary, so its error-level findings refuse publishing too.
+
 It is enforced in the service layer (``incident_update`` calls :func:`publishing_gate`), so
 the web form, the API and the importer all obey the same rule.
 """
@@ -8,11 +13,19 @@ the web form, the API and the importer all obey the same rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kintsugi.blameless.models import PublishingMode
-from kintsugi.blameless.selectors import FieldFinding, counts, incident_findings
+from kintsugi.blameless.selectors import (
+    FieldFinding,
+    counts,
+    incident_findings,
+    incident_whys_findings,
+    whys_counts,
+)
 from kintsugi.blameless.services import organisation_linter
+from kintsugi.core.analysis import Finding as WhyFinding
+from kintsugi.core.analysis import FindingSeverity
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Level
 from kintsugi.core.vocabulary import PostmortemStatus
@@ -25,32 +38,53 @@ _LISTED = 5
 class PublishingVerdict:
     mode: str
     findings: list[FieldFinding]
+    whys: list[WhyFinding] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
         return counts(self.findings)
 
     @property
+    def whys_counts(self) -> dict[str, int]:
+        return whys_counts(self.whys)
+
+    @property
     def blocking(self) -> list[FieldFinding]:
         return [f for f in self.findings if f.finding.severity is Level.ERROR]
 
     @property
+    def blocking_whys(self) -> list[WhyFinding]:
+        return [f for f in self.whys if f.severity is FindingSeverity.ERROR]
+
+    @property
     def blocked(self) -> bool:
-        return self.mode == PublishingMode.BLOCK and bool(self.blocking)
+        return self.mode == PublishingMode.BLOCK and bool(self.blocking or self.blocking_whys)
 
 
 def publishing_verdict(
     incident: Incident, *, changes: Mapping[str, object] | None = None
 ) -> PublishingVerdict:
     mode = organisation_linter().publishing_mode
-    return PublishingVerdict(mode=mode, findings=incident_findings(incident, changes=changes))
+    return PublishingVerdict(
+        mode=mode,
+        findings=incident_findings(incident, changes=changes),
+        whys=incident_whys_findings(incident),
+    )
 
 
 def publishing_gate(*, incident: Incident, changes: Mapping[str, object]) -> PublishingVerdict:
     """Refuse to publish (ValidationProblem on ``status``) when the organisation blocks it."""
     verdict = publishing_verdict(incident, changes=changes)
     if verdict.blocked:
-        raise ValidationProblem(blocked_message(verdict.blocking), field="status")
+        message = " ".join(
+            part
+            for part in (
+                blocked_message(verdict.blocking) if verdict.blocking else "",
+                blocked_whys_message(verdict.blocking_whys) if verdict.blocking_whys else "",
+            )
+            if part
+        )
+        raise ValidationProblem(message, field="status")
     return verdict
 
 
@@ -68,6 +102,21 @@ def blocked_message(blocking: list[FieldFinding]) -> str:
     )
 
 
+def blocked_whys_message(blocking: list[WhyFinding]) -> str:
+    """Names each root cause and why it is not one yet, so the author knows where to go."""
+    listed = "; ".join(
+        f"5 Whys, {f.location.label}: {f.message} ({f.rule})" for f in blocking[:_LISTED]
+    )
+    more = f"; and {len(blocking) - _LISTED} more" if len(blocking) > _LISTED else ""
+    count = len(blocking)
+    noun = "finding" if count == 1 else "findings"
+    return (
+        f"Publishing is blocked: the 5 Whys analysis has {count} {noun} of severity error "
+        f"(a root cause that is a person, a team, a vendor, a trigger or a label). "
+        f"{listed}{more}"
+    )
+
+
 def publish_warning(*, was_published: bool, incident: Incident) -> str | None:
     """After a save that published the post-mortem: the warning to give if findings remain
     (warn mode, or block mode with warnings only), for the web page and the API alike.
@@ -75,14 +124,21 @@ def publish_warning(*, was_published: bool, incident: Incident) -> str | None:
     if was_published or incident.status != PostmortemStatus.PUBLISHED:
         return None
     verdict = publishing_verdict(incident)
-    return published_with_findings_message(verdict) if verdict.findings else None
+    if not verdict.findings and not verdict.whys:
+        return None
+    return published_with_findings_message(verdict)
 
 
 def published_with_findings_message(verdict: PublishingVerdict) -> str:
     numbers = verdict.counts
     parts = [f"{numbers[level.value]} {level.value}" for level in Level if numbers[level.value]]
+    language = (
+        "open blameless-language findings (" + ", ".join(parts) + ")" if verdict.findings else ""
+    )
+    whys = verdict.whys_counts["total"]
+    analysis = f"{whys} open 5 Whys finding{'s' if whys != 1 else ''}" if whys else ""
     return (
-        "Published with open blameless-language findings ("
-        + ", ".join(parts)
-        + "). See the blamelessness summary to reword them."
+        "Published with "
+        + " and ".join(part for part in (language, analysis) if part)
+        + ". See the blamelessness summary to reword them."
     )

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kintsugi.blameless.services import lint_prose
+from kintsugi.core.analysis import Finding as WhyFinding
+from kintsugi.core.analysis import FindingSeverity, check_tree
+from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 
@@ -77,6 +80,35 @@ def _field(
     if not text.strip():
         return []
     return [FieldFinding(field, item_id, label, anchor, f) for f in lint_prose(text)]
+
+
+def incident_whys_findings(incident: Incident) -> list[WhyFinding]:
+    """The 5 Whys quality findings (``whys/*``) of the stored why-tree, in tree order.
+
+    The blameless-language notes on answers are left out: the summary and the gate count
+    the quality of the analysis here, once, and an answer's wording is the editor's hint.
+    A stored tree that no longer builds (edited by hand in the database) has no findings
+    rather than breaking the page: the editor shows what is wrong with it.
+    """
+    from kintsugi.analysis.selectors import analysis_view  # the analysis app reads ours
+
+    view = analysis_view(incident=incident)
+    if not view.records:
+        return []
+    try:
+        tree = view.tree
+    except ValidationProblem:
+        return []
+    titles = [item.title for item in view.action_items]
+    return [f for f in check_tree(tree, action_items=titles) if f.rule.startswith("whys/")]
+
+
+def whys_counts(findings: Iterable[WhyFinding]) -> dict[str, int]:
+    """``{"error": n, "warning": n, "info": n, "total": n}`` for 5 Whys findings."""
+    levels = Counter(f.severity.value for f in findings)
+    result = {level.value: levels.get(level.value, 0) for level in FindingSeverity}
+    result["total"] = sum(levels.values())
+    return result
 
 
 def counts(findings: Iterable[FieldFinding | Finding]) -> dict[str, int]:

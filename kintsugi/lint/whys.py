@@ -13,12 +13,13 @@ already reported that rule on that line, so a blameful answer is reported once.
 
 from __future__ import annotations
 
+import re
+
 from kintsugi.core.analysis import RULES, Location, check_tree, parse_analysis_with_lines
 from kintsugi.core.analysis import Finding as WhyFinding
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
 from kintsugi.core.language.prose import mask_code_blocks
-from kintsugi.core.markdown import parse_markdown
 from kintsugi.core.markdown.headings import section_key
 
 CATEGORY = "whys"
@@ -72,6 +73,8 @@ def check_whys(text: str, linter: Linter) -> list[Finding]:
             excerpt=" ".join(body.split())[:80],
         )
 
+    if not looks_like_whys(lines[start:end]):
+        return []  # a root-cause section in prose: not a 5 Whys, so not a malformed one
     try:
         tree, places = parse_analysis_with_lines("\n".join(lines[start:end]), first_line=start + 1)
     except ValidationProblem as problem:
@@ -93,6 +96,27 @@ def check_whys(text: str, linter: Linter) -> list[Finding]:
                  finding.next_question, line)
         )  # fmt: skip
     return result
+
+
+# A line only a 5 Whys has: a numbered why or question, a bold Why/Because/Q/A marker, a
+# "Because:" answer line, or a branch heading.
+_WHYS_LINE = re.compile(
+    r"^\s*(?:\d+[.)]\s+(?:\*\*)?(?:why|question|q)\b"
+    r"|(?:[-*]\s+)?\*\*(?:why|because|q|a|answer|question)\b"
+    r"|because\s*:|#{3,}\s*branch\b)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_whys(lines: list[str]) -> bool:
+    """Whether a "Root cause analysis" section is written as a 5 Whys at all.
+
+    Many real post-mortems give that heading to paragraphs or bullets. Those are a
+    narrative, not a malformed chain: reporting ``whys/malformed`` on them would be noise
+    (the importer reads them as contributing factors instead).
+    """
+    masked = mask_code_blocks("\n".join(lines)).split("\n")
+    return any(_WHYS_LINE.match(line) for line in masked)
 
 
 def drop_repeated_language(findings: list[Finding]) -> list[Finding]:
@@ -147,6 +171,9 @@ def _section(lines: list[str]) -> tuple[int, int, int] | None:
 
 def _action_titles(text: str) -> list[str] | None:
     try:
+        # Imported here: the reader is needed only for a document with a 5 Whys section.
+        from kintsugi.core.markdown.parse import parse_markdown
+
         return [item.title for item in parse_markdown(text).action_items]
     except ValidationProblem:
         return None
@@ -159,4 +186,4 @@ def _offsets(lines: list[str]) -> list[int]:
     return offsets
 
 
-__all__ = ["WHYS_RULES", "LintConfig", "check_whys", "drop_repeated_language"]
+__all__ = ["WHYS_RULES", "LintConfig", "check_whys", "drop_repeated_language", "looks_like_whys"]

@@ -169,3 +169,91 @@ def test_it_imports_a_published_post_mortem_in_warn_mode(owner):
     )
     incident = postmortem_import(user=owner, document=document)
     assert incident.status == "published" and incident.published_at is not None
+
+
+# ------------------------------------------------------------------ the 5 Whys count too
+
+GOOD_WHYS = """\
+1. **Why** did checkout fail for 20 minutes?
+   **Because:** The payment service could not open database connections.
+2. **Why** could it not open connections?
+   **Because:** The connection pool of 10 was held by requests waiting on a slow query.
+3. **Why** was the query slow?
+   **Because:** The orders table has no index on customer_id, and the ORM issues a full scan.
+
+**Action items:** A1
+"""
+
+
+def _ending(root_cause: str) -> str:
+    return GOOD_WHYS.replace(
+        "The orders table has no index on customer_id, and the ORM issues a full scan.",
+        root_cause,
+    )
+
+
+def _store_analysis(user, incident, text: str) -> None:
+    from kintsugi.analysis import services as analysis
+    from kintsugi.analysis.selectors import analysis_view
+    from kintsugi.core.analysis import parse_analysis, tree_to_records
+
+    services.action_item_add(
+        user=user, incident=incident, title="Add an index on orders.customer_id"
+    )
+    records = tree_to_records(parse_analysis(text))
+    analysis.tree_replace(
+        user=user,
+        incident=incident,
+        version=analysis_view(incident=incident).version,
+        records=records,
+    )
+
+
+@pytest.mark.parametrize(
+    ("root_cause", "rule"),
+    [
+        ("The on-call engineer ran the migration during peak hours.", "whys/ends-on-person"),
+        ("The DBA team dropped the index without telling anyone.", "whys/ends-on-person"),
+        ("AWS had an outage of RDS storage in eu-west-1.", "whys/external-only"),
+        ("Release 2026.12.1 was deployed at 14:05.", "whys/trigger-as-root-cause"),
+        ("A gap in alignment between the teams.", "whys/vague-root-cause"),
+    ],
+)
+def test_block_mode_refuses_a_5_whys_that_ends_badly(block, owner, incident, root_cause, rule):
+    _store_analysis(owner, incident, _ending(root_cause))
+    with pytest.raises(ValidationProblem) as refused:
+        _publish(owner, incident)
+    assert refused.value.field == "status"
+    assert "the 5 Whys analysis has 1 finding of severity error" in refused.value.message
+    assert rule in refused.value.message
+    assert "branch 1, step 3" in refused.value.message
+    incident.refresh_from_db()
+    assert incident.status == "draft"
+
+
+def test_block_mode_publishes_a_5_whys_that_reaches_a_condition(block, owner, incident):
+    _store_analysis(owner, incident, GOOD_WHYS)
+    verdict = publishing_verdict(incident)
+    assert verdict.whys == [] and not verdict.blocked
+    assert _publish(owner, incident).status == "published"
+
+
+def test_the_api_refuses_a_5_whys_that_ends_on_a_person(block, owner, incident, client):
+    _store_analysis(owner, incident, _ending("Priya restarted the primary by mistake."))
+    incident.refresh_from_db()
+    response = ApiCaller(client).patch(
+        f"/incidents/{incident.pk}",
+        user=owner,
+        json={"status": "published", "version": incident.version},
+    )
+    assert response.status_code == 422, response.content
+    assert "whys/ends-on-person" in response.json()["error"]["message"]
+
+
+def test_warn_mode_publishes_and_counts_the_5_whys_findings(owner, incident):
+    _store_analysis(owner, incident, _ending("Release 2026.12.1 was deployed at 14:05."))
+    saved = _publish(owner, incident)
+    assert saved.status == "published"
+    verdict = publishing_verdict(saved)
+    assert verdict.whys_counts == {"error": 1, "warning": 0, "info": 0, "total": 1}
+    assert verdict.counts["total"] == 0  # the language findings are counted apart

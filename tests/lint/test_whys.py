@@ -87,3 +87,61 @@ def test_it_accepts_the_five_whys_heading_synonym():
         "## Root Cause Analysis (5 Whys)", "## 5 Whys"
     )
     assert [f.rule for f in whys(lint_document(text))] == ["whys/ends-on-person"]
+
+
+PROSE = """---
+title: Login outage
+---
+
+# Login outage
+
+## Root Cause Analysis
+
+{body}
+
+## Action Items
+
+| # | Priority | Action | Owner | Ticket | Due | Status | Addresses |
+|---|----------|--------|-------|--------|-----|--------|-----------|
+| A1 | P0 | Monitor certificate expiry | carol | KIN-1 | 2026-03-10 | Open | |
+"""
+
+
+def test_a_root_cause_section_in_paragraphs_is_not_a_malformed_5_whys():
+    body = (
+        "The TLS certificate on the authentication endpoint expired at 03:14. It was not in\n"
+        "the monitored inventory, and the renewal reminders went to a disabled list.\n\n"
+        "Why this mattered: nothing else watched the auth subdomain."
+    )
+    assert whys(lint_document(PROSE.format(body=body))) == []
+
+
+def test_a_root_cause_section_in_bullets_is_not_a_malformed_5_whys():
+    body = (
+        "- The certificate was issued by hand and outside the renewal job.\n"
+        "- Renewal reminders went to a distribution list that no longer exists.\n"
+        "- 1. The synthetic checks did not cover the subdomain."
+    )
+    assert whys(lint_document(PROSE.format(body=body))) == []
+
+
+def test_a_section_that_tries_the_5_whys_format_is_still_checked():
+    body = "1. **Why** did login fail?\n   The certificate expired.\n"
+    findings = whys(lint_document(PROSE.format(body=body)))
+    assert [f.rule for f in findings] == ["whys/malformed"]
+    numbered = "1. Why did login fail?\n   Because the certificate expired.\n"
+    assert [f.rule for f in whys(lint_document(PROSE.format(body=numbered)))] != []
+
+
+def test_the_lint_rule_list_has_the_trigger_rule_with_its_explanation():
+    rules = {rule.id: rule for rule in all_rules()}
+    trigger = rules["whys/trigger-as-root-cause"]
+    assert trigger.severity == "error"
+    assert "set the failure off" in trigger.title and "condition" in trigger.message
+    assert trigger.suggestion.startswith("What let this change")
+
+
+def test_it_reports_a_chain_that_ends_on_its_trigger():
+    findings = whys(lint_document(DOC.format(cause="Release 4.2 was deployed at 10:00.")))
+    assert [f.rule for f in findings] == ["whys/trigger-as-root-cause"]
+    assert findings[0].severity == "error"

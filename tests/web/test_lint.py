@@ -185,3 +185,45 @@ def test_publishing_clean_text_shows_no_warning(login, owner, incident):
     response = _publish(login(owner), incident, owner)
     assert response.status_code == 200
     assert "publish-warning" not in response.content.decode()
+
+
+def _store_person_ending(owner, incident):
+    from kintsugi.analysis import services as analysis
+    from kintsugi.core.analysis import parse_analysis, tree_to_records
+
+    text = (
+        "1. **Why** did checkout fail?\n"
+        "   **Because:** The payment service could not open database connections.\n"
+        "2. **Why** could it not open connections?\n"
+        "   **Because:** The pool was held by requests waiting on a slow query.\n"
+        "3. **Why** was the query slow?\n"
+        "   **Because:** The platform team dropped the index on Friday.\n"
+    )
+    records = tree_to_records(parse_analysis(text))
+    analysis.tree_replace(user=owner, incident=incident, version=0, records=records)
+
+
+def test_the_document_summary_shows_the_5_whys_findings_and_why(login, owner, admin_user, incident):
+    language_settings_update(user=admin_user, publishing_mode="block")
+    _store_person_ending(owner, incident)
+    body = login(owner).get(f"/incidents/{incident.pk}/lint/", **HTMX).content.decode()
+    assert 'data-testid="lint-whys"' in body
+    assert 'data-rule="whys/ends-on-person"' in body
+    assert "Branch 1, step 3" in body
+    assert "People act within the system" in body  # the why
+    assert 'data-testid="lint-blocked"' in body
+    assert 'data-testid="lint-clean"' in body  # no blameful wording elsewhere
+
+
+def test_the_document_summary_shows_no_5_whys_block_without_findings(login, owner, incident):
+    body = login(owner).get(f"/incidents/{incident.pk}/lint/", **HTMX).content.decode()
+    assert 'data-testid="lint-whys"' not in body
+    assert 'data-testid="lint-blocked"' not in body
+
+
+def test_the_header_form_counts_the_5_whys_findings(login, owner, admin_user, incident):
+    language_settings_update(user=admin_user, publishing_mode="block")
+    _store_person_ending(owner, incident)
+    body = login(owner).get(f"/incidents/{incident.pk}/header/edit/", **HTMX).content.decode()
+    assert 'data-testid="lint-whys-open"' in body
+    assert "Publishing is refused until every root cause" in body

@@ -75,14 +75,23 @@ def check_tree(
     findings: list[Finding] = []
     action_count = None if action_items is None else len(action_items)
     for chain in chains:
-        findings.extend(shape_findings(chain))
+        shape = list(shape_findings(chain))
+        findings.extend(shape)
         findings.extend(_extra_findings(chain, extra_answer_checks))
         number = chain.branch.root_cause_number
         cause = chain.branch.root_cause
         if number is None or cause is None or not cause.answer.strip():
             continue
-        findings.extend(cause_findings(cause.answer, Location(chain.path, number)))
-        for finding in (depth_finding(chain), unaddressed_finding(chain, action_count)):
+        earlier = [step.answer for step in chain.steps[: len(chain.inherited) + number - 1]]
+        about_cause = cause_findings(cause.answer, Location(chain.path, number), earlier)
+        findings.extend(about_cause)
+        # Whether the actions match a root cause is judged only for a root cause worth
+        # matching: actions rightly ignore a person, a label or a vendor.
+        # The same holds for a root cause that repeats an earlier step or sits too high.
+        depth = depth_finding(chain)
+        root_shape = any(f.location.step == number for f in shape)
+        titles = None if about_cause or depth or root_shape else action_items
+        for finding in (depth, unaddressed_finding(chain, titles, action_count)):
             if finding is not None:
                 findings.append(finding)
     if action_items is not None:

@@ -1,9 +1,20 @@
-"""Precision and recall of the 5 Whys checks on the labelled set of why-chains.
+"""Precision and recall of the 5 Whys checks on the labelled sets of why-chains.
 
-    python -m kintsugi.core.analysis.evaluate [PATH]
+    python -m kintsugi.core.analysis.evaluate [--show-misses] [PATH]
 
-PATH defaults to tests/core/analysis/chains.yaml in the source tree. Exit status: 0 when
-both precision and recall reach the 0.9 bar, 1 below it, 2 when the set cannot be read.
+Without PATH it scores, separately, the three sets in tests/core/analysis/:
+
+- the tuning set: the entries of chains.yaml without ``own_held_out``; its misclassified
+  chains are listed, because the rules are tuned on it;
+- our own held-out block: the entries of chains.yaml marked ``own_held_out: true``, written
+  before tuning and never tuned on; listed only with ``--show-misses``;
+- the independent held-out set, heldout_chains.yaml, written by someone else, when it
+  exists. Only its aggregate figures are printed, never a chain (``--show-misses`` is
+  refused for it), so that nobody tunes the rules to it, even by accident.
+
+Exit status: 0 when precision and recall reach the 0.9 bar on the tuning set, 1 below it,
+2 when a set cannot be read or misses are asked of the independent set. The held-out sets
+are reported, not gated: a gate on them would invite tuning to them.
 
 Definitions. The unit is a (chain, rule) pair, for the nine ``whys/*`` rules. A chain's
 expected pairs are its labels; its predicted pairs are the rules that raise at least one
@@ -15,6 +26,9 @@ labels say which problems a chain has, not how many times). Then
 
 A good chain (no labels) that raises anything lowers precision; a missed label lowers
 recall. An empty denominator counts as 1.0.
+
+The same figures per chain, which is how the independent set is measured: a chain counts as
+flagged when any ``whys/*`` finding is raised on it, and as bad when it has any label.
 """
 
 from __future__ import annotations
@@ -31,7 +45,9 @@ from kintsugi.core.analysis.checks import RULES, check_tree
 from kintsugi.core.analysis.tree import Branch, WhyStep, WhyTree
 from kintsugi.core.errors import ValidationProblem
 
-DEFAULT_PATH = Path(__file__).resolve().parents[3] / "tests" / "core" / "analysis" / "chains.yaml"
+SETS_DIR = Path(__file__).resolve().parents[3] / "tests" / "core" / "analysis"
+DEFAULT_PATH = SETS_DIR / "chains.yaml"
+INDEPENDENT_PATH = SETS_DIR / "heldout_chains.yaml"
 BAR = 0.9
 
 
@@ -42,6 +58,7 @@ class LabelledChain:
     action_items: tuple[str, ...]
     expected: frozenset[str]
     note: str = ""
+    own_held_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,20 @@ class Report:
     def misclassified(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.missed or o.unexpected]
 
+    @property
+    def chain_precision(self) -> float:
+        """Of the chains that raise anything, the share that have a problem."""
+        flagged = [o for o in self.outcomes if o.predicted]
+        right = sum(1 for o in flagged if o.chain.expected)
+        return right / len(flagged) if flagged else 1.0
+
+    @property
+    def chain_recall(self) -> float:
+        """Of the chains that have a problem, the share that raise anything."""
+        bad = [o for o in self.outcomes if o.chain.expected]
+        caught = sum(1 for o in bad if o.predicted)
+        return caught / len(bad) if bad else 1.0
+
     def per_rule(self) -> dict[str, tuple[int, int, int]]:
         """rule -> (true positives, false positives, false negatives)."""
         counts: dict[str, tuple[int, int, int]] = {}
@@ -113,20 +144,26 @@ def evaluate(chains: Sequence[LabelledChain]) -> Report:
     return Report(tuple(outcomes))
 
 
-def format_report(report: Report) -> str:
+def format_report(report: Report, *, title: str = "", show_misses: bool = True) -> str:
+    """The figures and the per-rule table; the misclassified chains only with ``show_misses``."""
     good = sum(1 for o in report.outcomes if not o.chain.expected)
-    lines = [
+    lines = [f"== {title}"] if title else []
+    lines += [
         f"Labelled chains: {len(report.outcomes)} ({good} good, "
         f"{len(report.outcomes) - good} with problems)",
         f"Precision: {report.precision:.3f}   Recall: {report.recall:.3f}   "
         f"(per (chain, rule) pair; bar {BAR})",
+        f"Chain precision: {report.chain_precision:.3f}   "
+        f"Chain recall: {report.chain_recall:.3f}   (a chain is flagged when any finding is raised)",
         "",
         f"{'rule':32} {'tp':>4} {'fp':>4} {'fn':>4}",
     ]
     for rule, (tp, fp, fn) in report.per_rule().items():
         lines.append(f"{rule:32} {tp:>4} {fp:>4} {fn:>4}")
     lines.append("")
-    if not report.misclassified:
+    if not show_misses:
+        lines.append(f"Misclassified chains: {len(report.misclassified)} (not listed)")
+    elif not report.misclassified:
         lines.append("Misclassified chains: none")
     else:
         lines.append(f"Misclassified chains: {len(report.misclassified)}")
@@ -142,18 +179,74 @@ def format_report(report: Report) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) > 1 or (args and args[0] in {"-h", "--help"}):
-        print("usage: python -m kintsugi.core.analysis.evaluate [PATH]", file=sys.stderr)
+    show_misses = "--show-misses" in args
+    paths = [arg for arg in args if arg != "--show-misses"]
+    if len(paths) > 1 or any(arg.startswith("-") for arg in paths):
+        print("usage: python -m kintsugi.core.analysis.evaluate [--show-misses] [PATH]",
+              file=sys.stderr)  # fmt: skip
         return 2
-    path = Path(args[0]) if args else DEFAULT_PATH
+    if paths:
+        path = Path(paths[0])
+        if _is_independent(path):
+            return _independent(path, show_misses=show_misses)
+        sets = [(path, True)]
+    else:
+        sets = [(DEFAULT_PATH, True)]
+    status = 0
+    for path, _own in sets:
+        try:
+            chains = load_chains(path)
+        except (OSError, yaml.YAMLError, ValidationProblem) as error:
+            print(f"cannot read the labelled set: {error}", file=sys.stderr)
+            return 2
+        tuning = [chain for chain in chains if not chain.own_held_out]
+        held = [chain for chain in chains if chain.own_held_out]
+        for title, part, listed in (
+            (f"Tuning set ({path.name})", tuning, True),
+            (f"Own held-out block ({path.name}, own_held_out: true; never tuned on)", held,
+             show_misses),
+        ):  # fmt: skip
+            if not part:
+                continue
+            report = evaluate(part)
+            print(format_report(report, title=title, show_misses=listed))
+            print()
+            if part is tuning and (report.precision < BAR or report.recall < BAR):
+                status = 1
+    if not paths and INDEPENDENT_PATH.exists():
+        independent = _independent(INDEPENDENT_PATH, show_misses=False)
+        if independent == 2:
+            return 2
+    return status
+
+
+def _is_independent(path: Path) -> bool:
+    return path.name == INDEPENDENT_PATH.name
+
+
+def _independent(path: Path, *, show_misses: bool) -> int:
+    """Aggregate figures only: the chains of the independent set are never printed."""
+    if show_misses:
+        print(f"--show-misses is refused for {path.name}: it is the independent held-out set, "
+              "scored but never read.", file=sys.stderr)  # fmt: skip
+        return 2
     try:
         chains = load_chains(path)
-    except (OSError, yaml.YAMLError, ValidationProblem) as error:
-        print(f"cannot read the labelled set: {error}", file=sys.stderr)
+    except (OSError, yaml.YAMLError, ValidationProblem):
+        # The message could quote an entry: say only that it cannot be read.
+        print(f"cannot read the labelled set {path.name}", file=sys.stderr)
         return 2
     report = evaluate(chains)
-    print(format_report(report))
-    return 0 if report.precision >= BAR and report.recall >= BAR else 1
+    bad = sum(1 for o in report.outcomes if o.chain.expected)
+    print(f"== Independent held-out set ({path.name}; aggregate figures only)")
+    print(f"Labelled chains: {len(chains)} ({len(chains) - bad} good, {bad} with problems)")
+    print(
+        f"Chain precision: {report.chain_precision:.3f}   Chain recall: {report.chain_recall:.3f}"
+    )
+    print(f"{'rule':32} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for rule, (tp, fp, fn) in report.per_rule().items():
+        print(f"{rule:32} {tp:>4} {fp:>4} {fn:>4}")
+    return 0
 
 
 def _chain(entry: Any) -> LabelledChain:
@@ -175,6 +268,7 @@ def _chain(entry: Any) -> LabelledChain:
         actions,
         frozenset(entry.get("expect") or ()),
         str(entry.get("note", "")),
+        bool(entry.get("own_held_out", False)),
     )
 
 

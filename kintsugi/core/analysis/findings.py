@@ -11,7 +11,8 @@ from enum import StrEnum
 
 
 class FindingSeverity(StrEnum):
-    """error: this is not a root cause yet. warning: the analysis is weaker than it should be."""
+    """error: this is not a root cause yet (publishing refuses it in block mode). warning:
+    the analysis is weaker than it should be."""
 
     ERROR = "error"
     WARNING = "warning"
@@ -120,7 +121,7 @@ CIRCULAR = Rule(
 )
 VAGUE_ROOT_CAUSE = Rule(
     "whys/vague-root-cause",
-    _W,
+    _E,
     "The root cause names no component, control, default or process step.",
     "This root cause is too general to act on: it names no component, control, default or "
     "process step that could be changed.",
@@ -128,12 +129,22 @@ VAGUE_ROOT_CAUSE = Rule(
 )
 EXTERNAL_ONLY = Rule(
     "whys/external-only",
-    _W,
+    _E,
     "The chain stops at an outside event with nothing about our own design.",
     "The chain stops at an event outside our control. We cannot fix the outside world, but "
     "we can change how our system depends on it.",
     "Why did this outside event affect us so much: what in our design, capacity or "
     "dependency on it let it through?",
+)
+TRIGGER_AS_ROOT_CAUSE = Rule(
+    "whys/trigger-as-root-cause",
+    _E,
+    "The chain stops at the change or event that set the failure off, not at what let it harm.",
+    "This root cause is the trigger: the change or event that set the failure off (a deploy, "
+    "an upgrade, a config push, a load spike). Triggers happen all the time; the root cause "
+    "is the condition that let this one do harm.",
+    "What let this change or event do harm: which check, limit, safeguard or rollout step "
+    "would have contained it?",
 )
 TOO_SHALLOW = Rule(
     "whys/too-shallow",
@@ -169,6 +180,7 @@ RULES: dict[str, Rule] = {
         CIRCULAR,
         VAGUE_ROOT_CAUSE,
         EXTERNAL_ONLY,
+        TRIGGER_AS_ROOT_CAUSE,
         TOO_SHALLOW,
         ROOT_CAUSE_UNADDRESSED,
         ACTION_NOT_ACTIONABLE,

@@ -26,11 +26,16 @@ from kintsugi.core.analysis.findings import (
     Finding,
     Location,
 )
-from kintsugi.core.analysis.text import words
+from kintsugi.core.analysis.meaning import canonical, meaning
+from kintsugi.core.analysis.text import stem, words
 from kintsugi.core.analysis.tree import Chain
 from kintsugi.core.analysis.words import STOPWORDS, word_set
 
-_PEOPLE = r"(?:the\s+|all\s+|our\s+|every\s+)?(?:teams?|engineers?|staff|people|everyone|developers?|devs|operators?|on-?call\w*|sres?|reviewers?|support)"
+_PEOPLE = (
+    r"(?:the\s+|all\s+|our\s+|every\s+|new\s+)?(?:teams?|engineers?|staff|people|everyone"
+    r"|developers?|devs|operators?|on-?call\w*|sres?|reviewers?|support|hires|newcomers|juniors"
+    r"|interns|contractors|team\s+members|employees)"
+)
 _EXHORTATION = re.compile(
     r"^\s*(?:please\s+)?(?:"
     r"be\s+(?:more\s+|extra\s+|very\s+)?(?:careful|vigilant|cautious|aware|mindful|diligent"
@@ -48,12 +53,38 @@ _EXHORTATION = re.compile(
     rf"|(?:ask|tell|encourage|urge|require)\s+{_PEOPLE}\s+to"
     r"|(?:don'?t|do\s+not|never|avoid)\b"
     r"|follow\s+the\s+(?:process|runbook|procedure|checklist|rules)"
+    # Watching, talking and meeting change nothing that can be checked afterwards.
+    r"|keep\s+(?:an\s+eye|watch|track)|watch\s+(?:closely|out)|monitor\s+(?:the\s+situation|closely)"
+    r"|discuss|talk\s+(?:to|with|about)|speak\s+(?:to|with)|have\s+a\s+(?:word|chat|talk)"
+    r"|(?:hold|schedule|set\s+up)\s+a\s+(?:meeting|call|sync|retro)|sync\s+(?:up\s+)?with"
+    r"|follow[- ]up|share\s+(?:the\s+|our\s+)?(?:learnings|lessons|post-?mortem|knowledge)"
+    r"|align\s+(?:with|on)|brainstorm|tbd\b|n/?a\b"
+    # Wishes: the outcome, with no change named.
+    r"|(?:ensure|make\s+sure|prevent|avoid|stop)\s+(?:that\s+)?(?:this|it|that|the\s+same|similar)\b"
     r")",
     re.IGNORECASE,
 )
 _SHOULD = re.compile(
     r"\b(?:should|must|need\s+to)\s+(?:be\s+more|remember|always|never|pay|take\s+care)\b"
-    r"|\bbe\s+more\s+careful\b|\bpay\s+more\s+attention\b",
+    r"|\bbe\s+more\s+careful\b|\bpay\s+more\s+attention\b"
+    # The same work done with more care: nothing about the work changes.
+    r"|\b(?:more|extra)\s+(?:carefully|thoroughly|closely|diligently|attentively|cautiously)\b"
+    r"|\bwith\s+(?:more|extra|greater)\s+(?:care|attention|scrutiny)\b"
+    r"|\b(?:happen|happens|occur|occurs|recur|recurs)\s+again\b"
+    r"|\bsimilar\s+(?:incidents?|issues?|problems?|outages?|failures?)\b",
+    re.IGNORECASE,
+)
+# Verbs whose outcome is knowledge, not a change: done when someone feels done, unless
+# the item names a deliverable or a date.
+_OPEN_ENDED = re.compile(
+    r"^\s*(?:investigate|explore|consider|evaluate|research|study|analy[sz]e|assess"
+    r"|look\s+(?:into|at)|think\s+about|revisit|reconsider|re-?evaluate|dig\s+into)\b",
+    re.IGNORECASE,
+)
+_BOUNDED = re.compile(
+    r"\b(?:by|before|until)\s+(?:\d|q[1-4]\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|(?:next|end\s+of)\s+\w+|monday|tuesday|wednesday|thursday|friday)|\d{4}-\d{2}-\d{2}"
+    r"|\b(?:decide|decision|write\s+up|propos\w+|recommend\w*|adr|rfc|report\s+back)\b",
     re.IGNORECASE,
 )
 _VAGUE_VERBS = word_set(
@@ -68,20 +99,44 @@ _GENERIC = word_set(
     "infrastructure situation incident incidents root cause causes security overall "
     "general awareness practices practice procedures procedure handling approach way ways "
     "everything stuff more better team teams going forward future further into up "
-    "possible possibly options option solution solutions this that it"
+    "possible possibly options option solution solutions this that it tested "
+    "checks check guardrails safeguards safety safer robust robustness resilience "
+    "resilient reliable underlying hygiene"
 )
 
 
-def unaddressed_finding(chain: Chain, action_count: int | None) -> Finding | None:
-    """The root cause of this branch links no (existing) action item."""
+# Words too general to show that an action item is about a root cause.
+_NOT_SPECIFIC = word_set(
+    "add make use set creat run ensur new every all servic system issu problem fix chang "
+    "updat improv also team engineer engineers one two first each any other more less "
+    "sure way ways thing things work when fail error unavailable day days week weeks hour "
+    "hours minut minute time times"
+)
+
+
+_COMMON_NOUNS = word_set(
+    "alert monitor dashboard servic server databas api app application page request "
+    "user data system job worker host cluster"
+)
+
+
+def unaddressed_finding(
+    chain: Chain, action_items: Sequence[str] | None, action_count: int | None
+) -> Finding | None:
+    """The root cause of this branch links no (existing) action item, or links only items
+    that are about something else (often the symptom at the top of the chain)."""
     number = chain.branch.root_cause_number
-    if number is None or chain.branch.root_cause is None:
+    cause = chain.branch.root_cause
+    if number is None or cause is None:
         return None
     linked = chain.branch.actions
     existing = [n for n in linked if action_count is None or 1 <= n <= action_count]
-    if existing:
-        return None
     location = Location(chain.path, number)
+    if existing:
+        if action_items is None:
+            return None
+        return _substance_finding(chain, cause.answer, [action_items[n - 1] for n in existing],
+                                  location)  # fmt: skip
     if linked:
         missing = ", ".join(f"A{n}" for n in linked)
         count = action_count or 0
@@ -93,6 +148,71 @@ def unaddressed_finding(chain: Chain, action_count: int | None) -> Finding | Non
             ),
         )
     return ROOT_CAUSE_UNADDRESSED.finding(location)
+
+
+def _substance_finding(
+    chain: Chain, cause: str, titles: list[str], location: Location
+) -> Finding | None:
+    """None of the linked items shares a specific word (after stemming and synonyms) with
+    the root cause. Too short a root cause to judge (a label) is left to the other rules."""
+    if not all(is_actionable(title) for title in titles):
+        return None  # action-not-actionable already says what is wrong with them
+    path = chain.steps
+    root_index = len(chain.inherited) + (chain.branch.root_cause_number or 1) - 1
+    if root_index == 0:
+        return None
+    top = path[0]
+    symptom = _specific(f"{top.question} {top.answer}")
+    root = _specific(cause)
+    if len(root) < 2:
+        return None
+    # An item is about the root cause when it names something of it beyond the symptom;
+    # words shared only with the symptom (often the component's name) need a second one.
+    beyond = root - symptom
+    for title in titles:
+        found = _specific(title)
+        shared = _shared(found, root)
+        # A component word every chain uses ("alert", "service") shows the item is about
+        # the same area, not about the cause: it needs a second shared word.
+        telling = (_shared(found, beyond) - _COMMON_NOUNS) if beyond else set()
+        if telling or len(shared) >= 2:
+            return None
+    if any(_meets(_specific(title), symptom) for title in titles):
+        message = (
+            "The action items linked to this root cause treat the symptom at the top of the "
+            "chain, not the root cause: nothing linked changes what this answer names."
+        )
+    else:
+        message = (
+            "None of the action items linked to this root cause is about what it names, so "
+            "nothing will stop it from happening again."
+        )
+    return ROOT_CAUSE_UNADDRESSED.finding(location, message=message)
+
+
+def _specific(text: str) -> set[str]:
+    """Content words, hyphenated ones also by their parts ("soft-delete")."""
+    found = set()
+    for word in meaning(text).words:
+        found.add(word)
+        if "-" in word:
+            found.update(canonical(stem(part)) for part in word.split("-"))
+    return {word for word in found if word not in _NOT_SPECIFIC and len(word) > 1}
+
+
+def _meets(left: set[str], right: set[str]) -> bool:
+    return bool(_shared(left, right))
+
+
+def _shared(left: set[str], right: set[str]) -> set[str]:
+    """Words in common; one that starts another, five letters or more, counts ("renew"
+    and "renewal")."""
+    return {
+        a
+        for a in left
+        for b in right
+        if a == b or (len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)))
+    }
 
 
 def action_findings(chains: Sequence[Chain], action_items: Sequence[str]) -> Iterator[Finding]:
@@ -116,7 +236,10 @@ def is_actionable(title: str) -> bool:
     if len(meaningful) < 2:
         return False
     first = meaningful[0]
+    if _OPEN_ENDED.match(title) and not _BOUNDED.search(title):
+        return False  # the outcome is a finding, not a change: say which change, or by when
+    specific = [word for word in meaningful[1:] if word not in _GENERIC]
     if first in _VAGUE_VERBS:
-        specific = [word for word in meaningful[1:] if word not in _GENERIC]
         return len(specific) >= 2
-    return True
+    # "Add more tests", "Write better docs": any verb with nothing specific after it.
+    return len(specific) >= 1

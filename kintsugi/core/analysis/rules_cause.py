@@ -10,14 +10,24 @@ described twice is noise.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kintsugi.core.analysis.findings import (
     ENDS_ON_PERSON,
     EXTERNAL_ONLY,
     HUMAN_ERROR_LABEL,
+    TRIGGER_AS_ROOT_CAUSE,
     VAGUE_ROOT_CAUSE,
     Finding,
     Location,
+)
+from kintsugi.core.analysis.lexicon import GROUP_WORDS
+from kintsugi.core.analysis.rules_stop import (
+    condition_step,
+    is_external_stop,
+    is_label,
+    is_trigger,
+    party_leads,
 )
 from kintsugi.core.analysis.text import main_clause, words
 from kintsugi.core.analysis.verbs import base_form
@@ -40,7 +50,15 @@ _HUMAN_ERROR = re.compile(
     r"|\bcareless(?:ness|ly)?\b|\bnegligen(?:ce|t)\b|\binattenti(?:on|ve)\b"
     r"|\bsloppy\b|\bsloppiness\b|\blaziness\b|\blazy\b|\bincompeten(?:ce|t)\b"
     r"|\bfat[- ]?finger(?:ed|ing)?\b|\bpebkac\b|\blayer\s*8\b"
-    r"|\b(?:an|simple|human)\s+oversight\b|\bnot\s+paying\s+attention\b|\bforgetful(?:ness)?\b",
+    r"|\b(?:an|simple|human)\s+oversight\b|\bnot\s+paying\s+attention\b|\bforgetful(?:ness)?\b"
+    r"|^(?:a|an|the|one)?\s*(?:simple\s+|small\s+|single\s+|silly\s+)?(?:typo|mis-?click)s?\b"
+    r"|\b(?:caused\s+by|due\s+to|because\s+of|was|by)\s+(?:a|an|one)\s+(?:simple\s+|small\s+)?"
+    r"(?:typo|mis-?click)\b|\bcomplacen(?:cy|t)\b|\boverconfiden(?:ce|t)\b"
+    r"|\b(?:a|an|simple|honest|silly|stupid|careless|human)\s+(?:mistake|slip|lapse|error)s?\b"
+    r"|\b(?:failure|failing|failed)\s+to\s+follow\b"
+    r"|\b(?:did\s+not|didn't|not|never)\s+follow(?:ing|ed)?\s+(?:the\s+)?(?:runbook|process"
+    r"|procedure|checklist|instructions|playbook|policy)\b"
+    r"|\bdeviat(?:ed|ion)\s+from\s+(?:the\s+)?(?:runbook|process|procedure|checklist)\b",
     re.IGNORECASE,
 )
 
@@ -51,6 +69,7 @@ _ADVERBS = word_set(
     "never not also then just again still mistakenly accidentally inadvertently manually "
     "wrongly simply"
 )
+_PRONOUNS = word_set("we i he she they you")
 _ACTION_AUXILIARIES = word_set(
     "did didn't does doesn't do don't should shouldn't would wouldn't will won't"
 )
@@ -75,8 +94,7 @@ _VAGUE = word_set(
 )
 
 _EXTERNAL_EVENT = re.compile(
-    r"\b(?:traffic\s+spike|spike\s+in\s+(?:traffic|load|demand|requests)|traffic\s+surge"
-    r"|surge\s+in\s+(?:traffic|demand|requests)|viral|ddos|dos\s+attack"
+    r"\b(?:viral|ddos|dos\s+attack"
     r"|denial[- ]of[- ]service|botnet|fib(?:er|re)\s+cut|power\s+(?:outage|failure|cut)"
     r"|natural\s+disaster|earthquake|hurricane|heat\s*wave|solar\s+flare|leap\s+second"
     r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack))",
@@ -105,17 +123,47 @@ _OUR_DESIGN = re.compile(
 )
 
 
-def cause_findings(answer: str, location: Location) -> list[Finding]:
-    """The one most specific finding about what this root cause says, if any."""
+def cause_findings(answer: str, location: Location, earlier: Sequence[str] = ()) -> list[Finding]:
+    """The one most specific finding about what this root cause says, if any.
+
+    ``earlier`` are the answers above the root cause in its chain: a trigger finding names
+    the step that stated a condition the chain then dropped.
+    """
     if _HUMAN_ERROR.search(answer):
         return [HUMAN_ERROR_LABEL.finding(location)]
-    if ends_on_person(answer):
+    external = is_external_only(answer) or is_external_stop(answer)
+    trigger = is_trigger(answer)
+    # A party as the subject is theirs ("the maintainer removed it"); "we" reporting a
+    # change we made is a trigger ("we upgraded the cluster"); any other actor is people.
+    person = ends_on_person(answer) and not (external and party_leads(answer))
+    if person and not (trigger and _subject_is_us(answer)):
         return [ENDS_ON_PERSON.finding(location)]
-    if is_external_only(answer):
+    if external:
         return [EXTERNAL_ONLY.finding(location)]
-    if is_vague(answer):
+    if trigger:
+        return [_trigger_finding(location, earlier)]
+    if is_vague(answer) or is_label(answer):
         return [VAGUE_ROOT_CAUSE.finding(location)]
     return []
+
+
+def _trigger_finding(location: Location, earlier: Sequence[str]) -> Finding:
+    step = condition_step(list(earlier))
+    if step is None:
+        return TRIGGER_AS_ROOT_CAUSE.finding(location)
+    return TRIGGER_AS_ROOT_CAUSE.finding(
+        location,
+        message=(
+            f"{TRIGGER_AS_ROOT_CAUSE.message} Step {step} named such a condition; the chain "
+            "dropped it: follow that one down instead."
+        ),
+    )
+
+
+def _subject_is_us(answer: str) -> bool:
+    """ "We upgraded Postgres": the organisation as a whole, reporting what it changed."""
+    tokens = words(main_clause(answer))
+    return bool(tokens) and tokens[0] in {"we", "i"}
 
 
 def ends_on_person(answer: str) -> bool:
@@ -125,8 +173,40 @@ def ends_on_person(answer: str) -> bool:
     person; "The runbook did not tell the on-call which dashboard to check" ends on the
     runbook, and "The on-call has no dashboard for the workers" on what they were given.
     """
-    tokens = _WORD_CASED.findall(main_clause(answer))
-    return _person_subject_acts(tokens) or _passive_by_person(tokens)
+    clause = main_clause(answer)
+    tokens = _WORD_CASED.findall(clause)
+    if _WE_LACKED.match(clause):
+        return False  # "we never set up backups": a missing control, said in the first person
+    return _person_subject_acts(tokens) or _passive_by_person(tokens) or _hidden_actor(clause)
+
+
+# Verbs whose passive hides a person ignoring a signal: "the warnings were ignored".
+_IGNORED = re.compile(
+    r"\b(?:was|were|got|been|is|are)\s+(?:\w+ly\s+)?(?:ignored|overlooked|neglected|dismissed"
+    r"|disregarded|snoozed|forgotten|brushed\s+aside)\b",
+    re.IGNORECASE,
+)
+_WE_LACKED = re.compile(
+    r"^\s*we\s+(?:had\s+)?(?:never|not|did\s+not|didn't|have\s+not|haven't|had\s+not|hadn't)"
+    r"\s+(?:yet\s+)?(?:set\s+up|built|build|added|add|implemented|implement|configured|configure"
+    r"|automated|automate|created|create|had|have|invested|instrumented|defined|define)\b",
+    re.IGNORECASE,
+)
+
+
+def _hidden_actor(clause: str) -> bool:
+    """A signal that "was ignored" with no one named: the actor is a person all the same."""
+    match = _IGNORED.search(clause)
+    if match is None:
+        return False
+    tail = clause[match.end() :].lower()
+    return not re.match(r"\s+by\s+(?:the\s+|a\s+|an\s+|our\s+)?[a-z]", tail) or bool(
+        re.match(
+            r"\s+by\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:\w+\s+)?(?:engineer|on-?call"
+            r"|operator|team|reviewer|developer|admin|person|staff)",
+            tail,
+        )  # fmt: skip
+    )
 
 
 def is_external_only(answer: str) -> bool:
@@ -148,7 +228,7 @@ def _person_at(tokens: list[str], index: int) -> int | None:
     following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
     if (lowered, following) in PERSON_PHRASES:
         return index + 1
-    if lowered in PERSON_WORDS:
+    if lowered in PERSON_WORDS or lowered in GROUP_WORDS:
         return index
     if tokens[index][:1].isupper() and lowered in FIRST_NAMES:
         return index
@@ -166,6 +246,8 @@ def _person_subject_acts(tokens: list[str]) -> bool:
         end = _person_at(tokens, index)
         if end is None:
             continue
+        if index > start and lowered in _PRONOUNS:
+            return False  # "the health check we relied on": a relative clause, not the subject
         while end + 1 < len(tokens) and _person_at(tokens, end + 1) is not None:
             end = _person_at(tokens, end + 1) or end  # "the on-call engineer"
         return _acts(tokens, end + 1)

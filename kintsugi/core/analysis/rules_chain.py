@@ -1,5 +1,8 @@
 """Checks on the shape of a chain: answers that restate, answers that loop, chains too short.
 
+An answer restates when it says again its question, the problem (the first question) or
+the previous answer, compared after meaning.py's reduction (synonyms, negation).
+
 Restating and looping are judged on content words after a light stemming (see text.py), so
 "The job timed out." restates "Why did the job time out?" whatever the tense. The
 thresholds are deliberately strict (most words shared, at most one new word) because a
@@ -18,8 +21,9 @@ from kintsugi.core.analysis.findings import (
     Finding,
     Location,
 )
+from kintsugi.core.analysis.meaning import Meaning, meaning
 from kintsugi.core.analysis.questions import suggest_next_question
-from kintsugi.core.analysis.text import content_stems
+from kintsugi.core.analysis.text import content_stems, main_clause
 from kintsugi.core.analysis.tree import Chain
 
 MIN_DEPTH = 3
@@ -39,8 +43,9 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
     """Restating and circular answers among this branch's own steps (not inherited ones)."""
     path = chain.steps
     offset = len(chain.inherited)
-    problem = content_stems(path[0].question) if path else set()
+    problem = meaning(path[0].question) if path else Meaning(frozenset(), False)
     earlier = [content_stems(step.answer) for step in path[:offset]]
+    previous = meaning(path[offset - 1].answer) if offset else None
     for number, step in enumerate(chain.branch.steps, 1):
         answer = content_stems(step.answer)
         location = Location(chain.path, number)
@@ -48,13 +53,26 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
             earlier.append(answer)
             continue
         position = offset + number
-        if restates(answer, content_stems(step.question)) or (
-            position > 1 and restates(answer, problem)
+        said = meaning(step.answer)
+        # The previous answer too: after "Why did that happen?" the question says nothing,
+        # and an answer that says the previous one again in other words has not moved.
+        if (
+            says_again(said, meaning(step.question))
+            or (position > 1 and says_again(said, problem))
+            or (previous is not None and says_again(said, previous))
         ):
             yield RESTATES_QUESTION.finding(location)
         else:
+            # The clause that states the cause may repeat an earlier answer even when the
+            # answer goes on ("..., so reads saw stale data").
+            cause = content_stems(main_clause(step.answer))
             repeated = next(
-                (index for index, other in enumerate(earlier, 1) if repeats(answer, other)), None
+                (
+                    index
+                    for index, other in enumerate(earlier, 1)
+                    if repeats(answer, other) or (cause != answer and repeats(cause, other))
+                ),
+                None,
             )
             if repeated is not None:
                 yield CIRCULAR.finding(
@@ -62,6 +80,7 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
                     message=f"{CIRCULAR.message} (It repeats the answer at why {repeated}.)",
                 )
         earlier.append(answer)
+        previous = said
 
 
 def depth_finding(chain: Chain) -> Finding | None:
@@ -75,6 +94,11 @@ def depth_finding(chain: Chain) -> Finding | None:
         message=f"Only {whys} to reach this root cause. {TOO_SHALLOW.message}",
         next_question=suggest_next_question(cause.answer),
     )
+
+
+def says_again(answer: Meaning, text: Meaning) -> bool:
+    """The answer says what the text says: same words after synonyms, same polarity."""
+    return answer.negated == text.negated and restates(set(answer.words), set(text.words))
 
 
 def restates(answer: set[str], text: set[str]) -> bool:

@@ -175,7 +175,8 @@ PERSON_PRESENT_ACTIONS = word_set(
 # Verbs that, after a person, describe what they have or lack: a system property, not an
 # action ("the on-call has no dashboard for the workers").
 PERSON_STATE_VERBS = word_set(
-    "has have had lacks lack is was were are can cannot could needs need gets got receives received"
+    "has have had lacks lack lacked lacking is was were are can cannot could needs need "
+    "needed gets got receives received"
 )
 
 # A short list of common first names, for answers such as "Dave deployed the wrong branch".

@@ -25,12 +25,20 @@ def chains():  # type: ignore[no-untyped-def]
     return load_chains(HERE / "chains.yaml")
 
 
+@pytest.fixture(scope="module")
+def tuning(chains):  # type: ignore[no-untyped-def]
+    return [chain for chain in chains if not chain.own_held_out]
+
+
 def test_it_reads_the_set_from_the_tests_by_default() -> None:
     assert DEFAULT_PATH == HERE / "chains.yaml"
 
 
 def test_the_set_is_large_and_covers_every_rule(chains) -> None:  # type: ignore[no-untyped-def]
-    assert len(chains) >= 64
+    assert len(chains) >= 150
+    held = [chain for chain in chains if chain.own_held_out]
+    assert len(held) >= 50  # scored apart, never tuned on
+    chains = [chain for chain in chains if not chain.own_held_out]
     positives = Counter(rule for chain in chains for rule in chain.expected)
     assert set(positives) == set(RULES)
     assert all(count >= 3 for count in positives.values()), positives
@@ -47,15 +55,15 @@ def test_every_labelled_chain_is_a_valid_tree(chains) -> None:  # type: ignore[n
         validate_tree(chain.tree)
 
 
-def test_precision_and_recall_reach_the_bar(chains) -> None:  # type: ignore[no-untyped-def]
-    report = evaluate(chains)
+def test_precision_and_recall_reach_the_bar(tuning) -> None:  # type: ignore[no-untyped-def]
+    report = evaluate(tuning)
     assert report.precision >= BAR, format_report(report)
     assert report.recall >= BAR, format_report(report)
 
 
-def test_every_rule_has_a_good_recall_of_its_own(chains) -> None:  # type: ignore[no-untyped-def]
+def test_every_rule_has_a_good_recall_of_its_own(tuning) -> None:  # type: ignore[no-untyped-def]
     """A rule that never fires could hide behind the others in the overall numbers."""
-    for rule, (tp, _fp, fn) in evaluate(chains).per_rule().items():
+    for rule, (tp, _fp, fn) in evaluate(tuning).per_rule().items():
         assert tp / (tp + fn) >= 0.6, rule
 
 
@@ -64,6 +72,7 @@ def test_the_command_prints_the_report_and_exits_zero(capsys: pytest.CaptureFixt
     output = capsys.readouterr().out
     assert "Precision: " in output and "Recall: " in output
     assert "Misclassified chains" in output
+    assert "Chain precision: " in output and "Own held-out block" in output
 
 
 def test_the_command_exits_one_below_the_bar(tmp_path: Path) -> None:
@@ -96,3 +105,67 @@ def test_the_command_exits_two_on_an_unreadable_set(
     assert main([str(path)]) == 2
     assert "cannot read the labelled set" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.yaml")]) == 2
+
+
+SMALL = (
+    "- id: good-one\n"
+    "  steps:\n"
+    "    - q: Why was the API down?\n"
+    "      a: The pool was exhausted.\n"
+    "    - q: Why was it exhausted?\n"
+    "      a: The pool has 10 connections and no queue timeout.\n"
+    "    - q: Why so few?\n"
+    "      a: The pool size is a default that was kept after launch.\n"
+    "  actions: [Set the pool size from measured peak concurrency]\n"
+    "  expect: []\n"
+    "- id: secret-chain-id\n"
+    "  steps:\n"
+    "    - q: Why was the API down?\n"
+    "      a: The pool was exhausted.\n"
+    "  actions: [Set the pool size from measured peak concurrency]\n"
+    "  expect: [whys/ends-on-person]\n"
+)
+
+
+def test_chain_level_figures_count_a_chain_once(tmp_path: Path) -> None:
+    path = tmp_path / "set.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    report = evaluate(load_chains(path))
+    # The bad chain raises too-shallow, not its label: flagged all the same.
+    assert report.chain_recall == 1.0 and report.chain_precision == 1.0
+    assert report.recall == 0.0
+
+
+def test_the_independent_set_prints_figures_but_never_a_chain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "heldout_chains.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert main([str(path)]) == 0
+    output = capsys.readouterr().out
+    assert "Chain precision: 1.000   Chain recall: 1.000" in output
+    assert "whys/too-shallow" in output  # the per-rule counts
+    assert "secret-chain-id" not in output and "good-one" not in output
+    assert "Why was the API down" not in output
+
+
+def test_show_misses_is_refused_for_the_independent_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "heldout_chains.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert main(["--show-misses", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "refused" in captured.err
+    assert "secret-chain-id" not in captured.out + captured.err
+
+
+def test_own_held_out_misses_are_listed_only_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "set.yaml"
+    path.write_text(SMALL.replace("- id: secret", "- own_held_out: true\n  id: secret"))
+    main([str(path)])
+    assert "secret-chain-id" not in capsys.readouterr().out
+    main(["--show-misses", str(path)])
+    assert "secret-chain-id" in capsys.readouterr().out

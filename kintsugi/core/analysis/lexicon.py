@@ -1,0 +1,230 @@
+"""Word lists for the root-cause checks: outside parties, triggers, conditions, labels.
+
+Data, not code, so that a reviewer can read exactly what makes a root cause "a vendor",
+"a trigger" or "a label", and a team can extend a list without touching a rule. English
+only; another language is another set of these lists.
+"""
+
+from __future__ import annotations
+
+from kintsugi.core.analysis.words import word_set
+
+# Named providers and kinds of outside party. Multi-word names are written with spaces;
+# the matcher allows any run of spaces or hyphens between their words.
+EXTERNAL_PARTIES = (
+    "aws", "amazon web services", "amazon", "gcp", "google cloud", "azure", "microsoft",
+    "cloudflare", "akamai", "fastly", "github", "gitlab", "let's encrypt", "letsencrypt",
+    "stripe", "adyen", "paypal", "braintree", "twilio", "sendgrid", "mailgun", "okta",
+    "auth0", "heroku", "digitalocean", "digital ocean", "linode", "hetzner", "ovh",
+    "vercel", "netlify", "npm", "pypi", "docker hub", "apple", "app store", "play store",
+    "google play", "firebase", "apns", "fcm", "pagerduty", "datadog", "s3", "ec2", "rds",
+    "vendor", "provider", "third party", "third-party", "upstream", "isp", "carrier",
+    "carriers", "partner", "supplier", "transit provider", "registrar", "data center",
+    "data centre", "datacenter", "datacentre", "the internet", "internet", "maintainer",
+    "maintainers", "acquirer", "payment processor", "processor", "cdn", "saas",
+)  # fmt: skip
+
+# Outside events that nobody on our side set off.
+EXTERNAL_EVENTS = (
+    "viral", "ddos", "dos attack", "denial of service", "denial-of-service", "botnet",
+    "fibre cut", "fiber cut", "fibre lines", "fiber lines", "power outage", "power failure",
+    "power cut", "natural disaster", "earthquake", "hurricane", "flood", "heat wave",
+    "heatwave", "solar flare", "leap second", "cosmic ray", "act of god", "bgp leak",
+    "bgp hijack", "routing problems on the internet", "internet routing",
+)  # fmt: skip
+
+# What a trigger looks like: a change someone made or an event of load. Matched as word
+# prefixes ("deploy" covers "deployed", "deployment").
+TRIGGER_EVENTS = (
+    "deploy", "redeploy", "release", "rolled out", "rollout", "roll out", "rolling out",
+    "upgrade", "upgrading", "updated", "update to", "migrated", "migration ran",
+    "patched", "config push", "configuration push", "config change", "configuration change",
+    "change to the config", "pushed", "flag was flipped", "flag was turned on",
+    "flag was enabled", "flipped", "turned on", "switched on", "campaign", "batch job",
+    "batch export", "nightly job", "traffic spike", "traffic surge", "spike in", "spike of",
+    "surge in", "surge of", "the sale", "on-sale", "launch", "restarted", "maintenance",
+    "merged", "cut over", "cutover", "went out", "started a", "ran a", "kicked off",
+    "was scheduled", "was applied", "applied", "rotated", "renamed", "schema change",
+    "bumped", "bump", "shipped", "went live", "introduced", "pulled in", "switched to",
+    "moved to", "backfill", "reindex", "black friday", "cyber monday", "peak season",
+    "more traffic", "load test", "onboarded", "was changed", "were changed",
+)  # fmt: skip
+
+# Words that make a clause a condition (what was, or was not, in place) rather than an
+# event. A root cause that says any of these describes how the system let the trigger
+# do harm, which is what we want from it.
+CONDITION_MARKERS = word_set(
+    "no not never without lacks lack lacked lacking missing only nothing none nobody "
+    "cannot can't doesn't don't didn't isn't wasn't aren't weren't hasn't haven't every "
+    "always default defaults unbounded unlimited off disabled unchecked untested unreviewed "
+    "unmonitored unguarded manual manually hard-coded hardcoded shared single whenever any "
+    "because since though although instead predates still assumes assumed relies rely "
+    "relied depends depend depended treats treated ignores ignored silently"
+)
+
+# Words that name a group of people, a role or a department: as the subject of a root
+# cause that acts, they end the chain on people (the person words in words.py cover
+# single persons).
+GROUP_WORDS = word_set(
+    "qa ops devops sysops netops secops dbops department departments squad squads guild "
+    "guilds crew crews group groups staff trainee trainees junior juniors senior seniors "
+    "newcomer newcomers hire hires consultant consultants freelancer freelancers "
+    "whoever management leadership finance legal marketing sales procurement compliance "
+    "helpdesk dev devs"
+)
+
+# Label heads: nouns that name a kind of problem without saying what happened.
+LABEL_HEADS = word_set(
+    "factors factor reasons reason issues issue problems problem gap gaps alignment "
+    "misalignment breakdown breakdowns silos silo ownership culture pressure priorities "
+    "prioritisation prioritization communication miscommunication coordination "
+    "awareness visibility clarity complexity debt luck chance circumstances oversight "
+    "governance maturity discipline rigour rigor diligence capacity bandwidth workload "
+    "resourcing staffing turnover handoff handoffs expectations responsibilities "
+    "accountability dysfunction friction shortcomings weaknesses failings challenges "
+    "difficulties constraints limitations busy hectic chaos chaotic"
+)
+
+# Participles that describe rather than tell what happened ("the groups involved").
+NOT_MECHANISM = word_set(
+    "involved concerned related affected required needed expected given based used "
+    "associated aligned skilled experienced stretched overloaded understaffed siloed"
+)
+
+# Nouns of systems and mechanisms: a root cause that names one of these names something
+# that can be changed. Numbers and identifiers (us-east-1, 0042, 5xx) count too.
+SYSTEM_NOUNS = word_set(
+    "database db table tables index indexes query queries queue queues topic partition "
+    "consumer consumers producer worker workers job jobs cron scheduler cache caches "
+    "redis memcached kafka rabbitmq dns record records zone ttl certificate certificates "
+    "cert certs tls ssl key keys secret secrets token tokens credential credentials "
+    "config configuration setting settings default defaults flag flags toggle feature "
+    "alert alerts alerting monitor monitoring dashboard dashboards metric metrics log logs "
+    "pipeline ci cd build builds deploy deployment test tests fixture fixtures script "
+    "scripts tool tooling cli api endpoint endpoints service services server servers host "
+    "hosts node nodes pod pods container containers cluster disk disks memory cpu limit "
+    "limits quota quotas timeout timeouts retry retries pool connection connections lock "
+    "locks migration migrations schema replica replicas backup backups balancer proxy "
+    "gateway firewall rule rules network subnet vpc bucket buckets storage file files "
+    "runbook runbooks checklist checklists template templates form forms ui button page "
+    "field fields validation validator parser library sdk client version versions "
+    "dependency dependencies mirror registry webhook webhooks healthcheck health check "
+    "checks probe probes canary rollout rollback autoscaler replication slot slots wal "
+    "inventory linter lint review approval approvals permission permissions role-based "
+    "access iam policy policies budget budgets schedule schedules calendar ticket "
+    "tickets on-call rotation paging page pages pager escalation sla slo quota "
+    "threshold thresholds encoding payload message messages event events email emails "
+    "header headers cookie cookies session sessions loader handler code function class "
+    "model models column columns row rows release releases branch branches repo "
+    "repository commit terraform helm kubernetes k8s ingress"
+)
+
+# Synonyms folded together before two texts are compared, so that "The API was down"
+# restates "Why was the API unavailable?". Each group's first word is its canonical form;
+# words are matched after the light stemming of text.py.
+SYNONYM_GROUPS = (
+    "fail unsuccessful unabl failure error break broken crash declin reject refus fault",
+    "unavailable down offline unreachable inaccessible outage dead unresponsive",
+    "slow slowly latency sluggish delay laggy",
+    "full exhaust saturat maxed",
+    "overload overwhelm",
+    "usage consumption utilis utiliz",
+    "login logon signin",
+    "api endpoint",
+    "stop halt stall hang hung stuck freeze froze deadlock",
+    "crash die died kill oom",
+    "missing lost disappear gone vanish",
+    "wrong incorrect invalid bad corrupt",
+    "empty blank",
+    "deny denied forbid unauthoris unauthoriz",
+    "behind lag lagg",
+    "timeout",
+    "increase rise grow spike surge jump climb",
+    "stale outdat",
+    "delet remov drop purg wip",
+    "start launch begin",
+    "send deliver",
+    "user customer client",
+    "slowly",
+)
+
+# "not X" read as one word: "did not succeed" is "fail", "was not reachable" "unavailable".
+ANTONYMS = {
+    "succeed": "fail",
+    "success": "fail",
+    "work": "fail",
+    "available": "unavailable",
+    "reachabl": "unavailable",
+    "respond": "unavailable",
+    "up": "unavailable",
+    "fast": "slow",
+    "quick": "slow",
+    "run": "stop",
+    "running": "stop",
+    "complet": "fail",
+    "finish": "fail",
+}
+
+# Phrases folded before tokenising: "took a long time" is "slow".
+PHRASES = (
+    ("took a long time", "slow"),
+    ("take a long time", "slow"),
+    ("took long", "slow"),
+    ("take long", "slow"),
+    ("took too long", "slow"),
+    ("high latency", "slow"),
+    ("ran out of", "exhausted"),
+    ("run out of", "exhausted"),
+    ("went down", "down"),
+    ("go down", "down"),
+    ("log in", "login"),
+    ("logged in", "login"),
+    ("sign in", "signin"),
+    ("signed in", "signin"),
+    ("unable to", "fail to"),
+    ("could not", "fail to"),
+    ("couldn't", "fail to"),
+    ("cannot", "fail to"),
+    ("can't", "fail to"),
+    ("failed to", "fail to"),
+    ("under heavy load", "overloaded"),
+    ("under high load", "overloaded"),
+    ("heavy load", "overloaded"),
+    ("high load", "overloaded"),
+    ("response times were high", "slow"),
+    ("response time was high", "slow"),
+    ("response times went up", "slow"),
+    ("response times increased", "slow"),
+    ("high response times", "slow"),
+    ("long response times", "slow"),
+    ("took seconds", "slow"),
+    ("error rate", "error"),
+    ("errors rate", "error"),
+    ("returned errors", "error"),
+    ("returning errors", "error"),
+    ("threw errors", "error"),
+    ("not available", "unavailable"),
+    ("not reachable", "unavailable"),
+    ("timed out", "timeout"),
+    ("time out", "timeout"),
+    ("did not respond in time", "timeout"),
+    ("ran out of disk space", "full"),
+    ("ran out of space", "full"),
+    ("no space left", "full"),
+    ("out of date", "stale"),
+    ("maxed out", "overloaded"),
+    ("at capacity", "overloaded"),
+    ("at 100% cpu", "overloaded"),
+    ("out of memory", "oom"),
+    ("for some reason", ""),
+    ("for no apparent reason", ""),
+    ("out of nowhere", ""),
+)
+
+# Words that carry no cause in a restatement ("lots of", "basically", "getting").
+FILLERS = word_set(
+    "lot lots many much well basically really actually simply literally kind sort like "
+    "somehow get getting got gets being seem seemed seems apparently obviously "
+    "certain certainly quite rather bit some number numerous several various suddenly "
+    "unexpectedly successfully successful properly correctly anymore longer"
+)

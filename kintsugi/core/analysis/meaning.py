@@ -1,0 +1,81 @@
+"""What a short text says, reduced to comparable words: stems, synonyms and negation.
+
+Two answers "say the same thing" when their content words meet after this reduction:
+"The API was down" and "Why was the API unavailable?" meet on {api, unavailable};
+"The queue was not being drained" and "Why was the queue not drained?" meet on
+{queue, drain} with the same polarity. Negation is kept apart as a polarity, except where
+"not X" is a word of its own ("did not succeed" is "fail"), because "the alert fired late"
+does not restate "why did the alert not fire?".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kintsugi.core.analysis.lexicon import ANTONYMS, FILLERS, PHRASES, SYNONYM_GROUPS
+from kintsugi.core.analysis.text import stem, words
+from kintsugi.core.analysis.words import STOPWORDS
+
+_NEGATIONS = frozenset({"not", "never", "no"})
+# Times and dates say when, not why ("down between 10:02 and 10:47"); bare numbers stay:
+# "component 3" is not "component 4".
+_TIME = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|utc|z)?\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b"
+)
+# Longest first, so that "ran out of space" is read before "ran out of".
+_PHRASES = [
+    (re.compile(rf"\b{re.escape(old)}\b"), new)
+    for old, new in sorted(PHRASES, key=lambda pair: len(pair[0]), reverse=True)
+]
+_CANONICAL: dict[str, str] = {
+    stem(member): group.split()[0] for group in SYNONYM_GROUPS for member in group.split()
+}
+_CANONICAL.update(
+    {member: group.split()[0] for group in SYNONYM_GROUPS for member in group.split()}
+)
+_PREFIXES = sorted((m for m in _CANONICAL if len(m) >= 4), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Meaning:
+    words: frozenset[str]
+    negated: bool
+
+
+def meaning(text: str) -> Meaning:
+    lowered = _TIME.sub(" ", text.lower())
+    for pattern, replacement in _PHRASES:
+        lowered = pattern.sub(replacement, lowered)
+    found: set[str] = set()
+    negated = False
+    pending = False
+    for word in words(lowered):
+        if word in _NEGATIONS:
+            pending = True
+            continue
+        if (word in STOPWORDS and word not in _CANONICAL) or word in FILLERS:
+            continue
+        stemmed = stem(word)
+        opposite = ANTONYMS.get(word) or ANTONYMS.get(stemmed)
+        if pending and opposite:
+            found.add(opposite)
+        else:
+            negated ^= pending
+            found.add(canonical(stemmed))
+        pending = False
+    negated ^= pending
+    return Meaning(frozenset(found), negated)
+
+
+@lru_cache(maxsize=4096)
+def canonical(stemmed: str) -> str:
+    """The synonym group's first word for a stem, or the stem itself."""
+    exact = _CANONICAL.get(stemmed)
+    if exact is not None:
+        return exact
+    for prefix in _PREFIXES:
+        if stemmed.startswith(prefix):
+            return _CANONICAL[prefix]
+    return stemmed
