@@ -18,6 +18,7 @@ still match before the next one replaces anything.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -446,16 +447,17 @@ def _write_children(
             "author": author,
             "evidence_url": entry.evidence_url or "",
         }
+        add_event = functools.partial(
+            _add_keeping_what_is_refused,
+            writer,
+            services.timeline_event_add,
+            movable=("evidence_url",),
+            into="text",
+            what=f"the event at {entry.at:%Y-%m-%d %H:%M} UTC",
+        )
         try:
             with transaction.atomic():
-                event = _add_keeping_what_is_refused(
-                    writer,
-                    services.timeline_event_add,
-                    {**event_fields, "kind": entry.kind},
-                    movable=("evidence_url",),
-                    into="text",
-                    what=f"the event at {entry.at:%Y-%m-%d %H:%M} UTC",
-                )
+                event = add_event({**event_fields, "kind": entry.kind})
         except ValidationProblem as problem:
             if entry.kind == EventKind.NOTE or problem.field != "occurred_at":
                 raise
@@ -467,14 +469,7 @@ def _write_children(
                 f"'{entry.kind.value}': {problem.message}",
                 field="timeline.kind",
             )
-            event = _add_keeping_what_is_refused(
-                writer,
-                services.timeline_event_add,
-                {**event_fields, "kind": EventKind.NOTE},
-                movable=("evidence_url",),
-                into="text",
-                what=f"the event at {entry.at:%Y-%m-%d %H:%M} UTC",
-            )
+            event = add_event({**event_fields, "kind": EventKind.NOTE})
         if entry.author and author is None:
             TimelineEvent.objects.filter(pk=event.pk).update(author_name=entry.author[:150])
     factors = []

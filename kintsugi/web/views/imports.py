@@ -22,10 +22,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kintsugi.accounts.models import User
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown import MAX_DOCUMENT_BYTES, render_html
+from kintsugi.core.markdown.report import ImportResult
 from kintsugi.core.markdown.sources import read_source
 from kintsugi.postmortems import access
+from kintsugi.postmortems.imports import (
+    ImportOutcome,
+    import_document,
+    owners_match,
+    unmatched_owners,
+)
 from kintsugi.postmortems.imports import import_confirm as notes_confirm
-from kintsugi.postmortems.imports import import_document, owners_match, unmatched_owners
 from kintsugi.postmortems.models import PendingImport
 
 TEMPLATE = "web/imports/import.html"
@@ -71,17 +77,24 @@ def _source_key(name: str) -> str:
     return f"upload:{name}"
 
 
+def _import_pending(
+    request: HttpRequest, pending: PendingImport, *, dry_run: bool
+) -> tuple[ImportResult, ImportOutcome]:
+    read = read_source(bytes(pending.data), name=pending.name)
+    outcome = import_document(
+        user=request.user,  # type: ignore[arg-type]
+        document=read.document,
+        report=read.report,
+        source_key=_source_key(pending.name),
+        dry_run=dry_run,
+    )
+    return read, outcome
+
+
 def _check(request: HttpRequest, pending: PendingImport) -> FileView:
     view = FileView(name=pending.name, pending_id=pending.pk)
     try:
-        read = read_source(bytes(pending.data), name=pending.name)
-        outcome = import_document(
-            user=request.user,  # type: ignore[arg-type]
-            document=read.document,
-            report=read.report,
-            source_key=_source_key(pending.name),
-            dry_run=True,
-        )
+        read, outcome = _import_pending(request, pending, dry_run=True)
     except ValidationProblem as problem:
         view.error = problem.message
         return view
@@ -149,13 +162,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         view = FileView(name=pending.name)
         try:
             with transaction.atomic():
-                read = read_source(bytes(pending.data), name=pending.name)
-                outcome = import_document(
-                    user=request.user,  # type: ignore[arg-type]
-                    document=read.document,
-                    report=read.report,
-                    source_key=_source_key(pending.name),
-                )
+                _read, outcome = _import_pending(request, pending, dry_run=False)
                 pending.delete()
         except (ValidationProblem, PermissionDenied) as problem:
             view.error = getattr(problem, "message", None) or str(problem)
