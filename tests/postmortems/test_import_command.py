@@ -67,11 +67,18 @@ def _folder(tmp_path: Path) -> Path:
 
 
 def test_it_imports_a_folder_with_a_summary_and_skips_what_is_no_postmortem(tmp_path):
-    out, error = _run(str(_folder(tmp_path)))
+    folder = _folder(tmp_path)
+    (folder / "postmortem-template.md").write_text(BLOG_POST, encoding="utf-8")
+    # Plain prose with no section we recognise is still a post-mortem: it comes in.
+    (folder / "2024" / "prose.md").write_text(
+        "# Wallet sync stalled\n\nOn 2024-05-02 wallets stopped syncing for an hour.\n",
+        encoding="utf-8",
+    )
+    out, error = _run(str(folder))
     assert error is None, error
-    assert Incident.objects.count() == 2
-    assert "2 created, 1 skipped" in out
-    assert "README.md: skipped" in out
+    assert Incident.objects.count() == 3
+    assert "3 created, 2 skipped" in out
+    assert "README.md: skipped" in out and "postmortem-template.md: skipped" in out
     assert "Not users here, kept as written (action item owners): @infra." in out
     assert ActionItem.objects.filter(owner_name="@infra").count() == 2
 

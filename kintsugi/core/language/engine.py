@@ -95,8 +95,13 @@ class Linter:
         *,
         people: Iterable[str] | PeopleLexicon = (),
         rules: RuleSet | None = None,
+        one_per_place: bool = True,
     ) -> None:
         self.config = config or LintConfig()
+        # One finding per place: a sentence is reported once per rule, and of the rules whose
+        # matches overlap the most severe speaks ("carelessly adds" is one judgment, not a
+        # judgment and a person-as-cause). Tests of a single rule's examples turn it off.
+        self.one_per_place = one_per_place
         ruleset = rules if rules is not None else load_rules()
         selected = [
             rule.with_severity(self.config.severity_for(rule.id, rule.severity))
@@ -195,10 +200,14 @@ class Linter:
             view = view_for(start, end)
             if view is None:
                 continue
+            if _is_field_label(lowered, start, end):
+                continue
             for rule in self._users[number]:
                 if _accepts(rule, view, match, lowered):
                     found.append(_finding(rule, original, start, end, lines))
         found = _drop_overlaps(found)
+        if self.one_per_place:
+            found = _one_per_place(found, starts)
         if self.use_model:
             found.extend(self._model_findings(masked, original, spans, found, lines))
         findings.extend(found)
@@ -228,7 +237,7 @@ class Linter:
             if at >= 0 and flagged[at] >= start:
                 continue  # a rule already spoke for this sentence
             sentence = masked[start:end]
-            if _UNSCORABLE.search(sentence):
+            if _UNSCORABLE.search(sentence) or _SPEAKER_LINE.match(sentence):
                 continue
             found_features = self._featurizer.actor_features(sentence, MIN_WORDS)
             if found_features is None or model.probability(found_features) < model.threshold:
@@ -362,6 +371,51 @@ def _accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str)
 _UNSCORABLE = re.compile(
     r"(?i)\b(?:not|never|no|nobody|none|nothing|without)\b|n[’']t\b|[\"“”‘]|(?<!\w)'"
 )
+
+
+# A chat transcript's speaker line ("alice: restarting the pod", ">stevekuznetsov [9:32 AM]
+# ok i will look"): the speaker is who wrote the line, not the subject of what it says.
+_SPEAKER_LINE = re.compile(
+    r"\s*(?:[>*+-]\s*)*(?:\[[^\]\n]{1,24}\]\s*)?@?[\w.-]{1,32}"
+    r"(?:\s*\[[^\]\n]{1,24}\]\s*:?|\s*:)(?:\s|$)"
+)
+# A form field's label at the start of a line ("Created By: Benjamin Elder", "Reported by:"):
+# the words name a field, they do not say what caused what.
+_FIELD_LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t>*+|-]*(?:[\w-]+[ \t]+){0,3}$")
+
+
+def _is_field_label(lowered: str, start: int, end: int) -> bool:
+    after = lowered[end : end + 3].lstrip(" \t")
+    if not after.startswith(":"):
+        return False
+    return _FIELD_LABEL_BEFORE.search(lowered, max(0, start - 60), start) is not None
+
+
+def _one_per_place(findings: list[Finding], starts: Sequence[int]) -> list[Finding]:
+    """Keep one finding per rule per sentence, and one of any overlapping group.
+
+    The organisation's own terms (``extra_terms``) are always kept and hide nothing: they are
+    what the organisation asked to see.
+    """
+    ordered = sorted(findings, key=lambda f: (f.severity.rank, -(f.end - f.start), f.start))
+    kept: list[tuple[int, Finding]] = []
+    own_terms: list[Finding] = []
+    rules_seen: set[tuple[int, str]] = set()
+    for finding in ordered:
+        if not finding.rule.startswith("blame/"):
+            own_terms.append(finding)
+            continue
+        sentence = bisect_right(starts, finding.start) - 1
+        if (sentence, finding.rule) in rules_seen:
+            continue
+        if any(
+            number == sentence and other.start < finding.end and finding.start < other.end
+            for number, other in kept
+        ):
+            continue
+        kept.append((sentence, finding))
+        rules_seen.add((sentence, finding.rule))
+    return [finding for _, finding in kept] + own_terms
 
 
 def _in_sentence(pattern: LazyPattern, view: SentenceView, lowered: str) -> bool:

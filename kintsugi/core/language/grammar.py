@@ -295,6 +295,8 @@ class SentenceView:
             norm = token.norm
             if norm in w.COORDINATORS or norm in ("who", "which", "that"):
                 return None
+            if norm.endswith("ing") and k > 0 and self._ends_noun_phrase(k - 1):
+                return None  # "our users seeing errors": "our" owns the users, not the errors
             if norm in w.POSSESSIVE_PRONOUNS:
                 return w.POSSESSIVE_PRONOUNS[norm]
             if norm in ("their", "your"):
@@ -309,6 +311,22 @@ class SentenceView:
                 if kind is not None:
                     return kind
         return None
+
+    def _ends_noun_phrase(self, k: int) -> bool:
+        """Whether the word at ``k`` is a plain noun that a following -ing verb has as subject.
+
+        "my typing error" keeps its owner (the -ing word follows the possessive), "our users
+        seeing errors" does not (it follows a noun).
+        """
+        token = self.tokens[k]
+        norm = token.norm
+        return (
+            token.is_word
+            and not token.possessive_base
+            and norm not in w.POSSESSIVE_PRONOUNS
+            and norm not in ("their", "your", "a", "an", "the", "this", "that", "one")
+            and not _is_adverb(norm)
+        )
 
     def _relative_who_before(self, j: int) -> bool:
         for k in range(j - 1, max(-1, j - 1 - w.MAX_WALK), -1):

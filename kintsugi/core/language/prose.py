@@ -18,7 +18,11 @@ import re
 from dataclasses import dataclass
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+# YAML front matter closes with --- or ...; TOML front matter (Hugo, Zola) is fenced by +++.
+_FRONT_MATTER_END = {
+    "---": re.compile(r"^(?:---|\.\.\.)[ \t]*$"),
+    "+++": re.compile(r"^\+\+\+[ \t]*$"),
+}
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
 _REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*\S.*$", re.MULTILINE)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -79,9 +83,11 @@ def _mask_blocks(source: str) -> str:
     lines = source.splitlines(keepends=True)
     out: list[str] = []
     index = 0
-    if lines and lines[0].rstrip("\r\n") == "---":
+    opener = lines[0].rstrip("\r\n").rstrip() if lines else ""
+    if opener in _FRONT_MATTER_END:
+        end = _FRONT_MATTER_END[opener]
         closing = next(
-            (i for i in range(1, len(lines)) if _FRONT_MATTER_END.match(lines[i].rstrip("\r\n"))),
+            (i for i in range(1, len(lines)) if end.match(lines[i].rstrip("\r\n"))),
             None,
         )
         if closing is not None:

@@ -151,6 +151,7 @@ class InlineFacts:
     status: str | None = None
     priority: str | None = None
     rest: list[str] = field(default_factory=list)  # lines that stay in the description
+    owner_from_subject: bool = False  # "DevEx will ...": a guess, for the report
 
 
 def ticket_of_url(url: str) -> str | None:
@@ -256,12 +257,28 @@ def _trailing_ticket(line: str) -> tuple[str, list[tuple[str, str]]] | None:
 _NESTED = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 # "@alice will add the alert": a leading @handle with a verb names the owner.
 _LEADING_HANDLE = re.compile(r"^(@[\w.-]+(?:/[\w.-]+)?)[ \t]*(?:will|to|should|shall|:|—|–|-)[ \t]")
-_REFERENCE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
+# "[issue][ref]", "[issue][]" and the shortcut "[#11134]" (CommonMark reference links).
+# "DevEX will update all service accounts", "Platform team is going to add ...", "DevEx has
+# placed an action item on our roadmap to ...": a capitalised name (a team, a person) as
+# the subject of a commitment names the owner (github.com/dfds/postmortems, 2020 ADSync).
+_LEADING_NAME = re.compile(
+    r"^((?:[A-Z][\w.&-]*)(?:[ \t]+[A-Z][\w.&-]*){0,2}(?:[ \t]+team)?)[ \t]+"
+    r"(?:will|shall|is going to|are going to|plans? to|(?:has|have) (?:placed|added|created"
+    r"|filed|opened|scheduled|committed|agreed|taken)\b)"
+)
+_NOT_OWNERS = frozenset(
+    {
+        *("We", "I", "You", "They", "It", "He", "She", "This", "That", "These", "Those"),
+        *("There", "Someone", "Somebody", "Everyone", "Nobody", "One", "Each", "All", "Our"),
+        *("The", "A", "An", "Next", "Then", "Also", "In", "We'll", "Going", "Future"),
+    }
+)
+_REFERENCE = re.compile(r"\[([^\[\]]+)\](?:\[([^\[\]]*)\]|(?![(\[:]))")
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$")
 
 
 def resolve_references(text: str, references: dict[str, str]) -> str:
-    """``[issue][ref]`` -> ``[issue](url)`` for the references the section defines."""
+    """``[issue][ref]`` and ``[ref]`` -> ``[issue](url)`` for the defined references."""
 
     def replace(match: re.Match[str]) -> str:
         url = references.get((match.group(2) or match.group(1)).strip().lower())
@@ -300,6 +317,9 @@ def read_inline_facts(text: str) -> InlineFacts:
     leading = _LEADING_HANDLE.match(facts.title)
     if leading is not None and facts.owner is None:
         facts.owner = leading.group(1)
+    subject = _LEADING_NAME.match(facts.title)
+    if subject is not None and facts.owner is None and subject.group(1) not in _NOT_OWNERS:
+        facts.owner, facts.owner_from_subject = subject.group(1), True
     for line in lines[end:]:
         plain = _NESTED.sub("", line)
         fact = _classify(plain) if _LABELLED.match(plain.strip()) else None

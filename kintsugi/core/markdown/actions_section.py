@@ -243,6 +243,17 @@ def _read_list_item(
         item.status = ActionStatus.OPEN if checkbox.group(1) == " " else ActionStatus.DONE
         text = checkbox.group(2)
     facts = read_inline_facts(text)
+    if facts.owner_from_subject:  # "DevEx will ...": a reading, noted; strict reads none
+        if state.strict:
+            facts.owner = None
+        else:
+            state.report.add(
+                "assumption",
+                f"{facts.owner!r}, the subject of the item's sentence ('{facts.owner} will "
+                "...', '... has added ...'), is read as its owner.",
+                line=block.line,
+                field="action_items.owner",
+            )
     reader = ValueReader(state, item, block.line)
     for name, value in (
         ("priority", facts.priority),

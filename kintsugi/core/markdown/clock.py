@@ -39,6 +39,14 @@ _ZONE = re.compile(
     r"[ \t]*(?P<paren>\()?(?P<zone>(?:Pacific|Eastern|Central|Mountain)(?: Standard| Daylight)?"
     rf" Time\b|{ZONE_WORD})(?(paren)\))"
 )
+# Best effort only (``loose``): a lead word before the time. "At 14:02 UTC, the alert
+# fired." is prose with a time first; "Thursday 5:20am" names a day of the week only.
+_LOOSE_LEAD = re.compile(
+    r"^[ \t]*(?:(?P<weekday>mon|tue|wed|thu|fri|sat|sun)(?:day|s|nes|nesday|rs|rsday|urday)?"
+    r"\.?,?[ \t]+(?:at[ \t]+)?|(?:at|by)[ \t]+)(?=[\d*_`(~])",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOSE = re.compile(r"[ \t]*(?:\*\*|__|[*_`\])])?")
 _SEPARATOR = re.compile(r"^[ \t]*(?:[-–—:|.,][ \t]*)?")
 
@@ -52,6 +60,7 @@ class Stamp:
     zone_text: str
     text: str  # the stamp as written, for messages
     end: int
+    weekday: int | None = None  # "Thursday 5:20am": 0 Monday .. 6 Sunday, no date written
 
 
 def _clock(match: re.Match[str], prefix: str, meridiem: str | None = None) -> time | None:
@@ -92,13 +101,26 @@ def _start(match: re.Match[str]) -> time | None:
     return _clock(match, "", "a" if end_ap.lower() == "p" else "p")
 
 
-def read_stamp(text: str, *, known_zone: Callable[[str], bool] | None = None) -> Stamp | None:
+def read_stamp(
+    text: str, *, known_zone: Callable[[str], bool] | None = None, loose: bool = False
+) -> Stamp | None:
     """The stamp at the start of ``text``, or None when the text does not start with one.
 
     ``known_zone`` tells whether a word after the time is a zone (so that
     "14:02 API errors" keeps "API" as text); unknown words shaped like a zone ("XST") are
-    returned too, for the reader to keep the entry rather than misread it.
+    returned too, for the reader to keep the entry rather than misread it. ``loose``
+    (best effort) also reads a lead word: "At 14:02 UTC, ...", "Thursday 5:20am ...".
     """
+    lead = _LOOSE_LEAD.match(text) if loose else None
+    if lead is not None:
+        stamp = read_stamp(text[lead.end() :], known_zone=known_zone)
+        if stamp is None:
+            return None
+        day = lead.group("weekday")
+        stamp.weekday = _WEEKDAYS.index(day.lower()) if day and not stamp.date_text else None
+        stamp.text = text[: lead.end()].strip() + " " + stamp.text
+        stamp.end += lead.end()
+        return stamp
     match = _HEAD.match(text)
     if match is None:
         return None

@@ -155,7 +155,7 @@ SECTION_PATTERNS: tuple[tuple[str, str, str], ...] = (
     (
         "timeline",
         "timeline",
-        r"\btime ?line\b|\bchronology\b|\bsequence of events\b|\bevent log\b",
+        r"\btime ?line\b|\bchronology\b|\bsequence of events\b|\bevent log\b|\bincident log\b",
     ),
     ("impact", "impact", r"\bimpact\b|\bwho was affected\b"),
     ("detection", "detection", r"\bdetect(?:ion|ed)?\b"),
@@ -182,6 +182,11 @@ _FILLER = frozenset(
 )
 
 
+# "Follow-up timeline", "Recovery timeline": a name that ends in "timeline" names a
+# timeline whatever word qualifies it, unless it joins two parts ("Impact and timeline").
+_TIMELINE_HEAD = re.compile(r"^(?!.*(?:\band\b|&|/|,)).*\b(?:time ?line|incident log)$")
+
+
 def normalise_name(text: str) -> tuple[str, str]:
     """(name, parenthetical) of a heading: ``**3. Timeline (all times UTC):**`` ->
     ("timeline", "all times utc")."""
@@ -190,6 +195,7 @@ def normalise_name(text: str) -> tuple[str, str]:
     plain = re.sub(r"\([^)]*\)", " ", plain)
     plain = re.sub(r"^\d+(?:\.\d+)*[.)]?\s+", "", plain.strip())
     plain = re.sub(r"\s+", " ", plain).strip(" :.-")
+    plain = re.sub(r"\bwhy'?s\b", "whys", plain)  # "Five Why's"
     return plain, note
 
 
@@ -219,6 +225,8 @@ def classify_heading(name: str) -> str | None:
     other = [word for word in re.split(r"[\s,;:/]+", rest) if word and word not in _FILLER]
     # A date or a number weighs two words: "Detection gap on 2024-05-01" is a title.
     weight = sum(2 if re.search(r"\d", word) else 1 for word in other)
+    if len(found) > 1 and "timeline" in found and _TIMELINE_HEAD.search(name):
+        found = {"timeline": "timeline"}
     if len(found) != 1 or weight > _MAX_OTHER_WORDS:
         return None
     return next(iter(found.values()))

@@ -10,10 +10,8 @@ docs/markdown-format.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from kintsugi.core.analysis.markdown import parse_analysis
 from kintsugi.core.document import (
     MAX_APPENDIX,
     MAX_TEXT,
@@ -28,13 +26,17 @@ from kintsugi.core.markdown.actions_section import (
     read_action_blocks,
     read_details,
 )
-from kintsugi.core.markdown.blocks import Line, heading, split_blocks, strip_blank, text_of
+from kintsugi.core.markdown.blocks import Line, heading, strip_blank, text_of
+from kintsugi.core.markdown.causes_section import (
+    read_analysis,
+    read_announced_causes,
+    read_factors,
+)
 from kintsugi.core.markdown.escaping import fence_mask
-from kintsugi.core.markdown.factors_section import read_factor_blocks, read_factor_subsection
 from kintsugi.core.markdown.facts import read_fact_section
 from kintsugi.core.markdown.fields import clean_text, clean_title
 from kintsugi.core.markdown.frontmatter import apply_front_matter, read_front_matter
-from kintsugi.core.markdown.headings import normalise_name, section_key
+from kintsugi.core.markdown.headings import section_key
 from kintsugi.core.markdown.lessons_section import (
     LESSON_KEYS,
     read_lesson_intro,
@@ -45,11 +47,14 @@ from kintsugi.core.markdown.list_parts import split_list_parts
 from kintsugi.core.markdown.preamble import read_preamble
 from kintsugi.core.markdown.problems import ProblemList
 from kintsugi.core.markdown.report import ImportResult
+from kintsugi.core.markdown.sections import Section, join_day_sections, split_sections
 from kintsugi.core.markdown.state import ParseState
 from kintsugi.core.markdown.timeline_clock import infer_bounds, scan_document
 from kintsugi.core.markdown.timeline_section import read_timeline
 from kintsugi.core.markdown.titles import find_title, title_from_filename
 from kintsugi.core.vocabulary import ActionStatus
+
+_split = split_sections  # the name tests/core/markdown/test_escaping.py imports
 
 TEXT_FIELDS = ("summary", "impact", "trigger", "detection", "resolution")
 
@@ -64,35 +69,6 @@ _DERIVED_PREFIXES = (
     "- **time to mitigate:**",
     "- **time to resolve:**",
 )
-
-
-class Section:
-    """A heading and the lines up to the next heading of the same or a higher level."""
-
-    def __init__(self, heading_line: Line, title: str, level: int, lines: list[Line]):
-        self.heading_line = heading_line
-        self.title = title
-        self.level = level
-        self.lines = lines
-        self.key = section_key(title)
-
-    def split(self) -> tuple[list[Line], list[Section]]:
-        """The lines before the first subsection, and the subsections (one level down)."""
-        return _split(self.lines, self.level + 1)
-
-
-def _split(lines: list[Line], level: int) -> tuple[list[Line], list[Section]]:
-    intro: list[Line] = []
-    sections: list[Section] = []
-    for line in lines:
-        found = heading(line)
-        if found is not None and found[0] <= level:
-            sections.append(Section(line, found[1], found[0], []))
-        elif sections:
-            sections[-1].lines.append(line)
-        else:
-            intro.append(line)
-    return intro, sections
 
 
 def parse_markdown(text: str, *, source: str = "<input>") -> PostmortemDocument:
@@ -138,6 +114,8 @@ def _parse(text: str, *, source: str, strict: bool, filename: str | None) -> Imp
         Line(start + index + 1, line, fenced)
         for index, (line, fenced) in enumerate(zip(body, fence_mask(body), strict=True))
     ]
+    if not strict:  # "[#11134]: https://..." defined at the end, used by an action item
+        state.link_references = link_references(lines)
     scan_document(state, lines)  # declared zones, date order, the document's date
     _read_body(state, lines, title_from_front=bool(front and "title" in front.values))
     infer_bounds(state)  # best effort: started_at/ended_at from the timeline
@@ -198,8 +176,11 @@ def _read_body(state: ParseState, lines: list[Line], *, title_from_front: bool) 
     known = [h for h in headings if h[0] not in title_lines and section_key(h[2]) is not None]
     level = known[0][1] if known else 2
     rest = [line for index, line in enumerate(lines) if index not in title_lines]
-    preamble, sections = _split(rest, level)
-    for pseudo in read_preamble(state, preamble):
+    preamble, sections = split_sections(rest, level)
+    if not state.strict:
+        sections = join_day_sections(state, sections)
+    lede = not state.strict and not any(section.key == "summary" for section in sections)
+    for pseudo in read_preamble(state, preamble, lede=lede):
         _dispatch(
             state, Section(pseudo.heading, pseudo.heading.text, level, pseudo.lines), pseudo.key
         )
@@ -225,7 +206,10 @@ def _dispatch(state: ParseState, section: Section, key: str | None) -> None:
     if handler is None:
         if read_fact_section(state, section.title, section.lines):
             return  # "## Severity" over "SEV2" (best effort; facts.py)
-        state.stray(section.heading_line.text, section.lines)
+        lines = section.lines
+        if not state.strict:  # "This was caused by two factors:" and a list
+            lines = read_announced_causes(state, section.heading_line.text, lines)
+        state.stray(section.heading_line.text, lines)
         if not section.lines or not strip_blank(section.lines):
             state.appendix.append(section.heading_line.text)
         return
@@ -285,81 +269,6 @@ def _read_timeline(state: ParseState, section: Section) -> None:
     read_timeline(state, section.heading_line, section.title, section.lines)
 
 
-def _read_factors(state: ParseState, section: Section) -> None:
-    intro, subsections = section.split()
-    if not subsections:
-        count = read_factor_blocks(
-            state,
-            section.heading_line.text,
-            split_blocks(intro),
-            join_paragraphs=not state.strict,
-        )
-        if count and not state.strict:
-            state.report.add(
-                "assumption",
-                f"The '{_name(section)}' section is written as a list or prose; it is read as "
-                f"{count} contributing factor{'s' if count > 1 else ''}, each titled by its "
-                "bold lead or first sentence.",
-                line=section.heading_line.number,
-                field="factors",
-            )
-        return
-    state.stray(section.heading_line.text, intro)
-    for sub in subsections:
-        read_factor_subsection(state, sub.heading_line, sub.title, sub.lines)
-
-
-def _name(section: Section) -> str:
-    """A section's name for a message: "Root Causes" of "**Root Causes:** A cascading..."."""
-    return re.sub(r"[*_`#]+", "", section.title).split(":", 1)[0].strip()[:80]
-
-
-def _read_analysis(state: ParseState, section: Section) -> None:
-    """The 5 Whys body, parsed by the analysis package with file line numbers.
-
-    Its F/A links are resolved in _finish, once the factors and action items are known.
-    In best effort, a "Root cause analysis" written as prose or a plain list is not a
-    malformed 5 Whys but the team's root causes: it is read as contributing factors. A
-    section that says it is a 5 Whys and cannot be read is kept as text.
-    """
-    body = section.lines
-    if not strip_blank(body):
-        return
-    text = "\n".join(line.text for line in body)
-    if state.strict:
-        state.analysis_line = section.heading_line.number
-        with state.problems.guard(section.heading_line.number):
-            tree = parse_analysis(text, first_line=body[0].number)
-            state.doc.analysis.branches.extend(tree.branches)
-        return
-    try:
-        tree = parse_analysis(text, first_line=body[0].number)
-    except ValidationProblem as problem:
-        name, note = normalise_name(section.title)
-        if "whys" in f"{name} {note}":
-            state.keep(
-                f"The 5 Whys could not be read ({problem.message}); the section is kept as text.",
-                section.heading_line.text,
-                body,
-                line=problem.line or section.heading_line.number,
-                field="analysis",
-            )
-            return
-        before = len(state.doc.factors)
-        _read_factors(state, section)
-        if len(state.doc.factors) > before:
-            state.report.add(
-                "assumption",
-                f"The '{_name(section)}' section is not written as 5 Whys; its text is read as "
-                "contributing factors.",
-                line=section.heading_line.number,
-                field="analysis",
-            )
-        return
-    state.analysis_line = section.heading_line.number
-    state.doc.analysis.branches.extend(tree.branches)
-
-
 def _read_lessons(state: ParseState, section: Section) -> None:
     intro, subsections = section.split()
     read_lesson_intro(state, section.heading_line, intro)
@@ -378,7 +287,7 @@ def _read_actions(state: ParseState, section: Section) -> None:
     """The table or list, then ``### A1.`` details; any other subsection ("### Short
     term", "### Long term") holds more action items, each noting the subsection."""
     intro, subsections = section.split()
-    references = link_references(section.lines)
+    references = {**state.link_references, **link_references(section.lines)}
     prose = is_prose(section.lines)
     read_action_blocks(state, section.heading_line, intro, references=references, prose=prose)
     for sub in subsections:
@@ -406,8 +315,8 @@ _HANDLERS: dict[str, Callable[[ParseState, Section], None]] = {
     "detection": _read_text_section,
     "resolution": _read_text_section,
     "timeline": _read_timeline,
-    "factors": _read_factors,
-    "analysis": _read_analysis,
+    "factors": read_factors,
+    "analysis": read_analysis,
     "lessons": _read_lessons,
     "went_well": _read_lesson_section,
     "went_poorly": _read_lesson_section,

@@ -41,7 +41,12 @@ def _set_fact(state: ParseState, key: str, value: str, line: Line) -> None:
     set_meta(state, key, value.strip(), line.number, override=False)
 
 
-def read_preamble(state: ParseState, lines: list[Line]) -> list[PseudoSection]:
+def read_preamble(
+    state: ParseState, lines: list[Line], *, lede: bool = False
+) -> list[PseudoSection]:
+    """The facts and labelled parts above the first section. With ``lede`` (best effort,
+    the document has no summary section), prose paragraphs there are its summary: the
+    opening paragraph of a blog post or an incident page, under the title."""
     sections: list[PseudoSection] = []
     current: PseudoSection | None = None
     stray: list[Line] = []
@@ -75,8 +80,37 @@ def read_preamble(state: ParseState, lines: list[Line]) -> list[PseudoSection]:
             current = None
             stray.append(line)
         previous_blank = is_blank(line.text)
+    if lede and not any(section.key == "summary" for section in sections) and _is_prose(stray):
+        text = [line for line in stray if not is_blank(line.text)]
+        sections.insert(0, PseudoSection(key="summary", heading=text[0], lines=stray))
+        state.report.add(
+            "assumption",
+            "The text between the title and the first section is read as the summary "
+            "(the document has no summary section).",
+            line=text[0].number,
+            field="summary",
+        )
+        return sections
     state.stray("", stray)
     return sections
+
+
+_NOT_PROSE = re.compile(r"^[ \t]*(?:\||<|!\[|\[toc\]|\{|---|===|>)", re.IGNORECASE)
+
+
+def _is_prose(lines: list[Line]) -> bool:
+    """Paragraphs of sentences only: no table, fence, HTML, image, quote or list."""
+    text = [line for line in lines if not is_blank(line.text)]
+    return (
+        bool(text)
+        and not any(
+            line.fenced
+            or _NOT_PROSE.match(line.text)
+            or re.match(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]", line.text)
+            for line in text
+        )
+        and any(len(line.text.split()) >= 6 for line in text)
+    )
 
 
 def _starts_paragraph(line: Line) -> bool:

@@ -48,6 +48,8 @@ class ParseState:
     texts: dict[str, list[str]] = field(default_factory=dict)
     appendix: list[str] = field(default_factory=list)
     meta_lines: dict[str, int] = field(default_factory=dict)  # front matter key -> line
+    # "[ref]: url" definitions anywhere in the document (best effort; action tickets).
+    link_references: dict[str, str] = field(default_factory=dict)
     analysis_line: int | None = None  # the 5 Whys heading, for problems with its links
     # Best effort (the default for import) records decisions in ``report``; strict mode
     # (our own files, ``--strict``) refuses instead. See report.py.

@@ -52,6 +52,7 @@ _DECLARATION = re.compile(
     rf"(?P<zone>{_ZONE_WORDS})",
     re.IGNORECASE,
 )
+_EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
 # "IST (UTC+05:30)", "XYZ, which is UTC+05:30", "ABC = GMT-7": the document's own names.
 _DEFINITION = re.compile(
     r"\b(?P<name>[A-Z]{2,6})\b[ \t]*,?[ \t]*(?:\([ \t]*|which[ \t]+is[ \t]+|i\.e\.,?[ \t]*"
@@ -69,6 +70,7 @@ _NOT_NAMES = frozenset({"UTC", "GMT", "TZ", "ALL", "THE"})
 
 def declared_zone(text: str, definitions: dict[str, Zone]) -> Zone | None:
     """The zone a sentence or a heading's parenthesis declares for all times, if any."""
+    text = _EMPHASIS.sub(" ", text)  # "_All times in EEST_" (America/New_York stays whole)
     for match in _DECLARATION.finditer(text):
         words = match.group("zone").split()
         for count in range(len(words), 0, -1):
@@ -252,6 +254,8 @@ def _day_of(state: ParseState, stamp: Stamp, line: int, day: date | None) -> tup
             f"Times without a date are placed on {base.isoformat()}, {state.dates.anchor_source}.",
             line,
         )
+    if stamp.weekday is not None and base is not None:
+        return _weekday_day(state, stamp, line, base + timedelta(days=state.day_offset)), True
     if base is None:
         raise ValidationProblem(
             f"The time {stamp.text!r} has no date: write the full date and time, add a "
@@ -261,6 +265,20 @@ def _day_of(state: ParseState, stamp: Stamp, line: int, day: date | None) -> tup
             line=line,
         )
     return base + timedelta(days=state.day_offset), False
+
+
+def _weekday_day(state: ParseState, stamp: Stamp, line: int, base: date) -> date:
+    """ "Thursday 5:20am" under a dated context: the first such weekday on or after the
+    day the timeline has reached (timelines run forward), noted once."""
+    day = base + timedelta(days=((stamp.weekday or 0) - base.weekday()) % 7)
+    assume_once(
+        state,
+        f"weekday:{day.isoformat()}",
+        f"{stamp.text!r} has a weekday but no date: read as {day.strftime('%A')} "
+        f"{day.isoformat()}, the first such day from {base.isoformat()}.",
+        line,
+    )
+    return day
 
 
 def _flush_date_notes(state: ParseState, line: int) -> None:

@@ -225,3 +225,14 @@ def _read_slash(match: re.Match[str], raw: str, context: DateContext) -> date:
         )
     )
     return date(year, first, second)
+
+
+# A heading that is only a date ("May 12", "2024-05-12", "Monday, 15 May 2024",
+# "May 13 (all times UTC)"): a day of a timeline, never a section of its own.
+_DAY_HEADING = re.compile(rf"^(?:{DATE})[ \t:.,]*(?:\([^)]*\))?[ \t:.]*$", re.IGNORECASE)
+
+
+def is_day_heading(title: str) -> bool:
+    """Whether a heading's words are a date and nothing else."""
+    plain = re.sub(r"[*_`]+", "", title).strip()
+    return bool(plain) and _DAY_HEADING.match(plain) is not None

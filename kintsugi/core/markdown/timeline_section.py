@@ -57,7 +57,7 @@ def _read_entry(
     does not start with one. An entry that cannot be read is refused or kept."""
     line = lines[0].number
     try:
-        stamp = read_stamp(text, known_zone=known_zone(state))
+        stamp = read_stamp(text, known_zone=known_zone(state), loose=not state.strict)
     except ValidationProblem as problem:  # "13:05 pm"
         refuse_or_keep(state, problem, heading_text, lines)
         return None
@@ -80,7 +80,7 @@ def _read_entry(
 
 def _starts_with_time(state: ParseState, text: str) -> bool:
     try:
-        return read_stamp(text, known_zone=known_zone(state)) is not None
+        return read_stamp(text, known_zone=known_zone(state), loose=not state.strict) is not None
     except ValidationProblem:
         return True
 

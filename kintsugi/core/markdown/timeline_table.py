@@ -80,7 +80,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 def _whole_stamp(state: ParseState, raw: str) -> Stamp | None:
     """A stamp that is the whole cell (decorations aside), else None."""
-    stamp = read_stamp(raw, known_zone=known_zone(state))
+    stamp = read_stamp(raw, known_zone=known_zone(state), loose=not state.strict)
     if stamp is None or raw[stamp.end :].strip(" \t*_`"):
         return None
     return stamp

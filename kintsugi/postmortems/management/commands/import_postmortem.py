@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +80,18 @@ def collect(paths: list[str]) -> list[tuple[Path, bool]]:
     return found
 
 
-def _looks_like_a_postmortem(recognised: dict[str, int]) -> bool:
-    return any(count for name, count in recognised.items() if name != "text_sections")
+# Files a folder of post-mortems holds beside them (repository and site chores, templates).
+# Judged by name, not content: a real post-mortem written as plain prose has no section we
+# recognise and must still come in.
+_NOT_POSTMORTEMS = re.compile(
+    r"^(?:readme|contributing|licen[cs]e|changelog|changes|code_of_conduct|security|"
+    r"authors|codeowners|summary|_index|_sidebar|_footer|.*template.*)$",
+    re.IGNORECASE,
+)
+
+
+def is_not_a_postmortem(path: Path) -> bool:
+    return bool(_NOT_POSTMORTEMS.match(path.stem))
 
 
 class Command(BaseCommand):
@@ -150,16 +161,14 @@ def _import_one(
     from kintsugi.postmortems.imports import import_document
 
     shown = str(path)
+    if in_folder and is_not_a_postmortem(path):
+        return FileResult(shown, "skipped", message="a repository or site file, not a post-mortem")
     try:
         data = path.read_bytes()
     except OSError as error:
         return FileResult(shown, "refused", message=f"cannot read the file ({error.strerror})")
     try:
         read = read_source(data, name=path.name, source=shown, strict=strict)
-        if in_folder and not _looks_like_a_postmortem(read.report.recognised):
-            return FileResult(
-                shown, "skipped", message="no post-mortem section found (not imported)"
-            )
         outcome = import_document(
             user=user,
             document=read.document,
