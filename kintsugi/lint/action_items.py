@@ -43,6 +43,19 @@ _DONE_TENSE = re.compile(
 )
 _DONE_STATUS = frozenset({"done", "closed", "complete", "completed", "fixed", "resolved", "yes"})
 _EMPTY_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?\s*$")
+# An item that says there is nothing to do ("- N/A", "- None yet"): a placeholder left in a
+# template, not work that could have an owner (the blind review in docs/lint-review.md).
+_PLACEHOLDER = re.compile(
+    r"^(?:\[[ xX]\]\s*)?(?:n/?a|none(?: yet| at this time| identified)?|nothing(?: yet)?|tbd"
+    r"|to be determined|-+|—)[.!]?$",
+    re.IGNORECASE,
+)
+# An item that is only a tracker reference ("- #2127", "- [OPS-12](https://...)"): the
+# owner lives in the tracker, as its dates do.
+_TRACKER_ONLY = re.compile(
+    r"^(?:\[[ xX]\]\s*)?(?:\[?#\d+\]?(?:\([^)\s]*\))?|\[[^\]]+\]\(https?://[^)\s]+\)"
+    r"|<?https?://\S+>?|[A-Z][A-Z0-9]+-\d+)[.,;]?$"
+)
 _ANY_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<target>\S+)")
 _REFERENCE = re.compile(r"\[(?P<text>[^\]]+)\](?:\[(?P<label>[^\]]*)\])?")
@@ -91,6 +104,7 @@ class Item:
     values: dict[str, tuple[int, str] | None]  # field -> (column, text); None: no such column
     table: int | None = None  # header line of its table
     done: bool = False
+    tracker_only: bool = False  # the item is a ticket reference and nothing else
 
     def has(self, name: str) -> bool:
         value = self.values.get(name)
@@ -168,12 +182,24 @@ def read_section(
             after = _item_end(lines, number, end)
             rest = " ".join(part.strip() for part in lines[number + 1 : after])
             text = f"{item.group('body')} {rest}".strip()  # wrapped lines, sub-points
+            if _PLACEHOLDER.match(text):
+                number = after
+                in_paragraph = False
+                continue
             body = _with_targets(text, links or {})
             values: dict[str, tuple[int, str] | None] = {
                 name: (len(item.group(1)) + 1, body) for name in FIELDS
             }
             done = item.group("check") in ("x", "X") or _reads_done(text)
-            section.items.append(Item(number, len(item.group(1)) + 1, values, done=done))
+            section.items.append(
+                Item(
+                    number,
+                    len(item.group(1)) + 1,
+                    values,
+                    done=done,
+                    tracker_only=bool(_TRACKER_ONLY.match(text)),
+                )
+            )
             number = after
             in_paragraph = False
             continue
@@ -298,6 +324,10 @@ def check_items(
         if relaxed and name == "due" and not _tracks_dates(sections, items):
             continue
         missing = [item for item in items if not item.has(name)]
+        if relaxed and name == "owner":
+            missing = [item for item in missing if not item.tracker_only]
+            if not missing:
+                continue
         if len(missing) == len(items):
             findings.append(_none_has(name, rule, sections, items, make))
             continue

@@ -240,3 +240,27 @@ def test_the_profile_is_read_from_the_configuration() -> None:
     for bad in ("lenient", 1):
         with pytest.raises(ValidationProblem, match="profile must be"):
             LintConfig.from_mapping({"profile": bad})
+
+
+# From the blind review (docs/lint-review.md, review3): a placeholder is no action item, and
+# an item that is only a tracker reference keeps its owner in the tracker.
+@pytest.mark.parametrize("config", [STRICT, RELAXED], ids=["strict", "relaxed"])
+@pytest.mark.parametrize("placeholder", ["N/A", "n/a.", "None yet", "TBD", "-"])
+def test_a_placeholder_item_is_not_an_action_item(config: LintConfig, placeholder: str) -> None:
+    text = f"{HEAD}## Action Items\n\n- {placeholder}\n"
+    rules = {rule for _, rule in found(text, config)}
+    assert "template/action-item-owner" not in rules
+    assert "template/no-action-items" in rules  # the real gap: nothing to do is listed
+
+
+def test_a_placeholder_word_inside_a_real_item_is_still_an_item() -> None:
+    text = f"{HEAD}## Action Items\n\n- None of the alerts page the on-call: add paging\n"
+    assert "template/action-item-owner" in {rule for _, rule in found(text, RELAXED)}
+
+
+def test_relaxed_takes_a_tracker_reference_alone_as_owned_there() -> None:
+    text = f"{HEAD}## Action Items\n\n- #2127\n- [OPS-12](https://jira.example.com/OPS-12)\n"
+    assert not [f for f in found(text, RELAXED) if f[1] == "template/action-item-owner"]
+    assert [f for f in found(text, STRICT) if f[1] == "template/action-item-owner"]
+    described = f"{HEAD}## Action Items\n\n- Add paging on queue depth (#2127)\n"
+    assert [f for f in found(described, RELAXED) if f[1] == "template/action-item-owner"]

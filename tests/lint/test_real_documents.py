@@ -63,8 +63,17 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
 }  # fmt: skip
 
 
+# review3/ is the blind review's set (docs/lint-review.md): scored by reading, never pinned
+# here, so that nobody tunes the checks to it.
+BLIND = ("review3",)
+
+
 def test_every_real_document_is_listed() -> None:
-    files = {p.relative_to(REAL).as_posix() for p in REAL.glob("*/*.md")}
+    files = {
+        p.relative_to(REAL).as_posix()
+        for p in REAL.glob("*/*.md")
+        if p.parent.name not in BLIND and p.name != "README.md"
+    }
     assert files == set(EXPECTED)
     assert len(files) >= 15
 

@@ -30,7 +30,7 @@ from kintsugi.core.language.patterns import LazyPattern
 
 if TYPE_CHECKING:
     from kintsugi.core.language.model import Featurizer
-from kintsugi.core.language.people import PeopleLexicon
+from kintsugi.core.language.people import Kind, PeopleLexicon
 from kintsugi.core.language.prefilter import SPACES, PrefixIndex
 from kintsugi.core.language.prose import mask_markdown
 from kintsugi.core.language.rules import Rule, RuleSet, compile_pattern, load_rules
@@ -204,7 +204,8 @@ class Linter:
                 continue
             for rule in self._users[number]:
                 if _accepts(rule, view, match, lowered):
-                    found.append(_finding(rule, original, start, end, lines))
+                    finding = _finding(rule, original, start, end, lines)
+                    found.append(_actor_category(finding, rule, view))
         found = _drop_overlaps(found)
         if self.one_per_place:
             found = _one_per_place(found, starts)
@@ -493,6 +494,15 @@ def _finding(rule: Rule, original: str, start: int, end: int, lines: _LineIndex)
         end=end,
         excerpt=excerpt,
     )
+
+
+def _actor_category(finding: Finding, rule: Rule, view: SentenceView) -> Finding:
+    """An act told of a team is team blame: the reader sees who is being judged, not the rule."""
+    if rule.category != "individual" or not rule.subject or Kind.TEAM not in rule.subject:
+        return finding
+    if view.subject_kind(view.index_at(finding.start)) is Kind.TEAM:
+        return replace(finding, category="team")
+    return finding
 
 
 def _extra_term_rules(config: LintConfig) -> list[Rule]:
