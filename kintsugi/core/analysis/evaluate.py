@@ -6,8 +6,10 @@ Without PATH it scores, separately, the three sets in tests/core/analysis/:
 
 - the tuning set: the entries of chains.yaml without ``own_held_out``; its misclassified
   chains are listed, because the rules are tuned on it;
-- our own held-out block: the entries of chains.yaml marked ``own_held_out: true``, written
-  before tuning and never tuned on; listed only with ``--show-misses``;
+- our own held-out blocks: the entries of chains.yaml marked ``own_held_out: true`` (block 1)
+  or ``own_held_out: N`` (block N, each scored apart), each written before the checks
+  were changed for it, with its first-run figures in its header; listed only with
+  ``--show-misses``;
 - the independent held-out set, heldout_chains.yaml, written by someone else, when it
   exists. Only its aggregate figures are printed, never a chain (``--show-misses`` is
   refused for it), so that nobody tunes the rules to it, even by accident.
@@ -58,7 +60,9 @@ class LabelledChain:
     action_items: tuple[str, ...]
     expected: frozenset[str]
     note: str = ""
-    own_held_out: bool = False
+    # 0: tuning; 1: our first held-out block; 2, 3...: later blocks, each scored apart
+    # (a block written after the previous one was tuned on is the honest test of the tuning).
+    own_held_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -200,12 +204,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"cannot read the labelled set: {error}", file=sys.stderr)
             return 2
         tuning = [chain for chain in chains if not chain.own_held_out]
-        held = [chain for chain in chains if chain.own_held_out]
-        for title, part, listed in (
-            (f"Tuning set ({path.name})", tuning, True),
-            (f"Own held-out block ({path.name}, own_held_out: true; never tuned on)", held,
-             show_misses),
-        ):  # fmt: skip
+        blocks = sorted({chain.own_held_out for chain in chains} - {0})
+        parts = [(f"Tuning set ({path.name})", tuning, True)]
+        for block in blocks:
+            # Block 1 was never tuned on; a later block is held out until the next change,
+            # and its first-run figures are written in its header comment.
+            label = "true; never tuned on" if block == 1 else f"{block}; first run in its header"
+            parts.append((
+                f"Own held-out block{'' if block == 1 else f' {block}'} ({path.name}, "
+                f"own_held_out: {label})",
+                [chain for chain in chains if chain.own_held_out == block],
+                show_misses,
+            ))  # fmt: skip
+        for title, part, listed in parts:
             if not part:
                 continue
             report = evaluate(part)
@@ -268,7 +279,7 @@ def _chain(entry: Any) -> LabelledChain:
         actions,
         frozenset(entry.get("expect") or ()),
         str(entry.get("note", "")),
-        bool(entry.get("own_held_out", False)),
+        int(entry.get("own_held_out") or 0),
     )
 
 

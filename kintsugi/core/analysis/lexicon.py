@@ -143,6 +143,7 @@ SYNONYM_GROUPS = (
     "stale outdat",
     "delet remov drop purg wip",
     "start launch begin",
+    "renew extend prolong",
     "send deliver",
     "user customer client",
     "slowly",
@@ -215,7 +216,17 @@ PHRASES = (
     ("maxed out", "overloaded"),
     ("at capacity", "overloaded"),
     ("at 100% cpu", "overloaded"),
-    ("out of memory", "oom"),
+    ("ran out of memory", "memory exhausted"),
+    ("run out of memory", "memory exhausted"),
+    ("running out of memory", "memory exhausted"),
+    ("out of memory", "memory exhausted"),
+    ("out-of-memory", "memory exhausted"),
+    ("went out", "sent"),
+    ("go out", "sent"),
+    ("goes out", "sent"),
+    ("gone out", "sent"),
+    ("took place", ""),
+    ("take place", ""),
     ("for some reason", ""),
     ("for no apparent reason", ""),
     ("out of nowhere", ""),
@@ -226,5 +237,31 @@ FILLERS = word_set(
     "lot lots many much well basically really actually simply literally kind sort like "
     "somehow get getting got gets being seem seemed seems apparently obviously "
     "certain certainly quite rather bit some number numerous several various suddenly "
-    "unexpectedly successfully successful properly correctly anymore longer"
+    "unexpectedly successfully successful properly correctly anymore longer "
+    "happen happened happens happening occur occurred occurs occurring"
 )
+
+# Verbs with a particle that are also written as one word: "check out" and "checkout",
+# "roll-out" and "rollout" are the same word when two answers are compared.
+CLOSED_COMPOUNDS = word_set(
+    "checkout login logout signin signup signout rollout setup shutdown startup cleanup "
+    "lookup pickup handoff takeover failover dropoff"
+)
+
+# Nouns that name the whole product or its frame, not a part of it: an answer that adds
+# only one of them to its question says nothing new ("Mobile users were logged out of the
+# app" after "Why were mobile users logged out?").
+SCOPE_NOUNS = word_set("app application apps site website platform product system")
+
+# Nouns a verb already implies: "logged out" is out of a session, "sent" is a message.
+# An answer that adds only such a noun restates its question. Keys are canonical stems
+# (meaning.py), values the stems of the nouns they imply.
+IMPLIED_NOUNS = {
+    "log": word_set("session account"),
+    "login": word_set("session account"),
+    "logout": word_set("session account"),
+    "signin": word_set("session account"),
+    "send": word_set("message"),
+    "full": word_set("space disk"),
+    "query": word_set("databas"),
+}

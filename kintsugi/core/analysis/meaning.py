@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kintsugi.core.analysis.lexicon import ANTONYMS, FILLERS, PHRASES, SYNONYM_GROUPS
+from kintsugi.core.analysis.lexicon import (
+    ANTONYMS,
+    CLOSED_COMPOUNDS,
+    FILLERS,
+    PHRASES,
+    SYNONYM_GROUPS,
+)
 from kintsugi.core.analysis.text import stem, words
 from kintsugi.core.analysis.words import STOPWORDS
 
@@ -38,22 +44,51 @@ _CANONICAL.update(
 _PREFIXES = sorted((m for m in _CANONICAL if len(m) >= 4), key=len, reverse=True)
 
 
+# A verb with its particle, written open, hyphenated or closed, is one word when the
+# closed form is one ("checked out", "check-out", "checkout"); other verbs keep their
+# particle apart ("timed out" is read by PHRASES).
+_PARTICLE_VERB = re.compile(r"\b([a-z]+)[- ](in|out|up|down|on|off|over)\b")
+
+
+def _close_compound(match: re.Match[str]) -> str:
+    verb, particle = match.group(1), match.group(2)
+    for base in (verb, stem(verb), stem(verb) + "e", verb[:-1], verb[:-2], verb[:-3]):
+        if base + particle in CLOSED_COMPOUNDS:
+            return base + particle
+    return match.group(0)
+
+
+# A verb that only says the thing behaves, with an adverb that says how, is the adjective:
+# "responding slowly" is "slow", "loads intermittently" is "intermittent".
+_MANNER = re.compile(
+    r"\b(?:respond|perform|run|load|behav|operat|work|process|serv|react)\w*\s+(\w{3,}?)ly\b"
+)
+
+
 @dataclass(frozen=True)
 class Meaning:
     words: frozenset[str]
     negated: bool
+    # "Why could users not sign in?" says what "Sign-in failed for users" says: a verb
+    # negated with "not" or "never" (and no antonym of its own) reads as that verb failing.
+    # None when the text is not negated so.
+    failed: frozenset[str] | None = None
 
 
 def meaning(text: str) -> Meaning:
     lowered = _TIME.sub(" ", text.lower())
+    lowered = _PARTICLE_VERB.sub(_close_compound, lowered)
+    lowered = _MANNER.sub(r"\1", lowered)
     for pattern, replacement in _PHRASES:
         lowered = pattern.sub(replacement, lowered)
     found: set[str] = set()
     negated = False
     pending = False
+    verbal = False
     for word in words(lowered):
         if word in _NEGATIONS:
             pending = True
+            verbal = verbal or word != "no"
             continue
         if (word in STOPWORDS and word not in _CANONICAL) or word in FILLERS:
             continue
@@ -66,7 +101,8 @@ def meaning(text: str) -> Meaning:
             found.add(canonical(stemmed))
         pending = False
     negated ^= pending
-    return Meaning(frozenset(found), negated)
+    failed = frozenset(found | {"fail"}) if negated and verbal else None
+    return Meaning(frozenset(found), negated, failed)
 
 
 @lru_cache(maxsize=4096)

@@ -36,6 +36,12 @@ _PEOPLE = (
     r"|developers?|devs|operators?|on-?call\w*|sres?|reviewers?|support|hires|newcomers|juniors"
     r"|interns|contractors|team\s+members|employees)"
 )
+# Words that judge an outcome ("robust", "high quality") without naming a change.
+_QUALITY = (
+    r"(?:robust|reliable|resilient|stable|secure|safe|scalable|performant|efficient|"
+    r"maintainable|observable|available|consistent|predictable|correct|accurate|"
+    r"up[- ]to[- ]date|quality|standard|good|better|high)\b"
+)
 _EXHORTATION = re.compile(
     r"^\s*(?:please\s+)?(?:"
     r"be\s+(?:more\s+|extra\s+|very\s+)?(?:careful|vigilant|cautious|aware|mindful|diligent"
@@ -61,6 +67,17 @@ _EXHORTATION = re.compile(
     r"|align\s+(?:with|on)|brainstorm|tbd\b|n/?a\b"
     # Wishes: the outcome, with no change named.
     r"|(?:ensure|make\s+sure|prevent|avoid|stop)\s+(?:that\s+)?(?:this|it|that|the\s+same|similar)\b"
+    r"|(?:aim|strive|aspire|hope|endeavou?r|seek|wish|want|commit|work)\s+(?:for|to|towards?)\b"
+    r"|(?:we|i|the\s+team)\s+(?:\w+\s+)?(?:want|wish|hope|aim|would\s+like|expect|strive)\b"
+    # Carrying on changes nothing: what was done before the incident did not prevent it.
+    r"|(?:continue|carry\s+on|keep\s+on)\s+(?:to\s+)?(?:monitor|watch|track|observ|review|look"
+    r"|check|follow|work|investigat|improv|iterat|focus|evaluat|assess|educat|train|remind"
+    r"|communicat|be\b|keep)"
+    # An outcome with a judgment of quality and no change named: "make X more robust",
+    # "ensure X is of high quality".
+    rf"|make\s+(?:\S+\s+){{1,5}}?(?:more|less|better|fully|highly)\s+{_QUALITY}\s*[.!]?\s*$"
+    rf"|(?:ensure|guarantee)\s+(?:that\s+)?(?:\S+\s+){{1,5}}?(?:is|are|be|stays?|remains?)\s+"
+    rf"(?:of\s+)?(?:(?:high|good|better|sufficient|adequate|proper|acceptable|top)\s+)?{_QUALITY}"
     r")",
     re.IGNORECASE,
 )
@@ -90,7 +107,8 @@ _BOUNDED = re.compile(
 _VAGUE_VERBS = word_set(
     "improve increase enhance strengthen optimise optimize fix address revisit review "
     "investigate explore evaluate consider discuss rethink clean look work tackle handle "
-    "better analyse analyze assess check"
+    "better analyse analyze assess check harden mitigate minimise minimize reduce rethink "
+    "bolster streamline modernise modernize prioritise prioritize focus maintain"
 )
 _GENERIC = word_set(
     "monitoring alerting alert alerts testing tests test process processes communication "
@@ -101,7 +119,8 @@ _GENERIC = word_set(
     "everything stuff more better team teams going forward future further into up "
     "possible possibly options option solution solutions this that it tested "
     "checks check guardrails safeguards safety safer robust robustness resilience "
-    "resilient reliable underlying hygiene"
+    "resilient reliable underlying hygiene platform across risk risks around regarding "
+    "architecture design strategy areas area aspects aspect overall end-to-end"
 )
 
 
@@ -111,6 +130,29 @@ _NOT_SPECIFIC = word_set(
     "updat improv also team engineer engineers one two first each any other more less "
     "sure way ways thing things work when fail error unavailable day days week weeks hour "
     "hours minut minute time times"
+)
+
+
+# Verbs of a one-off repair: they fix this occurrence (restart, delete, renew, roll back,
+# grow), which is needed, but not what let it happen. Canonical stems (meaning.py).
+REPAIR_VERBS = frozenset(
+    canonical(stem(word))
+    for word in word_set(
+        "restart reboot renew delete clean clear free flush rerun replay reprocess refund "
+        "revert rollback roll apologise apologize recreate redeploy bounce"
+    )
+)
+
+
+# A repair that will happen by itself from now on is a change to the system: "Clear the
+# flag in a finally block", "Renew certificates automatically 30 days before expiry".
+_RECURRING = re.compile(
+    r"\b(?:when|whenever|automatic\w*|always|on\s+(?:error|failure)"
+    r"|(?:on\s+)?(?:every|each)\s+(?:\d+\s+)?(?:second|minute|hour|day|night|week|month|quarter"
+    r"|run|deploy|release|build|start|restart|time|rotation|import|job)s?"
+    r"|in\s+(?:a|an|the)\s+\w+\s+(?:block|step|hook|handler|job|script|pipeline)"
+    r"|after\s+(?:every|each)|before\s+(?:every|each)|daily|hourly|weekly|nightly)\b",
+    re.IGNORECASE,
 )
 
 
@@ -169,8 +211,20 @@ def _substance_finding(
     # An item is about the root cause when it names something of it beyond the symptom;
     # words shared only with the symptom (often the component's name) need a second one.
     beyond = root - symptom
+    # What the root cause itself brings to the chain: not the symptom, not what the steps
+    # on the way down already said ("segments piled up" -> "a slot kept every segment").
+    said = set().union(*(_specific(step.answer) for step in path[1:root_index]))
+    own = beyond - said
     for title in titles:
         found = _specific(title)
+        repair = _lead_verb(title) & REPAIR_VERBS
+        if repair and not _RECURRING.search(title):
+            # A one-off repair ("Delete old segments", "Renew the certificate", "Restart
+            # the pods") treats this occurrence; it is about the root cause only when what
+            # it repairs is what the root cause itself names, and its verb does not count.
+            if _shared(found - repair, own) - _COMMON_NOUNS:
+                return None
+            continue
         shared = _shared(found, root)
         # A component word every chain uses ("alert", "service") shows the item is about
         # the same area, not about the cause: it needs a second shared word.
@@ -197,7 +251,23 @@ def _specific(text: str) -> set[str]:
         found.add(word)
         if "-" in word:
             found.update(canonical(stem(part)) for part in word.split("-"))
+        # A period written as a duration is a window: "a daily window" meets "a 5-minute
+        # condition".
+        if _DURATION.match(word):
+            found.add("window")
     return {word for word in found if word not in _NOT_SPECIFIC and len(word) > 1}
+
+
+_DURATION = re.compile(
+    r"^(?:\d+-(?:second|minute|hour|day|week|month)s?|daily|hourly|weekly|monthly|nightly"
+    r"|window)$"
+)
+
+
+def _lead_verb(title: str) -> set[str]:
+    """The canonical stem of the item's first word (its verb, in an imperative title)."""
+    tokens = [word for word in words(title) if word not in STOPWORDS]
+    return {canonical(stem(tokens[0]))} if tokens else set()
 
 
 def _meets(left: set[str], right: set[str]) -> bool:

@@ -187,9 +187,10 @@ _IGNORED = re.compile(
     re.IGNORECASE,
 )
 _WE_LACKED = re.compile(
-    r"^\s*we\s+(?:had\s+)?(?:never|not|did\s+not|didn't|have\s+not|haven't|had\s+not|hadn't)"
+    r"^\s*we\s+(?:had\s+)?(?:never|not|did\s+not|didn't|have\s+not|haven't|had\s+not|hadn't"
+    r"|do\s+not|don['’]t|still\s+(?:do\s+not|don['’]t))"
     r"\s+(?:yet\s+)?(?:set\s+up|built|build|added|add|implemented|implement|configured|configure"
-    r"|automated|automate|created|create|had|have|invested|instrumented|defined|define)\b",
+    r"|automated|automate|created|create|had|have|own|invested|instrumented|defined|define)\b",
     re.IGNORECASE,
 )
 

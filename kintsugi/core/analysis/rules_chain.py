@@ -21,10 +21,12 @@ from kintsugi.core.analysis.findings import (
     Finding,
     Location,
 )
-from kintsugi.core.analysis.meaning import Meaning, meaning
+from kintsugi.core.analysis.lexicon import IMPLIED_NOUNS, SCOPE_NOUNS
+from kintsugi.core.analysis.meaning import Meaning, canonical, meaning
 from kintsugi.core.analysis.questions import suggest_next_question
-from kintsugi.core.analysis.text import content_stems, main_clause
+from kintsugi.core.analysis.text import content_stems, main_clause, stem
 from kintsugi.core.analysis.tree import Chain
+from kintsugi.core.analysis.words import word_set
 
 MIN_DEPTH = 3
 # An answer restates a text when at least this share of its content words are in it and
@@ -35,6 +37,14 @@ MAX_NEW_WORDS = 1
 # and they share at least half of all their words. Direction matters: a later answer that
 # adds to an earlier one ("an engineer deleted the DNS record" after "the DNS record was
 # deleted") elaborates, it does not loop.
+# A verb and its noun meet when they share this many letters and differ by a suffix.
+NOMINAL_STEM = 5
+_SUFFIXES = word_set("ion ation ition ment ments al ure ance ence ing er ers or ors ity ions s")
+_SCOPE = frozenset(canonical(stem(word)) for word in SCOPE_NOUNS)
+_IMPLIED = {
+    verb: frozenset(canonical(stem(word)) for word in nouns)
+    for verb, nouns in IMPLIED_NOUNS.items()
+}
 REPEAT_CONTAINMENT = 0.8
 REPEAT_OVERLAP = 0.5
 
@@ -97,15 +107,43 @@ def depth_finding(chain: Chain) -> Finding | None:
 
 
 def says_again(answer: Meaning, text: Meaning) -> bool:
-    """The answer says what the text says: same words after synonyms, same polarity."""
-    return answer.negated == text.negated and restates(set(answer.words), set(text.words))
+    """The answer says what the text says: same words after synonyms, same polarity. A
+    verb negated on one side and failing on the other is the same polarity ("Why could
+    users not sign in?" and "Sign-in failed")."""
+    if answer.negated == text.negated:
+        return restates(set(answer.words), set(text.words))
+    if answer.failed is not None and not text.negated:
+        return restates(set(answer.failed), set(text.words))
+    if text.failed is not None and not answer.negated:
+        return restates(set(answer.words), set(text.failed))
+    return False
 
 
 def restates(answer: set[str], text: set[str]) -> bool:
     if len(answer) == 0 or not text:
         return False
-    shared = len(answer & text)
-    return shared / len(answer) >= RESTATE_SHARE and len(answer - text) <= MAX_NEW_WORDS
+    found = {word for word in answer if _meets(word, text)}
+    new = answer - found
+    # A noun the question implies ("logged out" of a session) or one that names only the
+    # frame ("the app") adds nothing, as long as something else is left to compare.
+    implied = set(_SCOPE).union(*(_IMPLIED.get(word, ()) for word in text))
+    if len(answer) - len(new & implied) >= 2:
+        answer = answer - (new & implied)
+        new = new - implied
+    return len(found) / len(answer) >= RESTATE_SHARE and len(new) <= MAX_NEW_WORDS
+
+
+def _meets(word: str, text: set[str]) -> bool:
+    """The word is in the text, or a noun made of a verb of it: "refresh" and "refreshing",
+    "deploy" and "deployment", "expir" and "expiration" (a shared start of five letters or
+    more, the rest a suffix)."""
+    if word in text:
+        return True
+    return any(
+        len(short) >= NOMINAL_STEM and long.startswith(short) and long[len(short) :] in _SUFFIXES
+        for other in text
+        for short, long in ((word, other), (other, word))
+    )
 
 
 def repeats(answer: set[str], other: set[str]) -> bool:

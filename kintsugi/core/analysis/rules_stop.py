@@ -29,7 +29,7 @@ from kintsugi.core.analysis.lexicon import (
 )
 from kintsugi.core.analysis.text import main_clause, words
 from kintsugi.core.analysis.verbs import base_form
-from kintsugi.core.analysis.words import AUXILIARIES, IRREGULAR_PAST, STOPWORDS
+from kintsugi.core.analysis.words import AUXILIARIES, IRREGULAR_PAST, STOPWORDS, word_set
 
 
 def _alternation(phrases: Iterable[str], *, prefix: bool = False) -> re.Pattern[str]:
@@ -96,7 +96,12 @@ def party_leads(answer: str) -> bool:
 def _party_is_subject(clause: str, start: int) -> bool:
     """The party comes before the clause's first verb: "The maintainer removed it"."""
     before = words(clause[:start])
-    return not any(word in AUXILIARIES or _is_verb(word) for word in before)
+    # "... never closes it when the upstream times out": a party after a negation or in a
+    # clause of time or condition is where our component failed, not the subject.
+    return not any(word in AUXILIARIES or word in _NOT_SUBJECT or _is_verb(word) for word in before)
+
+
+_NOT_SUBJECT = word_set("not never when whenever if unless while once until after before as")
 
 
 def is_trigger(answer: str) -> bool:

@@ -146,8 +146,28 @@ def read_front_matter(lines: list[str], *, strict: bool = True) -> FrontMatter |
         if strict:
             raise
         return FrontMatter(values={}, lines={}, end=end + 1, raw=text, error=problem)
-    comments = tuple(line.strip() for line in lines[1:end] if line.lstrip().startswith("#"))
+    comments = _comment_lines(lines[1:end], toml=opening == "+++")
     return FrontMatter(values=values, lines=key_lines, end=end + 1, comments=comments)
+
+
+def _comment_lines(block: list[str], *, toml: bool) -> tuple[str, ...]:
+    """The "# ..." lines of a block that are comments, not a line of a value that spans
+    lines (a quoted or block scalar whose next line starts with '#'): the YAML scanner
+    says where each value runs, so those lines are left out."""
+    inside: set[int] = set()
+    if not toml:
+        try:
+            for token in yaml.scan("\n".join(block), Loader=yaml.SafeLoader):
+                first, last = token.start_mark.line, token.end_mark.line
+                if last > first:
+                    inside.update(range(first + 1, last + 1))
+        except yaml.YAMLError:
+            pass  # already read without error above; a scanner complaint changes nothing
+    return tuple(
+        line.strip()
+        for number, line in enumerate(block)
+        if number not in inside and line.lstrip().startswith("#")
+    )
 
 
 def _yaml(text: str) -> tuple[dict[str, Any], dict[str, int]]:

@@ -142,7 +142,7 @@ SECTION_PATTERNS: tuple[tuple[str, str, str], ...] = (
         r"|\bdoing about it\b|\bimprovements\b|\bfuture (?:work|actions?|plans?)\b"
         r"|\bwhat'?s next\b|\bwhat is next\b|\bgoing forward\b|\brepair items?\b"
         r"|\bwill we do better\b|\bdo better next time\b|\bin the future\b"
-        r"|\b(?:short|long|medium|mid|near)[- ]term (?:actions?|fixes|items|work|plans?|tasks)\b"
+        r"|\b(?:short|long|medium|mid|near)[- ]term (?:actions?|fix(?:es)?|solutions?|remediations?|items|work|plans?|tasks)\b"
         r"|^actions?$|^to ?dos?$",
     ),
     ("causes", "analysis", r"\bwhys\b|\bfive whys\b|\brca\b|\broot cause analysis\b"),

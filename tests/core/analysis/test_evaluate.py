@@ -169,3 +169,18 @@ def test_own_held_out_misses_are_listed_only_on_request(
     assert "secret-chain-id" not in capsys.readouterr().out
     main(["--show-misses", str(path)])
     assert "secret-chain-id" in capsys.readouterr().out
+
+
+def test_later_held_out_blocks_are_scored_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "set.yaml"
+    path.write_text(SMALL.replace("- id: secret", "- own_held_out: 2\n  id: secret"))
+    assert [chain.own_held_out for chain in load_chains(path)] == [0, 2]
+    main(["--show-misses", str(path)])
+    out = capsys.readouterr().out
+    assert "Own held-out block 2" in out and "Own held-out block (" not in out
+    block = out[out.index("Own held-out block 2") :]
+    assert "secret-chain-id" in block
+    tuning_part = out[: out.index("Own held-out block 2")]
+    assert "secret-chain-id" not in tuning_part

@@ -289,3 +289,16 @@ def test_a_key_too_large_for_the_metadata_goes_to_the_appendix():
     doc = read_markdown(f"---\ntitle: T\nlayout: post\nbody: {big}\n---\n").document
     assert doc.source_metadata == {"layout": "post"}
     assert doc.appendix == f"body: {big}"
+
+
+def test_a_value_whose_line_starts_with_a_hash_is_no_comment() -> None:
+    """Found by the round-trip property test: a kept value spanning lines, one of which
+    starts with '#', came back with a made-up 'front_matter_comments' entry."""
+    from kintsugi.core.document import PostmortemDocument
+    from kintsugi.core.markdown import read_markdown, render_markdown
+
+    document = PostmortemDocument(title="x", source_metadata={"note": "line one\n# line two"})
+    back = read_markdown(render_markdown(document)).document
+    assert back.source_metadata == {"note": "line one\n# line two"}
+    block = read_markdown("---\n# kept: an archetype's note\ntitle: x\n---\n# x\n").document
+    assert block.source_metadata["front_matter_comments"] == "# kept: an archetype's note"

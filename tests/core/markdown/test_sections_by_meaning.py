@@ -40,6 +40,9 @@ RECOGNISED = [
     ("What's next", "actions"),
     ("Short-term actions", "actions"),
     ("Long term fixes", "actions"),
+    # From the blind lint review (docs/lint-review.md, review3).
+    ("Long term solution", "actions"),
+    ("Short term fix", "actions"),
     ("What went well", "went_well"),
     ("What didn't go so well", "went_poorly"),
     ("What went badly", "went_poorly"),
