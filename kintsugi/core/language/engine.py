@@ -278,16 +278,16 @@ class Linter:
                 yield number, match
         for number in self._index.unindexed:
             gates = self._gates[number]
-            if gates and not any(gate.search(lowered) for gate in gates):
-                continue  # every rule using it needs a word the document does not contain
+            windows = _gated_windows(lowered, gates) if gates else [(0, len(lowered))]
             # Overlapping: a match the rules reject ("folks" read as a verb) must not hide a
             # later one that starts inside it ("pushed").
             search = patterns[number].compiled.search
-            position = 0
-            while (match := search(lowered, position)) is not None:
-                if _on_word_boundaries(lowered, *match.span()):
-                    yield number, match
-                position = match.start() + 1
+            for start, stop in windows:
+                position = start
+                while (match := search(lowered, position, stop)) is not None:
+                    if _on_word_boundaries(lowered, *match.span()):
+                        yield number, match
+                    position = match.start() + 1
 
     def _skip_long_lines(self, masked: str, lines: _LineIndex, findings: list[Finding]) -> str:
         long_lines = [n for n, length in enumerate(lines.lengths) if length > MAX_LINE_LENGTH]
@@ -439,6 +439,29 @@ def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
         last_end[finding.rule] = finding.end
         kept.append(finding)
     return kept
+
+
+# A gated pattern (every rule using it needs a ``context`` word) can only match near that
+# word: it is searched in windows around each occurrence instead of the whole document,
+# which keeps verb-first patterns (no prefix to index) from scanning every line. The margins
+# are wider than any such pattern reaches (about twenty words before the word, a few after).
+_GATE_BEFORE = 600
+_GATE_AFTER = 200
+
+
+def _gated_windows(lowered: str, gates: Sequence[LazyPattern]) -> list[tuple[int, int]]:
+    spans = sorted(
+        (max(0, found.start() - _GATE_BEFORE), min(len(lowered), found.end() + _GATE_AFTER))
+        for gate in gates
+        for found in gate.compiled.finditer(lowered)
+    )
+    windows: list[tuple[int, int]] = []
+    for start, stop in spans:
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], stop))
+        else:
+            windows.append((start, stop))
+    return windows
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:

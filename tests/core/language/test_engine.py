@@ -190,3 +190,22 @@ def test_it_handles_pathological_input(text: str) -> None:
 def test_it_never_crashes_on_plain_text(text: str) -> None:
     for finding in lint_text(text):
         assert text[finding.start : finding.end].strip()
+
+
+def test_gated_patterns_are_searched_only_near_their_word_and_find_the_same() -> None:
+    """Verb-first patterns (no prefix to index) are searched in windows around the word
+    their rules need; a document of filler must give the same findings as a lone sentence."""
+    from kintsugi.core.language import engine
+    from kintsugi.core.language.patterns import LazyPattern
+
+    filler = "The queue drained slowly while the cache warmed up again.\n" * 200
+    sentence = "Bob pushed the config to every region at once without telling anyone."
+    linter = Linter()
+    alone = {f.rule for f in linter.lint_text(sentence)}
+    embedded = {f.rule for f in linter.lint_text(filler + sentence + "\n" + filler)}
+    assert alone and embedded == alone
+    windows = engine._gated_windows(
+        "x" * 2000 + " without " + "y" * 2000, (LazyPattern("without"),)
+    )
+    assert windows == [(2001 - engine._GATE_BEFORE, 2008 + engine._GATE_AFTER)]
+    assert engine._gated_windows("nothing here", (LazyPattern("without"),)) == []
