@@ -8,36 +8,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
-
 from kintsugi.config import (
+    LOG_LEVELS,
     ConfigurationError,
-    env_bool,
-    env_int,
+    EnvReader,
     env_list,
     env_str,
-    environment,
     production_problems,
 )
 
+# Every problem is collected and raised at the end of this module as one line (config.py).
+_env = EnvReader()
 BASE_DIR = Path(__file__).resolve().parent
-KINTSUGI_ENV = environment()
+KINTSUGI_ENV = _env.environment()
 IS_PRODUCTION = KINTSUGI_ENV == "production"
 
-DEBUG = env_bool("DEBUG", default=KINTSUGI_ENV == "development")
+DEBUG = _env.boolean("DEBUG", default=KINTSUGI_ENV == "development")
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
-if IS_PRODUCTION:
-    _problems = production_problems(secret_key=SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS)
-    if _problems:
-        raise ConfigurationError(
-            "Refusing to start in production with an unsafe configuration:\n  - "
-            + "\n  - ".join(_problems)
-            + "\n(For a local trial set KINTSUGI_ENV=development.)"
-        )
-elif not SECRET_KEY:
+_production_problems = (
+    production_problems(secret_key=SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS)
+    if IS_PRODUCTION
+    else []
+)
+if not IS_PRODUCTION and not SECRET_KEY:
     SECRET_KEY = "dev-insecure-key-for-local-use-only-never-in-production"  # noqa: S105
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -99,11 +95,19 @@ TEMPLATES = [
 
 DATA_DIR = Path(env_str("KINTSUGI_DATA_DIR", str(Path.cwd() / "var")))
 if not env_str("DATABASE_URL"):
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _env.keep(
+            ConfigurationError(
+                f"KINTSUGI_DATA_DIR={str(DATA_DIR)!r} cannot be created ({error.strerror}); "
+                "point it at a folder Kintsugi may write to, or set DATABASE_URL."
+            )
+        )
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": _env.database(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'kintsugi.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=_env.integer("DB_CONN_MAX_AGE", 60, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -114,6 +118,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if KINTSUGI_ENV == "test" else 60
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that drops packets must not hang a start-up (or a request) for minutes; a
+    # connect_timeout in DATABASE_URL's query string wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's ModelBackend and database sessions, with the reads every request makes
@@ -145,24 +153,44 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 if not IS_PRODUCTION:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+    try:
+        STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+    except OSError as error:
+        _env.keep(
+            ConfigurationError(
+                f"STATIC_ROOT={str(STATIC_ROOT)!r} cannot be created ({error.strerror}); "
+                "point it at a folder Kintsugi may write to."
+            )
+        )
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=IS_PRODUCTION)
+SESSION_COOKIE_SECURE = _env.boolean("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if _env.boolean("BEHIND_TLS_PROXY", False) else None
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Sign-in throttling (kintsugi/accounts/throttle.py; docs/operations.md "Sign-in throttling").
+# How many X-Forwarded-For entries, counted from the right, the proxies in front added: the
+# client address is the one the outermost trusted proxy saw. 0 trusts none (REMOTE_ADDR).
+TRUSTED_PROXY_HOPS = _env.integer(
+    "TRUSTED_PROXY_HOPS", 1 if _env.boolean("BEHIND_TLS_PROXY", False) else 0, minimum=0
+)
+LOGIN_FAILURES_PER_ACCOUNT = _env.integer("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = _env.integer("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_FAILURE_WINDOW_MINUTES = _env.integer(
+    "LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
+)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": _env.choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every PDF it lays out at INFO; only its problems matter here.
@@ -174,11 +202,14 @@ LOGGING = {
 # Outgoing email (weekly reviews and reminders, sent by `kintsugi worker`); docs/configuration.md.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = _env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_USE_TLS = _env.boolean("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = _env.integer("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kintsugi@localhost")
 # The address people use to reach Kintsugi, for links in emails and Slack messages.
 KINTSUGI_BASE_URL = env_str("KINTSUGI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Last, so that every problem above is in the one message (and exit 2, kintsugi/cli.py).
+_env.raise_if_any(_production_problems)

@@ -3,8 +3,13 @@ compiling a query.
 
 Every page and htmx fragment asks for the user its session names. Django builds and
 compiles that one-row query anew each time, about 700 Python calls; here it is the same
-SQL, compiled once per process (``kintsugi.database.PreparedRead``). Signing in, passwords
-and permissions are ``ModelBackend``'s own.
+SQL, compiled once per process (``kintsugi.database.PreparedRead``). Passwords and
+permissions are ``ModelBackend``'s own.
+
+Signing in with a password goes through the throttle (``kintsugi.accounts.throttle``) here,
+so that every form that takes a password (the sign-in page, the admin's) is counted and
+refused alike. The sign-in page checks first itself to answer 429; this check is what holds
+for any other caller.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db import router
+from django.http import HttpRequest
 
+from kintsugi.accounts import throttle
 from kintsugi.accounts.models import User
 from kintsugi.database import PreparedRead, attnames
 
@@ -21,7 +29,34 @@ _FIELDS = attnames(User)
 _USER = PreparedRead(lambda pk: User._default_manager.filter(pk=pk).values_list(*_FIELDS))
 
 
+# Set on a request the backend has counted or refused, so the view does not count it again.
+FAILURE_RECORDED = "_kintsugi_signin_failure_recorded"
+
+
 class UserBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if request is None or password is None:
+            # No client to throttle (a command, a test's ``authenticate()``).
+            return super().authenticate(request, username, password, **kwargs)  # type: ignore[return-value]
+        found = throttle.lockout(request, username)
+        if found:
+            throttle.refused(request, username, found)
+            setattr(request, FAILURE_RECORDED, True)
+            raise PermissionDenied(found.message(throttle.clock()))  # stops every backend
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is None:
+            throttle.record_failure(request, username)
+            setattr(request, FAILURE_RECORDED, True)
+        else:
+            throttle.record_success(username)
+        return user  # type: ignore[return-value]
+
     def get_user(self, user_id: Any) -> User | None:
         try:
             key = int(user_id)

@@ -79,3 +79,26 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class SignInFailure(models.Model):
+    """One failed password sign-in, kept for the throttle window (kintsugi/accounts/throttle.py).
+
+    In the database, not in process memory, so that every app server behind the load balancer
+    counts the same failures. ``account`` is a hash of the case-folded username as typed: a
+    password typed into the username box must not be stored, and a 10,000-character name must
+    not bloat the index. Empty when no username was given (the address still counts).
+    """
+
+    account = models.CharField(max_length=64, blank=True)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "at"], name="signin_failure_account"),
+            models.Index(fields=["address", "at"], name="signin_failure_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

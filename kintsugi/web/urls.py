@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kintsugi.accounts.views import ThrottledLoginView
 from kintsugi.web.views import (
     action_items,
     analysis,
@@ -84,7 +85,7 @@ incident_urls = [
 ]
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("", incidents.postmortem_list, name="postmortem-list"),

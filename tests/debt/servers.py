@@ -29,12 +29,14 @@ class SmtpSink:
         from aiosmtpd.controller import Controller
 
         self.messages: list[Message] = []
+        self.raw: list[bytes] = []  # each message exactly as the server received it
         self.envelopes: list[tuple[str, list[str]]] = []
         sink = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802
                 sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+                sink.raw.append(envelope.original_content)
                 sink.messages.append(message_from_bytes(envelope.original_content))
                 return "250 OK"
 
@@ -54,6 +56,7 @@ class WebhookServer:
 
     def __init__(self) -> None:
         self.received: list[dict] = []
+        self.raw: list[bytes] = []  # each accepted body exactly as the server received it
         self.answers: deque[tuple[int, dict[str, str], str]] = deque()
         server = self
 
@@ -65,6 +68,7 @@ class WebhookServer:
                     server.answers.popleft() if server.answers else (200, {}, "ok")
                 )
                 if status == 200:
+                    server.raw.append(body)
                     server.received.append(json.loads(body))
                 self.send_response(status)
                 for name, value in headers.items():

@@ -63,12 +63,20 @@ class AgendaEntry:
 
 @dataclass(frozen=True)
 class AgendaSection:
+    """One section; ``hidden`` counts entries left out because the recipient of a delivery
+    may not see their post-mortem (``redaction.redact_agenda``): counted, never shown."""
+
     key: SectionKey
     entries: tuple[AgendaEntry, ...]
+    hidden: int = 0
 
     @property
     def title(self) -> str:
         return self.key.heading
+
+    @property
+    def count(self) -> int:
+        return len(self.entries) + self.hidden
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ class Agenda:
     @property
     def summary(self) -> str:
         """One line of counts, the first thing every format shows."""
-        counts = {section.key: len(section.entries) for section in self.sections}
+        counts = {section.key: section.count for section in self.sections}
         return (
             f"{counts[SectionKey.OVERDUE]} overdue, {counts[SectionKey.AT_RISK]} at risk, "
             f"{counts[SectionKey.MISSING]} missing an owner, ticket or date; "
@@ -104,7 +112,7 @@ class Agenda:
 
     @property
     def is_empty(self) -> bool:
-        return not any(section.entries for section in self.sections)
+        return not any(section.count for section in self.sections)
 
 
 def _sort_keys() -> dict[SectionKey, Callable[[AgendaEntry], tuple[object, ...]]]:

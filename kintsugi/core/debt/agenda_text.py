@@ -15,6 +15,7 @@ from typing import Any
 
 from .agenda import Agenda, AgendaEntry
 from .items import ReviewNote
+from .redaction import hidden_section_line
 from .states import DebtState, days_left
 
 Escape = Callable[[str], str]
@@ -110,8 +111,8 @@ def to_markdown(agenda: Agenda) -> str:
         f"**{agenda.summary}**",
     ]
     for section in agenda.sections:
-        lines += ["", f"## {section.title} ({len(section.entries)})", ""]
-        if not section.entries:
+        lines += ["", f"## {section.title} ({section.count})", ""]
+        if not section.count:
             lines.append("_Nothing._")
             continue
         for entry in section.entries:
@@ -121,6 +122,9 @@ def to_markdown(agenda: Agenda) -> str:
             review = review_line(entry, escape_markdown)
             if review:
                 lines.append(f"  - {review}")
+        hidden = hidden_section_line(section)
+        if hidden:
+            lines.append(f"- {hidden}")
     return "\n".join(lines) + "\n"
 
 
@@ -128,9 +132,9 @@ def to_text(agenda: Agenda) -> str:
     """Plain text for the email body: readable without any rendering, links spelt out."""
     lines = [agenda.title, agenda.period + f" (as of {agenda.as_of.isoformat()})", agenda.summary]
     for section in agenda.sections:
-        heading = f"{section.title.upper()} ({len(section.entries)})"
+        heading = f"{section.title.upper()} ({section.count})"
         lines += ["", heading, "-" * len(heading)]
-        if not section.entries:
+        if not section.count:
             lines.append("Nothing.")
             continue
         for entry in section.entries:
@@ -141,6 +145,9 @@ def to_text(agenda: Agenda) -> str:
                 lines.append(f"  {review}")
             if entry.item.url:
                 lines.append(f"  {entry.item.url}")
+        hidden = hidden_section_line(section)
+        if hidden:
+            lines.append(f"* {hidden}")
     return "\n".join(lines) + "\n"
 
 
@@ -152,7 +159,7 @@ def to_dict(agenda: Agenda) -> dict[str, Any]:
         "period": {"start": agenda.week.monday.isoformat(), "end": agenda.week.sunday.isoformat()},
         "as_of": agenda.as_of.isoformat(),
         "summary": {
-            **{section.key.value: len(section.entries) for section in agenda.sections},
+            **{section.key.value: section.count for section in agenda.sections},
             "opened_this_week": agenda.opened_count,
             "completed_this_week": agenda.completed_count,
         },

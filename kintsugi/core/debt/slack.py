@@ -13,6 +13,7 @@ from typing import Any
 
 from .agenda import Agenda, AgendaEntry
 from .agenda_text import entry_facts, review_line
+from .redaction import hidden_section_line
 
 MAX_BLOCKS = 50
 MAX_HEADER = 150
@@ -111,30 +112,32 @@ def build_slack_payload(agenda: Agenda, *, page_url: str = "") -> dict[str, Any]
             ],
         },
     ]
-    # Each body block remembers whether it shows an entry, to count what had to be left out.
-    body: list[tuple[Block, bool]] = []
+    # Each body block remembers how many entries it shows (a redacted section's neutral
+    # line stands for all its hidden ones), to count what had to be left out.
+    body: list[tuple[Block, int]] = []
     for section in agenda.sections:
-        if not section.entries:
+        if not section.count:
             continue
-        body.append(({"type": "divider"}, False))
-        body.append((_section(f"*{section.title}* ({len(section.entries)})"), False))
-        body.extend((_section(_entry_text(entry, agenda)), True) for entry in section.entries)
+        body.append(({"type": "divider"}, 0))
+        body.append((_section(f"*{section.title}* ({section.count})"), 0))
+        body.extend((_section(_entry_text(entry, agenda)), 1) for entry in section.entries)
+        hidden = hidden_section_line(section)
+        if hidden:
+            body.append((_section(f"_{escape_slack(hidden)}_"), section.hidden))
     if not body:
-        body.append((_section("Nothing to review this week: no open post-mortem debt."), False))
+        body.append((_section("Nothing to review this week: no open post-mortem debt."), 0))
 
-    total = sum(1 for _, is_entry in body if is_entry)
+    total = sum(entries for _, entries in body)
     if len(head) + len(body) > MAX_BLOCKS:
         body = body[: MAX_BLOCKS - len(head) - 1]
         while body and not body[-1][1]:  # no heading or divider left without its entries
             body.pop()
-        shown = sum(1 for _, is_entry in body if is_entry)
-        body.append((_more_block(total - shown, page_url), False))
+        shown = sum(entries for _, entries in body)
+        body.append((_more_block(total - shown, page_url), 0))
     elif page_url and len(head) + len(body) < MAX_BLOCKS:
         link = slack_link("Open the agenda", page_url)
         if len(link) <= MAX_CONTEXT_TEXT:
-            body.append(
-                ({"type": "context", "elements": [{"type": "mrkdwn", "text": link}]}, False)
-            )
+            body.append(({"type": "context", "elements": [{"type": "mrkdwn", "text": link}]}, 0))
     return {
         "text": truncate(escape_slack(f"{agenda.title}: {agenda.summary}"), MAX_SECTION_TEXT),
         "blocks": head + [block for block, _ in body],

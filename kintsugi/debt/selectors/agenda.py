@@ -64,7 +64,6 @@ def weekly_agenda(
     book: PolicyBook,
     team: Team | None = None,
     base_url: str = "",
-    redact_restricted: bool = False,
 ) -> Agenda:
     """The agenda for already visible ``items``, for one team or everyone (four queries)."""
     if team is not None:
@@ -73,7 +72,6 @@ def weekly_agenda(
         agenda_candidates(items, week, today),
         book=book,
         base_url=base_url,
-        redact_restricted=redact_restricted,
     )
     return build_agenda(
         snapshots, week=week, today=today, team=team.name if team is not None else None

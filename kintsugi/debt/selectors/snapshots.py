@@ -20,9 +20,6 @@ from kintsugi.debt.models import ReviewMark
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.postmortems.models import ActionItem, Incident
 
-REDACTED_TITLE = "Action item of a restricted incident"
-REDACTED_INCIDENT = "(restricted incident)"
-
 _FIELDS = (
     "id",
     "title",
@@ -43,7 +40,6 @@ _FIELDS = (
     "incident__started_at",
     "incident__team_id",
     "incident__team__name",
-    "incident__is_restricted",
     "owner__username",
     "owner__first_name",
     "owner__last_name",
@@ -80,13 +76,11 @@ def action_snapshots(
     *,
     book: PolicyBook,
     base_url: str = "",
-    redact_restricted: bool = False,
 ) -> list[ActionSnapshot]:
     """Snapshots of ``items`` (already filtered for access by the caller).
 
-    ``base_url`` makes the links absolute (emails, Slack). ``redact_restricted`` replaces
-    the text of restricted incidents' items by a neutral label, for messages that leave
-    Kintsugi and so escape its access rules; the link still leads to the page, which asks.
+    ``base_url`` makes the links absolute (emails, Slack). Messages that leave Kintsugi
+    are cut per recipient from these (``kintsugi.core.debt.redaction``).
     """
     rows = list(items.order_by().values_list(*_FIELDS))
     services = services_by_incident(items.order_by().values("incident_id"))
@@ -114,7 +108,6 @@ def action_snapshots(
             started_at,
             team_id,
             team_name,
-            restricted,
             owner,
             owner_first,
             owner_last,
@@ -127,10 +120,6 @@ def action_snapshots(
             incident_url = base_url + reverse("postmortem-detail", args=[incident_id])
             incident_urls[incident_id] = incident_url
         review = reviews.get(pk)
-        if redact_restricted and restricted:
-            title, incident_title, status_reason = REDACTED_TITLE, REDACTED_INCIDENT, ""
-            if review is not None:
-                review = ReviewNote(review.reviewed_at, review.reviewer, "")
         snapshots.append(
             ActionSnapshot(
                 id=pk,

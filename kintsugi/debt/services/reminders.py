@@ -3,6 +3,12 @@
 Which steps are due is the core's ``due_reminders`` (with its catching-up rule); who gets
 them is each team's and person's settings. Every step becomes delivery rows keyed by the
 core's idempotency key, inserted once whatever the number of workers.
+
+Each message is worded for its audience (``access.hidden_among``, four queries for any
+number of items): an owner or lead who may not see the item's post-mortem, and every team
+Slack channel (read by people Kintsugi does not know), get a neutral line with no title,
+ticket, incident or link: "1 action item of a restricted post-mortem you cannot see is
+overdue ...".
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from django.template.loader import render_to_string
 
 from kintsugi.accounts.models import User
 from kintsugi.core.debt.items import ActionSnapshot
+from kintsugi.core.debt.redaction import restricted_line
 from kintsugi.core.debt.schedule import (
     ReminderSettings,
     ReminderStep,
@@ -34,6 +41,7 @@ from kintsugi.debt.selectors.expressions import is_open
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.selectors.snapshots import action_snapshots
 from kintsugi.debt.services.deliveries import enqueue
+from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Membership, Team
 
@@ -60,21 +68,40 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
+def _mentions(people: list[User]) -> str:
+    return " ".join(
+        f"<@{prefs.slack_member_id}>" if prefs.slack_member_id else escape_slack(person.username)
+        for person, prefs in ((person, _prefs(person)) for person in people)
+        if prefs.slack_enabled
+    )
+
+
 def reminder_message(
-    item: ActionSnapshot, step: ReminderStep, today: date, people: list[User]
+    item: ActionSnapshot,
+    step: ReminderStep,
+    today: date,
+    people: list[User],
+    *,
+    hidden: bool = False,
 ) -> Message:
-    """The words of one reminder; the same facts by email and on Slack."""
+    """The words of one reminder; the same facts by email and on Slack. ``hidden``: the
+    audience may not see the item's post-mortem, so only the neutral line goes out."""
     due = item.due_on or step.due_on
     left = (due - today).days
     if step.kind is ReminderStepKind.BEFORE_DUE:
         headline = "due today" if left == 0 else f"due in {_days(left)} ({due.isoformat()})"
         subject = f"Due {'today' if left == 0 else 'on ' + due.isoformat()}: {item.title}"
+        tag = "Due soon"
     elif step.kind is ReminderStepKind.OVERDUE:
         headline = f"overdue since {due.isoformat()} ({_days(-left)} over)"
         subject = f"Overdue: {item.title}"
+        tag = "Overdue"
     else:
         headline = f"{_days(-left)} overdue (due {due.isoformat()}); escalated to the team lead"
         subject = f"Escalation: {item.title} is {_days(-left)} overdue"
+        tag = "Escalation"
+    if hidden:
+        return _hidden_message(tag, headline, people)
     owner = item.owner_label or "nobody (no owner)"
     facts = (
         f"{item.priority.value} · owner {owner} · {item.incident_reference} {item.incident_title}"
@@ -89,11 +116,7 @@ def reminder_message(
         "debt/email/reminder.html",
         {"item": item, "headline": headline, "facts": facts, "subject": subject},
     )
-    mentions = " ".join(
-        f"<@{prefs.slack_member_id}>" if prefs.slack_member_id else escape_slack(person.username)
-        for person, prefs in ((person, _prefs(person)) for person in people)
-        if prefs.slack_enabled
-    )
+    mentions = _mentions(people)
     title = slack_link(escape_slack(item.title), item.url)
     slack_text = f"*{title}* is {escape_slack(headline)}\n{escape_slack(facts)}"
     if mentions:
@@ -103,6 +126,26 @@ def reminder_message(
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:3000]}}],
     }
     return Message(subject=subject[:300], text=text, html=html, slack=slack)
+
+
+def _hidden_message(tag: str, headline: str, people: list[User]) -> Message:
+    line = restricted_line(1, f"is {headline}", "")
+    subject = f"{tag}: an action item of a restricted post-mortem"
+    text = (
+        f"{line}.\n\nAsk the post-mortem's team for access to see and update it.\n\n"
+        "You receive this because of your reminder settings in Kintsugi "
+        "(Post-mortem debt, My settings).\n"
+    )
+    html = render_to_string("debt/email/reminder.html", {"hidden_line": line, "subject": subject})
+    mentions = _mentions(people)
+    slack_text = escape_slack(line) + "."
+    if mentions:
+        slack_text = f"{mentions}: {slack_text}"
+    slack = {
+        "text": escape_slack(subject),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text[:3000]}}],
+    }
+    return Message(subject=subject, text=text, html=html, slack=slack)
 
 
 def _existing(keys: list[str]) -> set[tuple[str, str, str]]:
@@ -118,15 +161,16 @@ def _existing(keys: list[str]) -> set[tuple[str, str, str]]:
 
 def _addresses(
     people: list[User], settings: TeamDebtSettings | None, team_id: int | None
-) -> list[tuple[str, str]]:
-    """(channel, recipient) pairs for one step, from the people's and the team's settings."""
-    pairs = [
-        (Channel.EMAIL.value, person.email)
+) -> list[tuple[str, str, User | None]]:
+    """(channel, recipient, reader) for one step, from the people's and the team's settings;
+    the reader of a Slack channel is unknown (``None``)."""
+    pairs: list[tuple[str, str, User | None]] = [
+        (Channel.EMAIL.value, person.email, person)
         for person in people
         if person.email and _prefs(person).email_enabled
     ]
     if settings is not None and settings.has_slack and any(_prefs(p).slack_enabled for p in people):
-        pairs.append((Channel.SLACK.value, f"team:{team_id}"))
+        pairs.append((Channel.SLACK.value, f"team:{team_id}", None))
     return pairs
 
 
@@ -151,9 +195,7 @@ def enqueue_due_reminders(*, today: date, now: datetime, base_url: str) -> int:
     candidates = ActionItem.objects.filter(
         is_open(), due_on__isnull=False, due_on__lte=today + timedelta(days=max(before))
     )
-    snapshots = action_snapshots(
-        candidates, book=policy_book(), base_url=base_url, redact_restricted=True
-    )
+    snapshots = action_snapshots(candidates, book=policy_book(), base_url=base_url)
     team_ids = dict(Team.objects.values_list("name", "pk"))
     planned: list[tuple[ActionSnapshot, ReminderStep, int | None]] = []
     for item in snapshots:
@@ -175,15 +217,29 @@ def enqueue_due_reminders(*, today: date, now: datetime, base_url: str) -> int:
         is_lead=True, team_id__in={t for _, _, t in planned if t}
     ).select_related("user", "user__debt_settings"):
         leads.setdefault(membership.team_id, []).append(membership.user)
-    rows = list(_rows(planned, existing, owners, leads, team_settings, today, now))
+    readers = [*owners.values(), *(lead for group in leads.values() for lead in group)]
+    hidden = access.hidden_among({item.incident_id for item, _, _ in planned}, readers)
+    audience = Audience(owners, leads, hidden)
+    rows = list(_rows(planned, existing, audience, team_settings, today, now))
     return enqueue(rows)
+
+
+@dataclass
+class Audience:
+    """Who may be told about the planned steps, and which incidents each may not see."""
+
+    owners: dict[str, User]
+    leads: dict[int, list[User]]
+    hidden: dict[int | None, frozenset[int]]
+
+    def may_not_see(self, item: ActionSnapshot, reader: User | None) -> bool:
+        return item.incident_id in self.hidden[reader.pk if reader is not None else None]
 
 
 def _rows(
     planned: Iterable[tuple[ActionSnapshot, ReminderStep, int | None]],
     existing: set[tuple[str, str, str]],
-    owners: dict[str, User],
-    leads: dict[int, list[User]],
+    audience: Audience,
     team_settings: dict[int, TeamDebtSettings],
     today: date,
     now: datetime,
@@ -191,13 +247,13 @@ def _rows(
     for item, step, team_id in planned:
         key = step.idempotency_key
         if step.kind is ReminderStepKind.ESCALATE_TO_LEAD:
-            people = leads.get(team_id, []) if team_id else []
+            people = audience.leads.get(team_id, []) if team_id else []
         else:
-            owner = owners.get(item.owner or "")
+            owner = audience.owners.get(item.owner or "")
             people = [owner] if owner is not None else []
         settings = team_settings.get(team_id) if team_id else None
         addresses = _addresses(people, settings, team_id)
-        pairs = [pair for pair in addresses if (key, *pair) not in existing]
+        pairs = [(c, r, who) for c, r, who in addresses if (key, c, r) not in existing]
         common = {
             "idempotency_key": key,
             "kind": DeliveryKind.REMINDER,
@@ -220,8 +276,12 @@ def _rows(
             continue
         if not pairs:
             continue
-        message = reminder_message(item, step, today, people)
-        for channel, recipient in pairs:
+        messages = {
+            hidden: reminder_message(item, step, today, people, hidden=hidden)
+            for hidden in {audience.may_not_see(item, who) for _, _, who in pairs}
+        }
+        for channel, recipient, reader in pairs:
+            message = messages[audience.may_not_see(item, reader)]
             if channel == Channel.EMAIL:
                 yield Delivery(
                     channel=channel,

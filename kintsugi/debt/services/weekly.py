@@ -1,5 +1,10 @@
 """The weekly review on each team's schedule: the agenda by email and to the Slack channel.
 
+Each message is built for its audience (``access.hidden_among``): a member reads every
+item they may see; the team's list address and the Slack channel, read by people Kintsugi
+does not know, get restricted post-mortems' items counted but never shown. One rendering
+per distinct audience, so the cost does not grow with the number of members.
+
 A team's ``next_review_at`` is claimed with a conditional UPDATE (set to the following
 run only if it still holds the value this worker read), so one worker sends a given
 week's review; the delivery key ``debt-review:<team>:<week>`` guards it a second time.
@@ -12,8 +17,10 @@ from datetime import date, datetime
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kintsugi.accounts.models import User
 from kintsugi.core.debt.agenda import Agenda
 from kintsugi.core.debt.agenda_text import to_text
+from kintsugi.core.debt.redaction import redact_agenda
 from kintsugi.core.debt.schedule import next_run_after
 from kintsugi.core.debt.slack import build_slack_payload
 from kintsugi.core.debt.weeks import IsoWeek
@@ -28,6 +35,7 @@ from kintsugi.debt.models import (
 from kintsugi.debt.selectors.agenda import weekly_agenda
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.services.deliveries import enqueue
+from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Membership, Team
 
@@ -42,21 +50,18 @@ def review_key(team: Team, week: IsoWeek) -> str:
 
 
 def team_agenda(*, team: Team, week: IsoWeek, today: date, base_url: str) -> Agenda:
-    """The agenda as it leaves Kintsugi: every item of the team, restricted ones redacted."""
+    """Every item of the team, unredacted: ``redact_agenda`` cuts it per recipient."""
     return weekly_agenda(
-        ActionItem.objects.all(),
-        week=week,
-        today=today,
-        book=policy_book(),
-        team=team,
-        base_url=base_url,
-        redact_restricted=True,
+        ActionItem.objects.all(), week=week, today=today, book=policy_book(), team=team
     )
 
 
-def review_emails(team: Team, settings: TeamDebtSettings | None) -> list[str]:
-    """Members who want email (on by default) and the team's list address."""
-    addresses = []
+def review_recipients(
+    team: Team, settings: TeamDebtSettings | None
+) -> dict[str, list[User | None]]:
+    """Each address and who reads it: members who want email (on by default), and the
+    team's list address, read by unknown people (``None``)."""
+    readers: dict[str, list[User | None]] = {}
     for membership in Membership.objects.filter(team=team).select_related(
         "user", "user__debt_settings"
     ):
@@ -66,10 +71,10 @@ def review_emails(team: Team, settings: TeamDebtSettings | None) -> list[str]:
         except PersonDebtSettings.DoesNotExist:
             wants = True
         if user.is_active and user.email and wants:
-            addresses.append(user.email)
+            readers.setdefault(user.email, []).append(user)
     if settings is not None and settings.review_email:
-        addresses.append(settings.review_email)
-    return sorted(set(addresses))
+        readers.setdefault(settings.review_email, []).append(None)
+    return readers
 
 
 def enqueue_weekly_review(
@@ -88,18 +93,35 @@ def enqueue_weekly_review(
         "updated_at": now,
         "next_attempt_at": now,
     }
-    text = to_text(agenda) + f"\nThe agenda online: {page}\n"
-    html = render_to_string("debt/email/weekly_review.html", {"agenda": agenda, "page_url": page})
-    rows = [
-        Delivery(channel=Channel.EMAIL, recipient=address, body_text=text, body_html=html, **common)
-        for address in review_emails(team, settings)
-    ]
+    readers = review_recipients(team, settings)
+    incident_ids = {e.item.incident_id for section in agenda.sections for e in section.entries}
+    people = [user for group in readers.values() for user in group if user is not None]
+    hidden = access.hidden_among(incident_ids, people)
+    bodies: dict[frozenset[int], tuple[str, str]] = {}
+    rows = []
+    for address in sorted(readers):
+        # An address read by several people gets what every one of them may see.
+        unseen = frozenset().union(*(hidden[u.pk if u else None] for u in readers[address]))
+        if unseen not in bodies:
+            bodies[unseen] = _email_bodies(redact_agenda(agenda, unseen), page)
+        text, html = bodies[unseen]
+        rows.append(
+            Delivery(
+                channel=Channel.EMAIL, recipient=address, body_text=text, body_html=html, **common
+            )
+        )
     if settings is not None and settings.has_slack:
-        payload = build_slack_payload(agenda, page_url=page)
+        payload = build_slack_payload(redact_agenda(agenda, hidden[None]), page_url=page)
         rows.append(
             Delivery(channel=Channel.SLACK, recipient=f"team:{team.pk}", payload=payload, **common)
         )
     return enqueue(rows)
+
+
+def _email_bodies(agenda: Agenda, page: str) -> tuple[str, str]:
+    text = to_text(agenda) + f"\nThe agenda online: {page}\n"
+    html = render_to_string("debt/email/weekly_review.html", {"agenda": agenda, "page_url": page})
+    return text, html
 
 
 def schedule_weekly_reviews(*, now: datetime, today: date, base_url: str) -> int:

@@ -9,8 +9,8 @@
   exception, for each row of the action items list. The policies are loaded once per
   page render, whatever the number of items.
 - ``{% agenda_entry entry %}``: one entry of the weekly review page
-  (``kintsugi/debt/agenda_rows.py``); ``{% agenda_facts %}`` and ``{% agenda_review %}``
-  give the same words to the email template.
+  (``kintsugi/debt/agenda_rows.py``); ``{% agenda_facts %}``, ``{% agenda_review %}`` and
+  ``{% agenda_hidden section %}`` give the same words to the email template.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from kintsugi.core.debt.agenda_text import review_line
+from kintsugi.core.debt.redaction import hidden_section_line
 from kintsugi.core.debt.states import DebtState, SlaCompliance
 from kintsugi.core.vocabulary import Priority
 from kintsugi.debt.agenda_rows import agenda_entry as render_agenda_entry
@@ -136,3 +137,9 @@ def agenda_entry(context: template.Context, entry: Any) -> SafeString:
 def agenda_review(entry: Any) -> str:
     """ "Reviewed 2026-11-18 by bob: note", autoescaped by the template."""
     return review_line(entry, str) or ""
+
+
+@register.simple_tag
+def agenda_hidden(section: Any) -> str:
+    """The neutral line for a redacted section's hidden entries ("" if none), autoescaped."""
+    return hidden_section_line(section) or ""

@@ -20,8 +20,9 @@ PAGE_SIZE = 50
 def visible_deliveries(user: User) -> QuerySet[Delivery]:
     """Admins see all; others see what was sent to them or to a team they belong to.
 
-    Messages about restricted incidents were redacted when queued, so a delivery never
-    shows more than its recipients were sent.
+    Each message was cut for its recipient when queued (``services.weekly``/``reminders``),
+    and a team's members may see its restricted incidents, so a row never shows more than
+    the person reading it may see.
     """
     rows = Delivery.objects.all()
     if access.is_admin(user):
@@ -44,10 +45,15 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # The link to an item carries its incident's id: only for incidents the reader may see.
+    items = [d for d in page.object_list if d.action_item_id]
+    hidden = access.hidden_among({d.action_item.incident_id for d in items}, [request.user])
+    unseen = hidden[request.user.pk]
     context = {
         "nav": "debt",
         "debt_nav": "deliveries",
         "page": page,
+        "linkable": {d.pk for d in items if d.action_item.incident_id not in unseen},
         "status": status,
         "statuses": DeliveryStatus.choices,
         "counts": counts,

@@ -22,7 +22,16 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.", returncode=2)
         if settings.IS_PRODUCTION:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            try:
+                call_command("collectstatic", interactive=False, verbosity=0)
+            except OSError as error:
+                # The settings and the database were checked before (kintsugi/cli.py); a
+                # STATIC_ROOT it may not write is the one start-up problem left to catch.
+                raise CommandError(
+                    f"STATIC_ROOT={str(settings.STATIC_ROOT)!r} cannot be written "
+                    f"({error.strerror}); point it at a folder Kintsugi may write to.",
+                    returncode=2,
+                ) from None
         from gunicorn.app.base import BaseApplication
 
         from kintsugi.wsgi import application

@@ -1,0 +1,41 @@
+"""The sign-in page: Django's ``LoginView`` behind the failed sign-in throttle.
+
+A locked account or address gets 429 and says for how long, without the password being
+looked at. Failures the form catches before any password check (an empty or overlong
+username) count for the address too, so that junk cannot be sent without limit.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+
+from kintsugi.accounts import throttle
+from kintsugi.accounts.backends import FAILURE_RECORDED
+
+TEMPLATE = "web/login.html"
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    template_name = TEMPLATE
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        found = throttle.lockout(request, username)
+        if found is None:
+            return super().post(request, *args, **kwargs)
+        throttle.refused(request, username, found)
+        now = throttle.clock()
+        form = self.get_form_class()(request, data=None)
+        context = self.get_context_data(form=form, throttle_message=found.message(now))
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(max(1, math.ceil((found.retry_at - now).total_seconds())))
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if not getattr(self.request, FAILURE_RECORDED, False):
+            throttle.record_failure(self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)
