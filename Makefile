@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and Slack messages point where `make run` serves, unless already set.
+KINTSUGI_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-postgres test-browser lint format bench eval clean venv
 
@@ -25,9 +27,9 @@ run: $(STAMP)
 	@echo ""
 	@# The worker (reminders, weekly reviews, deliveries) runs beside the web server and
 	@# stops with it.
-	KINTSUGI_ENV=development $(BIN)/kintsugi worker & worker=$$!; \
+	KINTSUGI_ENV=development KINTSUGI_BASE_URL='$(KINTSUGI_BASE_URL)' $(BIN)/kintsugi worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	KINTSUGI_ENV=development $(BIN)/kintsugi serve --host $(HOST) --port $(PORT)
+	KINTSUGI_ENV=development KINTSUGI_BASE_URL='$(KINTSUGI_BASE_URL)' $(BIN)/kintsugi serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	KINTSUGI_ENV=test $(BIN)/pytest

@@ -200,7 +200,13 @@ LOGGING = {
 }
 
 # Outgoing email (weekly reviews and reminders, sent by `kintsugi worker`); docs/configuration.md.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# In development (`make run`) no SMTP server listens on localhost:25, and the worker would
+# retry forever: mail is printed to the console unless EMAIL_HOST names a server.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if KINTSUGI_ENV == "development" and not env_str("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = _env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

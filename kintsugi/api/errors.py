@@ -44,6 +44,10 @@ CODES = {
 UNAUTHENTICATED = (
     "Authentication required: send 'Authorization: Bearer <token>' or sign in to the web app."
 )
+CONFLICT_MESSAGE = (
+    "Someone else saved this since the version you sent; nothing was written. The current "
+    "version is in 'current': merge your change into it and send it again with its 'version'."
+)
 
 # Where Ninja reports a value (``loc[0]``) and the parameter names our endpoints use for
 # whole-schema parameters; neither means anything to the caller, so both are dropped.
@@ -186,11 +190,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
         from kintsugi.api.schemas.representation import represent
 
+        # The service's message speaks to the editor's page ("shown below"); an API client
+        # gets the stored object in 'current' instead, and must be told so.
         return respond(
             request,
             409,
-            exc.message,
-            fields={"version": [exc.message]},
+            CONFLICT_MESSAGE,
+            fields={"version": [CONFLICT_MESSAGE]},
             current=represent(exc.current),
         )
 

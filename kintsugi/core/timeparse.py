@@ -12,6 +12,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kintsugi.core.errors import ValidationProblem
 
+# The range of times and dates Kintsugi stores. Python's own range (years 1..9999) is too
+# wide at both ends: converting 9999-12-31 12:00-14:00 or 0001-01-01 00:00+01:00 to UTC
+# overflows, and a date near 9999 plus a due window or a sprint length overflows later, far
+# from the input. No incident predates 1970 and none is planned past 9000, so both ends
+# leave room for any window added to them (docs/api.md, "Limits").
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+_RANGE_TEXT = "between 1970-01-01 and 9000-01-01 (UTC)"
+
 _TRAILING_ZONE = re.compile(r"^(?P<stamp>.+?)\s+(?P<zone>UTC|GMT|Z|[A-Za-z]+/[A-Za-z_+\-/0-9]+)$")
 
 
@@ -64,23 +73,48 @@ def parse_utc(text: str, *, field: str | None = None) -> datetime:
             "without one it is ambiguous.",
             field=field,
         )
-    return ensure_utc(parsed)
+    return check_time_range(ensure_utc(parsed, field=field), field=field)
 
 
-def ensure_utc(moment: datetime) -> datetime:
+def ensure_utc(moment: datetime, *, field: str | None = None) -> datetime:
     if moment.tzinfo is None:
-        raise ValidationProblem("Times must carry a timezone.")
-    return moment.astimezone(UTC)
+        raise ValidationProblem("Times must carry a timezone.", field=field)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # the offset pushes it past year 9999 or before year 1
+        raise ValidationProblem(f"A time must be {_RANGE_TEXT}.", field=field) from None
+
+
+def check_time_range(moment: datetime, *, field: str | None = None) -> datetime:
+    """``moment`` (aware) if it lies in the stored range, else a problem naming the field.
+
+    For callers handed a datetime rather than text (services called by other services),
+    so the range holds whatever the way in.
+    """
+    utc = ensure_utc(moment, field=field)
+    if not EARLIEST <= utc < LATEST:
+        raise ValidationProblem(f"A time must be {_RANGE_TEXT}.", field=field)
+    return utc
+
+
+def check_date_range(day: date, *, field: str | None = None) -> date:
+    """``day`` if it lies in the stored range (see :data:`EARLIEST`), else a problem."""
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ValidationProblem(
+            f"A date must be between {EARLIEST.date()} and {LATEST.date()}.", field=field
+        )
+    return day
 
 
 def parse_date(text: str, *, field: str | None = None) -> date:
     raw = (text or "").strip()
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ValidationProblem(
             f"{raw!r} is not a date; write it as YYYY-MM-DD.", field=field
         ) from None
+    return check_date_range(day, field=field)
 
 
 def format_utc(moment: datetime) -> str:

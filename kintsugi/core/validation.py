@@ -12,6 +12,13 @@ from urllib.parse import urlsplit
 
 from kintsugi.core.errors import ValidationProblem
 
+# What whole numbers mean here, so that no value reaches the database beyond its column
+# (a bigint holds 2**63 - 1; SQLite and PostgreSQL fail differently past it) and none is
+# nonsense for the field. docs/api.md ("Limits") lists them.
+MAX_ID = 2**63 - 1  # ids and versions: a database bigint
+MAX_SPRINT = 100_000  # sprint numbers: two thousand years of weekly sprints
+MAX_ESTIMATE = 100_000  # points or hours of one action item
+
 _CONTROL = {chr(code) for code in range(32) if chr(code) not in "\n\r\t"}
 
 
@@ -79,3 +86,30 @@ def clean_whole_days(value: object, *, field: str, label: str) -> int:
         if digits.isascii() and digits.isdigit():
             return int(text)
     raise ValidationProblem(f"{label} must be a whole number of days.", field=field)
+
+
+def clean_whole_number(
+    value: object, *, field: str, label: str, minimum: int, maximum: int, unit: str = ""
+) -> int:
+    """A whole number within ``minimum..maximum`` from a form, the API, a file or the CLI.
+
+    The same strict reading as :func:`clean_whole_days` (no ``True``, ``7.5`` or non-ASCII
+    digits), then the bounds: a number beyond what the field means is refused with the
+    range, before it can overflow a database column or a date.
+    """
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text[:1] in "+-" else text
+        number = int(text) if digits.isascii() and digits.isdigit() and len(digits) < 40 else None
+    else:
+        number = None
+    span = f"{minimum:,} to {maximum:,}{f' {unit}' if unit else ''}"
+    if number is None:
+        raise ValidationProblem(f"{label} must be a whole number from {span}.", field=field)
+    if not minimum <= number <= maximum:
+        raise ValidationProblem(f"{label} must be from {span}; {number:,} is not.", field=field)
+    return number

@@ -20,6 +20,7 @@ from kintsugi.core.document import (
     TimelineEntry,
     sort_action_items,
 )
+from kintsugi.core.markdown.html import DisplayNames
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import (
     ActionStatus,
@@ -31,6 +32,7 @@ from kintsugi.core.vocabulary import (
 from kintsugi.postmortems.imports import import_document, revision_of
 from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.postmortems.selectors import postmortem_detail
+from kintsugi.teams.models import Service, Team
 
 
 def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
@@ -107,6 +109,28 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
     )
     document.analysis = _analysis_tree(incident, document, entries, list(view.action_items))
     return document
+
+
+def display_names(document: PostmortemDocument) -> DisplayNames:
+    """The names behind the document's slugs and usernames, for the HTML and PDF pages
+    (three queries, whatever the size). A name typed by hand (an author or owner without an
+    account) is not a username and stays as written."""
+    people = {*document.authors, *document.members}
+    people.update(entry.author for entry in document.timeline if entry.author)
+    people.update(item.owner for item in document.action_items if item.owner)
+    teams = Team.objects.filter(slug=document.team) if document.team else Team.objects.none()
+    return DisplayNames(
+        teams=dict(teams.values_list("slug", "name")),
+        services=dict(
+            Service.objects.filter(slug__in=document.services).values_list("slug", "name")
+        ),
+        people={
+            user.username: user.display_name
+            for user in User.objects.filter(username__in=people).only(
+                "username", "first_name", "last_name"
+            )
+        },
+    )
 
 
 def _analysis_tree(

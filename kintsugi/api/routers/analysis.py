@@ -10,7 +10,7 @@ one step names that step's own ``version``. Links name factors and action items 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
@@ -22,7 +22,7 @@ from kintsugi.analysis.selectors import AnalysisView, analysis_view
 from kintsugi.api.auth import current_user
 from kintsugi.api.errors import ApiError, error_response
 from kintsugi.api.lookups import incident_for, incident_part
-from kintsugi.api.schemas.common import ErrorOut
+from kintsugi.api.schemas.common import ErrorOut, Id, Version
 from kintsugi.core.analysis import (
     MAX_ANSWER,
     MAX_QUESTION,
@@ -69,29 +69,34 @@ class AnalysisOut(Schema):
     nodes: list[NodeOut]
 
 
+# Where a step sits among its siblings: far more than a tree can hold, far less than the
+# database's integers (issue 14: 2^63 answered 500).
+Position = Annotated[int, Field(ge=0, le=100_000)]
+
+
 class NodeIn(Schema):
     id: int | str = Field(description="Your own id for this row, unique in the request.")
-    parent: int | str | None = None
-    position: int = 0
+    parent: int | str | None = None  # your own id of another row, not stored
+    position: Position = 0
     question: str = Field(max_length=MAX_QUESTION * 2)
     answer: str = Field(max_length=MAX_ANSWER * 2)
     starts_branch: bool = False
     branch_title: str = Field("", max_length=MAX_TITLE * 2)
     trigger: str = Field("", max_length=MAX_TRIGGER * 2)
     is_root_cause: bool = False
-    factor_ids: list[int] = []
-    action_item_ids: list[int] = []
+    factor_ids: list[Id] = []
+    action_item_ids: list[Id] = []
     evidence: list[EvidenceSchema] = []
 
 
 class TreeIn(Schema):
-    version: int | None = None
+    version: Version | None = None
     nodes: list[NodeIn] = Field(max_length=MAX_STEPS * 5)
 
 
 class NodeCreate(Schema):
-    version: int | None = Field(None, description="The tree's version.")
-    parent: int | None = None
+    version: Version | None = Field(None, description="The tree's version.")
+    parent: Id | None = None
     starts_branch: bool = False
     question: str
     answer: str
@@ -101,16 +106,16 @@ class NodeCreate(Schema):
 
 
 class NodePatch(Schema):
-    version: int | None = Field(None, description="This step's version, for text changes.")
-    tree_version: int | None = Field(None, description="The tree's version, for the rest.")
+    version: Version | None = Field(None, description="This step's version, for text changes.")
+    tree_version: Version | None = Field(None, description="The tree's version, for the rest.")
     question: str | None = None
     answer: str | None = None
     branch_title: str | None = None
     trigger: str | None = None
     evidence: list[EvidenceSchema] | None = None
-    parent: int | None = None
+    parent: Id | None = None
     starts_branch: bool | None = None
-    position: int | None = None
+    position: Position | None = None
     move: str | None = Field(None, description="'up' or 'down' within its branch.")
     move_branch: str | None = Field(
         None,
@@ -118,8 +123,8 @@ class NodePatch(Schema):
         "start at the same place (the top level, or the same step).",
     )
     is_root_cause: bool | None = None
-    factor_ids: list[int] | None = None
-    action_item_ids: list[int] | None = None
+    factor_ids: list[Id] | None = None
+    action_item_ids: list[Id] | None = None
 
 
 class FindingOut(Schema):

@@ -21,7 +21,7 @@ from kintsugi.api.schemas.incidents import IncidentDetail
 from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable, export_document
 from kintsugi.core.markdown.sources import read_source
 from kintsugi.postmortems import access
-from kintsugi.postmortems.documents import document_from_incident
+from kintsugi.postmortems.documents import display_names, document_from_incident
 from kintsugi.postmortems.imports import ImportConflict, import_document
 
 router = Router(tags=["documents"])
@@ -56,7 +56,8 @@ def export_postmortem(
     document = document_from_incident(user=current_user(request), pk=incident_id)
     filename = f"INC-{incident_id}.{format}"
     try:
-        body = export_document(document, format)
+        names = display_names(document) if format in ("html", "pdf") else None
+        body = export_document(document, format, names)
     except ExportUnavailable as problem:
         raise ApiError(503, problem.message, code="export_unavailable") from None
     response = HttpResponse(body, content_type=FORMATS[format].content_type)

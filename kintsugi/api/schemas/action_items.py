@@ -7,7 +7,15 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from kintsugi.api.pagination import PageParams, page_of
-from kintsugi.api.schemas.common import InputSchema, IsoDate, UtcDateTime, VersionedInput
+from kintsugi.api.schemas.common import (
+    Estimate,
+    Id,
+    InputSchema,
+    IsoDate,
+    SprintNumber,
+    UtcDateTime,
+    VersionedInput,
+)
 from kintsugi.core import document as limits
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem
@@ -65,15 +73,15 @@ class ActionItemFields(InputSchema):
     due_on: IsoDate | None = None
     status: ActionStatus | None = None
     status_reason: str | None = Field(None, max_length=limits.MAX_SHORT_TEXT)
-    factor: int | None = Field(None, description="Id of the contributing factor addressed.")
+    factor: Id | None = Field(None, description="Id of the contributing factor addressed.")
     completed_at: UtcDateTime | None = None
     due_reason: str | None = Field(
         None,
         max_length=limits.MAX_SHORT_TEXT,
         description="Why the target date is later than the due-window policy asks.",
     )
-    estimate: float | None = Field(None, ge=0, description="Points or hours.")
-    planned_sprint: int | None = Field(None, ge=1, description="Sprint number.")
+    estimate: Estimate | None = None
+    planned_sprint: SprintNumber | None = None
 
 
 class ActionItemIn(ActionItemFields):

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
 from kintsugi.core.timeparse import parse_date, parse_utc
+from kintsugi.core.validation import MAX_ESTIMATE, MAX_ID, MAX_SPRINT
 
 
 def _utc(value: Any) -> datetime:
@@ -50,6 +51,15 @@ IsoDate = Annotated[
 ]
 
 
+# Numbers within what each field means (docs/api.md, "Limits"): beyond a bigint an id or a
+# version would overflow the database (a 500 on PostgreSQL and SQLite alike), and a sprint
+# number or an estimate beyond these is a typo. Pydantic answers 422 naming the field.
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An object's id.")]
+Version = Annotated[int, Field(ge=0, le=MAX_ID)]
+SprintNumber = Annotated[int, Field(ge=1, le=MAX_SPRINT, description="Sprint number.")]
+Estimate = Annotated[float, Field(ge=0, le=MAX_ESTIMATE, description="Points or hours.")]
+
+
 class InputSchema(Schema):
     """Request bodies refuse unknown fields: a typo must not be silently ignored."""
 
@@ -57,7 +67,7 @@ class InputSchema(Schema):
 
 
 class VersionedInput(InputSchema):
-    version: int | None = None
+    version: Version | None = None
 
 
 class ImportProblem(Schema):

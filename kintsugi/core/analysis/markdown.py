@@ -41,9 +41,15 @@ import re
 from kintsugi.core.analysis.markdown_parse import parse_analysis, parse_analysis_with_lines
 from kintsugi.core.analysis.tree import Branch, WhyStep, WhyTree, fold_text
 
-__all__ = ["parse_analysis", "parse_analysis_with_lines", "render_analysis"]
+__all__ = ["answer_says_because", "parse_analysis", "parse_analysis_with_lines", "render_analysis"]
 
 _WHY = re.compile(r"^Why\s")
+_BECAUSE = re.compile(r"^because\b", re.IGNORECASE)
+
+
+def answer_says_because(answer: str) -> bool:
+    """People often type the "Because" themselves; a label in front would say it twice."""
+    return _BECAUSE.match(answer.lstrip()) is not None
 
 
 def render_analysis(tree: WhyTree) -> str:
@@ -62,7 +68,7 @@ def _branch_lines(branch: Branch, path: tuple[int, ...], indent: int) -> list[st
         marker = f"{number}. "
         pad = " " * (indent + len(marker))
         lines.append(" " * indent + marker + _question(step))
-        lines.append(f"{pad}**Because:** {fold_text(step.answer)}")
+        lines.append(f"{pad}{_answer(step.answer)}")
         for evidence in step.evidence:
             lines.append(f"{pad}- **Evidence ({evidence.kind.value}):** {evidence.content}")
         for sub in step.branches:
@@ -74,6 +80,13 @@ def _branch_lines(branch: Branch, path: tuple[int, ...], indent: int) -> list[st
             lines.extend(_branch_lines(sub, sub_path, len(pad) + 2))
     lines.extend(_trailer_lines(branch, " " * indent))
     return lines
+
+
+def _answer(answer: str) -> str:
+    """``**Answer:**`` keeps an answer's own "Because" (the parser drops the word after a
+    ``**Because**`` label), so it reads once and round-trips exactly."""
+    label = "**Answer:**" if answer_says_because(answer) else "**Because:**"
+    return f"{label} {fold_text(answer)}"
 
 
 def _question(step: WhyStep) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from kintsugi.core.analysis.markdown import answer_says_because
 from kintsugi.core.analysis.tree import Branch, WhyTree
 
 STYLE = """
@@ -57,7 +58,7 @@ def _branch(branch: Branch, path: tuple[int, ...]) -> str:
         mark = ' <span class="root-cause-mark">root cause</span>' if number == cause_number else ""
         body = [
             f'<p class="why"><strong>Why</strong> {_text(_question(step.question))}</p>',
-            f'<p class="because"><strong>Because:</strong> {_text(step.answer)}{mark}</p>',
+            f'<p class="because">{_because(step.answer)}{mark}</p>',
         ]
         if step.evidence:
             evidence = "".join(
@@ -83,6 +84,15 @@ def _branch(branch: Branch, path: tuple[int, ...]) -> str:
         parts.append('<p class="links">' + "; ".join(links) + "</p>")
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _because(answer: str) -> str:
+    """The answer after a bold "Because:", or with its own first word in bold when it
+    already starts with "Because" (never "Because: Because")."""
+    if not answer_says_because(answer):
+        return f"<strong>Because:</strong> {_text(answer)}"
+    text = answer.lstrip()
+    return f"<strong>{_text(text[:7])}</strong>{_text(text[7:])}"
 
 
 def _question(question: str) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
+
+if TYPE_CHECKING:
+    from kintsugi.core.markdown.html import DisplayNames
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,11 @@ class ExportUnavailable(ValidationProblem):
     """The format needs a library or system package this installation lacks."""
 
 
-def export_document(document: PostmortemDocument, fmt: str) -> bytes:
+def export_document(
+    document: PostmortemDocument, fmt: str, names: DisplayNames | None = None
+) -> bytes:
+    """``names`` (people's, teams' and services' names) are for the pages people read, HTML
+    and PDF; Markdown and JSON keep the slugs and usernames that import resolves."""
     if fmt not in FORMATS:
         allowed = ", ".join(FORMATS)
         raise ValidationProblem(f"Unknown format {fmt!r}; use one of: {allowed}.", field="format")
@@ -51,7 +58,7 @@ def export_document(document: PostmortemDocument, fmt: str) -> bytes:
         ).encode()
     from kintsugi.core.markdown.html import render_html
 
-    html = render_html(document)
+    html = render_html(document, names)
     if fmt == "html":
         return html.encode()
     return _print_pdf(html)

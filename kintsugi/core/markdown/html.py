@@ -9,6 +9,8 @@ rendered as Markdown and sanitized (see safe_html.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from html import escape
 
 from kintsugi.core.document import (
@@ -41,7 +43,8 @@ dl.meta dt { color: var(--muted); }
 dl.meta dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
 th, td { border: 1px solid var(--line); padding: .3rem .45rem; text-align: left;
-  vertical-align: top; overflow-wrap: anywhere; }
+  vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
+td a, td code { overflow-wrap: anywhere; }
 th { background: #f5f5f7; }
 td p { margin: 0 0 .3rem; } td p:last-child { margin: 0; }
 .missing { color: var(--missing); font-weight: 600; }
@@ -67,6 +70,18 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
   .sev { color: #000; border: 1px solid #000; background: none; }
 }
 """
+
+
+@dataclass(frozen=True)
+class DisplayNames:
+    """Names for the slugs and usernames a document carries. The Markdown and JSON keep the
+    identifiers (import resolves them), but a page people read shows the team's and the
+    services' names and people's full names; anything not mapped is shown as it is."""
+
+    teams: Mapping[str, str] = field(default_factory=dict)
+    services: Mapping[str, str] = field(default_factory=dict)
+    people: Mapping[str, str] = field(default_factory=dict)
+
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 
@@ -104,7 +119,25 @@ def _table(headers: tuple[str, ...], rows: list[list[str]], empty: str) -> str:
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
-def _meta(doc: PostmortemDocument) -> str:
+def _names(values: list[str], names: Mapping[str, str]) -> str:
+    return _text(", ".join(names.get(value) or value for value in values))
+
+
+def _person(value: str | None, names: DisplayNames) -> str | None:
+    return (names.people.get(value) or value) if value else None
+
+
+def _severity(doc: PostmortemDocument) -> str:
+    """The definitions open with the severity's name (they are shown alone elsewhere), which
+    after the label would read "SEV2 - Major: Major: ..."; it is said once."""
+    label = doc.severity.label
+    name = label.rpartition(" - ")[2]
+    definition = doc.severity.definition.removeprefix(f"{name}: ")
+    return f"{_text(label)}: {_text(definition)}"
+
+
+def _meta(doc: PostmortemDocument, names: DisplayNames) -> str:
+    team = (names.teams.get(doc.team) or doc.team) if doc.team else None
     facts = [
         (
             "Severity",
@@ -113,14 +146,14 @@ def _meta(doc: PostmortemDocument) -> str:
         ("Status", _text(doc.status.label)),
         ("Started", _text(format_time(doc.started_at)) if doc.started_at else _missing("not set")),
         ("Ended", _text(format_time(doc.ended_at)) if doc.ended_at else _missing("not set")),
-        ("Team", _text(doc.team) if doc.team else _missing("none")),
-        ("Services", _text(", ".join(doc.services)) if doc.services else _missing("none")),
+        ("Team", _text(team) if team else _missing("none")),
+        ("Services", _names(doc.services, names.services) if doc.services else _missing("none")),
         ("Regions", _text(", ".join(doc.regions)) if doc.regions else "—"),
-        ("Authors", _text(", ".join(doc.authors)) if doc.authors else _missing("none")),
+        ("Authors", _names(doc.authors, names.people) if doc.authors else _missing("none")),
     ]
     if doc.restricted:
         # A printed or forwarded page must say that it is not for everyone.
-        members = f" Members: {_text(', '.join(doc.members))}." if doc.members else ""
+        members = f" Members: {_names(doc.members, names.people)}." if doc.members else ""
         facts.insert(0, ("Access", f"<strong>Restricted</strong>: confidential.{members}"))
     if doc.id is not None:
         facts.insert(0, ("Incident", f"#{doc.id}"))
@@ -139,7 +172,7 @@ def _summary(doc: PostmortemDocument) -> str:
         return _text(format_duration(seconds)) if seconds is not None else _missing("unknown")
 
     figures = [
-        ["Severity", f"{_text(doc.severity.label)}: {_text(doc.severity.definition)}"],
+        ["Severity", _severity(doc)],
         ["Downtime", duration(metrics.downtime)],
         ["Time to detect", duration(metrics.time_to_detect)],
         ["Time to acknowledge", duration(metrics.time_to_acknowledge)],
@@ -157,13 +190,13 @@ def _summary(doc: PostmortemDocument) -> str:
     )
 
 
-def _timeline(doc: PostmortemDocument) -> str:
+def _timeline(doc: PostmortemDocument, names: DisplayNames) -> str:
     rows = [
         [
             _text(format_time(entry.at)),
             _text(entry.kind.label),
             render_user_markdown(entry.text),
-            _text(entry.author) if entry.author else "—",
+            _text(_person(entry.author, names)) if entry.author else "—",
             _link(entry.evidence_url, "evidence") if entry.evidence_url else "—",
         ]
         for entry in doc.timeline
@@ -225,14 +258,14 @@ def _action_details(number: int, item: ActionItemEntry) -> str:
     )
 
 
-def _actions(doc: PostmortemDocument) -> str:
+def _actions(doc: PostmortemDocument, names: DisplayNames) -> str:
     items = sort_action_items(doc.action_items)
     rows = [
         [
             f"A{number}",
             _text(item.priority.label),
             _text(item.title),
-            _text(item.owner) if item.owner else _missing("unassigned"),
+            _text(_person(item.owner, names)) if item.owner else _missing("unassigned"),
             _ticket(item),
             _text(item.due_on.isoformat()) if item.due_on else _missing("no date"),
             _text(item.status.label),
@@ -247,19 +280,21 @@ def _actions(doc: PostmortemDocument) -> str:
     )
 
 
-def render_html(doc: PostmortemDocument) -> str:
-    """The whole page as a string (UTF-8 when saved)."""
+def render_html(doc: PostmortemDocument, names: DisplayNames | None = None) -> str:
+    """The whole page as a string (UTF-8 when saved); ``names`` come from the installation
+    (the document itself carries only slugs and usernames)."""
+    names = names or DisplayNames()
     factors = [_factor(number, factor) for number, factor in enumerate(doc.factors, start=1)]
     sections = [
         _summary(doc),
         _section("trigger", _markdown(doc.trigger)),
         _section("detection", _markdown(doc.detection)),
         _section("resolution", _markdown(doc.resolution)),
-        _timeline(doc),
+        _timeline(doc, names),
         _section("factors", *(factors or ['<p class="empty">None recorded yet.</p>'])),
         _section("analysis", render_analysis_html(doc.analysis)),
         _lessons(doc),
-        _actions(doc),
+        _actions(doc, names),
     ]
     if doc.appendix.strip():
         sections.append(_section("appendix", render_user_markdown(doc.appendix)))
@@ -271,7 +306,7 @@ def render_html(doc: PostmortemDocument) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         f"<title>{title} — post-mortem</title>\n<style>{_STYLE}{ANALYSIS_STYLE}</style>\n</head>\n<body>\n"
-        f"<header>\n<h1>{title}</h1>\n{_meta(doc)}\n</header>\n<main>\n"
+        f"<header>\n<h1>{title}</h1>\n{_meta(doc, names)}\n</header>\n<main>\n"
         + "\n".join(sections)
         + "\n</main>\n<footer>Exported from Kintsugi. All times are UTC.</footer>\n</body>\n</html>\n"
     )

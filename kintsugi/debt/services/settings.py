@@ -35,6 +35,7 @@ from kintsugi.core.debt.sprints import (
     clean_reserved_percent,
 )
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.timeparse import check_date_range
 from kintsugi.core.validation import clean_text, clean_whole_days
 from kintsugi.core.vocabulary import Priority
 from kintsugi.debt.models import (
@@ -214,7 +215,11 @@ def team_settings_save(
         if name in fields:
             setattr(row, name, _reminder_days(fields[name], name))
     if "sprint_start_on" in fields:
-        row.sprint_start_on = fields["sprint_start_on"]
+        start = fields["sprint_start_on"]
+        # Sprint dates are the start plus whole sprints: a start near year 9999 overflows.
+        row.sprint_start_on = (
+            None if start is None else check_date_range(start, field="sprint_start_on")
+        )
     if "sprint_length_days" in fields:
         row.sprint_length_days = clean_whole_days(
             fields["sprint_length_days"], field="length_days", label="The sprint length"

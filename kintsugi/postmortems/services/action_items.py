@@ -18,7 +18,14 @@ from kintsugi.core import document as limits
 from kintsugi.core.debt.policy import change_priority, check_due_date, default_due_on
 from kintsugi.core.debt.sprints import clean_estimate
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.validation import clean_choice, clean_text, clean_url
+from kintsugi.core.timeparse import check_date_range, check_time_range
+from kintsugi.core.validation import (
+    MAX_SPRINT,
+    clean_choice,
+    clean_text,
+    clean_url,
+    clean_whole_number,
+)
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 from kintsugi.postmortems.services.guards import require_edit
@@ -76,7 +83,7 @@ def _clean(data: dict[str, Any], incident: Incident) -> dict[str, Any]:
         due = data["due_on"]
         if due is not None and (not isinstance(due, date) or isinstance(due, datetime)):
             raise ValidationProblem("The target date must be a date (YYYY-MM-DD).", field="due_on")
-        clean["due_on"] = due
+        clean["due_on"] = None if due is None else check_date_range(due, field="due_on")
     if "factor" in data:
         factor = data["factor"]
         if factor is not None and (
@@ -90,7 +97,9 @@ def _clean(data: dict[str, Any], incident: Incident) -> dict[str, Any]:
         moment = data["completed_at"]
         if moment is not None and timezone.is_naive(moment):
             raise ValidationProblem("The completion time needs a timezone.", field="completed_at")
-        clean["completed_at"] = moment
+        clean["completed_at"] = (
+            None if moment is None else check_time_range(moment, field="completed_at")
+        )
     if "due_reason" in data:
         # None means "not asked" (a caller without the field); "" means "asked, left empty".
         reason = data["due_reason"]
@@ -111,13 +120,35 @@ def _clean(data: dict[str, Any], incident: Incident) -> dict[str, Any]:
 def _clean_sprint(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isascii() or not text.isdigit() or int(text) < 1:
+    if isinstance(value, str) and value.strip()[:1] in "+-":
+        value = "x"  # a sign is no part of a sprint number; refused below with the range
+    return clean_whole_number(
+        value,
+        field="planned_sprint",
+        label="The sprint number (empty if not planned)",
+        minimum=1,
+        maximum=MAX_SPRINT,
+    )
+
+
+def _policy_due_on(started: datetime, priority: Priority, policy: Any) -> date:
+    """The policy's date, or a clear refusal where it would pass the last storable date.
+
+    Start times are bounded on the way in, but an incident stored before those bounds (or
+    imported from elsewhere) may start so late that its start plus the window overflows.
+    """
+    try:
+        due = default_due_on(started, priority, policy)
+    except OverflowError:
+        due = date.max
+    try:
+        return check_date_range(due, field="due_on")
+    except ValidationProblem:
         raise ValidationProblem(
-            "The sprint is a sprint number: 1 or more (empty if not planned).",
-            field="planned_sprint",
-        )
-    return int(text)
+            "The incident starts so late that the policy's target date would pass "
+            "9000-01-01; correct the incident's start time first.",
+            field="due_on",
+        ) from None
 
 
 def _apply_policy(
@@ -139,7 +170,7 @@ def _apply_policy(
     started = incident.started_at
     if current is None:
         policy = policy_for_team(incident.team_id)
-        policy_due = default_due_on(started, priority, policy)
+        policy_due = _policy_due_on(started, priority, policy)
         if clean.get("due_on") is None and not trusted:
             clean["due_on"] = policy_due
         due = clean.get("due_on")
@@ -150,8 +181,10 @@ def _apply_policy(
         if priority != old_priority:
             policy = policy_for_team(incident.team_id)
             if due_changed:
-                policy_due = default_due_on(started, priority, policy)
+                policy_due = _policy_due_on(started, priority, policy)
             else:
+                for asked in (old_priority, priority):  # refuses a date past the range
+                    _policy_due_on(started, asked, policy)
                 change = change_priority(
                     incident_started_at=started,
                     old_priority=old_priority,
@@ -168,7 +201,7 @@ def _apply_policy(
                 if not follows and reason is None and current.due_reason:
                     reason = current.due_reason  # the exception was explained already
         elif due_changed or reason is not None:
-            policy_due = current.policy_due_on or default_due_on(
+            policy_due = current.policy_due_on or _policy_due_on(
                 started, priority, policy_for_team(incident.team_id)
             )
         else:

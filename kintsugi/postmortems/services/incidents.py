@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,7 @@ from kintsugi.accounts.models import User
 from kintsugi.blameless.publishing import publishing_gate
 from kintsugi.core import document as limits
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.timeparse import check_time_range
 from kintsugi.core.validation import clean_choice, clean_text
 from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems import access
@@ -44,7 +45,7 @@ def _require_aware(moment: datetime | None, field: str, required: bool) -> datet
         return None
     if timezone.is_naive(moment):
         raise ValidationProblem("Times must carry a timezone.", field=field)
-    return moment.astimezone(UTC)
+    return check_time_range(moment, field=field)
 
 
 def clean_incident_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:

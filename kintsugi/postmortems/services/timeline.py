@@ -12,6 +12,7 @@ from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeline import EventKind, KeyEvent, check_order
+from kintsugi.core.timeparse import check_time_range
 from kintsugi.core.validation import clean_choice, clean_text, clean_url
 from kintsugi.postmortems.models import Incident, TimelineEvent
 from kintsugi.postmortems.services.guards import require_edit
@@ -61,7 +62,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             raise ValidationProblem(
                 "Add a timezone to this time; without one it is ambiguous.", field="occurred_at"
             )
-        clean["occurred_at"] = moment
+        clean["occurred_at"] = check_time_range(moment, field="occurred_at")
     if "kind" in data:
         clean["kind"] = clean_choice(EventKind, data["kind"], field="kind", label="event kind")
     if "text" in data:

@@ -8,6 +8,7 @@ from django import forms
 
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
+from kintsugi.core.validation import MAX_ESTIMATE, MAX_SPRINT
 from kintsugi.core.vocabulary import ActionStatus, Priority, choices
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Incident
@@ -72,10 +73,23 @@ class ActionItemForm(ServiceForm):
         label="Estimate",
         required=False,
         min_value=0,
+        max_value=MAX_ESTIMATE,
         help_text="Points or hours, as your team plans.",
+        error_messages={
+            "min_value": f"The estimate must be from 0 to {MAX_ESTIMATE:,}.",
+            "max_value": f"The estimate must be from 0 to {MAX_ESTIMATE:,}.",
+        },
     )
     planned_sprint = forms.IntegerField(
-        label="Planned sprint", required=False, min_value=1, help_text="Sprint number."
+        label="Planned sprint",
+        required=False,
+        min_value=1,
+        max_value=MAX_SPRINT,
+        help_text="Sprint number.",
+        error_messages={
+            "min_value": f"The sprint must be from 1 to {MAX_SPRINT:,}.",
+            "max_value": f"The sprint must be from 1 to {MAX_SPRINT:,}.",
+        },
     )
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any):

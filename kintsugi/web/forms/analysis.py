@@ -6,6 +6,7 @@ from django import forms
 
 from kintsugi.core.analysis import MAX_ANSWER, MAX_QUESTION, MAX_TITLE, MAX_TRIGGER
 from kintsugi.core.analysis.tree import MAX_EVIDENCE_PER_STEP, MAX_EVIDENCE_TEXT
+from kintsugi.core.validation import MAX_ID
 
 
 def _area(rows: int, limit: int, **attrs: object) -> forms.Textarea:
@@ -38,8 +39,12 @@ class WhyStepForm(forms.Form):
         strip=False,
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_ID
+    )
+    parent = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
     starts_branch = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 
@@ -48,7 +53,7 @@ class RootCauseLinksForm(forms.Form):
 
     factors = forms.MultipleChoiceField(required=False, label="Contributing factors")
     action_items = forms.MultipleChoiceField(required=False, label="Addressed by action items")
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_ID)
 
     def __init__(self, *args: object, factors=(), action_items=(), **kwargs: object):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

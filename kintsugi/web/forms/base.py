@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from kintsugi.accounts.models import User
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeparse import format_utc, parse_date, parse_utc
+from kintsugi.core.validation import MAX_ID
 from kintsugi.postmortems.services import ConflictError
 
 T = TypeVar("T")
@@ -163,9 +164,12 @@ class VersionField(forms.IntegerField):
         super().__init__(
             widget=forms.HiddenInput,
             min_value=1,
+            max_value=MAX_ID,  # beyond a bigint the database itself would fail
             error_messages={
                 "required": "The version this edit is based on is missing; reload the page.",
                 "invalid": "The version this edit is based on is not valid; reload the page.",
+                "min_value": "The version this edit is based on is not valid; reload the page.",
+                "max_value": "The version this edit is based on is not valid; reload the page.",
             },
         )
 

@@ -14,10 +14,17 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from kintsugi.core.analysis.markdown import answer_says_because
 from kintsugi.postmortems.selectors import PostmortemView
 from kintsugi.web.analysis_context import analysis_context
 
 register = template.Library()
+
+
+@register.filter
+def says_because(answer: str) -> bool:
+    """An answer that starts with its own "Because" gets no label in front of it."""
+    return answer_says_because(answer or "")
 
 
 @register.simple_tag(takes_context=True)

@@ -11,7 +11,7 @@ import re
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable, export_document
-from kintsugi.postmortems.documents import document_from_incident
+from kintsugi.postmortems.documents import display_names, document_from_incident
 
 
 def _filename(document, fmt: str) -> str:  # type: ignore[no-untyped-def]
@@ -24,7 +24,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("Unknown export format.")
     document = document_from_incident(user=request.user, pk=pk)
     try:
-        body = export_document(document, fmt)
+        names = display_names(document) if fmt in ("html", "pdf") else None
+        body = export_document(document, fmt, names)
     except ExportUnavailable as problem:
         return HttpResponse(problem.message, status=503, content_type="text/plain")
     response = HttpResponse(body, content_type=FORMATS[fmt].content_type)

@@ -16,6 +16,8 @@ _TRICKY = st.sampled_from(
         "Why",
         "Why ",
         "**Because:**",
+        "Because",
+        "because,",
         "**Why**",
         "- **Branch 1.1:**",
         "### Branch 2",

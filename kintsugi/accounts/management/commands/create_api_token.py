@@ -15,6 +15,9 @@ from django.utils import timezone
 from kintsugi.accounts.models import ApiToken, User
 
 MAX_NAME = 100
+# A hundred years: longer is "never" (leave the option out), and far larger counts overflow
+# the date arithmetic instead of giving a token.
+MAX_EXPIRY_DAYS = 36_500
 
 
 class Command(BaseCommand):
@@ -40,8 +43,12 @@ class Command(BaseCommand):
         if not label or len(label) > MAX_NAME:
             raise CommandError(f"The token name must be 1 to {MAX_NAME} characters.", returncode=2)
         days = options["expires_in_days"]
-        if days is not None and days < 1:
-            raise CommandError("--expires-in-days must be at least 1.", returncode=2)
+        if days is not None and not 1 <= days <= MAX_EXPIRY_DAYS:
+            raise CommandError(
+                f"--expires-in-days must be from 1 to {MAX_EXPIRY_DAYS:,} "
+                "(leave it out for a token that never expires).",
+                returncode=2,
+            )
         expires_at = timezone.now() + timedelta(days=days) if days else None
         token, raw = ApiToken.issue(user=user, name=label, expires_at=expires_at)
         self.stdout.write(raw)

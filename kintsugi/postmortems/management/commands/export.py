@@ -11,7 +11,7 @@ from django.http import Http404
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.exporting import FORMATS, export_document
 from kintsugi.postmortems.cli_identity import resolve_actor
-from kintsugi.postmortems.documents import document_from_incident
+from kintsugi.postmortems.documents import display_names, document_from_incident
 
 
 class Command(BaseCommand):
@@ -39,7 +39,8 @@ class Command(BaseCommand):
                 f"No incident {id} that {actor.username} may see.", returncode=2
             ) from None
         try:
-            data = export_document(document, format)
+            names = display_names(document) if format in ("html", "pdf") else None
+            data = export_document(document, format, names)
         except ValidationProblem as problem:
             raise CommandError(problem.message, returncode=2) from None
         if output:
