@@ -202,9 +202,10 @@ LOGGING = {
 # Outgoing email (weekly reviews and reminders, sent by `kintsugi worker`); docs/configuration.md.
 # In development (`make run`) no SMTP server listens on localhost:25, and the worker would
 # retry forever: mail is printed to the console unless EMAIL_HOST names a server.
+EMAIL_TO_CONSOLE = KINTSUGI_ENV == "development" and not env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
-    if KINTSUGI_ENV == "development" and not env_str("EMAIL_HOST")
+    if EMAIL_TO_CONSOLE
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -58,3 +58,38 @@ def test_other_environments_keep_smtp(tmp_path, env):
     result = _send(tmp_path, KINTSUGI_ENV=env, EMAIL_HOST="127.0.0.1", EMAIL_PORT="9", **extra)
     assert "smtp.EmailBackend" in result.stdout
     assert "Three items are overdue." not in result.stdout
+
+
+_WORKER_CONNECTION = (
+    "import django; django.setup(); "
+    "from kintsugi.debt.delivery.email import smtp_connection; "
+    "print(type(smtp_connection()).__module__)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({"KINTSUGI_ENV": "development"}, "console"),
+        ({"KINTSUGI_ENV": "development", "EMAIL_HOST": "mail.example.com"}, "smtp"),
+        ({"KINTSUGI_ENV": "test"}, "smtp"),
+    ],
+)
+def test_the_workers_deliveries_follow_the_same_rule(tmp_path, env, backend):
+    """The worker builds its own connection (reminders must go by SMTP even where tests swap
+    EMAIL_BACKEND); in development without a server it prints too, instead of retrying."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EMAIL_") and k not in ("KINTSUGI_ENV", "SECRET_KEY", "DEBUG")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _WORKER_CONNECTION],
+        env={**base, "DJANGO_SETTINGS_MODULE": "kintsugi.settings",
+             "KINTSUGI_DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(backend)

@@ -7,18 +7,24 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.core.mail.backends.smtp import EmailBackend
 
 from kintsugi.debt.delivery import DeliveryError
 from kintsugi.debt.models import Delivery
 
 
-def smtp_connection() -> EmailBackend:
-    """Always SMTP, configured from the environment (docs/configuration.md).
+def smtp_connection() -> BaseEmailBackend:
+    """SMTP, configured from the environment (docs/configuration.md); in development with
+    no EMAIL_HOST, the console (``EMAIL_TO_CONSOLE``), so `make run`'s worker does not
+    retry a mail server that is not there.
 
     Built explicitly rather than through ``EMAIL_BACKEND`` so that reminders go out by
     SMTP even where a test runner swaps the backend for an in-memory one.
     """
+    if getattr(settings, "EMAIL_TO_CONSOLE", False):
+        return ConsoleBackend(fail_silently=False)
     return EmailBackend(
         host=settings.EMAIL_HOST,
         port=settings.EMAIL_PORT,
