@@ -1,10 +1,19 @@
 import gc
 import os
+import sys
 
 from django.core.wsgi import get_wsgi_application
 
+from kintsugi.config import ConfigurationError
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintsugi.settings")
-application = get_wsgi_application()
+try:
+    application = get_wsgi_application()
+except ConfigurationError as error:
+    # Served by gunicorn or another WSGI server, not `kintsugi serve`: the same one line
+    # and exit 2 as the command line gives, not a traceback per worker (issue 14, item 11).
+    sys.stderr.write(f"kintsugi: {error}\n")
+    raise SystemExit(2) from None
 
 
 def settle_startup_objects() -> None:
