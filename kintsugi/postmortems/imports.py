@@ -40,7 +40,7 @@ from kintsugi.blameless.publishing import publishing_gate
 from kintsugi.core.analysis.nodes import tree_to_records
 from kintsugi.core.document import PostmortemDocument, sort_action_items
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.report import ImportReport
+from kintsugi.core.markdown.report import ImportReport, NoteKind
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import PostmortemStatus
 from kintsugi.postmortems import access, services
@@ -125,10 +125,10 @@ class _Writer:
         self.report = report
         self.strict = strict
 
-    def note(self, kind: str, message: str, *, field: str | None = None) -> None:
+    def note(self, kind: NoteKind, message: str, *, field: str | None = None) -> None:
         if self.strict:
             raise ValidationProblem(message, field=field)
-        self.report.add(kind, message, field=field)  # type: ignore[arg-type]
+        self.report.add(kind, message, field=field)
 
     def people(self, names: list[str], *, label: str, field: str) -> dict[str, User]:
         resolved = resolve_people(names)

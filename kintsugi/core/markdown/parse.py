@@ -78,7 +78,7 @@ def parse_markdown(text: str, *, source: str = "<input>") -> PostmortemDocument:
     ``source`` names the input in messages (a path); line numbers count from 1 in the
     text as given, front matter included.
     """
-    return _parse(text, source=source, strict=True, filename=None).document  # type: ignore[no-any-return]
+    return _parse(text, source=source, strict=True, filename=None).document
 
 
 def read_markdown(

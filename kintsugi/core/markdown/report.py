@@ -18,7 +18,10 @@ Kinds of note:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from kintsugi.core.document import PostmortemDocument
 
 NoteKind = Literal["assumption", "kept", "attention"]
 NOTE_KINDS: tuple[NoteKind, ...] = ("assumption", "kept", "attention")
@@ -79,5 +82,5 @@ class ImportReport:
 class ImportResult:
     """A document read in best-effort mode, and how it was read."""
 
-    document: Any  # PostmortemDocument (Any keeps this module free of the document import)
+    document: PostmortemDocument
     report: ImportReport
