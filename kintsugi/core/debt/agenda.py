@@ -107,12 +107,22 @@ class Agenda:
         return (
             f"{counts[SectionKey.OVERDUE]} overdue, {counts[SectionKey.AT_RISK]} at risk, "
             f"{counts[SectionKey.MISSING]} missing an owner, ticket or date; "
-            f"{self.opened_count} opened and {self.completed_count} completed this week"
+            f"{opened_phrase(self.opened_count, counts[SectionKey.OPENED])} and "
+            f"{self.completed_count} completed this week"
         )
 
     @property
     def is_empty(self) -> bool:
         return not any(section.count for section in self.sections)
+
+
+def opened_phrase(opened: int, listed_as_opened: int) -> str:
+    """ "12 opened" under a section "Opened this week (6)" read as a miscount: the other six
+    are overdue, at risk or missing something, and listed in those sections instead."""
+    elsewhere = opened - listed_as_opened
+    if elsewhere <= 0:
+        return f"{opened} opened"
+    return f"{opened} opened ({elsewhere} of them in the sections above)"
 
 
 def _sort_keys() -> dict[SectionKey, Callable[[AgendaEntry], tuple[object, ...]]]:

@@ -76,8 +76,10 @@ def clean_estimate(value: object) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     number = _number(value, field="estimate", label="The estimate")
-    if not 0 < number <= MAX_CAPACITY:
+    if number <= 0:
         raise ValidationProblem("The estimate must be more than 0.", field="estimate")
+    if number > MAX_CAPACITY:
+        raise ValidationProblem(f"The estimate is at most {MAX_CAPACITY:,.0f}.", field="estimate")
     return number
 
 

@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from kintsugi.core.debt.agenda import Agenda, SectionKey, build_agenda
+from kintsugi.core.debt.agenda import Agenda, SectionKey, build_agenda, opened_phrase
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.selectors.expressions import OPEN_STATUSES, at_risk_window, is_open
 from kintsugi.debt.selectors.policy import PolicyBook
@@ -184,7 +184,8 @@ class AgendaPage:
         return (
             f"{c[SectionKey.OVERDUE]} overdue, {c[SectionKey.AT_RISK]} at risk, "
             f"{c[SectionKey.MISSING]} missing an owner, ticket or date; "
-            f"{self.opened_count} opened and {c[SectionKey.COMPLETED]} completed this week"
+            f"{opened_phrase(self.opened_count, c[SectionKey.OPENED])} and "
+            f"{c[SectionKey.COMPLETED]} completed this week"
         )
 
     def sections(self) -> list[tuple[Any, tuple, int, int]]:

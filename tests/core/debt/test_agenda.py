@@ -105,8 +105,9 @@ def test_it_counts_everything_opened_even_when_listed_elsewhere(
     assert agenda.completed_count == 2
     assert agenda.summary == (
         "3 overdue, 2 at risk, 3 missing an owner, ticket or date; "
-        "3 opened and 2 completed this week"
+        "3 opened (1 of them in the sections above) and 2 completed this week"
     )
+    assert agenda.section(SectionKey.OPENED).count == 2
 
 
 def test_it_lists_each_item_once(items: list[ActionSnapshot]) -> None:

@@ -88,6 +88,9 @@ def test_it_cleans_estimates() -> None:
     assert clean_estimate("3") == 3
     with pytest.raises(ValidationProblem, match="more than 0"):
         clean_estimate(0)
+    # Too large is not "not more than 0": the message names the real limit.
+    with pytest.raises(ValidationProblem, match="at most 1,000,000"):
+        clean_estimate("1000001")
 
 
 def _planned(estimate: float | None, **fields: object) -> ActionSnapshot:
