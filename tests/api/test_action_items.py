@@ -207,3 +207,14 @@ def test_it_lists_with_a_constant_number_of_queries(browser, owner, teammate, in
     with CaptureQueriesContext(connection) as many:
         assert len(session.get(url).json()["results"]) == 30
     assert len(few) == len(many)
+
+
+def test_it_names_every_refused_field_at_once(api, owner, teammate, incident):
+    response = api.post(
+        f"/incidents/{incident.pk}/action-items",
+        user=owner,
+        json={**ITEM, "ticket_id": "OPS 1; DROP", "ticket_url": "javascript:alert(1)"},
+    )
+    assert response.status_code == 422, response.content
+    assert set(error_of(response)["fields"]) >= {"ticket_id", "ticket_url"}
+    assert not ActionItem.objects.exists()

@@ -168,3 +168,17 @@ def test_each_save_refreshes_the_debt_box_out_of_band(login, owner, teammate, in
     item = ActionItem.objects.get(title="Another")
     deleted = client.post(f"/incidents/{incident.pk}/actions/{item.pk}/delete/", **HTMX)
     assert "1 of 1 action items closed (100 %)" in deleted.content.decode()
+
+
+def test_it_shows_every_refused_field_at_once(login, owner, teammate, incident):
+    """Two fields the service refuses: both errors, each next to its field (issue 14.12)."""
+    response = login(owner).post(
+        _add_url(incident),
+        _data(ticket_id="OPS 42!", ticket_url="javascript:alert(1)"),
+        **HTMX,
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'data-testid="error-ticket_id"' in body
+    assert 'data-testid="error-ticket_url"' in body
+    assert not ActionItem.objects.exists()

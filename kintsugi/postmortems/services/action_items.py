@@ -17,7 +17,7 @@ from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
 from kintsugi.core.debt.policy import change_priority, check_due_date, default_due_on
 from kintsugi.core.debt.sprints import clean_estimate
-from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.errors import FieldChecks, ValidationProblem
 from kintsugi.core.timeparse import check_date_range, check_time_range
 from kintsugi.core.validation import (
     MAX_SPRINT,
@@ -36,84 +36,112 @@ _TICKET_ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 
 def _clean(data: dict[str, Any], incident: Incident) -> dict[str, Any]:
     clean: dict[str, Any] = {}
+    checks = FieldChecks()
     if "title" in data:
-        clean["title"] = clean_text(
-            data["title"],
-            field="title",
-            max_length=limits.MAX_TITLE,
-            required=True,
-            label="action title",
-        )
+        with checks:
+            clean["title"] = clean_text(
+                data["title"],
+                field="title",
+                max_length=limits.MAX_TITLE,
+                required=True,
+                label="action title",
+            )
     if "description" in data:
-        clean["description"] = clean_text(
-            data["description"], field="description", max_length=limits.MAX_TEXT
-        )
+        with checks:
+            clean["description"] = clean_text(
+                data["description"], field="description", max_length=limits.MAX_TEXT
+            )
     if "priority" in data:
-        clean["priority"] = clean_choice(
-            Priority, data["priority"], field="priority", label="priority",
-            normalise=lambda raw: raw.strip().upper(),
-        )  # fmt: skip
+        with checks:
+            clean["priority"] = clean_choice(
+                Priority, data["priority"], field="priority", label="priority",
+                normalise=lambda raw: raw.strip().upper(),
+            )  # fmt: skip
     if "status" in data:
-        clean["status"] = clean_choice(ActionStatus, data["status"], field="status", label="status")
+        with checks:
+            clean["status"] = clean_choice(
+                ActionStatus, data["status"], field="status", label="status"
+            )
     if "status_reason" in data:
-        clean["status_reason"] = clean_text(
-            data["status_reason"],
-            field="status_reason",
-            max_length=limits.MAX_SHORT_TEXT,
-            label="reason",
-        )
+        with checks:
+            clean["status_reason"] = clean_text(
+                data["status_reason"],
+                field="status_reason",
+                max_length=limits.MAX_SHORT_TEXT,
+                label="reason",
+            )
     if "owner" in data:
-        owner = data["owner"]
-        if owner is not None and not isinstance(owner, User):
-            raise ValidationProblem("Unknown owner.", field="owner")
-        clean["owner"] = owner
+        with checks:
+            owner = data["owner"]
+            if owner is not None and not isinstance(owner, User):
+                raise ValidationProblem("Unknown owner.", field="owner")
+            clean["owner"] = owner
     if "ticket_id" in data:
-        ticket = clean_text(
-            data["ticket_id"], field="ticket_id", max_length=limits.MAX_TICKET_ID, label="ticket ID"
-        )
-        if ticket and not set(ticket) <= _TICKET_ALLOWED:
-            raise ValidationProblem(
-                "A ticket ID holds letters, digits and - _ # . / : only (for example OPS-123).",
+        with checks:
+            ticket = clean_text(
+                data["ticket_id"],
                 field="ticket_id",
+                max_length=limits.MAX_TICKET_ID,
+                label="ticket ID",
             )
-        clean["ticket_id"] = ticket
+            if ticket and not set(ticket) <= _TICKET_ALLOWED:
+                raise ValidationProblem(
+                    "A ticket ID holds letters, digits and - _ # . / : only (for example OPS-123).",
+                    field="ticket_id",
+                )
+            clean["ticket_id"] = ticket
     if "ticket_url" in data:
-        clean["ticket_url"] = clean_url(data["ticket_url"], field="ticket_url", label="ticket URL")
+        with checks:
+            clean["ticket_url"] = clean_url(
+                data["ticket_url"], field="ticket_url", label="ticket URL"
+            )
     if "due_on" in data:
-        due = data["due_on"]
-        if due is not None and (not isinstance(due, date) or isinstance(due, datetime)):
-            raise ValidationProblem("The target date must be a date (YYYY-MM-DD).", field="due_on")
-        clean["due_on"] = None if due is None else check_date_range(due, field="due_on")
+        with checks:
+            due = data["due_on"]
+            if due is not None and (not isinstance(due, date) or isinstance(due, datetime)):
+                raise ValidationProblem(
+                    "The target date must be a date (YYYY-MM-DD).", field="due_on"
+                )
+            clean["due_on"] = None if due is None else check_date_range(due, field="due_on")
     if "factor" in data:
-        factor = data["factor"]
-        if factor is not None and (
-            not isinstance(factor, Factor) or factor.incident_id != incident.pk
-        ):
-            raise ValidationProblem(
-                "The factor must be one of this incident's contributing factors.", field="factor"
-            )
-        clean["factor"] = factor
+        with checks:
+            factor = data["factor"]
+            if factor is not None and (
+                not isinstance(factor, Factor) or factor.incident_id != incident.pk
+            ):
+                raise ValidationProblem(
+                    "The factor must be one of this incident's contributing factors.",
+                    field="factor",
+                )
+            clean["factor"] = factor
     if "completed_at" in data:
-        moment = data["completed_at"]
-        if moment is not None and timezone.is_naive(moment):
-            raise ValidationProblem("The completion time needs a timezone.", field="completed_at")
-        clean["completed_at"] = (
-            None if moment is None else check_time_range(moment, field="completed_at")
-        )
-    if "due_reason" in data:
-        # None means "not asked" (a caller without the field); "" means "asked, left empty".
-        reason = data["due_reason"]
-        clean["due_reason"] = (
-            None
-            if reason is None
-            else clean_text(
-                reason, field="due_reason", max_length=limits.MAX_SHORT_TEXT, label="reason"
+        with checks:
+            moment = data["completed_at"]
+            if moment is not None and timezone.is_naive(moment):
+                raise ValidationProblem(
+                    "The completion time needs a timezone.", field="completed_at"
+                )
+            clean["completed_at"] = (
+                None if moment is None else check_time_range(moment, field="completed_at")
             )
-        )
+    if "due_reason" in data:
+        with checks:
+            # None means "not asked" (a caller without the field); "" means "asked, left empty".
+            reason = data["due_reason"]
+            clean["due_reason"] = (
+                None
+                if reason is None
+                else clean_text(
+                    reason, field="due_reason", max_length=limits.MAX_SHORT_TEXT, label="reason"
+                )
+            )
     if "estimate" in data:
-        clean["estimate"] = clean_estimate(data["estimate"])
+        with checks:
+            clean["estimate"] = clean_estimate(data["estimate"])
     if "planned_sprint" in data:
-        clean["planned_sprint"] = _clean_sprint(data["planned_sprint"])
+        with checks:
+            clean["planned_sprint"] = _clean_sprint(data["planned_sprint"])
+    checks.raise_if_any()
     return clean
 
 

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
-from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.errors import FieldChecks, ValidationProblem
 from kintsugi.core.validation import clean_choice, clean_text, clean_url
 from kintsugi.core.vocabulary import EvidenceKind
 from kintsugi.postmortems.models import Evidence, Factor, Incident
@@ -21,18 +21,22 @@ MAX_EVIDENCE_PER_FACTOR = 50
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
+    checks = FieldChecks()
     if "title" in data:
-        clean["title"] = clean_text(
-            data["title"],
-            field="title",
-            max_length=limits.MAX_TITLE,
-            required=True,
-            label="factor title",
-        )
+        with checks:
+            clean["title"] = clean_text(
+                data["title"],
+                field="title",
+                max_length=limits.MAX_TITLE,
+                required=True,
+                label="factor title",
+            )
     if "description" in data:
-        clean["description"] = clean_text(
-            data["description"], field="description", max_length=limits.MAX_TEXT
-        )
+        with checks:
+            clean["description"] = clean_text(
+                data["description"], field="description", max_length=limits.MAX_TEXT
+            )
+    checks.raise_if_any()
     return clean
 
 

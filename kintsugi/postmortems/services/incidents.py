@@ -13,7 +13,7 @@ from django.utils import timezone
 from kintsugi.accounts.models import User
 from kintsugi.blameless.publishing import publishing_gate
 from kintsugi.core import document as limits
-from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.errors import FieldChecks, ValidationProblem
 from kintsugi.core.timeparse import check_time_range
 from kintsugi.core.validation import clean_choice, clean_text
 from kintsugi.core.vocabulary import PostmortemStatus, Severity
@@ -51,37 +51,50 @@ def _require_aware(moment: datetime | None, field: str, required: bool) -> datet
 def clean_incident_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """Validate the scalar fields present in ``data``; all of them when not ``partial``."""
     clean: dict[str, Any] = {}
+    checks = FieldChecks()
     if "title" in data or not partial:
-        clean["title"] = clean_text(
-            data.get("title"), field="title", max_length=limits.MAX_TITLE, required=True
-        )
+        with checks:
+            clean["title"] = clean_text(
+                data.get("title"), field="title", max_length=limits.MAX_TITLE, required=True
+            )
     if "severity" in data or not partial:
-        clean["severity"] = clean_choice(
-            Severity, data.get("severity", Severity.SEV3), field="severity", label="severity"
-        )
+        with checks:
+            clean["severity"] = clean_choice(
+                Severity, data.get("severity", Severity.SEV3), field="severity", label="severity"
+            )
     if "status" in data:
-        clean["status"] = clean_choice(
-            PostmortemStatus, data["status"], field="status", label="status"
-        )
+        with checks:
+            clean["status"] = clean_choice(
+                PostmortemStatus, data["status"], field="status", label="status"
+            )
     if "started_at" in data or not partial:
-        clean["started_at"] = _require_aware(data.get("started_at"), "started_at", required=True)
+        with checks:
+            clean["started_at"] = _require_aware(
+                data.get("started_at"), "started_at", required=True
+            )
     if "ended_at" in data:
-        clean["ended_at"] = _require_aware(data["ended_at"], "ended_at", required=False)
+        with checks:
+            clean["ended_at"] = _require_aware(data["ended_at"], "ended_at", required=False)
     for name in _TEXT_FIELDS:
         if name in data:
-            # The appendix keeps what an imported document had beyond the template, so
-            # it may be longer than one text field (as in the Markdown format).
-            limit = limits.MAX_APPENDIX if name == "appendix" else limits.MAX_TEXT
-            clean[name] = clean_text(data[name], field=name, max_length=limit)
+            with checks:
+                # The appendix keeps what an imported document had beyond the template, so
+                # it may be longer than one text field (as in the Markdown format).
+                limit = limits.MAX_APPENDIX if name == "appendix" else limits.MAX_TEXT
+                clean[name] = clean_text(data[name], field=name, max_length=limit)
     if "regions" in data:
-        clean["regions"] = _clean_regions(data["regions"] or [])
+        with checks:
+            clean["regions"] = _clean_regions(data["regions"] or [])
     if "is_restricted" in data:
-        clean["is_restricted"] = bool(data["is_restricted"])
+        with checks:
+            clean["is_restricted"] = bool(data["is_restricted"])
     if "team" in data:
-        team = data["team"]
-        if team is not None and not isinstance(team, Team):
-            raise ValidationProblem("Unknown team.", field="team")
-        clean["team"] = team
+        with checks:
+            team = data["team"]
+            if team is not None and not isinstance(team, Team):
+                raise ValidationProblem("Unknown team.", field="team")
+            clean["team"] = team
+    checks.raise_if_any()
     return clean
 
 

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
-from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.errors import FieldChecks, ValidationProblem
 from kintsugi.core.validation import clean_choice, clean_text
 from kintsugi.core.vocabulary import LessonKind
 from kintsugi.postmortems.models import Incident, Lesson
@@ -19,16 +19,22 @@ from kintsugi.postmortems.services.versioning import save_versioned
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
+    checks = FieldChecks()
     if "kind" in data:
-        clean["kind"] = clean_choice(LessonKind, data["kind"], field="kind", label="kind of lesson")
+        with checks:
+            clean["kind"] = clean_choice(
+                LessonKind, data["kind"], field="kind", label="kind of lesson"
+            )
     if "text" in data:
-        clean["text"] = clean_text(
-            data["text"],
-            field="text",
-            max_length=limits.MAX_SHORT_TEXT,
-            required=True,
-            label="lesson",
-        )
+        with checks:
+            clean["text"] = clean_text(
+                data["text"],
+                field="text",
+                max_length=limits.MAX_SHORT_TEXT,
+                required=True,
+                label="lesson",
+            )
+    checks.raise_if_any()
     return clean
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
-from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.errors import FieldChecks, ValidationProblem
 from kintsugi.core.timeline import EventKind, KeyEvent, check_order
 from kintsugi.core.timeparse import check_time_range
 from kintsugi.core.validation import clean_choice, clean_text, clean_url
@@ -54,34 +54,41 @@ def check_timeline(
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
+    checks = FieldChecks()
     if "occurred_at" in data:
-        moment = data["occurred_at"]
-        if not isinstance(moment, datetime):
-            raise ValidationProblem("A time is required.", field="occurred_at")
-        if timezone.is_naive(moment):
-            raise ValidationProblem(
-                "Add a timezone to this time; without one it is ambiguous.", field="occurred_at"
-            )
-        clean["occurred_at"] = check_time_range(moment, field="occurred_at")
+        with checks:
+            moment = data["occurred_at"]
+            if not isinstance(moment, datetime):
+                raise ValidationProblem("A time is required.", field="occurred_at")
+            if timezone.is_naive(moment):
+                raise ValidationProblem(
+                    "Add a timezone to this time; without one it is ambiguous.", field="occurred_at"
+                )
+            clean["occurred_at"] = check_time_range(moment, field="occurred_at")
     if "kind" in data:
-        clean["kind"] = clean_choice(EventKind, data["kind"], field="kind", label="event kind")
+        with checks:
+            clean["kind"] = clean_choice(EventKind, data["kind"], field="kind", label="event kind")
     if "text" in data:
-        clean["text"] = clean_text(
-            data["text"],
-            field="text",
-            max_length=limits.MAX_SHORT_TEXT,
-            required=True,
-            label="event text",
-        )
+        with checks:
+            clean["text"] = clean_text(
+                data["text"],
+                field="text",
+                max_length=limits.MAX_SHORT_TEXT,
+                required=True,
+                label="event text",
+            )
     if "evidence_url" in data:
-        clean["evidence_url"] = clean_url(
-            data["evidence_url"], field="evidence_url", label="evidence link"
-        )
+        with checks:
+            clean["evidence_url"] = clean_url(
+                data["evidence_url"], field="evidence_url", label="evidence link"
+            )
     if "author" in data:
-        author = data["author"]
-        if author is not None and not isinstance(author, User):
-            raise ValidationProblem("Unknown author.", field="author")
-        clean["author"] = author
+        with checks:
+            author = data["author"]
+            if author is not None and not isinstance(author, User):
+                raise ValidationProblem("Unknown author.", field="author")
+            clean["author"] = author
+    checks.raise_if_any()
     return clean
 
 

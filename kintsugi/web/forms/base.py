@@ -134,9 +134,10 @@ class ServiceForm(forms.Form):
             return None
 
     def add_problem(self, problem: ValidationProblem) -> None:
-        """Show a service's refusal next to the field it names (or above the form)."""
-        field = problem.field if problem.field in self.fields else None
-        self.add_error(field, problem.message)
+        """Show a service's refusals, each next to the field it names (or above the form)."""
+        for each in getattr(problem, "problems", None) or [problem]:
+            field = each.field if each.field in self.fields else None
+            self.add_error(field, each.message)
 
     def show_conflict(self, conflict: ConflictError, *, version: int) -> None:
         """Keep the user's input but base it on the newer version, so saving again is a
