@@ -170,6 +170,7 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
                             1,
                             start.date() + timedelta(days=POLICY_DAYS[priority]),
                             "",
+                            "",
                         )
                     )
             _insert(
@@ -190,6 +191,7 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
                     "version",
                     "policy_due_on",
                     "due_reason",
+                    "owner_name",
                 ],
                 actions,
             )
@@ -215,6 +217,7 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
                             rng.choice(user_ids) if n % 3 == 0 else None,
                             "",
                             1,
+                            "",
                         )
                     )
             _insert(
@@ -227,6 +230,7 @@ def generate(scale: float = 1.0, seed: int = 7) -> int:
                     "author_id",
                     "evidence_url",
                     "version",
+                    "author_name",
                 ],
                 events,
             )

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so that static files carry the policy too.
+    "kintsugi.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,9 +170,40 @@ SESSION_COOKIE_SECURE = _env.boolean("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if _env.boolean("BEHIND_TLS_PROXY", False) else None
+)
+# HTTPS only, once it is known to be served over HTTPS (docs/deployment.md, "HTTPS"). Django
+# sends HSTS on HTTPS responses only; a year is what browsers' preload lists ask for.
+SECURE_HSTS_SECONDS = _env.integer(
+    "SECURE_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env.boolean("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _env.boolean("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+# A load balancer's health check speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Preloading is the domain owner's decision (it binds every subdomain, for months, in every
+# browser): off unless SECURE_HSTS_PRELOAD says so, without a warning in `check --deploy`.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Every response (kintsugi/web/middleware.py): no inline script or style, no plugins, no
+# framing, forms post here only. A response that sets its own policy keeps it.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# Powerful browser features no page here uses, refused to any script that might ask.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Password reset links (kintsugi/accounts/reset.py) work this long, and once.
+PASSWORD_RESET_TIMEOUT = 60 * _env.integer(
+    "PASSWORD_RESET_MINUTES", 60, minimum=5, maximum=7 * 24 * 60
+)
+PASSWORD_RESETS_PER_EMAIL = _env.integer("PASSWORD_RESETS_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESETS_PER_ADDRESS = _env.integer("PASSWORD_RESETS_PER_ADDRESS", 10, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = _env.integer(
+    "PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1, maximum=7 * 24 * 60
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -217,6 +250,19 @@ EMAIL_TIMEOUT = _env.integer("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kintsugi@localhost")
 # The address people use to reach Kintsugi, for links in emails and Slack messages.
 KINTSUGI_BASE_URL = env_str("KINTSUGI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# PDF export (kintsugi/postmortems/exports.py; docs/operations.md "PDF export"): larger
+# documents are refused before rendering; a render runs in a child process capped in time
+# and memory, a few at a time; PDFs are cached per post-mortem version.
+KINTSUGI_PDF_MAX_EVENTS = _env.integer("KINTSUGI_PDF_MAX_EVENTS", 1_000, minimum=0)
+KINTSUGI_PDF_MAX_ACTION_ITEMS = _env.integer("KINTSUGI_PDF_MAX_ACTION_ITEMS", 300, minimum=0)
+KINTSUGI_PDF_MAX_PAGE_KB = _env.integer("KINTSUGI_PDF_MAX_PAGE_KB", 1_024, minimum=1)
+KINTSUGI_PDF_TIMEOUT = _env.integer("KINTSUGI_PDF_TIMEOUT", 60, minimum=1, maximum=3_600)
+KINTSUGI_PDF_MEMORY_MB = _env.integer("KINTSUGI_PDF_MEMORY_MB", 1_024, minimum=256)
+KINTSUGI_PDF_CONCURRENCY = _env.integer("KINTSUGI_PDF_CONCURRENCY", 2, minimum=1, maximum=64)
+KINTSUGI_PDF_CACHE_DIR = Path(
+    env_str("KINTSUGI_PDF_CACHE_DIR", str(DATA_DIR / "pdf-cache"))
+).expanduser()
 
 # Last, so that every problem above is in the one message (and exit 2, kintsugi/cli.py).
 _env.raise_if_any(_production_problems)

@@ -102,3 +102,26 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset email, kept for the window that limits them
+    (kintsugi/accounts/reset_throttle.py).
+
+    Counted per address typed (``account``, hashed as for ``SignInFailure``: the address may
+    name nobody, and is not stored as typed) and per client address, whether or not an
+    account has that email: the limits must not tell which addresses exist.
+    """
+
+    account = models.CharField(max_length=64, blank=True)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "at"], name="reset_request_account"),
+            models.Index(fields=["address", "at"], name="reset_request_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -8,6 +8,11 @@ live in one place (kintsugi.core.analysis) and no change can leave a broken tree
 
 Versions: structural changes name the tree's version (``Analysis.version``); editing the
 text of one step names that step's version. Every write bumps the tree's version.
+
+The public helpers without a permission or version check (``move_step``, ``place_step``,
+``mark_root_cause``, ``link_root_cause``, ``text_fields``, ``claim_version``,
+``settle_tree``) are the parts kintsugi.analysis.edits combines into one request-sized use
+case under one version check; nothing else should call them.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from kintsugi.postmortems.services.guards import require_edit
 from kintsugi.postmortems.services.versioning import ConflictError, save_versioned
 
 
-def _bump(incident: Incident, version: int | None) -> int:
+def claim_version(incident: Incident, version: int | None) -> int:
     """Claim the next tree version, or ConflictError if someone changed the tree since
     ``version`` (0 means "there was no analysis yet")."""
     if version is None:
@@ -59,13 +64,13 @@ def _bump(incident: Incident, version: int | None) -> int:
     raise ConflictError(current or Analysis(incident=incident, version=0))
 
 
-def _touch(incident: Incident) -> None:
+def touch_tree(incident: Incident) -> None:
     """A step's text changed: the tree as a whole is newer too."""
     if not Analysis.objects.filter(pk=incident.pk).update(version=F("version") + 1):
         Analysis.objects.get_or_create(incident=incident)
 
 
-def _settle(incident: Incident) -> AnalysisView:
+def settle_tree(incident: Incident) -> AnalysisView:
     """Move root-cause data to where the core expects it, then validate the whole tree."""
     view = analysis_view(incident=incident)
     if len(view.records) > MAX_STEPS:
@@ -104,7 +109,7 @@ def step_add(
     version: int | None,
     question: str,
     answer: str,
-    parent: WhyNode | None = None,
+    parent: WhyNode | int | None = None,
     starts_branch: bool = False,
     branch_title: str = "",
     trigger: str = "",
@@ -112,10 +117,17 @@ def step_add(
 ) -> WhyNode:
     """Add a why: a new top-level branch (no parent), the next step after ``parent``
     (inserted before the step that followed it, if any), or the first step of a sub-branch
-    forking at ``parent``."""
+    forking at ``parent``.
+
+    ``parent`` may be a step's id (as the API and the forms send it): it is looked up in
+    this transaction, and an id that is not a step of this incident is a ValidationProblem
+    naming it.
+    """
     require_edit(user, incident)
+    if isinstance(parent, int):
+        parent = step_of(incident, parent, field="parent")
     _same_incident(parent, incident, "step")
-    _bump(incident, version)
+    claim_version(incident, version)
     fork = parent is not None and starts_branch
     following = _following(parent) if parent is not None and not fork else None
     if parent is None or fork:
@@ -140,7 +152,7 @@ def step_add(
     if following is not None:
         following.parent = node
         following.save(update_fields=["parent"])
-    _settle(incident)
+    settle_tree(incident)
     node.refresh_from_db()
     return node
 
@@ -160,6 +172,30 @@ def step_update(
     """Edit the text of one step; ``version`` is the step's own version."""
     incident = node.incident
     require_edit(user, incident)
+    fields = text_fields(
+        node,
+        question=question,
+        answer=answer,
+        branch_title=branch_title,
+        trigger=trigger,
+        evidence=evidence,
+    )
+    fresh = save_versioned(node, version=version, fields=fields)
+    touch_tree(incident)
+    settle_tree(incident)
+    return fresh
+
+
+def text_fields(
+    node: WhyNode,
+    *,
+    question: str | None = None,
+    answer: str | None = None,
+    branch_title: str | None = None,
+    trigger: str | None = None,
+    evidence: Sequence[Evidence] | None = None,
+) -> dict[str, object]:
+    """The columns a text edit writes (None means "unchanged"), whitespace normalised."""
     fields: dict[str, object] = {}
     for name, value in (("question", question), ("answer", answer)):
         if value is not None:
@@ -174,10 +210,7 @@ def step_update(
             fields[name] = " ".join(value.split())
     if evidence is not None:
         fields["evidence"] = evidence_json(evidence)
-    fresh = save_versioned(node, version=version, fields=fields)
-    _touch(incident)
-    _settle(incident)
-    return fresh
+    return fields
 
 
 @transaction.atomic
@@ -188,10 +221,10 @@ def step_delete(*, user: User | None, node: WhyNode, version: int | None) -> int
     """
     incident = node.incident
     require_edit(user, incident)
-    _bump(incident, version)
+    claim_version(incident, version)
     deleted = _descendant_count(node) + 1
     node.delete()  # the parent key cascades to every descendant
-    _settle(incident)
+    settle_tree(incident)
     return deleted
 
 
@@ -212,7 +245,14 @@ def step_move(*, user: User | None, node: WhyNode, version: int | None, directio
     """
     incident = node.incident
     require_edit(user, incident)
-    _bump(incident, version)
+    claim_version(incident, version)
+    move_step(node, direction)
+    settle_tree(incident)
+
+
+def move_step(node: WhyNode, direction: str) -> None:
+    """The swap of :func:`step_move`, for a caller that has checked the permission and the
+    version in its own transaction (and settles the tree afterwards)."""
     if direction == "up":
         starts = node.parent_id is None or node.starts_branch
         if starts:
@@ -241,7 +281,6 @@ def step_move(*, user: User | None, node: WhyNode, version: int | None, directio
     if after is not None:
         after.parent_id = first.pk
         after.save(update_fields=["parent"])
-    _settle(incident)
 
 
 @transaction.atomic
@@ -254,12 +293,23 @@ def branch_move(*, user: User | None, node: WhyNode, version: int | None, direct
     """
     incident = node.incident
     require_edit(user, incident)
+    _check_branch_move(node, direction)
+    claim_version(incident, version)
+    move_branch(node, direction)
+    settle_tree(incident)
+
+
+def _check_branch_move(node: WhyNode, direction: str) -> None:
     if node.parent_id is not None and not node.starts_branch:
         raise ValidationProblem("Only the first step of a branch moves the branch.", field="move")
     if direction not in ("up", "down"):
         raise ValidationProblem("Move a branch 'up' or 'down'.", field="move")
-    _bump(incident, version)
-    siblings = WhyNode.objects.filter(incident=incident, parent_id=node.parent_id)
+
+
+def move_branch(node: WhyNode, direction: str) -> None:
+    """The swap of :func:`branch_move`, inside a caller's checked transaction."""
+    _check_branch_move(node, direction)
+    siblings = WhyNode.objects.filter(incident_id=node.incident_id, parent_id=node.parent_id)
     if node.parent_id is not None:
         siblings = siblings.filter(starts_branch=True)
     order = list(siblings.order_by("position", "id"))
@@ -275,7 +325,6 @@ def branch_move(*, user: User | None, node: WhyNode, version: int | None, direct
         if sibling.position != position:
             sibling.position = position
             sibling.save(update_fields=["position"])
-    _settle(incident)
 
 
 @transaction.atomic
@@ -293,15 +342,22 @@ def step_reparent(
     incident = node.incident
     require_edit(user, incident)
     _same_incident(parent, incident, "parent step")
-    _bump(incident, version)
+    claim_version(incident, version)
+    place_step(node, parent=parent, starts_branch=starts_branch, position=position)
+    settle_tree(incident)
+    node.refresh_from_db()
+    return node
+
+
+def place_step(
+    node: WhyNode, *, parent: WhyNode | None, starts_branch: bool, position: int | None
+) -> None:
+    """The move of :func:`step_reparent`, inside a caller's checked transaction."""
     node.parent = parent
     node.starts_branch = parent is not None and starts_branch
     if position is not None:
         node.position = position
     node.save(update_fields=["parent", "starts_branch", "position"])
-    _settle(incident)
-    node.refresh_from_db()
-    return node
 
 
 @transaction.atomic
@@ -311,14 +367,19 @@ def root_cause_mark(
     """Mark a step as its branch's root cause (its links follow), or clear the mark."""
     incident = node.incident
     require_edit(user, incident)
-    _bump(incident, version)
-    view = analysis_view(incident=incident)
+    claim_version(incident, version)
+    mark_root_cause(node, marked)
+    settle_tree(incident)
+
+
+def mark_root_cause(node: WhyNode, marked: bool) -> None:
+    """The mark of :func:`root_cause_mark`, inside a caller's checked transaction."""
+    view = analysis_view(incident=node.incident)
     branch = _branch_of(view, node.pk)
     ids = [int(step.record.id) for step in branch.steps]
     WhyNode.objects.filter(pk__in=ids).update(is_root_cause=False)
     if marked:
         WhyNode.objects.filter(pk=node.pk).update(is_root_cause=True)
-    _settle(incident)
 
 
 def _branch_of(view: AnalysisView, node_id: int) -> BranchView:
@@ -334,19 +395,35 @@ def root_cause_link(
     user: User | None,
     node: WhyNode,
     version: int | None,
-    factors: Sequence[Factor],
-    action_items: Sequence[ActionItem],
+    factors: Sequence[Factor] | None,
+    action_items: Sequence[ActionItem] | None,
 ) -> None:
-    """Link a root cause to the factors behind it and the action items that address it."""
+    """Link a root cause to the factors behind it and the action items that address it.
+
+    ``None`` leaves that list as it is (a PATCH naming only the action items keeps the
+    factors); an empty list clears it.
+    """
     incident = node.incident
     require_edit(user, incident)
-    for row in (*factors, *action_items):
+    rows: list[Factor | ActionItem] = [*(factors or ()), *(action_items or ())]
+    for row in rows:
         if row.incident_id != incident.pk:
             raise ValidationProblem(
                 "You can link only factors and action items of this incident.", field="links"
             )
-    _bump(incident, version)
-    view = analysis_view(incident=incident)
+    claim_version(incident, version)
+    link_root_cause(node, factors=factors, action_items=action_items)
+    settle_tree(incident)
+
+
+def link_root_cause(
+    node: WhyNode,
+    *,
+    factors: Sequence[Factor] | None,
+    action_items: Sequence[ActionItem] | None,
+) -> None:
+    """The links of :func:`root_cause_link`, inside a caller's checked transaction."""
+    view = analysis_view(incident=node.incident)
     branch = _branch_of(view, node.pk)
     number = next(s.number for s in branch.steps if s.record.id == node.pk)
     if branch.root_cause_number != number:
@@ -354,9 +431,20 @@ def root_cause_link(
             "Only a root cause can be linked: mark this step as the root cause first.",
             field="links",
         )
-    node.factors.set(factors)
-    node.action_items.set(action_items)
-    _settle(incident)
+    if factors is not None:
+        node.factors.set(factors)
+    if action_items is not None:
+        node.action_items.set(action_items)
+
+
+def step_of(incident: Incident, pk: int, *, field: str) -> WhyNode:
+    """A step of ``incident`` by id, or a ValidationProblem naming the id (a 422: the id
+    came in a request body, not in the address)."""
+    node = WhyNode.objects.filter(pk=pk, incident=incident).first()
+    if node is None:
+        raise ValidationProblem(f"There is no step with id {pk} in this incident.", field=field)
+    node.incident = incident
+    return node
 
 
 @transaction.atomic
@@ -375,7 +463,7 @@ def tree_replace(
     """
     require_edit(user, incident)
     tree = build_tree(list(records))
-    _bump(incident, version)
+    claim_version(incident, version)
     if numbering is None:
         numbering = analysis_view(incident=incident).numbering
     _check_link_numbers(records, numbering)
@@ -403,7 +491,7 @@ def tree_replace(
                 node.action_items.set(numbering.action_ids(record.actions))
             created[record.id] = node
         pending = [r for r in pending if r.id not in created]
-    _settle(incident)
+    settle_tree(incident)
     return tree
 
 
@@ -447,6 +535,16 @@ def tree_import(
 __all__ = [
     "ConflictError",
     "branch_move",
+    "claim_version",
+    "link_root_cause",
+    "mark_root_cause",
+    "move_branch",
+    "move_step",
+    "place_step",
+    "settle_tree",
+    "step_of",
+    "text_fields",
+    "touch_tree",
     "root_cause_link",
     "root_cause_mark",
     "step_add",

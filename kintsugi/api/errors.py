@@ -16,6 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -39,11 +40,15 @@ CODES = {
     422: "validation_error",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 UNAUTHENTICATED = (
     "Authentication required: send 'Authorization: Bearer <token>' or sign in to the web app."
 )
+DATABASE_DOWN = "The database is unavailable right now; nothing was changed. Try again shortly."
+# How long a client should wait before retrying after a 503 (seconds).
+RETRY_AFTER = "30"
 CONFLICT_MESSAGE = (
     "Someone else saved this since the version you sent; nothing was written. The current "
     "version is in 'current': merge your change into it and send it again with its 'version'."
@@ -130,6 +135,19 @@ def _summary(fields: dict[str, list[str]]) -> str:
         name, messages = next(iter(fields.items()))
         return f"{name}: {messages[0]}"
     return "Some fields are not valid: " + ", ".join(fields) + "."
+
+
+def database_is_down(error: Exception) -> bool:
+    """Whether a database error means "unavailable" rather than a bug: the database is
+    locked past the busy timeout, or it does not answer a trivial query (as /healthz asks)."""
+    if "database is locked" in str(error):
+        return True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return True
+    return False
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -219,6 +237,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return respond(request, 413, "The request body is too large.")
 
+    def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A database that cannot be reached (or stays locked) is neither the caller's fault
+        # nor a bug: 503 as /healthz says, and the client may retry. The same exception
+        # classes also carry bugs (a misused transaction), which stay a logged 500.
+        if not database_is_down(exc):
+            return on_anything_else(request, exc)
+        logger.exception("API: database unavailable on %s %s", request.method, request.path)
+        response = respond(request, 503, DATABASE_DOWN, code="database_unavailable")
+        response["Retry-After"] = RETRY_AFTER
+        return response
+
     def on_anything_else(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with the traceback for operators; the caller only learns that it failed.
         logger.exception("API error on %s %s", request.method, request.path)
@@ -232,4 +261,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ConflictError, on_conflict)
     api.add_exception_handler(ValidationProblem, on_problem)
     api.add_exception_handler(RequestDataTooBig, on_too_big)
+    api.add_exception_handler(OperationalError, on_database_error)
+    api.add_exception_handler(InterfaceError, on_database_error)
     api.add_exception_handler(Exception, on_anything_else)

@@ -17,10 +17,16 @@ def _missing(wanted: set[str], found: set[str]) -> str:
     return ", ".join(repr(name) for name in sorted(wanted - found))
 
 
+def _storable(names: set[str]) -> set[str]:
+    """The names worth looking up: none can hold a NUL, which PostgreSQL refuses outright
+    (a 500); one that does is reported as unknown like any other."""
+    return {name for name in names if "\x00" not in name}
+
+
 def team_by_slug(slug: str | None, *, field: str) -> Team | None:
     if slug is None:
         return None
-    team = Team.objects.filter(slug=slug.strip()).first()
+    team = Team.objects.filter(slug=slug.strip()).first() if _storable({slug}) else None
     if team is None:
         raise ValidationProblem(f"There is no team with the slug {slug!r}.", field=field)
     return team
@@ -28,7 +34,9 @@ def team_by_slug(slug: str | None, *, field: str) -> Team | None:
 
 def services_by_slug(slugs: Sequence[str], *, field: str) -> list[Service]:
     wanted = {slug.strip() for slug in slugs if slug.strip()}
-    found = {service.slug: service for service in Service.objects.filter(slug__in=wanted)}
+    found = {
+        service.slug: service for service in Service.objects.filter(slug__in=_storable(wanted))
+    }
     if len(found) != len(wanted):
         raise ValidationProblem(f"Unknown services: {_missing(wanted, set(found))}.", field=field)
     return sorted(found.values(), key=lambda service: service.name)
@@ -44,7 +52,8 @@ def user_by_username(username: str | None, *, field: str) -> User | None:
 def users_by_username(usernames: Sequence[str], *, field: str) -> list[User]:
     wanted = {name.strip() for name in usernames if name.strip()}
     found = {
-        user.username: user for user in User.objects.filter(username__in=wanted, is_active=True)
+        user.username: user
+        for user in User.objects.filter(username__in=_storable(wanted), is_active=True)
     }
     if len(found) != len(wanted):
         raise ValidationProblem(

@@ -1,55 +1,140 @@
-"""HTTP concerns around the endpoints: body size, unknown paths and wrong methods.
+"""HTTP concerns around the endpoints: body size, chunked bodies, URL length, unknown paths
+and wrong methods.
 
 Ninja answers these itself in plain text or HTML (or not at all: Django would read any body
-up to its own limit). Wrapping every URL of the API keeps the one error shape for them too.
+up to its own limit, and reads a chunked body as empty). Wrapping every URL of the API keeps
+the one error shape for them too; kintsugi.api.openapi documents them on every operation.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.handlers.wsgi import LimitedStream
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from kintsugi.api.errors import error_response
+from kintsugi.api.openapi import complete_schema
 
 # 1 MiB: a very long post-mortem in JSON or Markdown is a few hundred KiB. Bigger bodies
 # are refused before they are read, so a client cannot make the server buffer them.
 MAX_BODY_BYTES = 1024 * 1024
+# The path and query string as sent. Below gunicorn's own request-line limit (8190 bytes,
+# set by ``kintsugi serve``), so that a long URL that reaches Django is refused here, in the
+# API's error shape; longer request lines are refused by the server in front (docs/api.md).
+MAX_URL_BYTES = 8000
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_LIMIT = f"the limit is {MAX_BODY_BYTES:,} bytes (1 MiB)"
 
 View = Callable[..., HttpResponseBase]
 
 
-def body_too_large(request: HttpRequest) -> HttpResponse | None:
-    limit = f"the limit is {MAX_BODY_BYTES:,} bytes (1 MiB)"
+def url_too_long(request: HttpRequest) -> HttpResponse | None:
+    # WSGI gives both as the bytes received, one character each (latin-1), so len() counts
+    # bytes.
+    size = len(request.META.get("PATH_INFO", "")) + len(request.META.get("QUERY_STRING", ""))
+    if size > MAX_URL_BYTES:
+        return error_response(
+            414,
+            f"The URL is {size:,} bytes long; the limit is {MAX_URL_BYTES:,}. Send long "
+            "values in a request body, or fewer query parameters.",
+            code="uri_too_long",
+        )
+    return None
+
+
+def unusable_url(request: HttpRequest) -> HttpResponse | None:
+    """A NUL character anywhere in the URL, or more query parameters than Django parses.
+
+    PostgreSQL cannot hold NUL in a text value and fails the whole query (a 500); no name,
+    slug or search needs one. Django refuses over DATA_UPLOAD_MAX_NUMBER_FIELDS parameters
+    with an exception the endpoints would only report as a server error.
+    """
+    if "\x00" in request.path:
+        return error_response(404, "There is no such API endpoint or object.")
+    try:
+        parameters = list(request.GET.lists())
+    except TooManyFieldsSent:
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return error_response(400, f"Too many query parameters; the limit is {limit:,}.")
+    for name, values in parameters:
+        if "\x00" in name or any("\x00" in value for value in values):
+            message = "A NUL character (%00) is not allowed here."
+            return error_response(422, f"{name}: {message}", fields={name: [message]})
+    return None
+
+
+def _is_chunked(request: HttpRequest) -> bool:
+    encodings = request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return "chunked" in encodings
+
+
+def read_chunked_body(request: HttpRequest) -> HttpResponse | None:
+    """A chunked body (no Content-Length): read it where the server decoded it, else 411.
+
+    Django reads exactly Content-Length bytes, so without one it would see an empty body
+    and, for example, lint nothing and answer 200. gunicorn decodes the chunks and says so
+    (``wsgi.input_terminated``); then the body is read here, up to the limit. A server that
+    hands over the raw chunks (Django's development server) gets a clear 411 instead.
+    """
+    if not request.META.get("wsgi.input_terminated"):
+        return error_response(
+            411,
+            "A chunked request body cannot be read here: send it with a Content-Length "
+            "header (curl does with --data-binary @file).",
+            code="length_required",
+        )
+    stream = request.META["wsgi.input"]
+    data = stream.read(MAX_BODY_BYTES + 1)
+    if len(data) > MAX_BODY_BYTES:
+        return error_response(413, f"The request body is too large; {_LIMIT}.")
+    request._body = data  # what request.body returns from now on
+    request._stream = LimitedStream(io.BytesIO(data), len(data))
+    request.META["CONTENT_LENGTH"] = str(len(data))
+    return None
+
+
+def body_refused(request: HttpRequest) -> HttpResponse | None:
+    """400 for an unreadable length, 411/413 for a body that cannot or may not be read."""
     declared = (request.META.get("CONTENT_LENGTH") or "").strip()
+    size = 0
     if declared:
         try:
             size = int(declared)
         except ValueError:
             return error_response(400, "The Content-Length header is not a number.")
-    elif request.method in _BODY_METHODS:
+    if request.method not in _BODY_METHODS:
+        return None
+    if not declared and _is_chunked(request):
+        return read_chunked_body(request)
+    if not declared:
         try:
             size = len(request.body)  # no length given: Django caps what it buffers
         except RequestDataTooBig:
-            return error_response(413, f"The request body is too large; {limit}.")
-    else:
-        return None
+            return error_response(413, f"The request body is too large; {_LIMIT}.")
     if size > MAX_BODY_BYTES:
-        return error_response(413, f"The request body is {size:,} bytes; {limit}.")
+        return error_response(413, f"The request body is {size:,} bytes; {_LIMIT}.")
     return None
+
+
+def refused(request: HttpRequest) -> HttpResponse | None:
+    """What the transport refuses before any endpoint (or the unknown-path answer) runs."""
+    return url_too_long(request) or unusable_url(request) or body_refused(request)
 
 
 def guarded(view: View) -> View:
     @wraps(view)
     def guarded_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        refusal = body_too_large(request)
+        refusal = refused(request)
         if refusal is not None:
             return refusal
         try:
@@ -69,7 +154,7 @@ def guarded(view: View) -> View:
 
 
 def unknown_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return error_response(404, "There is no such API endpoint.")
+    return url_too_long(request) or error_response(404, "There is no such API endpoint.")
 
 
 unknown_endpoint.csrf_exempt = True  # type: ignore[attr-defined]
@@ -81,6 +166,13 @@ class KintsugiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Short ids (``create_incident``) make readable generated clients; names are unique.
         return operation.view_func.__name__
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        complete_schema(schema)
+        return schema
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:

@@ -19,7 +19,7 @@ from kintsugi.core.language import (
 )
 from kintsugi.core.language.engine import LINE_TOO_LONG
 from kintsugi.lint.template import RELAXED, TEMPLATE_RULES, check_template, profile_of
-from kintsugi.lint.whys import WHYS_RULES, check_whys, drop_repeated_language
+from kintsugi.lint.whys import check_whys, drop_repeated_language, whys_rules
 
 
 def lint_document(
@@ -31,7 +31,13 @@ def lint_document(
 ) -> list[Finding]:
     """Language, template and 5 Whys findings for a Markdown post-mortem, by position."""
     linter = linter or get_linter(config, people)
-    extra = [*check_template(text, linter.config), *check_whys(text, linter)]
+    from kintsugi.lint.timeline import check_timeline  # lazy, as the 5 Whys rules are
+
+    extra = [
+        *check_template(text, linter.config),
+        *check_whys(text, linter),
+        *check_timeline(text, linter),
+    ]
     found = drop_repeated_language(linter.lint_markdown(text, extra=extra))
     off = profile_disabled(linter.config)
     return [finding for finding in found if finding.rule not in off] if off else found
@@ -54,10 +60,18 @@ def profile_disabled(config: LintConfig) -> frozenset[str]:
 def all_rules(config: LintConfig | None = None) -> list[Rule]:
     """Every rule the CLI can report under ``config``, for --list-rules and SARIF."""
     config = config or LintConfig()
+    from kintsugi.lint.timeline import timeline_rules
+
     off = profile_disabled(config)
     rules = [
         rule
-        for rule in (*load_rules(), LINE_TOO_LONG, *TEMPLATE_RULES, *WHYS_RULES)
+        for rule in (
+            *load_rules(),
+            LINE_TOO_LONG,
+            *TEMPLATE_RULES,
+            *whys_rules(),
+            *timeline_rules(),
+        )
         if rule.id not in off
     ]
     linter = get_linter(config)

@@ -14,13 +14,17 @@ already reported that rule on that line, so a blameful answer is reported once.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from kintsugi.core.analysis import RULES, Location, check_tree, parse_analysis_with_lines
-from kintsugi.core.analysis import Finding as WhyFinding
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
 from kintsugi.core.language.prose import mask_code_blocks
 from kintsugi.core.markdown.headings import section_key
+
+if TYPE_CHECKING:
+    from kintsugi.core.analysis import Finding as WhyFinding
+    from kintsugi.core.analysis import Location
 
 CATEGORY = "whys"
 
@@ -34,14 +38,31 @@ MALFORMED = Rule(
     "See docs/five-whys.md#markdown-representation for the format.",
 )
 
-WHYS_RULES = (
-    MALFORMED,
-    *(
-        Rule(rule.id, CATEGORY, Level(rule.severity.value), rule.summary, rule.message,
-             rule.next_question)
-        for rule in RULES.values()
-    ),
-)  # fmt: skip
+
+@cache
+def whys_rules() -> tuple[Rule, ...]:
+    """The 5 Whys rules as lint rules (for --list-rules and SARIF).
+
+    Built on first use: the analysis package costs a third of the CLI's start-up, and a
+    document without a 5 Whys section never needs it.
+    """
+    from kintsugi.core.analysis import RULES
+
+    return (
+        MALFORMED,
+        *(
+            Rule(rule.id, CATEGORY, Level(rule.severity.value), rule.summary, rule.message,
+                 rule.next_question)
+            for rule in RULES.values()
+        ),
+    )  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    """``WHYS_RULES`` stays importable, computed only when someone asks for it."""
+    if name == "WHYS_RULES":
+        return whys_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_whys(text: str, linter: Linter) -> list[Finding]:
@@ -75,6 +96,8 @@ def check_whys(text: str, linter: Linter) -> list[Finding]:
 
     if not looks_like_whys(lines[start:end]):
         return []  # a root-cause section in prose: not a 5 Whys, so not a malformed one
+    from kintsugi.core.analysis import check_tree, parse_analysis_with_lines
+
     try:
         tree, places = parse_analysis_with_lines("\n".join(lines[start:end]), first_line=start + 1)
     except ValidationProblem as problem:
@@ -186,4 +209,10 @@ def _offsets(lines: list[str]) -> list[int]:
     return offsets
 
 
-__all__ = ["WHYS_RULES", "LintConfig", "check_whys", "drop_repeated_language", "looks_like_whys"]
+__all__ = [
+    "LintConfig",
+    "check_whys",
+    "drop_repeated_language",
+    "looks_like_whys",
+    "whys_rules",
+]

@@ -87,6 +87,7 @@ incident_urls = [
 urlpatterns = [
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("kintsugi.accounts.urls")),  # account page, password change and reset
     path("healthz", health.healthz, name="healthz"),
     path("", incidents.postmortem_list, name="postmortem-list"),
     path("incidents/new/", incidents.incident_create, name="incident-create"),

@@ -214,8 +214,17 @@ def _store_analysis(user, incident, text: str) -> None:
     [
         ("The on-call engineer ran the migration during peak hours.", "whys/ends-on-person"),
         ("The DBA team dropped the index without telling anyone.", "whys/ends-on-person"),
+        ("Giorgos ran the cleanup script with the wrong argument.", "whys/ends-on-person"),
+        ("The release manager skipped the load test to meet the date.", "whys/ends-on-person"),
+        ("The payments org decided to skip the index review.", "whys/ends-on-person"),
+        ("The night shift skipped the handover.", "whys/ends-on-person"),
+        ("The hosting provider's technician pulled the wrong plug.", "whys/ends-on-person"),
         ("AWS had an outage of RDS storage in eu-west-1.", "whys/external-only"),
+        ("An incident on the vendor side, according to their status page.", "whys/external-only"),
+        ("The upstream maintainer made a mistake when publishing.", "whys/external-only"),
         ("Release 2026.12.1 was deployed at 14:05.", "whys/trigger-as-root-cause"),
+        ("Because of the config push at 16:20.", "whys/trigger-as-root-cause"),
+        ("A huge wave of shoppers arrived at exactly 10:00.", "whys/trigger-as-root-cause"),
         ("A gap in alignment between the teams.", "whys/vague-root-cause"),
     ],
 )
@@ -257,3 +266,57 @@ def test_warn_mode_publishes_and_counts_the_5_whys_findings(owner, incident):
     verdict = publishing_verdict(saved)
     assert verdict.whys_counts == {"error": 1, "warning": 0, "info": 0, "total": 1}
     assert verdict.counts["total"] == 0  # the language findings are counted apart
+
+
+# ------------------------------------------------------------------ the summary says why
+
+BAD_ENDINGS = [
+    ("The DBA team dropped the index without telling anyone.", "whys/ends-on-person"),
+    ("The release manager skipped the load test to meet the date.", "whys/ends-on-person"),
+    ("AWS had an outage of RDS storage in eu-west-1.", "whys/external-only"),
+    ("Because of the config push at 16:20.", "whys/trigger-as-root-cause"),
+]
+
+
+@pytest.mark.parametrize(("root_cause", "rule"), BAD_ENDINGS)
+def test_the_api_summary_says_why_publishing_is_blocked(
+    block, owner, incident, client, root_cause, rule
+):
+    _store_analysis(owner, incident, _ending(root_cause))
+    response = ApiCaller(client).get(f"/incidents/{incident.pk}/lint", user=owner)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["publishing"] == {"mode": "block", "blocked": True}
+    assert body["counts"]["error"] == 0  # the wording alone would not block it
+    assert body["whys_counts"] == {"error": 1, "warning": 0, "info": 0, "total": 1}
+    (finding,) = body["whys"]
+    assert finding["rule"] == rule and finding["severity"] == "error"
+    assert finding["label"] == "branch 1, step 3"
+    assert (finding["branch"], finding["step"]) == ([1], 3)
+    assert finding["message"] and finding["next_question"].endswith("?")
+
+
+def test_the_api_summary_lists_no_5_whys_findings_for_a_sound_chain(block, owner, incident, client):
+    _store_analysis(owner, incident, GOOD_WHYS)
+    body = ApiCaller(client).get(f"/incidents/{incident.pk}/lint", user=owner).json()
+    assert body["whys"] == [] and body["whys_counts"]["total"] == 0
+    assert body["publishing"] == {"mode": "block", "blocked": False}
+
+
+@pytest.mark.parametrize(("root_cause", "rule"), BAD_ENDINGS)
+def test_the_web_summary_says_why_publishing_is_blocked(block, owner, incident, root_cause, rule):
+    from django.test import Client
+
+    from kintsugi.core.analysis import RULES
+
+    _store_analysis(owner, incident, _ending(root_cause))
+    browser = Client()
+    browser.force_login(owner)
+    response = browser.get(f"/incidents/{incident.pk}/lint/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="lint-blocked"' in body
+    assert f'data-rule="{rule}"' in body
+    assert "Branch 1, step 3" in body
+    first_sentence = RULES[rule].message.split(". ")[0]
+    assert first_sentence in body.replace("&#x27;", "'")

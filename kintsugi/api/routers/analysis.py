@@ -6,6 +6,10 @@ is written: a cycle, an orphan, a tree deeper or larger than the limits, or an e
 whitespace-only question or answer is a 422 naming the steps involved. Structural writes
 name the tree's ``version`` (409 when someone changed the tree since); editing the text of
 one step names that step's own ``version``. Links name factors and action items by id.
+
+Each request is one service call, one transaction and one version check
+(kintsugi.analysis.edits): a PATCH that edits text, moves, marks and links at once is
+refused whole (409 or 422) or saved whole, and a field left out of a PATCH is unchanged.
 """
 
 from __future__ import annotations
@@ -14,15 +18,16 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
-from kintsugi.analysis import services
+from kintsugi.analysis import edits, services
 from kintsugi.analysis.models import WhyNode
 from kintsugi.analysis.records import all_steps, evidence_of
 from kintsugi.analysis.selectors import AnalysisView, analysis_view
 from kintsugi.api.auth import current_user
 from kintsugi.api.errors import ApiError, error_response
 from kintsugi.api.lookups import incident_for, incident_part
-from kintsugi.api.schemas.common import ErrorOut, Id, Version
+from kintsugi.api.schemas.common import ErrorOut, Id, Version, document_version_as_required
 from kintsugi.core.analysis import (
     MAX_ANSWER,
     MAX_QUESTION,
@@ -33,7 +38,8 @@ from kintsugi.core.analysis import (
     suggest_next_question,
 )
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.postmortems.models import ActionItem, Factor, Incident
+from kintsugi.core.vocabulary import EvidenceKind
+from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
 
 router = Router(tags=["analysis"])
@@ -90,12 +96,17 @@ class NodeIn(Schema):
 
 
 class TreeIn(Schema):
-    version: Version | None = None
+    # Required (422 without it), though typed optional so that the refusal is ours.
+    model_config = ConfigDict(json_schema_extra=document_version_as_required)
+
+    version: Version | None = Field(None, description="The tree's version (0: none yet).")
     nodes: list[NodeIn] = Field(max_length=MAX_STEPS * 5)
 
 
 class NodeCreate(Schema):
-    version: Version | None = Field(None, description="The tree's version.")
+    model_config = ConfigDict(json_schema_extra=document_version_as_required)
+
+    version: Version | None = Field(None, description="The tree's version (0: none yet).")
     parent: Id | None = None
     starts_branch: bool = False
     question: str
@@ -106,8 +117,14 @@ class NodeCreate(Schema):
 
 
 class NodePatch(Schema):
-    version: Version | None = Field(None, description="This step's version, for text changes.")
-    tree_version: Version | None = Field(None, description="The tree's version, for the rest.")
+    version: Version | None = Field(
+        None, description="This step's version; required when the text fields change."
+    )
+    tree_version: Version | None = Field(
+        None,
+        description="The tree's version; required when moving, re-parenting, marking the "
+        "root cause or linking.",
+    )
     question: str | None = None
     answer: str | None = None
     branch_title: str | None = None
@@ -188,24 +205,14 @@ def _node(request: HttpRequest, node_id: int, *, edit: bool = False) -> WhyNode:
     return incident_part(request, WhyNode.objects.all(), node_id, label="step", edit=edit)
 
 
-def _parent_step(incident: Incident, pk: int) -> WhyNode:
-    parent = WhyNode.objects.filter(pk=pk, incident=incident).first()
-    if parent is None:
-        raise ValidationProblem("There is no such step in this incident.", field="parent")
-    return parent
-
-
-def _ids_to_numbers(ids: list[int], known: dict[int, int], what: str) -> tuple[int, ...]:
-    unknown = [pk for pk in ids if pk not in known]
-    if unknown:
-        raise ValidationProblem(
-            f"No {what} with id {unknown[0]} in this incident.",
-            field=f"{what.replace(' ', '_')}_ids",
-        )
-    return tuple(sorted(known[pk] for pk in ids))
-
-
 def _evidence(items: list[EvidenceSchema]) -> tuple[Any, ...]:
+    kinds = [kind.value for kind in EvidenceKind]
+    for item in items:
+        if item.kind not in kinds:
+            raise ValidationProblem(
+                f"Unknown evidence kind {item.kind!r}; use one of: {', '.join(kinds)}.",
+                field="evidence",
+            )
     return evidence_of([{"kind": item.kind, "content": item.content} for item in items])
 
 
@@ -217,7 +224,10 @@ def get_analysis(request: HttpRequest, incident_id: int) -> dict[str, Any]:
 
 @router.put("/incidents/{int:incident_id}/analysis", response={200: AnalysisOut, **_ERRORS})
 def put_analysis(request: HttpRequest, incident_id: int, payload: TreeIn) -> Any:
-    """Replace the whole tree. Send ``version`` from GET (0 when there is no analysis yet)."""
+    """Replace the whole tree. Send ``version`` from GET (0 when there is no analysis yet).
+
+    One transaction: a stale ``version`` is a 409, an unknown factor or action item id a
+    422 naming it, and in either case nothing is written."""
     incident = incident_for(request, incident_id, edit=True)
     if payload.version is None:
         raise ApiError(
@@ -225,7 +235,6 @@ def put_analysis(request: HttpRequest, incident_id: int, payload: TreeIn) -> Any
             "version: Send the tree's version from GET.",
             fields={"version": ["Send the tree's version from GET."]},
         )
-    numbering = analysis_view(incident=incident).numbering
     records = [
         NodeRecord(
             id=node.id,
@@ -237,19 +246,18 @@ def put_analysis(request: HttpRequest, incident_id: int, payload: TreeIn) -> Any
             branch_title=node.branch_title,
             trigger=node.trigger,
             is_root_cause=node.is_root_cause,
-            factors=_ids_to_numbers(node.factor_ids, numbering.factors, "factor"),
-            actions=_ids_to_numbers(node.action_item_ids, numbering.actions, "action item"),
             evidence=_evidence(node.evidence),
         )
         for node in payload.nodes
     ]
+    links = {node.id: (node.factor_ids, node.action_item_ids) for node in payload.nodes}
     try:
-        services.tree_replace(
+        edits.tree_put(
             user=current_user(request),
             incident=incident,
             version=payload.version,
             records=records,
-            numbering=numbering,
+            links=links,
         )
     except ConflictError as error:
         return _conflict(request, incident, error)
@@ -259,9 +267,11 @@ def put_analysis(request: HttpRequest, incident_id: int, payload: TreeIn) -> Any
 @router.post("/incidents/{int:incident_id}/analysis/nodes", response={201: NodeOut, **_ERRORS})
 def add_node(request: HttpRequest, incident_id: int, payload: NodeCreate) -> Any:
     """Start a branch (no parent), add the next step after ``parent`` (inserted before the
-    step that followed it), or fork a sub-branch at ``parent`` (``starts_branch``)."""
+    step that followed it), or fork a sub-branch at ``parent`` (``starts_branch``).
+
+    ``version`` is the tree's (409 when stale); a ``parent`` that is not a step of this
+    incident is a 422 naming the id."""
     incident = incident_for(request, incident_id, edit=True)
-    parent = _parent_step(incident, payload.parent) if payload.parent is not None else None
     try:
         node = services.step_add(
             user=current_user(request),
@@ -269,7 +279,7 @@ def add_node(request: HttpRequest, incident_id: int, payload: NodeCreate) -> Any
             version=payload.version,
             question=payload.question,
             answer=payload.answer,
-            parent=parent,
+            parent=payload.parent,
             starts_branch=payload.starts_branch,
             branch_title=payload.branch_title,
             trigger=payload.trigger,
@@ -287,82 +297,46 @@ def _node_out(incident: Incident, node_id: int) -> dict[str, Any]:
 
 @router.patch("/analysis/nodes/{int:node_id}", response={200: NodeOut, **_ERRORS})
 def update_node(request: HttpRequest, node_id: int, payload: NodePatch) -> Any:
-    """Text changes name the step's ``version``; moving, re-parenting, marking the root
-    cause and linking name the tree's ``tree_version``."""
+    """Change one step: a field you leave out is unchanged (an empty list clears).
+
+    Text changes (``question``, ``answer``, ``branch_title``, ``trigger``, ``evidence``)
+    name the step's ``version``; moving, re-parenting, marking the root cause and linking
+    name the tree's ``tree_version``. Everything in the body is applied in one transaction
+    after both versions are checked: a stale one is a 409 and nothing changes; an unknown
+    parent, factor or action item id is a 422 naming it and nothing changes."""
     node = _node(request, node_id, edit=True)
     incident = node.incident
-    user = current_user(request)
-    fields = payload.model_dump(exclude_unset=True)
-    text = {k: fields[k] for k in ("question", "answer", "branch_title", "trigger") if k in fields}
+    sent = payload.model_dump(exclude_unset=True)
+    change = edits.StepChange(
+        question=payload.question,
+        answer=payload.answer,
+        branch_title=payload.branch_title,
+        trigger=payload.trigger,
+        evidence=_evidence(payload.evidence) if payload.evidence is not None else None,
+        parent=payload.parent if "parent" in sent else edits.KEEP,
+        starts_branch=payload.starts_branch,
+        position=payload.position,
+        move=payload.move,
+        move_branch=payload.move_branch,
+        is_root_cause=payload.is_root_cause,
+        factor_ids=payload.factor_ids,
+        action_item_ids=payload.action_item_ids,
+    )
     try:
-        if text or "evidence" in fields:
-            node = services.step_update(
-                user=user,
-                node=node,
-                version=payload.version,
-                evidence=_evidence(payload.evidence) if payload.evidence is not None else None,
-                **text,
-            )
-            node.incident = incident
-        structural = {"parent", "starts_branch", "position", "move", "move_branch",
-                      "is_root_cause", "factor_ids", "action_item_ids"} & set(fields)  # fmt: skip
-        if structural and payload.tree_version is None:
-            message = "Send the tree's version (tree_version) with structural changes."
-            raise ApiError(422, f"tree_version: {message}", fields={"tree_version": [message]})
-        version = payload.tree_version
-        if text or "evidence" in fields:
-            version = analysis_view(incident=incident).version if structural else version
-        if "parent" in fields or "starts_branch" in fields or "position" in fields:
-            parent = None
-            if payload.parent is not None:
-                parent = _parent_step(incident, payload.parent)
-            elif "parent" not in fields:
-                parent = node.parent
-            services.step_reparent(
-                user=user,
-                node=node,
-                version=version,
-                parent=parent,
-                starts_branch=bool(
-                    payload.starts_branch if "starts_branch" in fields else node.starts_branch
-                ),
-                position=payload.position,
-            )
-            version = analysis_view(incident=incident).version
-        if payload.move is not None:
-            services.step_move(user=user, node=node, version=version, direction=payload.move)
-            version = analysis_view(incident=incident).version
-        if payload.move_branch is not None:
-            services.branch_move(
-                user=user, node=node, version=version, direction=payload.move_branch
-            )
-            version = analysis_view(incident=incident).version
-        if payload.is_root_cause is not None:
-            services.root_cause_mark(
-                user=user, node=node, version=version, marked=payload.is_root_cause
-            )
-            version = analysis_view(incident=incident).version
-        if payload.factor_ids is not None or payload.action_item_ids is not None:
-            services.root_cause_link(
-                user=user,
-                node=node,
-                version=version,
-                factors=list(
-                    Factor.objects.filter(pk__in=payload.factor_ids or [], incident=incident)
-                ),
-                action_items=list(
-                    ActionItem.objects.filter(
-                        pk__in=payload.action_item_ids or [], incident=incident
-                    )
-                ),
-            )
+        edits.step_change(
+            user=current_user(request),
+            node=node,
+            version=payload.version,
+            tree_version=payload.tree_version,
+            change=change,
+        )
     except ConflictError as error:
         return _conflict(request, incident, error)
     return _node_out(incident, node.pk)
 
 
 @router.delete("/analysis/nodes/{int:node_id}", response={204: None, **_ERRORS})
-def delete_node(request: HttpRequest, node_id: int, version: int | None = None) -> Any:
+def delete_node(request: HttpRequest, node_id: int, version: Version | None = None) -> Any:
     """Deletes the step and everything below it; ``?version=`` is the tree's version."""
     node = _node(request, node_id, edit=True)
     try:

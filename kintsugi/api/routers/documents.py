@@ -14,14 +14,16 @@ from ninja import Router, Status
 
 from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import set_etag
-from kintsugi.api.errors import ApiError
+from kintsugi.api.errors import ApiError, error_response
+from kintsugi.api.openapi import ERROR_REF
 from kintsugi.api.routers.incidents import reload_incident
 from kintsugi.api.schemas.common import ERRORS
 from kintsugi.api.schemas.incidents import IncidentDetail
-from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable, export_document
+from kintsugi.core.markdown.exporting import ExportUnavailable
+from kintsugi.core.markdown.pdf_process import PdfBusy, PdfStopped, PdfTooLarge
 from kintsugi.core.markdown.sources import read_source
 from kintsugi.postmortems import access
-from kintsugi.postmortems.documents import display_names, document_from_incident
+from kintsugi.postmortems.exports import postmortem_export
 from kintsugi.postmortems.imports import ImportConflict, import_document
 
 router = Router(tags=["documents"])
@@ -33,7 +35,9 @@ _HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 @router.get(
     "/incidents/{int:incident_id}/export",
-    response={200: None, **ERRORS},
+    # 200 is documented once, below (its content types), not also here: a status declared
+    # in both places was serialised twice and the Swagger page could not render it.
+    response=ERRORS,
     openapi_extra={
         "responses": {
             "200": {
@@ -44,7 +48,21 @@ _HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
                     "application/json": {"schema": {"type": "object"}},
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                 },
-            }
+            },
+            "422": {
+                "description": "An unknown format ('validation_error'), or a post-mortem "
+                "over the PDF size limits ('export_too_large': the message names the count, "
+                "the limit and the setting; export HTML instead).",
+                "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+            },
+            "503": {
+                "description": "The PDF cannot be made now: every render slot is busy "
+                "('export_busy', with Retry-After), the render passed its time or memory "
+                "limit ('export_stopped'), or this installation lacks WeasyPrint or Pango "
+                "('export_unavailable'); or the database is unavailable "
+                "('database_unavailable').",
+                "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+            },
         }
     },
 )
@@ -52,18 +70,31 @@ def export_postmortem(
     request: HttpRequest, incident_id: int, format: Literal["md", "html", "json", "pdf"] = "md"
 ) -> HttpResponse:
     """Markdown with YAML front matter (what ``kintsugi import`` reads back), a standalone
-    print-friendly HTML page, the same document as JSON, or that page printed to PDF."""
-    document = document_from_incident(user=current_user(request), pk=incident_id)
-    filename = f"INC-{incident_id}.{format}"
+    print-friendly HTML page, the same document as JSON, or that page printed to PDF. A PDF
+    is served from a cache while the post-mortem is unchanged; a large one may be refused
+    (422) or stopped (503): see docs/operations.md, "PDF export"."""
     try:
-        names = display_names(document) if format in ("html", "pdf") else None
-        body = export_document(document, format, names)
+        export = postmortem_export(user=current_user(request), pk=incident_id, fmt=format)
+    except PdfTooLarge as problem:
+        raise ApiError(
+            422, problem.message, code="export_too_large", fields={"format": [problem.message]}
+        ) from None
     except ExportUnavailable as problem:
-        raise ApiError(503, problem.message, code="export_unavailable") from None
-    response = HttpResponse(body, content_type=FORMATS[format].content_type)
+        code = (
+            "export_busy"
+            if isinstance(problem, PdfBusy)
+            else "export_stopped"
+            if isinstance(problem, PdfStopped)
+            else "export_unavailable"
+        )
+        refusal = error_response(503, problem.message, code=code)
+        if code == "export_busy":  # only then does trying again help
+            refusal["Retry-After"] = "60"
+        return refusal
+    response = HttpResponse(export.body, content_type=export.format.content_type)
     if format == "html":
         response["Content-Security-Policy"] = _HTML_POLICY
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = f'inline; filename="INC-{incident_id}.{format}"'
     return response
 
 

@@ -12,6 +12,7 @@ from kintsugi.api.errors import ApiError
 from kintsugi.api.lookups import incident_for
 from kintsugi.api.pagination import paginate
 from kintsugi.api.references import services_by_slug, team_by_slug, users_by_username
+from kintsugi.api.routers.timeline import timeline_warnings
 from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
 from kintsugi.api.schemas.incidents import (
     IncidentDetail,
@@ -66,7 +67,9 @@ def _warned(incident: Incident, *, was_published: bool) -> Incident:
 
 def reload_incident(request: HttpRequest, pk: int) -> Incident:
     """The incident as the detail endpoints return it (relations and metrics loaded)."""
-    return _with_metrics(incident_for(request, pk, queryset=_detail_queryset()))
+    incident = _with_metrics(incident_for(request, pk, queryset=_detail_queryset()))
+    incident.timeline_warnings = timeline_warnings(incident)  # type: ignore[attr-defined]
+    return incident
 
 
 def _relations(data: dict[str, object]) -> dict[str, object]:

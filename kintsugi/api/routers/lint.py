@@ -65,9 +65,24 @@ class PublishingOut(Schema):
     blocked: bool
 
 
+class WhyFindingOut(Schema):
+    """A 5 Whys quality finding (``whys/*``): where, what is wrong and what to ask next."""
+
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    next_question: str
+    branch: list[int] | None
+    step: int | None
+    action: int | None
+    label: str
+
+
 class IncidentLintOut(Schema):
     findings: list[FieldFindingOut]
     counts: CountsOut
+    whys: list[WhyFindingOut]
+    whys_counts: CountsOut
     publishing: PublishingOut
 
 
@@ -161,11 +176,14 @@ def lint(request: HttpRequest) -> dict[str, object]:
 @router.get("/incidents/{int:incident_id}/lint", response={200: IncidentLintOut, **_ERRORS})
 def lint_incident(request: HttpRequest, incident_id: int) -> dict[str, object]:
     """Findings for every text field of the post-mortem, each naming its field and, for a
-    timeline event, factor, lesson or action item, the item's id; and whether publishing
-    would be refused."""
+    timeline event, factor, lesson or action item, the item's id; the 5 Whys findings of
+    its analysis (a root cause on a person, a team, a vendor or a trigger is an error, and
+    is why block mode refuses to publish); and whether publishing would be refused."""
     verdict = publishing_verdict(incident_for(request, incident_id))
     return {
         "findings": [_public(f.to_dict()) for f in verdict.findings],
         "counts": verdict.counts,
+        "whys": [{**f.to_dict(), "label": f.location.label} for f in verdict.whys],
+        "whys_counts": verdict.whys_counts,
         "publishing": {"mode": verdict.mode, "blocked": verdict.blocked},
     }

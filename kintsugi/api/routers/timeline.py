@@ -1,8 +1,13 @@
-"""Timeline events: listed and added under their incident, read and changed by id."""
+"""Timeline events: listed and added under their incident, read and changed by id.
+
+The list and every write also answer the timeline's sanity ``warnings``
+(kintsugi/core/timeline_sanity.py): an event that looks mistyped is saved, and said.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from kintsugi.api.auth import current_user
@@ -16,9 +21,12 @@ from kintsugi.api.schemas.timeline import (
     TimelineEventOut,
     TimelineEventPage,
     TimelineEventPatch,
+    TimelineEventSaved,
 )
+from kintsugi.core.timeline import EventKind
+from kintsugi.core.timeline_sanity import SanityEvent, check_timeline_sanity
 from kintsugi.postmortems import services
-from kintsugi.postmortems.models import TimelineEvent
+from kintsugi.postmortems.models import Incident, TimelineEvent
 
 router = Router(tags=["timeline"])
 
@@ -28,6 +36,18 @@ _ROWS = TimelineEvent.objects.select_related("author")
 
 def _event(request: HttpRequest, event_id: int, *, edit: bool = False) -> TimelineEvent:
     return incident_part(request, _ROWS.all(), event_id, label="timeline event", edit=edit)
+
+
+def timeline_warnings(incident: Incident) -> list[dict[str, object]]:
+    """The sanity warnings of ``incident``'s whole timeline (one query, four columns)."""
+    rows = TimelineEvent.objects.filter(incident_id=incident.pk).values_list(
+        "id", "kind", "occurred_at", "text"
+    )
+    events = [SanityEvent(pk, EventKind(kind), at, text) for pk, kind, at, text in rows]
+    found = check_timeline_sanity(
+        events, started_at=incident.started_at, ended_at=incident.ended_at, now=timezone.now()
+    )
+    return [warning.to_dict() for warning in found]
 
 
 def _relations(data: dict[str, object]) -> dict[str, object]:
@@ -46,11 +66,12 @@ def list_events(
 ) -> dict[str, object]:
     """In time order (UTC), oldest first, as the post-mortem tells the story."""
     incident = incident_for(request, incident_id)
-    return paginate(request, _ROWS.filter(incident=incident), params)
+    page = paginate(request, _ROWS.filter(incident=incident), params)
+    return {**page, "warnings": timeline_warnings(incident)}
 
 
 @router.post(
-    "/incidents/{int:incident_id}/timeline-events", response={201: TimelineEventOut, **ERRORS}
+    "/incidents/{int:incident_id}/timeline-events", response={201: TimelineEventSaved, **ERRORS}
 )
 def add_event(
     request: HttpRequest, incident_id: int, payload: TimelineEventIn, response: HttpResponse
@@ -59,6 +80,7 @@ def add_event(
     data = _relations(changed_fields(payload, nullable=_NULLABLE))
     event = services.timeline_event_add(user=current_user(request), incident=incident, **data)  # type: ignore[arg-type]
     set_etag(response, event)
+    event.warnings = timeline_warnings(incident)  # type: ignore[attr-defined]
     return Status(201, event)
 
 
@@ -71,7 +93,7 @@ def get_event(request: HttpRequest, event_id: int, response: HttpResponse) -> Ti
 
 @router.patch(
     "/timeline-events/{int:event_id}",
-    response={200: TimelineEventOut, 409: ErrorOut, **ERRORS},
+    response={200: TimelineEventSaved, 409: ErrorOut, **ERRORS},
 )
 def update_event(
     request: HttpRequest, event_id: int, payload: TimelineEventPatch, response: HttpResponse
@@ -83,6 +105,7 @@ def update_event(
         user=current_user(request), event=event, version=version, **data
     )
     set_etag(response, fresh)
+    fresh.warnings = timeline_warnings(event.incident)  # type: ignore[attr-defined]
     return fresh
 
 

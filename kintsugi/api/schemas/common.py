@@ -66,8 +66,27 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def document_version_as_required(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` for a body whose ``version`` the code requires (422 without).
+
+    The field itself stays optional for pydantic, because the version may come in an
+    If-Match header instead; the schema says what a generated client should send.
+    """
+    required = schema.setdefault("required", [])
+    if "version" not in required:
+        required.append("version")
+
+
 class VersionedInput(InputSchema):
-    version: Version | None = None
+    """A change to a stored object, which must name the version it was made from."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=document_version_as_required)
+
+    version: Version | None = Field(
+        None,
+        description="The version you read (the object's 'version', or its ETag). Required: "
+        "leave it out only if you send it in an If-Match header instead.",
+    )
 
 
 class ImportProblem(Schema):

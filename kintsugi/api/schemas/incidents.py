@@ -13,6 +13,7 @@ from pydantic import StrictBool
 
 from kintsugi.api.pagination import PageParams, page_of
 from kintsugi.api.schemas.common import InputSchema, UtcDateTime, VersionedInput
+from kintsugi.api.schemas.timeline import TimelineWarningOut
 from kintsugi.core import document as limits
 from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems.models import Incident
@@ -133,6 +134,14 @@ class IncidentDetail(IncidentOut):
             "What the write that returned this incident wants you to know: for example that "
             "it published the post-mortem with open blameless-language findings (warn mode). "
             "Empty on reads."
+        ),
+    )
+    timeline_warnings: list[TimelineWarningOut] = Field(
+        default_factory=list,
+        description=(
+            "Sanity warnings about the timeline (milestones out of order, an event far "
+            "outside the incident, implausibly long downtime, events in the future), each "
+            "naming its events; the same list as the timeline's 'warnings'."
         ),
     )
 

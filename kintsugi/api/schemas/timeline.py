@@ -32,7 +32,31 @@ class TimelineEventOut(Schema):
         return obj.author.username if obj.author_id else None  # type: ignore[union-attr]
 
 
-TimelineEventPage = page_of(TimelineEventOut)
+class TimelineWarningOut(Schema):
+    """A sanity warning about the timeline (kintsugi/core/timeline_sanity.py): the
+    timeline was saved; something in it looks mistyped."""
+
+    rule: str = Field(description="timeline/implausible-order, timeline/outlier-event, ...")
+    message: str = Field(description="What looks wrong, naming the events and times.")
+    suggestion: str = Field(description="What to check.")
+    event_ids: list[int] = Field(description="The timeline events concerned.")
+
+
+_WARNINGS = (
+    "Sanity warnings about the whole timeline (events out of order, far outside the "
+    "incident, implausibly long downtime, in the future). Warnings, not errors: the "
+    "write was saved."
+)
+
+
+class TimelineEventPage(page_of(TimelineEventOut)):  # type: ignore[misc]
+    warnings: list[TimelineWarningOut] = Field(default_factory=list, description=_WARNINGS)
+
+
+class TimelineEventSaved(TimelineEventOut):
+    """An event as a write returns it, with what the timeline now looks like."""
+
+    warnings: list[TimelineWarningOut] = Field(default_factory=list, description=_WARNINGS)
 
 
 class TimelineEventIn(InputSchema):

@@ -48,6 +48,12 @@ TRIGGER_EVENTS = (
     "bumped", "bump", "shipped", "went live", "introduced", "pulled in", "switched to",
     "moved to", "backfill", "reindex", "black friday", "cyber monday", "peak season",
     "more traffic", "load test", "onboarded", "was changed", "were changed",
+    # load arriving all at once, in other words
+    "wave of", "influx", "rush of", "burst of", "flood of", "stampede", "thundering herd",
+    "huge number of", "large number of", "went on sale", "sale opened", "sales opened",
+    # updates that happen to us
+    "os update", "system update", "security update", "automatic update", "auto-update",
+    "update ran", "updates ran", "update was installed", "patch ran", "patch was installed",
 )  # fmt: skip
 
 # Words that make a clause a condition (what was, or was not, in place) rather than an
@@ -82,13 +88,15 @@ LABEL_HEADS = word_set(
     "governance maturity discipline rigour rigor diligence capacity bandwidth workload "
     "resourcing staffing turnover handoff handoffs expectations responsibilities "
     "accountability dysfunction friction shortcomings weaknesses failings challenges "
-    "difficulties constraints limitations busy hectic chaos chaotic"
+    "difficulties constraints limitations busy hectic chaos chaotic understanding "
+    "knowledge context mindset habits habit trust buy-in consistency"
 )
 
 # Participles that describe rather than tell what happened ("the groups involved").
 NOT_MECHANISM = word_set(
     "involved concerned related affected required needed expected given based used "
-    "associated aligned skilled experienced stretched overloaded understaffed siloed"
+    "associated aligned skilled experienced stretched overloaded understaffed siloed shared "
+    "accumulated accrued inherited"
 )
 
 # Nouns of systems and mechanisms: a root cause that names one of these names something
@@ -144,7 +152,9 @@ SYNONYM_GROUPS = (
     "delet remov drop purg wip",
     "start launch begin",
     "renew extend prolong",
-    "send deliver",
+    "expir lapse",
+    "fast quick quickly rapid rapidly",
+    "send deliver email mail",
     "user customer client",
     "slowly",
 )
@@ -182,6 +192,20 @@ PHRASES = (
     ("logged in", "login"),
     ("sign in", "signin"),
     ("signed in", "signin"),
+    ("reached the end of its validity period", "expired"),
+    ("reached the end of its validity", "expired"),
+    ("end of its validity period", "expired"),
+    ("no longer valid", "expired"),
+    ("not valid anymore", "expired"),
+    ("past its expiry date", "expired"),
+    ("past its expiration date", "expired"),
+    ("ended in a failed state", "failed"),
+    ("ended in an error state", "failed"),
+    ("in a failed state", "failed"),
+    ("in an error state", "failed"),
+    ("did not complete successfully", "failed"),
+    ("didn't complete successfully", "failed"),
+    ("did not finish successfully", "failed"),
     ("unable to", "fail to"),
     ("could not", "fail to"),
     ("couldn't", "fail to"),
@@ -264,4 +288,42 @@ IMPLIED_NOUNS = {
     "send": word_set("message"),
     "full": word_set("space disk"),
     "query": word_set("databas"),
+    # Whoever could not reach it: "not available to clients" adds no one.
+    "unavailable": word_set("user"),
+    # What fails is a job or a run: "the export job failed" after "why did the export fail?"
+    "fail": word_set("job task"),
 }
+
+# A word and the more general word it is a kind of: an answer that says the general word
+# restates a question that says the specific one ("The app failed to start up" after "Why
+# did the app crash on launch?"). Canonical stems (meaning.py), specific -> general.
+HYPERNYMS = {
+    "crash": "fail",
+    "stop": "fail",
+    "unavailable": "fail",
+    "reject": "fail",
+}
+
+# Words of finding out: a root cause about detection ("no alert watches expiry", "nobody
+# noticed") is addressed by an alert; any other root cause is not addressed by items that
+# only detect its symptom sooner. Matched as word prefixes.
+DETECTION_WORDS = (
+    "alert", "alarm", "monitor", "page", "paging", "pager", "paged", "notice", "unnoticed",
+    "detect", "dashboard", "watch", "metric", "observ", "visib", "silent", "log", "logging",
+    "notif", "on-call", "oncall", "escalat", "threshold", "caught", "catch", "exit code",
+    "exit status", "exits with", "status 0", "health check", "probe", "measure", "tracked",
+)  # fmt: skip
+
+# Verbs of an item that only finds out sooner: it adds a signal, not a change.
+DETECTION_VERBS = word_set("alert page notify monitor track graph watch chart warn log report")
+DETECTION_NOUNS = word_set(
+    "alert alerts alarm alarms dashboard dashboards monitor monitors monitoring graph graphs "
+    "panel panels metric metrics notification notifications page pages"
+)
+
+# An item that repairs what this incident broke names its object so: "the missing
+# variable", "the expired certificate", "the stuck jobs".
+REPAIRED_OBJECTS = word_set(
+    "missing deleted expired failed stuck affected broken leftover lost corrupted corrupt "
+    "orphaned stale dropped crashed dead hung duplicate duplicated"
+)

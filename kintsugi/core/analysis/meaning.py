@@ -29,6 +29,11 @@ _NEGATIONS = frozenset({"not", "never", "no"})
 # "component 3" is not "component 4".
 _TIME = re.compile(
     r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|utc|z)?\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b"
+    # spans: "during that half hour", "for 30 minutes", "throughout the window"
+    r"|\b(?:during|for|over|within|throughout|in)\s+(?:that|the|this|those|these)\s+"
+    r"(?:whole\s+|entire\s+)?(?:half\s+hour|hours?|minutes|period|window|time|night|morning"
+    r"|afternoon|evening|day|outage)\b"
+    r"|\bfor\s+(?:about\s+|around\s+|over\s+)?\d+\s+(?:seconds?|minutes?|hours?|days?)\b"
 )
 # Longest first, so that "ran out of space" is read before "ran out of".
 _PHRASES = [

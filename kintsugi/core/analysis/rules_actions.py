@@ -26,6 +26,12 @@ from kintsugi.core.analysis.findings import (
     Finding,
     Location,
 )
+from kintsugi.core.analysis.lexicon import (
+    DETECTION_NOUNS,
+    DETECTION_VERBS,
+    DETECTION_WORDS,
+    REPAIRED_OBJECTS,
+)
 from kintsugi.core.analysis.meaning import canonical, meaning
 from kintsugi.core.analysis.text import stem, words
 from kintsugi.core.analysis.tree import Chain
@@ -44,8 +50,9 @@ _QUALITY = (
 )
 _EXHORTATION = re.compile(
     r"^\s*(?:please\s+)?(?:"
-    r"be\s+(?:more\s+|extra\s+|very\s+)?(?:careful|vigilant|cautious|aware|mindful|diligent"
-    r"|attentive|thorough)"
+    # "Be more careful", "Be proactive about certificates": an item that starts with "be"
+    # asks people for a quality, whatever the adjective.
+    r"(?:be|become|stay|remain)\s+(?!able\b)\w+"
     r"|pay\s+(?:more\s+|closer\s+|better\s+)?attention"
     r"|take\s+(?:more\s+|extra\s+)?care"
     r"|re-?remind|remind|re-?train|re-?educate"
@@ -59,6 +66,11 @@ _EXHORTATION = re.compile(
     rf"|(?:ask|tell|encourage|urge|require)\s+{_PEOPLE}\s+to"
     r"|(?:don'?t|do\s+not|never|avoid)\b"
     r"|follow\s+the\s+(?:process|runbook|procedure|checklist|rules)"
+    # Priorities and focus name what matters, not what changes.
+    r"|(?:make|keep)\s+(?:\S+\s+){1,5}?(?:a\s+|the\s+|our\s+)?(?:top\s+|higher\s+|high\s+|key\s+"
+    r"|first\s+|real\s+)?(?:priority|focus|focus\s+area|concern)\b"
+    r"|(?:prioriti[sz]e|focus\s+on|emphasi[sz]e)\s+(?:\S+\s+){0,3}?(?:quality|reliability"
+    r"|stability|security|safety|testing|robustness|correctness)\b"
     # Watching, talking and meeting change nothing that can be checked afterwards.
     r"|keep\s+(?:an\s+eye|watch|track)|watch\s+(?:closely|out)|monitor\s+(?:the\s+situation|closely)"
     r"|discuss|talk\s+(?:to|with|about)|speak\s+(?:to|with)|have\s+a\s+(?:word|chat|talk)"
@@ -87,6 +99,9 @@ _SHOULD = re.compile(
     # The same work done with more care: nothing about the work changes.
     r"|\b(?:more|extra)\s+(?:carefully|thoroughly|closely|diligently|attentively|cautiously)\b"
     r"|\bwith\s+(?:more|extra|greater)\s+(?:care|attention|scrutiny)\b"
+    # "Communicate reindex plans more clearly": the same work, done better by people.
+    r"|\b(?:more|better)\s+(?:clearly|often|widely|effectively|proactively|consistently"
+    r"|efficiently|openly|regularly|frequently)\b"
     r"|\b(?:happen|happens|occur|occurs|recur|recurs)\s+again\b"
     r"|\bsimilar\s+(?:incidents?|issues?|problems?|outages?|failures?)\b",
     re.IGNORECASE,
@@ -108,7 +123,8 @@ _VAGUE_VERBS = word_set(
     "improve increase enhance strengthen optimise optimize fix address revisit review "
     "investigate explore evaluate consider discuss rethink clean look work tackle handle "
     "better analyse analyze assess check harden mitigate minimise minimize reduce rethink "
-    "bolster streamline modernise modernize prioritise prioritize focus maintain"
+    "bolster streamline modernise modernize prioritise prioritize focus maintain sort tidy "
+    "deal rework revamp overhaul refine polish formalise formalize"
 )
 _GENERIC = word_set(
     "monitoring alerting alert alerts testing tests test process processes communication "
@@ -120,7 +136,8 @@ _GENERIC = word_set(
     "possible possibly options option solution solutions this that it tested "
     "checks check guardrails safeguards safety safer robust robustness resilience "
     "resilient reliable underlying hygiene platform across risk risks around regarding "
-    "architecture design strategy areas area aspects aspect overall end-to-end"
+    "architecture design strategy areas area aspects aspect overall end-to-end out with "
+    "logging logs metrics"
 )
 
 
@@ -139,7 +156,9 @@ REPAIR_VERBS = frozenset(
     canonical(stem(word))
     for word in word_set(
         "restart reboot renew delete clean clear free flush rerun replay reprocess refund "
-        "revert rollback roll apologise apologize recreate redeploy bounce"
+        "revert rollback roll apologise apologize recreate redeploy bounce scale resize "
+        "upsize raise double restore reset reissue resend re-enable reenable unblock kill "
+        "terminate drain backfill re-add readd re-run re-send re-issue re-create"
     )
 )
 
@@ -151,7 +170,9 @@ _RECURRING = re.compile(
     r"|(?:on\s+)?(?:every|each)\s+(?:\d+\s+)?(?:second|minute|hour|day|night|week|month|quarter"
     r"|run|deploy|release|build|start|restart|time|rotation|import|job)s?"
     r"|in\s+(?:a|an|the)\s+\w+\s+(?:block|step|hook|handler|job|script|pipeline)"
-    r"|after\s+(?:every|each)|before\s+(?:every|each)|daily|hourly|weekly|nightly)\b",
+    r"|after\s+(?:every|each)|before\s+(?:every|each)|daily|hourly|weekly|nightly"
+    # a standing rule by condition: "Delete queues whose consumer group has been absent"
+    r"|whose|(?:absent|idle|unused|inactive)\s+for)\b",
     re.IGNORECASE,
 )
 
@@ -215,9 +236,28 @@ def _substance_finding(
     # on the way down already said ("segments piled up" -> "a slot kept every segment").
     said = set().union(*(_specific(step.answer) for step in path[1:root_index]))
     own = beyond - said
+    asked_and_said = f"{path[root_index].question} {cause}"
+    if all(_only_documents(title) for title in titles) and not _DOCUMENTS.search(asked_and_said):
+        return ROOT_CAUSE_UNADDRESSED.finding(
+            location,
+            message=(
+                "The action items linked to this root cause only write it down (a runbook "
+                "note, a wiki page); none changes what this answer names, so it relies on "
+                "someone reading it at the right moment."
+            ),
+        )
+    if all(_only_detects(title) for title in titles) and not _about_detection(asked_and_said):
+        return ROOT_CAUSE_UNADDRESSED.finding(
+            location,
+            message=(
+                "The action items linked to this root cause only detect the problem sooner "
+                "(an alert, a page, a dashboard); none changes what this answer names, so it "
+                "can happen again."
+            ),
+        )
     for title in titles:
         found = _specific(title)
-        repair = _lead_verb(title) & REPAIR_VERBS
+        repair = _lead_verb(title) & REPAIR_VERBS or _repairs_this_occurrence(title)
         if repair and not _RECURRING.search(title):
             # A one-off repair ("Delete old segments", "Renew the certificate", "Restart
             # the pods") treats this occurrence; it is about the root cause only when what
@@ -242,6 +282,61 @@ def _substance_finding(
             "nothing will stop it from happening again."
         )
     return ROOT_CAUSE_UNADDRESSED.finding(location, message=message)
+
+
+_DETECTION = re.compile(
+    r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in DETECTION_WORDS) + r")",
+    re.IGNORECASE,
+)
+# "Set the missing variable", "Replace the expired certificate", "Fix the stuck jobs
+# manually": the object says that this occurrence is what is repaired.
+_REPAIRED = re.compile(
+    r"\b(?:the|all|any|these|those)\s+(?:\w+\s+)?(?:" + "|".join(sorted(REPAIRED_OBJECTS)) + r")\b"
+    r"|\b(?:manually|by\s+hand|again|once\s+more)\b",
+    re.IGNORECASE,
+)
+
+
+def _repairs_this_occurrence(title: str) -> set[str]:
+    """The item's lead verb, when the item repairs this occurrence whatever its verb."""
+    return _lead_verb(title) if _REPAIRED.search(title) else set()
+
+
+def _only_detects(title: str) -> bool:
+    """The item adds a signal (an alert, a page, a dashboard) and changes nothing else."""
+    tokens = [word for word in words(title) if word not in STOPWORDS]
+    if not tokens:
+        return False
+    if tokens[0] in DETECTION_VERBS:
+        return True
+    lead = {"add", "create", "set", "build", "configure", "introduce", "write", "define"}
+    return tokens[0] in lead and any(word in DETECTION_NOUNS for word in tokens[1:3])
+
+
+# An item that only writes something down: "Add a note to the runbook about X",
+# "Document the rename procedure", "Update the wiki".
+_DOCUMENTING = re.compile(
+    r"^\s*(?:document|write\s+(?:up|down)|note\b|record\b"
+    r"|(?:add|write|put|include)\s+(?:a\s+|an\s+)?(?:note|section|paragraph|page|warning|entry"
+    r"|line|step)s?\s+(?:to|in|on|about)\s+(?:the\s+|our\s+)?(?:runbook|wiki|docs?|documentation"
+    r"|readme|playbook|confluence|guide|handbook)"
+    r"|update\s+(?:the\s+|our\s+)?(?:runbook|wiki|docs?|documentation|readme|playbook|guide))",
+    re.IGNORECASE,
+)
+# A root cause about what people were told (the runbook, the docs) is addressed by them.
+_DOCUMENTS = re.compile(
+    r"\b(?:runbook|wiki|docs?|documentation|documented|undocumented|readme|playbook|guide"
+    r"|handbook|instructions?|procedure|checklist|written\s+down|onboarding)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_documents(title: str) -> bool:
+    return bool(_DOCUMENTING.search(title))
+
+
+def _about_detection(text: str) -> bool:
+    return bool(_DETECTION.search(text))
 
 
 def _specific(text: str) -> set[str]:
@@ -299,7 +394,26 @@ def action_findings(chains: Sequence[Chain], action_items: Sequence[str]) -> Ite
         )
 
 
+# "Operator to double-check weight changes", "Giorgos should use the dry-run flag": an
+# item addressed to a person is read as what it asks of them.
+_ADDRESSEE = re.compile(
+    rf"^\s*(?:[A-Z][a-z]+|(?:the\s+)?(?:\w+\s+)?{_PEOPLE}|(?:the\s+)?(?:\w+\s+)?operators?)"
+    r"\s+(?:to|should|must|will|shall|needs?\s+to|has\s+to|have\s+to)\s+",
+)
+# What a person will do differently from now on: behaviour, not a change to the system.
+_FROM_NOW_ON = re.compile(
+    r"\b(?:in\s+(?:the\s+)?future|going\s+forward|from\s+now\s+on|next\s+time|in\s+future"
+    r"|each\s+time\s+they|every\s+time\s+they)\b",
+    re.IGNORECASE,
+)
+
+
 def is_actionable(title: str) -> bool:
+    addressed = _ADDRESSEE.match(title)
+    if addressed:
+        asked = title[addressed.end() :]
+        if _EXHORTATION.search(asked) or _FROM_NOW_ON.search(asked):
+            return False
     if _EXHORTATION.search(title) or _SHOULD.search(title):
         return False
     meaningful = [word for word in words(title) if word not in STOPWORDS and word != "not"]

@@ -21,12 +21,13 @@ from kintsugi.core.analysis.findings import (
     Finding,
     Location,
 )
-from kintsugi.core.analysis.lexicon import GROUP_WORDS
+from kintsugi.core.analysis.lexicon import FILLERS, GROUP_WORDS, SYSTEM_NOUNS
 from kintsugi.core.analysis.rules_stop import (
     condition_step,
     is_external_stop,
     is_label,
     is_trigger,
+    our_making,
     party_leads,
 )
 from kintsugi.core.analysis.text import main_clause, words
@@ -41,6 +42,40 @@ from kintsugi.core.analysis.words import (
     PERSON_WORDS,
     STOPWORDS,
     word_set,
+)
+from kintsugi.core.language.people import ROLE_NOUNS, TEAM_NOUNS, PeopleLexicon, builtin_names
+
+# The language checker's people lexicon (its public data) is the one list of roles and
+# groups: "the release manager", "the frontend squad", "the security folks", "the payments
+# org". A root cause that ends on one of them ends on people, in either checker.
+# Left out: outside parties (external-only judges them), and words that also name
+# software or things in an answer ("the event handler", "a helper", "temp files").
+_NOT_PEOPLE_HERE = word_set(
+    "maintainer partner supplier vendor human individual handler helper holder controller "
+    "tech temp associate chief grad student custodian"
+)
+_ROLES_AND_GROUPS = frozenset(
+    word
+    for word in ROLE_NOUNS | TEAM_NOUNS
+    if word not in _NOT_PEOPLE_HERE and word.removesuffix("s") not in _NOT_PEOPLE_HERE
+)
+# Role words that also name software ("the Postgres operator", "the lock owner"): people
+# only with no system word or product name before them.
+_is_ambiguous_role = PeopleLexicon.is_ambiguous_role
+# Given names from many cultures ("Giorgos", "Thandiwe"), the language checker's list.
+_NAMES = builtin_names()
+_PARTY_STAFF = re.compile(
+    r"\b(?:provider|vendor|supplier|partner|carrier|isp|registrar|colo\w*|data\s*cent(?:er|re)"
+    r"|upstream|third[- ]party|contractor)(?:'s|’s)\s+(?:\w+\s+)?(?:"
+    + "|".join(sorted(ROLE_NOUNS | {"staff", "tech", "techs", "people", "team"}))
+    + r")s?\b",
+    re.IGNORECASE,
+)
+# Groups named by when they work or what they take turns at: "the night shift", "the SRE
+# rotation" (a "shift in traffic" and a "key rotation" are not people).
+_SHIFT_GROUPS = word_set("shift shifts rotation rotations")
+_SHIFT_MODIFIERS = word_set(
+    "night day morning evening weekend late early sre on-call oncall support ops pager"
 )
 
 _HUMAN_ERROR = re.compile(
@@ -129,13 +164,18 @@ def cause_findings(answer: str, location: Location, earlier: Sequence[str] = ())
     ``earlier`` are the answers above the root cause in its chain: a trigger finding names
     the step that stated a condition the chain then dropped.
     """
-    if _HUMAN_ERROR.search(answer):
-        return [HUMAN_ERROR_LABEL.finding(location)]
     external = is_external_only(answer) or is_external_stop(answer)
+    # Their staff are people: "The colocation provider's technician pulled the wrong plug".
+    staff = bool(_PARTY_STAFF.search(main_clause(answer) or answer))
+    theirs = external and party_leads(answer) and not staff
+    if _HUMAN_ERROR.search(answer) and not theirs:
+        # A label is ours to fix; a party's own slip ("the upstream maintainer made a
+        # mistake when publishing") is still a stop at the outside world.
+        return [HUMAN_ERROR_LABEL.finding(location)]
     trigger = is_trigger(answer)
     # A party as the subject is theirs ("the maintainer removed it"); "we" reporting a
     # change we made is a trigger ("we upgraded the cluster"); any other actor is people.
-    person = ends_on_person(answer) and not (external and party_leads(answer))
+    person = ends_on_person(answer) and not theirs
     if person and not (trigger and _subject_is_us(answer)):
         return [ENDS_ON_PERSON.finding(location)]
     if external:
@@ -214,12 +254,19 @@ def is_external_only(answer: str) -> bool:
     event = _EXTERNAL_EVENT.search(answer) or (
         _EXTERNAL_PARTY.search(answer) and _OUTAGE.search(answer)
     )
-    return bool(event) and not _OUR_DESIGN.search(answer)
+    ours = _OUR_DESIGN.search(answer) or our_making(main_clause(answer) or answer)
+    return bool(event) and not ours
 
 
 def is_vague(answer: str) -> bool:
     """Every word that carries meaning is a generality ("process issues", "bad luck")."""
-    meaningful = [word for word in words(answer) if word not in STOPWORDS]
+    meaningful = [
+        word
+        for word in words(answer)
+        if word not in STOPWORDS
+        and word not in FILLERS
+        and not (word.endswith("ly") and len(word) > 4 and word not in _VAGUE)
+    ]  # "Mostly people and process stuff, honestly": the adverbs say nothing either
     return bool(meaningful) and all(word in _VAGUE for word in meaningful)
 
 
@@ -229,9 +276,18 @@ def _person_at(tokens: list[str], index: int) -> int | None:
     following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
     if (lowered, following) in PERSON_PHRASES:
         return index + 1
-    if lowered in PERSON_WORDS or lowered in GROUP_WORDS:
+    if lowered in _SHIFT_MODIFIERS and following in _SHIFT_GROUPS:
+        return index + 1
+    singular = (
+        lowered[:-1] if lowered.endswith("s") and lowered[:-1] in _ROLES_AND_GROUPS else lowered
+    )
+    if _is_ambiguous_role(singular) and index > 0:
+        before = tokens[index - 1]
+        if before.lower() in SYSTEM_NOUNS or (before[:1].isupper() and index > 1):
+            return None  # "the lock owner", "the Postgres operator": software
+    if lowered in PERSON_WORDS or lowered in GROUP_WORDS or singular in _ROLES_AND_GROUPS:
         return index
-    if tokens[index][:1].isupper() and lowered in FIRST_NAMES:
+    if tokens[index][:1].isupper() and (lowered in FIRST_NAMES or tokens[index] in _NAMES):
         return index
     return None
 
@@ -251,6 +307,10 @@ def _person_subject_acts(tokens: list[str]) -> bool:
             return False  # "the health check we relied on": a relative clause, not the subject
         while end + 1 < len(tokens) and _person_at(tokens, end + 1) is not None:
             end = _person_at(tokens, end + 1) or end  # "the on-call engineer"
+        if end + 2 < len(tokens) and tokens[end + 1].lower() in DETERMINERS:
+            apposition = _person_at(tokens, end + 2)  # "Kwabena, the DBA, dropped it"
+            if apposition is not None:
+                end = apposition
         return _acts(tokens, end + 1)
     return False
 

@@ -12,6 +12,7 @@ filled the disks."), and a false alarm on a good chain teaches people to ignore 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kintsugi.core.analysis.findings import (
@@ -21,7 +22,7 @@ from kintsugi.core.analysis.findings import (
     Finding,
     Location,
 )
-from kintsugi.core.analysis.lexicon import IMPLIED_NOUNS, SCOPE_NOUNS
+from kintsugi.core.analysis.lexicon import HYPERNYMS, IMPLIED_NOUNS, SCOPE_NOUNS
 from kintsugi.core.analysis.meaning import Meaning, canonical, meaning
 from kintsugi.core.analysis.questions import suggest_next_question
 from kintsugi.core.analysis.text import content_stems, main_clause, stem
@@ -29,6 +30,7 @@ from kintsugi.core.analysis.tree import Chain
 from kintsugi.core.analysis.words import word_set
 
 MIN_DEPTH = 3
+_PRONOUN = re.compile(r"\b(?:it|they|them|this|that|these|those|its|their)\b", re.IGNORECASE)
 # An answer restates a text when at least this share of its content words are in it and
 # it adds at most MAX_NEW_WORDS of its own.
 RESTATE_SHARE = 0.75
@@ -55,21 +57,28 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
     offset = len(chain.inherited)
     problem = meaning(path[0].question) if path else Meaning(frozenset(), False)
     earlier = [content_stems(step.answer) for step in path[:offset]]
+    # The same answers after synonyms: "as quickly as" repeats "as fast as".
+    earlier_said = [set(meaning(step.answer).words) for step in path[:offset]]
     previous = meaning(path[offset - 1].answer) if offset else None
     for number, step in enumerate(chain.branch.steps, 1):
         answer = content_stems(step.answer)
         location = Location(chain.path, number)
         if not answer:
             earlier.append(answer)
+            earlier_said.append(set())
             continue
         position = offset + number
         said = meaning(step.answer)
         # The previous answer too: after "Why did that happen?" the question says nothing,
         # and an answer that says the previous one again in other words has not moved.
+        asked = meaning(step.question)
+        if previous is not None and _PRONOUN.search(step.question):
+            # "Why were they consumed slowly?": "they" are what the previous answer named.
+            asked = Meaning(asked.words | previous.words, asked.negated, asked.failed)
         if (
-            says_again(said, meaning(step.question))
+            says_again(said, asked)
             or (position > 1 and says_again(said, problem))
-            or (previous is not None and says_again(said, previous))
+            or (previous is not None and says_again(said, previous) and covers(said, previous))
         ):
             yield RESTATES_QUESTION.finding(location)
         else:
@@ -80,7 +89,9 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
                 (
                     index
                     for index, other in enumerate(earlier, 1)
-                    if repeats(answer, other) or (cause != answer and repeats(cause, other))
+                    if repeats(answer, other)
+                    or (cause != answer and repeats(cause, other))
+                    or repeats(set(said.words), earlier_said[index - 1])
                 ),
                 None,
             )
@@ -90,6 +101,7 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
                     message=f"{CIRCULAR.message} (It repeats the answer at why {repeated}.)",
                 )
         earlier.append(answer)
+        earlier_said.append(set(said.words))
         previous = said
 
 
@@ -115,18 +127,33 @@ def says_again(answer: Meaning, text: Meaning) -> bool:
     if answer.failed is not None and not text.negated:
         return restates(set(answer.failed), set(text.words))
     if text.failed is not None and not answer.negated:
-        return restates(set(answer.words), set(text.failed))
+        # The nouns implied are those of the words the text said, not of the failure read
+        # into its negation ("did not arrive" implies no job).
+        return restates(set(answer.words), set(text.failed), implied_by=set(text.words))
     return False
 
 
-def restates(answer: set[str], text: set[str]) -> bool:
+# An answer says the previous answer again only when it also says most of it: "the config
+# push" picks one thing out of "config is pushed to all proxies at once and not validated".
+PREVIOUS_COVERAGE = 0.5
+
+
+def covers(answer: Meaning, previous: Meaning) -> bool:
+    if not previous.words:
+        return False
+    found = {word for word in previous.words if _meets(word, set(answer.words))}
+    return len(found) / len(previous.words) >= PREVIOUS_COVERAGE
+
+
+def restates(answer: set[str], text: set[str], *, implied_by: set[str] | None = None) -> bool:
     if len(answer) == 0 or not text:
         return False
     found = {word for word in answer if _meets(word, text)}
     new = answer - found
     # A noun the question implies ("logged out" of a session) or one that names only the
     # frame ("the app") adds nothing, as long as something else is left to compare.
-    implied = set(_SCOPE).union(*(_IMPLIED.get(word, ()) for word in text))
+    source = text if implied_by is None else implied_by
+    implied = set(_SCOPE).union(*(_IMPLIED.get(word, ()) for word in source))
     if len(answer) - len(new & implied) >= 2:
         answer = answer - (new & implied)
         new = new - implied
@@ -138,6 +165,9 @@ def _meets(word: str, text: set[str]) -> bool:
     "deploy" and "deployment", "expir" and "expiration" (a shared start of five letters or
     more, the rest a suffix)."""
     if word in text:
+        return True
+    # A word meets its more general word: "failed" says what "crashed" says, less exactly.
+    if HYPERNYMS.get(word) in text or any(HYPERNYMS.get(other) == word for other in text):
         return True
     return any(
         len(short) >= NOMINAL_STEM and long.startswith(short) and long[len(short) :] in _SUFFIXES

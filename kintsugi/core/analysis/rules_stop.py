@@ -70,13 +70,29 @@ _RESIGNED = re.compile(
     r"|\bbeyond\s+our\s+control\b",
     re.IGNORECASE,
 )
+_LEADING_BECAUSE = re.compile(r"^(?:because\s+of|due\s+to)\b[\s,:]*", re.IGNORECASE)
+# Where our own thing came from: "They were written when registrar and DNS were with the
+# same provider" speaks of our checks, whatever party it names ("written by Cloudflare"
+# does not).
+_OUR_MAKING = re.compile(
+    r"\b(?:was|were|is|are|been)\s+(?:\w+ly\s+)?(?:written|built|designed|configured|set\s+up"
+    r"|created|chosen|copied|added|generated|templated|sized|scoped)\b(?!\s+by\b)",
+    re.IGNORECASE,
+)
+# A label with the place it is in: "technical debt in the build system", "gaps across our
+# monitoring". The place says where to look, not what is wrong.
+_LABEL_PLACE = re.compile(
+    r"\b(?:in|within|across|around|throughout|inside)\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+"
+    r"|their\s+)?[\w\s-]+$",
+    re.IGNORECASE,
+)
 _IDENTIFIER = re.compile(r"\d|[a-z]+-[a-z0-9]+-\d|[._/]")
 
 
 def is_external_stop(answer: str) -> bool:
     """The root cause is the outside world, with nothing about our side of it."""
     clause = main_clause(answer) or answer
-    if _OUR_DESIGN.search(_RESIGNED.sub(" ", answer)):
+    if _OUR_DESIGN.search(_RESIGNED.sub(" ", answer)) or our_making(clause):
         return False
     if _OUTSIDE_EVENT.search(answer):
         return True
@@ -84,6 +100,12 @@ def is_external_stop(answer: str) -> bool:
     if party is None:
         return False
     return bool(_OUTAGE.search(clause)) or _party_is_subject(clause, party.start())
+
+
+def our_making(clause: str) -> bool:
+    """The clause tells how our own thing was made ("They were written when ..."), which is
+    our side, whatever outside party it also names."""
+    return bool(_OUR_MAKING.search(clause))
 
 
 def party_leads(answer: str) -> bool:
@@ -97,11 +119,20 @@ def _party_is_subject(clause: str, start: int) -> bool:
     """The party comes before the clause's first verb: "The maintainer removed it"."""
     before = words(clause[:start])
     # "... never closes it when the upstream times out": a party after a negation or in a
-    # clause of time or condition is where our component failed, not the subject.
+    # clause of time or condition is where our component failed, not the subject. One in
+    # a phrase after a preposition, or after more words than a subject's modifiers take
+    # ("The payment client predates idempotency keys at the provider"), is not either.
+    if len(before) > _SUBJECT_MODIFIERS:
+        return False
     return not any(word in AUXILIARIES or word in _NOT_SUBJECT or _is_verb(word) for word in before)
 
 
-_NOT_SUBJECT = word_set("not never when whenever if unless while once until after before as")
+_NOT_SUBJECT = word_set(
+    "not never when whenever if unless while once until after before as at in on to with "
+    "from by for into via against"
+)
+# "The main upstream DNS provider": at most this many words before a party that leads.
+_SUBJECT_MODIFIERS = 4
 
 
 def is_trigger(answer: str) -> bool:
@@ -109,8 +140,9 @@ def is_trigger(answer: str) -> bool:
     clause = main_clause(answer) or answer
     if not _TRIGGER.search(clause):
         return False
-    # "kicked off", "turned on": the trigger's own words are no condition.
-    rest = _TRIGGER.sub(" ", answer)
+    # "kicked off", "turned on": the trigger's own words are no condition, and neither is
+    # the "Because of" an answer starts with ("Because of the config push at 16:20").
+    rest = _TRIGGER.sub(" ", _LEADING_BECAUSE.sub("", answer.strip()))
     if _CONDITION_PHRASE.search(rest):
         return False
     return not any(word in CONDITION_MARKERS for word in words(rest))
@@ -131,6 +163,10 @@ def is_label(answer: str) -> bool:
     meaningful = [word for word in tokens if word not in STOPWORDS and word != "not"]
     if not meaningful or not any(word in LABEL_HEADS for word in meaningful):
         return False
+    head = [word for word in words(_LABEL_PLACE.sub("", answer.strip().rstrip(".!")))]
+    if any(word in LABEL_HEADS for word in head):
+        # Judge the label without the place it is in.
+        meaningful = [word for word in head if word not in STOPWORDS and word != "not"]
     if any(word in SYSTEM_NOUNS or _IDENTIFIER.search(word) for word in meaningful):
         return False
     return not any(_is_verb(word) for word in meaningful)

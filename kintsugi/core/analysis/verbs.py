@@ -26,7 +26,7 @@ _CVC_E = {
     "r": "aiu",
     "l": "i",
 }
-_E_ENDINGS = ("bl", "pl", "gl", "dl", "tl", "kl", "cl", "rc", "rg", "rs", "lv", "rv", "iz")
+_E_ENDINGS = ("bl", "pl", "gl", "dl", "tl", "kl", "cl", "rc", "rg", "rs", "lv", "rv", "iz", "dg")
 
 
 def base_form(past: str) -> str | None:

@@ -125,7 +125,7 @@ IRREGULAR_PARTICIPLES = {
 E_FINAL_STEMS = word_set(
     "caus us reus paus rais releas increas decreas creat tim stor ignor restor explor scor "
     "chang arrang exchang challeng rang typ scop pip wip escap shap rout scal delet "
-    "compet complet queu continu issu argu valu rescu requir acquir inquir schedul"
+    "compet complet queu continu issu argu valu rescu requir acquir inquir schedul cach rerout"
 )
 
 # Verbs whose "-ed" doubles an "l" that the base form does not have (British spelling).

@@ -26,11 +26,29 @@ from typing import TYPE_CHECKING
 from kintsugi.core.language.config import LintConfig
 from kintsugi.core.language.findings import Finding, Level, sort_key
 from kintsugi.core.language.grammar import SentenceView
+from kintsugi.core.language.matching import (
+    GATE_AFTER,
+    GATE_BEFORE,
+    SPEAKER_LINE,
+    UNSCORABLE,
+    accepts,
+    gated_windows,
+    is_field_label,
+    lower_keep_length,
+    on_word_boundaries,
+)
 from kintsugi.core.language.patterns import LazyPattern
+from kintsugi.core.language.placement import (
+    LineIndex,
+    actor_category,
+    drop_overlaps,
+    make_finding,
+    one_per_place,
+)
 
 if TYPE_CHECKING:
     from kintsugi.core.language.model import Featurizer
-from kintsugi.core.language.people import Kind, PeopleLexicon
+from kintsugi.core.language.people import PeopleLexicon
 from kintsugi.core.language.prefilter import SPACES, PrefixIndex
 from kintsugi.core.language.prose import mask_markdown
 from kintsugi.core.language.rules import Rule, RuleSet, compile_pattern, load_rules
@@ -38,7 +56,6 @@ from kintsugi.core.language.suppress import Directive, apply_directives, find_di
 from kintsugi.core.language.tokens import sentence_spans, tokenize
 
 MAX_LINE_LENGTH = 10_000
-MAX_EXCERPT = 80
 
 LINE_TOO_LONG = Rule(
     id="input/line-too-long",
@@ -69,17 +86,6 @@ STATISTICAL = Rule(
 )
 
 _LONG_LINE = re.compile(rf"^[^\n]{{{MAX_LINE_LENGTH + 1},}}", re.MULTILINE)
-
-# Words that show a term is being mentioned, not used: "we avoid the term human error".
-_META_CUE = re.compile(
-    r"(?:the (?:term|terms|phrase|phrases|word|words|label|wording|expression)"
-    r"|avoid(?:s|ed|ing)?|rather than|so-called|(?:words?|phrases?) like"
-    r"|(?:not|n't|never|no longer) (?:record|use|say|write|call|label|accept)\w*"
-    r"|calling (?:this|it|that)|ban(?:s|ned)?|stud(?:y|ies) (?:of|on)|research (?:on|into)"
-    r"|literature on|(?:concept|notion|idea|myth|language) of"
-    r"|(?:not|never|isn't|wasn't) (?:a |an |the )?(?:story|case|question|matter|finding) (?:about|of)"
-    r"|not what|rather than what|instead of what)\b[^.;:]{0,60}$"
-)
 
 
 class Linter:
@@ -175,10 +181,10 @@ class Linter:
         directives: Sequence[Directive],
         extra: Iterable[Finding] = (),
     ) -> list[Finding]:
-        lines = _LineIndex(original)
+        lines = LineIndex(original)
         findings: list[Finding] = list(extra)
         masked = self._skip_long_lines(masked, lines, findings)
-        lowered = _lower(masked)
+        lowered = lower_keep_length(masked)
         spans = sentence_spans(masked)
         starts = [start for start, _ in spans]
         views: dict[int, SentenceView] = {}
@@ -200,15 +206,15 @@ class Linter:
             view = view_for(start, end)
             if view is None:
                 continue
-            if _is_field_label(lowered, start, end):
+            if is_field_label(lowered, start, end):
                 continue
             for rule in self._users[number]:
-                if _accepts(rule, view, match, lowered):
-                    finding = _finding(rule, original, start, end, lines)
-                    found.append(_actor_category(finding, rule, view))
-        found = _drop_overlaps(found)
+                if accepts(rule, view, match, lowered):
+                    finding = make_finding(rule, original, start, end, lines)
+                    found.append(actor_category(finding, rule, view))
+        found = drop_overlaps(found)
         if self.one_per_place:
-            found = _one_per_place(found, starts)
+            found = one_per_place(found, starts)
         if self.use_model:
             found.extend(self._model_findings(masked, original, spans, found, lines))
         findings.extend(found)
@@ -221,7 +227,7 @@ class Linter:
         original: str,
         spans: Sequence[tuple[int, int]],
         found: Sequence[Finding],
-        lines: _LineIndex,
+        lines: LineIndex,
     ) -> list[Finding]:
         """The statistical signal, for sentences no rule flagged (see :mod:`model`)."""
         from kintsugi.core.language.model import MIN_WORDS, Featurizer, load_model
@@ -238,7 +244,7 @@ class Linter:
             if at >= 0 and flagged[at] >= start:
                 continue  # a rule already spoke for this sentence
             sentence = masked[start:end]
-            if _UNSCORABLE.search(sentence) or _SPEAKER_LINE.match(sentence):
+            if UNSCORABLE.search(sentence) or SPEAKER_LINE.match(sentence):
                 continue
             found_features = self._featurizer.actor_features(sentence, MIN_WORDS)
             if found_features is None or model.probability(found_features) < model.threshold:
@@ -247,18 +253,18 @@ class Linter:
                 continue
             stripped = sentence.strip()
             first = start + sentence.index(stripped[:1]) if stripped else start
-            extra.append(_finding(STATISTICAL, original, first, first + len(stripped), lines))
+            extra.append(make_finding(STATISTICAL, original, first, first + len(stripped), lines))
         return extra
 
     def _disabled_rule_matches(self, masked: str, start: int, end: int) -> bool:
         """Whether a switched-off rule would have flagged the sentence [start, end)."""
-        lowered = _lower(masked[:end])
+        lowered = lower_keep_length(masked[:end])
         view = SentenceView(masked, start, end, tokenize(masked, start, end), self.lexicon)
         for rule in self._disabled:
             for pattern in rule.patterns:
                 position = start
                 while (match := pattern.search(lowered, position, end)) is not None:
-                    if _on_word_boundaries(lowered, *match.span()) and _accepts(
+                    if on_word_boundaries(lowered, *match.span()) and accepts(
                         rule, view, match, lowered
                     ):
                         return True
@@ -276,20 +282,24 @@ class Linter:
             match = matcher(lowered, position)
             if match is not None and match.end() > position:
                 yield number, match
+        # Rules often share a context ("at once" gates four patterns): find its windows once.
+        windows_of: dict[tuple[LazyPattern, ...], list[tuple[int, int]]] = {}
         for number in self._index.unindexed:
             gates = self._gates[number]
-            windows = _gated_windows(lowered, gates) if gates else [(0, len(lowered))]
+            windows = windows_of.get(gates) if gates else [(0, len(lowered))]
+            if windows is None:
+                windows = windows_of[gates] = gated_windows(lowered, gates)
             # Overlapping: a match the rules reject ("folks" read as a verb) must not hide a
             # later one that starts inside it ("pushed").
             search = patterns[number].compiled.search
             for start, stop in windows:
                 position = start
                 while (match := search(lowered, position, stop)) is not None:
-                    if _on_word_boundaries(lowered, *match.span()):
+                    if on_word_boundaries(lowered, *match.span()):
                         yield number, match
                     position = match.start() + 1
 
-    def _skip_long_lines(self, masked: str, lines: _LineIndex, findings: list[Finding]) -> str:
+    def _skip_long_lines(self, masked: str, lines: LineIndex, findings: list[Finding]) -> str:
         long_lines = [n for n, length in enumerate(lines.lengths) if length > MAX_LINE_LENGTH]
         if not long_lines:
             return masked
@@ -332,200 +342,6 @@ class Linter:
             for f in findings
             if not any(a_start < f.end and f.start < a_end for a_start, a_end in allowed)
         ]
-
-
-def _accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str) -> bool:
-    start, end = match.span()
-    index = view.index_at(start)
-    if rule.sentence_start and not view.at_sentence_start(index):
-        return False
-    if rule.context is not None and not _in_sentence(rule.context, view, lowered):
-        return False
-    if rule.unless is not None and _in_sentence(rule.unless, view, lowered):
-        return False
-    if rule.not_after is not None and rule.not_after.search(
-        lowered, max(view.start, start - 80), start
-    ):
-        return False
-    if rule.subject is not None and view.subject_kind(index) not in rule.subject:
-        return False
-    if rule.object is not None and view.object_kind(view.index_at(end)) not in rule.object:
-        return False
-    if rule.possessor is not None and view.possessor_kind(index) not in rule.possessor:
-        return False
-    if rule.who is not None and view.span_kind(*match.span("who")) not in rule.who:
-        return False
-    if rule.skip_systems and view.judges_system(index, view.index_at(end), end):
-        return False
-    if view.is_quoted(start, end):
-        return False
-    if rule.negatable:
-        if view.is_negated(index):
-            return False
-        if _META_CUE.search(lowered, max(view.start, start - 90), start):
-            return False
-    return True
-
-
-# Negated or quoted wording reverses or suspends meaning, which a bag of words cannot see
-# ("this was not human error"): the model stays quiet and leaves such sentences to the rules.
-_UNSCORABLE = re.compile(
-    r"(?i)\b(?:not|never|no|nobody|none|nothing|without)\b|n[’']t\b|[\"“”‘]|(?<!\w)'"
-)
-
-
-# A chat transcript's speaker line ("alice: restarting the pod", ">stevekuznetsov [9:32 AM]
-# ok i will look"): the speaker is who wrote the line, not the subject of what it says.
-_SPEAKER_LINE = re.compile(
-    r"\s*(?:[>*+-]\s*)*(?:\[[^\]\n]{1,24}\]\s*)?@?[\w.-]{1,32}"
-    r"(?:\s*\[[^\]\n]{1,24}\]\s*:?|\s*:)(?:\s|$)"
-)
-# A form field's label at the start of a line ("Created By: Benjamin Elder", "Reported by:"):
-# the words name a field, they do not say what caused what.
-_FIELD_LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t>*+|-]*(?:[\w-]+[ \t]+){0,3}$")
-
-
-def _is_field_label(lowered: str, start: int, end: int) -> bool:
-    after = lowered[end : end + 3].lstrip(" \t")
-    if not after.startswith(":"):
-        return False
-    return _FIELD_LABEL_BEFORE.search(lowered, max(0, start - 60), start) is not None
-
-
-def _one_per_place(findings: list[Finding], starts: Sequence[int]) -> list[Finding]:
-    """Keep one finding per rule per sentence, and one of any overlapping group.
-
-    The organisation's own terms (``extra_terms``) are always kept and hide nothing: they are
-    what the organisation asked to see.
-    """
-    ordered = sorted(findings, key=lambda f: (f.severity.rank, -(f.end - f.start), f.start))
-    kept: list[tuple[int, Finding]] = []
-    own_terms: list[Finding] = []
-    rules_seen: set[tuple[int, str]] = set()
-    for finding in ordered:
-        if not finding.rule.startswith("blame/"):
-            own_terms.append(finding)
-            continue
-        sentence = bisect_right(starts, finding.start) - 1
-        if (sentence, finding.rule) in rules_seen:
-            continue
-        if any(
-            number == sentence and other.start < finding.end and finding.start < other.end
-            for number, other in kept
-        ):
-            continue
-        kept.append((sentence, finding))
-        rules_seen.add((sentence, finding.rule))
-    return [finding for _, finding in kept] + own_terms
-
-
-def _in_sentence(pattern: LazyPattern, view: SentenceView, lowered: str) -> bool:
-    """Whether ``pattern`` occurs in the sentence, searched once per sentence and pattern."""
-    found = view.context_cache.get(pattern.pattern)
-    if found is None:
-        found = view.context_cache[pattern.pattern] = bool(
-            pattern.search(lowered, view.start, view.end)
-        )
-    return found
-
-
-def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
-    """One finding per rule per span: drop a match that starts inside an earlier one."""
-    kept: list[Finding] = []
-    last_end: dict[str, int] = {}
-    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if finding.start < last_end.get(finding.rule, -1):
-            continue
-        last_end[finding.rule] = finding.end
-        kept.append(finding)
-    return kept
-
-
-# A gated pattern (every rule using it needs a ``context`` word) can only match near that
-# word: it is searched in windows around each occurrence instead of the whole document,
-# which keeps verb-first patterns (no prefix to index) from scanning every line. The margins
-# are wider than any such pattern reaches (about twenty words before the word, a few after).
-_GATE_BEFORE = 600
-_GATE_AFTER = 200
-
-
-def _gated_windows(lowered: str, gates: Sequence[LazyPattern]) -> list[tuple[int, int]]:
-    spans = sorted(
-        (max(0, found.start() - _GATE_BEFORE), min(len(lowered), found.end() + _GATE_AFTER))
-        for gate in gates
-        for found in gate.compiled.finditer(lowered)
-    )
-    windows: list[tuple[int, int]] = []
-    for start, stop in spans:
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], stop))
-        else:
-            windows.append((start, stop))
-    return windows
-
-
-def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """Patterns check their own end (see rules.compile_pattern); the start is checked here."""
-    if start == end:
-        return False
-    return not (start > 0 and _is_word_char(text[start]) and _is_word_char(text[start - 1]))
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _lower(text: str) -> str:
-    """Lower-case without changing length (a few characters grow when lower-cased)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-class _LineIndex:
-    """Maps offsets to 1-based line and column numbers ("\\n" ends a line)."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0]
-        self.starts.extend(match.end() for match in re.finditer("\n", text))
-        ends = [start - 1 for start in self.starts[1:]] + [len(text)]
-        self.lengths = [end - start for start, end in zip(self.starts, ends, strict=True)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
-
-
-def _finding(rule: Rule, original: str, start: int, end: int, lines: _LineIndex) -> Finding:
-    line, column = lines.position(start)
-    end_line, end_column = lines.position(end)
-    excerpt = " ".join(original[start:end].split())
-    if len(excerpt) > MAX_EXCERPT:
-        excerpt = excerpt[: MAX_EXCERPT - 1] + "…"
-    return Finding(
-        rule=rule.id,
-        category=rule.category,
-        severity=rule.severity,
-        message=rule.message,
-        suggestion=rule.suggestion,
-        line=line,
-        column=column,
-        end_line=end_line,
-        end_column=end_column,
-        start=start,
-        end=end,
-        excerpt=excerpt,
-    )
-
-
-def _actor_category(finding: Finding, rule: Rule, view: SentenceView) -> Finding:
-    """An act told of a team is team blame: the reader sees who is being judged, not the rule."""
-    if rule.category != "individual" or not rule.subject or Kind.TEAM not in rule.subject:
-        return finding
-    if view.subject_kind(view.index_at(finding.start)) is Kind.TEAM:
-        return replace(finding, category="team")
-    return finding
 
 
 def _extra_term_rules(config: LintConfig) -> list[Rule]:
@@ -583,3 +399,9 @@ def lint_markdown(
 ) -> list[Finding]:
     """Findings for a Markdown document's prose (code, URLs, HTML, front matter skipped)."""
     return get_linter(config, people).lint_markdown(text)
+
+
+# Kept for callers and tests that used the engine's private names before the split.
+_gated_windows = gated_windows
+_GATE_BEFORE = GATE_BEFORE
+_GATE_AFTER = GATE_AFTER

@@ -16,6 +16,7 @@ from bisect import bisect_left
 from functools import cached_property
 
 from kintsugi.core.language import grammar_words as w
+from kintsugi.core.language.grammar_kinds import WordKinds
 from kintsugi.core.language.people import Kind, PeopleLexicon
 from kintsugi.core.language.tokens import Token
 
@@ -30,7 +31,7 @@ def _is_number(norm: str) -> bool:
     return norm[:1].isdigit() or norm in w.TIME_WORDS
 
 
-class SentenceView:
+class SentenceView(WordKinds):
     """The words of one sentence and the questions rules ask about them."""
 
     def __init__(
@@ -53,98 +54,6 @@ class SentenceView:
         return bisect_left(self._starts, offset)
 
     # -- classification of single words ------------------------------------------------
-
-    def kind_at(self, j: int) -> Kind | None:
-        """The kind a word refers to, or None when it is not about people."""
-        token = self.tokens[j]
-        if not token.is_word:
-            return None
-        base = token.possessive_base or token.norm
-        word = token.text[: len(base)] if token.possessive_base else token.text
-        previous = self.tokens[j - 1].norm if j > 0 else ""
-        if base in ("call", "duty", "shift") and previous == "on":
-            return Kind.PERSON
-        if base == "one" and previous == "no":
-            return Kind.PERSON
-        kind = self.lexicon.word_kind(word, base)
-        if (
-            kind is Kind.PERSON
-            and base in w.SOFTWARE_ROLES
-            and previous in self.lexicon.software_modifiers
-        ):
-            return Kind.THING  # "the alert manager", "the ingress controller"
-        if kind is Kind.PERSON and j > 0 and self.lexicon.is_ambiguous_role(base):
-            # "the Postgres operator" is software: a capitalised non-name word before it.
-            before = self.tokens[j - 1]
-            if (
-                before.is_word
-                and before.text[:1].isupper()
-                and not self.lexicon.is_name(before.text)
-                and j - 1 > self.first_word  # not the sentence's first word
-            ):
-                return Kind.THING
-        if (
-            kind is None
-            and j > 0
-            and word[:1].isupper()
-            and self.lexicon.is_name(self.tokens[j - 1].text)
-        ):
-            return Kind.PERSON  # a surname after a known first name
-        if kind is None:
-            kind = self._group_kind(j, base, word, previous)
-        # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
-        # sentence is capitalised, case says nothing, so a known name counts as one.
-        if (
-            kind is None
-            and self.all_lower
-            and word[:1].islower()
-            and base not in w.WORD_NAMES
-            and self.lexicon.is_name(base[:1].upper() + base[1:])
-        ):
-            return Kind.PERSON
-        if (
-            kind is None
-            and j > 0
-            and (len(word) == 1 and word.isupper() or word.isdigit())
-            and self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
-            is Kind.PERSON
-        ):
-            return Kind.PERSON  # "Engineer A", "Dev X", "Operator 2"
-        return kind
-
-    def _group_kind(self, j: int, base: str, word: str, previous: str) -> Kind | None:
-        """Groups named without "team": "Finance engineering", "the night shift"."""
-        lexicon = self.lexicon
-        if base in lexicon.group_heads_after_modifier and previous in lexicon.group_modifiers:
-            return Kind.TEAM
-        if base in lexicon.departments:
-            after = self.tokens[j + 1] if j + 1 < len(self.tokens) else None
-            if (
-                after is not None
-                and after.is_word
-                and not (after.norm in w.VERBISH or after.norm.endswith(("ed", "s")))
-            ):
-                return None  # "Web traffic spiked": the department word modifies a noun
-            before = self.tokens[j - 1] if j > 0 else None
-            if word[:1].isupper() and (
-                j > self.first_word
-                or (
-                    before is not None
-                    and before.text[:1].isupper()
-                    and before.norm not in w.DETERMINERS
-                )
-            ):
-                return Kind.TEAM
-            if (
-                before is not None
-                and before.is_word
-                and before.text[:1].isupper()
-                and before.norm not in w.DETERMINERS
-            ):
-                return Kind.TEAM  # "Finance engineering", not "The database"
-            if j == self.first_word and word[:1].isupper():
-                return Kind.TEAM
-        return None
 
     # -- subject ------------------------------------------------------------------------
 
@@ -187,7 +96,32 @@ class SentenceView:
         if self._relative_who_before(j):
             return Kind.PERSON
         modified = self._modified_subject(j)
+        if modified is None:
+            modified = self._person_before_phrase(j)
         return modified if modified is not None else Kind.THING
+
+    def _person_before_phrase(self, j: int) -> Kind | None:
+        """A person noun followed by a prepositional phrase that ends at the verb:
+        "*Employees* at the utility's substation failed...", "*the head* of IT approved..."."""
+        for k in range(j - 1, max(0, j - 7), -1):
+            token = self.tokens[k]
+            if not token.is_word:
+                if token.text in w.CLAUSE_PUNCT:
+                    return None
+                continue
+            if token.norm in w.SUBORDINATORS or token.norm in ("which", "that", "who"):
+                return None
+            if token.norm in w.PHRASE_PREPOSITIONS and k > 0:
+                before = self.tokens[k - 1]
+                if not before.is_word:
+                    return None
+                kind = self.kind_at(k - 1)
+                if kind in (Kind.PERSON, Kind.TEAM):
+                    return kind
+                if before.norm in w.PERSON_OF_HEADS and token.norm == "of":
+                    return Kind.PERSON
+                return None
+        return None
 
     def _modified_subject(self, j: int) -> Kind | None:
         """A person or team whose noun phrase runs on before the verb: "an engineer *working
@@ -353,6 +287,19 @@ class SentenceView:
             norm = token.norm
             if content and norm in ("that", "which", "who", "whose"):
                 break  # "a system that allowed a human mistake": the object is "a system"
+            if content and norm in w.CLAUSE_PRONOUNS:
+                break  # "a mailbox nobody was subscribed to": a new clause starts
+            if (
+                norm in w.PART_OF_WORDS
+                and k + 1 < len(self.tokens)
+                and self.tokens[k + 1].norm == "of"
+            ):
+                inner = self.object_kind(k + 2)  # "one of the interns", "a member of the team"
+                if inner in (Kind.PERSON, Kind.TEAM):
+                    return Kind.PERSON
+                if norm in self.lexicon.person_heads or norm in w.PERSON_OF_HEADS:
+                    return Kind.PERSON  # "a member of staff", "the head of IT"
+                return inner
             if norm in w.DETERMINERS:
                 continue
             if norm in w.OBJECT_STOPS:
@@ -379,10 +326,16 @@ class SentenceView:
             if not self.tokens[k].is_word:
                 continue
             found_word = True
+            if self.tokens[k].possessive_base and self._word_follows_in(k, end):
+                continue  # "the monitoring team's warnings": the warnings are the head
             kind = self.kind_at(k)
             if kind is not None:
                 return kind
         return Kind.THING if found_word else Kind.NONE
+
+    def _word_follows_in(self, k: int, end: int) -> bool:
+        following = self.tokens[k + 1] if k + 1 < len(self.tokens) else None
+        return following is not None and following.is_word and following.start < end
 
     # -- context: negation, quotation, sentence start ------------------------------------
 
@@ -414,6 +367,8 @@ class SentenceView:
         if end < len(self.text) and self.text[end] == "-":
             return True  # a compound modifier: "careless-delete protection"
         lexicon = self.lexicon
+        if index > 0 and self.tokens[index - 1].possessive_base and self.kind_at(index - 1) is None:
+            return True  # "the installer's hasty cleanup step": a thing's, not a person's
         for seen, k in enumerate(range(after, min(len(self.tokens), after + 2))):
             token = self.tokens[k]
             if not token.is_word:
@@ -443,7 +398,47 @@ class SentenceView:
                 k + 1 < index and self.kind_at(k + 1) in (Kind.PERSON, Kind.TEAM)
             ):
                 return True  # not "the platform group", where it only modifies a group
-        return False
+        return self._copula_subject_is_thing(index)
+
+    def _copula_subject_is_thing(self, index: int) -> bool:
+        """A judgment after "was", "is", "seemed"... whose subject is a thing: "the alert
+        thresholds were careless guesses", "the crash reporter was lazy about flushing",
+        "the old scheduler was, frankly, a careless piece of design".
+
+        Not when the subject is an act ("leaving the flag on was negligent") or a pronoun
+        that may stand for one ("it was careless to deploy").
+        """
+        k = index - 1
+        while k >= 0 and (
+            not self.tokens[k].is_word
+            and self.tokens[k].text == ","
+            or self.tokens[k].norm in w.COPULA_FILLERS
+            or _is_adverb(self.tokens[k].norm)
+        ):
+            k -= 1
+        if k < 0 or self.tokens[k].norm not in w.COPULAS:
+            return False
+        j = self._skip_back(k - 1)
+        if j < 0 or not self.tokens[j].is_word or self.tokens[j].norm in w.THING_PRONOUNS:
+            return False
+        if self.subject_kind(k) is not Kind.THING:
+            return False
+        head = self.tokens[j].possessive_base or self.tokens[j].norm
+        if head in self.lexicon.work_nouns or head in w.WORK_HEADS:
+            return False  # "the hotfix was a sloppy piece of work": people's work
+        start = j
+        while start > 0 and self.tokens[start - 1].text not in w.CLAUSE_PUNCT:
+            start -= 1
+        words = [t for t in self.tokens[start : j + 1] if t.is_word]
+        first = next((n for n, t in enumerate(words) if t.norm not in w.DETERMINERS), None)
+        if first is None:
+            return False
+        # "Leaving the flag on", "running it twice": an act, told as a gerund, is people's.
+        after = words[first + 1].norm if first + 1 < len(words) else ""
+        gerund = words[first].norm.endswith("ing") and (
+            not after or after in w.DETERMINERS or after in w.THING_PRONOUNS
+        )
+        return not gerund
 
     def at_sentence_start(self, index: int) -> bool:
         return index <= self.first_word

@@ -82,3 +82,29 @@ TRAILING_LAST_WORDS = frozenset(phrase[-1] for phrase in TRAILING_PHRASES)
 POSSESSIVE_PRONOUNS = {"my": Kind.SELF, "our": Kind.WE, "his": Kind.PERSON, "her": Kind.PERSON}
 OPEN_QUOTES = {'"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
 QUOTE_CHAR = re.compile("[\"“‘«`']")
+# Verbs that link a subject to a judgment ("the reporter *was* lazy"), and the words that may
+# stand between them ("was, frankly, a careless piece of design").
+COPULAS = word_set("was were is are been be being seemed seems looked looks proved remained")
+COPULA_FILLERS = word_set("a an the too so very quite rather pretty bit little just also")
+# "one of the interns", "a member of the team": the phrase refers to the inner noun phrase.
+PART_OF_WORDS = word_set(
+    """one some several two three few many most all any each either none member members
+    head heads"""
+)
+# Heads that are a person when followed by "of": "the head of IT", "the chief of staff".
+PERSON_OF_HEADS = word_set("head heads chief member members")
+# Prepositions that start a phrase inside a subject ("employees *at* the substation").
+PHRASE_PREPOSITIONS = word_set("at in from of on with inside within")
+# Pronouns that start a new clause after a noun ("a mailbox *nobody* read", "the fix *we* shipped").
+CLAUSE_PRONOUNS = word_set(
+    "nobody someone somebody anyone anybody everyone everybody he she they we i you"
+)
+# Capitalised words before a department word that make it a thing, not a group: "Production
+# data was wiped", "Staging search broke" (but "Finance engineering broke...").
+NOT_DEPARTMENT_QUALIFIERS = word_set(
+    """production prod staging test testing user users legacy old new live backup raw shared
+    internal external public private sample real historical all some"""
+)
+# Nouns for what people made, beyond the lexicon's work nouns, that a copular judgment
+# grades as people's work ("the hotfix was sloppy", "the PR was garbage").
+WORK_HEADS = word_set("hotfix hotfixes pr prs diff diffs handoff writeup")

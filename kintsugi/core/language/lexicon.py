@@ -25,6 +25,8 @@ _ACTOR_KEYS = (
     "systems",
     "work_nouns",
     "software_modifiers",
+    "person_heads",
+    "person_modifiers",
 )
 
 
@@ -41,6 +43,8 @@ class Lexicon:
     systems: frozenset[str]
     work_nouns: frozenset[str]
     software_modifiers: frozenset[str]
+    person_heads: frozenset[str]
+    person_modifiers: frozenset[str]
     lists: tuple[tuple[str, tuple[str, ...]], ...]
 
     def macros(self) -> dict[str, str]:

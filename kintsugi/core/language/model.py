@@ -30,7 +30,12 @@ from pathlib import Path
 from kintsugi.core.language.people import Kind, PeopleLexicon
 
 MODEL_FILE = "model.json"
-THRESHOLD = 0.95  # five-fold CV on the tuning corpus: P 0.954, R 0.972 with the rules
+# The lowest threshold at which, in five-fold cross-validation on the tuning sentences the
+# rules miss, at least two thirds of the model's own findings are blame. 2026-12-07, 2,711
+# sentences: 0.95 -> 48 blame of 90, 0.98 -> 38 of 60, 0.99 -> 28 of 40. (On 2,520 sentences
+# an hour earlier 0.98 gave 31 of 46.) Richer features (word stems, lexicon word classes)
+# were tried and scored no better in the same check.
+THRESHOLD = 0.99
 _EPOCHS = 30
 _RATE = 0.2
 _L2 = 1e-3

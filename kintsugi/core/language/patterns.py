@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator, Mapping
 
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.language.recache import compile_pattern
 
 
 class LazyPattern:
@@ -38,7 +39,7 @@ class LazyPattern:
         compiled = self._compiled
         if compiled is None:
             try:
-                compiled = self._compiled = re.compile(self.pattern)
+                compiled = self._compiled = compile_pattern(self.pattern)
             except re.error as error:
                 raise ValidationProblem(f"{self.where}: bad pattern: {error}") from error
         return compiled

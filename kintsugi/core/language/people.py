@@ -114,6 +114,8 @@ class PeopleLexicon:
         self.systems = lexicon.systems
         self.work_nouns = lexicon.work_nouns
         self.software_modifiers = lexicon.software_modifiers
+        self.person_heads = lexicon.person_heads
+        self.person_modifiers = lexicon.person_modifiers
 
     def is_name(self, word: str) -> bool:
         """True when ``word`` (possessive already stripped, original case) names a person."""

@@ -1,22 +1,24 @@
 """One post-mortem document in every export format: Markdown, HTML, JSON and PDF.
 
 The CLI, the web download and the API all export through :func:`export_document`, so the
-formats cannot drift apart. PDF is the HTML page printed by WeasyPrint; the page carries no
-external assets, and the URL fetcher refuses every fetch anyway, so a hostile link in a
-post-mortem can never make the server request anything.
+formats cannot drift apart. PDF is the HTML page printed by WeasyPrint in a child process
+with a memory cap and a deadline (pdf_process.py); the page carries no external assets, and
+the URL fetcher refuses every fetch anyway, so a hostile link in a post-mortem can never
+make the server request anything.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
 
 if TYPE_CHECKING:
     from kintsugi.core.markdown.html import DisplayNames
+    from kintsugi.core.markdown.pdf_process import PdfLimits
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,15 @@ class ExportUnavailable(ValidationProblem):
 
 
 def export_document(
-    document: PostmortemDocument, fmt: str, names: DisplayNames | None = None
+    document: PostmortemDocument,
+    fmt: str,
+    names: DisplayNames | None = None,
+    *,
+    pdf_limits: PdfLimits | None = None,
 ) -> bytes:
     """``names`` (people's, teams' and services' names) are for the pages people read, HTML
-    and PDF; Markdown and JSON keep the slugs and usernames that import resolves."""
+    and PDF; Markdown and JSON keep the slugs and usernames that import resolves. A PDF is
+    refused (PdfTooLarge) or stopped (PdfRenderFailed) beyond ``pdf_limits``."""
     if fmt not in FORMATS:
         allowed = ", ".join(FORMATS)
         raise ValidationProblem(f"Unknown format {fmt!r}; use one of: {allowed}.", field="format")
@@ -58,24 +65,22 @@ def export_document(
         ).encode()
     from kintsugi.core.markdown.html import render_html
 
-    html = render_html(document, names)
     if fmt == "html":
-        return html.encode()
-    return _print_pdf(html)
+        return render_html(document, names).encode()
+    from kintsugi.core.markdown.pdf_process import PdfLimits, print_pdf
+
+    limits = pdf_limits or PdfLimits()
+    return print_pdf(pdf_page(document, names, limits), limits).pdf
 
 
-def _refuse_fetch(url: str, *args: object, **kwargs: object) -> NoReturn:
-    raise ValueError(f"Kintsugi's PDF export loads nothing from outside ({url[:80]}).")
+def pdf_page(document: PostmortemDocument, names: DisplayNames | None, limits: PdfLimits) -> str:
+    """The HTML page the PDF is printed from; PdfTooLarge, before any rendering, for a
+    document over the limits (the counts are checked before the page is even built)."""
+    from kintsugi.core.markdown.html import render_html
+    from kintsugi.core.markdown.pdf_process import check_printable
 
-
-def _print_pdf(html: str) -> bytes:
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:  # OSError: Pango/HarfBuzz libraries missing
-        raise ExportUnavailable(
-            "PDF export needs WeasyPrint and the Pango library "
-            f"(apt-get install libpango-1.0-0 libpangoft2-1.0-0): {error}",
-            field="format",
-        ) from None
-    pdf = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
-    return bytes(pdf or b"")
+    events, items = len(document.timeline), len(document.action_items)
+    check_printable(events=events, action_items=items, page_bytes=0, limits=limits)
+    page = render_html(document, names, for_pdf=True)
+    check_printable(events=events, action_items=items, page_bytes=len(page.encode()), limits=limits)
+    return page

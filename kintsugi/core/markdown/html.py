@@ -71,6 +71,20 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 }
 """
 
+# The PDF lays the two long lists (timeline, action items) out as blocks, not tables, and
+# leaves out what makes WeasyPrint's line breaking expensive (automatic hyphenation, the
+# printed URL after every link, break-anywhere widths): a 500-event timeline then costs
+# WeasyPrint about a quarter of the work and half the memory (docs/operations.md).
+_PDF_STYLE = """
+th, td { hyphens: manual; }
+td a, td code { overflow-wrap: break-word; }
+@media print { a[href^="http"]::after { content: none; } }
+.entry { margin: 0 0 .45rem; }
+.entry p { margin: 0; }
+.entry .facts { color: var(--muted); font-size: .85em; }
+.entry h3 { margin: .6rem 0 0; }
+"""
+
 
 @dataclass(frozen=True)
 class DisplayNames:
@@ -205,6 +219,29 @@ def _timeline(doc: PostmortemDocument, names: DisplayNames) -> str:
     return _section("timeline", _table(headers, rows, "No events yet."))
 
 
+def _facts(*parts: str) -> str:
+    return '<p class="facts">' + " · ".join(part for part in parts if part) + "</p>"
+
+
+def _timeline_entries(doc: PostmortemDocument, names: DisplayNames) -> str:
+    """The timeline for the PDF: the table's columns as one line of facts over the text."""
+    if not doc.timeline:
+        return _section("timeline", '<p class="empty">No events yet.</p>')
+    entries = "\n".join(
+        '<div class="entry">'
+        + _facts(
+            _text(format_time(entry.at)),
+            _text(entry.kind.label),
+            _text(_person(entry.author, names)) if entry.author else "",
+            _link(entry.evidence_url, "evidence") if entry.evidence_url else "",
+        )
+        + render_user_markdown(entry.text)
+        + "</div>"
+        for entry in doc.timeline
+    )
+    return _section("timeline", entries)
+
+
 def _factor(number: int, factor: ContributingFactor) -> str:
     evidence = ""
     if factor.evidence:
@@ -241,7 +278,7 @@ def _ticket(item: ActionItemEntry) -> str:
     return _text(item.ticket_id) if item.ticket_id else _missing("no ticket")
 
 
-def _action_details(number: int, item: ActionItemEntry) -> str:
+def _action_detail_parts(item: ActionItemEntry) -> list[str]:
     parts = []
     if item.completed_at:
         parts.append(f"<p>Completed: {_text(format_time(item.completed_at))}</p>")
@@ -249,6 +286,11 @@ def _action_details(number: int, item: ActionItemEntry) -> str:
         parts.append(f"<p>Status reason:</p>\n{render_user_markdown(item.status_reason)}")
     if item.description:
         parts.append(render_user_markdown(item.description))
+    return parts
+
+
+def _action_details(number: int, item: ActionItemEntry) -> str:
+    parts = _action_detail_parts(item)
     if not parts:
         return ""
     return (
@@ -280,21 +322,52 @@ def _actions(doc: PostmortemDocument, names: DisplayNames) -> str:
     )
 
 
-def render_html(doc: PostmortemDocument, names: DisplayNames | None = None) -> str:
+def _action_entries(doc: PostmortemDocument, names: DisplayNames) -> str:
+    """The action items for the PDF: each one's row and details as one block."""
+    items = sort_action_items(doc.action_items)
+    if not items:
+        return _section("actions", '<p class="empty">No action items yet.</p>')
+    blocks = []
+    for number, item in enumerate(items, start=1):
+        blocks.append(
+            f'<div class="entry" id="A{number}">\n<h3>A{number}. {_text(item.title)}</h3>\n'
+            + _facts(
+                _text(item.priority.label),
+                _text(item.status.label),
+                "Owner: "
+                + (_text(_person(item.owner, names)) if item.owner else _missing("unassigned")),
+                "Ticket: " + _ticket(item),
+                "Due: " + (_text(item.due_on.isoformat()) if item.due_on else _missing("no date")),
+                f'Addresses <a href="#F{item.addresses}">F{item.addresses}</a>'
+                if item.addresses
+                else "",
+            )
+            + "\n".join(_action_detail_parts(item))
+            + "</div>"
+        )
+    return _section("actions", *blocks)
+
+
+def render_html(
+    doc: PostmortemDocument, names: DisplayNames | None = None, *, for_pdf: bool = False
+) -> str:
     """The whole page as a string (UTF-8 when saved); ``names`` come from the installation
-    (the document itself carries only slugs and usernames)."""
+    (the document itself carries only slugs and usernames). ``for_pdf`` is the same page
+    laid out for WeasyPrint: the long lists as blocks (see ``_PDF_STYLE``)."""
     names = names or DisplayNames()
+    timeline, actions = (_timeline_entries, _action_entries) if for_pdf else (_timeline, _actions)
+    style = _STYLE + ANALYSIS_STYLE + (_PDF_STYLE if for_pdf else "")
     factors = [_factor(number, factor) for number, factor in enumerate(doc.factors, start=1)]
     sections = [
         _summary(doc),
         _section("trigger", _markdown(doc.trigger)),
         _section("detection", _markdown(doc.detection)),
         _section("resolution", _markdown(doc.resolution)),
-        _timeline(doc, names),
+        timeline(doc, names),
         _section("factors", *(factors or ['<p class="empty">None recorded yet.</p>'])),
         _section("analysis", render_analysis_html(doc.analysis)),
         _lessons(doc),
-        _actions(doc, names),
+        actions(doc, names),
     ]
     if doc.appendix.strip():
         sections.append(_section("appendix", render_user_markdown(doc.appendix)))
@@ -305,7 +378,7 @@ def render_html(doc: PostmortemDocument, names: DisplayNames | None = None) -> s
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{title} — post-mortem</title>\n<style>{_STYLE}{ANALYSIS_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{title} — post-mortem</title>\n<style>{style}</style>\n</head>\n<body>\n"
         f"<header>\n<h1>{title}</h1>\n{_meta(doc, names)}\n</header>\n<main>\n"
         + "\n".join(sections)
         + "\n</main>\n<footer>Exported from Kintsugi. All times are UTC.</footer>\n</body>\n</html>\n"

@@ -9,6 +9,7 @@ the current tree and a notice when someone else changed it first (409).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,13 +18,14 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from kintsugi.analysis import services
+from kintsugi.analysis import edits, services
 from kintsugi.analysis.models import WhyNode
 from kintsugi.analysis.selectors import analysis_view, draft_findings
 from kintsugi.core.analysis.evidence_text import parse_evidence_lines
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.validation import MAX_ID
 from kintsugi.postmortems import access
-from kintsugi.postmortems.models import ActionItem, Factor, Incident
+from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
 from kintsugi.web.analysis_context import analysis_context, move_focus
 from kintsugi.web.forms.analysis import RootCauseLinksForm, WhyStepForm
@@ -95,7 +97,6 @@ def why_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _section(request, incident, status=422,
                         draft={**request.POST.dict(), "slot": slot, "error": _errors(form)})  # fmt: skip
     data = form.cleaned_data
-    parent = _node(incident, data["parent"]) if data["parent"] else None
     created: dict[str, WhyNode] = {}
 
     def write() -> None:
@@ -105,7 +106,7 @@ def why_add(request: HttpRequest, pk: int) -> HttpResponse:
             version=data["version"],
             question=data["question"],
             answer=data["answer"],
-            parent=parent,
+            parent=data["parent"],  # an id: looked up (and checked) in the transaction
             starts_branch=data["starts_branch"],
             branch_title=data["branch_title"],
             trigger=data["trigger"],
@@ -152,9 +153,8 @@ def why_edit(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
 def why_delete(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
     node = _node(incident, node_pk)
-    version = _int(request.POST.get("version"))
     return _attempt(request, incident, "", {}, lambda: services.step_delete(
-        user=request.user, node=node, version=version))  # fmt: skip
+        user=request.user, node=node, version=_number(request, "version")))  # fmt: skip
 
 
 @require_POST
@@ -175,9 +175,8 @@ def _move(
     """The moved step's (or branch's) button keeps the keyboard focus after the swap."""
     incident = access.get_incident(request.user, pk, edit=True)
     node = _node(incident, node_pk)
-    version = _int(request.POST.get("version"))
     return _attempt(request, incident, "", {}, lambda: move(
-        user=request.user, node=node, version=version, direction=direction),
+        user=request.user, node=node, version=_number(request, "version"), direction=direction),
         focus=move_focus(focus, node.pk, direction))  # fmt: skip
 
 
@@ -185,10 +184,9 @@ def _move(
 def why_root_cause(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
     node = _node(incident, node_pk)
-    version = _int(request.POST.get("version"))
     marked = request.POST.get("marked", "1") == "1"
     return _attempt(request, incident, "", {}, lambda: services.root_cause_mark(
-        user=request.user, node=node, version=version, marked=marked))  # fmt: skip
+        user=request.user, node=node, version=_number(request, "version"), marked=marked))  # fmt: skip
 
 
 @require_POST
@@ -204,13 +202,15 @@ def why_links(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
     data = form.cleaned_data
 
     def write() -> None:
-        services.root_cause_link(
+        # One use case: the links are looked up, checked and set under the tree's version.
+        edits.step_change(
             user=request.user,
             node=node,
-            version=data["version"],
-            factors=list(Factor.objects.filter(incident=incident, pk__in=data["factors"])),
-            action_items=list(
-                ActionItem.objects.filter(incident=incident, pk__in=data["action_items"])
+            version=None,
+            tree_version=data["version"],
+            change=edits.StepChange(
+                factor_ids=[int(pk) for pk in data["factors"]],
+                action_item_ids=[int(pk) for pk in data["action_items"]],
             ),
         )
 
@@ -221,9 +221,12 @@ def why_links(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
 def why_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Findings for the step being typed (debounced from the textarea), before it is saved."""
     incident = access.get_incident(request.user, pk, edit=True)
+    try:
+        node_id = _number(request, "node")
+        parent_id = _number(request, "parent")
+    except ValidationProblem as problem:
+        return HttpResponse(problem.message, status=422, content_type="text/plain")
     view = analysis_view(incident=incident)
-    node_id = _int(request.POST.get("node"))
-    parent_id = _int(request.POST.get("parent"))
     known = {node.pk for node in view.nodes}
     findings = draft_findings(
         view,
@@ -238,11 +241,25 @@ def why_check(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
+
+
+def _number(request: HttpRequest, name: str) -> int | None:
+    """A whole number a button posts (a version, a step id); None when it is absent.
+
+    Anything else, or a number beyond the database's integers, is a ValidationProblem
+    naming the field: a 422 saying what was wrong, never a 500 from the database.
+    """
+    text = request.POST.get(name, "").strip()
+    if not text:
         return None
+    if not _WHOLE_NUMBER.fullmatch(text) or int(text) > MAX_ID:
+        raise ValidationProblem(
+            f"The {name} sent with this button ({text[:24]!r}) is not a whole number from 0 "
+            f"to {MAX_ID}; reload the page and try again.",
+            field=name,
+        )
+    return int(text)
 
 
 def _errors(form: Any) -> str:

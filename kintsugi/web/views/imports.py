@@ -33,6 +33,7 @@ from kintsugi.postmortems.imports import (
 )
 from kintsugi.postmortems.imports import import_confirm as notes_confirm
 from kintsugi.postmortems.models import PendingImport
+from kintsugi.web import csp
 
 TEMPLATE = "web/imports/import.html"
 MAX_FILES = 20
@@ -68,6 +69,8 @@ def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpRespon
         status=status,
     )
     response["Cache-Control"] = "no-store"
+    # The preview (an iframe srcdoc, under this page's policy) is styled by its own sheet.
+    response["Content-Security-Policy"] = csp.policy_allowing_export_style()
     return response
 
 

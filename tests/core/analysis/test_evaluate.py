@@ -184,3 +184,25 @@ def test_later_held_out_blocks_are_scored_apart(
     assert "secret-chain-id" in block
     tuning_part = out[: out.index("Own held-out block 2")]
     assert "secret-chain-id" not in tuning_part
+
+
+def test_own_only_leaves_the_independent_set_unscored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kintsugi.core.analysis import evaluate as module
+
+    independent = tmp_path / "heldout_chains.yaml"
+    independent.write_text(
+        "- id: secret\n  steps:\n    - q: Why did it fail\n      a: Human error.\n  expect: []\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "heldout_chains2.yaml"
+    second.write_text(independent.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(module, "INDEPENDENT_SETS", (independent, second))
+    assert main(["--own-only"]) == 0
+    assert "Independent" not in capsys.readouterr().out
+    main([])
+    out = capsys.readouterr().out
+    assert "Independent held-out set (heldout_chains.yaml" in out
+    assert "Independent held-out set (heldout_chains2.yaml" in out
+    assert "secret" not in out

@@ -49,7 +49,9 @@ def test_it_reaches_the_recall_target(report) -> None:
 def test_it_prints_the_report_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     from kintsugi.core.language.evaluate import main
 
-    assert main([str(DEFAULT_CORPUS), "--show-misses"]) == 0
+    # The own held-out part now includes the blind W2 quarter (first run: recall 0.657), below
+    # the CLI's default minimum of 0.9: this test is about the report, not the figures.
+    assert main([str(DEFAULT_CORPUS), "--show-misses", "--min-recall", "0.8"]) == 0
     out = capsys.readouterr().out
     assert "Precision:" in out and "Recall:" in out and "Missed" in out
     assert "Tuning" in out and "Own held-out" in out

@@ -62,19 +62,22 @@ def write_set(folder: Path, name: str) -> Path:
 def test_it_prints_only_aggregates_for_the_independent_set(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_set(tmp_path, "heldout.tsv")
-    assert main([str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "Independent held-out (aggregate only)" in out and "Precision: 1.000" in out
-    assert "flubbed" not in out and "sloppy" not in out  # never the sentences
+    for name in ("heldout.tsv", "heldout2.tsv"):
+        path = write_set(tmp_path, name)
+        assert main([str(path)]) == 0
+        out = capsys.readouterr().out
+        assert f"Independent held-out {name} (aggregate only)" in out
+        assert "Precision: 1.000" in out
+        assert "flubbed" not in out and "sloppy" not in out  # never the sentences
 
 
 def test_it_refuses_to_show_the_independent_sets_misses(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_set(tmp_path, "heldout.tsv")
-    assert main([str(path), "--show-misses"]) == 2
-    assert "refused" in capsys.readouterr().err
+    for name in ("heldout.tsv", "heldout2.tsv"):
+        path = write_set(tmp_path, name)
+        assert main([str(path), "--show-misses"]) == 2
+        assert "refused" in capsys.readouterr().err
 
 
 def test_it_shows_misses_for_other_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

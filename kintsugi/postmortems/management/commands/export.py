@@ -1,4 +1,8 @@
-"""``kintsugi export ID --format md|html|json|pdf``: one post-mortem, to stdout or a file."""
+"""``kintsugi export ID --format md|html|json|pdf``: one post-mortem, to stdout or a file.
+
+A PDF obeys the same limits as a download (docs/operations.md, "PDF export"): over them, or
+when the render is stopped, one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.exporting import FORMATS, export_document
+from kintsugi.core.markdown.exporting import FORMATS
 from kintsugi.postmortems.cli_identity import resolve_actor
-from kintsugi.postmortems.documents import display_names, document_from_incident
+from kintsugi.postmortems.exports import postmortem_export
 
 
 class Command(BaseCommand):
@@ -33,15 +37,12 @@ class Command(BaseCommand):
         actor = resolve_actor(as_user)
         key = id.upper().removeprefix("INC-")
         try:
-            document = document_from_incident(user=actor, pk=key)
+            data = postmortem_export(user=actor, pk=key, fmt=format).body
         except Http404:
             raise CommandError(
                 f"No incident {id} that {actor.username} may see.", returncode=2
             ) from None
-        try:
-            names = display_names(document) if format in ("html", "pdf") else None
-            data = export_document(document, format, names)
-        except ValidationProblem as problem:
+        except ValidationProblem as problem:  # too large, stopped, busy, no WeasyPrint
             raise CommandError(problem.message, returncode=2) from None
         if output:
             try:

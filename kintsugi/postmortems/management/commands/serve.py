@@ -43,6 +43,9 @@ class Command(BaseCommand):
                 self.cfg.set("threads", threads)
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("worker_class", "gthread")
+                # gunicorn's longest request line (its default is 4094): a URL up to the
+                # API's own limit reaches Django and gets the API's JSON 414 (docs/api.md).
+                self.cfg.set("limit_request_line", 8190)
 
             def load(self):
                 return application

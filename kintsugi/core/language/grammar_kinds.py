@@ -1,0 +1,143 @@
+"""What a single word of a sentence refers to: a person, a team, or nothing about people.
+
+The word-level half of the shallow grammar (:mod:`grammar`): role nouns, names, groups named
+without "team" ("Finance engineering", "the night shift", "the Berlin office"), software that
+shares a role's name ("the Postgres operator"). :class:`grammar.SentenceView` walks phrases and
+clauses and asks this mixin about each word.
+"""
+
+from __future__ import annotations
+
+from kintsugi.core.language import grammar_words as w
+from kintsugi.core.language.people import Kind, PeopleLexicon
+from kintsugi.core.language.tokens import Token
+
+
+def _singular_of(norm: str) -> str:
+    return norm[:-1] if norm.endswith("s") and len(norm) > 3 else norm
+
+
+class WordKinds:
+    """Word classification for a tokenized sentence (mixed into ``SentenceView``)."""
+
+    tokens: list[Token]
+    lexicon: PeopleLexicon
+    first_word: int
+    all_lower: bool
+
+    def kind_at(self, j: int) -> Kind | None:
+        """The kind a word refers to, or None when it is not about people."""
+        token = self.tokens[j]
+        if not token.is_word:
+            return None
+        base = token.possessive_base or token.norm
+        word = token.text[: len(base)] if token.possessive_base else token.text
+        previous = self.tokens[j - 1].norm if j > 0 else ""
+        if base in ("call", "duty", "shift") and previous == "on":
+            return Kind.PERSON
+        if base == "one" and previous == "no":
+            return Kind.PERSON
+        kind = self.lexicon.word_kind(word, base)
+        if (
+            kind is Kind.PERSON
+            and base in w.SOFTWARE_ROLES
+            and previous in self.lexicon.software_modifiers
+        ):
+            return Kind.THING  # "the alert manager", "the ingress controller"
+        if kind is Kind.PERSON and j > 0 and self.lexicon.is_ambiguous_role(base):
+            # "the Postgres operator" is software: a capitalised non-name word before it.
+            before = self.tokens[j - 1]
+            if (
+                before.is_word
+                and before.text[:1].isupper()
+                and not self.lexicon.is_name(before.text)
+                and j - 1 > self.first_word  # not the sentence's first word
+                and before.norm not in self.lexicon.group_modifiers  # "our NOC operator"
+            ):
+                return Kind.THING
+        if (
+            kind is None
+            and j > 0
+            and word[:1].isupper()
+            and self.lexicon.is_name(self.tokens[j - 1].text)
+        ):
+            return Kind.PERSON  # a surname after a known first name
+        if kind is None:
+            kind = self._group_kind(j, base, word, previous)
+        if (
+            kind is None
+            and _singular_of(base) in self.lexicon.person_heads
+            and previous in self.lexicon.person_modifiers
+        ):
+            return Kind.PERSON  # "a temp worker", "the support agent", "a staff member"
+        # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
+        # sentence is capitalised, case says nothing, so a known name counts as one.
+        if (
+            kind is None
+            and self.all_lower
+            and word[:1].islower()
+            and base not in w.WORD_NAMES
+            and self.lexicon.is_name(base[:1].upper() + base[1:])
+        ):
+            return Kind.PERSON
+        if (
+            kind is None
+            and j > 0
+            and (len(word) == 1 and word.isupper() or word.isdigit())
+            and self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
+            is Kind.PERSON
+        ):
+            return Kind.PERSON  # "Engineer A", "Dev X", "Operator 2"
+        return kind
+
+    def _group_kind(self, j: int, base: str, word: str, previous: str) -> Kind | None:
+        """Groups named without "team": "Finance engineering", "the night shift"."""
+        lexicon = self.lexicon
+        if base in lexicon.group_heads_after_modifier and previous in lexicon.group_modifiers:
+            return Kind.TEAM
+        if (
+            base in lexicon.group_heads_after_modifier
+            and j > 1
+            and self.tokens[j - 1].text[:1].isupper()
+            and self.tokens[j - 2].norm in ("the", "our", "their")
+        ):
+            return Kind.TEAM  # "the Berlin office", "our Warsaw group"
+        if base in lexicon.departments and previous == "by" and self._ends_phrase(j):
+            return Kind.TEAM  # "filed away unread by procurement"
+        if base in lexicon.departments:
+            after = self.tokens[j + 1] if j + 1 < len(self.tokens) else None
+            if (
+                after is not None
+                and after.is_word
+                and not (after.norm in w.VERBISH or after.norm.endswith(("ed", "s")))
+            ):
+                return None  # "Web traffic spiked": the department word modifies a noun
+            before = self.tokens[j - 1] if j > 0 else None
+            if before is not None and before.norm in w.NOT_DEPARTMENT_QUALIFIERS:
+                return None  # "Production data was wiped": data, not the data team
+            if word[:1].isupper() and (
+                j > self.first_word
+                or (
+                    before is not None
+                    and before.text[:1].isupper()
+                    and before.norm not in w.DETERMINERS
+                )
+            ):
+                return Kind.TEAM
+            if (
+                before is not None
+                and before.is_word
+                and before.text[:1].isupper()
+                and before.norm not in w.DETERMINERS
+            ):
+                return Kind.TEAM  # "Finance engineering", not "The database"
+            if j == self.first_word and word[:1].isupper():
+                return Kind.TEAM
+        return None
+
+    def _ends_phrase(self, j: int) -> bool:
+        """Whether nothing nounlike follows token ``j`` ("by finance." but not "by finance data")."""
+        if j + 1 >= len(self.tokens):
+            return True
+        after = self.tokens[j + 1]
+        return not after.is_word or after.norm in w.OBJECT_STOPS or after.norm in w.COORDINATORS

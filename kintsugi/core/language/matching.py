@@ -1,0 +1,146 @@
+"""When a pattern's match counts: the checks between "the regex matched" and "a finding".
+
+A match is kept when it sits on word boundaries inside one sentence and the rule's
+constraints hold (who the subject is, not quoted, not negated, not a field label...). Kept
+apart from :mod:`engine` so that the engine reads as the pipeline and this as the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kintsugi.core.language.grammar import SentenceView
+from kintsugi.core.language.patterns import LazyPattern
+from kintsugi.core.language.rules import Rule
+
+# Words that show a term is being mentioned, not used: "we avoid the term human error".
+META_CUE = re.compile(
+    r"(?:the (?:term|terms|phrase|phrases|word|words|label|wording|expression)"
+    r"|avoid(?:s|ed|ing)?|rather than|so-called|(?:words?|phrases?) like"
+    r"|(?:not|n't|never|no longer) (?:record|use|say|write|call|label|accept)\w*"
+    r"|calling (?:this|it|that)|ban(?:s|ned)?|stud(?:y|ies) (?:of|on)|research (?:on|into)"
+    r"|literature on|(?:concept|notion|idea|myth|language) of"
+    r"|(?:not|never|isn't|wasn't) (?:a |an |the )?(?:story|case|question|matter|finding) (?:about|of)"
+    r"|not what|rather than what|instead of what"
+    r"|(?:no|any|little|without) (?:evidence|sign|signs|indication|suggestion|hint|trace) of)\b[^.;:]{0,60}$"
+)
+
+
+def accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str) -> bool:
+    start, end = match.span()
+    index = view.index_at(start)
+    if rule.sentence_start and not view.at_sentence_start(index):
+        return False
+    if rule.context is not None and not in_sentence(rule.context, view, lowered):
+        return False
+    if rule.unless is not None and in_sentence(rule.unless, view, lowered):
+        return False
+    if rule.not_after is not None and rule.not_after.search(
+        lowered, max(view.start, start - 80), start
+    ):
+        return False
+    if rule.subject is not None and view.subject_kind(index) not in rule.subject:
+        return False
+    if rule.object is not None and view.object_kind(view.index_at(end)) not in rule.object:
+        return False
+    if rule.possessor is not None and view.possessor_kind(index) not in rule.possessor:
+        return False
+    if rule.who is not None and view.span_kind(*match.span("who")) not in rule.who:
+        return False
+    if rule.skip_systems and view.judges_system(index, view.index_at(end), end):
+        return False
+    if view.is_quoted(start, end):
+        return False
+    if rule.negatable:
+        if view.is_negated(index):
+            return False
+        if META_CUE.search(lowered, max(view.start, start - 90), start):
+            return False
+    return True
+
+
+# Negated or quoted wording reverses or suspends meaning, which a bag of words cannot see
+# ("this was not human error"): the model stays quiet and leaves such sentences to the rules.
+UNSCORABLE = re.compile(
+    r"(?i)\b(?:not|never|no|nobody|none|nothing|without)\b|n[’']t\b|[\"“”‘]|(?<!\w)'"
+    # An act told with its reason or its approval ("temporarily, with the lead's approval",
+    # "as planned"): the rules decide those; a bag of words would see only the act.
+    r"|\b(?:as (?:planned|agreed|scheduled|documented|instructed)|per the (?:runbook|plan)"
+    r"|with (?:the |their |his |her |our )?(?:[\w-]+['’]s )?(?:approval|agreement|sign-?off|consent)"
+    r"|temporarily|on purpose|deliberately)\b"
+)
+
+
+# A chat transcript's speaker line ("alice: restarting the pod", ">stevekuznetsov [9:32 AM]
+# ok i will look"): the speaker is who wrote the line, not the subject of what it says.
+SPEAKER_LINE = re.compile(
+    r"\s*(?:[>*+-]\s*)*(?:\[[^\]\n]{1,24}\]\s*)?@?[\w.-]{1,32}"
+    r"(?:\s*\[[^\]\n]{1,24}\]\s*:?|\s*:)(?:\s|$)"
+)
+
+
+# A form field's label at the start of a line ("Created By: Benjamin Elder", "Reported by:"):
+# the words name a field, they do not say what caused what.
+_FIELD_LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t>*+|-]*(?:[\w-]+[ \t]+){0,3}$")
+
+
+def is_field_label(lowered: str, start: int, end: int) -> bool:
+    after = lowered[end : end + 3].lstrip(" \t")
+    if not after.startswith(":") or len(lowered[start:end].split()) > 3:
+        return False  # a label is a few words: "Reported by:", not "could not have been clearer:"
+    return _FIELD_LABEL_BEFORE.search(lowered, max(0, start - 60), start) is not None
+
+
+def in_sentence(pattern: LazyPattern, view: SentenceView, lowered: str) -> bool:
+    """Whether ``pattern`` occurs in the sentence, searched once per sentence and pattern."""
+    found = view.context_cache.get(pattern.pattern)
+    if found is None:
+        found = view.context_cache[pattern.pattern] = bool(
+            pattern.search(lowered, view.start, view.end)
+        )
+    return found
+
+
+# A gated pattern (every rule using it needs a ``context`` word) can only match near that
+# word: it is searched in windows around each occurrence instead of the whole document,
+# which keeps verb-first patterns (no prefix to index) from scanning every line. The margins
+# are wider than any such pattern reaches (about twenty words before the word, a few after).
+GATE_BEFORE = 600
+
+
+GATE_AFTER = 200
+
+
+def gated_windows(lowered: str, gates: Sequence[LazyPattern]) -> list[tuple[int, int]]:
+    spans = sorted(
+        (max(0, found.start() - GATE_BEFORE), min(len(lowered), found.end() + GATE_AFTER))
+        for gate in gates
+        for found in gate.compiled.finditer(lowered)
+    )
+    windows: list[tuple[int, int]] = []
+    for start, stop in spans:
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], stop))
+        else:
+            windows.append((start, stop))
+    return windows
+
+
+def on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Patterns check their own end (see rules.compile_pattern); the start is checked here."""
+    if start == end:
+        return False
+    return not (start > 0 and _is_word_char(text[start]) and _is_word_char(text[start - 1]))
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def lower_keep_length(text: str) -> str:
+    """Lower-case without changing length (a few characters grow when lower-cased)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

@@ -1,0 +1,319 @@
+"""Is this timeline plausible? Warnings, never refusals, about dates that look mistyped.
+
+One event typed a year off makes "365 days of downtime" without a word (issue 14, item
+10). The hard contradictions between key moments are refused when an event is saved
+(kintsugi.core.timeline.check_order); what is only *implausible* is said here, so that a
+real but unusual incident still saves:
+
+- ``timeline/implausible-order``: the lifecycle milestones out of order (impact start,
+  detection, acknowledgement, mitigation, resolution; the incident's own start counts as
+  the impact start when no event says so);
+- ``timeline/outlier-event``: an event more than a week from all the others, or from the
+  incident's own start and end;
+- ``timeline/long-gap``: a gap between two events over a day and many times the usual gap;
+- ``timeline/long-downtime``: downtime of more than a day whose start or end is a lone
+  event far from the rest of the story (or of more than a week at all), with the number;
+- ``timeline/future-event``: an event after the time the check runs.
+
+Each warning names the events involved and says what to check, in plain words. The same
+function serves the editor, the API and ``kintsugi lint``; callers pass ``now``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+
+from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
+
+# Beyond this from everything else, an event is almost surely a typo in its date.
+OUTLIER_DISTANCE = timedelta(days=7)
+# A gap is suspicious when it is longer than a day and this many times the median gap.
+GAP_FACTOR = 10
+GAP_MINIMUM = timedelta(hours=24)
+# The median of fewer gaps says nothing about what is usual.
+MIN_EVENTS_FOR_GAPS = 4
+# Downtime over a day is suspicious when the event that starts or ends it stands alone:
+# farther from its neighbour than this share of the downtime.
+DOWNTIME_MINIMUM = timedelta(hours=24)
+LONE_SHARE = 0.5
+DOWNTIME_ALWAYS = timedelta(days=7)
+# Clocks differ a little; an event a few minutes ahead is not "in the future".
+FUTURE_SLACK = timedelta(minutes=5)
+
+IMPLAUSIBLE_ORDER = "timeline/implausible-order"
+OUTLIER_EVENT = "timeline/outlier-event"
+LONG_GAP = "timeline/long-gap"
+LONG_DOWNTIME = "timeline/long-downtime"
+FUTURE_EVENT = "timeline/future-event"
+
+#: Rule id -> (short title, what to check), for lint's rule list and the docs.
+RULES = {
+    IMPLAUSIBLE_ORDER: (
+        "Lifecycle milestones out of order",
+        "Check the dates and times of the milestones named: one of them is probably mistyped "
+        "(a wrong day, AM/PM, or time zone).",
+    ),
+    OUTLIER_EVENT: (
+        "An event far outside the incident",
+        "Check the event's date: it is more than a week from the rest of the timeline.",
+    ),
+    LONG_GAP: (
+        "An unusually long gap between events",
+        "Check the dates on either side of the gap; if nothing happened for that long, "
+        "ignore this.",
+    ),
+    LONG_DOWNTIME: (
+        "Downtime implausibly long for its events",
+        "Check the date of the event named: the downtime and time-to-mitigate are computed "
+        "from it.",
+    ),
+    FUTURE_EVENT: (
+        "An event in the future",
+        "Check the event's date: it is later than now.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SanityEvent:
+    """One timeline event as the checks need it; ``ref`` is the caller's handle on it (an
+    event id in the app, a line number in lint)."""
+
+    ref: object
+    kind: EventKind
+    at: datetime
+    text: str = ""
+
+    @property
+    def name(self) -> str:
+        """How a warning names the event: its kind, time and the start of its text."""
+        excerpt = " ".join(self.text.split())
+        if len(excerpt) > 40:
+            excerpt = excerpt[:39].rstrip() + "…"
+        said = f" (“{excerpt}”)" if excerpt else ""
+        return f"'{self.kind.label}' at {_when(self.at)}{said}"
+
+
+@dataclass(frozen=True)
+class TimelineWarning:
+    rule: str
+    message: str
+    suggestion: str
+    refs: tuple[object, ...]  # the events concerned, by the caller's ``ref``
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "event_ids": list(self.refs),
+        }
+
+
+def check_timeline_sanity(
+    events: Sequence[SanityEvent],
+    *,
+    started_at: datetime | None = None,
+    ended_at: datetime | None = None,
+    now: datetime | None = None,
+) -> list[TimelineWarning]:
+    """Every warning about ``events`` (any order); empty for a plausible timeline."""
+    ordered = sorted(events, key=lambda event: event.at)
+    warnings = [
+        *_order(ordered, started_at),
+        *_outliers(ordered, started_at, ended_at),
+        *_gaps(ordered),
+        *_downtime(ordered, started_at, ended_at),
+    ]
+    if now is not None:
+        warnings.extend(_future(ordered, now))
+    return warnings
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _span(delta: timedelta) -> str:
+    """A duration in words a reader checks at a glance: "365 days 2 h", "30 h", "45 min"."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days >= 2:
+        return f"{days} days {hours} h" if hours else f"{days} days"
+    if days or hours:
+        return f"{days * 24 + hours} h {minutes} min" if minutes else f"{days * 24 + hours} h"
+    return f"{minutes} min"
+
+
+def _rule(rule: str, message: str, events: Sequence[SanityEvent]) -> TimelineWarning:
+    return TimelineWarning(rule, message, RULES[rule][1], tuple(e.ref for e in events))
+
+
+# The milestones in the order an incident lives them, with the words a reader uses.
+_MILESTONES: tuple[tuple[str, tuple[EventKind, ...]], ...] = (
+    ("started", (EventKind.IMPACT_STARTED,)),
+    ("detected", (EventKind.ALERT_FIRED,)),
+    ("acknowledged", (EventKind.PAGE_ACKNOWLEDGED,)),
+    ("mitigated", (EventKind.MITIGATED, EventKind.WORKAROUND_APPLIED)),
+    ("resolved", (EventKind.FULLY_RECOVERED,)),
+)
+
+
+def _first(events: Sequence[SanityEvent], kinds: tuple[EventKind, ...]) -> SanityEvent | None:
+    """The first event of the first kind present (mitigated, else workaround applied), as
+    compute_metrics reads the milestones."""
+    for kind in kinds:
+        found = [event for event in events if event.kind == kind]
+        if found:
+            return min(found, key=lambda event: event.at)
+    return None
+
+
+def _order(events: Sequence[SanityEvent], started_at: datetime | None) -> list[TimelineWarning]:
+    firsts = [(word, _first(events, kinds)) for word, kinds in _MILESTONES]
+    warnings = []
+    for index, (later_word, later) in enumerate(firsts):
+        if later is None:
+            continue
+        for earlier_word, earlier in firsts[:index]:
+            if earlier is not None and later.at < earlier.at:
+                warnings.append(
+                    _rule(
+                        IMPLAUSIBLE_ORDER,
+                        f"The incident is {later_word} ({later.name}) before it was "
+                        f"{earlier_word} ({earlier.name}).",
+                        [later, earlier],
+                    )
+                )
+                break  # one warning per milestone: the first one it contradicts
+        else:
+            if started_at is not None and firsts[0][1] is None and later.at < started_at:
+                warnings.append(
+                    _rule(
+                        IMPLAUSIBLE_ORDER,
+                        f"The incident is {later_word} ({later.name}) before it started "
+                        f"({_when(started_at)}, the incident's start time).",
+                        [later],
+                    )
+                )
+    return warnings
+
+
+def _outliers(
+    events: Sequence[SanityEvent], started_at: datetime | None, ended_at: datetime | None
+) -> list[TimelineWarning]:
+    """Events more than a week from everything else, the incident's own start and end
+    included (so a lone event is caught even on a timeline of two).
+
+    When the timeline falls into groups more than a week apart, the events of the smaller
+    groups are named: the bulk of the story is taken as right.
+    """
+    points = sorted([*(e.at for e in events), *(m for m in (started_at, ended_at) if m)])
+    groups: list[list[datetime]] = []
+    for moment in points:
+        if groups and moment - groups[-1][-1] <= OUTLIER_DISTANCE:
+            groups[-1].append(moment)
+        else:
+            groups.append([moment])
+    if len(groups) < 2:
+        return []
+    largest = max(len(group) for group in groups)
+    warnings = []
+    for event in events:
+        group = next(g for g in groups if g[0] <= event.at <= g[-1])
+        if len(group) == largest and sum(len(g) == largest for g in groups) == 1:
+            continue  # the bulk of the story
+        others = [moment for moment in points if moment not in group]
+        nearest = min(others, key=lambda moment: abs(moment - event.at))
+        direction = "after" if event.at > nearest else "before"
+        warnings.append(
+            _rule(
+                OUTLIER_EVENT,
+                f"The event {event.name} is {_span(abs(event.at - nearest))} {direction} "
+                f"anything else in this incident (the nearest: {_when(nearest)}).",
+                [event],
+            )
+        )
+    return warnings
+
+
+def _gaps(events: Sequence[SanityEvent]) -> list[TimelineWarning]:
+    if len(events) < MIN_EVENTS_FOR_GAPS:
+        return []
+    gaps = [later.at - earlier.at for earlier, later in zip(events, events[1:], strict=False)]
+    usual = timedelta(seconds=median(gap.total_seconds() for gap in gaps))
+    limit = max(GAP_MINIMUM, usual * GAP_FACTOR)
+    warnings = []
+    for (earlier, later), gap in zip(zip(events, events[1:], strict=False), gaps, strict=True):
+        if gap > limit and gap <= OUTLIER_DISTANCE:  # a farther event is an outlier instead
+            warnings.append(
+                _rule(
+                    LONG_GAP,
+                    f"Nothing happens for {_span(gap)} between {earlier.name} and "
+                    f"{later.name}; the usual gap in this timeline is {_span(usual)}.",
+                    [earlier, later],
+                )
+            )
+    return warnings
+
+
+def _downtime(
+    events: Sequence[SanityEvent], started_at: datetime | None, ended_at: datetime | None
+) -> list[TimelineWarning]:
+    metrics = compute_metrics(
+        [KeyEvent(event.kind, event.at) for event in events],
+        started_at=started_at,
+        ended_at=ended_at,
+    )
+    downtime = metrics.downtime
+    if downtime is None or downtime <= DOWNTIME_MINIMUM.total_seconds():
+        return []
+    span = timedelta(seconds=downtime)
+    start = _first(events, (EventKind.IMPACT_STARTED,))
+    end = _first(events, (EventKind.MITIGATED, EventKind.WORKAROUND_APPLIED)) or _first(
+        events, (EventKind.FULLY_RECOVERED,)
+    )
+    for culprit, role in ((end, "ends"), (start, "starts")):
+        if culprit is None:
+            continue
+        others = [event.at for event in events if event is not culprit]
+        lone = not others or min(abs(at - culprit.at) for at in others) > span * LONE_SHARE
+        if lone or span > DOWNTIME_ALWAYS:
+            return [
+                _rule(
+                    LONG_DOWNTIME,
+                    f"Downtime is computed as {_span(span)}; {culprit.name} {role} it.",
+                    [culprit],
+                )
+            ]
+    if span > DOWNTIME_ALWAYS:
+        where = "the incident's start and end times" if end is None else "its events"
+        return [
+            TimelineWarning(
+                LONG_DOWNTIME,
+                f"Downtime is computed as {_span(span)}, from {where}.",
+                "Check the incident's start and end times and the mitigation event.",
+                tuple(e.ref for e in (start, end) if e is not None),
+            )
+        ]
+    return []
+
+
+def _future(events: Sequence[SanityEvent], now: datetime) -> list[TimelineWarning]:
+    ahead = [event for event in events if event.at > now + FUTURE_SLACK]
+    if not ahead:
+        return []
+    names = ", ".join(event.name for event in ahead[:3])
+    more = f" and {len(ahead) - 3} more" if len(ahead) > 3 else ""
+    noun = "is" if len(ahead) == 1 else "are"
+    return [
+        _rule(
+            FUTURE_EVENT,
+            f"The event{'s' if len(ahead) > 1 else ''} {names}{more} {noun} later than now ({_when(now)}).",
+            ahead,
+        )
+    ]

@@ -1,0 +1,184 @@
+"""Timeline sanity for ``kintsugi lint``: the warnings the editor shows, on the file's lines.
+
+The timeline is read by the importer (strictly first, as our own format is; in best effort
+when that refuses the file, as for documents written elsewhere), then checked by
+kintsugi.core.timeline_sanity. Each finding points at the line of the event it names
+(found by the event's text within the timeline section), else at the section heading.
+
+The importer is loaded only for a document that has a timeline section, so ``lint`` on
+other files (and its start-up) pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
+from kintsugi.core.timeline_sanity import LONG_GAP, RULES, SanityEvent, check_timeline_sanity
+
+if TYPE_CHECKING:
+    from kintsugi.core.document import PostmortemDocument
+
+CATEGORY = "timeline"
+
+
+def _level(rule_id: str) -> Level:
+    """A long gap is a hint (real multi-day incidents have quiet days); the rest are
+    warnings: each names something that makes a metric wrong."""
+    return Level.INFO if rule_id == LONG_GAP else Level.WARNING
+
+
+def timeline_rules() -> tuple[Rule, ...]:
+    """The rules, for ``--list-rules`` and SARIF."""
+    return tuple(
+        Rule(
+            rule_id,
+            CATEGORY,
+            _level(rule_id),
+            title,
+            f"{title}: a date in the timeline is probably mistyped, and so are the metrics "
+            "computed from it (time to detect, time to mitigate, downtime).",
+            suggestion,
+        )
+        for rule_id, (title, suggestion) in RULES.items()
+    )
+
+
+def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) -> list[Finding]:
+    """Timeline sanity findings for a Markdown post-mortem; empty without a timeline."""
+    config = linter.config
+    if not any(config.is_enabled(rule_id) for rule_id in RULES):
+        return []
+    lines = text.split("\n")
+    section = _section(lines)
+    if section is None:
+        return []
+    document = _read(text)
+    if document is None or not document.timeline:
+        return []
+    heading, start, end = section
+    places = _places(lines[start:end], [entry.text for entry in document.timeline], start)
+    events = [
+        SanityEvent(places[index] or heading, entry.kind, entry.at, entry.text)
+        for index, entry in enumerate(document.timeline)
+    ]
+    warnings = check_timeline_sanity(
+        events,
+        started_at=document.started_at,
+        ended_at=document.ended_at,
+        now=now or datetime.now(UTC),
+    )
+    offsets = _offsets(lines)
+    findings = []
+    for warning in warnings:
+        if not config.is_enabled(warning.rule):
+            continue
+        line = int(str(warning.refs[0])) if warning.refs else heading
+        findings.append(_finding(lines, offsets, config, warning.rule, warning.message,
+                                 warning.suggestion, line))  # fmt: skip
+    return findings
+
+
+def _read(text: str) -> PostmortemDocument | None:
+    # Imported here: the reader is needed only for a document with a timeline.
+    from kintsugi.core.markdown.parse import parse_markdown, read_markdown
+
+    try:
+        return parse_markdown(text)
+    except ValidationProblem:
+        pass
+    try:
+        return read_markdown(text).document
+    except ValidationProblem:
+        return None
+
+
+def _section(lines: list[str]) -> tuple[int, int, int] | None:
+    """(heading line, 1-based; first body index; end index) of the timeline section."""
+    from kintsugi.core.language.prose import mask_code_blocks
+    from kintsugi.core.markdown.headings import section_key
+
+    masked = mask_code_blocks("\n".join(lines)).split("\n")
+    for index, line in enumerate(masked):
+        stripped = line.lstrip()
+        if not stripped.startswith("#") or line.startswith("    "):
+            continue
+        level = len(stripped) - len(stripped.lstrip("#"))
+        title = stripped[level:].strip().rstrip("#").strip()
+        if level > 3 or section_key(title) != "timeline":
+            continue
+        end = len(lines)
+        for later in range(index + 1, len(lines)):
+            other = masked[later].lstrip()
+            if other.startswith("#") and not masked[later].startswith("    "):
+                depth = len(other) - len(other.lstrip("#"))
+                if depth <= level and other[depth : depth + 1] in (" ", ""):
+                    end = later
+                    break
+        return index + 1, index + 1, end
+    return None
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def _places(body: Sequence[str], texts: Sequence[str], first_index: int) -> list[int | None]:
+    """The 1-based line of each entry: the first line not yet taken that holds the start of
+    its text (in order, as the importer reads the section)."""
+    flat = [_words(line) for line in body]
+    places: list[int | None] = []
+    cursor = 0
+    for text in texts:
+        needle = _words(text)[:40]
+        found = None
+        if needle:
+            for index in range(cursor, len(flat)):
+                if needle in flat[index]:
+                    found = index
+                    break
+        if found is None:
+            places.append(None)
+            continue
+        places.append(first_index + found + 1)
+        cursor = found + 1
+    return places
+
+
+def _offsets(lines: list[str]) -> list[int]:
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    return offsets
+
+
+def _finding(
+    lines: list[str],
+    offsets: list[int],
+    config: LintConfig,
+    rule: str,
+    message: str,
+    suggestion: str,
+    line: int,
+) -> Finding:
+    line = min(max(line, 1), len(lines))
+    body = lines[line - 1]
+    column = len(body) - len(body.lstrip()) + 1
+    return Finding(
+        rule=rule,
+        category=CATEGORY,
+        severity=config.severity_for(rule, _level(rule)),
+        message=f"Timeline: {message}",
+        suggestion=suggestion,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=max(column + 1, len(body.rstrip()) + 1),
+        start=offsets[line - 1] + column - 1,
+        end=offsets[line - 1] + max(column, len(body.rstrip())),
+        excerpt=" ".join(body.split())[:80],
+    )

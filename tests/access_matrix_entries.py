@@ -1,0 +1,252 @@
+"""Who may reach what: one entry per URL pattern and per API operation (issue 14).
+
+``tests/test_access_matrix.py`` walks the URL configuration and the API's OpenAPI schema
+and fails for any pattern or operation without an entry here, so a new endpoint cannot
+ship without someone deciding who may call it. To add one, copy the nearest entry:
+
+    "incident-foo": page(("GET", "POST"), WRITE),          # a page or fragment, by URL name
+    "api:foo_bar": api("POST", WRITE, data={"text": "x"}),  # an API operation, by operationId
+
+Keys are the URL pattern's name, prefixed with its namespace (``api:``, ``admin:``); an
+unnamed pattern is keyed by its route. The roles:
+
+- ``anonymous``: nobody signed in (pages: a redirect to the login page; API: 401);
+- ``viewer``, ``editor``, ``admin``: the three roles, none of them in the incident's team;
+- ``member`` and ``non_member``: editors who are and are not in the team of a *restricted*
+  incident. When a URL names an incident (or a part of one), they call it on the
+  restricted incident; everyone else calls it on an unrestricted one. Elsewhere they are
+  plain editors.
+
+The outcomes: ``LOGIN`` (redirect to login, or 401 from the API), ``OK`` (a read answers
+200; a write got past access control: 2xx, a redirect, or 409/422 because the body we sent
+was not one the endpoint accepts — whether writes work is the other tests' business),
+``FORBIDDEN`` (403), ``HIDDEN`` (404: a restricted incident's existence is not revealed),
+and ``NOT_FOUND`` (404 for other reasons, e.g. a delivery the person may not see).
+
+Path parameters are filled from the test's objects by name (``pk``/``incident_id`` is the
+incident, ``event_pk``/``event_id`` its timeline event, …; see ``PARAMETER_OBJECTS`` in the
+test). ``variants`` lists extra parameter values or query strings (key ``"?"``) that are
+checked with the same expectations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("anonymous", "viewer", "editor", "admin", "member", "non_member")
+
+LOGIN = "login"
+OK = "ok"
+FORBIDDEN = "forbidden"
+HIDDEN = "hidden"
+NOT_FOUND = "not_found"
+METHOD_NOT_ALLOWED = "method_not_allowed"
+
+# The usual shapes of a rule. For a URL that does not name an incident, ``non_member`` is a
+# plain editor: ``HIDDEN`` then reads as the editor's outcome (see ``Entry.expected``).
+OPEN = dict.fromkeys(ROLES, OK)
+READ = {**OPEN, "anonymous": LOGIN, "non_member": HIDDEN}
+WRITE = {**READ, "viewer": FORBIDDEN}
+ADMIN_ONLY = {**WRITE, "editor": FORBIDDEN, "member": FORBIDDEN}
+SIGNED_IN = {**OPEN, "anonymous": LOGIN}  # pages about oneself (account, tokens, settings)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # "page" (Django test client, session) or "api" (bearer token)
+    methods: tuple[str, ...]
+    expect: Mapping[str, str]
+    params: Mapping[str, str] = field(default_factory=dict)
+    data: Mapping[str, Any] | None = None
+    variants: tuple[Mapping[str, str], ...] = ({},)
+    shows_restricted: bool = False  # a list or search: members must see the restricted one
+    url: str = ""  # a fixed URL, for a pattern that cannot be reversed (a catch-all)
+    htmx: bool = False  # asked for as htmx does (a section answers a full page with a redirect)
+    note: str = ""
+
+    def expected(self, role: str, *, names_incident: bool) -> str:
+        outcome = self.expect[role]
+        if outcome == HIDDEN and not names_incident:
+            return self.expect["editor"]
+        return outcome
+
+
+def page(methods: tuple[str, ...] | str, expect: Mapping[str, str], **extra: Any) -> Entry:
+    methods = (methods,) if isinstance(methods, str) else methods
+    return Entry("page", methods, expect, **extra)
+
+
+def api(method: str, expect: Mapping[str, str], **extra: Any) -> Entry:
+    return Entry("api", (method,), expect, **extra)
+
+
+def api_read(**extra: Any) -> Entry:
+    return api("GET", READ, **extra)
+
+
+EXPORT_FORMATS = ({"fmt": "md"}, {"fmt": "html"}, {"fmt": "json"}, {"fmt": "pdf"})
+TEXT = {"version": 1, "text": "Looked at the graphs", "title": "Pool size", "answer": "Because"}
+
+PAGES: dict[str, Entry] = {
+    # Open to everyone: signing in and resetting a forgotten password.
+    "login": page("GET", OPEN),
+    "logout": page("POST", OPEN, note="signs out whoever asks; a redirect for everyone"),
+    "password-reset": page("GET", OPEN),
+    "password-reset-sent": page("GET", OPEN),
+    "password-reset-complete": page("GET", OPEN),
+    "password-reset-confirm": page(
+        "GET", OPEN, params={"uidb64": "MQ", "token": "bad-token"}, note="an invalid link"
+    ),
+    "healthz": page("GET", OPEN),
+    # One's own account.
+    "account": page("GET", SIGNED_IN),
+    "password-change": page("GET", SIGNED_IN),
+    "api-tokens": page(("GET", "POST"), SIGNED_IN, data={"name": "matrix"}),
+    "api-token-revoke": page("POST", SIGNED_IN, params={"token_pk": "own_token"}),
+    # Lists and searches: everyone signed in, restricted incidents only for those involved.
+    "postmortem-list": page(
+        "GET",
+        READ,
+        variants=({}, {"?": "q=Checkout"}, {"?": "team=platform"}),
+        shows_restricted=True,
+    ),
+    "incident-create": page(("GET", "POST"), WRITE, data={"title": ""}),
+    "postmortem-import": page(("GET", "POST"), WRITE),
+    "postmortem-import-confirm": page("POST", WRITE),
+    "import-owners": page(("GET", "POST"), WRITE, shows_restricted=True),
+    "lint-field": page("POST", WRITE, data={"text": "He broke it."}),
+    # One post-mortem: its page, read fragments, exports.
+    "postmortem-detail": page("GET", READ),
+    "incident-header": page("GET", READ, htmx=True),
+    "incident-summary": page("GET", READ, htmx=True),
+    "incident-narrative": page("GET", READ, htmx=True),
+    "timeline": page("GET", READ, htmx=True),
+    "event": page("GET", READ),
+    "factors": page("GET", READ, htmx=True),
+    "factor": page("GET", READ),
+    "lessons": page("GET", READ, htmx=True),
+    "lesson": page("GET", READ),
+    "action-items": page("GET", READ, htmx=True),
+    "action-item": page("GET", READ),
+    "analysis": page("GET", READ, htmx=True),
+    "incident-lint": page("GET", READ),
+    "export": page("GET", READ, variants=EXPORT_FORMATS),
+    "debt-recurrence": page("GET", READ),
+    # Its edit forms and writes.
+    "incident-header-edit": page(("GET", "POST"), WRITE, data=TEXT),
+    "incident-summary-edit": page(("GET", "POST"), WRITE, data=TEXT),
+    "incident-narrative-edit": page(("GET", "POST"), WRITE, data=TEXT),
+    "event-add": page(("GET", "POST"), WRITE, data=TEXT),
+    "event-edit": page(("GET", "POST"), WRITE, data=TEXT),
+    "event-delete": page("POST", WRITE),
+    "factor-add": page(("GET", "POST"), WRITE, data=TEXT),
+    "factor-edit": page(("GET", "POST"), WRITE, data=TEXT),
+    "factor-delete": page("POST", WRITE),
+    "evidence-add": page(("GET", "POST"), WRITE, data={"url": "https://example.com/g"}),
+    "evidence-delete": page("POST", WRITE),
+    "lesson-add": page(("GET", "POST"), WRITE, params={"kind": "went_well"}, data=TEXT),
+    "lesson-edit": page(("GET", "POST"), WRITE, data=TEXT),
+    "lesson-delete": page("POST", WRITE),
+    "action-item-add": page(("GET", "POST"), WRITE, data=TEXT),
+    "action-item-edit": page(("GET", "POST"), WRITE, data=TEXT),
+    "action-item-delete": page("POST", WRITE),
+    "import-confirm": page("POST", WRITE),
+    "why-add": page("POST", WRITE, data=TEXT),
+    "why-check": page("POST", WRITE, data=TEXT),
+    "why-edit": page("POST", WRITE, data=TEXT),
+    "why-delete": page("POST", WRITE, data={"version": 1}),
+    "why-move": page("POST", WRITE, params={"direction": "up"}, data={"version": 1}),
+    "why-branch-move": page("POST", WRITE, params={"direction": "up"}, data={"version": 1}),
+    "why-root-cause": page("POST", WRITE, data={"version": 1}),
+    "why-links": page("POST", WRITE, data={"version": 1}),
+    # Post-mortem debt.
+    "debt-dashboard": page("GET", READ),
+    "debt-items": page("GET", READ, variants=({}, {"?": "state=open"}), shows_restricted=True),
+    "debt-review": page("GET", READ, variants=({}, {"?": "format=md"}, {"?": "format=json"})),
+    "debt-mark-reviewed": page("POST", WRITE, data={"note": "Still needed"}),
+    "debt-sprints": page("GET", READ),
+    "debt-deliveries": page("GET", READ),
+    "debt-delivery-retry": page(
+        "POST",
+        {**ADMIN_ONLY, "viewer": NOT_FOUND, "editor": NOT_FOUND, "non_member": NOT_FOUND},
+        note="a team's delivery: its members see it (403 to retry), others do not (404)",
+    ),
+    "debt-policy": page("GET", READ),
+    "debt-team-settings": page(
+        ("GET", "POST"), {**ADMIN_ONLY, "non_member": FORBIDDEN}, params={"slug": "platform"}
+    ),
+    "debt-my-settings": page(("GET", "POST"), SIGNED_IN),
+}
+
+INCIDENT = {"title": "Matrix", "started_at": "2026-03-01T14:00:00Z", "severity": "SEV3"}
+
+API: dict[str, Entry] = {
+    # The schema and its docs page are open (docs/api.md); unknown paths are 404 for all.
+    "api:openapi-json": api("GET", OPEN),
+    "api:openapi-view": api("GET", OPEN),
+    "api:api-root": api("GET", dict.fromkeys(ROLES, NOT_FOUND)),
+    "api:unknown-endpoint": api(
+        "GET", dict.fromkeys(ROLES, NOT_FOUND), url="/api/v1/no-such-thing"
+    ),
+    "api:list_incidents": api_read(variants=({}, {"?": "q=Checkout"}), shows_restricted=True),
+    "api:create_incident": api("POST", WRITE, data=INCIDENT),
+    "api:get_incident": api_read(),
+    "api:update_incident": api("PATCH", WRITE, data={"version": 1, "summary": "x"}),
+    "api:delete_incident": api(
+        "DELETE",
+        {**ADMIN_ONLY, "non_member": HIDDEN},
+        note="admins and the incident's creator (nobody in the matrix) delete incidents",
+    ),
+    "api:export_postmortem": api_read(),
+    "api:import_postmortem": api("POST", WRITE, data={"markdown": "# x"}),
+    "api:list_events": api_read(),
+    "api:add_event": api("POST", WRITE, data={"text": "x", "occurred_at": "2026-03-01T14:05Z"}),
+    "api:get_event": api_read(),
+    "api:update_event": api("PATCH", WRITE, data={"version": 1, "text": "y"}),
+    "api:delete_event": api("DELETE", WRITE),
+    "api:list_factors": api_read(),
+    "api:add_factor": api("POST", WRITE, data={"title": "x"}),
+    "api:get_factor": api_read(),
+    "api:update_factor": api("PATCH", WRITE, data={"version": 1, "title": "y"}),
+    "api:delete_factor": api("DELETE", WRITE),
+    "api:add_evidence": api("POST", WRITE, data={"url": "https://example.com/x"}),
+    "api:delete_evidence": api("DELETE", WRITE),
+    "api:list_lessons": api_read(),
+    "api:add_lesson": api("POST", WRITE, data={"kind": "went_well", "text": "x"}),
+    "api:get_lesson": api_read(),
+    "api:update_lesson": api("PATCH", WRITE, data={"version": 1, "text": "y"}),
+    "api:delete_lesson": api("DELETE", WRITE),
+    "api:list_action_items": api_read(),
+    "api:add_action_item": api("POST", WRITE, data={"title": "x"}),
+    "api:get_action_item": api_read(),
+    "api:update_action_item": api("PATCH", WRITE, data={"version": 1, "title": "y"}),
+    "api:delete_action_item": api("DELETE", WRITE),
+    "api:list_teams": api_read(),
+    "api:create_team": api("POST", ADMIN_ONLY, data={"name": "Matrix", "slug": "matrix"}),
+    "api:get_team": api_read(params={"team_slug": "platform"}),
+    "api:update_team": api("PATCH", ADMIN_ONLY, params={"team_slug": "platform"}, data={}),
+    "api:delete_team": api("DELETE", ADMIN_ONLY, params={"team_slug": "platform"}),
+    "api:list_services": api_read(),
+    "api:create_service": api("POST", ADMIN_ONLY, data={"name": "Matrix", "slug": "matrix"}),
+    "api:get_service": api_read(params={"service_slug": "web"}),
+    "api:update_service": api("PATCH", ADMIN_ONLY, params={"service_slug": "web"}, data={}),
+    "api:delete_service": api("DELETE", ADMIN_ONLY, params={"service_slug": "web"}),
+    "api:list_users": api_read(),
+    "api:lint": api("POST", READ, data={"text": "He broke it."}, note="no writes: readers lint"),
+    "api:lint_incident": api_read(),
+    "api:get_analysis": api_read(),
+    "api:put_analysis": api("PUT", WRITE, data={"version": 1, "branches": []}),
+    "api:add_node": api("POST", WRITE, data={"version": 1, "question": "Why?", "answer": "x"}),
+    "api:update_node": api("PATCH", WRITE, data={"version": 1, "answer": "y"}),
+    "api:delete_node": api("DELETE", WRITE, data={"version": 1}),
+    "api:get_checks": api_read(),
+}
+
+# Django's admin: one entry for the whole namespace (each registered model adds patterns).
+# Every pattern without an object id is visited; only staff get in.
+ADMIN_PREFIX = "admin:"
+ADMIN_SITE = {**dict.fromkeys(ROLES, LOGIN), "admin": OK}
+
+ENTRIES: dict[str, Entry] = {**PAGES, **API}

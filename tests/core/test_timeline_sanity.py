@@ -1,0 +1,160 @@
+"""Timeline sanity warnings (issue 14.10): each in both directions, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from kintsugi.core.timeline import EventKind as K
+from kintsugi.core.timeline_sanity import (
+    FUTURE_EVENT,
+    IMPLAUSIBLE_ORDER,
+    LONG_DOWNTIME,
+    LONG_GAP,
+    OUTLIER_EVENT,
+    SanityEvent,
+    check_timeline_sanity,
+)
+
+T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def ev(ref, kind, minutes=0, hours=0, days=0, text=""):
+    return SanityEvent(ref, kind, T0 + timedelta(days=days, hours=hours, minutes=minutes), text)
+
+
+def check(events, **kwargs):
+    kwargs.setdefault("started_at", T0)
+    kwargs.setdefault("now", NOW)
+    return check_timeline_sanity(events, **kwargs)
+
+
+def rules(warnings):
+    return [warning.rule for warning in warnings]
+
+
+QUIET_HOUR = [
+    ev(1, K.IMPACT_STARTED),
+    ev(2, K.ALERT_FIRED, 4),
+    ev(3, K.PAGE_ACKNOWLEDGED, 9),
+    ev(4, K.INVESTIGATION, 20),
+    ev(5, K.MITIGATED, 41),
+    ev(6, K.FULLY_RECOVERED, 75),
+]
+
+
+def multi_day():
+    """A real three-day incident: nights without events, notes during the day."""
+    events = [ev(1, K.IMPACT_STARTED), ev(2, K.ALERT_FIRED, 6), ev(3, K.PAGE_ACKNOWLEDGED, 15)]
+    ref = 4
+    for day in range(3):
+        for hour in (1, 3, 5, 8):
+            events.append(ev(ref, K.INVESTIGATION, hours=hour, days=day))
+            ref += 1
+    events.append(ev(ref, K.MITIGATED, hours=9, days=2))
+    events.append(ev(ref + 1, K.FULLY_RECOVERED, hours=20, days=2))
+    return events
+
+
+def test_a_plausible_incident_is_quiet():
+    assert check(QUIET_HOUR) == []
+
+
+def test_a_normal_multi_day_incident_is_quiet():
+    assert check(multi_day(), ended_at=T0 + timedelta(days=2, hours=21)) == []
+
+
+def test_an_empty_or_one_event_timeline_is_quiet():
+    assert check([]) == []
+    assert check([ev(1, K.NOTE, 30)]) == []
+
+
+def test_mitigated_before_detected_is_named():
+    events = [ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, 5), ev(3, K.ALERT_FIRED, 30)]
+    warnings = check(events)
+    assert rules(warnings) == [IMPLAUSIBLE_ORDER]
+    assert "mitigated ('Mitigated' at 2026-03-01 14:05 UTC)" in warnings[0].message
+    assert "before it was detected ('Alert fired'" in warnings[0].message
+    assert warnings[0].refs == (2, 3)
+    assert "mistyped" in warnings[0].suggestion
+
+
+def test_a_workaround_counts_as_mitigation_and_resolution_after_it_is_quiet():
+    events = [ev(1, K.IMPACT_STARTED), ev(2, K.ALERT_FIRED, 5), ev(3, K.WORKAROUND_APPLIED, 9),
+              ev(4, K.FULLY_RECOVERED, 8)]  # fmt: skip
+    warnings = check(events)
+    assert rules(warnings) == [IMPLAUSIBLE_ORDER]
+    assert "resolved" in warnings[0].message and warnings[0].refs == (4, 3)
+
+
+def test_detected_before_the_incident_started_is_named():
+    warnings = check([ev(1, K.ALERT_FIRED, -30), ev(2, K.MITIGATED, 20)])
+    assert rules(warnings) == [IMPLAUSIBLE_ORDER]
+    assert "before it started (2026-03-01 14:00 UTC" in warnings[0].message
+    assert check([ev(1, K.ALERT_FIRED, 3), ev(2, K.MITIGATED, 20)]) == []
+
+
+def test_an_event_a_year_later_is_an_outlier_and_its_downtime_is_stated():
+    events = [*QUIET_HOUR[:4], ev(5, K.MITIGATED, days=365, text="Rolled back the deploy")]
+    warnings = check(events, now=T0 + timedelta(days=400))
+    assert set(rules(warnings)) == {OUTLIER_EVENT, LONG_DOWNTIME}
+    outlier = next(w for w in warnings if w.rule == OUTLIER_EVENT)
+    assert outlier.refs == (5,)
+    assert "“Rolled back the deploy”" in outlier.message and "364 days" in outlier.message
+    downtime = next(w for w in warnings if w.rule == LONG_DOWNTIME)
+    assert "Downtime is computed as 365 days" in downtime.message
+    assert "'Mitigated' at 2027-03-01 14:00 UTC" in downtime.message
+    assert downtime.refs == (5,)
+
+
+def test_a_note_far_before_the_incident_is_an_outlier():
+    warnings = check([*QUIET_HOUR, ev(9, K.NOTE, days=-30, text="Old deploy")])
+    assert rules(warnings) == [OUTLIER_EVENT]
+    assert warnings[0].refs == (9,) and "before anything else" in warnings[0].message
+
+
+def test_a_lone_event_is_measured_against_the_incident_window():
+    warnings = check([ev(1, K.NOTE, days=20)])
+    assert rules(warnings) == [OUTLIER_EVENT]
+    assert check([ev(1, K.NOTE, days=6)]) == []
+
+
+def test_a_long_gap_among_close_events_is_named():
+    events = [*QUIET_HOUR[:4], ev(5, K.INVESTIGATION, days=3), ev(6, K.NOTE, days=3, minutes=10)]
+    warnings = check(events)
+    assert LONG_GAP in rules(warnings)
+    gap = next(w for w in warnings if w.rule == LONG_GAP)
+    assert gap.refs == (4, 5) and "Nothing happens for 2 days 23 h" in gap.message
+
+
+def test_a_short_overnight_gap_is_not_a_long_gap():
+    events = [*QUIET_HOUR[:4], ev(5, K.INVESTIGATION, hours=20), ev(6, K.NOTE, hours=21)]
+    assert LONG_GAP not in rules(check(events))
+
+
+def test_long_downtime_with_a_lone_end_is_named_but_a_busy_one_is_not():
+    lone = [ev(1, K.IMPACT_STARTED), ev(2, K.ALERT_FIRED, 5), ev(3, K.MITIGATED, days=3)]
+    warnings = check(lone)
+    assert rules(warnings) == [LONG_DOWNTIME]
+    assert "Downtime is computed as 3 days; 'Mitigated'" in warnings[0].message
+    assert "ends it" in warnings[0].message
+    busy = [*lone, ev(4, K.INVESTIGATION, days=2, hours=20), ev(5, K.NOTE, days=2, hours=22)]
+    assert LONG_DOWNTIME not in rules(check(busy))
+
+
+def test_events_in_the_future_are_named():
+    events = [*QUIET_HOUR, ev(9, K.NOTE, 80, text="Follow-up")]
+    warnings = check(events, now=T0 + timedelta(minutes=74))
+    assert rules(warnings) == [FUTURE_EVENT]
+    assert warnings[0].refs == (9,) and "later than now" in warnings[0].message
+    assert check(events, now=T0 + timedelta(minutes=76)) == []  # five minutes of slack
+
+
+def test_to_dict_names_the_events():
+    warning = check([ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, 5), ev(3, K.ALERT_FIRED, 30)])[0]
+    assert warning.to_dict() == {
+        "rule": IMPLAUSIBLE_ORDER,
+        "message": warning.message,
+        "suggestion": warning.suggestion,
+        "event_ids": [2, 3],
+    }

@@ -1,0 +1,63 @@
+"""``kintsugi export --format pdf`` obeys the same limits as a download: one line on
+stderr and exit status 2 when the PDF is refused or stopped."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kintsugi.postmortems import services
+
+
+def test_it_refuses_a_post_mortem_over_the_limit_in_one_line(tmp_path):
+    env = {
+        **os.environ,
+        "KINTSUGI_ENV": "test",
+        "KINTSUGI_DATA_DIR": str(tmp_path),
+        "KINTSUGI_PDF_MAX_EVENTS": "1",
+    }
+    for command in (["migrate", "-v0"], ["demo"]):
+        subprocess.run(
+            [sys.executable, "-m", "kintsugi", *command],
+            env=env,
+            check=True,
+            timeout=180,
+            capture_output=True,
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "kintsugi", "export", "1", "--format", "pdf", "-o", "x.pdf"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "This post-mortem is too large for PDF (" in result.stderr
+    assert "limit 1); export HTML and print it from the browser" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_it_stops_a_render_past_its_deadline(settings, tmp_path, owner, incident):
+    settings.KINTSUGI_PDF_CACHE_DIR = tmp_path / "pdf-cache"
+    settings.KINTSUGI_PDF_TIMEOUT = 0.2
+    for minute in range(150):
+        services.timeline_event_add(
+            user=owner,
+            incident=incident,
+            occurred_at=datetime(2026, 3, 1, 14, tzinfo=UTC) + timedelta(minutes=minute),
+            text=f"Event {minute}.",
+        )
+    target = tmp_path / "out.pdf"
+    with pytest.raises(CommandError, match="took longer than 0.2 s") as stopped:
+        call_command(
+            "export", str(incident.pk), "--format", "pdf", "--as", owner.username, "-o", target
+        )
+    assert stopped.value.returncode == 2
+    assert not target.exists()
