@@ -92,7 +92,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
-    }
+    },
+    {
+        # The web app's hot partials (timeline and action item rows): kintsugi/web/jinja.py.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "web" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "kintsugi.web.jinja.environment"},
+    },
 ]
 
 DATA_DIR = Path(env_str("KINTSUGI_DATA_DIR", str(Path.cwd() / "var")))

@@ -3,7 +3,7 @@ compiling a query.
 
 Every page and htmx fragment asks for the user its session names. Django builds and
 compiles that one-row query anew each time, about 700 Python calls; here it is the same
-SQL, compiled once per process (``kintsugi.database.PreparedRead``). Passwords and
+SQL, compiled once per process (``kintsugi.django_internals.PreparedRead``). Passwords and
 permissions are ``ModelBackend``'s own.
 
 Signing in with a password goes through the throttle (``kintsugi.accounts.throttle``) here,
@@ -23,7 +23,7 @@ from django.http import HttpRequest
 
 from kintsugi.accounts import throttle
 from kintsugi.accounts.models import User
-from kintsugi.database import PreparedRead, attnames
+from kintsugi.django_internals import PreparedRead, attnames
 
 _FIELDS = attnames(User)
 _USER = PreparedRead(lambda pk: User._default_manager.filter(pk=pk).values_list(*_FIELDS))

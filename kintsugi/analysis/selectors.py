@@ -28,7 +28,7 @@ from kintsugi.core.analysis import (
 )
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Linter
-from kintsugi.database import PreparedRead, attnames
+from kintsugi.django_internals import PreparedRead, attnames
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 
 _NODE_FIELDS = attnames(WhyNode)

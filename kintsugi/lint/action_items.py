@@ -29,6 +29,9 @@ LIST_ITEM = re.compile(
 # An item already done needs no owner, ticket or date to be tracked by (relaxed profile).
 _DONE_TEXT = re.compile(
     r"^~~.*~~$|\b(?:DONE|COMPLETED|FIXED)\b|[✅✔☑]"
+    # a proposal decided against is closed: "it was rejected", "won't fix"
+    r"|\b(?i:(?:was|were|has been|have been) (?:rejected|declined|turned down|abandoned)"
+    r"|won'?t fix|wontfix)\b"
     r"|[(_*]\s*(?i:done|completed?|fixed|resolved)\b[^()_*]*[)_*]+\s*\.?\s*$",
 )
 # A measure reported as taken ("We have enabled 2FA", "The action has been disabled") is
@@ -36,7 +39,8 @@ _DONE_TEXT = re.compile(
 # doing about it".
 _DONE_TENSE = re.compile(
     r"^(?:[*_]*\s*)(?:we|they|the [^,.;:]{1,60}?|this|it|[\w`-]+)\s+"
-    r"(?:have|has|had)\s+(?:(?:now|already|also|since)\s+)?(?:been\s+)?\w+(?:ed|en|wn|ne| up)\b"
+    r"(?:have|has|had)\s+(?:(?:now|already|also|since|long|for (?:several|many|some|a few"
+    r"|\w+) (?:years|months|weeks|days))\s+)?(?:been\s+)?\w+(?:ed|en|wn|ne| up)\b"
     r"|^(?:we|they)\s+(?:(?:also|then|now|already)\s+)?"
     r"(?!(?:need|proceed|exceed|succeed|feed|seed|speed)\b)\w+ed\b",
     re.I,
@@ -50,11 +54,27 @@ _PLACEHOLDER = re.compile(
     r"|to be determined|-+|—)[.!]?$",
     re.IGNORECASE,
 )
+# An item that is this very report ("Write an incident report", "Publish the post-mortem"):
+# the document does it by existing, so it is no follow-up work (the blind review).
+_META_ITEM = re.compile(
+    r"^(?:\[[ xX]\]\s*)?(?:write(?: up)?|draft|publish|finish|complete|prepare|share|post"
+    r"|do|hold|run|create)\s+(?:an?|the|this|our)?\s*(?:(?:incident|outage|post[- ]?incident)"
+    r"\s+(?:report|review|write[- ]?up|summary|document|doc)|post[- ]?mortem(?:\s+(?:report"
+    r"|document|doc|review))?|retrospective|write[- ]?up|rca"
+    r"|report(?=(?:\s+(?:on|for|about|of)\s+(?:this|the)\s+(?:incident|outage|event))?\W*$))"
+    r"(?:\s+(?!and\b|then\b|to\b)\S+){0,6}?\s*[.!]?$",
+    re.IGNORECASE,
+)
 # An item that is only a tracker reference ("- #2127", "- [OPS-12](https://...)"): the
 # owner lives in the tracker, as its dates do.
 _TRACKER_ONLY = re.compile(
     r"^(?:\[[ xX]\]\s*)?(?:\[?#\d+\]?(?:\([^)\s]*\))?|\[[^\]]+\]\(https?://[^)\s]+\)"
     r"|<?https?://\S+>?|[A-Z][A-Z0-9]+-\d+)[.,;]?$"
+)
+# A paragraph that speaks of the list above it: "Add these to...", "both of them", "the above".
+_BACK_REFERENCE = re.compile(
+    r"\b(?:these|those|them|both|all (?:of )?(?:these|them|the above)|the (?:above|items above))\b",
+    re.IGNORECASE,
 )
 _ANY_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<target>\S+)")
@@ -128,6 +148,12 @@ class Section:
     items: list[Item] = field(default_factory=list)
     tables: dict[int, dict[str, int]] = field(default_factory=dict)  # header -> field -> cell
     prose: int = 0  # paragraphs that are not items
+    # Items that are no work: placeholders ("N/A") and this report itself ("Write an
+    # incident report"), kept so that "no follow-up work" can say what was there instead.
+    not_work: list[str] = field(default_factory=list)
+    # A lessons section whose items are all work to do ("We need to..."), read as the
+    # follow-ups of a document that has no action items section (relaxed profile).
+    as_lessons: bool = False
 
 
 def link_definitions(lines: Sequence[str]) -> dict[str, str]:
@@ -162,6 +188,7 @@ def read_section(
 ) -> Section:
     section = Section(heading, title)
     item_indent: int | None = None
+    run: list[Item] = []  # the list items just read, up to a heading or a paragraph
     number = heading + 1
     in_paragraph = False
     while number < end:
@@ -182,7 +209,8 @@ def read_section(
             after = _item_end(lines, number, end)
             rest = " ".join(part.strip() for part in lines[number + 1 : after])
             text = f"{item.group('body')} {rest}".strip()  # wrapped lines, sub-points
-            if _PLACEHOLDER.match(text):
+            if _PLACEHOLDER.match(text) or _META_ITEM.match(text):
+                section.not_work.append(text)
                 number = after
                 in_paragraph = False
                 continue
@@ -200,6 +228,7 @@ def read_section(
                     tracker_only=bool(_TRACKER_ONLY.match(text)),
                 )
             )
+            run.append(section.items[-1])
             number = after
             in_paragraph = False
             continue
@@ -213,9 +242,27 @@ def read_section(
         )
         if is_prose and not in_paragraph:
             section.prose += 1
+            _share_ticket(lines, number, end, run, links or {})
+        if is_prose or _HEADING.match(line):
+            run = []  # a paragraph or a heading ends the list it could speak of
         in_paragraph = is_prose
         number += 1
     return section
+
+
+def _share_ticket(
+    lines: Sequence[str], start: int, end: int, items: Sequence[Item], links: dict[str, str]
+) -> None:
+    """A paragraph right after a list that files its items together ("Add these to the
+    documentation [see here for an issue](...)") gives each of them that ticket."""
+    stop = next((n for n in range(start, end) if not lines[n].strip()), end)
+    paragraph = _with_targets(" ".join(line.strip() for line in lines[start:stop]), links)
+    if not items or not _BACK_REFERENCE.search(paragraph) or not _TICKET_IN_TEXT.search(paragraph):
+        return
+    for item in items:
+        value = item.values.get("ticket")
+        if value is not None and item.table is None:
+            item.values["ticket"] = (value[0], f"{value[1]} {paragraph}")
 
 
 def _reads_done(body: str) -> bool:
@@ -392,7 +439,17 @@ def _none_has(
         return make(rule, header, 1, message)
     # At the heading of the first section that holds the items (not an empty "Follow-up").
     heading = next(s.heading for s in sections if any(item in s.items for item in items[:1]))
-    if len(items) == 1:
+    holder = next(s for s in sections if s.heading == heading)
+    if holder.as_lessons:
+        title = holder.title.strip(" #*_")
+        if len(items) == 1:
+            message = f"The follow-up written as a lesson under '{title}' {_SINGLE[name]}."
+        else:
+            message = (
+                f"None of the {len(items)} follow-ups written as lessons under '{title}' "
+                f"{_HINTS[name]}."
+            )
+    elif len(items) == 1:
         message = f"The action item {_SINGLE[name]}."
     else:
         message = f"None of the {len(items)} action items {_HINTS[name]}."

@@ -9,10 +9,10 @@ Kintsugi's template, asks for every section and every field; ``relaxed``, for do
 written elsewhere, asks only for what any post-mortem needs (what happened, when, why, and
 what will change, with an owner and a ticket) and reports each gap once.
 
-Sections are recognised under the names real teams use: our own list, then the importer's
-heading classifier (kintsugi.core.markdown.headings), so lint and import agree on what a
-heading means. A lead paragraph under the title is a summary, as in most published
-post-mortems.
+Sections are recognised under the names real teams use (kintsugi.lint.headings); in the
+relaxed profile a part written in another form counts too (kintsugi.lint.evidence: a lead
+paragraph is the summary, a timed lead the timeline, causes told in prose, follow-ups
+written as lessons). The action items' fields are kintsugi.lint.action_items.
 
 A file with neither front matter nor any recognised section is not treated as a
 post-mortem (a README linted by a pre-commit hook), so no template findings are reported
@@ -23,17 +23,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from kintsugi.core.language import Finding, Level, LintConfig, Rule
 from kintsugi.core.language.prose import mask_code_blocks
-from kintsugi.lint.action_items import (
-    LIST_ITEM,
-    Make,
-    Section,
-    check_items,
-    link_definitions,
-    read_section,
+from kintsugi.lint.action_items import Make, Section, check_items, link_definitions, read_section
+from kintsugi.lint.evidence import (
+    cause_in_prose,
+    failure_told,
+    follow_ups_in_lessons,
+    has_lead,
+    timed_summary,
+)
+from kintsugi.lint.headings import (
+    ACTIONS,
+    SECTIONS,
+    Heading,
+    SectionSpec,
+    end_of,
+    find_headings,
+    is_section,
+    normalise_heading,
+    section_of,
 )
 
 STRICT, RELAXED = "strict", "relaxed"
@@ -87,144 +97,11 @@ ACTION_DUE = _rule(
 TEMPLATE_RULES = (MISSING_SECTION, NO_ACTION_ITEMS, ACTION_OWNER, ACTION_TICKET, ACTION_DUE)
 
 
-@dataclass(frozen=True)
-class SectionSpec:
-    key: str
-    title: str
-    names: tuple[str, ...]  # accepted headings, normalised
-    relaxed: bool  # also required in the relaxed profile
-
-
-SECTIONS = (
-    SectionSpec(
-        "summary",
-        "Executive Summary",
-        ("executive summary", "summary", "impact", "overview", "incident summary", "tl;dr",
-         "tldr", "customer impact", "impact summary", "summary of impact", "introduction",
-         "description", "incident description", "what happened"),
-        True,
-    ),
-    SectionSpec(
-        "timeline",
-        "Incident Timeline",
-        ("incident timeline", "timeline", "chronology", "sequence of events", "detailed timeline",
-         "timeline of events"),
-        True,
-    ),
-    SectionSpec(
-        "factors",
-        "Contributing Factors",
-        ("contributing factors", "root causes", "root cause", "root cause analysis", "causes",
-         "causal factors", "trigger", "why it happened", "5 whys", "five whys", "fault"),
-        True,
-    ),
-    SectionSpec(
-        "lessons",
-        "Lessons Learned",
-        ("lessons learned", "lessons learnt", "lessons", "learnings", "takeaways",
-         "what went well", "what went wrong", "what went poorly", "where we got lucky",
-         "what we learned", "what didn't go well", "what didn't go so well",
-         "what did not go well", "what went badly", "postmortem", "post-mortem", "post mortem",
-         "retrospective", "conclusion", "conclusions", "reflections"),
-        False,
-    ),
-    SectionSpec(
-        "actions",
-        "Action Items",
-        ("action items", "actions", "follow-up actions", "follow-ups", "follow ups", "followups",
-         "follow-up", "follow up", "followup", "follow-up items", "corrective actions",
-         "corrective and preventive actions",
-         "remediation", "remediations", "next steps", "action plan", "preventive actions",
-         "future measures", "future actions", "future work"),
-        True,
-    ),
-)  # fmt: skip
-_BY_KEY = {spec.key: spec for spec in SECTIONS}
-_ACTIONS = _BY_KEY["actions"]
-# The importer's section keys (kintsugi.core.markdown.headings) that stand for ours.
-_IMPORT_KEYS = {
-    "summary": "summary", "impact": "summary", "timeline": "timeline", "factors": "factors",
-    "analysis": "factors", "trigger": "factors", "lessons": "lessons", "went_well": "lessons",
-    "went_poorly": "lessons", "got_lucky": "lessons", "actions": "actions",
-}  # fmt: skip
-# What was done during the incident is its resolution, not the follow-up work.
-_NOT_FOLLOW_UP = re.compile(r"\b(?:actions?|steps?) (?:taken|performed)\b|^what we did$")
-
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_BOLD_LABEL = re.compile(r"^ {0,3}(\*\*|__)(?P<text>[^*_\n]{2,60}?):?\1:?[ \t]*$")
-_NUMBERING = re.compile(r"^(?:\d+|[ivx]+|[a-z])[.)]\s+")
-_HEADING_SPLIT = re.compile(r"\s*(?:/|&|\+|,|;|:|\band\b|\s[-–—]\s)\s*")
 _TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(?:.*\n)*?\+\+\+[ \t]*(?:\n|\Z)")
-# A sentence that says why it happened: in the relaxed profile a cause stated in prose
-# (in the summary, a conclusion, a lessons section) answers "why", even without a section.
-_CAUSE_IN_PROSE = re.compile(
-    r"\bcaus(?:ed|ing|e of)\b|\bbecause\b|\bdue to\b|\broot cause\b|\bthe reason\b"
-    r"|\b(?:a|the) bug in\b|\btriggered by\b|\bas a result of\b|\bresult(?:ed)? from\b"
-    r"|\bstemm(?:ed|ing) from\b|\bled to\b",
-    re.I,
-)
-_LEAD_WORDS = 12  # a lead paragraph this long under the title is the summary
-# A summary that times the incident ("at 15:09 UTC we released..., at 15:23 a report...,
-# reverted by 15:56") is its timeline in the relaxed profile: a short incident needs no more.
-_CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
-_TIMED_SUMMARY = 3  # distinct clock times
-
-
-@dataclass(frozen=True)
-class Heading:
-    line: int  # 0-based
-    level: int
-    text: str
 
 
 def profile_of(config: LintConfig | None) -> str:
     return (config.profile if config else None) or STRICT
-
-
-def normalise_heading(text: str) -> str:
-    text = re.sub(r"[*_`~]|\[|\]\([^)]*\)|\]", "", text).lower().replace("’", "'")
-    text = re.sub(r"\([^)]*\)", "", text)  # "Timeline (all times UTC)"
-    text = _NUMBERING.sub("", text.strip())
-    text = re.sub(r"[^\w\s/&+,;:'.-]", " ", text)  # emoji and decorations
-    return " ".join(text.split()).strip(" .:-")
-
-
-def section_of(heading: str) -> SectionSpec | None:
-    """The template section a heading stands for, accepting the common variants."""
-    name = normalise_heading(heading)
-    if not name or _NOT_FOLLOW_UP.search(name):
-        return None
-    parts = [name, *(p.strip() for p in _HEADING_SPLIT.split(name))]
-    for spec in SECTIONS:
-        if any(part in spec.names for part in parts):
-            return spec
-    # Imported lazily: the classifier is only needed for headings our list does not know.
-    from kintsugi.core.markdown.headings import section_key
-
-    key = _IMPORT_KEYS.get(section_key(heading) or "")
-    return _BY_KEY[key] if key else None
-
-
-def find_headings(lines: Sequence[str]) -> list[Heading]:
-    headings = []
-    for number, line in enumerate(lines):
-        atx = _ATX.match(line)
-        bold = _BOLD_LABEL.match(line)
-        if atx:
-            headings.append(Heading(number, len(atx.group(1)), atx.group(2)))
-        elif bold and not (number > 0 and lines[number - 1].strip()):
-            headings.append(Heading(number, 4, bold.group("text")))  # a bold label line
-        elif (
-            number > 0
-            and _SETEXT.match(line)
-            and lines[number - 1].strip()
-            and not LIST_ITEM.match(lines[number - 1])
-            and "|" not in lines[number - 1]
-        ):
-            level = 1 if line.strip().startswith("=") else 2
-            headings.append(Heading(number - 1, level, lines[number - 1].strip()))
-    return headings
 
 
 def check_template(text: str, config: LintConfig | None = None) -> list[Finding]:
@@ -244,7 +121,10 @@ def check_template(text: str, config: LintConfig | None = None) -> list[Finding]
     for line in lines[:-1]:
         offsets.append(offsets[-1] + len(line) + 1)
     has_front_matter = bool(toml) or (text.startswith("---") and masked[:3] != "---")
-    headings = [h for h in find_headings(lines) if h.level >= 2 or _is_section(h)]
+    # Every heading ends the sections above it (an unrecognised "# Stats" after the action
+    # items ends them too); only these that stand for a section are looked up.
+    every = find_headings(lines)
+    headings = [h for h in every if h.level >= 2 or is_section(h)]
     found = {h.line: spec for h in headings if (spec := section_of(h.text)) is not None}
     if not found and (relaxed or not has_front_matter):
         # Relaxed: front matter alone does not make a post-mortem (every static-site page
@@ -270,12 +150,23 @@ def check_template(text: str, config: LintConfig | None = None) -> list[Finding]
 
     findings: list[Finding] = []
     present = {spec.key for spec in found.values()}
-    if "summary" not in present and _has_lead(lines, headings):
+    if "summary" not in present and has_lead(lines, headings):
         present.add("summary")
-    if relaxed and "factors" not in present and _cause_in_prose(lines, headings, found):
+    if relaxed and "factors" not in present and cause_in_prose(lines, every, found):
         present.add("factors")
-    if relaxed and "timeline" not in present and _timed_summary(lines, headings, found):
+    if relaxed and "factors" not in present and failure_told(lines, every):
+        present.add("factors")
+    if relaxed and "timeline" not in present and timed_summary(lines, every, found):
         present.add("timeline")
+    if relaxed and "actions" not in present:
+        # Follow-ups written as lessons ("We need to document the deploy process") are the
+        # action items, without an owner or a ticket: say that, not that they are missing.
+        lessons = follow_ups_in_lessons(lines, every, found)
+        if lessons is not None:
+            found = {**found, lessons: ACTIONS}
+            present.add("actions")
+    else:
+        lessons = None
     first_line = _first_content_line(lines)
     for spec in SECTIONS:
         if spec.key not in present and (spec.relaxed or not relaxed):
@@ -284,21 +175,10 @@ def check_template(text: str, config: LintConfig | None = None) -> list[Finding]
                 f"Missing section '{spec.title}' (## {spec.title}; also accepted: {others}...)."
             )
             findings.append(make(MISSING_SECTION, first_line, 1, message))
-    findings.extend(_check_actions(lines, headings, found, make, relaxed))
+    findings.extend(_check_actions(lines, every, found, make, relaxed, lessons))
     order = {rule.id: index for index, rule in enumerate(TEMPLATE_RULES)}
     findings.sort(key=lambda f: (f.line, order[f.rule], f.column))
     return [f for f in findings if f.rule in active]
-
-
-def _is_section(heading: Heading) -> bool:
-    """An H1 is the title, unless the document uses H1 for its sections."""
-    return heading.level == 1 and section_of(heading.text) is not None
-
-
-def _end_of(heading: Heading, headings: Sequence[Heading], total: int) -> int:
-    return next(
-        (h.line for h in headings if h.line > heading.line and h.level <= heading.level), total
-    )
 
 
 def _check_actions(
@@ -307,7 +187,10 @@ def _check_actions(
     found: dict[int, SectionSpec],
     make: Make,
     relaxed: bool,
+    as_lessons: int | None = None,
 ) -> list[Finding]:
+    """The action-item findings; ``as_lessons`` is the line of a lessons section read as
+    the follow-ups (a document without an action items section, relaxed profile)."""
     sections: list[Section] = []
     links = link_definitions(lines)
     covered = -1
@@ -315,21 +198,30 @@ def _check_actions(
         spec = found.get(heading.line)
         if spec is None or spec.key != "actions" or heading.line < covered:
             continue
-        end = _end_of(heading, headings, len(lines))
+        end = end_of(heading, headings, len(lines))
         covered = end
         # A "What went wrong" under the action items lists problems, not work to do.
         skip = [
-            (h.line, _end_of(h, headings, len(lines)))
+            (h.line, end_of(h, headings, len(lines)))
             for h in headings
-            if heading.line < h.line < end and found.get(h.line, _ACTIONS).key != "actions"
+            if heading.line < h.line < end and found.get(h.line, ACTIONS).key != "actions"
         ]
-        sections.append(read_section(lines, heading.line, end, heading.text, links, skip))
+        section = read_section(lines, heading.line, end, heading.text, links, skip)
+        section.as_lessons = heading.line == as_lessons
+        sections.append(section)
     findings: list[Finding] = []
     for section in sections:
         if any(other.items for other in sections):
             break  # the items are elsewhere (an empty "Follow-up" left from a template)
         message = NO_ACTION_ITEMS.message.split(". ")[0] + "."
-        if section.prose:
+        if section.not_work:
+            listed = "; ".join(f"'{text}'" for text in section.not_work[:2])
+            message = (
+                f"'{normalise_heading(section.title).capitalize()}' lists no follow-up work "
+                f"({listed}): nothing here changes what let the incident happen. List the "
+                "remediation, or say why none is needed."
+            )
+        elif section.prose:
             paragraphs = "a paragraph" if section.prose == 1 else f"{section.prose} paragraphs"
             message = (
                 f"'{normalise_heading(section.title).capitalize()}' describes the follow-up "
@@ -340,66 +232,6 @@ def _check_actions(
     rules = {"owner": ACTION_OWNER, "ticket": ACTION_TICKET, "due": ACTION_DUE}
     findings.extend(check_items(sections, rules, make, relaxed=relaxed))
     return findings
-
-
-def _has_lead(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
-    """A paragraph of prose before the first section heading (after the title)."""
-    first_section = next((h.line for h in headings if h.level >= 2), len(lines))
-    title_lines = {h.line for h in headings if h.level == 1}
-    words = 0
-    for number in range(first_section):
-        line = lines[number].strip()
-        if not line or number in title_lines or line.startswith(("<!--", "[", "!", "<", "#")):
-            continue
-        words += len(line.split())
-    return words >= _LEAD_WORDS
-
-
-def _timed_summary(
-    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
-) -> bool:
-    """Whether the lead paragraph and summary sections give the incident's times."""
-    first_section = next((h.line for h in headings if h.level >= 2), len(lines))
-    ranges = [(0, first_section)]
-    for heading in headings:
-        spec = found.get(heading.line)
-        if spec is not None and spec.key == "summary":
-            ranges.append((heading.line + 1, _end_of(heading, headings, len(lines))))
-    times = {
-        match.group()
-        for start, end in ranges
-        for line in lines[start:end]
-        for match in _CLOCK.finditer(line)
-    }
-    return len(times) >= _TIMED_SUMMARY
-
-
-def _cause_in_prose(
-    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
-) -> bool:
-    """Whether the document says why outside its timeline and its list of action items
-    ("Investigate the root cause" is work to do, not a cause)."""
-    skipped: list[tuple[int, int]] = []
-    for heading in headings:
-        spec = found.get(heading.line)
-        if spec is not None and spec.key in ("timeline", "actions"):
-            skipped.append((heading.line, _end_of(heading, headings, len(lines))))
-    for number, line in enumerate(lines):
-        in_actions = any(start <= number < end for start, end in skipped)
-        if in_actions and (LIST_ITEM.match(line) or line.startswith((" ", "\t"))):
-            continue
-        if _CAUSE_IN_PROSE.search(line) and not _in_timeline(number, headings, found):
-            return True
-    return False
-
-
-def _in_timeline(number: int, headings: Sequence[Heading], found: dict[int, SectionSpec]) -> bool:
-    above = [h for h in headings if h.line <= number]
-    for heading in reversed(above):
-        spec = found.get(heading.line)
-        if spec is not None:
-            return spec.key == "timeline" and number < _end_of(heading, headings, number + 1)
-    return False
 
 
 def _first_content_line(lines: Sequence[str]) -> int:

@@ -1,12 +1,15 @@
 """Timeline sanity for ``kintsugi lint``: the warnings the editor shows, on the file's lines.
 
-The timeline is read by the importer (strictly first, as our own format is; in best effort
-when that refuses the file, as for documents written elsewhere), then checked by
+The timeline is read by the importer's timeline reader alone
+(kintsugi.core.markdown.timeline_part: the front matter, the timeline section and what its
+times depend on, not the rest of the document), strictly first, as our own format is, and
+in best effort when that refuses it, as for documents written elsewhere; then checked by
 kintsugi.core.timeline_sanity. Each finding points at the line of the event it names
 (found by the event's text within the timeline section), else at the section heading.
 
-The importer is loaded only for a document that has a timeline section, so ``lint`` on
-other files (and its start-up) pays nothing for it.
+The reader is loaded only for a document that has a timeline section, so ``lint`` on
+other files (and its start-up) pays nothing for it; reading only the timeline keeps a
+document with one cheap too (docs/lint.md, "Speed").
 """
 
 from __future__ import annotations
@@ -18,10 +21,9 @@ from typing import TYPE_CHECKING
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
-from kintsugi.core.timeline_sanity import LONG_GAP, RULES, SanityEvent, check_timeline_sanity
 
 if TYPE_CHECKING:
-    from kintsugi.core.document import PostmortemDocument
+    from kintsugi.core.markdown.timeline_part import TimelinePart
 
 CATEGORY = "timeline"
 
@@ -29,11 +31,15 @@ CATEGORY = "timeline"
 def _level(rule_id: str) -> Level:
     """A long gap is a hint (real multi-day incidents have quiet days); the rest are
     warnings: each names something that makes a metric wrong."""
+    from kintsugi.core.timeline_sanity import LONG_GAP
+
     return Level.INFO if rule_id == LONG_GAP else Level.WARNING
 
 
 def timeline_rules() -> tuple[Rule, ...]:
     """The rules, for ``--list-rules`` and SARIF."""
+    from kintsugi.core.timeline_sanity import RULES
+
     return tuple(
         Rule(
             rule_id,
@@ -51,20 +57,22 @@ def timeline_rules() -> tuple[Rule, ...]:
 def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) -> list[Finding]:
     """Timeline sanity findings for a Markdown post-mortem; empty without a timeline."""
     config = linter.config
-    if not any(config.is_enabled(rule_id) for rule_id in RULES):
-        return []
     lines = text.split("\n")
     section = _section(lines)
     if section is None:
         return []
+    from kintsugi.core.timeline_sanity import RULES, SanityEvent, check_timeline_sanity
+
+    if not any(config.is_enabled(rule_id) for rule_id in RULES):
+        return []
     document = _read(text)
-    if document is None or not document.timeline:
+    if document is None or not document.entries:
         return []
     heading, start, end = section
-    places = _places(lines[start:end], [entry.text for entry in document.timeline], start)
+    places = _places(lines[start:end], [entry.text for entry in document.entries], start)
     events = [
         SanityEvent(places[index] or heading, entry.kind, entry.at, entry.text)
-        for index, entry in enumerate(document.timeline)
+        for index, entry in enumerate(document.entries)
     ]
     warnings = check_timeline_sanity(
         events,
@@ -83,17 +91,13 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
     return findings
 
 
-def _read(text: str) -> PostmortemDocument | None:
+def _read(text: str) -> TimelinePart | None:
     # Imported here: the reader is needed only for a document with a timeline.
-    from kintsugi.core.markdown.parse import parse_markdown, read_markdown
+    from kintsugi.core.markdown.timeline_part import read_timeline_either
 
     try:
-        return parse_markdown(text)
-    except ValidationProblem:
-        pass
-    try:
-        return read_markdown(text).document
-    except ValidationProblem:
+        return read_timeline_either(text)
+    except ValidationProblem:  # too large, or not text
         return None
 
 

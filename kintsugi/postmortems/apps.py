@@ -17,10 +17,10 @@ def _refresh_planner_statistics(sender, *, using, plan=None, **kwargs):  # type:
 
 
 def _fast_timestamps(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
-    """On PostgreSQL connections only: kintsugi.database imports the PostgreSQL driver,
-    which a SQLite installation need not load."""
+    """On PostgreSQL connections only: the loader extends the PostgreSQL driver's, which a
+    SQLite installation need not load."""
     if connection.vendor == "postgresql":
-        from kintsugi.database import use_fast_timestamps
+        from kintsugi.django_internals import use_fast_timestamps
 
         use_fast_timestamps(sender, connection, **kwargs)
 

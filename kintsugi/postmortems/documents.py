@@ -6,6 +6,7 @@ Export reads an incident in a constant number of queries. Import lives in import
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kintsugi.accounts.models import User
@@ -30,15 +31,17 @@ from kintsugi.core.vocabulary import (
     Severity,
 )
 from kintsugi.postmortems.imports import import_document, revision_of
-from kintsugi.postmortems.models import ActionItem, Incident
-from kintsugi.postmortems.selectors import postmortem_detail
+from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson
+from kintsugi.postmortems.selectors import EventRow, PersonRef, postmortem_detail
 from kintsugi.teams.models import Service, Team
 
 
 def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
+    """The stored incident in the exchange form, as ``user`` may see it."""
     view = postmortem_detail(user=user, pk=pk)
     incident = view.incident
     factor_numbers = {factor.pk: index for index, factor in enumerate(view.factors, start=1)}
+    entries = [_action_item_entry(item, factor_numbers) for item in view.action_items]
     document = PostmortemDocument(
         id=incident.pk,
         title=incident.title,
@@ -49,8 +52,7 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
         team=incident.team.slug if incident.team else None,
         services=sorted(service.slug for service in view.involved.services),
         regions=list(incident.regions or []),
-        authors=sorted(author.username for author in view.involved.authors)
-        + list(incident.author_names or []),
+        authors=_authors(incident, view.involved.authors),
         summary=incident.summary,
         impact=incident.impact,
         trigger=incident.trigger,
@@ -62,53 +64,64 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
         version=incident.version,
         revision=revision_of(incident),
         source_metadata=dict(incident.source_metadata or {}),
-        timeline=[
-            TimelineEntry(
-                at=event.occurred_at,
-                kind=EventKind(event.kind),
-                text=event.text,
-                author=event.author.username if event.author else (event.author_name or None),
-                evidence_url=event.evidence_url or None,
-            )
-            for event in view.events
-        ],
-        factors=[
-            ContributingFactor(
-                title=factor.title,
-                description=factor.description,
-                evidence=[
-                    EvidenceLink(kind=EvidenceKind(link.kind), url=link.url, label=link.label)
-                    for link in factor.evidence_links()
-                ],
-            )
-            for factor in view.factors
-        ],
-        lessons=Lessons(
-            went_well=[lesson.text for lesson in view.lessons.get("went_well", [])],
-            went_poorly=[lesson.text for lesson in view.lessons.get("went_poorly", [])],
-            got_lucky=[lesson.text for lesson in view.lessons.get("got_lucky", [])],
-        ),
-        action_items=sort_action_items(
-            entries := [
-                ActionItemEntry(
-                    title=item.title,
-                    priority=Priority(item.priority),
-                    owner=item.owner.username if item.owner else (item.owner_name or None),
-                    ticket_id=item.ticket_id or None,
-                    ticket_url=item.ticket_url or None,
-                    due_on=item.due_on,
-                    status=ActionStatus(item.status),
-                    status_reason=item.status_reason,
-                    description=item.description,
-                    addresses=factor_numbers.get(item.factor_id) if item.factor_id else None,
-                    completed_at=item.completed_at,
-                )
-                for item in view.action_items
-            ]
-        ),
+        timeline=[_timeline_entry(event) for event in view.events],
+        factors=[_factor_entry(factor) for factor in view.factors],
+        lessons=_lessons(view.lessons),
+        action_items=sort_action_items(entries),
     )
     document.analysis = _analysis_tree(incident, document, entries, list(view.action_items))
     return document
+
+
+def _authors(incident: Incident, users: Iterable[PersonRef]) -> list[str]:
+    # Authors with an account by username, then those kept as typed (no account here).
+    return sorted(author.username for author in users) + list(incident.author_names or [])
+
+
+def _timeline_entry(event: EventRow) -> TimelineEntry:
+    return TimelineEntry(
+        at=event.occurred_at,
+        kind=EventKind(event.kind),
+        text=event.text,
+        author=event.author.username if event.author else (event.author_name or None),
+        evidence_url=event.evidence_url or None,
+    )
+
+
+def _factor_entry(factor: Factor) -> ContributingFactor:
+    return ContributingFactor(
+        title=factor.title,
+        description=factor.description,
+        evidence=[
+            EvidenceLink(kind=EvidenceKind(link.kind), url=link.url, label=link.label)
+            for link in factor.evidence_links()
+        ],
+    )
+
+
+def _lessons(by_kind: Mapping[str, Iterable[Lesson]]) -> Lessons:
+    return Lessons(
+        went_well=[lesson.text for lesson in by_kind.get("went_well", [])],
+        went_poorly=[lesson.text for lesson in by_kind.get("went_poorly", [])],
+        got_lucky=[lesson.text for lesson in by_kind.get("got_lucky", [])],
+    )
+
+
+def _action_item_entry(item: ActionItem, factor_numbers: dict[int, int]) -> ActionItemEntry:
+    """One item; the factor it addresses by its number in the document (F1, F2...)."""
+    return ActionItemEntry(
+        title=item.title,
+        priority=Priority(item.priority),
+        owner=item.owner.username if item.owner else (item.owner_name or None),
+        ticket_id=item.ticket_id or None,
+        ticket_url=item.ticket_url or None,
+        due_on=item.due_on,
+        status=ActionStatus(item.status),
+        status_reason=item.status_reason,
+        description=item.description,
+        addresses=factor_numbers.get(item.factor_id) if item.factor_id else None,
+        completed_at=item.completed_at,
+    )
 
 
 def display_names(document: PostmortemDocument) -> DisplayNames:

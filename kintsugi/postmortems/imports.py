@@ -18,32 +18,27 @@ still match before the next one replaces anything.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, Sum, Value
-from django.db.models.functions import Concat, Lower, Trim
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from kintsugi.accounts.models import Role, User
 from kintsugi.analysis.models import Analysis, WhyNode
-from kintsugi.analysis.records import Numbering
-from kintsugi.analysis.services import tree_replace
-from kintsugi.blameless.publishing import publishing_gate
-from kintsugi.core.analysis.nodes import tree_to_records
-from kintsugi.core.document import PostmortemDocument, sort_action_items
+from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.report import ImportReport, NoteKind
-from kintsugi.core.timeline import EventKind
+from kintsugi.core.markdown.report import ImportReport
 from kintsugi.core.vocabulary import PostmortemStatus
 from kintsugi.postmortems import access, services
+from kintsugi.postmortems.import_parts import write_parts
+from kintsugi.postmortems.import_writer import ImportWriter
+from kintsugi.postmortems.import_writer import resolve_people as resolve_people  # its old home
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 from kintsugi.teams.models import Service, Team
 
@@ -59,106 +54,6 @@ class ImportOutcome:
 
 class ImportConflict(ValidationProblem):
     """The stored post-mortem changed since the file was exported or last imported."""
-
-
-def person_keys(user: User) -> set[str]:
-    """How documents written by people name a person: username (with or without ``@``),
-    email address, or full name, in any case."""
-    keys = {user.username.lower()}
-    if user.email:
-        keys.add(user.email.lower())
-    full_name = f"{user.first_name} {user.last_name}".strip()
-    if full_name:
-        keys.add(full_name.lower())
-    return keys
-
-
-@dataclass
-class People:
-    found: dict[str, User]
-    unknown: list[str]
-    ambiguous: dict[str, list[str]]  # name -> usernames it could be
-
-
-def resolve_people(names: list[str]) -> People:
-    """Each name as a document writes it -> the one active user it names, if any.
-
-    Two queries at most, whatever the number of users: exact usernames, then the rest among
-    active users' usernames (any case), email addresses and full names. A name that fits no
-    one or more than one person is reported, never guessed: a guess would assign work to
-    the wrong person.
-    """
-    wanted = {name for name in names if name}
-    active = User.objects.filter(is_active=True)
-    found = {user.username: user for user in active.filter(username__in=wanted)}
-    rest = wanted - set(found)
-    ambiguous: dict[str, list[str]] = {}
-    if rest:
-        keys = {name: " ".join(name.removeprefix("@").split()).lower() for name in rest}
-        people = active.annotate(
-            login=Lower("username"),
-            mail=Lower("email"),
-            # Trimmed, as person_keys: someone with one name is found by it.
-            full_name=Lower(Trim(Concat("first_name", Value(" "), "last_name"))),
-        ).filter(
-            Q(login__in=keys.values()) | Q(mail__in=keys.values()) | Q(full_name__in=keys.values())
-        )
-        matches: dict[str, list[User]] = {}
-        for user in people.order_by("username"):
-            for key in person_keys(user):
-                matches.setdefault(key, []).append(user)
-        for name in sorted(rest):
-            candidates = matches.get(keys[name], [])
-            if len(candidates) == 1:
-                found[name] = candidates[0]
-            elif candidates:
-                ambiguous[name] = [user.username for user in candidates]
-    unknown = sorted(wanted - set(found) - set(ambiguous))
-    return People(found, unknown, ambiguous)
-
-
-class _Writer:
-    """One import: the report it adds to and the strictness it applies."""
-
-    def __init__(self, user: User | None, report: ImportReport, strict: bool):
-        self.user = user
-        self.report = report
-        self.strict = strict
-
-    def note(self, kind: NoteKind, message: str, *, field: str | None = None) -> None:
-        if self.strict:
-            raise ValidationProblem(message, field=field)
-        self.report.add(kind, message, field=field)
-
-    def people(self, names: list[str], *, label: str, field: str) -> dict[str, User]:
-        resolved = resolve_people(names)
-        if resolved.ambiguous:
-            listed = "; ".join(
-                f"{name} (could be {', '.join(users)})"
-                for name, users in sorted(resolved.ambiguous.items())
-            )
-            if self.strict:
-                raise ValidationProblem(
-                    f"Ambiguous {label}: {listed}. Write the username instead.", field=field
-                )
-            self.report.add(
-                "attention",
-                f"Ambiguous {label}: {listed}; kept as written until someone matches them.",
-                field=field,
-            )
-        if resolved.unknown:
-            if self.strict:
-                raise ValidationProblem(
-                    f"Unknown {label}: {', '.join(resolved.unknown)}. Create these users first "
-                    "or fix the names (a username, an email address or a full name).",
-                    field=field,
-                )
-            self.report.add(
-                "assumption",
-                f"Not users here, kept as written ({label}): {', '.join(resolved.unknown)}.",
-                field=field,
-            )
-        return resolved.found
 
 
 def revision_of(incident: Incident) -> str:
@@ -180,7 +75,9 @@ def revision_of(incident: Incident) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 
-def _existing(writer: _Writer, document: PostmortemDocument, source_key: str) -> Incident | None:
+def _existing(
+    writer: ImportWriter, document: PostmortemDocument, source_key: str
+) -> Incident | None:
     """The incident this file updates: its ``id:``, else the file it was imported from."""
     user = writer.user
     visible = Incident.objects.all() if user is None else access.visible_incidents(user)
@@ -239,7 +136,7 @@ def _check_unchanged_since(incident: Incident, document: PostmortemDocument) -> 
         )
 
 
-def _same_content(writer: _Writer, incident: Incident, document: PostmortemDocument) -> bool:
+def _same_content(writer: ImportWriter, incident: Incident, document: PostmortemDocument) -> bool:
     """Whether the file says exactly what is stored: then a re-import writes nothing."""
     from kintsugi.core.markdown.json_codec import document_to_dict
     from kintsugi.postmortems.documents import document_from_incident
@@ -259,7 +156,7 @@ def _same_content(writer: _Writer, incident: Incident, document: PostmortemDocum
 
 
 def _team_and_services(
-    writer: _Writer, document: PostmortemDocument, metadata: dict[str, object]
+    writer: ImportWriter, document: PostmortemDocument, metadata: dict[str, object]
 ) -> tuple[Team | None, list[Service]]:
     team = None
     if document.team:
@@ -284,7 +181,7 @@ def _team_and_services(
     return team, [found[slug] for slug in document.services if slug in found]
 
 
-def _started_at(writer: _Writer, document: PostmortemDocument) -> datetime:
+def _started_at(writer: ImportWriter, document: PostmortemDocument) -> datetime:
     if document.started_at is not None:
         return document.started_at
     first = min((entry.at for entry in document.timeline), default=None)
@@ -321,7 +218,7 @@ def import_document(
     report = report if report is not None else ImportReport()
     if user is not None and not access.can_create(user):
         raise PermissionDenied("Your role may read incidents but not import them.")
-    writer = _Writer(user, report, strict)
+    writer = ImportWriter(user, report, strict)
     with transaction.atomic():
         outcome = _import(writer, document, source_key)
         if dry_run:
@@ -330,83 +227,29 @@ def import_document(
     return outcome
 
 
-def _import(writer: _Writer, document: PostmortemDocument, source_key: str) -> ImportOutcome:
-    existing = _existing(writer, document, source_key)
-    if existing is not None:
-        if writer.user is not None and not access.edits_what_they_see(writer.user):
-            raise PermissionDenied(f"You may not edit {existing.reference}.")
-        # Lock the row: two imports of the same file must not both pass the check.
-        existing = Incident.objects.select_for_update().get(pk=existing.pk)
-        _check_unchanged_since(existing, document)
-        if _same_content(writer, existing, document):
-            return ImportOutcome(existing, "unchanged", writer.report)
+def _import(writer: ImportWriter, document: PostmortemDocument, source_key: str) -> ImportOutcome:
+    existing = _existing_to_replace(writer, document, source_key)
+    if existing is not None and _same_content(writer, existing, document):
+        return ImportOutcome(existing, "unchanged", writer.report)
     metadata = dict(document.source_metadata)
     team, found_services = _team_and_services(writer, document, metadata)
-    authors = writer.people(document.authors, label="authors", field="authors")
-    members = writer.people(document.members, label="members", field="members")
-    owners = writer.people(
-        [item.owner or "" for item in document.action_items],
-        label="action item owners",
-        field="owner",
-    )
-    event_authors = writer.people(
-        [entry.author or "" for entry in document.timeline],
-        label="timeline authors",
-        field="author",
-    )
-    fields = {
-        "title": document.title,
-        "started_at": _started_at(writer, document),
-        "ended_at": document.ended_at,
-        "severity": document.severity,
-        "summary": document.summary,
-        "impact": document.impact,
-        "regions": document.regions,
-        "trigger": document.trigger,
-        "detection": document.detection,
-        "resolution": document.resolution,
-        "appendix": document.appendix,
-        "team": team,
-        "is_restricted": document.restricted,
-    }
+    names = _Names.resolve(writer, document)
     # Published only after every part is in, so the publishing gate sees the whole text.
     publish = document.status == PostmortemStatus.PUBLISHED
-    fields["status"] = PostmortemStatus.DRAFT if publish else document.status
-    author_users = [authors[name] for name in document.authors if name in authors]
-    member_users = [members[name] for name in document.members if name in members]
+    fields = _incident_fields(writer, document, team, publish=publish)
+    people = {
+        "services": found_services,
+        "authors": [names.authors[name] for name in document.authors if name in names.authors],
+        "members": [names.members[name] for name in document.members if name in names.members],
+    }
     if existing is None:
-        incident = services.incident_create(
-            user=writer.user,
-            services=found_services,
-            authors=author_users,
-            members=member_users,
-            **fields,
-        )
+        incident = services.incident_create(user=writer.user, **people, **fields)
         action: Action = "created"
     else:
-        incident = services.incident_update(
-            user=writer.user,
-            incident=existing,
-            version=existing.version,
-            services=found_services,
-            authors=author_users or ([writer.user] if writer.user else []),
-            members=member_users,
-            **fields,
-        )
-        _clear_children(incident)
+        incident = _replace(writer, existing, people, fields)
         action = "updated"
-    _write_children(writer, incident, document, owners, event_authors)
-    extra = {
-        "source_metadata": metadata,
-        "author_names": [name for name in document.authors if name not in authors],
-        "import_source": source_key or incident.import_source,
-        "import_notes": [note.as_dict() for note in writer.report.notes],
-        "import_confirmed_at": None,
-        "import_confirmed_by": None,
-    }
-    Incident.objects.filter(pk=incident.pk).update(**extra)
-    for name, value in extra.items():
-        setattr(incident, name, value)
+    write_parts(writer, incident, document, names.owners, names.event_authors)
+    _record_source(writer, incident, document, metadata, names.authors, source_key)
     if publish:
         services.incident_update(
             user=writer.user,
@@ -421,185 +264,112 @@ def _import(writer: _Writer, document: PostmortemDocument, source_key: str) -> I
     return ImportOutcome(incident, action, writer.report)
 
 
+def _existing_to_replace(
+    writer: ImportWriter, document: PostmortemDocument, source_key: str
+) -> Incident | None:
+    """The stored incident this file replaces, locked, once it may be replaced."""
+    existing = _existing(writer, document, source_key)
+    if existing is None:
+        return None
+    if writer.user is not None and not access.edits_what_they_see(writer.user):
+        raise PermissionDenied(f"You may not edit {existing.reference}.")
+    # Lock the row: two imports of the same file must not both pass the check.
+    existing = Incident.objects.select_for_update().get(pk=existing.pk)
+    _check_unchanged_since(existing, document)
+    return existing
+
+
+@dataclass
+class _Names:
+    """The users the document's names are, for each place a document names people."""
+
+    authors: dict[str, User]
+    members: dict[str, User]
+    owners: dict[str, User]
+    event_authors: dict[str, User]
+
+    @classmethod
+    def resolve(cls, writer: ImportWriter, document: PostmortemDocument) -> _Names:
+        return cls(
+            authors=writer.people(document.authors, label="authors", field="authors"),
+            members=writer.people(document.members, label="members", field="members"),
+            owners=writer.people(
+                [item.owner or "" for item in document.action_items],
+                label="action item owners",
+                field="owner",
+            ),
+            event_authors=writer.people(
+                [entry.author or "" for entry in document.timeline],
+                label="timeline authors",
+                field="author",
+            ),
+        )
+
+
+def _incident_fields(
+    writer: ImportWriter, document: PostmortemDocument, team: Team | None, *, publish: bool
+) -> dict[str, Any]:
+    """The incident row's own fields, as the services take them."""
+    return {
+        "title": document.title,
+        "started_at": _started_at(writer, document),
+        "ended_at": document.ended_at,
+        "severity": document.severity,
+        "summary": document.summary,
+        "impact": document.impact,
+        "regions": document.regions,
+        "trigger": document.trigger,
+        "detection": document.detection,
+        "resolution": document.resolution,
+        "appendix": document.appendix,
+        "team": team,
+        "is_restricted": document.restricted,
+        "status": PostmortemStatus.DRAFT if publish else document.status,
+    }
+
+
+def _replace(
+    writer: ImportWriter, existing: Incident, people: dict[str, Any], fields: dict[str, Any]
+) -> Incident:
+    """Update the stored incident and clear its parts, which the document then rewrites."""
+    if not people["authors"]:
+        # The file names no author here: the person importing it is one.
+        people = {**people, "authors": [writer.user] if writer.user else []}
+    incident = services.incident_update(
+        user=writer.user, incident=existing, version=existing.version, **people, **fields
+    )
+    _clear_children(incident)
+    return incident
+
+
+def _record_source(
+    writer: ImportWriter,
+    incident: Incident,
+    document: PostmortemDocument,
+    metadata: dict[str, object],
+    authors: dict[str, User],
+    source_key: str,
+) -> None:
+    """Store where the file came from and what the importer decided, to be confirmed."""
+    extra = {
+        "source_metadata": metadata,
+        "author_names": [name for name in document.authors if name not in authors],
+        "import_source": source_key or incident.import_source,
+        "import_notes": [note.as_dict() for note in writer.report.notes],
+        "import_confirmed_at": None,
+        "import_confirmed_by": None,
+    }
+    Incident.objects.filter(pk=incident.pk).update(**extra)
+    for name, value in extra.items():
+        setattr(incident, name, value)
+
+
 def _clear_children(incident: Incident) -> None:
     WhyNode.objects.filter(incident=incident).delete()
     TimelineEvent.objects.filter(incident=incident).delete()
     Lesson.objects.filter(incident=incident).delete()
     Factor.objects.filter(incident=incident).delete()
     ActionItem.objects.filter(incident=incident).delete()
-
-
-def _write_children(
-    writer: _Writer,
-    incident: Incident,
-    document: PostmortemDocument,
-    owners: dict[str, User],
-    event_authors: dict[str, User],
-) -> None:
-    user = writer.user
-    for entry in sorted(document.timeline, key=lambda e: e.at):
-        author = event_authors.get(entry.author or "")
-        event_fields = {
-            "user": user,
-            "incident": incident,
-            "occurred_at": entry.at,
-            "text": entry.text,
-            "author": author,
-            "evidence_url": entry.evidence_url or "",
-        }
-        add_event = functools.partial(
-            _add_keeping_what_is_refused,
-            writer,
-            services.timeline_event_add,
-            movable=("evidence_url",),
-            into="text",
-            what=f"the event at {entry.at:%Y-%m-%d %H:%M} UTC",
-        )
-        try:
-            with transaction.atomic():
-                event = add_event({**event_fields, "kind": entry.kind})
-        except ValidationProblem as problem:
-            if entry.kind == EventKind.NOTE or problem.field != "occurred_at":
-                raise
-            # The key moments contradict each other (a "resolved" before the start): keep
-            # the event as a note, so nothing is lost and the metrics stay sound.
-            writer.note(
-                "assumption",
-                f"The event at {entry.at:%Y-%m-%d %H:%M} UTC is kept as a note, not as "
-                f"'{entry.kind.value}': {problem.message}",
-                field="timeline.kind",
-            )
-            event = add_event({**event_fields, "kind": EventKind.NOTE})
-        if entry.author and author is None:
-            TimelineEvent.objects.filter(pk=event.pk).update(author_name=entry.author[:150])
-    factors = []
-    for factor_entry in document.factors:
-        factor = services.factor_add(
-            user=user,
-            incident=incident,
-            title=factor_entry.title,
-            description=factor_entry.description,
-        )
-        for link in factor_entry.evidence:
-            try:
-                with transaction.atomic():
-                    services.evidence_add(
-                        user=user, factor=factor, url=link.url, kind=link.kind, label=link.label
-                    )
-            except ValidationProblem as problem:
-                if writer.strict:
-                    raise
-                writer.report.add(
-                    "kept",
-                    f"Evidence {link.url[:80]!r} of factor {factor_entry.title!r} is kept in its "
-                    f"description: {problem.message}",
-                    field="factors.evidence",
-                )
-                factor.description = f"{factor.description}\n\nEvidence: {link.url}".strip()
-                Factor.objects.filter(pk=factor.pk).update(description=factor.description)
-        factors.append(factor)
-    for kind, texts in (
-        ("went_well", document.lessons.went_well),
-        ("went_poorly", document.lessons.went_poorly),
-        ("got_lucky", document.lessons.got_lucky),
-    ):
-        for text in texts:
-            services.lesson_add(user=user, incident=incident, kind=kind, text=text)
-    created = []
-    seen_tickets: set[str] = set()
-    for item in document.action_items:
-        if item.addresses is not None and not 1 <= item.addresses <= len(factors):
-            raise ValidationProblem(
-                f"Action item {item.title!r} addresses factor F{item.addresses}, which does "
-                "not exist.",
-                field="factor",
-            )
-        description, ticket = item.description, item.ticket_id or ""
-        if ticket and ticket.lower() in seen_tickets:
-            writer.note(
-                "attention",
-                f"Ticket {ticket} is named by two action items; the second ({item.title!r}) "
-                "keeps it in its description.",
-                field="action_items.ticket_id",
-            )
-            description = f"{description}\n\nTicket: {ticket}".strip()
-            ticket = ""
-        seen_tickets.add(ticket.lower())
-        owner = owners.get(item.owner or "")
-        item_fields = {
-            "user": user,
-            "incident": incident,
-            "title": item.title,
-            "description": description,
-            "priority": item.priority,
-            "owner": owner,
-            "ticket_id": ticket,
-            "ticket_url": item.ticket_url or "",
-            "due_on": item.due_on,
-            "status": item.status,
-            "status_reason": item.status_reason,
-            "factor": factors[item.addresses - 1] if item.addresses else None,
-            "completed_at": item.completed_at,
-            "as_recorded": True,
-        }
-        row = _add_keeping_what_is_refused(
-            writer,
-            services.action_item_add,
-            item_fields,
-            movable=("ticket_id", "ticket_url"),
-            into="description",
-            what=f"action item {item.title!r}",
-        )
-        if item.owner and owner is None:
-            ActionItem.objects.filter(pk=row.pk).update(owner_name=item.owner[:150])
-        created.append((item, row))
-    # A<n> in the analysis is the n-th action item in the template's order.
-    by_entry = {id(entry): row for entry, row in created}
-    ordered = [by_entry[id(entry)] for entry in sort_action_items(document.action_items)]
-    if document.analysis.branches:
-        tree_version = Analysis.objects.filter(pk=incident.pk).values_list("version", flat=True)
-        tree_replace(
-            user=user,
-            incident=incident,
-            version=tree_version.first() or 0,
-            records=tree_to_records(document.analysis),
-            numbering=Numbering.of([f.pk for f in factors], [a.pk for a in ordered]),
-        )
-    if incident.status == PostmortemStatus.PUBLISHED:
-        publishing_gate(incident=incident, changes={})
-
-
-def _add_keeping_what_is_refused(
-    writer: _Writer,
-    add: Callable[..., Any],
-    fields: dict[str, Any],
-    *,
-    movable: tuple[str, ...],
-    into: str,
-    what: str,
-) -> Any:
-    """``add(**fields)``; if a value in ``movable`` is refused (a ticket ID with spaces, an
-    evidence link that is not http), add the row without it and keep the value as text in
-    ``into``, with a note. Strict mode refuses as before."""
-    try:
-        with transaction.atomic():
-            return add(**fields)
-    except ValidationProblem as problem:
-        if writer.strict or problem.field not in movable:
-            raise
-        value = fields[problem.field]
-        writer.report.add(
-            "kept",
-            f"The {problem.field.replace('_', ' ')} {str(value)[:80]!r} of {what} is kept in its "
-            f"{into}: {problem.message}",
-            field=problem.field,
-        )
-        kept = {**fields, problem.field: ""}
-        label = problem.field.replace("_", " ").capitalize()
-        kept[into] = f"{fields[into]}\n\n{label}: {value}".strip()
-        return _add_keeping_what_is_refused(
-            writer, add, kept, movable=movable, into=into, what=what
-        )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.http import Http404
 from kintsugi.accounts.models import User, full_name
 from kintsugi.core.timeline import EventKind, KeyEvent, TimelineMetrics, compute_metrics
 from kintsugi.core.vocabulary import ActionStatus
-from kintsugi.database import PreparedRead, attnames
+from kintsugi.django_internals import PreparedRead, attnames
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import (
     ActionItem,

@@ -1,29 +1,54 @@
-"""Action item rows rendered in Python rather than by the template engine.
+"""Action item rows: rendered by Jinja2 (``web/rows/action_item.html``) and remembered.
 
-Each row of the action items list was about 1,700 function calls in the template engine
-(some forty lookups, filters and tags), the largest part of the post-mortem page after
-the timeline (see ``rows.py`` for the same choice there). One function builds the row for
-the page, the section re-rendered after a save and the single row htmx swaps back after
-an edit, so there is one markup. Every user value goes through ``_e`` (the same escaping
-as Django's ``escape``, from ``rows``), ``user_markdown`` (sanitized HTML) or ``safe_url``.
+Each row of the action items list was about 1,700 function calls in Django's template
+engine (some forty lookups, filters and tags), the largest part of the post-mortem page
+after the timeline; Jinja2 compiles the template to Python (``kintsugi/web/jinja.py``) and,
+as for timeline rows (``rows.py``), a rendered row is remembered, keyed on what it shows.
+The template reads nothing but that key (``Shown``), so nothing a row shows can be left
+out of it. One function renders the row for the page, the section re-rendered after a
+save and the single row htmx swaps back after an edit, so there is one markup. Every user
+value is escaped by the template (Django's escaping), or goes through ``user_markdown``
+(sanitized HTML) or ``safe_url``.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import functools
+from datetime import date, datetime
+from typing import NamedTuple
 
-from kintsugi.core.timeparse import format_utc
+from django.utils.safestring import SafeString, mark_safe
+
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem
-from kintsugi.web.rows import EXTERNAL_LINK, escape_text, row_buttons
-from kintsugi.web.templatetags.kintsugi_web import css_token, safe_url, user_markdown
+from kintsugi.web.jinja import template
+from kintsugi.web.remembered import CSRF_SLOT, ROW_CACHE_SIZE, with_csrf_token
+from kintsugi.web.sections import ACTION_ITEMS
 
 MISSING_HELP = "An action item needs an owner, a ticket ID and a target date"
-DELETE_CONFIRM = (
-    "Delete this action item? Consider “won't do” with a reason instead: it keeps the "
-    "decision on record."
-)
-_e = escape_text
+
+
+class Shown(NamedTuple):
+    """Everything an action item row shows: the template's only input, and the cache key."""
+
+    pk: int
+    status: str
+    priority: str
+    title: str
+    missing: str  # "owner, ticket, target date", or empty
+    description: str
+    factor_id: int | None  # None: addresses no factor
+    factor_number: int | None
+    factor_title: str
+    policy: str  # HTML (the debt app's policy line)
+    owner: str | None  # a user's display name
+    owner_name: str  # an imported name matching no user yet
+    ticket_id: str
+    ticket_url: str
+    due_on: date | None
+    overdue: bool
+    status_reason: str
+    completed_at: datetime | None
 
 
 def _label(enum: type[Priority] | type[ActionStatus], value: str) -> str:
@@ -33,75 +58,45 @@ def _label(enum: type[Priority] | type[ActionStatus], value: str) -> str:
         return value
 
 
-def _main(item: ActionItem, missing: list[str], policy: str) -> str:
-    parts = [
-        f'<strong class="action-title" id="action-{item.pk}-title" data-testid="action-title">'
-        f"{_e(item.title)}</strong>"
-    ]
-    if missing:
-        parts.append(
-            f' <span class="badge warning" data-testid="action-missing" title="{MISSING_HELP}">'
-            f"⚠ Missing {_e(', '.join(missing))}</span>"
-        )
-    if item.description:
-        parts.append(
-            '<div class="prose small" data-testid="action-description">'
-            f"{user_markdown(item.description)}</div>"
-        )
-    if item.factor_id and item.factor is not None:
-        number = getattr(item, "factor_number", None)
-        prefix = f"F{_e(number)} · " if number else ""
-        parts.append(
-            '<p class="addresses small" data-testid="action-factor">Addresses '
-            f'<a href="#factor-{item.factor_id}">{prefix}{_e(item.factor.title)}</a></p>'
-        )
-    parts.append(policy)
-    return f'<div class="cell cell-main">{"".join(parts)}</div>'
+def shown(item: ActionItem, *, policy: str, today: date) -> Shown:
+    has_factor = bool(item.factor_id) and item.factor is not None
+    has_owner = bool(item.owner_id) and item.owner is not None
+    return Shown(
+        pk=int(item.pk),
+        status=item.status,
+        priority=item.priority,
+        title=item.title,
+        missing=", ".join(item.missing_fields),
+        description=item.description,
+        factor_id=item.factor_id if has_factor else None,
+        factor_number=getattr(item, "factor_number", None) if has_factor else None,
+        factor_title=item.factor.title if has_factor else "",
+        policy=str(policy),
+        owner=item.owner.display_name if has_owner else None,
+        owner_name=getattr(item, "owner_name", "") or "",
+        ticket_id=item.ticket_id,
+        ticket_url=item.ticket_url,
+        due_on=item.due_on,
+        overdue=bool(item.due_on) and item.due_on < today and not item.is_closed,
+        status_reason=item.status_reason,
+        completed_at=item.completed_at,
+    )
 
 
-def _ticket(item: ActionItem) -> str:
-    if item.ticket_id and item.ticket_url:
-        return f'<a href="{_e(safe_url(item.ticket_url))}" {EXTERNAL_LINK}>{_e(item.ticket_id)}</a>'
-    if item.ticket_id:
-        return _e(item.ticket_id)
-    if item.ticket_url:
-        return (
-            f'<a href="{_e(safe_url(item.ticket_url))}" {EXTERNAL_LINK}>link</a> '
-            '<span class="missing">no ID</span>'
-        )
-    return '<span class="missing">no ticket</span>'
-
-
-def _due(item: ActionItem, today: date) -> str:
-    if not item.due_on:
-        return '<span class="missing">no date</span>'
-    day = item.due_on.isoformat()
-    overdue = ""
-    if item.due_on < today and not item.is_closed:
-        overdue = ' <span class="badge overdue" data-testid="action-overdue">overdue</span>'
-    return f'<time datetime="{day}">{day}</time>{overdue}'
-
-
-def _status(item: ActionItem) -> str:
-    parts = [
-        '<span class="cell-label">Status</span> '
-        f'<span class="badge action-status st-{css_token(item.status)}" '
-        f'data-testid="action-status">{_e(_label(ActionStatus, item.status))}</span>'
-    ]
-    if item.status_reason:
-        parts.append(
-            f'<p class="reason small" data-testid="action-reason">{_e(item.status_reason)}</p>'
-        )
-    if item.completed_at:
-        parts.append(f'<p class="small muted">{format_utc(item.completed_at)}</p>')
-    return f'<div class="cell cell-status">{"".join(parts)}</div>'
-
-
-def _actions(pk: int, url_base: str, csrf: str) -> str:
-    return row_buttons(
-        name="action", pk=pk, url_base=url_base, csrf=csrf, section="action-items",
-        confirm=DELETE_CONFIRM, label="title",
-    )  # fmt: skip
+@functools.lru_cache(maxsize=ROW_CACHE_SIZE)
+def _row(row: Shown, url_base: str | None) -> str:
+    """The whole ``<li>``; with the buttons (and a CSRF slot) when ``url_base`` is given."""
+    return template("web/rows/action_item.html").render(
+        row=row,
+        policy=mark_safe(row.policy),  # noqa: S308 - HTML by contract (see action_row)
+        priority_label=_label(Priority, row.priority),
+        status_label=_label(ActionStatus, row.status),
+        missing_help=MISSING_HELP,
+        can_edit=url_base is not None,
+        section=ACTION_ITEMS,
+        url_base=url_base,
+        csrf_token=CSRF_SLOT,
+    )
 
 
 def action_row(
@@ -112,38 +107,10 @@ def action_row(
     can_edit: bool,
     csrf_token: str,
     today: date,
-) -> str:
+) -> SafeString:
     """One ``<li>`` of the list. ``policy`` is the item's policy line, HTML already
-    (``{% action_policy %}`` of the debt app); ``base_url`` ends with ``/``."""
-    missing = item.missing_fields
-    if item.owner_id and item.owner is not None:
-        owner = _e(item.owner.display_name)
-    elif getattr(item, "owner_name", ""):
-        # Named in an imported file but not a user (yet): shown, never dropped.
-        owner = (
-            f'<span class="unmatched-owner" title="Not a Kintsugi user yet: match this name '
-            f'to a person on the Import owners page" data-testid="unmatched-owner">'
-            f"{_e(item.owner_name)} (unmatched owner)</span>"
-        )
-    else:
-        owner = '<span class="missing">no owner</span>'
-
-    actions = _actions(int(item.pk), _e(base_url), _e(csrf_token)) if can_edit else ""
-    return (
-        f'<li id="action-{item.pk}" class="action-item action-{css_token(item.status)}'
-        f'{" incomplete" if missing else ""}" data-testid="action-item" '
-        f'data-action-id="{item.pk}">'
-        '<div class="cell cell-priority">'
-        f'<span class="badge prio prio-{_e(item.priority.lower())}" '
-        f'title="{_e(_label(Priority, item.priority))}" data-testid="action-priority">'
-        f"{_e(item.priority)}</span></div>"
-        f"{_main(item, missing, policy)}"
-        '<div class="cell cell-owner"><span class="cell-label">Owner</span>'
-        f'<span data-testid="action-owner">{owner}</span></div>'
-        '<div class="cell cell-ticket"><span class="cell-label">Ticket</span>'
-        f'<span data-testid="action-ticket">{_ticket(item)}</span></div>'
-        '<div class="cell cell-due"><span class="cell-label">Target date</span>'
-        f'<span data-testid="action-due">{_due(item, today)}</span></div>'
-        f"{_status(item)}"
-        f'<div class="cell cell-actions">{actions}</div></li>'
-    )
+    (``{% action_policy %}`` of the debt app), put in as it is; ``base_url`` ends with ``/``."""
+    html = _row(shown(item, policy=policy, today=today), base_url if can_edit else None)
+    if can_edit:
+        html = with_csrf_token(html, csrf_token)
+    return mark_safe(html)  # noqa: S308 - rendered with autoescape; the token escaped

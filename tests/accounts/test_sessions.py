@@ -86,3 +86,23 @@ def test_clearsessions_deletes_the_expired_ones(owner, admin_user):
     )
     call_command("clearsessions")
     assert list(Session.objects.values_list("session_key", flat=True)) == [_key(live)]
+
+
+def test_a_session_signed_before_this_release_still_loads(db):
+    """The data is signed with the store class's name (``key_salt``): sessions written by
+    an earlier store, Django's or Kintsugi's (both named ``SessionStore``), must not sign
+    everyone out."""
+    from django.contrib.sessions.serializers import JSONSerializer
+    from django.core import signing
+
+    data = {"_auth_user_id": "7", "note": "written before"}
+    signed = signing.dumps(
+        data,
+        salt="django.contrib.sessions.SessionStore",
+        serializer=JSONSerializer,
+        compress=True,
+    )
+    Session.objects.create(
+        session_key="k" * 32, session_data=signed, expire_date=timezone.now() + timedelta(days=1)
+    )
+    assert SessionStore("k" * 32).load() == data

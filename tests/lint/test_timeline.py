@@ -83,3 +83,39 @@ def test_json_and_sarif_carry_the_findings(tmp_path: Path):
     assert downtime["locations"][0]["physicalLocation"]["region"]["startLine"] == MITIGATED_LINE
     text = run(str(path)).stdout
     assert f"incident.md:{MITIGATED_LINE}:" in text and "timeline/outlier-event" in text
+
+
+def test_a_document_with_a_timeline_loads_only_the_timeline_reader():
+    """The timeline is read on its own (kintsugi.core.markdown.timeline_part), not by the
+    whole importer: its readers of action items, 5 Whys and lessons cost more than the rest
+    of ``kintsugi lint`` on one file (docs/lint.md, "Speed")."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom kintsugi.lint import lint_document\n"
+        f"found = lint_document({DOC.format(mitigated='2027-03-03 15:05')!r})\n"
+        "assert any(f.rule == 'timeline/long-downtime' for f in found), found\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    modules = set(result.stdout.split())
+    assert "kintsugi.core.markdown.timeline_part" in modules
+    for heavy in ("parse", "actions_section", "causes_section", "lessons_section"):
+        assert f"kintsugi.core.markdown.{heavy}" not in modules
+
+
+def test_a_document_without_a_timeline_loads_no_timeline_check():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom kintsugi.lint import lint_document\n"
+        "lint_document('# Incident\\n\\nThe disk filled up.\\n')\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    modules = set(result.stdout.split())
+    assert "kintsugi.core.timeline_sanity" not in modules
+    assert "kintsugi.core.markdown.timeline_part" not in modules

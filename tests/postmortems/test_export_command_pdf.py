@@ -15,8 +15,10 @@ from kintsugi.postmortems import services
 
 
 def test_it_refuses_a_post_mortem_over_the_limit_in_one_line(tmp_path):
+    # Its own SQLite file in tmp_path, whatever DATABASE_URL the suite runs on: the demo
+    # data must be the only data, so that the demo's first post-mortem is number 1.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         "KINTSUGI_ENV": "test",
         "KINTSUGI_DATA_DIR": str(tmp_path),
         "KINTSUGI_PDF_MAX_EVENTS": "1",

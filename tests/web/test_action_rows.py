@@ -96,3 +96,32 @@ def test_a_link_without_an_id_says_so():
 def test_an_item_is_overdue_only_after_its_target_date(due, overdue):
     html = _row(_item(due_on=due))
     assert ('data-testid="action-overdue"' in html) is overdue
+
+
+def test_a_remembered_row_follows_what_it_shows():
+    """Rows are remembered keyed on what they show (``Shown``): a renamed factor, a new
+    policy line or a new day changes the row, with no new version of the item."""
+    factor = Factor(pk=9, incident_id=7, title="No pool limit")
+    item = _item(factor=factor, due_on=date(2026, 11, 27))
+    assert 'data-testid="action-overdue"' not in _row(item)
+    factor.title = "No <pool> limit"
+    html = action_row(
+        item, policy="<p>Policy: 7 days</p>", base_url="/incidents/7/actions/",
+        can_edit=False, csrf_token="", today=date(2026, 11, 28),
+    )  # fmt: skip
+    assert "No &lt;pool&gt; limit" in html and "<p>Policy: 7 days</p>" in html
+    assert 'data-testid="action-overdue"' in html
+
+
+def test_each_response_puts_its_own_token_in_a_remembered_row():
+    from kintsugi.web.remembered import CSRF_SLOT
+
+    item = _item()
+    first = action_row(
+        item, policy="", base_url="/a/", can_edit=True, csrf_token="one", today=TODAY
+    )
+    second = action_row(
+        item, policy="", base_url="/a/", can_edit=True, csrf_token="two", today=TODAY
+    )
+    assert 'value="one"' in first and 'value="two"' in second
+    assert CSRF_SLOT not in first + second

@@ -29,8 +29,6 @@ from kintsugi.core.language.grammar import SentenceView
 from kintsugi.core.language.matching import (
     GATE_AFTER,
     GATE_BEFORE,
-    SPEAKER_LINE,
-    UNSCORABLE,
     accepts,
     gated_windows,
     is_field_label,
@@ -80,8 +78,8 @@ STATISTICAL = Rule(
         "or measure someone against hindsight."
     ),
     suggestion=(
-        "If it blames, make the system the subject: describe what happened and the "
-        "conditions that made it possible."
+        "Describe what in the system allowed this, not who did it: make the system the "
+        "subject and name the conditions that made the outcome possible."
     ),
 )
 
@@ -230,11 +228,8 @@ class Linter:
         lines: LineIndex,
     ) -> list[Finding]:
         """The statistical signal, for sentences no rule flagged (see :mod:`model`)."""
-        from kintsugi.core.language.model import MIN_WORDS, Featurizer, load_model
+        from kintsugi.core.language.model import Featurizer, explain, load_model
 
-        model = load_model()
-        if model is None:
-            return []
         if self._featurizer is None:
             self._featurizer = Featurizer(self.lexicon)
         flagged = sorted(f.start for f in found)
@@ -244,16 +239,23 @@ class Linter:
             if at >= 0 and flagged[at] >= start:
                 continue  # a rule already spoke for this sentence
             sentence = masked[start:end]
-            if UNSCORABLE.search(sentence) or SPEAKER_LINE.match(sentence):
+            found_features = self._featurizer.scorable(sentence)
+            if found_features is None:
                 continue
-            found_features = self._featurizer.actor_features(sentence, MIN_WORDS)
-            if found_features is None or model.probability(found_features) < model.threshold:
+            model = load_model()  # read on first use: most short texts never need it
+            if model is None:
+                return extra
+            score = model.probability(found_features)
+            if score < model.threshold:
                 continue
             if self._disabled and self._disabled_rule_matches(masked, start, end):
                 continue
             stripped = sentence.strip()
             first = start + sentence.index(stripped[:1]) if stripped else start
-            extra.append(make_finding(STATISTICAL, original, first, first + len(stripped), lines))
+            finding = make_finding(STATISTICAL, original, first, first + len(stripped), lines)
+            originals = self._featurizer.originals(sentence)
+            message = explain(model, found_features, score, originals, sentence)
+            extra.append(replace(finding, message=message))
         return extra
 
     def _disabled_rule_matches(self, masked: str, start: int, end: int) -> bool:

@@ -1,7 +1,7 @@
 """Findings in place: line and column numbers, excerpts, and which overlapping findings stay.
 
-One sentence is reported once per rule, and of the rules whose matches overlap the most
-severe speaks; a team acting is reported as team blame. Kept apart from :mod:`engine`.
+One sentence is reported once per rule, and of the rules whose matches overlap or touch the
+most severe speaks; a team acting is reported as team blame. Kept apart from :mod:`engine`.
 """
 
 from __future__ import annotations
@@ -36,14 +36,29 @@ def one_per_place(findings: list[Finding], starts: Sequence[int]) -> list[Findin
         sentence = bisect_right(starts, finding.start) - 1
         if (sentence, finding.rule) in rules_seen:
             continue
-        if any(
-            number == sentence and other.start < finding.end and finding.start < other.end
-            for number, other in kept
-        ):
+        if any(number == sentence and _touch(finding, other) for number, other in kept):
             continue
         kept.append((sentence, finding))
         rules_seen.add((sentence, finding.rule))
     return [finding for _, finding in kept] + own_terms
+
+
+# A match that ends on an auxiliary or "to" ("should have", "need to") leaves its verb phrase
+# open: the match right after it is the rest of the same phrase.
+_OPEN_END = re.compile(
+    r"\b(?:have|has|had|to|be|been|being|should|could|would|must|might|will|not)$|n't$",
+    re.IGNORECASE,
+)
+
+
+def _touch(finding: Finding, other: Finding) -> bool:
+    """Whether two matches overlap, or are one phrase: "should have" and "been more careful"
+    one space apart ("we should have been more careful") are one finding (the blind review
+    in docs/lint-review.md, review3); "Root cause:" and "human error" stay two."""
+    if other.start < finding.end and finding.start < other.end:
+        return True
+    first, second = sorted((finding, other), key=lambda f: f.start)
+    return 0 <= second.start - first.end <= 1 and bool(_OPEN_END.search(first.excerpt))
 
 
 def drop_overlaps(findings: list[Finding]) -> list[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -256,46 +257,103 @@ def _incident_date(state: ParseState, value: object, line: int, written: str) ->
         )
 
 
+# Every setter takes the same arguments so that one table can name them all: the key as
+# this module knows it, the value, the line it came from and the key as it was written.
+Setter = Callable[[ParseState, str, Any, int, str], None]
+
+
+def _set_whole_number(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    setattr(state.doc, key, _whole_number(value, key))
+
+
+def _set_revision(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    state.doc.revision = clean_revision(text_of(value, key), field="revision")
+
+
+def _set_title(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    state.doc.title = clean_title(text_of(value, key), field="title")
+
+
+def _set_severity(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    state.doc.severity = _severity(state, value, line, written)
+
+
+def _set_status(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    _status(state, value, line, written)
+
+
+def _set_moment(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    setattr(state.doc, key, _moment(value, key))
+
+
+def _set_team(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    teams = _names(value, key)
+    if len(teams) > 1:
+        raise ValidationProblem(
+            "A post-mortem belongs to one team; list the others' services instead.",
+            field="team",
+        )
+    state.doc.team = _slug(state, teams[0], "team", line) if teams else None
+
+
+def _set_services(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    state.doc.services = [_slug(state, name, "services", line) for name in _names(value, key)]
+
+
+def _set_regions(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    state.doc.regions = [clean_region(name, field="regions") for name in _names(value, key)]
+
+
+def _set_people(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    setattr(state.doc, key, [clean_person(name, field=key) for name in _names(value, key)])
+
+
+def _set_restricted(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    state.doc.restricted = _restricted(state, value, line)
+
+
+def _set_date(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    _incident_date(state, value, line, written)
+
+
+def _set_source_metadata(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    # What the file keeps under source_metadata yields to keys already kept from this file.
+    kept = check_source_metadata(json_safe(value or {}), field="source_metadata")
+    state.doc.source_metadata = {**kept, **state.doc.source_metadata}
+
+
+def _set_text(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
+    state.add_text(key, clean_text(text_of(value, written), field=key, limit=MAX_TEXT))
+
+
+_SETTERS: dict[str, Setter] = {
+    "id": _set_whole_number,
+    "version": _set_whole_number,
+    "revision": _set_revision,
+    "title": _set_title,
+    "severity": _set_severity,
+    "status": _set_status,
+    "started_at": _set_moment,
+    "ended_at": _set_moment,
+    "team": _set_team,
+    "teams": _set_team,
+    "services": _set_services,
+    "regions": _set_regions,
+    "authors": _set_people,
+    "members": _set_people,
+    "restricted": _set_restricted,
+    "date": _set_date,
+    "source_metadata": _set_source_metadata,
+    "summary": _set_text,
+    "impact": _set_text,
+}
+
+
 def _set(state: ParseState, key: str, value: Any, line: int, written: str) -> None:
-    doc = state.doc
-    if key == "id":
-        doc.id = _whole_number(value, "id")
-    elif key == "version":
-        doc.version = _whole_number(value, "version")
-    elif key == "revision":
-        doc.revision = clean_revision(text_of(value, key), field="revision")
-    elif key == "title":
-        doc.title = clean_title(text_of(value, key), field="title")
-    elif key == "severity":
-        doc.severity = _severity(state, value, line, written)
-    elif key == "status":
-        _status(state, value, line, written)
-    elif key in ("started_at", "ended_at"):
-        setattr(doc, key, _moment(value, key))
-    elif key in ("team", "teams"):
-        teams = _names(value, key)
-        if len(teams) > 1:
-            raise ValidationProblem(
-                "A post-mortem belongs to one team; list the others' services instead.",
-                field="team",
-            )
-        doc.team = _slug(state, teams[0], "team", line) if teams else None
-    elif key == "services":
-        doc.services = [_slug(state, name, "services", line) for name in _names(value, key)]
-    elif key == "regions":
-        doc.regions = [clean_region(name, field="regions") for name in _names(value, key)]
-    elif key in ("authors", "members"):
-        people = [clean_person(name, field=key) for name in _names(value, key)]
-        setattr(doc, key, people)
-    elif key == "restricted":
-        doc.restricted = _restricted(state, value, line)
-    elif key == "date":
-        _incident_date(state, value, line, written)
-    elif key == "source_metadata":
-        kept = check_source_metadata(json_safe(value or {}), field="source_metadata")
-        doc.source_metadata = {**kept, **doc.source_metadata}
-    elif key in ("summary", "impact"):
-        state.add_text(key, clean_text(text_of(value, written), field=key, limit=MAX_TEXT))
+    """Store one fact through its setter; a key with none is not a header fact (ignored)."""
+    setter = _SETTERS.get(key)
+    if setter is not None:
+        setter(state, key, value, line, written)
 
 
 def set_meta(
@@ -345,21 +403,31 @@ def read_fact_section(state: ParseState, title: str, lines: list[Line]) -> bool:
     key = meta_key(title)
     if state.strict or key is None or key == "title":
         return False
-    body = [line for line in lines if not is_blank(line.text) and not line.fenced]
-    if not body or len(body) != len(lines) - sum(1 for line in lines if is_blank(line.text)):
+    body = _fact_body(lines)
+    if not body:
         return False
-    items = [_LIST_ITEM.match(line.text) for line in body]
-    if len(body) > 1 and all(items):
-        value = ", ".join(_bare(match.group(1)) for match in items if match)
-        consumed = True
-    else:
-        value = _bare(items[0].group(1) if items[0] else body[0].text)
-        # A status keeps its whole line in the source metadata; other facts are one value.
-        consumed = len(body) == 1 and (key == "status" or len(value.split()) <= 4)
+    value, consumed = _fact_value(key, body)
     if not value:
         return False
     set_meta(state, key, value, body[0].number, override=False, written=key)
     return consumed
+
+
+def _fact_body(lines: list[Line]) -> list[Line]:
+    """The section's non-blank lines; none when any is fenced (code is not a value)."""
+    body = [line for line in lines if not is_blank(line.text) and not line.fenced]
+    blank = sum(1 for line in lines if is_blank(line.text))
+    return body if len(body) == len(lines) - blank else []
+
+
+def _fact_value(key: str, body: list[Line]) -> tuple[str, bool]:
+    """The value a fact section gives, and whether that value is all the section says."""
+    items = [_LIST_ITEM.match(line.text) for line in body]
+    if len(body) > 1 and all(items):
+        return ", ".join(_bare(match.group(1)) for match in items if match), True
+    value = _bare(items[0].group(1) if items[0] else body[0].text)
+    # A status keeps its whole line in the source metadata; other facts are one value.
+    return value, len(body) == 1 and (key == "status" or len(value.split()) <= 4)
 
 
 def _bare(text: str) -> str:

@@ -192,6 +192,12 @@ def _yaml(text: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise ValidationProblem(
             "The front matter must be 'key: value' lines, such as 'severity: SEV2'.", line=2
         )
+    return {str(k): v for k, v in values.items()}, _key_lines(node)
+
+
+def _key_lines(node: yaml.MappingNode) -> dict[str, int]:
+    """Each key's line in the file (the block starts on line 2); a key given twice is
+    refused, since YAML would silently keep only the last value."""
     key_lines: dict[str, int] = {}
     for key_node, _ in node.value:
         line = key_node.start_mark.line + 2
@@ -202,7 +208,7 @@ def _yaml(text: str) -> tuple[dict[str, Any], dict[str, int]]:
                 line=line,
             )
         key_lines[key] = line
-    return {str(k): v for k, v in values.items()}, key_lines
+    return key_lines
 
 
 def _toml(text: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -221,48 +227,66 @@ def _toml(text: str) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def apply_front_matter(state: ParseState, front: FrontMatter) -> None:
+    """Store what the front matter says: our keys, the keys of other tools that mean one of
+    ours (best effort), and every other key kept in the source metadata with one note."""
     if front.error is not None:
         _unreadable(state, front)
         return
-    own = {key for key in front.values if key in KEYS}
-    claimed = set(own) | {"team" for key in own if key == "teams"}
+    claimed = _own_facts(front)
     kept: dict[str, object] = {}
     for key, value in front.values.items():
         line = front.lines.get(key, 2)
         if key in KEYS:
             set_meta(state, key, value, line, override=True)
-            continue
-        if state.strict:
+        elif state.strict:
             state.problems.add(
                 f"Unknown front matter key {key!r}; the keys are: {', '.join(KEYS)}.",
                 line=line,
                 field=key,
             )
-            continue
-        target = KEY_ALIASES.get(word_key(key))
-        if target is None or (target in claimed and target not in _TEXT_TARGETS):
+        elif not _read_alias(state, key, value, line, claimed):
             kept[key] = value
-            continue
-        claimed.add(target)
-        if word_key(key) != word_key(target):
-            label = _LABELS.get(target, f"the {target.replace('_', ' ')}")
-            state.assume(f"Front matter {key!r} is read as {label}.", line=line, field=target)
-        set_meta(state, target, value, line, override=True, written=key)
     if "severity" not in claimed:
         _severity_from_tags(state, front)
     if front.comments and not state.strict:
         kept[COMMENTS_KEY] = "\n".join(front.comments)
-    if kept:
-        for key, value in kept.items():
-            keep_in_metadata(state, key, value)
-        names = ", ".join(kept)
-        state.report.add(
-            "kept",
-            f"Front matter keys kept in the source metadata as written (Kintsugi does not "
-            f"use them): {names}.",
-            line=min(front.lines.get(key, 2) for key in kept),
-            field="source_metadata",
-        )
+    _keep_unused(state, front, kept)
+
+
+def _own_facts(front: FrontMatter) -> set[str]:
+    """The facts our own keys give: another tool's key for the same fact is kept as written."""
+    own = {key for key in front.values if key in KEYS}
+    return own | {"team" for key in own if key == "teams"}
+
+
+def _read_alias(state: ParseState, key: str, value: object, line: int, claimed: set[str]) -> bool:
+    """Read another tool's key as the fact it means; False when it means none of ours, or
+    one already given (except texts, which add up), so that it is kept as written."""
+    target = KEY_ALIASES.get(word_key(key))
+    if target is None or (target in claimed and target not in _TEXT_TARGETS):
+        return False
+    claimed.add(target)
+    if word_key(key) != word_key(target):
+        label = _LABELS.get(target, f"the {target.replace('_', ' ')}")
+        state.assume(f"Front matter {key!r} is read as {label}.", line=line, field=target)
+    set_meta(state, target, value, line, override=True, written=key)
+    return True
+
+
+def _keep_unused(state: ParseState, front: FrontMatter, kept: dict[str, object]) -> None:
+    """Keep the keys Kintsugi does not use in the source metadata, with one note for all."""
+    if not kept:
+        return
+    for key, value in kept.items():
+        keep_in_metadata(state, key, value)
+    names = ", ".join(kept)
+    state.report.add(
+        "kept",
+        f"Front matter keys kept in the source metadata as written (Kintsugi does not "
+        f"use them): {names}.",
+        line=min(front.lines.get(key, 2) for key in kept),
+        field="source_metadata",
+    )
 
 
 def _unreadable(state: ParseState, front: FrontMatter) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import BigIntegerField, CharField, QuerySet, Value
 
 from kintsugi.core.debt.policy import DuePolicy, OrganisationPolicy, effective_policy
-from kintsugi.database import PreparedRead
 from kintsugi.debt.models import OrganisationDuePolicy, TeamDuePolicy
+from kintsugi.django_internals import PreparedRead
 
 _POLICY_FIELDS = ("window_p0", "window_p1", "window_p2", "window_p3", "at_risk_days")
 

@@ -105,7 +105,7 @@ def lookup(mapping: dict | None, key: object) -> object:
 
 @register.simple_tag(takes_context=True)
 def action_item_row(context: template.Context, item: Any) -> SafeString:
-    """One row of the action items list, rendered in Python for speed (``action_rows``)."""
+    """One row of the action items list: a Jinja2 template, remembered (``action_rows``)."""
     from django.urls import reverse
 
     from kintsugi.debt.templatetags.debt import action_policy
@@ -131,12 +131,30 @@ def action_item_row(context: template.Context, item: Any) -> SafeString:
         csrf_token=str(context.get("csrf_token", "")),
         today=day,
     )
-    return mark_safe(html)  # noqa: S308 - action_row escapes or sanitizes every value
+    return html  # action_row's SafeString: escaped or sanitized by its template
+
+
+@register.simple_tag(takes_context=True)
+def row_actions(context: template.Context, name: str, pk: int) -> SafeString:
+    """The Edit and Delete buttons of a row of the list ``name`` (``kintsugi.web.sections``):
+    one markup for every editable list (``web/sections/_row_actions.html``, Jinja2)."""
+    from django.urls import reverse
+
+    from kintsugi.web.sections import SECTIONS
+    from kintsugi.web.sections import row_actions as buttons
+
+    section = SECTIONS[name]
+    incident = context["incident"]
+    key = ("kintsugi.list-url", section.list_url, incident.pk)
+    url_base = context.render_context.get(key)
+    if url_base is None:  # once per list
+        url_base = context.render_context[key] = reverse(section.list_url, args=[incident.pk])
+    return buttons(section, pk, url_base=url_base, csrf_token=str(context.get("csrf_token", "")))
 
 
 @register.simple_tag(takes_context=True)
 def timeline_rows(context: template.Context, events: object) -> SafeString:
-    """All rows of a timeline (one event or a list), rendered in Python for speed."""
+    """All rows of a timeline (one event or a list): a Jinja2 template, remembered (``rows``)."""
     from django.urls import reverse
 
     from kintsugi.web.rows import event_rows

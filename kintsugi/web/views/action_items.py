@@ -9,9 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kintsugi.postmortems import access, services
 from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.web.forms.action_items import ActionItemEditForm, ActionItemForm
+from kintsugi.web.sections import ACTION_ITEMS
+from kintsugi.web.views import section_rows
 from kintsugi.web.views.common import fragment, section_view, sections, submit
 
-TEMPLATE = "web/postmortems/_action_items.html"
+TEMPLATE = ACTION_ITEMS.template
 # The debt box (completion, overdue, at risk) summarises the items: it follows each save.
 COMPANIONS = ("debt",)
 
@@ -60,47 +62,39 @@ def action_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def action_item_row(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk)
-    item = _item(incident, item_pk)
+def _number_factor(incident: Incident, item: ActionItem) -> None:
     if item.factor_id:
         item.factor_number = incident.factors.filter(  # type: ignore[attr-defined]
             position__lte=item.factor.position
         ).count()
-    context = {
-        "incident": incident,
-        "item": item,
-        "can_edit": access.can_edit(request.user, incident),
-    }
-    return fragment(request, f"{TEMPLATE}#item", context)
+
+
+ROWS = section_rows.EditableRows(
+    section=ACTION_ITEMS,
+    load=_item,
+    bound_form=lambda data, incident, auto_id: ActionItemEditForm(
+        data, incident=incident, auto_id=auto_id
+    ),
+    initial_form=lambda item, incident, auto_id: ActionItemEditForm.for_item(
+        item, incident=incident, auto_id=auto_id
+    ),
+    save=lambda form, user, item: form.update(user=user, item=item),
+    delete=lambda user, item: services.action_item_delete(user=user, item=item),
+    edit_title="Edit an action item",
+    companions=COMPANIONS,
+    complete=_number_factor,
+)
+
+
+def action_item_row(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return section_rows.row_view(request, ROWS, pk, item_pk)
 
 
 @require_http_methods(["GET", "POST"])
 def action_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    item = _item(incident, item_pk)
-    auto_id = f"action-{item.pk}-%s"
-    status = 200
-    if request.method == "POST":
-        form = ActionItemEditForm(request.POST, incident=incident, auto_id=auto_id)
-        saved, status = submit(form, lambda: form.update(user=request.user, item=item))
-        if saved:
-            return sections(request, pk, "action-items", also=COMPANIONS)
-    else:
-        form = ActionItemEditForm.for_item(item, incident=incident, auto_id=auto_id)
-    context = {"incident": incident, "item": item, "form": form}
-    return fragment(
-        request,
-        f"{TEMPLATE}#item-form",
-        context,
-        status=status,
-        target=f"#action-{item.pk}",
-        title="Edit an action item",
-    )
+    return section_rows.edit_view(request, ROWS, pk, item_pk)
 
 
 @require_POST
 def action_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    services.action_item_delete(user=request.user, item=_item(incident, item_pk))
-    return sections(request, pk, "action-items", also=COMPANIONS)
+    return section_rows.delete_view(request, ROWS, pk, item_pk)

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kintsugi.postmortems import access, services
 from kintsugi.postmortems.models import Evidence, Factor, Incident
 from kintsugi.web.forms.factors import EvidenceForm, FactorEditForm, FactorForm
+from kintsugi.web.sections import FACTORS
+from kintsugi.web.views import section_rows
 from kintsugi.web.views.common import fragment, section_view, sections, submit
 
-TEMPLATE = "web/postmortems/_factors.html"
+TEMPLATE = FACTORS.template
 # Action items name the factor they address, so they follow factor changes.
 COMPANIONS = ("action-items",)
 
@@ -53,47 +55,37 @@ def factor_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def factor_row(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk)
-    factor = _factor(incident, factor_pk)
+def _number(incident: Incident, factor: Factor) -> None:
     factor.number = incident.factors.filter(position__lte=factor.position).count()  # type: ignore[attr-defined]
-    context = {
-        "incident": incident,
-        "factor": factor,
-        "can_edit": access.can_edit(request.user, incident),
-    }
-    return fragment(request, f"{TEMPLATE}#factor", context)
+
+
+ROWS = section_rows.EditableRows(
+    section=FACTORS,
+    load=_factor,
+    bound_form=lambda data, incident, auto_id: FactorEditForm(data, auto_id=auto_id),
+    initial_form=lambda factor, incident, auto_id: FactorEditForm.for_factor(
+        factor, auto_id=auto_id
+    ),
+    save=lambda form, user, factor: form.update(user=user, factor=factor),
+    delete=lambda user, factor: services.factor_delete(user=user, factor=factor),
+    edit_title="Edit a contributing factor",
+    companions=COMPANIONS,
+    complete=_number,
+)
+
+
+def factor_row(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
+    return section_rows.row_view(request, ROWS, pk, factor_pk)
 
 
 @require_http_methods(["GET", "POST"])
 def factor_edit(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    factor = _factor(incident, factor_pk)
-    auto_id = f"factor-{factor.pk}-%s"
-    status = 200
-    if request.method == "POST":
-        form = FactorEditForm(request.POST, auto_id=auto_id)
-        saved, status = submit(form, lambda: form.update(user=request.user, factor=factor))
-        if saved:
-            return sections(request, pk, "factors", also=COMPANIONS)
-    else:
-        form = FactorEditForm.for_factor(factor, auto_id=auto_id)
-    context = {"incident": incident, "factor": factor, "form": form}
-    return fragment(
-        request,
-        f"{TEMPLATE}#factor-form",
-        context,
-        status=status,
-        target=f"#factor-{factor.pk}",
-        title="Edit a contributing factor",
-    )
+    return section_rows.edit_view(request, ROWS, pk, factor_pk)
 
 
 @require_POST
 def factor_delete(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    services.factor_delete(user=request.user, factor=_factor(incident, factor_pk))
-    return sections(request, pk, "factors", also=COMPANIONS)
+    return section_rows.delete_view(request, ROWS, pk, factor_pk)
 
 
 @require_http_methods(["GET", "POST"])

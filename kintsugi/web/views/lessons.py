@@ -10,9 +10,11 @@ from kintsugi.core.vocabulary import LessonKind
 from kintsugi.postmortems import access, services
 from kintsugi.postmortems.models import Incident, Lesson
 from kintsugi.web.forms.lessons import LessonEditForm, LessonForm
+from kintsugi.web.sections import LESSONS
+from kintsugi.web.views import section_rows
 from kintsugi.web.views.common import fragment, section_view, sections, submit
 
-TEMPLATE = "web/postmortems/_lessons.html"
+TEMPLATE = LESSONS.template
 
 
 def lessons_section(request: HttpRequest, pk: int) -> HttpResponse:
@@ -66,42 +68,28 @@ def lesson_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
+ROWS = section_rows.EditableRows(
+    section=LESSONS,
+    load=_lesson,
+    bound_form=lambda data, incident, auto_id: LessonEditForm(data, auto_id=auto_id),
+    initial_form=lambda lesson, incident, auto_id: LessonEditForm.for_lesson(
+        lesson, auto_id=auto_id
+    ),
+    save=lambda form, user, lesson: form.update(user=user, lesson=lesson),
+    delete=lambda user, lesson: services.lesson_delete(user=user, lesson=lesson),
+    edit_title="Edit a lesson",
+)
+
+
 def lesson_row(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk)
-    context = {
-        "incident": incident,
-        "lesson": _lesson(incident, lesson_pk),
-        "can_edit": access.can_edit(request.user, incident),
-    }
-    return fragment(request, f"{TEMPLATE}#lesson", context)
+    return section_rows.row_view(request, ROWS, pk, lesson_pk)
 
 
 @require_http_methods(["GET", "POST"])
 def lesson_edit(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    lesson = _lesson(incident, lesson_pk)
-    auto_id = f"lesson-{lesson.pk}-%s"
-    status = 200
-    if request.method == "POST":
-        form = LessonEditForm(request.POST, auto_id=auto_id)
-        saved, status = submit(form, lambda: form.update(user=request.user, lesson=lesson))
-        if saved:
-            return sections(request, pk, "lessons")
-    else:
-        form = LessonEditForm.for_lesson(lesson, auto_id=auto_id)
-    context = {"incident": incident, "lesson": lesson, "form": form}
-    return fragment(
-        request,
-        f"{TEMPLATE}#lesson-form",
-        context,
-        status=status,
-        target=f"#lesson-{lesson.pk}",
-        title="Edit a lesson",
-    )
+    return section_rows.edit_view(request, ROWS, pk, lesson_pk)
 
 
 @require_POST
 def lesson_delete(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    services.lesson_delete(user=request.user, lesson=_lesson(incident, lesson_pk))
-    return sections(request, pk, "lessons")
+    return section_rows.delete_view(request, ROWS, pk, lesson_pk)

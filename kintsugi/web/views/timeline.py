@@ -9,9 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kintsugi.postmortems import access, services
 from kintsugi.postmortems.models import TimelineEvent
 from kintsugi.web.forms.timeline import EventEditForm, EventForm
+from kintsugi.web.sections import TIMELINE
+from kintsugi.web.views import section_rows
 from kintsugi.web.views.common import fragment, section_view, sections, submit
 
-TEMPLATE = "web/postmortems/_timeline.html"
+TEMPLATE = TIMELINE.template
 # The metrics in the executive summary are computed from the timeline.
 COMPANIONS = ("metrics",)
 
@@ -57,42 +59,27 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+ROWS = section_rows.EditableRows(
+    section=TIMELINE,
+    load=_event,
+    bound_form=lambda data, incident, auto_id: EventEditForm(data, auto_id=auto_id),
+    initial_form=lambda event, incident, auto_id: EventEditForm.for_event(event, auto_id=auto_id),
+    save=lambda form, user, event: form.update(user=user, event=event),
+    delete=lambda user, event: services.timeline_event_delete(user=user, event=event),
+    edit_title="Edit a timeline event",
+    companions=COMPANIONS,
+)
+
+
 def event_row(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk)
-    context = {
-        "incident": incident,
-        "event": _event(incident, event_pk),
-        "can_edit": access.can_edit(request.user, incident),
-    }
-    return fragment(request, f"{TEMPLATE}#event", context)
+    return section_rows.row_view(request, ROWS, pk, event_pk)
 
 
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    event = _event(incident, event_pk)
-    auto_id = f"event-{event.pk}-%s"
-    status = 200
-    if request.method == "POST":
-        form = EventEditForm(request.POST, auto_id=auto_id)
-        saved, status = submit(form, lambda: form.update(user=request.user, event=event))
-        if saved:
-            return sections(request, pk, "timeline", also=COMPANIONS)
-    else:
-        form = EventEditForm.for_event(event, auto_id=auto_id)
-    context = {"incident": incident, "event": event, "form": form}
-    return fragment(
-        request,
-        f"{TEMPLATE}#event-form",
-        context,
-        status=status,
-        target=f"#event-{event.pk}",
-        title="Edit a timeline event",
-    )
+    return section_rows.edit_view(request, ROWS, pk, event_pk)
 
 
 @require_POST
 def event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    incident = access.get_incident(request.user, pk, edit=True)
-    services.timeline_event_delete(user=request.user, event=_event(incident, event_pk))
-    return sections(request, pk, "timeline", also=COMPANIONS)
+    return section_rows.delete_view(request, ROWS, pk, event_pk)

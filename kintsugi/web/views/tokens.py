@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kintsugi.accounts.models import ApiToken
+from kintsugi.accounts.tokens import api_token_issue, api_token_revoke, api_tokens_of
 from kintsugi.web.forms.tokens import TokenForm
 
 TEMPLATE = "web/tokens.html"
@@ -21,7 +22,7 @@ def _render(
         "nav": "tokens",
         "form": form,
         "raw_token": raw,
-        "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+        "tokens": api_tokens_of(user=request.user),
         "now": timezone.now(),
     }
     template = f"{TEMPLATE}#tokens" if request.htmx else TEMPLATE
@@ -39,7 +40,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():
-            _token, raw = ApiToken.issue(
+            _token, raw = api_token_issue(
                 user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
             )
             return _render(request, TokenForm(), raw=raw)
@@ -49,11 +50,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, token_pk: int) -> HttpResponse:
+    # Another person's token is "not found", as one that does not exist.
     token = get_object_or_404(ApiToken, pk=token_pk, user=request.user)
-    if token.revoked_at is None:
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+    api_token_revoke(user=request.user, token=token)
     if request.htmx:
         return _render(request, TokenForm())
     return redirect("api-tokens")

@@ -12,7 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from kintsugi.accounts.models import ApiToken, User
+from kintsugi.accounts.models import User
+from kintsugi.accounts.tokens import api_token_issue
 
 MAX_NAME = 100
 # A hundred years: longer is "never" (leave the option out), and far larger counts overflow
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                 returncode=2,
             )
         expires_at = timezone.now() + timedelta(days=days) if days else None
-        token, raw = ApiToken.issue(user=user, name=label, expires_at=expires_at)
+        token, raw = api_token_issue(user=user, name=label, expires_at=expires_at)
         self.stdout.write(raw)
         until = f", expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
         self.stderr.write(

@@ -1,0 +1,155 @@
+"""What a document written elsewhere shows instead of a template section (relaxed profile).
+
+Published post-mortems rarely follow the SRE template's headings: the summary is the lead
+paragraph, a short incident is timed in it, the causes are told in prose or under "What
+went wrong", the follow-ups are written as lessons ("We need to..."). Each function here
+answers whether the document has the part in such a form (docs/lint.md, "Profiles"; the
+reviews behind each in docs/lint-review.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kintsugi.lint.action_items import LIST_ITEM, link_definitions, read_section
+from kintsugi.lint.headings import Heading, SectionSpec, end_of, normalise_heading, section_of
+
+# "What went wrong" is the response's retrospective when it sits with "What went well" or
+# under Lessons learned (the SRE template); standing on its own it tells what failed, the
+# contributing factors (the blind review in docs/lint-review.md).
+_WENT_WRONG = re.compile(
+    r"^(?:what|things that) went (?:wrong|poorly|badly)\??$|^what did(?:n't| not) go (?:so )?well"
+)
+# A lesson that is work still to do: "We need to document...", "we will add...".
+_WORK_TO_DO = re.compile(
+    r"\b(?:we|the team|I)\s+(?:(?:also|still|really)\s+)?(?:need|have|must|want|plan|intend"
+    r"|are going|will need)\s+to\b|\bwe(?: will|'ll| must| should)\s+(?!not\b|have\b|'ve\b)\w+",
+    re.I,
+)
+_RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b")
+# A sentence that says why it happened: in the relaxed profile a cause stated in prose
+# (in the summary, a conclusion, a lessons section) answers "why", even without a section.
+_CAUSE_IN_PROSE = re.compile(
+    r"\bcaus(?:ed|ing|e of)\b|\bbecause\b|\bdue to\b|\broot cause\b|\bthe reason\b"
+    r"|\b(?:a|the) bug in\b|\btriggered by\b|\bas a result of\b|\bresult(?:ed)? from\b"
+    r"|\bstemm(?:ed|ing) from\b|\bled to\b",
+    re.I,
+)
+_LEAD_WORDS = 12  # a lead paragraph this long under the title is the summary
+# A summary that times the incident ("at 15:09 UTC we released..., at 15:23 a report...,
+# reverted by 15:56") is its timeline in the relaxed profile: a short incident needs no more.
+_CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
+_TIMED_SUMMARY = 3  # distinct clock times
+# A moment given relative to another ("we were paged 1 minute after", "ten minutes later"):
+# with a range ("from 20:20 to 20:46") it completes start, detection and end.
+_RELATIVE_TIME = re.compile(
+    r"\b(?:\d+|an?|one|two|three|four|five|ten|fifteen|twenty|thirty)\s+"
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?)\s+(?:after|later|into)\b",
+    re.I,
+)
+
+
+def failure_told(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
+    """Whether a "What went wrong" section stands on its own (not beside "What went well",
+    not under Lessons learned) and says something: then it holds the contributing factors."""
+    for index, heading in enumerate(headings):
+        if not _WENT_WRONG.match(normalise_heading(heading.text)):
+            continue
+        parent = next((h for h in reversed(headings[:index]) if h.level < heading.level), None)
+        start = parent.line + 1 if parent else 0
+        end = end_of(parent, headings, len(lines)) if parent else len(lines)
+        siblings = [
+            h
+            for h in headings
+            if start <= h.line < end and h.level == heading.level and h is not heading
+        ]
+        parent_spec = section_of(parent.text) if parent else None
+        in_lessons = parent_spec is not None and parent_spec.key == "lessons"
+        if in_lessons or any(_RETROSPECTIVE.search(normalise_heading(h.text)) for h in siblings):
+            continue
+        body = lines[heading.line + 1 : end_of(heading, headings, len(lines))]
+        if sum(len(line.split()) for line in body) >= _LEAD_WORDS:
+            return True
+    return False
+
+
+def follow_ups_in_lessons(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> int | None:
+    """The line of a lessons section whose list items are all work still to do ("We need
+    to document the process"), in a document with no action items section."""
+    links = link_definitions(lines)
+    for heading in headings:
+        spec = found.get(heading.line)
+        if spec is None or spec.key != "lessons":
+            continue
+        end = end_of(heading, headings, len(lines))
+        skip = [(h.line, end_of(h, headings, len(lines))) for h in headings
+                if heading.line < h.line < end]  # fmt: skip
+        items = read_section(lines, heading.line, end, heading.text, links, skip).items
+        texts = [item.values["owner"][1] for item in items if item.values.get("owner")]
+        if texts and len(texts) == len(items) and all(_WORK_TO_DO.search(t) for t in texts):
+            return heading.line
+    return None
+
+
+def has_lead(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
+    """A paragraph of prose before the first section heading (after the title)."""
+    first_section = next((h.line for h in headings if h.level >= 2), len(lines))
+    title_lines = {h.line for h in headings if h.level == 1}
+    words = 0
+    for number in range(first_section):
+        line = lines[number].strip()
+        if not line or number in title_lines or line.startswith(("<!--", "[", "!", "<", "#")):
+            continue
+        words += len(line.split())
+    return words >= _LEAD_WORDS
+
+
+def timed_summary(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> bool:
+    """Whether the lead paragraph and summary sections give the incident's times."""
+    first_section = next((h.line for h in headings if h.level >= 2), len(lines))
+    ranges = [(0, first_section)]
+    for heading in headings:
+        spec = found.get(heading.line)
+        if spec is not None and spec.key == "summary":
+            ranges.append((heading.line + 1, end_of(heading, headings, len(lines))))
+    times = {
+        match.group().lower()
+        for start, end in ranges
+        for line in lines[start:end]
+        for pattern in (_CLOCK, _RELATIVE_TIME)
+        for match in pattern.finditer(line)
+    }
+    return len(times) >= _TIMED_SUMMARY
+
+
+def cause_in_prose(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> bool:
+    """Whether the document says why outside its timeline and its list of action items
+    ("Investigate the root cause" is work to do, not a cause)."""
+    skipped: list[tuple[int, int]] = []
+    for heading in headings:
+        spec = found.get(heading.line)
+        if spec is not None and spec.key in ("timeline", "actions"):
+            skipped.append((heading.line, end_of(heading, headings, len(lines))))
+    for number, line in enumerate(lines):
+        in_actions = any(start <= number < end for start, end in skipped)
+        if in_actions and (LIST_ITEM.match(line) or line.startswith((" ", "\t"))):
+            continue
+        if _CAUSE_IN_PROSE.search(line) and not in_timeline(number, headings, found):
+            return True
+    return False
+
+
+def in_timeline(number: int, headings: Sequence[Heading], found: dict[int, SectionSpec]) -> bool:
+    above = [h for h in headings if h.line <= number]
+    for heading in reversed(above):
+        spec = found.get(heading.line)
+        if spec is not None:
+            return spec.key == "timeline" and number < end_of(heading, headings, number + 1)
+    return False

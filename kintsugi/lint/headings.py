@@ -1,0 +1,157 @@
+"""Which section of the SRE template a Markdown heading stands for, and where it ends.
+
+Sections are recognised under the names real teams use: our own list, then the importer's
+heading classifier (kintsugi.core.markdown.headings), so lint and import agree on what a
+heading means. Headings are read line by line (ATX, setext, a bold label on its own line),
+without a Markdown parser, so ``kintsugi lint`` stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kintsugi.lint.action_items import LIST_ITEM
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: str
+    names: tuple[str, ...]  # accepted headings, normalised
+    relaxed: bool  # also required in the relaxed profile
+
+
+SECTIONS = (
+    SectionSpec(
+        "summary",
+        "Executive Summary",
+        ("executive summary", "summary", "impact", "overview", "incident summary", "tl;dr",
+         "tldr", "customer impact", "impact summary", "summary of impact", "introduction",
+         "description", "incident description", "what happened"),
+        True,
+    ),
+    SectionSpec(
+        "timeline",
+        "Incident Timeline",
+        ("incident timeline", "timeline", "chronology", "sequence of events", "detailed timeline",
+         "timeline of events"),
+        True,
+    ),
+    SectionSpec(
+        "factors",
+        "Contributing Factors",
+        ("contributing factors", "root causes", "root cause", "root cause analysis", "causes",
+         "causal factors", "trigger", "why it happened", "5 whys", "five whys", "fault"),
+        True,
+    ),
+    SectionSpec(
+        "lessons",
+        "Lessons Learned",
+        ("lessons learned", "lessons learnt", "lessons", "learnings", "takeaways",
+         "what went well", "what went wrong", "what went poorly", "where we got lucky",
+         "what we learned", "what didn't go well", "what didn't go so well",
+         "what did not go well", "what went badly", "postmortem", "post-mortem", "post mortem",
+         "retrospective", "conclusion", "conclusions", "reflections"),
+        False,
+    ),
+    SectionSpec(
+        "actions",
+        "Action Items",
+        ("action items", "actions", "follow-up actions", "follow-ups", "follow ups", "followups",
+         "follow-up", "follow up", "followup", "follow-up items", "corrective actions",
+         "corrective and preventive actions",
+         "remediation", "remediations", "next steps", "action plan", "preventive actions",
+         "future measures", "future actions", "future work"),
+        True,
+    ),
+)  # fmt: skip
+BY_KEY = {spec.key: spec for spec in SECTIONS}
+ACTIONS = BY_KEY["actions"]
+# The importer's section keys (kintsugi.core.markdown.headings) that stand for ours.
+_IMPORT_KEYS = {
+    "summary": "summary", "impact": "summary", "timeline": "timeline", "factors": "factors",
+    "analysis": "factors", "trigger": "factors", "lessons": "lessons", "went_well": "lessons",
+    "went_poorly": "lessons", "got_lucky": "lessons", "actions": "actions",
+}  # fmt: skip
+# What was done during the incident is its resolution, not the follow-up work.
+_NOT_FOLLOW_UP = re.compile(r"\b(?:actions?|steps?) (?:taken|performed)\b|^what we did$")
+# Follow-ups named by what they change rather than as "actions": "Long term solution",
+# "Short term fix", "Permanent fixes", "Proposed solutions" (a fix or a solution as work
+# still to do, not the incident's resolution).
+_FOLLOW_UP_NAME = re.compile(
+    r"^(?:(?:long|short|medium|near)[- ]?term|permanent|proposed|planned|future|further"
+    r"|follow[- ]?up)\s+(?:solutions?|fix(?:es)?|remediations?|improvements?|changes"
+    r"|mitigations?|work)$"
+)
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_BOLD_LABEL = re.compile(r"^ {0,3}(\*\*|__)(?P<text>[^*_\n]{2,60}?):?\1:?[ \t]*$")
+_NUMBERING = re.compile(r"^(?:\d+|[ivx]+|[a-z])[.)]\s+")
+_HEADING_SPLIT = re.compile(r"\s*(?:/|&|\+|,|;|:|\band\b|\s[-–—]\s)\s*")
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int  # 0-based
+    level: int
+    text: str
+
+
+def normalise_heading(text: str) -> str:
+    text = re.sub(r"[*_`~]|\[|\]\([^)]*\)|\]", "", text).lower().replace("’", "'")
+    text = re.sub(r"\([^)]*\)", "", text)  # "Timeline (all times UTC)"
+    text = _NUMBERING.sub("", text.strip())
+    text = re.sub(r"[^\w\s/&+,;:'.-]", " ", text)  # emoji and decorations
+    return " ".join(text.split()).strip(" .:-")
+
+
+def section_of(heading: str) -> SectionSpec | None:
+    """The template section a heading stands for, accepting the common variants."""
+    name = normalise_heading(heading)
+    if not name or _NOT_FOLLOW_UP.search(name):
+        return None
+    parts = [name, *(p.strip() for p in _HEADING_SPLIT.split(name))]
+    if _FOLLOW_UP_NAME.match(name):
+        return ACTIONS
+    for spec in SECTIONS:
+        if any(part in spec.names for part in parts):
+            return spec
+    # Imported lazily: the classifier is only needed for headings our list does not know.
+    from kintsugi.core.markdown.headings import section_key
+
+    key = _IMPORT_KEYS.get(section_key(heading) or "")
+    return BY_KEY[key] if key else None
+
+
+def find_headings(lines: Sequence[str]) -> list[Heading]:
+    headings = []
+    for number, line in enumerate(lines):
+        atx = _ATX.match(line)
+        bold = _BOLD_LABEL.match(line)
+        if atx:
+            headings.append(Heading(number, len(atx.group(1)), atx.group(2)))
+        elif bold and not (number > 0 and lines[number - 1].strip()):
+            headings.append(Heading(number, 4, bold.group("text")))  # a bold label line
+        elif (
+            number > 0
+            and _SETEXT.match(line)
+            and lines[number - 1].strip()
+            and not LIST_ITEM.match(lines[number - 1])
+            and "|" not in lines[number - 1]
+        ):
+            level = 1 if line.strip().startswith("=") else 2
+            headings.append(Heading(number - 1, level, lines[number - 1].strip()))
+    return headings
+
+
+def is_section(heading: Heading) -> bool:
+    """An H1 is the title, unless the document uses H1 for its sections."""
+    return heading.level == 1 and section_of(heading.text) is not None
+
+
+def end_of(heading: Heading, headings: Sequence[Heading], total: int) -> int:
+    return next(
+        (h.line for h in headings if h.line > heading.line and h.level <= heading.level), total
+    )

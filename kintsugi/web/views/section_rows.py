@@ -1,0 +1,99 @@
+"""The row, edit and delete views of every editable list, written once.
+
+Each list (``kintsugi.web.sections``) answers the same three requests about one of its
+rows: show it (the edit form's Cancel swaps it back), edit it in place, delete it. A list
+module describes what is its own in an ``EditableRows`` (how to load a row, its forms, the
+service calls) and its URL views call the functions here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+
+from kintsugi.postmortems import access
+from kintsugi.postmortems.models import Incident
+from kintsugi.web.sections import RowSection
+from kintsugi.web.views.common import fragment, sections, submit
+
+ROW_FORM_TEMPLATE = "web/includes/row_form.html"
+
+
+def _nothing_to_add(incident: Incident, row: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class EditableRows:
+    """What one list's rows need beyond their markup."""
+
+    section: RowSection
+    # The row of this incident (404 otherwise), with ``row.incident`` set to it.
+    load: Callable[[Incident, int], Any]
+    # The edit form: bound to the request's data, and filled from the row.
+    bound_form: Callable[[Any, Incident, str], Form]
+    initial_form: Callable[[Any, Incident, str], Form]
+    # Saves the valid form (``None`` when the service refused it); deletes the row.
+    save: Callable[[Any, Any, Any], Any]
+    delete: Callable[[Any, Any], None]
+    # The title of the edit form's page without JavaScript.
+    edit_title: str
+    # Sections re-rendered out of band after a change (metrics follow the timeline).
+    companions: tuple[str, ...] = ()
+    # What one row shows that the page computes for the whole list (a factor's number).
+    complete: Callable[[Incident, Any], None] = _nothing_to_add
+
+
+def _context(rows: EditableRows, incident: Incident, row: Any, **extra: Any) -> dict[str, Any]:
+    section = rows.section
+    return {
+        "incident": incident,
+        "section": section,
+        "row": row,
+        "row_id": f"{section.name}-{row.pk}",
+        section.variable: row,
+        **extra,
+    }
+
+
+def row_view(request: HttpRequest, rows: EditableRows, pk: int, row_pk: int) -> HttpResponse:
+    """One row as the list shows it (what Cancel swaps back)."""
+    incident = access.get_incident(request.user, pk)
+    row = rows.load(incident, row_pk)
+    rows.complete(incident, row)
+    context = _context(rows, incident, row, can_edit=access.can_edit(request.user, incident))
+    return fragment(request, rows.section.row_template, context)
+
+
+def edit_view(request: HttpRequest, rows: EditableRows, pk: int, row_pk: int) -> HttpResponse:
+    """The row's edit form in its place; after a save, the section (and companions)."""
+    incident = access.get_incident(request.user, pk, edit=True)
+    row = rows.load(incident, row_pk)
+    section = rows.section
+    auto_id = f"{section.name}-{row.pk}-%s"
+    status = 200
+    if request.method == "POST":
+        form = rows.bound_form(request.POST, incident, auto_id)
+        saved, status = submit(form, lambda: rows.save(form, request.user, row))
+        if saved:
+            return sections(request, pk, section.section, also=rows.companions)
+    else:
+        form = rows.initial_form(row, incident, auto_id)
+    return fragment(
+        request,
+        ROW_FORM_TEMPLATE,
+        _context(rows, incident, row, form=form),
+        status=status,
+        target=f"#{section.name}-{row.pk}",
+        title=rows.edit_title,
+    )
+
+
+def delete_view(request: HttpRequest, rows: EditableRows, pk: int, row_pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    rows.delete(request.user, rows.load(incident, row_pk))
+    return sections(request, pk, rows.section.section, also=rows.companions)
