@@ -1,22 +1,27 @@
-"""Weekly review entries rendered in Python rather than by the template engine.
+"""Weekly review entries: the words in Python, the markup in two template partials.
 
-The review page shows up to 125 entries (25 in each of five sections); in the template
-engine each cost some 500 function calls (a partial, a form, two tags, a URL), a third of
-the page's time. The page and the "Mark reviewed" answer build the entry and its review
-slot here, so there is one markup. Every user value goes through ``_e``
-(``web.rows.escape_text``, the escaping of Django's ``escape``); the facts come from
-``entry_facts``, which escapes them itself.
+The review page shows up to 125 entries (25 in each of five sections). The markup lives in
+``kintsugi/debt/jinja2/debt/_agenda_entries.html`` (a section's entries, in one render)
+and ``_review_slot.html`` (a macro, also the answer to "Mark reviewed"), rendered by
+Jinja2 (``debt/partials.py``): the Django engine cost ten times as much per entry. What
+would cost in a template (the facts line, the mark URL) is prepared here, so each entry
+prints a dozen plain values. Every value reaches the template escaped here, as Django
+escapes (``web.rows.escape_text``), so the page's bytes are those of the Django engine;
+the template's autoescape covers anything that is not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
+from markupsafe import Markup
 
 from kintsugi.core.debt.agenda import AgendaEntry
 from kintsugi.core.debt.agenda_text import entry_facts, review_line
+from kintsugi.debt.partials import template
 from kintsugi.web.rows import escape_text
 
 _e = escape_text
@@ -44,30 +49,110 @@ def mark_url_maker() -> Callable[[int], str]:
     return lambda item_id: f"{head}{int(item_id)}{tail}"
 
 
+def _html(value: object) -> Markup:
+    """Escaped as Django escapes (``&#x27;``, ``&quot;``), so the partial writes the bytes
+    the Django engine wrote; the template leaves escaped values as they are."""
+    return Markup(_e(value))  # noqa: S704 - escaped just now
+
+
+def _html_or_none(value: object | None) -> Markup | None:
+    return None if value is None else _html(value)
+
+
+@dataclass(slots=True)
+class ReviewSlot:
+    """What the ``review_slot`` macro shows, escaped; ``mark_url`` None: no form."""
+
+    item_id: int
+    line: Markup | None
+    error: Markup
+    week: Markup
+    mark_url: Markup | None
+    csrf: Markup
+
+    @classmethod
+    def of(
+        cls,
+        item_id: int,
+        line: str | None,
+        error: str,
+        week: object,
+        mark_url: str | None,
+        csrf: str,
+    ) -> ReviewSlot:
+        return cls(
+            item_id=int(item_id),
+            line=_html_or_none(line),
+            error=_html(error),
+            week=_html(week),
+            mark_url=_html_or_none(mark_url),
+            csrf=_html(csrf),
+        )
+
+
+@dataclass(slots=True)
+class EntryView:
+    """What ``debt/_agenda_entries.html`` shows for one entry, escaped."""
+
+    item_id: int
+    title: Markup
+    url: Markup
+    state: Markup
+    state_label: Markup
+    facts: Markup
+    slot: ReviewSlot
+
+
 def review_slot(
     *, item_id: int, line: str | None, error: str, week: object, mark_url: str | None, csrf: str
 ) -> str:
-    """The entry's review line and, for those who may mark (``mark_url``), the form.
-    ``mark_url`` and ``csrf`` are ours and escaped here; ``line`` and ``error`` are text."""
-    parts = [f'<div id="review-{item_id}" class="review-slot">']
-    if line:
-        parts.append(f'<p class="review-line" data-testid="review-line">{_e(line)}</p>')
-    if error:
-        parts.append(f'<p class="field-error" role="alert">{_e(error)}</p>')
-    if mark_url is not None:
-        url = _e(mark_url)
-        parts.append(
-            f'<form class="review-form no-print" method="post" action="{url}" hx-post="{url}" '
-            f'hx-target="#review-{item_id}" hx-swap="outerHTML" data-testid="review-form">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(csrf)}">'
-            f'<input type="hidden" name="week" value="{_e(week)}">'
-            f'<label class="visually-hidden" for="note-{item_id}">Review note</label>'
-            f'<input type="text" id="note-{item_id}" name="note" maxlength="2000" '
-            'placeholder="Note from the meeting (optional)">'
-            '<button type="submit" class="button small">Mark reviewed</button></form>'
-        )
-    parts.append("</div>")
-    return "".join(parts)
+    """The entry's review line and, for those who may mark (``mark_url``), the form."""
+    slot = ReviewSlot.of(item_id, line, error, week, mark_url, csrf)
+    return str(template("debt/_review_slot.html").module.review_slot(slot))  # type: ignore[attr-defined]
+
+
+def entry_view(
+    entry: AgendaEntry,
+    *,
+    as_of: date,
+    week: object,
+    mark_url: Callable[[int], str] | None,
+    csrf: str,
+) -> EntryView:
+    item = entry.item
+    item_id = int(item.id)
+    return EntryView(
+        item_id=item_id,
+        title=_html(item.title),
+        url=_html(item.url),
+        state=_html(entry.state.value),
+        state_label=_html(entry.state.label),
+        facts=Markup(facts_html(entry, as_of)),  # noqa: S704 - entry_facts escapes every value
+        slot=ReviewSlot.of(
+            item_id,
+            review_line(entry, str),
+            "",
+            week,
+            mark_url(item_id) if mark_url is not None else None,
+            csrf,
+        ),
+    )
+
+
+def agenda_entries(
+    entries: Iterable[AgendaEntry],
+    *,
+    as_of: date,
+    week: object,
+    mark_url: Callable[[int], str] | None,
+    csrf: str,
+) -> str:
+    """The ``<li>`` of a section's entries, in one render; ``mark_url`` is None for people
+    who may not mark."""
+    views = [
+        entry_view(entry, as_of=as_of, week=week, mark_url=mark_url, csrf=csrf) for entry in entries
+    ]
+    return template("debt/_agenda_entries.html").render(entries=views)
 
 
 def agenda_entry(
@@ -78,23 +163,5 @@ def agenda_entry(
     mark_url: Callable[[int], str] | None,
     csrf: str,
 ) -> str:
-    """One ``<li>`` of a section; ``mark_url`` is None for people who may not mark."""
-    item = entry.item
-    item_id = int(item.id)
-    title = _e(item.title)
-    if item.url:
-        title = f'<a href="{_e(item.url)}">{title}</a>'
-    slot = review_slot(
-        item_id=item_id,
-        line=review_line(entry, str),
-        error="",
-        week=week,
-        mark_url=mark_url(item_id) if mark_url is not None else None,
-        csrf=csrf,
-    )
-    return (
-        f'<li class="agenda-entry" id="item-{item_id}" data-testid="agenda-entry">'
-        f"<strong>{title}</strong> "
-        f'<span class="state state-{_e(entry.state.value)}">{_e(entry.state.label)}</span>'
-        f'<p class="facts-line">{facts_html(entry, as_of)}</p>{slot}</li>'
-    )
+    """One ``<li>`` of a section."""
+    return agenda_entries([entry], as_of=as_of, week=week, mark_url=mark_url, csrf=csrf)

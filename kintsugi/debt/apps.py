@@ -3,16 +3,19 @@ from django.db.models.signals import post_migrate
 
 
 def _install_tally_triggers(sender, *, using, **kwargs):  # type: ignore[no-untyped-def]
-    """After every migrate: SQLite drops a table's triggers when Django rebuilds it."""
+    """After every migrate: SQLite drops a table's triggers, and the indexes Django does
+    not know, when Django rebuilds the table."""
     from django.db import connections
 
+    from kintsugi.debt import action_indexes
     from kintsugi.debt.tally import triggers
 
     connection = connections[using]
     present = set(connection.introspection.table_names())
-    needed = {triggers.STATE, triggers.ACTION, triggers.INCIDENT, triggers.SERVICES}
+    needed = {triggers.LOG, triggers.ACTION, triggers.INCIDENT, triggers.SERVICES}
     if needed <= present:
         triggers.install(connection)
+        action_indexes.install(connection)
 
 
 class DebtConfig(AppConfig):

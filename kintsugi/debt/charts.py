@@ -2,14 +2,16 @@
 
 Each chart carries a ``<title>`` and ``<desc>`` for screen readers, uses patterns of line
 style as well as colour (the overdue line is dashed, so it survives black-and-white
-printing), and sits beside a table holding the same numbers.
+printing), and sits beside a table holding the same numbers. The geometry is computed
+here; the markup is in ``debt/templates/debt/charts/`` (autoescaped, compiled once).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from django.utils.html import escape
+from django.template import Context, engines
 from django.utils.safestring import SafeString, mark_safe
 
 from kintsugi.core.debt.dashboard import TrendPoint
@@ -36,28 +38,28 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if value < 10_000 else f"{value / 1000:g}k"
 
 
-def _frame(title: str, desc: str, top: float, body: list[str]) -> SafeString:
+def _chart(template: str, title: str, desc: str, top: float, **parts: Any) -> SafeString:
+    """Render one chart: the frame, grid and scale (``debt/charts/_frame.svg``) around the
+    chart's own marks; every number is formatted here, every text escaped there."""
     plot_h = HEIGHT - TOP - BOTTOM
     grid = []
     for i in range(5):
-        value = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
-        grid.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
-            'stroke="#d8dee4" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#57606a">{_fmt(value)}</text>'
-        )
-    svg = (
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="chart-title chart-desc" '
-        f'font-family="system-ui, sans-serif">'
-        f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(desc)}</desc>'
-        + "".join(grid)
-        + "".join(body)
-        + "</svg>"
-    )
-    return mark_safe(svg)  # noqa: S308 - every text above is escaped, numbers are formatted
+        grid.append({"y": f"{y:.1f}", "text_y": f"{y + 4:.1f}", "value": _fmt(top * i / 4)})
+    chart = {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "scale_x": LEFT - 6,
+        "label_y": HEIGHT - 12,
+        "title": title,
+        "desc": desc,
+        "grid": grid,
+        **parts,
+    }
+    svg = engines["django"].engine.get_template(template).render(Context({"c": chart}))  # type: ignore[attr-defined]
+    return mark_safe(svg)  # noqa: S308 - the template escapes every text
 
 
 def trend_chart(points: Sequence[TrendPoint]) -> SafeString:
@@ -69,43 +71,47 @@ def trend_chart(points: Sequence[TrendPoint]) -> SafeString:
     plot_h = HEIGHT - TOP - BOTTOM
     step = plot_w / max(1, len(points) - 1)
 
-    def xy(index: int, value: int) -> str:
-        return f"{LEFT + index * step:.1f},{TOP + plot_h - plot_h * value / top:.1f}"
+    def xy(index: int, value: int) -> tuple[str, str]:
+        return f"{LEFT + index * step:.1f}", f"{TOP + plot_h - plot_h * value / top:.1f}"
 
-    body = []
+    series = []
     for name, colour, dash in (("open", "#0b57d0", ""), ("overdue", "#b42318", "6 4")):
-        coords = " ".join(xy(i, getattr(p, name)) for i, p in enumerate(points))
-        dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        body.append(
-            f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"'
-            f"{dashes}><title>{name}</title></polyline>"
-        )
+        marks = []
         for i, point in enumerate(points):
-            x, y = xy(i, getattr(point, name)).split(",")
-            body.append(
-                f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}">'
-                f"<title>{escape(str(point.week))}: {getattr(point, name)} {name}</title></circle>"
-            )
-    for i, point in enumerate(points):
-        if len(points) > 8 and i % 2:
-            continue
-        x = LEFT + i * step
-        body.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11" '
-            f'fill="#57606a">W{point.week.week:02d}</text>'
+            x, y = xy(i, getattr(point, name))
+            marks.append({"x": x, "y": y, "week": str(point.week), "value": getattr(point, name)})
+        coords = " ".join(f"{mark['x']},{mark['y']}" for mark in marks)
+        series.append(
+            {"name": name, "colour": colour, "dash": dash, "coords": coords, "points": marks}
         )
-    body.append(
-        f'<g font-size="12"><line x1="{LEFT}" y1="6" x2="{LEFT + 18}" y2="6" stroke="#0b57d0" '
-        f'stroke-width="2.5"/><text x="{LEFT + 22}" y="10">open</text>'
-        f'<line x1="{LEFT + 70}" y1="6" x2="{LEFT + 88}" y2="6" stroke="#b42318" '
-        f'stroke-width="2.5" stroke-dasharray="6 4"/><text x="{LEFT + 92}" y="10">overdue</text></g>'
-    )
+    labels = [
+        {"x": f"{LEFT + i * step:.1f}", "text": f"W{point.week.week:02d}"}
+        for i, point in enumerate(points)
+        if not (len(points) > 8 and i % 2)
+    ]
+    legend = [LEFT + 18, LEFT + 22, LEFT + 70, LEFT + 88, LEFT + 92]
     first, last = points[0], points[-1]
     desc = (
         f"From {first.week} to {last.week}: open items went from {first.open} to {last.open}, "
         f"overdue items from {first.overdue} to {last.overdue}."
     )
-    return _frame("Open and overdue items per week", desc, top, body)
+    return _chart(
+        "debt/charts/trend.svg",
+        "Open and overdue items per week",
+        desc,
+        top,
+        series=series,
+        labels=labels,
+        legend=legend,
+    )
+
+
+# The look of each bar (our constants, so marked safe once).
+SPRINT_STYLES = (
+    ("reserved", mark_safe('fill="#ffffff" stroke="#57606a" stroke-width="1.5"')),  # noqa: S308
+    ("planned", mark_safe('fill="url(#hatch)" stroke="#8f3f00" stroke-width="1"')),  # noqa: S308
+    ("done", mark_safe('fill="#116329"')),  # noqa: S308
+)
 
 
 def sprint_chart(reports: Sequence[SprintReport]) -> SafeString:
@@ -117,41 +123,46 @@ def sprint_chart(reports: Sequence[SprintReport]) -> SafeString:
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / len(reports)
     bar = min(28.0, slot / 4)
-    body = [
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff0e0"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#8f3f00" stroke-width="2"/></pattern></defs>'
-    ]
-    styles = (
-        ("reserved", 'fill="#ffffff" stroke="#57606a" stroke-width="1.5"'),
-        ("planned", 'fill="url(#hatch)" stroke="#8f3f00" stroke-width="1"'),
-        ("done", 'fill="#116329"'),
-    )
+    sprints = []
     for i, report in enumerate(reports):
         x0 = LEFT + i * slot + (slot - 3 * bar) / 2
-        for j, (name, style) in enumerate(styles):
+        bars = []
+        for j, (name, style) in enumerate(SPRINT_STYLES):
             value = getattr(report, name)
             h = plot_h * value / top
-            body.append(
-                f'<rect x="{x0 + j * bar:.1f}" y="{TOP + plot_h - h:.1f}" width="{bar - 2:.1f}" '
-                f'height="{h:.1f}" {style}><title>{escape(report.sprint.name)}: '
-                f"{value:g} {report.unit.value} {name}</title></rect>"
+            bars.append(
+                {
+                    "name": name,
+                    "style": style,
+                    "value": f"{value:g}",
+                    "x": f"{x0 + j * bar:.1f}",
+                    "y": f"{TOP + plot_h - h:.1f}",
+                    "width": f"{bar - 2:.1f}",
+                    "height": f"{h:.1f}",
+                }
             )
-        body.append(
-            f'<text x="{LEFT + i * slot + slot / 2:.1f}" y="{HEIGHT - 12}" text-anchor="middle" '
-            f'font-size="11" fill="#57606a">{escape(report.sprint.name)}</text>'
+        sprints.append(
+            {
+                "name": report.sprint.name,
+                "unit": report.unit.value,
+                "x": f"{LEFT + i * slot + slot / 2:.1f}",
+                "bars": bars,
+            }
         )
-    legend = []
-    for j, (name, style) in enumerate(styles):
-        x = LEFT + j * 90
-        legend.append(
-            f'<rect x="{x}" y="0" width="12" height="10" {style}/>'
-            f'<text x="{x + 16}" y="10" font-size="12">{name}</text>'
-        )
-    body.append("<g>" + "".join(legend) + "</g>")
+    legend = [
+        {"name": name, "style": style, "x": LEFT + j * 90, "text_x": LEFT + j * 90 + 16}
+        for j, (name, style) in enumerate(SPRINT_STYLES)
+    ]
     last = reports[-1]
     desc = (
         f"{len(reports)} sprints up to {last.sprint.name}: reserved {last.reserved:g}, "
         f"planned {last.planned:g}, done {last.done:g} {last.unit.value} in the latest."
     )
-    return _frame("Post-incident work per sprint", desc, top, body)
+    return _chart(
+        "debt/charts/sprints.svg",
+        "Post-incident work per sprint",
+        desc,
+        top,
+        sprints=sprints,
+        legend=legend,
+    )

@@ -287,12 +287,13 @@ class Delivery(models.Model):
 
 
 class TallyState(models.Model):
-    """How fresh one team's debt tally is (``team_key`` 0: incidents without a team).
+    """When one team's debt tally was counted (``team_key`` 0: incidents without a team).
 
-    ``version`` is bumped by database triggers on every write that can change the team's
-    numbers (``kintsugi/debt/tally/triggers.py``), so raw SQL and the admin are covered too;
-    a tally is fresh when it was computed for today, with the team's current at-risk
-    threshold, at the current version.
+    A team's stored rows are usable on the day they were counted for, with the at-risk
+    threshold they were counted with. The organisation's row (``team_key`` -2) also
+    carries ``version``, bumped by every pass of the worker that changes stored rows, so
+    that a page reading several tables without a lock can tell a pass landed meanwhile
+    and read again (``kintsugi/debt/tally/read.py``). ``computed_version`` is unused.
     """
 
     team_key = models.IntegerField(primary_key=True)
@@ -335,3 +336,67 @@ class TallyRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_key}/{self.dimension}/{self.key}"
+
+
+class TallyItem(models.Model):
+    """The facts of one action item as the stored tally counted them.
+
+    The stored rows are the sum of what these facts contribute (``core.debt.tally``): a
+    page corrects the sums for the incidents written since (``TallyLog``) by subtracting
+    what their items contributed here and adding what they contribute now.
+    """
+
+    item_id = models.BigIntegerField(primary_key=True)
+    incident_id = models.BigIntegerField()
+    team_key = models.IntegerField()
+    restricted = models.BooleanField(default=False)
+    owner_id = models.BigIntegerField(null=True)
+    severity = models.CharField(max_length=8)
+    status = models.CharField(max_length=16)
+    priority = models.CharField(max_length=2)
+    due_on = models.DateField(null=True)
+    policy_due_on = models.DateField(null=True)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True)
+    has_ticket = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["incident_id"], name="debt_tallyitem_incident"),
+            models.Index(fields=["team_key"], name="debt_tallyitem_team"),
+            models.Index(fields=["created_at"], name="debt_tallyitem_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} as counted"
+
+
+class TallyService(models.Model):
+    """An incident's service as the stored tally counted it (with ``TallyItem``)."""
+
+    incident_id = models.BigIntegerField()
+    service_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["incident_id"], name="debt_tallyservice_incident")]
+
+    def __str__(self) -> str:
+        return f"incident {self.incident_id} affects service {self.service_id}"
+
+
+class TallyLog(models.Model):
+    """An incident written since the worker last counted it, with its team at the time.
+
+    Inserted by database triggers (``kintsugi/debt/tally/triggers.py``) on every write
+    that can change a number, whatever wrote it; the worker folds the incidents in and
+    deletes the rows it read.
+    """
+
+    team_key = models.IntegerField()
+    incident_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["team_key"], name="debt_tallylog_team")]
+
+    def __str__(self) -> str:
+        return f"incident {self.incident_id} of team {self.team_key} written"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
+from kintsugi.lint.section_lines import find_section
 
 if TYPE_CHECKING:
     from kintsugi.core.markdown.timeline_part import TimelinePart
@@ -103,28 +104,7 @@ def _read(text: str) -> TimelinePart | None:
 
 def _section(lines: list[str]) -> tuple[int, int, int] | None:
     """(heading line, 1-based; first body index; end index) of the timeline section."""
-    from kintsugi.core.language.prose import mask_code_blocks
-    from kintsugi.core.markdown.headings import section_key
-
-    masked = mask_code_blocks("\n".join(lines)).split("\n")
-    for index, line in enumerate(masked):
-        stripped = line.lstrip()
-        if not stripped.startswith("#") or line.startswith("    "):
-            continue
-        level = len(stripped) - len(stripped.lstrip("#"))
-        title = stripped[level:].strip().rstrip("#").strip()
-        if level > 3 or section_key(title) != "timeline":
-            continue
-        end = len(lines)
-        for later in range(index + 1, len(lines)):
-            other = masked[later].lstrip()
-            if other.startswith("#") and not masked[later].startswith("    "):
-                depth = len(other) - len(other.lstrip("#"))
-                if depth <= level and other[depth : depth + 1] in (" ", ""):
-                    end = later
-                    break
-        return index + 1, index + 1, end
-    return None
+    return find_section(lines, "timeline", max_level=3)
 
 
 def _words(text: str) -> str:

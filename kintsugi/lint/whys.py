@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
 from kintsugi.core.language.prose import mask_code_blocks
-from kintsugi.core.markdown.headings import section_key
+from kintsugi.lint.section_lines import find_section
 
 if TYPE_CHECKING:
     from kintsugi.core.analysis import Finding as WhyFinding
@@ -171,25 +171,7 @@ def _line_of(location: Location, places: dict[tuple[tuple[int, ...], int | None]
 
 def _section(lines: list[str]) -> tuple[int, int, int] | None:
     """(heading line, 1-based; first body index; end index) of the 5 Whys section."""
-    masked = mask_code_blocks("\n".join(lines)).split("\n")
-    for index, line in enumerate(masked):
-        stripped = line.lstrip()
-        if not stripped.startswith("#") or line.startswith("    "):
-            continue
-        level = len(stripped) - len(stripped.lstrip("#"))
-        title = stripped[level:].strip().rstrip("#").strip()
-        if level > 2 or section_key(title) != "analysis":
-            continue
-        end = len(lines)
-        for later in range(index + 1, len(lines)):
-            other = masked[later].lstrip()
-            if other.startswith("#") and not masked[later].startswith("    "):
-                depth = len(other) - len(other.lstrip("#"))
-                if depth <= level and other[depth : depth + 1] in (" ", ""):
-                    end = later
-                    break
-        return index + 1, index + 1, end
-    return None
+    return find_section(lines, "analysis", max_level=2)
 
 
 def _action_titles(text: str) -> list[str] | None:

@@ -74,8 +74,11 @@ def test_it_exports_html_with_user_text_escaped(api, owner, full_incident):
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
-    assert "default-src 'none'" in response["Content-Security-Policy"]
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy and "style-src 'sha256-" in policy
     html = response.content.decode()
+    assert "unsafe-inline" not in html
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from kintsugi.debt.models import TallyState
@@ -47,12 +46,13 @@ def test_one_section_shows_every_entry_page_by_page(clock, make_item, teammate, 
 @pytest.mark.parametrize(
     ("who", "url", "queries"),
     [
-        # This week: the sizes from the tally (the teams, their states, the rows) instead
-        # of a counting statement; one statement picks (index ranges).
-        ("admin_user", "/debt/review/?week=2026-W48", 12),
-        ("teammate", "/debt/review/?week=2026-W48", 12),
-        ("admin_user", "/debt/review/?week=2026-W48&section=overdue", 12),
-        ("admin_user", "/debt/review/?week=2026-W48&team=platform", 12),
+        # This week: the sizes from the tally (the teams, their states, the incidents
+        # logged since the worker's pass, the rows) instead of a counting statement; one
+        # statement picks (index ranges).
+        ("admin_user", "/debt/review/?week=2026-W48", 13),
+        ("teammate", "/debt/review/?week=2026-W48", 13),
+        ("admin_user", "/debt/review/?week=2026-W48&section=overdue", 13),
+        ("admin_user", "/debt/review/?week=2026-W48&team=platform", 13),
         # Another week: one statement counts, one picks.
         ("admin_user", "/debt/review/?week=2026-W47", 10),
         # One team, another week: one statement ranks and counts.
@@ -64,12 +64,26 @@ def test_it_uses_the_same_few_queries_for_any_number_of_items(
 ):
     client = login(request.getfixturevalue(who))
     _overdue(make_item, teammate, 3)
-    stale = _queries(client, url)  # this week's tally is recomputed on the first visit
+    live = _queries(client, url)  # before the worker's first pass: counted live
+    _worker_pass()
     assert _queries(client, url) == queries
+    _overdue(make_item, teammate, 3)
+    written = _queries(client, url)  # the incidents written since are added
+    _worker_pass()
     _overdue(make_item, teammate, 130)
-    TallyState.objects.update(version=F("version") + 1)  # every team stale again
-    assert _queries(client, url) == stale
+    assert _queries(client, url) == written
+    _worker_pass()
     assert _queries(client, url) == queries
+    TallyState.objects.update(computed_for=None)  # as before the first pass of a day
+    assert _queries(client, url) == live
+
+
+def _worker_pass() -> None:
+    from kintsugi.debt.selectors.policy import policy_book
+    from kintsugi.debt.tally.compute import refresh_all
+    from tests.debt.conftest import NOW
+
+    refresh_all(today=NOW.date(), book=policy_book(), now=NOW)
 
 
 def _queries(client, url: str) -> int:

@@ -197,17 +197,13 @@ def test_the_html_export_is_styled_under_a_policy_that_allows_its_sheet_by_hash(
     """The policy for the standalone HTML export without 'unsafe-inline' (for the API's and
     the web's export responses and the page's own meta element): its stylesheet by hash."""
     from kintsugi.core.document import PostmortemDocument
-    from kintsugi.core.markdown.html import render_html
-    from kintsugi.web.csp import export_style_sources
+    from kintsugi.core.markdown.html import export_policy, render_html
 
     page = watched
+    # Exactly what the export serves: its own meta policy and the API's header.
     body = render_html(PostmortemDocument(title="Queue backlog", summary="It backed up."))
-    body = body.replace(
-        "style-src 'unsafe-inline'", "style-src " + " ".join(export_style_sources())
-    )
-    policy = "default-src 'none'; style-src {}; img-src data:".format(
-        " ".join(export_style_sources())
-    )
+    policy = export_policy()
+    assert "unsafe-inline" not in body and "unsafe-inline" not in policy
     page.route(
         "**/export-preview.html",
         lambda route: route.fulfill(

@@ -49,3 +49,11 @@ def test_it_downloads_a_pdf(login, viewer, incident):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
+
+
+def test_the_html_download_allows_only_its_own_stylesheet(login, viewer, incident):
+    response = login(viewer).get(f"/incidents/{incident.pk}/export.html")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'sha256-" in policy and "unsafe-inline" not in policy
+    assert "unsafe-inline" not in response.content.decode()

@@ -20,6 +20,7 @@ from kintsugi.api.routers.incidents import reload_incident
 from kintsugi.api.schemas.common import ERRORS
 from kintsugi.api.schemas.incidents import IncidentDetail
 from kintsugi.core.markdown.exporting import ExportUnavailable
+from kintsugi.core.markdown.html import export_policy
 from kintsugi.core.markdown.pdf_process import PdfBusy, PdfStopped, PdfTooLarge
 from kintsugi.core.markdown.sources import read_source
 from kintsugi.postmortems import access
@@ -30,7 +31,7 @@ router = Router(tags=["documents"])
 
 # The exported HTML holds user text (escaped by the renderer); this header makes sure that
 # even a rendering bug could not run a script in the reader's browser.
-_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+_HTML_POLICY = export_policy()
 
 
 @router.get(

@@ -1,6 +1,7 @@
 """Precision and recall of the 5 Whys checks on the labelled sets of why-chains.
 
     python -m kintsugi.core.analysis.evaluate [--show-misses] [--own-only] [PATH]
+    python -m kintsugi.core.analysis.evaluate --writers
 
 Without PATH it scores, separately, the three sets in tests/core/analysis/:
 
@@ -16,6 +17,12 @@ Without PATH it scores, separately, the three sets in tests/core/analysis/:
 
 ``--own-only`` scores chains.yaml alone (tuning and our own held-out blocks) and leaves the
 independent set unscored, for a session that must stay blind to it; so does giving PATH.
+
+``--writers`` prints one line per writer, for leave-one-writer-out evaluation: our own
+tuning chains, the blind batch W2 inside chains.yaml (ids ``tb-``), each set in
+tests/core/analysis/writers/ (written blind by other helpers), and our held-out blocks.
+A change is kept when it helps the writers it was not written for. It never reads the
+independent sets.
 
 Exit status: 0 when precision and recall reach the 0.9 bar on the tuning set, 1 below it,
 2 when a set cannot be read or misses are asked of the independent set. The held-out sets
@@ -57,6 +64,9 @@ INDEPENDENT_PATH = SETS_DIR / "heldout_chains.yaml"
 # had been scored many times (tests/core/heldout-README.md).
 INDEPENDENT_SETS = (INDEPENDENT_PATH, SETS_DIR / "heldout_chains2.yaml")
 BAR = 0.9
+WRITERS_DIR = SETS_DIR / "writers"
+# The blind batch W2 lives inside chains.yaml; its ids start so.
+BLIND_BATCH_PREFIX = "tb-"
 
 
 @dataclass(frozen=True)
@@ -187,8 +197,46 @@ def format_report(report: Report, *, title: str = "", show_misses: bool = True) 
     return "\n".join(lines)
 
 
+def writer_sets(
+    path: Path = DEFAULT_PATH, writers_dir: Path = WRITERS_DIR
+) -> list[tuple[str, list[LabelledChain]]]:
+    """The labelled chains grouped by who wrote them (never the independent sets)."""
+    chains = load_chains(path)
+    tuning = [chain for chain in chains if not chain.own_held_out]
+    sets = [
+        ("own tuning", [c for c in tuning if not c.id.startswith(BLIND_BATCH_PREFIX)]),
+        ("W2 blind batch (tb-)", [c for c in tuning if c.id.startswith(BLIND_BATCH_PREFIX)]),
+    ]
+    if writers_dir.is_dir():
+        for writer in sorted(writers_dir.glob("*.yaml")):
+            sets.append((f"writer {writer.stem}", load_chains(writer)))
+    for block in sorted({chain.own_held_out for chain in chains} - {0}):
+        sets.append((f"own block {block}", [c for c in chains if c.own_held_out == block]))
+    return [(name, part) for name, part in sets if part]
+
+
+def format_writers(sets: Sequence[tuple[str, Sequence[LabelledChain]]]) -> str:
+    lines = [
+        f"{'writer':24} {'chains':>6}  {'pair P':>6} {'pair R':>6}  {'chain P':>7} {'chain R':>7}"
+    ]
+    for name, part in sets:
+        report = evaluate(part)
+        lines.append(
+            f"{name:24} {len(part):>6}  {report.precision:>6.3f} {report.recall:>6.3f}  "
+            f"{report.chain_precision:>7.3f} {report.chain_recall:>7.3f}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--writers"]:
+        try:
+            print(format_writers(writer_sets()))
+        except (OSError, yaml.YAMLError, ValidationProblem) as error:
+            print(f"cannot read the labelled set: {error}", file=sys.stderr)
+            return 2
+        return 0
     show_misses = "--show-misses" in args
     own_only = "--own-only" in args
     paths = [arg for arg in args if arg not in ("--show-misses", "--own-only")]

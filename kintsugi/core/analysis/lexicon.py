@@ -22,6 +22,10 @@ EXTERNAL_PARTIES = (
     "carriers", "partner", "supplier", "transit provider", "registrar", "data center",
     "data centre", "datacenter", "datacentre", "the internet", "internet", "maintainer",
     "maintainers", "acquirer", "payment processor", "processor", "cdn", "saas",
+    # kinds of outside party, named by what they are to us
+    "manufacturer", "utility company", "power company", "energy company",
+    "certificate authority", "code host", "code hosting", "hosting service",
+    "hosting provider", "public registry", "package registry", "cloud provider",
 )  # fmt: skip
 
 # Outside events that nobody on our side set off.
@@ -31,6 +35,7 @@ EXTERNAL_EVENTS = (
     "power cut", "natural disaster", "earthquake", "hurricane", "flood", "heat wave",
     "heatwave", "solar flare", "leap second", "cosmic ray", "act of god", "bgp leak",
     "bgp hijack", "routing problems on the internet", "internet routing",
+    "grid failure", "grid outage", "roadworks", "road works", "construction work",
 )  # fmt: skip
 
 # What a trigger looks like: a change someone made or an event of load. Matched as word
@@ -54,7 +59,26 @@ TRIGGER_EVENTS = (
     # updates that happen to us
     "os update", "system update", "security update", "automatic update", "auto-update",
     "update ran", "updates ran", "update was installed", "patch ran", "patch was installed",
+    # changes and events named as nouns: "the cms plugin update", "hotfix 3.2.1", "the
+    # scheduled signing key rotation", "the monthly patch night", "the traffic peak"
+    "update", "rotation", "hotfix", "patch", "edit", "retrain", "traffic peak", "peak",
+    "change request", "event started",
 )  # fmt: skip
+
+# When an event happened: a root cause that dates an event ("on Sunday night", "at 18:00",
+# "the weekend of the migration") tells what happened, not what let it do harm.
+TIME_ANCHORS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend",
+    "that day", "that night", "that morning", "last night", "this morning", "yesterday",
+    "on the 1st", "on the 2nd", "on the 3rd", "at night", "overnight", "at midnight",
+)  # fmt: skip
+# Words of something happening, for a dated root cause.
+EVENT_WORDS = word_set(
+    "ran run started start began begin happened happen happens occurred update updates "
+    "updated change changes changed edit edited patch patched release released rotation "
+    "rotated migration migrated deploy deployed deployment upgrade upgraded event window "
+    "retrain launch launched push pushed implemented applied install installed"
+)
 
 # Words that make a clause a condition (what was, or was not, in place) rather than an
 # event. A root cause that says any of these describes how the system let the trigger
@@ -65,7 +89,8 @@ CONDITION_MARKERS = word_set(
     "always default defaults unbounded unlimited off disabled unchecked untested unreviewed "
     "unmonitored unguarded manual manually hard-coded hardcoded shared single whenever any "
     "because since though although instead predates still assumes assumed relies rely "
-    "relied depends depend depended treats treated ignores ignored silently"
+    "relied depends depend depended treats treated ignores ignored silently optional "
+    "synchronously scales"
 )
 
 # Words that name a group of people, a role or a department: as the subject of a root
@@ -76,7 +101,7 @@ GROUP_WORDS = word_set(
     "guilds crew crews group groups staff trainee trainees junior juniors senior seniors "
     "newcomer newcomers hire hires consultant consultants freelancer freelancers "
     "whoever management leadership finance legal marketing sales procurement compliance "
-    "helpdesk dev devs"
+    "helpdesk dev devs superuser super-user superusers super-users leader leaders"
 )
 
 # Label heads: nouns that name a kind of problem without saying what happened.
@@ -89,7 +114,12 @@ LABEL_HEADS = word_set(
     "resourcing staffing turnover handoff handoffs expectations responsibilities "
     "accountability dysfunction friction shortcomings weaknesses failings challenges "
     "difficulties constraints limitations busy hectic chaos chaotic understanding "
-    "knowledge context mindset habits habit trust buy-in consistency"
+    "knowledge context mindset habits habit trust buy-in consistency "
+    # judgments of a whole area, with no mechanism: "a weak security posture", "pipeline
+    # sprawl", "logging hygiene is poor", "a perfect storm", "deficiencies in the landscape"
+    "posture sprawl hygiene landscape storm planning deficiencies deficiency weakness "
+    "immaturity unpredictability unpredictable fragility brittleness neglect sloppiness "
+    "quality"
 )
 
 # Participles that describe rather than tell what happened ("the groups involved").
@@ -141,18 +171,22 @@ SYNONYM_GROUPS = (
     "api endpoint",
     "stop halt stall hang hung stuck freeze froze deadlock",
     "crash die died kill oom",
-    "missing lost disappear gone vanish",
-    "wrong incorrect invalid bad corrupt",
+    "missing lost disappear gone vanish lack absent",
+    "wrong incorrect invalid bad corrupt inaccurate inexact",
     "empty blank",
     "deny denied forbid unauthoris unauthoriz",
     "behind lag lagg",
     "timeout",
     "increase rise grow spike surge jump climb",
-    "stale outdat",
+    "stale outdat old older age staleness fresh freshness",
     "delet remov drop purg wip",
     "start launch begin",
     "renew extend prolong",
     "expir lapse",
+    "resolv resolution",
+    "sleep asleep suspend hibernat",
+    "terminat quit abort",
+    "decreas reduc reduction fall fell lower shrink dip",
     "fast quick quickly rapid rapidly",
     "send deliver email mail",
     "user customer client",
@@ -174,11 +208,35 @@ ANTONYMS = {
     "running": "stop",
     "complet": "fail",
     "finish": "fail",
+    "load": "fail",
+    "hit": "missing",
+    "include": "missing",
+    "contain": "missing",
+    "valid": "wrong",
+    "move": "stop",
+    "progress": "stop",
 }
 
 # Phrases folded before tokenising: "took a long time" is "slow".
 PHRASES = (
     ("took a long time", "slow"),
+    ("taking longer", "slow"),
+    ("took longer", "slow"),
+    ("take longer", "slow"),
+    ("takes longer", "slow"),
+    ("not able to", "fail to"),
+    ("wasn't able to", "fail to"),
+    ("weren't able to", "fail to"),
+    ("had not caught up", "behind"),
+    ("hadn't caught up", "behind"),
+    ("has not caught up", "behind"),
+    ("not caught up", "behind"),
+    ("did not catch up", "behind"),
+    ("didn't catch up", "behind"),
+    ("sat there", "stuck"),
+    ("no content", "empty"),
+    ("passed its end date", "expired"),
+    ("past its end date", "expired"),
     ("take a long time", "slow"),
     ("took long", "slow"),
     ("take long", "slow"),
@@ -216,6 +274,13 @@ PHRASES = (
     ("under high load", "overloaded"),
     ("heavy load", "overloaded"),
     ("high load", "overloaded"),
+    ("at 100%", "full"),
+    ("too much load", "overloaded"),
+    ("could not keep up", "slow"),
+    ("couldn't keep up", "slow"),
+    ("did not keep up", "slow"),
+    ("didn't keep up", "slow"),
+    ("not keeping up", "slow"),
     ("response times were high", "slow"),
     ("response time was high", "slow"),
     ("response times went up", "slow"),
@@ -326,4 +391,42 @@ DETECTION_NOUNS = word_set(
 REPAIRED_OBJECTS = word_set(
     "missing deleted expired failed stuck affected broken leftover lost corrupted corrupt "
     "orphaned stale dropped crashed dead hung duplicate duplicated"
+)
+
+# Words that cannot carry a cause, so an answer that adds only these to what was asked
+# says it again: degree ("extremely high", "a large and growing number"), frequency
+# ("intermittently", "repeatedly"), quantity and scope ("all of our", "the whole"), frames
+# ("a failure state", "an error condition", "its behaviour"), verbs that only show or keep
+# a symptom ("was showing errors", "kept returning", "switched into"), and talk ("yeah so
+# basically"). Used only to judge restating and looping answers (rules_chain.py).
+NON_CAUSAL = word_set(
+    # degree
+    "extremely critically very highly severely seriously significantly considerably badly "
+    "heavily hugely massively large huge big massive enormous high higher growing grew grow "
+    "steadily gradually increasingly totally completely entirely utterly overall "
+    "severe serious significant noticeably drastically sharply dramatically too so such "
+    # frequency and time
+    "repeatedly intermittently constantly continuously continually periodically "
+    "occasionally sometimes often frequently regularly sporadically randomly consistently "
+    "persistently eventually finally soon immediately now anymore time times point ever "
+    "once night nights morning mornings evening afternoon day days week weeks hour hours "
+    "minute minutes month months weekend today yesterday tonight usual usually whole "
+    # quantity and scope
+    "number amount volume count entire whole most lot lots every all any of "
+    # frames
+    "state condition conditions mode status situation behaviour behavior manner fashion "
+    "way form response responses outcome result results symptom symptoms issue issues "
+    "problem problems event occurrence execution operation instance level levels usage "
+    "owing "
+    # verbs that show, keep or enter a state
+    "return returned returning returns show showed showing shows display displayed "
+    "displaying give gave giving throw threw throwing answer answered answering respond "
+    "responded responding report reported reporting present presented exhibit exhibited "
+    "experience experienced experiencing encounter encountered see saw seen observe "
+    "observed become became becoming turn turned turning switch switched "
+    "switching enter entered entering remain remained stay stayed keep kept keeping "
+    "continue continued sit sat sitting end up ended hold held holding "
+    # talk
+    "yeah yes ok okay um uh well basically just there itself themselves anyway whatsoever "
+    "literally actually really"
 )

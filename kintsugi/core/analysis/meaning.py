@@ -24,7 +24,7 @@ from kintsugi.core.analysis.lexicon import (
 from kintsugi.core.analysis.text import stem, words
 from kintsugi.core.analysis.words import STOPWORDS
 
-_NEGATIONS = frozenset({"not", "never", "no"})
+_NEGATIONS = frozenset({"not", "never", "no", "nothing"})
 # Times and dates say when, not why ("down between 10:02 and 10:47"); bare numbers stay:
 # "component 3" is not "component 4".
 _TIME = re.compile(
@@ -37,7 +37,7 @@ _TIME = re.compile(
 )
 # Longest first, so that "ran out of space" is read before "ran out of".
 _PHRASES = [
-    (re.compile(rf"\b{re.escape(old)}\b"), new)
+    (re.compile(rf"(?<!\w){re.escape(old)}(?!\w)"), new)
     for old, new in sorted(PHRASES, key=lambda pair: len(pair[0]), reverse=True)
 ]
 _CANONICAL: dict[str, str] = {

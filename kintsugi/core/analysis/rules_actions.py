@@ -17,6 +17,7 @@ errors by alerting when the error rate exceeds 2%").
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 
@@ -31,6 +32,7 @@ from kintsugi.core.analysis.lexicon import (
     DETECTION_VERBS,
     DETECTION_WORDS,
     REPAIRED_OBJECTS,
+    SYSTEM_NOUNS,
 )
 from kintsugi.core.analysis.meaning import canonical, meaning
 from kintsugi.core.analysis.text import stem, words
@@ -116,7 +118,10 @@ _OPEN_ENDED = re.compile(
 _BOUNDED = re.compile(
     r"\b(?:by|before|until)\s+(?:\d|q[1-4]\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|(?:next|end\s+of)\s+\w+|monday|tuesday|wednesday|thursday|friday)|\d{4}-\d{2}-\d{2}"
-    r"|\b(?:decide|decision|write\s+up|propos\w+|recommend\w*|adr|rfc|report\s+back)\b",
+    r"|\b(?:decide|decision|write\s+up|propos\w+|recommend\w*|adr|rfc|report\s+back)\b"
+    # a gate: "Evaluate models on a time-based holdout before promotion"
+    r"|\bbefore\s+(?:each\s+|every\s+|any\s+)?(?:promotion|release|deploy\w*|merge|rollout"
+    r"|publish\w*|go-live|launch)\b",
     re.IGNORECASE,
 )
 _VAGUE_VERBS = word_set(
@@ -172,7 +177,9 @@ _RECURRING = re.compile(
     r"|in\s+(?:a|an|the)\s+\w+\s+(?:block|step|hook|handler|job|script|pipeline)"
     r"|after\s+(?:every|each)|before\s+(?:every|each)|daily|hourly|weekly|nightly"
     # a standing rule by condition: "Delete queues whose consumer group has been absent"
-    r"|whose|(?:absent|idle|unused|inactive)\s+for)\b",
+    r"|whose|(?:absent|idle|unused|inactive)\s+for"
+    # a different way of doing it from now on: "Scale pods on queue depth instead of CPU"
+    r"|instead\s+of|rather\s+than|based\s+on)\b",
     re.IGNORECASE,
 )
 
@@ -237,6 +244,8 @@ def _substance_finding(
     said = set().union(*(_specific(step.answer) for step in path[1:root_index]))
     own = beyond - said
     asked_and_said = f"{path[root_index].question} {cause}"
+    # Not the symptom again: "Why was the backup job not in the list?" asks about the list.
+    asked = _specific(path[root_index].question) - symptom
     if all(_only_documents(title) for title in titles) and not _DOCUMENTS.search(asked_and_said):
         return ROOT_CAUSE_UNADDRESSED.finding(
             location,
@@ -265,11 +274,25 @@ def _substance_finding(
             if _shared(found - repair, own) - _COMMON_NOUNS:
                 return None
             continue
-        shared = _shared(found, root)
+        # The root cause answers its question, so what the question asks about is part
+        # of it: "It was never reviewed" after "Why does the baseline deny all ICMP?".
+        shared = _shared(found, root | asked)
         # A component word every chain uses ("alert", "service") shows the item is about
         # the same area, not about the cause: it needs a second shared word.
         telling = (_shared(found, beyond) - _COMMON_NOUNS) if beyond else set()
         if telling or len(shared) >= 2:
+            return None
+        # The guard the root cause misses, in other words: "no resource controls" in the
+        # tenancy layer is addressed by "per-tenant query limits". A guard word says what
+        # kind of change, so it needs a second word in common to say where.
+        guarded, watched = _unguarded(cause)
+        if (
+            guarded
+            and _shared(found, guarded)
+            and _supplies_guard(title, found)
+            # an alert is the guard only when what is missing is a check or a watch
+            and (watched or not _only_detects(title))
+        ):
             return None
     if any(_meets(_specific(title), symptom) for title in titles):
         message = (
@@ -310,7 +333,8 @@ def _only_detects(title: str) -> bool:
     if tokens[0] in DETECTION_VERBS:
         return True
     lead = {"add", "create", "set", "build", "configure", "introduce", "write", "define"}
-    return tokens[0] in lead and any(word in DETECTION_NOUNS for word in tokens[1:3])
+    # "Add a disk usage alert at 80%": the signal may come after two words that say what
+    return tokens[0] in lead and any(word in DETECTION_NOUNS for word in tokens[1:4])
 
 
 # An item that only writes something down: "Add a note to the runbook about X",
@@ -332,6 +356,9 @@ _DOCUMENTS = re.compile(
 
 
 def _only_documents(title: str) -> bool:
+    # "Record expiry dates in the secrets inventory with alerts 30 days before" also acts.
+    if any(word in DETECTION_NOUNS for word in words(title)) or _BOUND.search(title):
+        return False
     return bool(_DOCUMENTING.search(title))
 
 
@@ -371,13 +398,99 @@ def _meets(left: set[str], right: set[str]) -> bool:
 
 def _shared(left: set[str], right: set[str]) -> set[str]:
     """Words in common; one that starts another, five letters or more, counts ("renew"
-    and "renewal")."""
-    return {
-        a
-        for a in left
-        for b in right
-        if a == b or (len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)))
-    }
+    and "renewal"), and so does a shorter one with a suffix ("null" and "nullability",
+    "load" and "loader") or a prefix of degree or repetition ("size" and "oversized")."""
+    return {a for a in left for b in right if _same_word(a, b)}
+
+
+_WORD_SUFFIXES = ("ability", "ibility", "able", "ity", "ers", "er", "ing", "ed", "s", "ness")
+_WORD_PREFIXES = ("over", "under", "re", "un", "no")
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)):
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 4 and long.startswith(short) and long[len(short) :] in _WORD_SUFFIXES:
+        return True
+    # "tenant" and "tenancy": one root of five letters, endings of two letters at most
+    common = len(os.path.commonprefix([a, b]))
+    if common >= 5 and len(a) - common <= 2 and len(b) - common <= 2:
+        return True
+    return any(
+        long.startswith(prefix)
+        and len(short) >= 4
+        and long[len(prefix) :].startswith(short)
+        and len(long) - len(prefix) - len(short) <= 4
+        for prefix in _WORD_PREFIXES
+    )
+
+
+# Words that name a guard: a bound on something.
+_GUARD_WORDS = frozenset(
+    canonical(stem(word))
+    for word in word_set(
+        "limit limits cap caps quota quotas bound bounds bounded threshold thresholds control "
+        "controls throttle throttling maximum max minimum min budget budgets ceiling ceilings "
+        "timeout timeouts deadline deadlines rate-limit rate-limits admission backpressure"
+    )
+)
+# A number with a unit of bound: "more than 1%", "over 30 s", "at 70%", "above 500".
+_BOUND = re.compile(
+    r"(?:more\s+than|less\s+than|fewer\s+than|over|under|above|below|at\s+most|at\s+least|"
+    r"exceeds?|beyond|up\s+to|older\s+than|[<>]=?)\s*\d|\d+\s*%",
+    re.IGNORECASE,
+)
+
+
+# A root cause that says a guard or a check is missing: "no threshold on the reject rate",
+# "nothing checks how old the knowledge base is", "never validated".
+_MISSING_GUARD = re.compile(
+    r"\b(?:no|nothing|never|not|without|none|lacks?|lacked|missing|unbounded|unlimited"
+    r"|unchecked|unmonitored|unvalidated|untested)\b(?:\W+\w+){0,4}?\W+"
+    r"(?:check|verif|validat|monitor|alert|detect|guard|test|measur|watch|enforc|limit|cap\b"
+    r"|caps\b|quota|bound|threshold|control|throttl|max|timeout|deadline|budget|constraint"
+    r"|range|lock|fallback|backoff|separat|isolat)"
+    r"|\b(?:unbounded|unlimited|unchecked|unmonitored|unvalidated|untested)\b",
+    re.IGNORECASE,
+)
+# An item that puts a guard in place: a check, a bound, a refusal, or an action on a
+# condition ("Fail the load when more than 1% of rows are rejected").
+_GUARD_ITEM = re.compile(
+    r"\b(?:check|verif|validat|enforc|refus|reject|block|limit|cap\b|quota|bound|threshold"
+    r"|throttl|max|timeout|deadline|budget|constraint|alert|page|fail\s+(?:the|when|if)"
+    r"|halt|stop\s+when|guard|separat|isolat|dedicated|fallback|backoff)",
+    re.IGNORECASE,
+)
+
+
+def _unguarded(cause: str) -> tuple[set[str], bool]:
+    """What the root cause says is left without a guard: the words of the clause around
+    the missing guard ("no threshold on the reject rate" -> reject rate), and whether the
+    missing guard is a check or a watch (which an alert supplies)."""
+    found: set[str] = set()
+    watched = False
+    for match in _MISSING_GUARD.finditer(cause):
+        watched = watched or bool(_WATCH.search(match.group(0)))
+        start = max(cause.rfind(mark, 0, match.start()) for mark in (",", ";", " and ", " but "))
+        end = min(
+            (i for i in (cause.find(mark, match.end()) for mark in (",", ";", " and ", " but "))
+             if i >= 0),
+            default=len(cause),
+        )  # fmt: skip
+        found |= _specific(cause[max(start, 0) : end])
+    return found - _GUARD_WORDS, watched
+
+
+_WATCH = re.compile(r"check|verif|monitor|alert|detect|watch|measur|unmonitored|unchecked",
+                    re.IGNORECASE)  # fmt: skip
+
+
+def _supplies_guard(title: str, found: set[str]) -> bool:
+    """The item puts a bound or a check in place (by its words or a number bound)."""
+    return bool(found & _GUARD_WORDS or _BOUND.search(title) or _GUARD_ITEM.search(title))
 
 
 def action_findings(chains: Sequence[Chain], action_items: Sequence[str]) -> Iterator[Finding]:
@@ -408,6 +521,53 @@ _FROM_NOW_ON = re.compile(
 )
 
 
+# Any subject of up to four words with what it is asked to do: "Network administrators to
+# stay vigilant", "Clinicians are to exercise greater caution", "IT manager must follow up
+# better". A system as the subject ("The deploy tool to refuse...") is a change.
+_ASKED_OF = re.compile(
+    r"^\s*(?P<subject>(?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s+(?:to|should|must|shall|will|are\s+to"
+    r"|is\s+to|needs?\s+to|has\s+to|have\s+to|ought\s+to)\s+(?P<asked>.+)$",
+    re.IGNORECASE,
+)
+# What a person's behaviour is asked to become: more, better, with care, owned.
+_BEHAVIOUR = re.compile(
+    r"\b(?:better|more|greater|closer|vigilant|vigilance|careful|carefully|caution|cautious"
+    r"|attention|attentive|seriously|serious|ownership|proactive\w*|diligen\w*|aware|awareness"
+    r"|mindful|follow[\s-]+up|remember|responsib\w+|discipline\w*|rigou?r\w*|harder|reliable"
+    r"|reliably|quality|improve\w*)\b",
+    re.IGNORECASE,
+)
+# Wishes and culture: "Hope the supplier improves", "Foster a culture of quality", "Raise
+# the quality bar for tournament tools", "Improve communication between X and Y": the
+# object is an attitude or a relation between people, whatever follows it.
+_ABSTRACT_AIM = re.compile(
+    r"^\s*(?:hope|wish|pray|trust|expect)\b"
+    r"|^\s*(?:foster|promote|encourage|build|create|establish|cultivate|nurture|instil|instill"
+    r"|strengthen|improve|raise|increase|enhance|drive|grow|embed)\s+(?:a\s+|an\s+|the\s+|our\s+"
+    r"|more\s+|better\s+|stronger\s+)?(?:\w+\s+)?(?:culture|mindset|communication|collaboration"
+    r"|cooperation|coordination|alignment|ownership|accountability|awareness|quality\s+bar|bar"
+    r"|trust|discipline|rigou?r|engagement|morale|spirit|attitude)\b"
+    # "Ensure replicas are always up to date", "Ensure changes are properly assessed",
+    # "Ensure quality of configuration files": the outcome, with no change named.
+    r"|^\s*(?:ensure|guarantee|make\s+sure)\s+(?:that\s+)?(?:the\s+)?(?:quality|reliability"
+    r"|correctness|consistency|accuracy|stability)\s+of\b"
+    r"|^\s*(?:ensure|guarantee|make\s+sure)\s+(?:that\s+)?(?:\S+\s+){1,4}?(?:is|are|be|get|gets"
+    r"|stay|stays|remain|remains)\s+(?:always\s+|properly\s+|adequately\s+|correctly\s+"
+    r"|sufficiently\s+|appropriately\s+|fully\s+|thoroughly\s+|well\s+|duly\s+)+\S+",
+    re.IGNORECASE,
+)
+
+
+def _asks_behaviour(title: str) -> bool:
+    match = _ASKED_OF.match(title)
+    if match is None:
+        return False
+    subject = words(match.group("subject"))
+    if not subject or subject[-1] in SYSTEM_NOUNS or subject[-1].removesuffix("s") in SYSTEM_NOUNS:
+        return False
+    return bool(_BEHAVIOUR.search(match.group("asked")))
+
+
 def is_actionable(title: str) -> bool:
     addressed = _ADDRESSEE.match(title)
     if addressed:
@@ -415,6 +575,8 @@ def is_actionable(title: str) -> bool:
         if _EXHORTATION.search(asked) or _FROM_NOW_ON.search(asked):
             return False
     if _EXHORTATION.search(title) or _SHOULD.search(title):
+        return False
+    if _asks_behaviour(title) or _ABSTRACT_AIM.search(title):
         return False
     meaningful = [word for word in words(title) if word not in STOPWORDS and word != "not"]
     if len(meaningful) < 2:

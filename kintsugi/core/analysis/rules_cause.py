@@ -27,8 +27,10 @@ from kintsugi.core.analysis.rules_stop import (
     is_external_stop,
     is_label,
     is_trigger,
+    names_our_condition,
     our_making,
     party_leads,
+    their_side,
 )
 from kintsugi.core.analysis.text import main_clause, words
 from kintsugi.core.analysis.verbs import base_form
@@ -36,6 +38,7 @@ from kintsugi.core.analysis.words import (
     AUXILIARIES,
     DETERMINERS,
     FIRST_NAMES,
+    IRREGULAR_PAST,
     PERSON_PHRASES,
     PERSON_PRESENT_ACTIONS,
     PERSON_STATE_VERBS,
@@ -68,7 +71,12 @@ _PARTY_STAFF = re.compile(
     r"\b(?:provider|vendor|supplier|partner|carrier|isp|registrar|colo\w*|data\s*cent(?:er|re)"
     r"|upstream|third[- ]party|contractor)(?:'s|’s)\s+(?:\w+\s+)?(?:"
     + "|".join(sorted(ROLE_NOUNS | {"staff", "tech", "techs", "people", "team"}))
-    + r")s?\b",
+    + r")s?\b"
+    # "a contractor of the carrier", "technicians from the colocation provider"
+    r"|\b(?:contractor|subcontractor|technician|tech|staff|employee|engineer|crew|worker)s?\s+"
+    r"(?:of|from|at|for|working\s+for)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+)?(?:provider|vendor"
+    r"|supplier|partner|carrier|isp|registrar|colo\w*|data\s*cent(?:er|re)|upstream|utility"
+    r"|manufacturer)\b",
     re.IGNORECASE,
 )
 # Groups named by when they work or what they take turns at: "the night shift", "the SRE
@@ -83,7 +91,10 @@ _HUMAN_ERROR = re.compile(
     r"|\bhuman\s+factors?\b"
     r"|\black\s+of\s+(?:care|attention|diligence|discipline|focus|rigou?r|concentration)\b"
     r"|\bcareless(?:ness|ly)?\b|\bnegligen(?:ce|t)\b|\binattenti(?:on|ve)\b"
-    r"|\bsloppy\b|\bsloppiness\b|\blaziness\b|\blazy\b|\bincompeten(?:ce|t)\b"
+    r"|\bsloppy\b|\bsloppiness\b|\blaziness\b|\bincompeten(?:ce|t)\b"
+    # "lazy" of people only: a lazy queue or lazy loading is a setting
+    r"|\blazy\s+(?:\w+\s+)?(?:engineer|dev|developer|people|team|staff|person|operator|admin)s?\b"
+    r"|\b(?:he|she|they|someone|somebody|we|i)\s+(?:was|were|is|are|got|been|being)\s+lazy\b"
     r"|\bfat[- ]?finger(?:ed|ing)?\b|\bpebkac\b|\blayer\s*8\b"
     r"|\b(?:an|simple|human)\s+oversight\b|\bnot\s+paying\s+attention\b|\bforgetful(?:ness)?\b"
     r"|^(?:a|an|the|one)?\s*(?:simple\s+|small\s+|single\s+|silly\s+)?(?:typo|mis-?click)s?\b"
@@ -93,7 +104,20 @@ _HUMAN_ERROR = re.compile(
     r"|\b(?:failure|failing|failed)\s+to\s+follow\b"
     r"|\b(?:did\s+not|didn't|not|never)\s+follow(?:ing|ed)?\s+(?:the\s+)?(?:runbook|process"
     r"|procedure|checklist|instructions|playbook|policy)\b"
-    r"|\bdeviat(?:ed|ion)\s+from\s+(?:the\s+)?(?:runbook|process|procedure|checklist)\b",
+    r"|\bdeviat(?:ed|ion)\s+from\s+(?:the\s+)?(?:runbook|process|procedure|checklist)\b"
+    # An error named as what someone made or had: "made a typo", "made a configuration
+    # error", "it was the mistake of the operator", "classic mistake", "his mistake".
+    r"|\bmade\s+(?:a|an|one|another)\s+(?:\w+\s+){0,2}?(?:typo|mistake|error|slip|blunder|goof)s?\b"
+    r"|\b(?:the|a)\s+mistake\s+of\b|\b(?:his|her|their|my|our)\s+(?:own\s+)?(?:mistake|error"
+    r"|slip|blunder)\b"
+    r"|\b(?:classic|rookie|newbie|beginner'?s?|dumb|big|costly|unfortunate)\s+(?:mistake|error"
+    r"|slip|blunder)s?\b"
+    # Slip verbs, formal or slang: the label said as a verb.
+    r"|\bslipped(?:\s+up)?\b|\bbotch(?:ed|es)?\b|\bgoof(?:ed|s)?(?:\s+up)?\b|\bmessed\s+up\b"
+    r"|\bscrewed\s+up\b|\bbungled?\b|\bblunder(?:ed)?\b|\bfumbled\b|\bdropped\s+the\s+ball\b"
+    # Judgement pinned on someone: "poor judgement by the on-call DBA".
+    r"|\b(?:poor|bad|questionable|faulty|flawed|lapse\s+(?:of|in))\s+judg(?:e)?ments?\b"
+    r"|\berror\s+of\s+judg(?:e)?ment\b",
     re.IGNORECASE,
 )
 
@@ -105,6 +129,7 @@ _ADVERBS = word_set(
     "wrongly simply"
 )
 _PRONOUNS = word_set("we i he she they you")
+_DESCRIBING = word_set("responsible accountable assigned in-charge on-duty covering")
 _ACTION_AUXILIARIES = word_set(
     "did didn't does doesn't do don't should shouldn't would wouldn't will won't"
 )
@@ -167,7 +192,7 @@ def cause_findings(answer: str, location: Location, earlier: Sequence[str] = ())
     external = is_external_only(answer) or is_external_stop(answer)
     # Their staff are people: "The colocation provider's technician pulled the wrong plug".
     staff = bool(_PARTY_STAFF.search(main_clause(answer) or answer))
-    theirs = external and party_leads(answer) and not staff
+    theirs = external and (party_leads(answer) or their_side(answer)) and not staff
     if _HUMAN_ERROR.search(answer) and not theirs:
         # A label is ours to fix; a party's own slip ("the upstream maintainer made a
         # mistake when publishing") is still a stop at the outside world.
@@ -180,7 +205,9 @@ def cause_findings(answer: str, location: Location, earlier: Sequence[str] = ())
         return [ENDS_ON_PERSON.finding(location)]
     if external:
         return [EXTERNAL_ONLY.finding(location)]
-    if trigger:
+    if trigger and not is_label(answer):
+        # "Deploy sprawl", "poor communication about the release": a label that names
+        # an event's area is still a label.
         return [_trigger_finding(location, earlier)]
     if is_vague(answer) or is_label(answer):
         return [VAGUE_ROOT_CAUSE.finding(location)]
@@ -217,7 +244,64 @@ def ends_on_person(answer: str) -> bool:
     tokens = _WORD_CASED.findall(clause)
     if _WE_LACKED.match(clause):
         return False  # "we never set up backups": a missing control, said in the first person
-    return _person_subject_acts(tokens) or _passive_by_person(tokens) or _hidden_actor(clause)
+    if _habitual(clause):
+        return False  # "we do not monitor NS records", "nobody reviews tags": a process
+    return (
+        _person_subject_acts(tokens)
+        or _passive_by_person(tokens)
+        or _hidden_actor(clause)
+        or _pinned_on_person(answer)
+        or _person_absent(tokens)
+    )
+
+
+# Whose job it was: "Choosing it is the release manager's responsibility", "the admin of
+# this department is responsible", "that's on the security team". A duty pinned on a
+# person ends the chain on them as surely as an act does.
+_PINNED = re.compile(
+    r"(?P<owner>[\w\s'’-]{1,40}?)(?:'s|’s)\s+(?:responsibility|job|fault|duty|call|task)\b"
+    r"|(?P<subject>[\w\s-]{1,40}?)\s+(?:is|was|were|are)\s+(?:\w+\s+)?(?:responsible|accountable"
+    r"|to\s+blame)\b(?!\s+for\s+(?:running|serving|storing|routing|sending))"
+    r"|\b(?:that|this|it)(?:\s+one)?(?:'s|’s|\s+is|\s+was)\s+on\s+(?P<target>[\w\s-]{1,40})",
+    re.IGNORECASE,
+)
+
+
+def _pinned_on_person(answer: str) -> bool:
+    for match in _PINNED.finditer(answer):
+        phrase = next(group for group in match.groups() if group)
+        tokens = _WORD_CASED.findall(phrase)
+        if any(_person_at(tokens, index) is not None for index in range(len(tokens))):
+            return True
+    return False
+
+
+# A person's absence is where the chain stopped: "The primary on-call engineer was on a
+# flight". What let a page wait on one person is the question left.
+_ABSENT = re.compile(
+    r"^(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:on\s+(?:a\s+)?(?:flight|plane|holiday|holidays"
+    r"|vacation|leave|pto|break|lunch|sick\s+leave)|asleep|sleeping|out\s+sick|off\s+sick|away"
+    r"|unreachable|not\s+reachable|not\s+available|unavailable|offline|in\s+a\s+meeting|busy"
+    r"|travell?ing|driving|off\s+duty|out\s+of\s+(?:the\s+)?office)\b",
+    re.IGNORECASE,
+)
+
+
+def _person_absent(tokens: list[str]) -> bool:
+    start = 0
+    while start < len(tokens) and tokens[start].lower() in DETERMINERS:
+        start += 1
+    # "The secondary on-call engineer": a word or two may say which one.
+    start = next(
+        (i for i in range(start, min(start + 3, len(tokens))) if _person_at(tokens, i) is not None),
+        len(tokens),
+    )
+    if start >= len(tokens):
+        return False
+    end = start
+    while end + 1 < len(tokens) and _person_at(tokens, end + 1) is not None:
+        end += 1
+    return bool(_ABSENT.match(" ".join(tokens[end + 1 :])))
 
 
 # Verbs whose passive hides a person ignoring a signal: "the warnings were ignored".
@@ -232,6 +316,39 @@ _WE_LACKED = re.compile(
     r"\s+(?:yet\s+)?(?:set\s+up|built|build|added|add|implemented|implement|configured|configure"
     r"|automated|automate|created|create|had|have|own|invested|instrumented|defined|define)\b",
     re.IGNORECASE,
+)
+
+
+# "We do not monitor the NS records", "nobody reviews tags added by marketing", "we alert on
+# bytes, not inodes": the organisation, or no one, in the present tense describes a process
+# that is missing or wrong, not what a person did. The past ("we didn't read the release
+# notes", "nobody noticed") is still a person's act.
+_HABITUAL = re.compile(
+    r"^\s*(?:we|nobody|no\s+one|no-one|none\s+of\s+us)\s+(?:currently\s+|still\s+|usually\s+"
+    r"|generally\s+|routinely\s+)?(?:(?:do|does)\s+not\s+|don['’]t\s+|doesn['’]t\s+|never\s+"
+    r"|rarely\s+|only\s+)?(?P<verb>[a-z]+)\b",
+    re.IGNORECASE,
+)
+_NOT_HABITUAL = word_set(
+    "was were had did is are has have would could should will can might must been got didn "
+    "hadn wasn weren couldn wouldn shouldn won haven hasn isn aren"
+)
+
+
+def _habitual(clause: str) -> bool:
+    match = _HABITUAL.match(clause)
+    if match is None:
+        return False
+    verb = match.group("verb").lower()
+    if verb in _NOT_HABITUAL or verb in IRREGULAR_PAST or verb.endswith("ed"):
+        return False
+    # "We don't read the release notes": a habit of people's attention, not a process.
+    return verb.removesuffix("s") not in _ATTENTION_VERBS
+
+
+_ATTENTION_VERBS = word_set(
+    "read notice look remember know think understand ask tell listen care pay watch talk "
+    "communicate follow bother learn attend mind"
 )
 
 
@@ -255,7 +372,7 @@ def is_external_only(answer: str) -> bool:
         _EXTERNAL_PARTY.search(answer) and _OUTAGE.search(answer)
     )
     ours = _OUR_DESIGN.search(answer) or our_making(main_clause(answer) or answer)
-    return bool(event) and not ours
+    return bool(event) and not ours and not names_our_condition(answer)
 
 
 def is_vague(answer: str) -> bool:
@@ -317,6 +434,19 @@ def _person_subject_acts(tokens: list[str]) -> bool:
 
 def _acts(tokens: list[str], index: int) -> bool:
     """Whether the words after a person phrase describe something the person did."""
+    # "squad B merged it", "team 3 pushed": a letter or number names which one.
+    if index < len(tokens) and (len(tokens[index]) == 1 or tokens[index].isdigit()):
+        index += 1
+    # "The release engineer responsible for that week selected them": the duty describes
+    # the person; the act follows it.
+    if index < len(tokens) and tokens[index].lower() in _DESCRIBING:
+        for skip in range(index + 1, min(index + 7, len(tokens))):
+            word = tokens[skip].lower()
+            if word in AUXILIARIES:
+                return False
+            if word.endswith("ed") and _is_action_verb(word) or word in IRREGULAR_PAST:
+                return True
+        return False
     if index < len(tokens) - 1 and (tokens[index].lower(), tokens[index + 1].lower()) in (
         _QUALIFIERS
     ):
@@ -343,10 +473,16 @@ def _is_action_verb(word: str) -> bool:
     return base_form(word) is not None
 
 
+_PASSIVE_AUX = word_set("was were been being got gets is are be")
+
+
 def _passive_by_person(tokens: list[str]) -> bool:
     """ "... was deleted by an engineer cleaning up old rules"."""
     for index, token in enumerate(tokens):
         if token.lower() != "by":
+            continue
+        if index > 3 and not any(word.lower() in _PASSIVE_AUX for word in tokens[:index]):
+            # "tags added by marketing" names which tags, in a clause about something else
             continue
         head = index + 1
         while head < len(tokens) and tokens[head].lower() in DETERMINERS:

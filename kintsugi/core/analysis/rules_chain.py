@@ -22,7 +22,7 @@ from kintsugi.core.analysis.findings import (
     Finding,
     Location,
 )
-from kintsugi.core.analysis.lexicon import HYPERNYMS, IMPLIED_NOUNS, SCOPE_NOUNS
+from kintsugi.core.analysis.lexicon import HYPERNYMS, IMPLIED_NOUNS, NON_CAUSAL, SCOPE_NOUNS
 from kintsugi.core.analysis.meaning import Meaning, canonical, meaning
 from kintsugi.core.analysis.questions import suggest_next_question
 from kintsugi.core.analysis.text import content_stems, main_clause, stem
@@ -41,12 +41,17 @@ MAX_NEW_WORDS = 1
 # deleted") elaborates, it does not loop.
 # A verb and its noun meet when they share this many letters and differ by a suffix.
 NOMINAL_STEM = 5
-_SUFFIXES = word_set("ion ation ition ment ments al ure ance ence ing er ers or ors ity ions s")
+_SUFFIXES = word_set(
+    "ion ation ition tion ment ments al ure ance ence ing er ers or ors ity ions s"
+)
 _SCOPE = frozenset(canonical(stem(word)) for word in SCOPE_NOUNS)
+_NON_CAUSAL = frozenset(canonical(stem(word)) for word in NON_CAUSAL) | NON_CAUSAL
 _IMPLIED = {
     verb: frozenset(canonical(stem(word)) for word in nouns)
     for verb, nouns in IMPLIED_NOUNS.items()
 }
+# "The CPU was saturated at 100% so keepalives were missed": the cause comes before "so".
+_SO = re.compile(r"\s+so\s+(?!that\b)", re.IGNORECASE)
 REPEAT_CONTAINMENT = 0.8
 REPEAT_OVERLAP = 0.5
 
@@ -59,6 +64,7 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
     earlier = [content_stems(step.answer) for step in path[:offset]]
     # The same answers after synonyms: "as quickly as" repeats "as fast as".
     earlier_said = [set(meaning(step.answer).words) for step in path[:offset]]
+    earlier_meant = [meaning(step.answer) for step in path[:offset]]
     previous = meaning(path[offset - 1].answer) if offset else None
     for number, step in enumerate(chain.branch.steps, 1):
         answer = content_stems(step.answer)
@@ -66,12 +72,16 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
         if not answer:
             earlier.append(answer)
             earlier_said.append(set())
+            earlier_meant.append(Meaning(frozenset(), False))
             continue
         position = offset + number
         said = meaning(step.answer)
         # The previous answer too: after "Why did that happen?" the question says nothing,
         # and an answer that says the previous one again in other words has not moved.
         asked = meaning(step.question)
+        # A word the question says in so many words is not new, whatever it was folded
+        # into: "Running of the scheduler had stopped" after "Why was it not running?".
+        asked = Meaning(asked.words | content_stems(step.question), asked.negated, asked.failed)
         if previous is not None and _PRONOUN.search(step.question):
             # "Why were they consumed slowly?": "they" are what the previous answer named.
             asked = Meaning(asked.words | previous.words, asked.negated, asked.failed)
@@ -85,6 +95,9 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
             # The clause that states the cause may repeat an earlier answer even when the
             # answer goes on ("..., so reads saw stale data").
             cause = content_stems(main_clause(step.answer))
+            # The same test as a restatement, against each earlier answer: "Because the
+            # certificate had passed its end date" says again "Its certificate was expired".
+            cause_said = meaning(_SO.split(main_clause(step.answer))[0])
             repeated = next(
                 (
                     index
@@ -92,6 +105,10 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
                     if repeats(answer, other)
                     or (cause != answer and repeats(cause, other))
                     or repeats(set(said.words), earlier_said[index - 1])
+                    or (
+                        says_again(cause_said, earlier_meant[index - 1])
+                        and covers(cause_said, earlier_meant[index - 1])
+                    )
                 ),
                 None,
             )
@@ -102,6 +119,7 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
                 )
         earlier.append(answer)
         earlier_said.append(set(said.words))
+        earlier_meant.append(said)
         previous = said
 
 
@@ -157,6 +175,12 @@ def restates(answer: set[str], text: set[str], *, implied_by: set[str] | None = 
     if len(answer) - len(new & implied) >= 2:
         answer = answer - (new & implied)
         new = new - implied
+    # Degree, frequency, frames and talk add no cause: "Elasticsearch was rejecting a large
+    # and growing number of queries" says again "Why was Elasticsearch rejecting queries?".
+    empty = new & _NON_CAUSAL
+    if empty and found:
+        answer = answer - empty
+        new = new - empty
     return len(found) / len(answer) >= RESTATE_SHARE and len(new) <= MAX_NEW_WORDS
 
 
@@ -166,6 +190,19 @@ def _meets(word: str, text: set[str]) -> bool:
     more, the rest a suffix)."""
     if word in text:
         return True
+    # "remounted" says "mounted" again; "re" starts no word of five letters or more that
+    # means something else in these answers.
+    for prefix in ("re", "over", "under"):
+        # "remounted" says "mounted" again, "overloaded" says "load"
+        if word.startswith(prefix) and len(word) >= len(prefix) + 4 and word[len(prefix) :] in text:
+            return True
+        if any(
+            other.startswith(prefix)
+            and len(other) >= len(prefix) + 4
+            and other[len(prefix) :] == word
+            for other in text
+        ):
+            return True
     # A word meets its more general word: "failed" says what "crashed" says, less exactly.
     if HYPERNYMS.get(word) in text or any(HYPERNYMS.get(other) == word for other in text):
         return True

@@ -20,11 +20,13 @@ from collections.abc import Iterable
 
 from kintsugi.core.analysis.lexicon import (
     CONDITION_MARKERS,
+    EVENT_WORDS,
     EXTERNAL_EVENTS,
     EXTERNAL_PARTIES,
     LABEL_HEADS,
     NOT_MECHANISM,
     SYSTEM_NOUNS,
+    TIME_ANCHORS,
     TRIGGER_EVENTS,
 )
 from kintsugi.core.analysis.text import main_clause, words
@@ -45,7 +47,8 @@ _TRIGGER = _alternation(TRIGGER_EVENTS, prefix=True)
 _OUTAGE = re.compile(
     r"\b(?:outage|down|incident|degradation|degraded|errors?|failure|failed|went\s+dark"
     r"|unavailable|disruption|offline|broke|broken|crash\w*|went\s+away|problems?|issues?"
-    r"|bug|bad|pushed|unpublished|removed|deleted|changed|leak|cut|503|5xx)\b",
+    r"|bug|bad|pushed|unpublished|removed|deleted|changed|leak|cut|503|5xx|fault|faulty"
+    r"|shipped|introduced|reduced|found)\b",
     re.IGNORECASE,
 )
 # Our side: how we depend on them, what we lack, what we chose.
@@ -92,14 +95,80 @@ _IDENTIFIER = re.compile(r"\d|[a-z]+-[a-z0-9]+-\d|[._/]")
 def is_external_stop(answer: str) -> bool:
     """The root cause is the outside world, with nothing about our side of it."""
     clause = main_clause(answer) or answer
-    if _OUR_DESIGN.search(_RESIGNED.sub(" ", answer)) or our_making(clause):
+    design = _OUR_DESIGN.search(_RESIGNED.sub(" ", answer))
+    if (
+        design
+        and party_leads(answer)
+        and not _OURS.search(answer)
+        and not any(word in CONDITION_MARKERS for word in words(answer))
+    ):
+        # "The acquirer had a data centre failover that failed": their failover, not ours.
+        design = None
+    if design or our_making(clause):
         return False
-    if _OUTSIDE_EVENT.search(answer):
+    if not (_party_heads(clause) or their_side(answer)) and _names_our_condition(
+        _RESIGNED.sub(" ", answer)
+    ):
+        return False
+    if _OUTSIDE_EVENT.search(answer) or _THEIR_SIDE.search(answer):
         return True
     party = _PARTY.search(clause)
     if party is None:
         return False
     return bool(_OUTAGE.search(clause)) or _party_is_subject(clause, party.start())
+
+
+# "their side had an outage", "status page said degraded performance": the answer points
+# at someone else's system without naming them.
+_THEIR_SIDE = re.compile(
+    r"\b(?:their|the\s+other)\s+(?:side|end)\b|\btheir\s+status\s+page\b"
+    r"|^\W*(?:no\s+idea\W+)?(?:their\s+side|status\s+page)\b",
+    re.IGNORECASE,
+)
+_OURS = re.compile(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)
+
+
+# What was, or was not, in place on our side: "the checkout form has no path to accept an
+# address when the vendor is unavailable", "Registrar notices go to an address nobody
+# reads", "the design standard allows single-PSU routers". A condition is ours to change.
+_OUR_CONDITION = word_set(
+    "no not never without lacks lack lacked lacking missing nobody none default defaults "
+    "single manual manually allows allowed unmonitored untested unchecked hard-coded "
+    "hardcoded only"
+)
+
+
+def _party_heads(clause: str) -> bool:
+    """The party itself acts, as the head of the subject: "The partner changed their API",
+    "The maps vendor lowered free tier limits"; not "partner credentials" or "the vendor's
+    default template", where the party only says whose thing of ours it is."""
+    party = _PARTY.search(clause)
+    if party is None or not _party_is_subject(clause, party.start()):
+        return False
+    if party.group(0).lower().endswith(("'s", "’s")):
+        return False
+    following = words(clause[party.end() :])[:1]
+    return bool(following) and (
+        following[0] in AUXILIARIES or following[0] in {"that", "who", "which"}
+        or _is_verb(following[0]) or base_form(following[0]) is not None
+    )  # fmt: skip
+
+
+def _names_our_condition(answer: str) -> bool:
+    return any(word in _OUR_CONDITION for word in words(answer))
+
+
+def names_our_condition(answer: str) -> bool:
+    """The answer names a condition of ours ("no path to accept an address when the vendor
+    is unavailable") and the party does not itself act in it."""
+    clause = main_clause(answer) or answer
+    if _party_heads(clause) or their_side(answer):
+        return False
+    return _names_our_condition(_RESIGNED.sub(" ", answer))
+
+
+def their_side(answer: str) -> bool:
+    return bool(_THEIR_SIDE.search(answer))
 
 
 def our_making(clause: str) -> bool:
@@ -138,7 +207,7 @@ _SUBJECT_MODIFIERS = 4
 def is_trigger(answer: str) -> bool:
     """The root cause tells what happened (a change, an event), not what let it do harm."""
     clause = main_clause(answer) or answer
-    if not _TRIGGER.search(clause):
+    if not _TRIGGER.search(clause) and not _dated_event(clause):
         return False
     # "kicked off", "turned on": the trigger's own words are no condition, and neither is
     # the "Because of" an answer starts with ("Because of the config push at 16:20").
@@ -148,6 +217,19 @@ def is_trigger(answer: str) -> bool:
     return not any(word in CONDITION_MARKERS for word in words(rest))
 
 
+_TIME_ANCHOR = re.compile(
+    r"\b(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in TIME_ANCHORS) + r")\b"
+    r"|\b(?:at|around)\s+\d{1,2}(?::\d{2})?\b|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_event(clause: str) -> bool:
+    """An event with its date: "The zone edit on Monday morning", "weekly retrain ran
+    sunday", "An infrastructure change on Wednesday altered its network policy"."""
+    return bool(_TIME_ANCHOR.search(clause)) and any(word in EVENT_WORDS for word in words(clause))
+
+
 def condition_step(answers: list[str]) -> int | None:
     """The 1-based step of the last earlier answer that named a condition, if any."""
     for number in range(len(answers), 0, -1):
@@ -155,6 +237,9 @@ def condition_step(answers: list[str]) -> int | None:
         if found & CONDITION_MARKERS:
             return number
     return None
+
+
+_SHORT_LABEL = 4
 
 
 def is_label(answer: str) -> bool:
@@ -167,7 +252,16 @@ def is_label(answer: str) -> bool:
     if any(word in LABEL_HEADS for word in head):
         # Judge the label without the place it is in.
         meaningful = [word for word in head if word not in STOPWORDS and word != "not"]
-    if any(word in SYSTEM_NOUNS or _IDENTIFIER.search(word) for word in meaningful):
+    # A system noun before the label head only says which area: "logging hygiene",
+    # "pipeline sprawl", "the integration landscape".
+    # Only in a short label: a sentence that goes on names more than an area.
+    first_head = next(i for i, word in enumerate(meaningful) if word in LABEL_HEADS)
+    if len(meaningful) > _SHORT_LABEL:
+        first_head = -1
+    if any(
+        (word in SYSTEM_NOUNS and index > first_head) or _IDENTIFIER.search(word)
+        for index, word in enumerate(meaningful)
+    ):
         return False
     return not any(_is_verb(word) for word in meaningful)
 

@@ -35,6 +35,8 @@ def stem(word: str) -> str:
         return _drop_e(IRREGULAR_PAST[word])
     if word in IRREGULAR_PARTICIPLES:
         return _drop_e(IRREGULAR_PARTICIPLES[word])
+    if word.endswith("s") and word[:-1].isdigit():
+        return word[:-1]  # "502s" are 502 responses
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, replacement in (("ies", "y"), ("ied", "y")):

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.language.engine import Linter
+from kintsugi.core.language.config import LintConfig
+from kintsugi.core.language.engine import STATISTICAL, Linter
 from kintsugi.core.language.rules import CATEGORIES
 
 _TESTS = Path(__file__).resolve().parents[3] / "tests" / "core" / "language"
@@ -183,8 +184,10 @@ def split_of(corpus: Corpus, split: str) -> Corpus:
     return Corpus(tuple(e for e in corpus.examples if e.split == split), corpus.people)
 
 
-def evaluate(corpus: Corpus, linter: Linter | None = None) -> Report:
-    linter = linter or Linter(people=corpus.people)
+def evaluate(corpus: Corpus, linter: Linter | None = None, *, statistical: bool = False) -> Report:
+    """``statistical``: with the opt-in statistical signal switched on (off by default)."""
+    config = LintConfig(enable=(STATISTICAL.id,)) if statistical else None
+    linter = linter or Linter(config, people=corpus.people)
     report = Report()
     for example in corpus.examples:
         findings = [
@@ -201,7 +204,9 @@ def evaluate(corpus: Corpus, linter: Linter | None = None) -> Report:
     return report
 
 
-def format_summary(report: Report, title: str) -> list[str]:
+def format_summary(
+    report: Report, title: str, *, with_statistical: Report | None = None
+) -> list[str]:
     """Aggregate figures only: safe to print for a set nobody may read."""
     blame = sum(1 for o in report.outcomes if o.example.label == "blame")
     lines = [
@@ -212,6 +217,13 @@ def format_summary(report: Report, title: str) -> list[str]:
         f"  Recall:    {report.recall:.3f}  ({report.true_positives} of {blame} blame "
         "sentences flagged)",
         f"  F1:        {report.f1:.3f}",
+    ]
+    if with_statistical is not None:
+        lines.append(
+            f"  With the statistical signal (opt-in): precision {with_statistical.precision:.3f}"
+            f", recall {with_statistical.recall:.3f}"
+        )
+    lines += [
         "  Recall by category:",
     ]
     for category, (caught, total) in report.recall_by_category().items():
@@ -283,7 +295,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = evaluate(corpus)
             blocks.append(
                 "\n".join(
-                    format_summary(report, f"Independent held-out {path.name} (aggregate only)")
+                    format_summary(
+                        report,
+                        f"Independent held-out {path.name} (aggregate only)",
+                        with_statistical=evaluate(corpus, statistical=True),
+                    )
                 )
             )
             continue
@@ -297,7 +313,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.show_misses:
                 blocks.append(format_report(report, path, title=title))
             else:
-                blocks.append("\n".join(format_summary(report, f"{title}: {path}")))
+                blocks.append(
+                    "\n".join(
+                        format_summary(
+                            report,
+                            f"{title}: {path}",
+                            with_statistical=evaluate(part, statistical=True),
+                        )
+                    )
+                )
     print("\n\n".join(blocks))
     return 0 if ok else 1
 

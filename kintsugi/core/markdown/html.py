@@ -9,6 +9,8 @@ rendered as Markdown and sanitized (see safe_html.py).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -97,7 +99,13 @@ class DisplayNames:
     people: Mapping[str, str] = field(default_factory=dict)
 
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+def export_policy(style: str | None = None) -> str:
+    """The Content Security Policy of the standalone page: nothing loads, no script runs,
+    and the one embedded stylesheet is allowed by its hash (never inline style in general,
+    so markup that slipped through escaping could not style itself either)."""
+    css = _STYLE + ANALYSIS_STYLE if style is None else style
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; form-action 'none'"
 
 
 def _text(value: object) -> str:
@@ -376,7 +384,7 @@ def render_html(
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{export_policy(style)}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         f"<title>{title} — post-mortem</title>\n<style>{style}</style>\n</head>\n<body>\n"
         f"<header>\n<h1>{title}</h1>\n{_meta(doc, names)}\n</header>\n<main>\n"

@@ -1,5 +1,7 @@
 """One pass of the background work: scheduled reviews, reminders, due deliveries, and
-the dashboard's tally of every team changed since the last pass (so visitors rarely wait).
+the dashboard's tally of every team changed since the last pass (pages never count it:
+they read it, corrected for what was written since, or the live aggregate until today's
+first pass).
 
 ``kintsugi worker`` repeats it; ``kintsugi worker --once`` (cron, tests) runs it once.
 Every step claims its work in the database, so passes may overlap across processes.

@@ -1,13 +1,23 @@
-"""The debt dashboard read from the tally: a few hundred pre-computed rows, not every item.
+"""The debt dashboard and this week's review counts read from the tally, without writing.
 
-Stale teams are recomputed first (``compute.refresh_stale``), so the numbers are always
-those of the live aggregate in ``selectors.dashboard`` (the tests compare both). Items of
-restricted incidents are added only where ``access`` says the viewer may see the incident.
+A page reads the stored rows (a few hundred), the incidents logged since the worker's
+last pass, and those incidents' items twice: as the stored rows counted them and as they
+are now. It subtracts the first and adds the second (``core.debt.tally``), so the numbers
+are those of the live items without recounting them and without taking a lock. No
+statement here writes; the worker (``compute``) folds the log in.
+
+The reads are several statements; a worker pass that lands between them changes the
+organisation's ``version``, and a page that corrects the rows reads again (it never mixes
+two passes' rows and log).
+When the tally is not usable (not counted today or with another at-risk threshold,
+because no worker ran, or more than ``READ_LIMIT`` incidents logged since its last pass)
+the caller falls back to the live aggregate, which also reads only.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Min, Q, QuerySet, Sum
@@ -15,28 +25,30 @@ from django.db.models import Min, Q, QuerySet, Sum
 from kintsugi.accounts.models import User
 from kintsugi.core.debt.agenda import SectionKey
 from kintsugi.core.debt.dashboard import GroupBy, worst_first
-from kintsugi.debt.models import TallyRow
-from kintsugi.debt.selectors.dashboard import (
-    SUMMED,
-    Counts,
-    Dashboard,
-    Row,
-    counts_of,
-    oldest_open,
-    trend_points,
-)
+from kintsugi.core.debt.tally import COUNTED, Cell, ItemFacts, Tally, TallyDay
+from kintsugi.debt.models import TallyItem, TallyLog, TallyRow, TallyState
+from kintsugi.debt.selectors.dashboard import Counts, Dashboard, Row, counts_of, oldest_open
+from kintsugi.debt.selectors.dashboard import trend_points as _trend_points
 from kintsugi.debt.selectors.policy import PolicyBook
+from kintsugi.debt.tally import facts
 from kintsugi.debt.tally.compute import (
     EVERYTHING,
     OPENED,
     PUBLIC,
     TREND_WEEKS,
     all_team_keys,
-    refresh_stale,
+    at_risk_days,
+    is_fresh,
 )
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Service, Team
+
+# More incidents logged since the worker's last pass than this: read the live aggregate.
+READ_LIMIT = 300
+ATTEMPTS = 3
+DASHBOARD_DIMENSIONS = ("all", "owner", "severity", "service", "trend")
+CellMap = dict[tuple[str, str], Cell]
 
 
 def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[TallyRow]:
@@ -58,23 +70,147 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
     return TallyRow.objects.filter(Q(team_key__in=team_keys, incident_id__isnull=True) | mine)
 
 
-def _summed(user: User, team_keys: list[int], everyone: bool) -> list[dict[str, Any]]:
-    """One row per (dimension, key); the key of the ``all`` dimension is the team."""
-    return list(
+def _stored(
+    user: User, team_keys: list[int], everyone: bool, dimensions: tuple[str, ...]
+) -> CellMap:
+    """The stored rows summed per (dimension, key); the key of ``all`` is the team."""
+    found = (
         _visible_rows(user, team_keys, everyone)
+        .filter(dimension__in=dimensions)
         .values("dimension", "key")
-        .annotate(
-            **{f"s_{name}": Sum(name) for name in SUMMED},
-            s_oldest=Min("oldest_open"),
-        )
+        .annotate(**{f"s_{name}": Sum(name) for name in COUNTED}, s_oldest=Min("oldest_open"))
         .order_by()
     )
+    return {
+        (row["dimension"], row["key"]): Cell(
+            values=[int(row[f"s_{name}"] or 0) for name in COUNTED], oldest_open=row["s_oldest"]
+        )
+        for row in found
+    }
 
 
-def _named(found: dict[str, Any]) -> dict[str, Any]:
-    named = {name: int(found[f"s_{name}"] or 0) for name in SUMMED}
-    named["oldest_open"] = found["s_oldest"]
-    return named
+@dataclass
+class _Scope:
+    """Whose numbers: the teams asked for, and which restricted incidents are hidden."""
+
+    user: User
+    team_keys: list[int]
+    everyone: bool
+    hidden: set[int]
+
+    def counts(self, item: ItemFacts) -> bool:
+        if not self.everyone and item.team_key not in self.team_keys:
+            return False
+        return item.scope is None or item.scope not in self.hidden
+
+
+def _hidden_among(user: User, items: list[ItemFacts]) -> set[int]:
+    restricted = {item.incident_id for item in items if item.restricted}
+    if not restricted or access.is_admin(user):
+        return set()
+    hidden = access.hidden_incidents(user).filter(pk__in=restricted)
+    return set(hidden.values_list("pk", flat=True))
+
+
+def _grouped(tally: Tally, dimensions: tuple[str, ...]) -> CellMap:
+    grouped: CellMap = {}
+    for (_team, _scope, dimension, key), cell in tally.cells.items():
+        if dimension not in dimensions:
+            continue
+        into = grouped.setdefault((dimension, key), Cell())
+        into.values = [a + b for a, b in zip(into.values, cell.values, strict=True)]
+        if cell.oldest_open is not None and (
+            into.oldest_open is None or cell.oldest_open < into.oldest_open
+        ):
+            into.oldest_open = cell.oldest_open
+    return grouped
+
+
+def _oldest_elsewhere(scope: _Scope, logged: list[int], dimension: str, key: str) -> Any:
+    """The oldest open item of one cell among the stored facts of the incidents not
+    logged: needed only when a logged item was the cell's oldest. Rare."""
+    items = TallyItem.objects.exclude(incident_id__in=logged)
+    if not scope.everyone:
+        items = items.filter(team_key__in=scope.team_keys)
+    if not access.is_admin(scope.user):
+        hidden = access.hidden_incidents(scope.user).values("pk")
+        items = items.exclude(restricted=True, incident_id__in=hidden)
+    return facts.oldest_open_in(items, dimension, key)
+
+
+def _corrected(
+    stored: CellMap, removed: CellMap, added: CellMap, scope: _Scope, logged: list[int]
+) -> CellMap:
+    """Stored + added - removed, cell by cell; empty cells dropped (as a live count has
+    no group without items)."""
+    result: CellMap = {}
+    for cell_key in {*stored, *removed, *added}:
+        before = stored.get(cell_key, Cell())
+        gone = removed.get(cell_key, Cell())
+        new = added.get(cell_key, Cell())
+        values = [a + b - c for a, b, c in zip(before.values, new.values, gone.values, strict=True)]
+        oldest = before.oldest_open
+        # The stored oldest may be the one taken out: the rest's oldest is then unknown,
+        # unless an added item is at least as old.
+        taken = gone.oldest_open is not None and oldest is not None and gone.oldest_open <= oldest
+        if taken and (new.oldest_open is None or new.oldest_open > oldest):
+            oldest = _oldest_elsewhere(scope, logged, *cell_key)
+        if new.oldest_open is not None and (oldest is None or new.oldest_open < oldest):
+            oldest = new.oldest_open
+        cell = Cell(values=values, oldest_open=oldest if values[0] else None)
+        if not cell.is_empty or cell_key[0] in ("trend", "review"):
+            result[cell_key] = cell
+    return result
+
+
+def read_cells(
+    user: User,
+    team_keys: list[int] | None,
+    *,
+    today: date,
+    book: PolicyBook,
+    dimensions: tuple[str, ...],
+) -> tuple[CellMap, list[int], bool] | None:
+    """The corrected cells of the teams in ``team_keys`` (None: every team) as ``user``
+    may see them, the teams and whether every team was asked for; None when the tally
+    is not usable (the caller reads the live aggregate then)."""
+    everyone = team_keys is None
+    keys = all_team_keys() if team_keys is None else team_keys
+    for _attempt in range(ATTEMPTS):
+        states = {
+            state.team_key: state
+            for state in TallyState.objects.filter(team_key__in=[EVERYTHING, *keys])
+        }
+        org = states.get(EVERYTHING)
+        if org is None or org.computed_for != today:
+            return None
+        if not all(is_fresh(states.get(key), today, book) for key in keys):
+            return None
+        log = TallyLog.objects.all() if everyone else TallyLog.objects.filter(team_key__in=keys)
+        logged = sorted(set(log.values_list("incident_id", flat=True)))
+        if len(logged) > READ_LIMIT:
+            return None
+        stored = _stored(user, keys, everyone, dimensions)
+        then = facts.stored_facts(incident_ids=logged)
+        now = facts.live_facts(logged)
+        scope = _Scope(user, keys, everyone, _hidden_among(user, [*then, *now]))
+        day = TallyDay.of(today, TREND_WEEKS)
+
+        def threshold(key: int) -> int:
+            return at_risk_days(key, book)
+
+        removed = Tally().count([i for i in then if scope.counts(i)], day, threshold)
+        added = Tally().count([i for i in now if scope.counts(i)], day, threshold)
+        cells = _corrected(
+            stored, _grouped(removed, dimensions), _grouped(added, dimensions), scope, logged
+        )
+        if not logged:
+            # Nothing to correct: the rows alone are one pass's sums, whichever pass.
+            return cells, keys, everyone
+        version = TallyState.objects.filter(team_key=EVERYTHING).values_list("version", flat=True)
+        if list(version) == [org.version]:
+            return cells, keys, everyone
+    return None
 
 
 def _labels(group: GroupBy, keys: set[str]) -> dict[str, tuple[str | None, str]]:
@@ -97,14 +233,10 @@ def _labels(group: GroupBy, keys: set[str]) -> dict[str, tuple[str | None, str]]
     return labels
 
 
-def _fresh(
-    team_keys: list[int] | None, *, today: date, book: PolicyBook, now: datetime
-) -> tuple[list[int], bool]:
-    """The teams asked for (every team for None), recomputed first where stale, and
-    whether every team was asked for (the organisation's rows are read then)."""
-    keys = all_team_keys() if team_keys is None else team_keys
-    refresh_stale(keys, today=today, book=book, now=now)
-    return keys, team_keys is None
+def _named(cell: Cell) -> dict[str, Any]:
+    named: dict[str, Any] = dict(zip(COUNTED, cell.values, strict=True))
+    named["oldest_open"] = cell.oldest_open
+    return named
 
 
 def tally_dashboard(
@@ -114,19 +246,21 @@ def tally_dashboard(
     team_keys: list[int] | None,
     today: date,
     book: PolicyBook,
-    now: datetime,
-) -> Dashboard:
+) -> Dashboard | None:
     """The dashboard of the teams in ``team_keys`` (0: no team; None: every team) as
-    ``user`` may see it.
+    ``user`` may see it, or None when the tally is not usable.
 
     ``items`` are the same items, visible and filtered, for the oldest-items list (a
-    ``LIMIT`` query). Constant work in the data size once the teams are fresh; when every
-    team is asked for, the organisation's rows are read instead of each team's.
+    ``LIMIT`` query). Constant work in the data size: when every team is asked for, the
+    organisation's rows are read instead of each team's.
     """
-    keys, everyone = _fresh(team_keys, today=today, book=book, now=now)
+    read = read_cells(user, team_keys, today=today, book=book, dimensions=DASHBOARD_DIMENSIONS)
+    if read is None:
+        return None
+    cells, _keys, _everyone = read
     found: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in _summed(user, keys, everyone):
-        found.setdefault(row["dimension"], {})[row["key"]] = _named(row)
+    for (dimension, key), cell in cells.items():
+        found.setdefault(dimension, {})[key] = _named(cell)
     dimensions = {
         GroupBy.TEAM: "all",
         GroupBy.OWNER: "owner",
@@ -135,13 +269,13 @@ def tally_dashboard(
     }
     groups = {}
     for group in GroupBy:
-        cells = found.get(dimensions[group], {})
-        labels = _labels(group, set(cells))
+        cells_of = found.get(dimensions[group], {})
+        labels = _labels(group, set(cells_of))
         groups[group] = worst_first(
             group,
             [
                 Row(*labels.get(key, (None, "(deleted)")), counts_of(counts, today))
-                for key, counts in cells.items()
+                for key, counts in cells_of.items()
             ],
         )
     teams = found.get("all", {})
@@ -155,15 +289,16 @@ def tally_dashboard(
         today=today,
         total=total,
         groups=groups,
-        trend=trend_points(today, TREND_WEEKS, counts),
+        trend=_trend_points(today, TREND_WEEKS, counts),
         oldest=oldest_open(items),
+        extra={"source": "tally"},
     )
 
 
 def _total(rows: list[dict[str, Any]], today: date) -> Counts:
     if not rows:
         return Counts()
-    summed: dict[str, Any] = {name: sum(row[name] for row in rows) for name in SUMMED}
+    summed: dict[str, Any] = {name: sum(row[name] for row in rows) for name in COUNTED}
     oldest = [row["oldest_open"] for row in rows if row["oldest_open"] is not None]
     summed["oldest_open"] = min(oldest) if oldest else None
     return counts_of(summed, today)
@@ -174,19 +309,14 @@ def review_counts(
     *,
     today: date,
     book: PolicyBook,
-    now: datetime,
     team_keys: list[int] | None = None,
-) -> tuple[dict[SectionKey, int], int]:
+) -> tuple[dict[SectionKey, int], int] | None:
     """This week's review as ``user`` may see it, for the teams in ``team_keys`` (None:
     every team): each section's size and the number of items opened this week
-    (``weekly_agenda_page(counted=...)``)."""
-    keys, everyone = _fresh(team_keys, today=today, book=book, now=now)
-    found = dict(
-        _visible_rows(user, keys, everyone)
-        .filter(dimension="review")
-        .values("key")
-        .annotate(n=Sum("open"))
-        .order_by()
-        .values_list("key", "n")
-    )
-    return {key: int(found.get(key.value) or 0) for key in SectionKey}, int(found.get(OPENED) or 0)
+    (``weekly_agenda_page(counted=...)``); None when the tally is not usable."""
+    read = read_cells(user, team_keys, today=today, book=book, dimensions=("review",))
+    if read is None:
+        return None
+    cells, _keys, _everyone = read
+    found = {key: cell.values[0] for (_dimension, key), cell in cells.items()}
+    return {key: found.get(key.value, 0) for key in SectionKey}, found.get(OPENED, 0)

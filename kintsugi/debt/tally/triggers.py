@@ -1,14 +1,18 @@
-"""Database triggers that mark a team's tally stale on every write that can change it.
+"""Database triggers that log every incident whose debt numbers a write can change.
 
 Triggers, not Django signals: ``QuerySet.update()``, raw SQL, bulk loads and the admin
 all write action items, and a tally that missed one of them would show wrong numbers
-until midnight. They are (re)installed after every ``migrate`` because SQLite drops a
-table's triggers when Django rebuilds the table to alter it.
+until the next full count. They are (re)installed after every ``migrate`` because SQLite
+drops a table's triggers when Django rebuilds the table to alter it.
+
+Each one inserts ``(team, incident)`` into ``debt_tallylog`` inside the writing
+transaction: an insert, so writers never wait for each other or for a page. Pages add
+the logged incidents' current numbers to the stored ones; the worker folds them in.
 
 What counts, per action item: status, priority, owner, ticket, target dates, created and
 completed times, and the incident it belongs to; per incident: its team, severity and
 whether it is restricted; and which services an incident affects. A title edit changes
-none of the numbers and leaves the tally alone.
+none of the numbers and is not logged.
 """
 
 # Only this module's constant table and column names are formatted into the SQL.
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-STATE = "debt_tallystate"
+LOG = "debt_tallylog"
 ACTION = "postmortems_actionitem"
 INCIDENT = "postmortems_incident"
 SERVICES = "postmortems_incident_services"
@@ -37,13 +41,26 @@ ITEM_COLUMNS = (
 INCIDENT_COLUMNS = ("team_id", "severity", "is_restricted")
 
 
-def _team_of(incident: str) -> str:
-    return f"SELECT COALESCE(team_id, 0) FROM {INCIDENT} WHERE id = {incident}"
+def _log_incidents(*incidents: str) -> str:
+    """Log the incident(s), each with its current team (distinct rows)."""
+    ids = ", ".join(incidents)
+    return (
+        f"INSERT INTO {LOG} (team_key, incident_id) "
+        f"SELECT COALESCE(team_id, 0), id FROM {INCIDENT} WHERE id IN ({ids});"
+    )
 
 
-def _bump(*incidents: str) -> str:
-    teams = " UNION ".join(_team_of(incident) for incident in incidents)
-    return f"UPDATE {STATE} SET version = version + 1 WHERE team_key IN ({teams});"
+# An incident's own change: its old team, and its new one when the team changed.
+_LOG_OLD_TEAM = (
+    f"INSERT INTO {LOG} (team_key, incident_id) VALUES (COALESCE(OLD.team_id, 0), OLD.id);"
+)
+_LOG_NEW_TEAM = (
+    f"INSERT INTO {LOG} (team_key, incident_id) SELECT COALESCE(NEW.team_id, 0), NEW.id "
+    "WHERE COALESCE(NEW.team_id, 0) <> COALESCE(OLD.team_id, 0);"
+)
+
+# The names of the triggers, and of the previous version's functions (dropped).
+_OLD_FUNCTIONS = ("debt_tally_item_changed", "debt_tally_incident_changed")
 
 
 def _changed(columns: tuple[str, ...], distinct: str) -> str:
@@ -53,28 +70,21 @@ def _changed(columns: tuple[str, ...], distinct: str) -> str:
 def _sqlite() -> list[str]:
     changed_item = _changed(ITEM_COLUMNS, "IS NOT")
     changed_incident = _changed(INCIDENT_COLUMNS, "IS NOT")
-    team_bump = (
-        f"UPDATE {STATE} SET version = version + 1 "
-        "WHERE team_key IN (COALESCE(OLD.team_id, 0), COALESCE(NEW.team_id, 0));"
-    )
-    old_team_bump = (
-        f"UPDATE {STATE} SET version = version + 1 WHERE team_key = COALESCE(OLD.team_id, 0);"
-    )
     created = [
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_insert AFTER INSERT ON {ACTION} "
-        f"BEGIN {_bump('NEW.incident_id')} END",
+        f"BEGIN {_log_incidents('NEW.incident_id')} END",
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_update AFTER UPDATE ON {ACTION} "
-        f"WHEN {changed_item} BEGIN {_bump('OLD.incident_id', 'NEW.incident_id')} END",
+        f"WHEN {changed_item} BEGIN {_log_incidents('OLD.incident_id', 'NEW.incident_id')} END",
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_delete AFTER DELETE ON {ACTION} "
-        f"BEGIN {_bump('OLD.incident_id')} END",
+        f"BEGIN {_log_incidents('OLD.incident_id')} END",
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_incident_update AFTER UPDATE ON {INCIDENT} "
-        f"WHEN {changed_incident} BEGIN {team_bump} END",
+        f"WHEN {changed_incident} BEGIN {_LOG_OLD_TEAM} {_LOG_NEW_TEAM} END",
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_incident_delete AFTER DELETE ON {INCIDENT} "
-        f"BEGIN {old_team_bump} END",
+        f"BEGIN {_LOG_OLD_TEAM} END",
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_services_insert AFTER INSERT ON {SERVICES} "
-        f"BEGIN {_bump('NEW.incident_id')} END",
+        f"BEGIN {_log_incidents('NEW.incident_id')} END",
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_services_delete AFTER DELETE ON {SERVICES} "
-        f"BEGIN {_bump('OLD.incident_id')} END",
+        f"BEGIN {_log_incidents('OLD.incident_id')} END",
     ]
     # Dropped first, so that a new version of a trigger replaces the installed one.
     names = [statement.split()[5] for statement in created]
@@ -96,41 +106,37 @@ def _postgresql() -> list[str]:
             f"EXECUTE FUNCTION {func}()",
         ]
 
-    old_team = (
-        f"UPDATE {STATE} SET version = version + 1 WHERE team_key = COALESCE(OLD.team_id, 0);"
-    )
-    new_team = (
-        f"UPDATE {STATE} SET version = version + 1 WHERE team_key = COALESCE(NEW.team_id, 0);"
-    )
     return [
         function(
-            "debt_tally_item_changed",
-            f"IF TG_OP <> 'INSERT' THEN {_bump('OLD.incident_id')} END IF; "
-            f"IF TG_OP <> 'DELETE' THEN {_bump('NEW.incident_id')} END IF;",
+            "debt_tally_log_item",
+            f"IF TG_OP = 'INSERT' THEN {_log_incidents('NEW.incident_id')} "
+            f"ELSIF TG_OP = 'DELETE' THEN {_log_incidents('OLD.incident_id')} "
+            f"ELSE {_log_incidents('OLD.incident_id', 'NEW.incident_id')} END IF;",
         ),
         function(
-            "debt_tally_incident_changed",
-            f"{old_team} IF TG_OP = 'UPDATE' THEN {new_team} END IF;",
+            "debt_tally_log_incident",
+            f"{_LOG_OLD_TEAM} IF TG_OP = 'UPDATE' THEN {_LOG_NEW_TEAM} END IF;",
         ),
-        *trigger("debt_tally_item_insert", "INSERT", ACTION, "debt_tally_item_changed"),
+        *trigger("debt_tally_item_insert", "INSERT", ACTION, "debt_tally_log_item"),
         *trigger(
             "debt_tally_item_update",
             "UPDATE",
             ACTION,
-            "debt_tally_item_changed",
+            "debt_tally_log_item",
             _changed(ITEM_COLUMNS, "IS DISTINCT FROM"),
         ),
-        *trigger("debt_tally_item_delete", "DELETE", ACTION, "debt_tally_item_changed"),
+        *trigger("debt_tally_item_delete", "DELETE", ACTION, "debt_tally_log_item"),
         *trigger(
             "debt_tally_incident_update",
             "UPDATE",
             INCIDENT,
-            "debt_tally_incident_changed",
+            "debt_tally_log_incident",
             _changed(INCIDENT_COLUMNS, "IS DISTINCT FROM"),
         ),
-        *trigger("debt_tally_incident_delete", "DELETE", INCIDENT, "debt_tally_incident_changed"),
-        *trigger("debt_tally_services_insert", "INSERT", SERVICES, "debt_tally_item_changed"),
-        *trigger("debt_tally_services_delete", "DELETE", SERVICES, "debt_tally_item_changed"),
+        *trigger("debt_tally_incident_delete", "DELETE", INCIDENT, "debt_tally_log_incident"),
+        *trigger("debt_tally_services_insert", "INSERT", SERVICES, "debt_tally_log_item"),
+        *trigger("debt_tally_services_delete", "DELETE", SERVICES, "debt_tally_log_item"),
+        *(f"DROP FUNCTION IF EXISTS {name}()" for name in _OLD_FUNCTIONS),
     ]
 
 

@@ -8,7 +8,7 @@
 - ``{% action_policy item %}``: the policy that applies to one action item and its
   exception, for each row of the action items list. The policies are loaded once per
   page render, whatever the number of items.
-- ``{% agenda_entry entry %}``: one entry of the weekly review page
+- ``{% agenda_entries entries %}``: the entries of one section of the weekly review page
   (``kintsugi/debt/agenda_rows.py``); ``{% agenda_facts %}``, ``{% agenda_review %}`` and
   ``{% agenda_hidden section %}`` give the same words to the email template.
 """
@@ -26,7 +26,7 @@ from kintsugi.core.debt.agenda_text import review_line
 from kintsugi.core.debt.redaction import hidden_section_line
 from kintsugi.core.debt.states import DebtState, SlaCompliance
 from kintsugi.core.vocabulary import Priority
-from kintsugi.debt.agenda_rows import agenda_entry as render_agenda_entry
+from kintsugi.debt.agenda_rows import agenda_entries as render_agenda_entries
 from kintsugi.debt.agenda_rows import facts_html, mark_url_maker
 from kintsugi.debt.selectors.filters import DebtFilters
 from kintsugi.debt.selectors.policy import PolicyBook, policy_book
@@ -118,19 +118,20 @@ def agenda_facts(entry: Any, as_of: Any) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def agenda_entry(context: template.Context, entry: Any) -> SafeString:
-    """One entry of the weekly review page, built in Python (``debt/agenda_rows.py``)."""
+def agenda_entries(context: template.Context, entries: Any) -> SafeString:
+    """The entries of one section of the weekly review page, in one render of a Jinja2
+    partial (``debt/agenda_rows.py``)."""
     makers = context.render_context
     if "kintsugi.mark-url" not in makers:
         makers["kintsugi.mark-url"] = mark_url_maker() if context.get("may_mark") else None
-    html = render_agenda_entry(
-        entry,
+    html = render_agenda_entries(
+        entries,
         as_of=context["agenda"].as_of,
         week=context.get("week", ""),
         mark_url=makers["kintsugi.mark-url"],
         csrf=str(context.get("csrf_token", "")),
     )
-    return mark_safe(html)  # noqa: S308 - agenda_entry escapes every value
+    return mark_safe(html)  # noqa: S308 - the partial escapes every value
 
 
 @register.simple_tag

@@ -12,7 +12,6 @@ from django.urls import reverse
 from kintsugi.core.debt.dashboard import GroupBy
 from kintsugi.core.vocabulary import Severity
 from kintsugi.debt.charts import trend_chart
-from kintsugi.debt.clock import get_clock
 from kintsugi.debt.selectors.dashboard import Dashboard, Row, debt_dashboard
 from kintsugi.debt.selectors.filters import (
     NONE,
@@ -88,7 +87,9 @@ def _board(
     """From the tally when only a team is chosen (the common views), live otherwise.
 
     The tally is kept per team; a service, severity or owner filter narrows the items to
-    a few thousand, which the live aggregate counts directly.
+    a few thousand, which the live aggregate counts directly. The live aggregate also
+    stands in while the tally is not usable (not counted today: no worker ran yet).
+    Neither writes.
     """
     if filters.service or filters.severity or filters.owner:
         return debt_dashboard(items, today=day, book=book)
@@ -99,9 +100,8 @@ def _board(
         keys = [0]
     else:
         keys = list(Team.objects.filter(slug=filters.team).values_list("pk", flat=True))
-    return tally_dashboard(
-        request.user, items, team_keys=keys, today=day, book=book, now=get_clock().now()
-    )
+    board = tally_dashboard(request.user, items, team_keys=keys, today=day, book=book)
+    return board if board is not None else debt_dashboard(items, today=day, book=book)
 
 
 def items(request: HttpRequest) -> HttpResponse:

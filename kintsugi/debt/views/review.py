@@ -91,12 +91,9 @@ def review(request: HttpRequest) -> HttpResponse:
     if week == IsoWeek.of(day):
         # This week: the sections' sizes are kept in the dashboard's tally, so the page
         # only picks the entries it shows (from index ranges, for a team too).
+        # None while the tally is not usable: the page counts live then.
         counted = review_counts(
-            request.user,
-            today=day,
-            book=book,
-            now=get_clock().now(),
-            team_keys=None if team is None else [team.pk],
+            request.user, today=day, book=book, team_keys=None if team is None else [team.pk]
         )
     page = weekly_agenda_page(
         visible_items(request.user),

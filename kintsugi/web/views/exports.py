@@ -15,6 +15,7 @@ from django.shortcuts import render
 
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable
+from kintsugi.core.markdown.html import export_policy
 from kintsugi.core.markdown.pdf_process import PdfBusy, PdfTooLarge
 from kintsugi.postmortems.exports import postmortem_export
 
@@ -50,4 +51,6 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(export.body, content_type=export.format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(export.document, fmt)}"'
     response["X-Content-Type-Options"] = "nosniff"
+    if fmt == "html":  # should a browser show it anyway: its own stylesheet, nothing else
+        response["Content-Security-Policy"] = export_policy()
     return response

@@ -1,7 +1,8 @@
-"""The labelled corpus: precision and recall must stay at or above 0.9.
+"""The labelled corpus: on its tuning part, precision and recall stay at or above 0.9.
 
-The corpus holds sentences written before the rules were tuned and two later held-out
-batches (see its header for their first-contact figures). Never delete a hard case to make
+Only the tuning part is held to the target, and only its sentences are ever printed: the
+own held-out part (after ``# === held-out (own)``) is scored by ``make eval`` and must not
+be read while tuning, so a failure here must not show it. Never delete a hard case to make
 this pass; fix the rule, or accept the miss and say so in the corpus.
 """
 
@@ -11,7 +12,14 @@ from collections import Counter
 
 import pytest
 
-from kintsugi.core.language.evaluate import DEFAULT_CORPUS, evaluate, format_report, load_corpus
+from kintsugi.core.language.evaluate import (
+    DEFAULT_CORPUS,
+    TUNING,
+    evaluate,
+    format_report,
+    load_corpus,
+    split_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +29,8 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def report(corpus):
-    return evaluate(corpus)
+    """The rules as shipped (the statistical signal is opt-in), on the tuning part."""
+    return evaluate(split_of(corpus, TUNING))
 
 
 def test_it_has_a_large_balanced_corpus(corpus) -> None:

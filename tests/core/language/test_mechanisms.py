@@ -125,18 +125,20 @@ def test_it_explains_each_finding_and_suggests_a_rewording() -> None:
         assert finding.excerpt in "True to form, the release crew botched the rollout."
 
 
-def test_the_statistical_signal_is_a_notice_that_can_be_disabled() -> None:
+def test_the_statistical_signal_is_an_opt_in_notice() -> None:
+    """Off unless enabled: on published post-mortems, where about one sentence in a hundred
+    blames, its findings were mostly neutral sentences (docs/lint-review.md, review4)."""
     text = "Kevin put the cluster into a bad state and went home."
-    [finding] = lint_text(text)  # no rule knows this wording; the model does
+    assert STATISTICAL.id not in {f.rule for f in lint_text(text)}
+    [finding] = lint_text(text, config=LintConfig(enable=(STATISTICAL.id,)))
     assert finding.rule == STATISTICAL.id and finding.severity.value == "info"
     assert finding.excerpt == text
-    config = LintConfig(disable=(STATISTICAL.id,))
-    assert STATISTICAL.id not in {f.rule for f in lint_text(text, config=config)}
 
 
 def test_the_model_stays_quiet_on_negated_or_quoted_sentences() -> None:
+    opted_in = LintConfig(enable=(STATISTICAL.id,))
     for text in ("This was not the intern's fault at all.", 'Nobody said "the intern broke it".'):
-        assert STATISTICAL.id not in {f.rule for f in lint_text(text)}
+        assert STATISTICAL.id not in {f.rule for f in lint_text(text, config=opted_in)}
 
 
 def test_the_model_does_not_bring_back_what_a_disabled_rule_matched() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kintsugi.core.language.config import LintConfig
 from kintsugi.core.language.crossval import Figures, Scored, cross_validate, format_table
 from kintsugi.core.language.engine import STATISTICAL, lint_text
 from kintsugi.core.language.evaluate import DEFAULT_CORPUS, OWN_HELDOUT, load_corpus
@@ -80,9 +81,12 @@ def test_the_model_stays_quiet_on_quoted_wording_and_short_fragments() -> None:
     assert featurizer.scorable("Nobody looked at the graphs for an hour.") is not None
 
 
+OPTED_IN = LintConfig(enable=(STATISTICAL.id,))
+
+
 def test_a_model_finding_says_what_it_read_as_blame_and_how_to_reword() -> None:
     text = "Kevin put the cluster into a bad state and went home."
-    [finding] = lint_text(text)
+    [finding] = lint_text(text, config=OPTED_IN)
     assert finding.rule == STATISTICAL.id and finding.severity is Level.INFO
     assert "statistical model" in finding.message and "What weighed most:" in finding.message
     assert "'Kevin" in finding.message  # the author's own words, not the model's tags
@@ -145,7 +149,8 @@ def test_figures_count_the_rules_or_the_model() -> None:
 
 def test_the_model_is_read_only_when_a_sentence_reaches_it() -> None:
     load_model.cache_clear()
-    lint_text("The cache filled up and the service restarted twice.")  # no actor
-    assert load_model.cache_info().currsize == 0
-    lint_text("Kevin put the cluster into a bad state and went home.")
+    lint_text("Kevin put the cluster into a bad state and went home.")  # not opted in
+    lint_text("The cache filled up and the service restarted twice.", config=OPTED_IN)
+    assert load_model.cache_info().currsize == 0  # opted in, but no actor to score
+    lint_text("Kevin put the cluster into a bad state and went home.", config=OPTED_IN)
     assert load_model.cache_info().currsize == 1
