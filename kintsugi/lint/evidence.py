@@ -88,7 +88,7 @@ def follow_ups_in_lessons(
         skip = [(h.line, end_of(h, headings, len(lines))) for h in headings
                 if heading.line < h.line < end]  # fmt: skip
         items = read_section(lines, heading.line, end, heading.text, links, skip).items
-        texts = [item.values["owner"][1] for item in items if item.values.get("owner")]
+        texts = [owner[1] for item in items if (owner := item.values.get("owner"))]
         if texts and len(texts) == len(items) and all(_WORK_TO_DO.search(t) for t in texts):
             return heading.line
     return None

@@ -18,7 +18,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
+from ..vocabulary import ActionStatus
 from .agenda import SectionKey
 from .states import DebtState, action_state
 from .weeks import IsoWeek
@@ -108,7 +110,9 @@ def _utc_day(moment: datetime) -> date:
 
 def state_values(facts: ItemFacts, today: date, at_risk_days: int) -> tuple[int, ...]:
     """The item's share of one dashboard row (``COUNTED``), from the core's states."""
-    state = action_state(facts.status, facts.due_on, facts.completed_at, today, at_risk_days)
+    # A stored status string is its StrEnum member's value: equal and hashed the same.
+    status = cast(ActionStatus, facts.status)
+    state = action_state(status, facts.due_on, facts.completed_at, today, at_risk_days)
     asked = facts.policy_due_on or facts.due_on
     high = facts.priority in HIGH_PRIORITIES
     done = facts.status == "done"
