@@ -94,10 +94,11 @@ TEMPLATES = [
         },
     },
     {
-        # The web app's hot partials (timeline and action item rows): kintsugi/web/jinja.py.
+        # The hot partials (timeline and action item rows, the weekly review's entries):
+        # kintsugi/web/jinja.py.
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "web" / "jinja2"],
+        "DIRS": [BASE_DIR / "web" / "jinja2", BASE_DIR / "debt" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "kintsugi.web.jinja.environment"},
     },
@@ -204,7 +205,7 @@ CONTENT_SECURITY_POLICY = (
 )
 # Powerful browser features no page here uses, refused to any script that might ask.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-# Password reset links (kintsugi/accounts/reset.py) work this long, and once.
+# Password reset links (kintsugi/accounts/reset_mail.py) work this long, and once.
 PASSWORD_RESET_TIMEOUT = 60 * _env.integer(
     "PASSWORD_RESET_MINUTES", 60, minimum=5, maximum=7 * 24 * 60
 )

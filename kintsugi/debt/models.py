@@ -293,18 +293,17 @@ class TallyState(models.Model):
     threshold they were counted with. The organisation's row (``team_key`` -2) also
     carries ``version``, bumped by every pass of the worker that changes stored rows, so
     that a page reading several tables without a lock can tell a pass landed meanwhile
-    and read again (``kintsugi/debt/tally/read.py``). ``computed_version`` is unused.
+    and read again (``kintsugi/debt/tally/read.py``).
     """
 
     team_key = models.IntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)
-    computed_version = models.BigIntegerField(default=-1)
     computed_for = models.DateField(null=True)
     at_risk_days = models.IntegerField(default=-1)
     computed_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
-        return f"tally of team {self.team_key} (v{self.computed_version}/{self.version})"
+        return f"tally of team {self.team_key} (counted for {self.computed_for}, v{self.version})"
 
 
 class TallyRow(models.Model):

@@ -317,19 +317,20 @@ def _factors(incident_id: int, db: str) -> list[Factor]:
     return factors
 
 
-def _action_items(incident_id: int, db: str, factors: list[Factor]) -> list[ActionItem]:
-    """In the model's order, with owners (the few fields a page shows; the rest deferred)
-    and the factors read above."""
+def _action_items(incident: Incident, db: str, factors: list[Factor]) -> list[ActionItem]:
+    """In the model's order, with owners (the few fields a page shows; the rest deferred),
+    the factors read above and their incident (each row's policy reads its team)."""
     by_pk = {factor.pk: factor for factor in factors}
     width = len(_ACTION_FIELDS)
     items = []
-    for row in _ACTION_ITEMS.rows(incident_id):
+    for row in _ACTION_ITEMS.rows(incident.pk):
         item = ActionItem.from_db(db, _ACTION_FIELDS, row[:width])
         owner = None
         if row[width] is not None:
             owner = User.from_db(db, _OWNER_FIELDS, row[width:])
         item.owner = owner
         item.factor = by_pk.get(item.factor_id) if item.factor_id else None
+        item.incident = incident
         items.append(item)
     return items
 
@@ -356,7 +357,7 @@ def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
     for row in _LESSONS.rows(incident.pk):
         lesson = Lesson.from_db(db, _LESSON_FIELDS, row)
         lessons.setdefault(lesson.kind, []).append(lesson)
-    action_items = _action_items(incident.pk, db, factors)
+    action_items = _action_items(incident, db, factors)
     metrics = compute_metrics(
         [
             KeyEvent(EventKind(event.kind), event.occurred_at)

@@ -4,7 +4,8 @@ A long post-mortem has hundreds of timeline events and dozens of action items. D
 template engine spends about 0.3 ms on each such row (lookups, filters, tags); Jinja2
 compiles a template to a Python function, so the rows keep their markup in templates and
 cost what Python code costs. Only these partials use it (``TEMPLATES["jinja2"]`` in
-settings, ``DIRS`` = this app's ``jinja2/`` folder); pages stay Django templates.
+settings, ``DIRS`` = this app's ``jinja2/`` folder and the debt app's, whose weekly
+review entries are rendered the same way); pages stay Django templates.
 
 Escaping is Django's, byte for byte: autoescape is on, and every ``{{ value }}`` first goes
 through ``finalize``, which escapes it with the same rules as ``django.utils.html.escape``
@@ -51,7 +52,7 @@ def escape_value(value: object) -> object:
     (``user_markdown``'s sanitized output, a ``SafeString``, ``Markup``) as it is."""
     if hasattr(value, "__html__"):
         return value
-    return Markup(_html_escape(str(value), quote=True))  # noqa: S704 - escaped on this line
+    return Markup(escape_text(value))  # noqa: S704 - escaped on this line
 
 
 def environment(**options: Any) -> Environment:

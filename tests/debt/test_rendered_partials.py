@@ -81,7 +81,7 @@ def test_an_agenda_entry_renders_as_before(entry, may_mark):
         "csrf": 'tok"en<',
     }
     expected = EXPECTED[f"entry-{entry.item.id}-{'mark' if may_mark else 'read'}"]
-    assert agenda_rows.agenda_entry(entry, **kwargs) == expected
+    assert agenda_rows.agenda_entries([entry], **kwargs) == expected
 
 
 def test_a_section_renders_as_its_entries_did():

@@ -262,3 +262,30 @@ def test_the_action_policy_tag_shows_the_policy_and_the_exception(clock, make_it
     html = Template("{% load debt %}{% action_policy item %}").render(Context({"item": item}))
     assert "Policy: 14 days (organisation default), by 2026-11-16" in html
     assert "later than the policy: Vendor patch" in html
+
+
+def test_the_action_items_section_reads_the_policies_once_whatever_the_items(
+    clock, make_incident, make_item, teammate, owner, login
+):
+    """The section alone (after a save, or "Cancel") shows ``{% action_policy %}`` on
+    every row without the debt box above it: no query per item for its incident."""
+    from django.urls import reverse
+
+    incident = make_incident("Pool exhausted", date(2026, 11, 2))
+    make_item("First", incident=incident, owner=teammate, due_on=date(2026, 11, 10))
+    client = login(owner)
+    url = reverse("action-items", args=[incident.pk])
+
+    def section_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert response.content.decode().count('data-testid="action-policy"') == (
+            ActionItem.objects.filter(incident=incident).count()
+        )
+        return len(captured)
+
+    few = section_queries()
+    for n in range(10):
+        make_item(f"More {n}", incident=incident, due_on=date(2026, 11, 10) + timedelta(days=n))
+    assert section_queries() == few

@@ -28,7 +28,8 @@ from .weeks import IsoWeek
 TREND_WEEKS = 12
 # The review's "opened this week": every item created in the week, whatever its section.
 OPENED_IN_WEEK = "created_in_week"
-# The counted values of one cell, in the order of ``Cell.values``.
+# The counted values of one cell, in the order of ``Cell.values``; also the columns the
+# live aggregate sums (``kintsugi/debt/selectors/dashboard.py``) and the tally stores.
 COUNTED = (
     "open",
     "overdue",
@@ -220,11 +221,6 @@ class Cell:
     def is_empty(self) -> bool:
         """No item at all (every item is open, done or won't do)."""
         return self.values[0] + self.values[4] + self.values[6] == 0
-
-
-def earliest(*moments: datetime | None) -> datetime | None:
-    present = [moment for moment in moments if moment is not None]
-    return min(present) if present else None
 
 
 class Tally:

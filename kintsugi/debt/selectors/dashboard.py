@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from kintsugi.accounts.models import User
 from kintsugi.core.debt.dashboard import GroupBy, TrendPoint, worst_first
 from kintsugi.core.debt.states import SlaCompliance, age_in_days
+from kintsugi.core.debt.tally import COUNTED
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.selectors import expressions as sql
 from kintsugi.debt.selectors.filters import NONE
@@ -90,7 +91,7 @@ class Dashboard:
 
 
 def counts_of(row: dict[str, Any], today: date) -> Counts:
-    """A ``Counts`` from one aggregated row (the ``SUMMED`` names and ``oldest_open``)."""
+    """A ``Counts`` from one aggregated row (the ``COUNTED`` names and ``oldest_open``)."""
     oldest = row["oldest_open"]
     measured = row.get("sla_measured", 0)
     return Counts(
@@ -120,17 +121,6 @@ def _label(group: GroupBy, values: tuple[Any, ...]) -> tuple[str | None, str]:
     return key, values[-1]
 
 
-SUMMED = (
-    "open",
-    "overdue",
-    "at_risk",
-    "no_date",
-    "done",
-    "done_late",
-    "wont_do",
-    "sla_measured",
-    "sla_met",
-)
 # The base of the rollup: one row per (team, owner, severity), computed by the database in
 # one pass over the items; the team, owner and severity breakdowns and the totals are then
 # added up from it *in the same statement* (a common table expression read four times), so
@@ -149,7 +139,7 @@ def _parse_moment(value: Any) -> datetime | None:
 
 
 def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any]) -> list:
-    """Rows ``(level, key, label1, label2, *SUMMED, oldest_open)`` in one query."""
+    """Rows ``(level, key, label1, label2, *COUNTED, oldest_open)`` in one query."""
     base = (
         items.order_by()
         .annotate(**{alias: F(path) for alias, path in BASE_FIELDS.items()})
@@ -158,7 +148,7 @@ def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any]) -> list:
     )
     base_sql, params = base.query.sql_with_params()
     q = connection.ops.quote_name
-    sums = ", ".join(f"SUM(b.{q(name)})" for name in SUMMED) + f", MIN(b.{q('oldest_open')})"
+    sums = ", ".join(f"SUM(b.{q(name)})" for name in COUNTED) + f", MIN(b.{q('oldest_open')})"
     team, user = q(Team._meta.db_table), q(User._meta.db_table)
     # Only quoted identifiers from the models and our own aliases are formatted in; every
     # value travels as a parameter of the base query.
@@ -179,8 +169,8 @@ def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any]) -> list:
 
 def _row_dict(row: tuple) -> dict[str, Any]:
     values = row[4:]
-    named = {name: int(values[i] or 0) for i, name in enumerate(SUMMED)}
-    named["oldest_open"] = _parse_moment(values[len(SUMMED)])
+    named = {name: int(values[i] or 0) for i, name in enumerate(COUNTED)}
+    named["oldest_open"] = _parse_moment(values[len(COUNTED)])
     return named
 
 

@@ -25,14 +25,12 @@ from datetime import date, datetime
 
 from django.db import connection, transaction
 
-from kintsugi.core.debt.tally import COUNTED, OPENED_IN_WEEK, Cell, Tally, TallyDay
+from kintsugi.core.debt.tally import COUNTED, Cell, Tally, TallyDay
 from kintsugi.debt.models import TallyLog, TallyRow, TallyState
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.debt.tally import facts
 from kintsugi.teams.models import Team
 
-TREND_WEEKS = 12
-OPENED = OPENED_IN_WEEK
 # The organisation-wide rows, added up from the teams' rows by each pass, so the
 # unfiltered dashboard reads about 300 rows instead of every team's: EVERYTHING for
 # people who see every incident, PUBLIC (no restricted incident's items) for everyone
@@ -167,7 +165,7 @@ def _fold(incidents: list[int], *, skip: set[int], day: TallyDay, book: PolicyBo
 def refresh_all(*, today: date, book: PolicyBook, now: datetime) -> list[int]:
     """The worker's pass; the teams whose rows changed (none when nothing changed)."""
     keys = all_team_keys()
-    day = TallyDay.of(today, TREND_WEEKS)
+    day = TallyDay.of(today)
     with transaction.atomic():
         TallyState.objects.bulk_create([TallyState(team_key=EVERYTHING)], ignore_conflicts=True)
         org = TallyState.objects.select_for_update().get(team_key=EVERYTHING)

@@ -25,21 +25,21 @@ from django.db.models import Min, Q, QuerySet, Sum
 from kintsugi.accounts.models import User
 from kintsugi.core.debt.agenda import SectionKey
 from kintsugi.core.debt.dashboard import GroupBy, worst_first
-from kintsugi.core.debt.tally import COUNTED, Cell, ItemFacts, Tally, TallyDay
+from kintsugi.core.debt.tally import (
+    COUNTED,
+    OPENED_IN_WEEK,
+    TREND_WEEKS,
+    Cell,
+    ItemFacts,
+    Tally,
+    TallyDay,
+)
 from kintsugi.debt.models import TallyItem, TallyLog, TallyRow, TallyState
 from kintsugi.debt.selectors.dashboard import Counts, Dashboard, Row, counts_of, oldest_open
 from kintsugi.debt.selectors.dashboard import trend_points as _trend_points
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.debt.tally import facts
-from kintsugi.debt.tally.compute import (
-    EVERYTHING,
-    OPENED,
-    PUBLIC,
-    TREND_WEEKS,
-    all_team_keys,
-    at_risk_days,
-    is_fresh,
-)
+from kintsugi.debt.tally.compute import EVERYTHING, PUBLIC, all_team_keys, at_risk_days, is_fresh
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Service, Team
@@ -170,10 +170,10 @@ def read_cells(
     today: date,
     book: PolicyBook,
     dimensions: tuple[str, ...],
-) -> tuple[CellMap, list[int], bool] | None:
+) -> CellMap | None:
     """The corrected cells of the teams in ``team_keys`` (None: every team) as ``user``
-    may see them, the teams and whether every team was asked for; None when the tally
-    is not usable (the caller reads the live aggregate then)."""
+    may see them; None when the tally is not usable (the caller reads the live aggregate
+    then)."""
     everyone = team_keys is None
     keys = all_team_keys() if team_keys is None else team_keys
     for _attempt in range(ATTEMPTS):
@@ -194,7 +194,7 @@ def read_cells(
         then = facts.stored_facts(incident_ids=logged)
         now = facts.live_facts(logged)
         scope = _Scope(user, keys, everyone, _hidden_among(user, [*then, *now]))
-        day = TallyDay.of(today, TREND_WEEKS)
+        day = TallyDay.of(today)
 
         def threshold(key: int) -> int:
             return at_risk_days(key, book)
@@ -206,10 +206,10 @@ def read_cells(
         )
         if not logged:
             # Nothing to correct: the rows alone are one pass's sums, whichever pass.
-            return cells, keys, everyone
+            return cells
         version = TallyState.objects.filter(team_key=EVERYTHING).values_list("version", flat=True)
         if list(version) == [org.version]:
-            return cells, keys, everyone
+            return cells
     return None
 
 
@@ -254,10 +254,9 @@ def tally_dashboard(
     ``LIMIT`` query). Constant work in the data size: when every team is asked for, the
     organisation's rows are read instead of each team's.
     """
-    read = read_cells(user, team_keys, today=today, book=book, dimensions=DASHBOARD_DIMENSIONS)
-    if read is None:
+    cells = read_cells(user, team_keys, today=today, book=book, dimensions=DASHBOARD_DIMENSIONS)
+    if cells is None:
         return None
-    cells, _keys, _everyone = read
     found: dict[str, dict[str, dict[str, Any]]] = {}
     for (dimension, key), cell in cells.items():
         found.setdefault(dimension, {})[key] = _named(cell)
@@ -314,9 +313,8 @@ def review_counts(
     """This week's review as ``user`` may see it, for the teams in ``team_keys`` (None:
     every team): each section's size and the number of items opened this week
     (``weekly_agenda_page(counted=...)``); None when the tally is not usable."""
-    read = read_cells(user, team_keys, today=today, book=book, dimensions=("review",))
-    if read is None:
+    cells = read_cells(user, team_keys, today=today, book=book, dimensions=("review",))
+    if cells is None:
         return None
-    cells, _keys, _everyone = read
     found = {key: cell.values[0] for (_dimension, key), cell in cells.items()}
-    return {key: found.get(key.value, 0) for key in SectionKey}, found.get(OPENED, 0)
+    return {key: found.get(key.value, 0) for key in SectionKey}, found.get(OPENED_IN_WEEK, 0)
