@@ -15,7 +15,6 @@ address typed (``reset_mail``, ``reset_throttle``).
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from django.views.generic import TemplateView
 
 from kintsugi.accounts import reset_mail, reset_throttle, throttle
 from kintsugi.accounts.forms import ResetRequestForm
-from kintsugi.accounts.models import ApiToken
+from kintsugi.accounts.tokens import api_tokens_of
 
 logger = logging.getLogger("kintsugi.security")
 
@@ -37,16 +36,12 @@ SIGNED_OUT_ELSEWHERE = (
 )
 
 
-def _retry_after(found: throttle.Lockout) -> str:
-    return str(max(1, math.ceil((found.retry_at - throttle.clock()).total_seconds())))
-
-
 class AccountView(TemplateView):
     template_name = "accounts/account.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        active = [t for t in ApiToken.objects.filter(user=self.request.user) if t.is_active]
+        active = [t for t in api_tokens_of(user=self.request.user) if t.is_active]
         context.update(nav="account", active_tokens=len(active))
         return context
 
@@ -66,7 +61,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             throttle_message=found.message(throttle.clock()),
         )
         response = self.render_to_response(context, status=429)
-        response["Retry-After"] = _retry_after(found)
+        response["Retry-After"] = found.retry_after(throttle.clock())
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
@@ -99,7 +94,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             form=self.get_form_class()(), throttle_message=reset_throttle.lockout_message(found)
         )
         response = self.render_to_response(context, status=429)
-        response["Retry-After"] = _retry_after(found)
+        response["Retry-After"] = found.retry_after(throttle.clock())
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:

@@ -49,8 +49,7 @@ def address_lockout(request: HttpRequest) -> Lockout | None:
 
 
 def lockout_message(found: Lockout) -> str:
-    minutes = found.minutes(throttle.clock())
-    wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    wait = found.wait(throttle.clock())
     return f"Too many password reset requests from your network address; try again in {wait}."
 
 

@@ -48,11 +48,18 @@ class Lockout:
     def minutes(self, now: datetime) -> int:
         return max(1, math.ceil((self.retry_at - now).total_seconds() / 60))
 
-    def message(self, now: datetime) -> str:
+    def wait(self, now: datetime) -> str:
+        """How long, in words: "1 minute", "12 minutes"."""
         minutes = self.minutes(now)
-        wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+    def retry_after(self, now: datetime) -> str:
+        """The ``Retry-After`` header's value: whole seconds, at least one."""
+        return str(max(1, math.ceil((self.retry_at - now).total_seconds())))
+
+    def message(self, now: datetime) -> str:
         where = "for this account" if self.scope == "account" else "from your network address"
-        return f"Too many failed sign-ins {where}; try again in {wait}."
+        return f"Too many failed sign-ins {where}; try again in {self.wait(now)}."
 
 
 def window() -> timedelta:

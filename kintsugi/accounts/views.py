@@ -7,7 +7,6 @@ username) count for the address too, so that junk cannot be sent without limit.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.contrib.auth import views as auth_views
@@ -32,7 +31,7 @@ class ThrottledLoginView(auth_views.LoginView):
         form = self.get_form_class()(request, data=None)
         context = self.get_context_data(form=form, throttle_message=found.message(now))
         response = self.render_to_response(context, status=429)
-        response["Retry-After"] = str(max(1, math.ceil((found.retry_at - now).total_seconds())))
+        response["Retry-After"] = found.retry_after(now)
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:

@@ -23,7 +23,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from kintsugi.api.errors import error_response
-from kintsugi.api.openapi import complete_schema
+from kintsugi.api.openapi import BODY_METHODS, complete_schema
 
 # 1 MiB: a very long post-mortem in JSON or Markdown is a few hundred KiB. Bigger bodies
 # are refused before they are read, so a client cannot make the server buffer them.
@@ -32,7 +32,8 @@ MAX_BODY_BYTES = 1024 * 1024
 # set by ``kintsugi serve``), so that a long URL that reaches Django is refused here, in the
 # API's error shape; longer request lines are refused by the server in front (docs/api.md).
 MAX_URL_BYTES = 8000
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The methods whose body is checked here, as the schema documents them (411, 413).
+_BODY_METHODS = frozenset(method.upper() for method in BODY_METHODS)
 _LIMIT = f"the limit is {MAX_BODY_BYTES:,} bytes (1 MiB)"
 
 View = Callable[..., HttpResponseBase]

@@ -5,48 +5,43 @@ The default (``settings.CONTENT_SECURITY_POLICY``, put on every response by
 The standalone HTML export embeds its one stylesheet in a ``<style>`` element, so that the
 file works on its own; a page that shows it (the Import page's preview, an ``iframe
 srcdoc``, which inherits the page's policy) allows exactly that stylesheet by its hash,
-never inline style in general.
+never inline style in general. The hash is the export's own (``export_policy``), so it
+follows the export's styling whenever it changes.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
+from collections.abc import Mapping
 from functools import cache
 
 from django.conf import settings
 
-_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
-
-def style_source(css: str) -> str:
-    """The CSP source that allows exactly this inline stylesheet (its text as served)."""
-    digest = hashlib.sha256(css.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+def _sources_of(policy: str, name: str) -> tuple[str, ...]:
+    for directive in policy.split(";"):
+        words = directive.split()
+        if words and words[0] == name:
+            return tuple(words[1:])
+    return ()
 
 
 @cache
 def export_style_sources() -> tuple[str, ...]:
-    """The sources for the stylesheets the HTML export embeds, read from an export itself,
-    so that they follow the export's styling whenever it changes."""
-    from kintsugi.core.document import PostmortemDocument
-    from kintsugi.core.markdown.html import render_html
+    """The sources that allow the stylesheet the HTML export embeds (by its hash)."""
+    from kintsugi.core.markdown.html import export_policy  # the Markdown stack: when asked
 
-    page = render_html(PostmortemDocument(title="Style"))
-    return tuple(style_source(css) for css in _STYLE_ELEMENT.findall(page))
+    return _sources_of(export_policy(), "style-src")
 
 
-def with_style_sources(policy: str, sources: tuple[str, ...]) -> str:
-    """``policy`` with ``sources`` added to its ``style-src`` directive."""
+def with_sources(policy: str, added: Mapping[str, tuple[str, ...]]) -> str:
+    """``policy`` with the sources of ``added`` appended to the directives it names."""
     directives = []
     for directive in (part.strip() for part in policy.split(";")):
-        if directive.split(" ", 1)[0] == "style-src":
-            directive = " ".join((directive, *sources))
-        directives.append(directive)
+        extra = added.get(directive.split(" ", 1)[0], ())
+        directives.append(" ".join((directive, *extra)))
     return "; ".join(directives)
 
 
 def policy_allowing_export_style() -> str:
     """The default policy, plus the HTML export's embedded stylesheet."""
-    return with_style_sources(settings.CONTENT_SECURITY_POLICY, export_style_sources())
+    return with_sources(settings.CONTENT_SECURITY_POLICY, {"style-src": export_style_sources()})

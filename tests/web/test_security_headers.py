@@ -4,6 +4,8 @@ frame and sniffing refusals); production settings pass ``check --deploy``."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import subprocess
@@ -16,13 +18,20 @@ from django.test import Client
 from kintsugi.accounts.models import ApiToken
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.markdown.html import render_html
-from kintsugi.web.csp import export_style_sources, style_source
+from kintsugi.web.csp import export_style_sources
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 TEMPLATES = Path(__file__).resolve().parents[2] / "kintsugi"
+
+
+def style_source(css: str) -> str:
+    """The CSP source that allows exactly this inline stylesheet, computed independently of
+    the code under test (CSP's hash-source: base64 of the SHA-256 of the text)."""
+    digest = hashlib.sha256(css.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def _assert_headers(response) -> None:

@@ -38,6 +38,11 @@ FIELDS = (
 )
 
 
+def _out_of_range(message: str) -> dict[str, str]:
+    """One message for a number below or above its field's range: it names both ends."""
+    return {"min_value": message, "max_value": message}
+
+
 class ActionItemForm(ServiceForm):
     title = text_field(
         label="Action",
@@ -75,10 +80,7 @@ class ActionItemForm(ServiceForm):
         min_value=0,
         max_value=MAX_ESTIMATE,
         help_text="Points or hours, as your team plans.",
-        error_messages={
-            "min_value": f"The estimate must be from 0 to {MAX_ESTIMATE:,}.",
-            "max_value": f"The estimate must be from 0 to {MAX_ESTIMATE:,}.",
-        },
+        error_messages=_out_of_range(f"The estimate must be from 0 to {MAX_ESTIMATE:,}."),
     )
     planned_sprint = forms.IntegerField(
         label="Planned sprint",
@@ -86,10 +88,7 @@ class ActionItemForm(ServiceForm):
         min_value=1,
         max_value=MAX_SPRINT,
         help_text="Sprint number.",
-        error_messages={
-            "min_value": f"The sprint must be from 1 to {MAX_SPRINT:,}.",
-            "max_value": f"The sprint must be from 1 to {MAX_SPRINT:,}.",
-        },
+        error_messages=_out_of_range(f"The sprint must be from 1 to {MAX_SPRINT:,}."),
     )
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any):

@@ -160,6 +160,9 @@ class ServiceForm(forms.Form):
         ]
 
 
+_VERSION_NOT_VALID = "The version this edit is based on is not valid; reload the page."
+
+
 class VersionField(forms.IntegerField):
     def __init__(self) -> None:
         super().__init__(
@@ -168,9 +171,7 @@ class VersionField(forms.IntegerField):
             max_value=MAX_ID,  # beyond a bigint the database itself would fail
             error_messages={
                 "required": "The version this edit is based on is missing; reload the page.",
-                "invalid": "The version this edit is based on is not valid; reload the page.",
-                "min_value": "The version this edit is based on is not valid; reload the page.",
-                "max_value": "The version this edit is based on is not valid; reload the page.",
+                **dict.fromkeys(("invalid", "min_value", "max_value"), _VERSION_NOT_VALID),
             },
         )
 

@@ -12,6 +12,7 @@ from kintsugi.web.forms.action_items import ActionItemEditForm, ActionItemForm
 from kintsugi.web.sections import ACTION_ITEMS
 from kintsugi.web.views import section_rows
 from kintsugi.web.views.common import fragment, section_view, sections, submit
+from kintsugi.web.views.factors import factor_number
 
 TEMPLATE = ACTION_ITEMS.template
 # The debt box (completion, overdue, at risk) summarises the items: it follows each save.
@@ -64,9 +65,7 @@ def action_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _number_factor(incident: Incident, item: ActionItem) -> None:
     if item.factor_id:
-        item.factor_number = incident.factors.filter(  # type: ignore[attr-defined]
-            position__lte=item.factor.position
-        ).count()
+        item.factor_number = factor_number(incident, item.factor)  # type: ignore[attr-defined]
 
 
 ROWS = section_rows.EditableRows(

@@ -55,8 +55,13 @@ def factor_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def factor_number(incident: Incident, factor: Factor) -> int:
+    """The factor's number as the list shows it (F1, F2, ...), for a row shown alone."""
+    return incident.factors.filter(position__lte=factor.position).count()  # type: ignore[no-any-return]
+
+
 def _number(incident: Incident, factor: Factor) -> None:
-    factor.number = incident.factors.filter(position__lte=factor.position).count()  # type: ignore[attr-defined]
+    factor.number = factor_number(incident, factor)  # type: ignore[attr-defined]
 
 
 ROWS = section_rows.EditableRows(

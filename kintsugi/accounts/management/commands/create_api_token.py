@@ -13,9 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from kintsugi.accounts.models import User
-from kintsugi.accounts.tokens import api_token_issue
+from kintsugi.accounts.tokens import MAX_NAME, api_token_issue
 
-MAX_NAME = 100
 # A hundred years: longer is "never" (leave the option out), and far larger counts overflow
 # the date arithmetic instead of giving a token.
 MAX_EXPIRY_DAYS = 36_500
