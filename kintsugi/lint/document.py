@@ -45,9 +45,11 @@ def lint_document(
 
 #: Rules the relaxed profile turns off unless the configuration enables them by id: a
 #: document written elsewhere is not expected to follow Kintsugi's 5 Whys format, so a root
-#: cause written as prose is not "malformed" there (its language is still checked); and the
-#: statistical signal, which has no rule to explain itself and, on published post-mortems,
-#: mostly flagged neutral sentences (docs/lint-review.md), speaks only where asked.
+#: cause written as prose is not "malformed" there (its language is still checked). The
+#: statistical signal is opt-in in every profile (``enabled=False`` on engine.STATISTICAL:
+#: on published post-mortems it mostly flagged neutral sentences, docs/lint-review.md); it
+#: is listed here so that, in the relaxed profile, only its own id enables it, not a
+#: pattern such as ``blame/*``.
 RELAXED_OFF = ("whys/malformed", "blame/statistical")
 
 

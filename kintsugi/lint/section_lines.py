@@ -2,10 +2,13 @@
 
 The 5 Whys and the timeline checks both point their findings at lines inside one section;
 they find it the same way, so that a heading in a code block, an indented line or a deeper
-sub-heading never ends or starts a section for one check and not the other.
+sub-heading never ends or starts a section for one check and not the other. They, and the
+template check, also point at a line the same way (``line_finding``): one span per line.
 """
 
 from __future__ import annotations
+
+from kintsugi.core.language import Finding, Level
 
 
 def find_section(lines: list[str], key: str, *, max_level: int) -> tuple[int, int, int] | None:
@@ -41,3 +44,45 @@ def _heading_level(line: str, *, loose: bool = False) -> int:
         return 0
     level = len(stripped) - len(stripped.lstrip("#"))
     return level if loose or stripped[level : level + 1] in (" ", "") else 0
+
+
+def line_offsets(lines: list[str]) -> list[int]:
+    """The offset in the text of the start of each line (lines split on "\\n")."""
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    return offsets
+
+
+def line_finding(
+    lines: list[str],
+    offsets: list[int],
+    line: int,
+    *,
+    rule: str,
+    category: str,
+    severity: Level,
+    message: str,
+    suggestion: str,
+    column: int | None = None,
+) -> Finding:
+    """A finding on the text of line ``line`` (1-based, clamped to the document), from
+    ``column`` (1-based; by default its first non-blank character) to the line's end."""
+    line = min(max(line, 1), len(lines))
+    body = lines[line - 1]
+    if column is None:
+        column = len(body) - len(body.lstrip()) + 1
+    return Finding(
+        rule=rule,
+        category=category,
+        severity=severity,
+        message=message,
+        suggestion=suggestion,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=max(column + 1, len(body.rstrip()) + 1),
+        start=offsets[line - 1] + column - 1,
+        end=offsets[line - 1] + max(column, len(body.rstrip())),
+        excerpt=" ".join(body.split())[:80],
+    )

@@ -45,6 +45,7 @@ from kintsugi.lint.headings import (
     normalise_heading,
     section_of,
 )
+from kintsugi.lint.section_lines import line_finding, line_offsets
 
 STRICT, RELAXED = "strict", "relaxed"
 
@@ -117,9 +118,7 @@ def check_template(text: str, config: LintConfig | None = None) -> list[Finding]
     if toml:  # Hugo and Zola write TOML front matter between +++ lines
         masked = re.sub(r"[^\n]", " ", masked[: toml.end()]) + masked[toml.end() :]
     lines = masked.split("\n")
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
+    offsets = line_offsets(lines)
     has_front_matter = bool(toml) or (text.startswith("---") and masked[:3] != "---")
     # Every heading ends the sections above it (an unrecognised "# Stats" after the action
     # items ends them too); only these that stand for a section are looked up.
@@ -132,20 +131,16 @@ def check_template(text: str, config: LintConfig | None = None) -> list[Finding]
         return []
 
     def make(rule: Rule, line: int, column: int, message: str) -> Finding:
-        start = offsets[line] + column - 1
-        return Finding(
+        return line_finding(
+            lines,
+            offsets,
+            line + 1,
             rule=rule.id,
             category=rule.category,
             severity=config.severity_for(rule.id, rule.severity),
             message=message,
             suggestion=rule.suggestion,
-            line=line + 1,
             column=column,
-            end_line=line + 1,
-            end_column=max(column + 1, len(lines[line].rstrip()) + 1),
-            start=start,
-            end=offsets[line] + max(column, len(lines[line].rstrip())),
-            excerpt=" ".join(lines[line].split())[:80],
         )
 
     findings: list[Finding] = []

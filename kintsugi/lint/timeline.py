@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
-from kintsugi.lint.section_lines import find_section
+from kintsugi.lint.section_lines import find_section, line_finding, line_offsets
 
 if TYPE_CHECKING:
     from kintsugi.core.markdown.timeline_part import TimelinePart
@@ -81,7 +81,7 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
         ended_at=document.ended_at,
         now=now or datetime.now(UTC),
     )
-    offsets = _offsets(lines)
+    offsets = line_offsets(lines)
     findings = []
     for warning in warnings:
         if not config.is_enabled(warning.rule):
@@ -133,13 +133,6 @@ def _places(body: Sequence[str], texts: Sequence[str], first_index: int) -> list
     return places
 
 
-def _offsets(lines: list[str]) -> list[int]:
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    return offsets
-
-
 def _finding(
     lines: list[str],
     offsets: list[int],
@@ -149,20 +142,13 @@ def _finding(
     suggestion: str,
     line: int,
 ) -> Finding:
-    line = min(max(line, 1), len(lines))
-    body = lines[line - 1]
-    column = len(body) - len(body.lstrip()) + 1
-    return Finding(
+    return line_finding(
+        lines,
+        offsets,
+        line,
         rule=rule,
         category=CATEGORY,
         severity=config.severity_for(rule, _level(rule)),
         message=f"Timeline: {message}",
         suggestion=suggestion,
-        line=line,
-        column=column,
-        end_line=line,
-        end_column=max(column + 1, len(body.rstrip()) + 1),
-        start=offsets[line - 1] + column - 1,
-        end=offsets[line - 1] + max(column, len(body.rstrip())),
-        excerpt=" ".join(body.split())[:80],
     )

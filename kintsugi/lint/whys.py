@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language import Finding, Level, LintConfig, Linter, Rule
 from kintsugi.core.language.prose import mask_code_blocks
-from kintsugi.lint.section_lines import find_section
+from kintsugi.lint.section_lines import find_section, line_finding, line_offsets
 
 if TYPE_CHECKING:
     from kintsugi.core.analysis import Finding as WhyFinding
@@ -73,30 +73,23 @@ def check_whys(text: str, linter: Linter) -> list[Finding]:
     if found is None:
         return []
     heading, start, end = found
-    offsets = _offsets(lines)
+    if not looks_like_whys(lines[start:end]):
+        return []  # a root-cause section in prose: not a 5 Whys, so not a malformed one
+    from kintsugi.core.analysis import check_tree, parse_analysis_with_lines
+
+    offsets = line_offsets(lines)
 
     def make(rule: str, severity: Level, message: str, suggestion: str, line: int) -> Finding:
-        line = min(max(line, 1), len(lines))
-        body = lines[line - 1]
-        column = len(body) - len(body.lstrip()) + 1
-        return Finding(
+        return line_finding(
+            lines,
+            offsets,
+            line,
             rule=rule,
             category=CATEGORY,
             severity=config.severity_for(rule, severity),
             message=message,
             suggestion=suggestion,
-            line=line,
-            column=column,
-            end_line=line,
-            end_column=max(column + 1, len(body.rstrip()) + 1),
-            start=offsets[line - 1] + column - 1,
-            end=offsets[line - 1] + max(column, len(body.rstrip())),
-            excerpt=" ".join(body.split())[:80],
         )
-
-    if not looks_like_whys(lines[start:end]):
-        return []  # a root-cause section in prose: not a 5 Whys, so not a malformed one
-    from kintsugi.core.analysis import check_tree, parse_analysis_with_lines
 
     try:
         tree, places = parse_analysis_with_lines("\n".join(lines[start:end]), first_line=start + 1)
@@ -182,13 +175,6 @@ def _action_titles(text: str) -> list[str] | None:
         return [item.title for item in parse_markdown(text).action_items]
     except ValidationProblem:
         return None
-
-
-def _offsets(lines: list[str]) -> list[int]:
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    return offsets
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from kintsugi.core.language.config import LintConfig
 from kintsugi.core.language.engine import STATISTICAL, Linter
+from kintsugi.core.language.evaluate import language_findings
 from kintsugi.core.language.model import (
     NEEDS_ACTOR,
     SCORES_NEGATED,
@@ -80,10 +81,7 @@ class Figures:
 def rule_flags(writer: Writer) -> list[bool]:
     """Whether the rules alone flag each of the writer's sentences."""
     linter = Linter(LintConfig(disable=(STATISTICAL.id,)), people=writer.people)
-    return [
-        any(f.category not in ("template", "input") for f in linter.lint_text(e.text))
-        for e in writer.examples
-    ]
+    return [bool(language_findings(linter, e.text)) for e in writer.examples]
 
 
 def sentence_score(

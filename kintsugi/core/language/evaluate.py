@@ -38,6 +38,7 @@ from pathlib import Path
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language.config import LintConfig
 from kintsugi.core.language.engine import STATISTICAL, Linter
+from kintsugi.core.language.findings import Finding
 from kintsugi.core.language.rules import CATEGORIES
 
 _TESTS = Path(__file__).resolve().parents[3] / "tests" / "core" / "language"
@@ -184,15 +185,19 @@ def split_of(corpus: Corpus, split: str) -> Corpus:
     return Corpus(tuple(e for e in corpus.examples if e.split == split), corpus.people)
 
 
+def language_findings(linter: Linter, text: str) -> list[Finding]:
+    """The blameless-language findings on a labelled sentence: any of them flags it (not the
+    template's, nor the notes on the input itself)."""
+    return [f for f in linter.lint_text(text) if f.category not in ("template", "input")]
+
+
 def evaluate(corpus: Corpus, linter: Linter | None = None, *, statistical: bool = False) -> Report:
     """``statistical``: with the opt-in statistical signal switched on (off by default)."""
     config = LintConfig(enable=(STATISTICAL.id,)) if statistical else None
     linter = linter or Linter(config, people=corpus.people)
     report = Report()
     for example in corpus.examples:
-        findings = [
-            f for f in linter.lint_text(example.text) if f.category not in ("template", "input")
-        ]
+        findings = language_findings(linter, example.text)
         report.outcomes.append(
             Outcome(
                 example=example,

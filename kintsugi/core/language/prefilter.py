@@ -27,9 +27,10 @@ import re
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
+
+from kintsugi.core.language.tomlcache import shipped_json
 
 CACHE_FILE = "prefixes.json"
 
@@ -59,12 +60,7 @@ def pattern_key(source: str) -> str:
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, list[str] | None]:
-    try:
-        text = resources.files(__package__).joinpath(CACHE_FILE).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError):
-        return {}
-    table = data.get("prefixes", {}) if isinstance(data, dict) else {}
+    table = shipped_json(CACHE_FILE).get("prefixes", {})
     return table if isinstance(table, dict) else {}
 
 

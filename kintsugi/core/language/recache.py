@@ -26,11 +26,10 @@ import sys
 from array import array
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kintsugi.core.language.tomlcache import text_key
+from kintsugi.core.language.tomlcache import shipped_json, text_key
 
 CACHE_FILE = "regex_cache.json"
 _TYPECODE = next(code for code in "IL" if array(code).itemsize == _sre.CODESIZE)
@@ -44,12 +43,8 @@ def interpreter_key() -> str:
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, Any]:
-    try:
-        text = resources.files(__package__).joinpath(CACHE_FILE).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("interpreter") != interpreter_key():
+    data = shipped_json(CACHE_FILE)
+    if data.get("interpreter") != interpreter_key():
         return {}
     entries = data.get("patterns")
     return entries if isinstance(entries, dict) else {}

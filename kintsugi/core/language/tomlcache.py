@@ -24,14 +24,21 @@ def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> dict[str, Any]:
+def shipped_json(name: str) -> dict[str, Any]:
+    """The JSON object in this package's data file ``name``; empty when the file is missing,
+    damaged or not an object. Every shipped cache reads its file so: a cache that cannot
+    be read is an empty one, and the linter does the work the ordinary way."""
     try:
-        text = resources.files(__package__).joinpath(CACHE_FILE).read_text(encoding="utf-8")
+        text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Any]:
+    return shipped_json(CACHE_FILE)
 
 
 def loads(text: str) -> dict[str, Any]:

@@ -6,27 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from kintsugi.core.analysis import Branch, WhyStep, WhyTree, check_tree
 from kintsugi.core.analysis.evaluate import evaluate, format_writers, main, writer_sets
 from kintsugi.core.analysis.rules_actions import is_actionable
 
-RESTATES = "whys/restates-question"
-CIRCULAR = "whys/circular"
-UNADDRESSED = "whys/root-cause-unaddressed"
-PERSON = "whys/ends-on-person"
-LABEL = "whys/human-error-label"
-EXTERNAL = "whys/external-only"
-TRIGGER = "whys/trigger-as-root-cause"
-VAGUE = "whys/vague-root-cause"
-
-
-def rules_of(steps: list[tuple[str, str]], actions: list[str] | None = None) -> set[str]:
-    items = actions or []
-    tree = WhyTree(
-        [Branch([WhyStep(q, a) for q, a in steps], actions=list(range(1, len(items) + 1)))]
-    )
-    return {f.rule for f in check_tree(tree, action_items=items if actions is not None else None)}
-
+from .chain_rules import (
+    CIRCULAR,
+    EXTERNAL,
+    LABEL,
+    PERSON,
+    RESTATES,
+    TRIGGER,
+    UNADDRESSED,
+    VAGUE,
+    rules_of,
+)
 
 # A good chain to hang a last answer on: three whys, ending where the test says.
 BILLING = [

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from kintsugi.core.analysis import Branch, WhyStep, WhyTree, check_tree
 from kintsugi.core.analysis.rules_actions import is_actionable
 
-UNADDRESSED = "whys/root-cause-unaddressed"
-RESTATES = "whys/restates-question"
-PERSON = "whys/ends-on-person"
-VAGUE = "whys/vague-root-cause"
-
-
-def rules_of(steps: list[tuple[str, str]], actions: list[str] | None = None) -> set[str]:
-    items = actions or []
-    tree = WhyTree(
-        [Branch([WhyStep(q, a) for q, a in steps], actions=list(range(1, len(items) + 1)))]
-    )
-    return {f.rule for f in check_tree(tree, action_items=items if actions is not None else None)}
-
+from .chain_rules import (
+    CIRCULAR,
+    EXTERNAL,
+    LABEL,
+    PERSON,
+    RESTATES,
+    TRIGGER,
+    UNADDRESSED,
+    VAGUE,
+    rules_of,
+)
 
 PAYMENTS = [
     ("Why were customers charged twice?", "The payment request was sent twice after a timeout."),
@@ -235,11 +232,6 @@ def test_a_schedule_named_is_actionable() -> None:
 
 
 # ------------------------------------------------------------ stops: triggers, parties, labels
-
-TRIGGER = "whys/trigger-as-root-cause"
-EXTERNAL = "whys/external-only"
-LABEL = "whys/human-error-label"
-CIRCULAR = "whys/circular"
 
 
 def root(answer: str) -> set[str]:
