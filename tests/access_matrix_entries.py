@@ -86,6 +86,18 @@ def api_read(**extra: Any) -> Entry:
     return api("GET", READ, **extra)
 
 
+def api_rows(one: str, many: str, new: dict[str, str], edited: str) -> dict[str, Entry]:
+    """The five endpoints of one kind of row of a post-mortem (events, factors, ...): read
+    by those who see the incident, written by those who may edit it."""
+    return {
+        f"api:list_{many}": api_read(),
+        f"api:add_{one}": api("POST", WRITE, data=new),
+        f"api:get_{one}": api_read(),
+        f"api:update_{one}": api("PATCH", WRITE, data={"version": 1, edited: "y"}),
+        f"api:delete_{one}": api("DELETE", WRITE),
+    }
+
+
 EXPORT_FORMATS = ({"fmt": "md"}, {"fmt": "html"}, {"fmt": "json"}, {"fmt": "pdf"})
 TEXT = {"version": 1, "text": "Looked at the graphs", "title": "Pool size", "answer": "Because"}
 
@@ -201,28 +213,12 @@ API: dict[str, Entry] = {
     ),
     "api:export_postmortem": api_read(),
     "api:import_postmortem": api("POST", WRITE, data={"markdown": "# x"}),
-    "api:list_events": api_read(),
-    "api:add_event": api("POST", WRITE, data={"text": "x", "occurred_at": "2026-03-01T14:05Z"}),
-    "api:get_event": api_read(),
-    "api:update_event": api("PATCH", WRITE, data={"version": 1, "text": "y"}),
-    "api:delete_event": api("DELETE", WRITE),
-    "api:list_factors": api_read(),
-    "api:add_factor": api("POST", WRITE, data={"title": "x"}),
-    "api:get_factor": api_read(),
-    "api:update_factor": api("PATCH", WRITE, data={"version": 1, "title": "y"}),
-    "api:delete_factor": api("DELETE", WRITE),
+    **api_rows("event", "events", {"text": "x", "occurred_at": "2026-03-01T14:05Z"}, "text"),
+    **api_rows("factor", "factors", {"title": "x"}, "title"),
     "api:add_evidence": api("POST", WRITE, data={"url": "https://example.com/x"}),
     "api:delete_evidence": api("DELETE", WRITE),
-    "api:list_lessons": api_read(),
-    "api:add_lesson": api("POST", WRITE, data={"kind": "went_well", "text": "x"}),
-    "api:get_lesson": api_read(),
-    "api:update_lesson": api("PATCH", WRITE, data={"version": 1, "text": "y"}),
-    "api:delete_lesson": api("DELETE", WRITE),
-    "api:list_action_items": api_read(),
-    "api:add_action_item": api("POST", WRITE, data={"title": "x"}),
-    "api:get_action_item": api_read(),
-    "api:update_action_item": api("PATCH", WRITE, data={"version": 1, "title": "y"}),
-    "api:delete_action_item": api("DELETE", WRITE),
+    **api_rows("lesson", "lessons", {"kind": "went_well", "text": "x"}, "text"),
+    **api_rows("action_item", "action_items", {"title": "x"}, "title"),
     "api:list_teams": api_read(),
     "api:create_team": api("POST", ADMIN_ONLY, data={"name": "Matrix", "slug": "matrix"}),
     "api:get_team": api_read(params={"team_slug": "platform"}),

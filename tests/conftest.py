@@ -106,3 +106,10 @@ def restricted_incident(owner, team):
         team=team,
         is_restricted=True,
     )
+
+
+@pytest.fixture
+def pdf_cache(settings, tmp_path):
+    """A PDF cache of the test's own (tests/pdf_exports.py has the rest of the PDF set-up)."""
+    settings.KINTSUGI_PDF_CACHE_DIR = tmp_path / "pdf-cache"
+    return settings.KINTSUGI_PDF_CACHE_DIR

@@ -12,84 +12,29 @@ text of one step names that step's version. Every write bumps the tree's version
 The public helpers without a permission or version check (``move_step``, ``place_step``,
 ``mark_root_cause``, ``link_root_cause``, ``text_fields``, ``claim_version``,
 ``settle_tree``) are the parts kintsugi.analysis.edits combines into one request-sized use
-case under one version check; nothing else should call them.
+case under one version check; nothing else should call them. The tree's version and the
+check after each change live in tree_version.py, the whole-tree writes (``tree_replace``,
+``tree_import``) in whole_tree.py; both are re-exported here (``__all__``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import Max
 
 from kintsugi.accounts.models import User
-from kintsugi.analysis.models import Analysis, WhyNode
-from kintsugi.analysis.records import (
-    BranchView,
-    Numbering,
-    all_steps,
-    evidence_json,
-    relocate_links,
-)
+from kintsugi.analysis.models import WhyNode
+from kintsugi.analysis.records import BranchView, all_steps, evidence_json
 from kintsugi.analysis.selectors import AnalysisView, analysis_view
-from kintsugi.core.analysis import (
-    MAX_STEPS,
-    Evidence,
-    NodeRecord,
-    WhyTree,
-    build_tree,
-    tree_to_records,
-)
+from kintsugi.analysis.tree_version import claim_version, settle_tree, touch_tree
+from kintsugi.analysis.whole_tree import tree_import, tree_replace
+from kintsugi.core.analysis import Evidence
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems.models import ActionItem, Factor, Incident
 from kintsugi.postmortems.services.guards import require_edit
 from kintsugi.postmortems.services.versioning import ConflictError, save_versioned
-
-
-def claim_version(incident: Incident, version: int | None) -> int:
-    """Claim the next tree version, or ConflictError if someone changed the tree since
-    ``version`` (0 means "there was no analysis yet")."""
-    if version is None:
-        raise ValidationProblem("The version this edit is based on is missing.", field="version")
-    if version == 0:
-        try:
-            with transaction.atomic():
-                Analysis.objects.create(incident=incident, version=1)
-            return 1
-        except IntegrityError:
-            pass
-    elif Analysis.objects.filter(pk=incident.pk, version=version).update(version=F("version") + 1):
-        return version + 1
-    current = Analysis.objects.filter(pk=incident.pk).first()
-    raise ConflictError(current or Analysis(incident=incident, version=0))
-
-
-def touch_tree(incident: Incident) -> None:
-    """A step's text changed: the tree as a whole is newer too."""
-    if not Analysis.objects.filter(pk=incident.pk).update(version=F("version") + 1):
-        Analysis.objects.get_or_create(incident=incident)
-
-
-def settle_tree(incident: Incident) -> AnalysisView:
-    """Move root-cause data to where the core expects it, then validate the whole tree."""
-    view = analysis_view(incident=incident)
-    if len(view.records) > MAX_STEPS:
-        raise ValidationProblem(
-            f"The analysis would have {len(view.records)} steps; the limit is {MAX_STEPS}.",
-            field="steps",
-        )
-    relocated = relocate_links(view.records)
-    changed = [new for old, new in zip(view.records, relocated, strict=True) if old != new]
-    for record in changed:
-        node = view.node_by_id[int(record.id)]
-        node.is_root_cause = record.is_root_cause
-        node.save(update_fields=["is_root_cause"])
-        node.factors.set(view.numbering.factor_ids(record.factors))
-        node.action_items.set(view.numbering.action_ids(record.actions))
-    if changed:
-        view = analysis_view(incident=incident)
-    build_tree(view.records)  # raises ValidationProblem, which rolls the change back
-    return view
 
 
 def _same_incident(node: WhyNode | None, incident: Incident, label: str) -> None:
@@ -445,91 +390,6 @@ def step_of(incident: Incident, pk: int, *, field: str) -> WhyNode:
         raise ValidationProblem(f"There is no step with id {pk} in this incident.", field=field)
     node.incident = incident
     return node
-
-
-@transaction.atomic
-def tree_replace(
-    *,
-    user: User | None,
-    incident: Incident,
-    version: int | None,
-    records: Sequence[NodeRecord],
-    numbering: Numbering | None = None,
-) -> WhyTree:
-    """Replace the whole tree with ``records`` (ids are the client's own; links are numbers
-    in ``numbering``, by default the incident's factors and action items in order).
-
-    Validated in full before anything is written: cycles, orphans, depth, size, empty text.
-    """
-    require_edit(user, incident)
-    tree = build_tree(list(records))
-    claim_version(incident, version)
-    if numbering is None:
-        numbering = analysis_view(incident=incident).numbering
-    _check_link_numbers(records, numbering)
-    WhyNode.objects.filter(incident=incident).delete()
-    created: dict[object, WhyNode] = {}
-    pending = list(records)
-    while pending:  # parents before children; build_tree proved there is no cycle
-        ready = [r for r in pending if r.parent is None or r.parent in created]
-        for record in ready:
-            node = WhyNode.objects.create(
-                incident=incident,
-                parent=created[record.parent] if record.parent is not None else None,
-                position=record.position,
-                question=" ".join(record.question.split()),
-                answer=" ".join(record.answer.split()),
-                starts_branch=record.starts_branch,
-                branch_title=" ".join(record.branch_title.split()),
-                trigger=" ".join(record.trigger.split()),
-                is_root_cause=record.is_root_cause,
-                evidence=evidence_json(record.evidence),
-            )
-            if record.factors:
-                node.factors.set(numbering.factor_ids(record.factors))
-            if record.actions:
-                node.action_items.set(numbering.action_ids(record.actions))
-            created[record.id] = node
-        pending = [r for r in pending if r.id not in created]
-    settle_tree(incident)
-    return tree
-
-
-def _check_link_numbers(records: Sequence[NodeRecord], numbering: Numbering) -> None:
-    for record in records:
-        for prefix, numbers, known, what in (
-            ("F", record.factors, len(numbering.factors), "contributing factor"),
-            ("A", record.actions, len(numbering.actions), "action item"),
-        ):
-            for number in numbers:
-                if number > known:
-                    raise ValidationProblem(
-                        f"Step {record.id!r} links {prefix}{number}, but there is no {what} "
-                        f"{prefix}{number} (this incident has {known}).",
-                        field="factors" if prefix == "F" else "actions",
-                    )
-
-
-def tree_import(
-    *,
-    user: User | None,
-    incident: Incident,
-    tree: WhyTree,
-    factors: Sequence[Factor],
-    action_items: Sequence[ActionItem],
-) -> None:
-    """Store a document's tree on a new incident; F/A numbers name the rows just created."""
-    if not tree.branches:
-        return
-    numbering = Numbering.of([f.pk for f in factors], [a.pk for a in action_items])
-    version = Analysis.objects.filter(pk=incident.pk).values_list("version", flat=True).first()
-    tree_replace(
-        user=user,
-        incident=incident,
-        version=version or 0,
-        records=tree_to_records(tree),
-        numbering=numbering,
-    )
 
 
 __all__ = [

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kintsugi.accounts.models import User
-from kintsugi.analysis.selectors import analysis_view
+from kintsugi.analysis.selectors import AnalysisView, analysis_view
 from kintsugi.core.analysis import WhyTree, build_tree
 from kintsugi.core.document import (
     ActionItemEntry,
@@ -30,7 +30,7 @@ from kintsugi.core.vocabulary import (
     Priority,
     Severity,
 )
-from kintsugi.postmortems.imports import import_document, revision_of
+from kintsugi.postmortems.imports import import_document, revision_of_rows
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson
 from kintsugi.postmortems.selectors import EventRow, PersonRef, postmortem_detail
 from kintsugi.teams.models import Service, Team
@@ -42,6 +42,20 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
     incident = view.incident
     factor_numbers = {factor.pk: index for index, factor in enumerate(view.factors, start=1)}
     entries = [_action_item_entry(item, factor_numbers) for item in view.action_items]
+    # The tree and the revision from the rows read above: no section is read twice.
+    stored = analysis_view(
+        incident=incident,
+        factors=view.factors,
+        action_items=view.action_items,
+        version=view.why_version,
+    )
+    lessons = [lesson for kind in view.lessons.values() for lesson in kind]
+    revision = revision_of_rows(
+        incident,
+        (view.events, view.factors, lessons, view.action_items),
+        stored.nodes,
+        view.why_version or None,  # a stored tree's version starts at 1; 0 is no tree
+    )
     document = PostmortemDocument(
         id=incident.pk,
         title=incident.title,
@@ -62,14 +76,14 @@ def document_from_incident(*, user: User, pk: object) -> PostmortemDocument:
         restricted=incident.is_restricted,
         members=sorted(member.username for member in view.involved.members),
         version=incident.version,
-        revision=revision_of(incident),
+        revision=revision,
         source_metadata=dict(incident.source_metadata or {}),
         timeline=[_timeline_entry(event) for event in view.events],
         factors=[_factor_entry(factor) for factor in view.factors],
         lessons=_lessons(view.lessons),
         action_items=sort_action_items(entries),
     )
-    document.analysis = _analysis_tree(incident, document, entries, list(view.action_items))
+    document.analysis = _analysis_tree(stored, document, entries)
     return document
 
 
@@ -147,15 +161,12 @@ def display_names(document: PostmortemDocument) -> DisplayNames:
 
 
 def _analysis_tree(
-    incident: Incident,
-    document: PostmortemDocument,
-    entries: list[ActionItemEntry],
-    items: list[ActionItem],
+    stored: AnalysisView, document: PostmortemDocument, entries: list[ActionItemEntry]
 ) -> WhyTree:
     """The stored tree, its action links renumbered as the document numbers action items:
     in the template's order (``document.action_items``), which may differ from the stored
     order on ties. Factors are numbered in the same order in both."""
-    stored = analysis_view(incident=incident)
+    items = stored.action_items
     if not stored.records:
         return WhyTree()
     positions = {id(entry): number for number, entry in enumerate(document.action_items, 1)}

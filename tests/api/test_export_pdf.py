@@ -3,8 +3,6 @@ shape, and documented with every status it can answer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from kintsugi.core.markdown import pdf_process
@@ -12,21 +10,9 @@ from kintsugi.core.markdown.pdf_process import PdfLimits, render_slot
 from kintsugi.postmortems import services
 from kintsugi.postmortems.exports import pdf_limits
 from tests.api.conftest import error_of
+from tests.pdf_exports import add_events
 
-
-@pytest.fixture(autouse=True)
-def pdf_cache(settings, tmp_path):
-    settings.KINTSUGI_PDF_CACHE_DIR = tmp_path / "pdf-cache"
-
-
-def add_events(incident, owner, count: int) -> None:
-    for minute in range(count):
-        services.timeline_event_add(
-            user=owner,
-            incident=incident,
-            occurred_at=datetime(2026, 3, 1, 14, tzinfo=UTC) + timedelta(minutes=minute),
-            text=f"Event {minute}.",
-        )
+pytestmark = pytest.mark.usefixtures("pdf_cache")  # tests/conftest.py
 
 
 def export_pdf(api, user, incident):

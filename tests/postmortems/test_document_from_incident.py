@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import UTC, datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kintsugi.analysis import services as analysis
 from kintsugi.core.document import ActionItemEntry, ContributingFactor, EvidenceLink, Lessons
 from kintsugi.core.vocabulary import ActionStatus, EvidenceKind, Priority
 from kintsugi.postmortems import services
 from kintsugi.postmortems.documents import document_from_incident
+from kintsugi.postmortems.imports import revision_of
 from kintsugi.postmortems.models import ActionItem, Incident, TimelineEvent
 
 T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
@@ -72,3 +79,41 @@ def test_factors_lessons_and_action_items_keep_their_numbers(incident, owner):
         due_on=items["Review the runbook"].due_on,
         status=ActionStatus.OPEN,
     )
+
+
+def fill(incident, owner) -> None:
+    """One row of every kind the revision counts, a tree of two steps included."""
+    services.timeline_event_add(user=owner, incident=incident, occurred_at=T0, text="Paged")
+    factor = services.factor_add(user=owner, incident=incident, title="No pool cap")
+    services.lesson_add(user=owner, incident=incident, kind="went_well", text="Fast rollback")
+    services.action_item_add(user=owner, incident=incident, title="Cap the pool", factor=factor)
+    first = analysis.step_add(
+        user=owner, incident=incident, version=0, question="Why?", answer="Pool ran out"
+    )
+    analysis.step_add(
+        user=owner, incident=incident, version=1, question="Why?", answer="No cap", parent=first
+    )
+
+
+def test_the_revision_from_the_rows_read_is_the_stored_revision(incident, owner):
+    empty = document_from_incident(user=owner, pk=incident.pk).revision
+    assert empty == revision_of(incident)
+    fill(incident, owner)
+    incident.refresh_from_db()
+    full = document_from_incident(user=owner, pk=incident.pk).revision
+    assert full == revision_of(incident) != empty
+    services.lesson_add(user=owner, incident=incident, kind="got_lucky", text="Low traffic")
+    incident.refresh_from_db()
+    assert document_from_incident(user=owner, pk=incident.pk).revision == revision_of(incident)
+    assert revision_of(incident) != full
+
+
+def test_it_reads_each_table_once(incident, owner):
+    fill(incident, owner)
+    with CaptureQueriesContext(connection) as captured:
+        document_from_incident(user=owner, pk=incident.pk)
+    tables = Counter(
+        re.search(r'FROM "(\w+)"', query["sql"]).group(1)  # type: ignore[union-attr]
+        for query in captured.captured_queries
+    )
+    assert {table: n for table, n in tables.items() if n > 1} == {}

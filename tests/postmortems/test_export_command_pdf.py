@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from kintsugi.postmortems import services
+from tests.pdf_exports import add_events
 
 
 def test_it_refuses_a_post_mortem_over_the_limit_in_one_line(tmp_path):
@@ -46,16 +45,9 @@ def test_it_refuses_a_post_mortem_over_the_limit_in_one_line(tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_it_stops_a_render_past_its_deadline(settings, tmp_path, owner, incident):
-    settings.KINTSUGI_PDF_CACHE_DIR = tmp_path / "pdf-cache"
+def test_it_stops_a_render_past_its_deadline(settings, tmp_path, pdf_cache, owner, incident):
     settings.KINTSUGI_PDF_TIMEOUT = 0.2
-    for minute in range(150):
-        services.timeline_event_add(
-            user=owner,
-            incident=incident,
-            occurred_at=datetime(2026, 3, 1, 14, tzinfo=UTC) + timedelta(minutes=minute),
-            text=f"Event {minute}.",
-        )
+    add_events(incident, owner, 150)
     target = tmp_path / "out.pdf"
     with pytest.raises(CommandError, match="took longer than 0.2 s") as stopped:
         call_command(

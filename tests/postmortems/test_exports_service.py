@@ -16,11 +16,7 @@ from kintsugi.postmortems import services
 from kintsugi.postmortems.exports import postmortem_export
 from kintsugi.postmortems.imports import import_document
 
-
-@pytest.fixture(autouse=True)
-def pdf_cache(settings, tmp_path):
-    settings.KINTSUGI_PDF_CACHE_DIR = tmp_path / "pdf-cache"
-    return settings.KINTSUGI_PDF_CACHE_DIR
+pytestmark = pytest.mark.usefixtures("pdf_cache")  # tests/conftest.py
 
 
 def renders() -> int:

@@ -3,27 +3,14 @@ instead, a stopped render a 503 page, and the cache never skips access control."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from kintsugi.core.markdown import pdf_process
-from kintsugi.postmortems import services
+from tests.pdf_exports import add_events
 
+pytestmark = pytest.mark.usefixtures("pdf_cache")  # tests/conftest.py
 
-@pytest.fixture(autouse=True)
-def pdf_cache(settings, tmp_path):
-    settings.KINTSUGI_PDF_CACHE_DIR = tmp_path / "pdf-cache"
-
-
-def add_events(incident, owner, count: int) -> None:
-    for minute in range(count):
-        services.timeline_event_add(
-            user=owner,
-            incident=incident,
-            occurred_at=datetime(2026, 3, 1, 14, tzinfo=UTC) + timedelta(minutes=minute),
-            text=f"Event {minute}: checkout returned **502** for some requests.",
-        )
+EVENT = "Event {}: checkout returned **502** for some requests."
 
 
 def test_it_links_the_pdf_without_download_so_a_refusal_shows(login, viewer, incident):
@@ -33,7 +20,7 @@ def test_it_links_the_pdf_without_download_so_a_refusal_shows(login, viewer, inc
 
 def test_it_refuses_a_post_mortem_over_the_limit_with_a_page(settings, login, owner, incident):
     settings.KINTSUGI_PDF_MAX_EVENTS = 2
-    add_events(incident, owner, 3)
+    add_events(incident, owner, 3, EVENT)
     before = pdf_process.renders_started
     response = login(owner).get(f"/incidents/{incident.pk}/export.pdf")
     assert response.status_code == 422
@@ -49,7 +36,7 @@ def test_it_refuses_a_post_mortem_over_the_limit_with_a_page(settings, login, ow
 
 def test_it_answers_503_when_the_render_passes_its_deadline(settings, login, owner, incident):
     settings.KINTSUGI_PDF_TIMEOUT = 0.2
-    add_events(incident, owner, 150)
+    add_events(incident, owner, 150, EVENT)
     response = login(owner).get(f"/incidents/{incident.pk}/export.pdf")
     assert response.status_code == 503
     assert "Retry-After" not in response  # the same render would be stopped again
@@ -59,7 +46,7 @@ def test_it_answers_503_when_the_render_passes_its_deadline(settings, login, own
 
 def test_it_answers_503_when_the_render_passes_its_memory_cap(settings, login, owner, incident):
     settings.KINTSUGI_PDF_MEMORY_MB = 150
-    add_events(incident, owner, 400)
+    add_events(incident, owner, 400, EVENT)
     response = login(owner).get(f"/incidents/{incident.pk}/export.pdf")
     assert response.status_code == 503
     assert "reached its memory limit (150 MB)" in response.content.decode()

@@ -26,7 +26,7 @@ from kintsugi.core.markdown.actions_section import (
     read_action_blocks,
     read_details,
 )
-from kintsugi.core.markdown.blocks import Line, heading, strip_blank, text_of
+from kintsugi.core.markdown.blocks import Line, strip_blank, text_of
 from kintsugi.core.markdown.causes_section import (
     read_analysis,
     read_announced_causes,
@@ -36,7 +36,6 @@ from kintsugi.core.markdown.escaping import fence_mask
 from kintsugi.core.markdown.facts import read_fact_section
 from kintsugi.core.markdown.fields import clean_text, clean_title
 from kintsugi.core.markdown.frontmatter import apply_front_matter, read_front_matter
-from kintsugi.core.markdown.headings import section_key
 from kintsugi.core.markdown.lessons_section import (
     LESSON_KEYS,
     read_lesson_intro,
@@ -47,7 +46,7 @@ from kintsugi.core.markdown.list_parts import split_list_parts
 from kintsugi.core.markdown.preamble import read_preamble
 from kintsugi.core.markdown.problems import ProblemList
 from kintsugi.core.markdown.report import ImportResult
-from kintsugi.core.markdown.sections import Section, join_day_sections, split_sections
+from kintsugi.core.markdown.sections import Section, split_body, split_sections
 from kintsugi.core.markdown.state import ParseState
 from kintsugi.core.markdown.timeline_clock import infer_bounds, scan_document
 from kintsugi.core.markdown.timeline_section import read_timeline
@@ -171,14 +170,8 @@ def recognised_parts(doc: PostmortemDocument) -> dict[str, int]:
 
 
 def _read_body(state: ParseState, lines: list[Line], *, title_from_front: bool) -> None:
-    headings = [(index, *found) for index, line in enumerate(lines) if (found := heading(line))]
     title_lines = find_title(state, lines)  # the title heading and dates above it (titles.py)
-    known = [h for h in headings if h[0] not in title_lines and section_key(h[2]) is not None]
-    level = known[0][1] if known else 2
-    rest = [line for index, line in enumerate(lines) if index not in title_lines]
-    preamble, sections = split_sections(rest, level)
-    if not state.strict:
-        sections = join_day_sections(state, sections)
+    level, preamble, sections = split_body(state, lines, title_lines)
     lede = not state.strict and not any(section.key == "summary" for section in sections)
     for pseudo in read_preamble(state, preamble, lede=lede):
         _dispatch(

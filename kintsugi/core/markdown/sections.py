@@ -38,6 +38,23 @@ def split_sections(lines: list[Line], level: int) -> tuple[list[Line], list[Sect
     return intro, sections
 
 
+def split_body(
+    state: ParseState, lines: list[Line], title_lines: set[int]
+) -> tuple[int, list[Line], list[Section]]:
+    """The body below the title as import splits it: the level of the first known section
+    heading (2 without one), the lines before the first section, and the sections (date
+    headings after a timeline joined to it in best effort). One function, so the timeline
+    reader (timeline_part.py) finds exactly the sections import finds."""
+    headings = [(index, *found) for index, line in enumerate(lines) if (found := heading(line))]
+    known = [h for h in headings if h[0] not in title_lines and section_key(h[2]) is not None]
+    level = known[0][1] if known else 2
+    rest = [line for index, line in enumerate(lines) if index not in title_lines]
+    preamble, sections = split_sections(rest, level)
+    if not state.strict:
+        sections = join_day_sections(state, sections)
+    return level, preamble, sections
+
+
 def join_day_sections(state: ParseState, sections: list[Section]) -> list[Section]:
     """Best effort: a run of date headings ("## May 12", "## 2024-05-13") right after a
     timeline section, at its level, holds that timeline's days, not sections of their own."""

@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 
 from kintsugi.core.document import PostmortemDocument, TimelineEntry
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.blocks import Line, heading
+from kintsugi.core.markdown.blocks import Line
 from kintsugi.core.markdown.escaping import fence_mask
-from kintsugi.core.markdown.headings import meta_key, section_key
+from kintsugi.core.markdown.headings import meta_key
 from kintsugi.core.markdown.limits import check_text
 from kintsugi.core.markdown.problems import ProblemList
-from kintsugi.core.markdown.sections import join_day_sections, split_sections
+from kintsugi.core.markdown.sections import split_body
 from kintsugi.core.markdown.state import ParseState
 from kintsugi.core.markdown.timeline_clock import infer_bounds, scan_document
 from kintsugi.core.markdown.timeline_section import read_timeline
@@ -125,16 +125,10 @@ def _read(raw: list[str], front: FrontMatter | None, *, strict: bool, source: st
 
 def _read_timeline_sections(state: ParseState, lines: list[Line]) -> None:
     """The sections split as import splits them (parse._read_body); only timelines read."""
-    headings = [(index, *found) for index, line in enumerate(lines) if (found := heading(line))]
     title_lines = find_title(state, lines)
     if state.strict:
         state.problems.raise_if_any()  # a title strict import refuses: stop here
-    known = [h for h in headings if h[0] not in title_lines and section_key(h[2]) is not None]
-    level = known[0][1] if known else 2
-    rest = [line for index, line in enumerate(lines) if index not in title_lines]
-    preamble, sections = split_sections(rest, level)
-    if not state.strict:
-        sections = join_day_sections(state, sections)
+    _, preamble, sections = split_body(state, lines, title_lines)
     if any(not line.fenced and _LABEL.match(line.text) for line in preamble):
         # Imported here: the preamble's facts need the front matter's readers (YAML).
         from kintsugi.core.markdown.preamble import read_preamble
