@@ -52,10 +52,13 @@ format: $(STAMP)
 bench: $(STAMP)
 	KINTSUGI_ENV=test $(BIN)/python -m bench
 
+# Every evaluation runs even when an earlier one is below its bar (exit 1 at the end).
 eval: $(STAMP)
-	$(BIN)/python -m kintsugi.core.language.evaluate
-	$(BIN)/python -m kintsugi.core.analysis.evaluate
-	$(BIN)/python -m kintsugi.core.markdown.evaluate
+	@status=0; \
+	$(BIN)/python -m kintsugi.core.language.evaluate || status=1; \
+	$(BIN)/python -m kintsugi.core.analysis.evaluate || status=1; \
+	$(BIN)/python -m kintsugi.core.markdown.evaluate || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

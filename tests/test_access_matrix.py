@@ -42,7 +42,9 @@ from tests.web.conftest import HTMX
 
 ENTRIES_FILE = "tests/access_matrix_entries.py"
 # Every restricted text carries this; no response to someone who may not see it may hold it.
-MARKER = "ZQX"
+# The "~" keeps it out of every random token a page holds (CSRF tokens, nonces are
+# alphanumeric or URL-safe base64): "ZQX" alone once matched a CSRF token by chance.
+MARKER = "ZQX~RESTRICTED"
 T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
 
 
