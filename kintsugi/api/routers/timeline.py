@@ -14,8 +14,9 @@ from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import incident_for, incident_part
 from kintsugi.api.pagination import PageParams, paginate
+from kintsugi.api.patches import changed_fields
 from kintsugi.api.references import user_by_username
-from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.timeline import (
     TimelineEventIn,
     TimelineEventOut,
