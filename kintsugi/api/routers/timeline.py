@@ -24,8 +24,7 @@ from kintsugi.api.schemas.timeline import (
     TimelineEventPatch,
     TimelineEventSaved,
 )
-from kintsugi.core.timeline import EventKind
-from kintsugi.core.timeline_sanity import SanityEvent, check_timeline_sanity
+from kintsugi.core.timeline_sanity import stored_timeline_warnings
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import Incident, TimelineEvent
 
@@ -42,12 +41,9 @@ def _event(request: HttpRequest, event_id: int, *, edit: bool = False) -> Timeli
 def timeline_warnings(incident: Incident) -> list[dict[str, object]]:
     """The sanity warnings of ``incident``'s whole timeline (one query, four columns)."""
     rows = TimelineEvent.objects.filter(incident_id=incident.pk).values_list(
-        "id", "kind", "occurred_at", "text"
+        "pk", "kind", "occurred_at", "text", named=True
     )
-    events = [SanityEvent(pk, EventKind(kind), at, text) for pk, kind, at, text in rows]
-    found = check_timeline_sanity(
-        events, started_at=incident.started_at, ended_at=incident.ended_at, now=timezone.now()
-    )
+    found = stored_timeline_warnings(rows, incident, now=timezone.now())
     return [warning.to_dict() for warning in found]
 
 
