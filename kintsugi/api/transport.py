@@ -1,5 +1,5 @@
-"""HTTP concerns around the endpoints: body size, chunked bodies, URL length, unknown paths
-and wrong methods.
+"""HTTP concerns around the endpoints: body size, chunked bodies, URL length, unknown paths,
+wrong methods and a Host header the server does not answer to.
 
 Ninja answers these itself in plain text or HTML (or not at all: Django would read any body
 up to its own limit, and reads a chunked body as empty). Wrapping every URL of the API keeps
@@ -15,9 +15,10 @@ from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
@@ -188,6 +189,27 @@ def unknown_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
 
 
 unknown_endpoint.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+BAD_HOST = (
+    "The Host header does not name a host this server answers to; use the address "
+    "Kintsugi is served on (its operator lists them in ALLOWED_HOSTS)."
+)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's ``handler400``: the API's error shape under /api/, Django's page
+    elsewhere.
+
+    Django answers a request it refuses before any view runs (a Host header not in
+    ALLOWED_HOSTS, raised as the middleware reads it) through this handler. The host sent
+    is never echoed: it is whatever the client typed.
+    """
+    if not request.path_info.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, DisallowedHost):
+        return error_response(400, BAD_HOST, code="disallowed_host")
+    return error_response(400, "The request is malformed and was refused.")
 
 
 class KintsugiAPI(NinjaAPI):
