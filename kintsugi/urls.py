@@ -9,3 +9,6 @@ urlpatterns = [
     path("debt/", include("kintsugi.debt.urls")),
     path("", include("kintsugi.web.urls")),
 ]
+
+# A bad request refused before any view (a Host not in ALLOWED_HOSTS): JSON under /api/.
+handler400 = "kintsugi.api.transport.bad_request"

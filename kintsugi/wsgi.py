@@ -9,6 +9,10 @@ from kintsugi.config import ConfigurationError
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintsugi.settings")
 try:
     application = get_wsgi_application()
+    # After set-up: the API's transport imports Django Ninja, which reads the settings.
+    from kintsugi.api.transport import sized_chunked_bodies
+
+    application = sized_chunked_bodies(application)
 except ConfigurationError as error:
     # Served by gunicorn or another WSGI server, not `kintsugi serve`: the same one line
     # and exit 2 as the command line gives, not a traceback per worker (issue 14, item 11).

@@ -1,4 +1,4 @@
-"""Personal API tokens: issue one, list a person's own, revoke one.
+"""Personal API tokens: issue one, list a person's own, find one of them, revoke one.
 
 The token page and ``kintsugi create-api-token`` both issue through here, so a token is
 made, named and revoked the same way whoever asks. Only the hash is stored (models.py); the
@@ -23,6 +23,12 @@ MAX_NAME = 100  # ApiToken.name's length
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
     """The person's own tokens, newest first: nobody lists another person's tokens."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def api_token_own(*, user: User, pk: int) -> ApiToken | None:
+    """One of the person's own tokens by its id; another person's token is None, as one
+    that does not exist, so that nobody learns which ids are taken."""
+    return ApiToken.objects.filter(pk=pk, user=user).first()
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
-"""HTTP concerns around the endpoints: body size, chunked bodies, URL length, unknown paths
-and wrong methods.
+"""HTTP concerns around the endpoints: body size, chunked bodies, URL length, unknown paths,
+wrong methods and a Host header the server does not answer to.
 
 Ninja answers these itself in plain text or HTML (or not at all: Django would read any body
 up to its own limit, and reads a chunked body as empty). Wrapping every URL of the API keeps
@@ -9,15 +9,16 @@ the one error shape for them too; kintsugi.api.openapi documents them on every o
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.core.handlers.wsgi import LimitedStream
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
@@ -79,29 +80,58 @@ def _is_chunked(request: HttpRequest) -> bool:
     return "chunked" in encodings
 
 
-def read_chunked_body(request: HttpRequest) -> HttpResponse | None:
-    """A chunked body (no Content-Length): read it where the server decoded it, else 411.
+# Put in the WSGI environ by ``sized_chunked_bodies`` when a decoded chunked body is over
+# the limit (PEP 3333 leaves keys with a dot to servers and middleware).
+CHUNKED_BODY_TOO_LARGE = "kintsugi.chunked_body_too_large"
 
-    Django reads exactly Content-Length bytes, so without one it would see an empty body
-    and, for example, lint nothing and answer 200. gunicorn decodes the chunks and says so
-    (``wsgi.input_terminated``); then the body is read here, up to the limit. A server that
-    hands over the raw chunks (Django's development server) gets a clear 411 instead.
+
+def sized_chunked_bodies(application: WSGIApplication) -> WSGIApplication:
+    """Around the WSGI application: an API request's chunked body, as the server decoded
+    it, handed to Django with a Content-Length, up to the limit.
+
+    Django builds its request to read exactly Content-Length bytes, so without one it
+    would see an empty body and, for example, lint nothing and answer 200. gunicorn
+    decodes the chunks and says so (``wsgi.input_terminated``); then the body is read
+    here, before Django reads anything, and the request goes on as if it had been sent
+    with its length. Done in the WSGI environ (public, PEP 3333) rather than by giving
+    Django's request another body, which only its private attributes allow. A server
+    that hands over the raw chunks (Django's development server) sets no such flag: the
+    guard answers a clear 411 instead (``body_refused``).
     """
-    if not request.META.get("wsgi.input_terminated"):
-        return error_response(
-            411,
-            "A chunked request body cannot be read here: send it with a Content-Length "
-            "header (curl does with --data-binary @file).",
-            code="length_required",
-        )
-    stream = request.META["wsgi.input"]
-    data = stream.read(MAX_BODY_BYTES + 1)
-    if len(data) > MAX_BODY_BYTES:
+
+    def with_sized_bodies(
+        environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        if (
+            environ.get("PATH_INFO", "").startswith("/api/")
+            and environ.get("REQUEST_METHOD", "").upper() in _BODY_METHODS
+            and environ.get("wsgi.input_terminated")
+            and not (environ.get("CONTENT_LENGTH") or "").strip()
+            and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        ):
+            data = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+            if len(data) > MAX_BODY_BYTES:
+                environ[CHUNKED_BODY_TOO_LARGE] = True  # refused by the guard, in JSON
+            else:
+                environ["wsgi.input"] = io.BytesIO(data)
+                environ["CONTENT_LENGTH"] = str(len(data))
+                del environ["HTTP_TRANSFER_ENCODING"]  # decoded: no longer chunked
+        return application(environ, start_response)
+
+    return with_sized_bodies
+
+
+def chunked_body_refused(request: HttpRequest) -> HttpResponse:
+    """A chunked body that reached the endpoint without a length: too large, or sent
+    through a server that does not decode chunks (``sized_chunked_bodies``)."""
+    if request.META.get(CHUNKED_BODY_TOO_LARGE):
         return error_response(413, f"The request body is too large; {_LIMIT}.")
-    request._body = data  # what request.body returns from now on
-    request._stream = LimitedStream(io.BytesIO(data), len(data))
-    request.META["CONTENT_LENGTH"] = str(len(data))
-    return None
+    return error_response(
+        411,
+        "A chunked request body cannot be read here: send it with a Content-Length "
+        "header (curl does with --data-binary @file).",
+        code="length_required",
+    )
 
 
 def body_refused(request: HttpRequest) -> HttpResponse | None:
@@ -116,7 +146,7 @@ def body_refused(request: HttpRequest) -> HttpResponse | None:
     if request.method not in _BODY_METHODS:
         return None
     if not declared and _is_chunked(request):
-        return read_chunked_body(request)
+        return chunked_body_refused(request)
     if not declared:
         try:
             size = len(request.body)  # no length given: Django caps what it buffers
@@ -159,6 +189,27 @@ def unknown_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
 
 
 unknown_endpoint.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+BAD_HOST = (
+    "The Host header does not name a host this server answers to; use the address "
+    "Kintsugi is served on (its operator lists them in ALLOWED_HOSTS)."
+)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's ``handler400``: the API's error shape under /api/, Django's page
+    elsewhere.
+
+    Django answers a request it refuses before any view runs (a Host header not in
+    ALLOWED_HOSTS, raised as the middleware reads it) through this handler. The host sent
+    is never echoed: it is whatever the client typed.
+    """
+    if not request.path_info.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, DisallowedHost):
+        return error_response(400, BAD_HOST, code="disallowed_host")
+    return error_response(400, "The request is malformed and was refused.")
 
 
 class KintsugiAPI(NinjaAPI):

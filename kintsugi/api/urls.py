@@ -10,7 +10,7 @@ from __future__ import annotations
 from ninja import Swagger
 
 from kintsugi.api.auth import api_auth
-from kintsugi.api.errors import install_error_handlers
+from kintsugi.api.handlers import install_error_handlers
 from kintsugi.api.routers import (
     action_items,
     documents,

@@ -16,15 +16,18 @@ real but unusual incident still saves:
 - ``timeline/future-event``: an event after the time the check runs.
 
 Each warning names the events involved and says what to check, in plain words. The same
-function serves the editor, the API and ``kintsugi lint``; callers pass ``now``.
+function serves the editor, the API and ``kintsugi lint``; callers pass ``now``. The editor
+and the API warn about a *stored* timeline through ``stored_timeline_warnings``, so that the
+page and the API name the same events the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
+from typing import Protocol
 
 from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
 
@@ -131,6 +134,49 @@ def check_timeline_sanity(
     if now is not None:
         warnings.extend(_future(ordered, now))
     return warnings
+
+
+class StoredEvent(Protocol):
+    """A stored timeline event as the app holds it: a model row, a row of the page's
+    selector, or a ``values_list(..., named=True)`` row."""
+
+    @property
+    def pk(self) -> object: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def text(self) -> str: ...
+
+
+class IncidentTimes(Protocol):
+    """The incident's own start and end, which the checks weigh with its events."""
+
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+
+
+def stored_timeline_warnings(
+    events: Iterable[StoredEvent], incident: IncidentTimes | None, *, now: datetime
+) -> list[TimelineWarning]:
+    """The warnings of an incident's stored timeline, each naming its events by id.
+
+    The one way the post-mortem page and the API build them: the same events, read the same
+    way, give the same warnings in both. ``incident`` None: no start or end to weigh.
+    """
+    rows = [
+        SanityEvent(event.pk, EventKind(event.kind), event.occurred_at, event.text)
+        for event in events
+    ]
+    return check_timeline_sanity(
+        rows,
+        started_at=incident.started_at if incident is not None else None,
+        ended_at=incident.ended_at if incident is not None else None,
+        now=now,
+    )
 
 
 def _when(moment: datetime) -> str:

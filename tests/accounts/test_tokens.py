@@ -1,4 +1,4 @@
-"""The API token use cases: issue, list one's own, revoke one's own."""
+"""The API token use cases: issue, list one's own, find one's own, revoke one's own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from django.test import Client
 from django.utils import timezone
 
 from kintsugi.accounts.models import ApiToken, hash_token
-from kintsugi.accounts.tokens import api_token_issue, api_token_revoke, api_tokens_of
+from kintsugi.accounts.tokens import (
+    api_token_issue,
+    api_token_own,
+    api_token_revoke,
+    api_tokens_of,
+)
 from kintsugi.core.errors import ValidationProblem
 
 
@@ -74,3 +79,12 @@ def test_nobody_revokes_another_persons_token(owner, teammate):
     with pytest.raises(PermissionDenied):
         api_token_revoke(user=teammate, token=token)
     assert ApiToken.objects.get().revoked_at is None
+
+
+def test_it_finds_only_the_persons_own_token(owner, teammate):
+    mine, _ = api_token_issue(user=owner, name="ci")
+    theirs, _ = api_token_issue(user=teammate, name="laptop")
+    assert api_token_own(user=owner, pk=mine.pk) == mine
+    assert api_token_own(user=owner, pk=theirs.pk) is None  # as one that does not exist
+    assert api_token_own(user=owner, pk=theirs.pk + 1000) is None
+    assert api_token_own(user=owner, pk=2**70) is None  # beyond a bigint: no row, no error

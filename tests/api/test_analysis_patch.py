@@ -174,6 +174,21 @@ def test_an_unknown_evidence_kind_is_a_422_naming_it(api, owner, incident, linke
     assert tree(api, owner, incident) == linked["tree"]
 
 
+def test_evidence_kinds_are_read_as_the_markdown_importer_reads_them(api, owner, incident, linked):
+    """One reader of the kinds (the core's): its words on a bad one, its spellings on a good
+    one, so a kind the importer takes from a file is taken from a script too."""
+    first = linked["nodes"][0]
+    refused = api.patch(_path(first), user=owner, json={
+        "version": first["version"], "evidence": [{"kind": "<b>hunch</b>", "content": "x"}]})  # fmt: skip
+    assert error_of(refused)["fields"] == {"evidence": [
+        "Unknown evidence kind '<b>hunch</b>'; use one of: graph, query, trace, log, dashboard, "
+        "other."]}  # fmt: skip
+    response = api.patch(_path(first), user=owner, json={
+        "version": first["version"], "evidence": [{"kind": " Dashboard ", "content": "d/1"}]})  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert response.json()["evidence"] == [{"kind": "dashboard", "content": "d/1"}]
+
+
 def test_a_put_with_an_unknown_link_id_is_a_422_and_nothing_changes(api, owner, incident, linked):
     before = tree(api, owner, incident)
     nodes = [node("a", action_item_ids=[999999])]

@@ -148,3 +148,36 @@ def test_too_many_query_parameters_is_a_json_400(live_server, token):
     answer = send(live_server.url, "GET", f"/api/v1/incidents?{query}", token)
     assert answer[0] == 400, answer[2][:300]
     assert error_code(answer) == "bad_request"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",  # a name not in ALLOWED_HOSTS
+        "<script>alert(1)</script>",  # not a host name at all, and hostile
+        "a" * 4000 + ".example",  # oversized
+        "127.0.0.1:80:80",  # a malformed port
+    ],
+)
+def test_a_bad_host_header_is_a_json_400_on_the_api_and_not_echoed(live_server, token, host):
+    for path in ("/api/v1/incidents", "/api/v1/no-such-endpoint"):
+        answer = send(live_server.url, "GET", path, token, headers={"Host": host})
+        assert answer[0] == 400, answer[2][:300]
+        assert error_code(answer) == "disallowed_host"
+        assert "ALLOWED_HOSTS" in json.loads(answer[2])["error"]["message"]
+        assert host.encode() not in answer[2] and b"<script>" not in answer[2]
+
+
+def test_a_bad_host_header_on_a_web_page_stays_an_html_400(live_server, token):
+    status, headers, body = send(live_server.url, "GET", "/login/", token,
+                                 headers={"Host": "evil.example"})  # fmt: skip
+    assert status == 400
+    content_type = {key.lower(): value for key, value in headers.items()}["content-type"]
+    assert content_type.startswith("text/html") and b'"error"' not in body
+
+
+def test_the_api_still_answers_its_own_host(live_server, token):
+    host = urlsplit(live_server.url).netloc
+    assert (
+        send(live_server.url, "GET", "/api/v1/incidents", token, headers={"Host": host})[0] == 200
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from django.test import Client
 
 from kintsugi.api.transport import MAX_BODY_BYTES
 from tests.api.conftest import API, error_of
+from tests.api.test_http_edges import BLAMING
 from tests.offline import external_assets
 
 
@@ -62,3 +65,69 @@ def test_it_serves_the_docs_without_a_cdn(api):
     assert external_assets(html) == []
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert Client().get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def _wsgi(path: str, body: bytes, token: str, **environ: object) -> tuple[str, dict, bytes]:
+    """One request through the WSGI application as ``kintsugi.wsgi`` serves it, with a body
+    the server has decoded from chunks (as gunicorn does): no Content-Length."""
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from kintsugi.api.transport import sized_chunked_bodies
+
+    env: dict[str, object] = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "CONTENT_TYPE": "text/markdown",
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+        **environ,
+    }
+    setup_testing_defaults(env)
+    env["SERVER_NAME"] = env["HTTP_HOST"] = "testserver"
+    answer: dict[str, object] = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    chunks = sized_chunked_bodies(WSGIHandler())(env, start_response)
+    content = b"".join(chunks)
+    getattr(chunks, "close", lambda: None)()
+    return str(answer["status"]), {"environ": env, **answer}, content
+
+
+def test_a_decoded_chunked_body_is_read_as_if_it_had_its_length(api, owner):
+    with_length = api.client.post(
+        f"{API}/lint", BLAMING, content_type="text/markdown",
+        headers={"Authorization": f"Bearer {api.token(owner)}"})  # fmt: skip
+    assert with_length.status_code == 200
+    status, answer, content = _wsgi(f"{API}/lint", BLAMING.encode(), api.token(owner))
+    assert status.startswith("200"), content[:300]
+    assert content == with_length.content and b'"findings": []' not in content
+    assert answer["environ"]["CONTENT_LENGTH"] == str(len(BLAMING.encode()))
+
+
+def test_a_decoded_chunked_body_over_the_limit_is_a_json_413_unread_beyond_it(api, owner):
+    body = b"x" * (MAX_BODY_BYTES + 4096)
+    status, answer, content = _wsgi(f"{API}/lint", body, api.token(owner))
+    assert status.startswith("413")
+    assert json.loads(content)["error"]["code"] == "payload_too_large"
+    assert answer["environ"]["wsgi.input"].tell() == MAX_BODY_BYTES + 1  # the rest unread
+
+
+def test_chunks_a_server_did_not_decode_are_a_411_and_web_paths_are_left_alone(api, owner):
+    status, _, content = _wsgi(
+        f"{API}/lint",
+        b"5\r\nhello\r\n0\r\n\r\n",
+        api.token(owner),
+        **{"wsgi.input_terminated": False},
+    )
+    assert status.startswith("411")
+    assert json.loads(content)["error"]["code"] == "length_required"
+    _, answer, _ = _wsgi("/account/tokens/", b"name=x", api.token(owner))
+    assert answer["environ"]["wsgi.input"].tell() == 0  # not the API's to read
+    assert answer["environ"]["HTTP_TRANSFER_ENCODING"] == "chunked"

@@ -158,3 +158,38 @@ def test_to_dict_names_the_events():
         "suggestion": warning.suggestion,
         "event_ids": [2, 3],
     }
+
+
+def test_a_stored_timeline_is_warned_about_as_its_sanity_events_are():
+    """``stored_timeline_warnings``, what the page and the API call: the rows they hold
+    (objects with the model's attribute names, or named value rows) give the warnings their
+    sanity events give, each naming its event by ``pk``."""
+    from collections import namedtuple
+    from types import SimpleNamespace
+
+    from kintsugi.core.timeline_sanity import stored_timeline_warnings
+
+    events = [*QUIET_HOUR[:4], ev(5, K.MITIGATED, days=365, text="Rolled back the deploy")]
+    Row = namedtuple("Row", "pk kind occurred_at text")
+    rows = [Row(e.ref * 10, e.kind.value, e.at, e.text) for e in events]
+    objects = [SimpleNamespace(pk=r.pk, kind=r.kind, occurred_at=r.occurred_at, text=r.text,
+                               version=1) for r in rows]  # fmt: skip
+    incident = SimpleNamespace(started_at=T0, ended_at=None)
+    later = T0 + timedelta(days=400)
+    expected = check([SanityEvent(e.ref * 10, e.kind, e.at, e.text) for e in events], now=later)
+    assert set(rules(expected)) == {OUTLIER_EVENT, LONG_DOWNTIME}
+    assert stored_timeline_warnings(rows, incident, now=later) == expected
+    assert stored_timeline_warnings(objects, incident, now=later) == expected
+    assert [w.refs for w in expected if w.rule == LONG_DOWNTIME] == [(50,)]
+
+
+def test_a_stored_timeline_without_its_incident_weighs_no_start_or_end():
+    from kintsugi.core.timeline_sanity import stored_timeline_warnings
+
+    lone = [SanityEvent(7, K.ALERT_FIRED, T0 + timedelta(days=30))]
+    stored = [type("Row", (), {"pk": 7, "kind": "alert_fired", "occurred_at": lone[0].at,
+                               "text": ""})()]  # fmt: skip
+    assert stored_timeline_warnings(stored, None, now=NOW) == check_timeline_sanity(lone, now=NOW)
+    assert stored_timeline_warnings(stored, None, now=NOW) == []
+    started = type("Incident", (), {"started_at": T0, "ended_at": None})()
+    assert rules(stored_timeline_warnings(stored, started, now=NOW)) == [OUTLIER_EVENT]

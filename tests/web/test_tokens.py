@@ -58,6 +58,16 @@ def test_it_cannot_revoke_someone_elses_token(login, owner, teammate):
     assert token.revoked_at is None
 
 
+def test_revoking_an_unknown_or_absurd_id_is_404_and_changes_nothing(login, owner):
+    token, _raw = ApiToken.issue(user=owner, name="Mine")
+    client = login(owner)
+    for pk in (token.pk + 1000, 2**63, 10**40):
+        assert client.post(f"/account/tokens/{pk}/revoke/").status_code == 404
+    assert client.post("/account/tokens/-1/revoke/").status_code == 404  # not a route
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
 def test_it_lets_viewers_manage_their_own_tokens(login, viewer):
     assert (
         login(viewer).post(URL, {"name": "Read-only script", "expires_in": "90"}).status_code == 200

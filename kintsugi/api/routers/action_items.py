@@ -9,6 +9,7 @@ from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import incident_for, incident_part
 from kintsugi.api.pagination import paginate
+from kintsugi.api.patches import changed_fields
 from kintsugi.api.references import user_by_username
 from kintsugi.api.schemas.action_items import (
     ActionItemIn,
@@ -17,7 +18,7 @@ from kintsugi.api.schemas.action_items import (
     ActionItemPatch,
     ActionItemQuery,
 )
-from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Incident

@@ -22,7 +22,7 @@ from pydantic import ConfigDict
 
 from kintsugi.analysis import edits, services
 from kintsugi.analysis.models import WhyNode
-from kintsugi.analysis.records import all_steps, evidence_of
+from kintsugi.analysis.records import all_steps
 from kintsugi.analysis.selectors import AnalysisView, analysis_view
 from kintsugi.api.auth import current_user
 from kintsugi.api.errors import ApiError, error_response
@@ -34,11 +34,11 @@ from kintsugi.core.analysis import (
     MAX_STEPS,
     MAX_TITLE,
     MAX_TRIGGER,
+    Evidence,
     NodeRecord,
     suggest_next_question,
 )
-from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.vocabulary import EvidenceKind
+from kintsugi.core.markdown.fields import parse_evidence_kind
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
 
@@ -205,15 +205,11 @@ def _node(request: HttpRequest, node_id: int, *, edit: bool = False) -> WhyNode:
     return incident_part(request, WhyNode.objects.all(), node_id, label="step", edit=edit)
 
 
-def _evidence(items: list[EvidenceSchema]) -> tuple[Any, ...]:
-    kinds = [kind.value for kind in EvidenceKind]
-    for item in items:
-        if item.kind not in kinds:
-            raise ValidationProblem(
-                f"Unknown evidence kind {item.kind!r}; use one of: {', '.join(kinds)}.",
-                field="evidence",
-            )
-    return evidence_of([{"kind": item.kind, "content": item.content} for item in items])
+def _evidence(items: list[EvidenceSchema]) -> tuple[Evidence, ...]:
+    """The kinds read as the Markdown importer reads them, with its words on a bad one."""
+    return tuple(
+        Evidence(parse_evidence_kind(item.kind, field="evidence"), item.content) for item in items
+    )
 
 
 @router.get("/incidents/{int:incident_id}/analysis", response={200: AnalysisOut, **_ERRORS})

@@ -10,7 +10,8 @@ from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import evidence_for, incident_for, incident_part
 from kintsugi.api.pagination import PageParams, paginate
-from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
+from kintsugi.api.patches import changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.factors import (
     EvidenceIn,
     EvidenceOut,

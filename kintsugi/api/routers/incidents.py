@@ -11,9 +11,10 @@ from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.errors import ApiError
 from kintsugi.api.lookups import incident_for
 from kintsugi.api.pagination import paginate
+from kintsugi.api.patches import changed_fields
 from kintsugi.api.references import services_by_slug, team_by_slug, users_by_username
 from kintsugi.api.routers.timeline import timeline_warnings
-from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.incidents import (
     IncidentDetail,
     IncidentIn,

@@ -9,7 +9,8 @@ from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import incident_for, incident_part
 from kintsugi.api.pagination import paginate
-from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
+from kintsugi.api.patches import changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.lessons import LessonIn, LessonOut, LessonPage, LessonPatch, LessonQuery
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import Lesson

@@ -8,8 +8,9 @@ from ninja import Query, Router, Status
 
 from kintsugi.api.auth import current_user
 from kintsugi.api.pagination import paginate
+from kintsugi.api.patches import changed_fields
 from kintsugi.api.references import team_by_slug
-from kintsugi.api.schemas.common import ERRORS, changed_fields
+from kintsugi.api.schemas.common import ERRORS
 from kintsugi.api.schemas.teams import (
     ServiceIn,
     ServiceOut,

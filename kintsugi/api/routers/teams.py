@@ -8,7 +8,8 @@ from ninja import Query, Router, Status
 
 from kintsugi.api.auth import current_user
 from kintsugi.api.pagination import PageParams, paginate
-from kintsugi.api.schemas.common import ERRORS, changed_fields
+from kintsugi.api.patches import changed_fields
+from kintsugi.api.schemas.common import ERRORS
 from kintsugi.api.schemas.teams import TeamIn, TeamOut, TeamPage, TeamPatch
 from kintsugi.teams import services
 from kintsugi.teams.models import Membership, Team

@@ -14,8 +14,9 @@ from kintsugi.api.auth import current_user
 from kintsugi.api.concurrency import requested_version, set_etag
 from kintsugi.api.lookups import incident_for, incident_part
 from kintsugi.api.pagination import PageParams, paginate
+from kintsugi.api.patches import changed_fields
 from kintsugi.api.references import user_by_username
-from kintsugi.api.schemas.common import ERRORS, ErrorOut, changed_fields
+from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.timeline import (
     TimelineEventIn,
     TimelineEventOut,
@@ -23,8 +24,7 @@ from kintsugi.api.schemas.timeline import (
     TimelineEventPatch,
     TimelineEventSaved,
 )
-from kintsugi.core.timeline import EventKind
-from kintsugi.core.timeline_sanity import SanityEvent, check_timeline_sanity
+from kintsugi.core.timeline_sanity import stored_timeline_warnings
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import Incident, TimelineEvent
 
@@ -41,12 +41,9 @@ def _event(request: HttpRequest, event_id: int, *, edit: bool = False) -> Timeli
 def timeline_warnings(incident: Incident) -> list[dict[str, object]]:
     """The sanity warnings of ``incident``'s whole timeline (one query, four columns)."""
     rows = TimelineEvent.objects.filter(incident_id=incident.pk).values_list(
-        "id", "kind", "occurred_at", "text"
+        "pk", "kind", "occurred_at", "text", named=True
     )
-    events = [SanityEvent(pk, EventKind(kind), at, text) for pk, kind, at, text in rows]
-    found = check_timeline_sanity(
-        events, started_at=incident.started_at, ended_at=incident.ended_at, now=timezone.now()
-    )
+    found = stored_timeline_warnings(rows, incident, now=timezone.now())
     return [warning.to_dict() for warning in found]
 
 

@@ -116,20 +116,3 @@ class ErrorOut(Schema):
 
 # The failures every authenticated endpoint on an object may answer with.
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def changed_fields(payload: Schema, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields the client sent (a PATCH changes only those), minus ``version``.
-
-    ``null`` is accepted only where it means something ("no end time yet", "no owner");
-    elsewhere it would silently blank or flip a value, so it is refused.
-    """
-    from kintsugi.api.errors import ApiError
-
-    data = payload.model_dump(exclude_unset=True)
-    data.pop("version", None)
-    nulls = sorted(name for name, value in data.items() if value is None and name not in nullable)
-    if nulls:
-        fields = {name: ["This field cannot be null; leave it out to keep it."] for name in nulls}
-        raise ApiError(422, f"{nulls[0]}: {fields[nulls[0]][0]}", fields=fields)
-    return data

@@ -13,8 +13,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from kintsugi.core.timeline import EventKind
-from kintsugi.core.timeline_sanity import SanityEvent, TimelineWarning, check_timeline_sanity
+from kintsugi.core.timeline_sanity import TimelineWarning, stored_timeline_warnings
 
 register = template.Library()
 
@@ -22,13 +21,4 @@ register = template.Library()
 @register.simple_tag
 def timeline_warnings(events: Sequence[Any], incident: Any) -> list[TimelineWarning]:
     """Warnings for the events shown (timeline rows or TimelineEvent objects)."""
-    rows = [
-        SanityEvent(event.pk, EventKind(event.kind), event.occurred_at, event.text)
-        for event in events or ()
-    ]
-    return check_timeline_sanity(
-        rows,
-        started_at=getattr(incident, "started_at", None),
-        ended_at=getattr(incident, "ended_at", None),
-        now=timezone.now(),
-    )
+    return stored_timeline_warnings(events or (), incident or None, now=timezone.now())

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kintsugi.accounts.models import ApiToken
-from kintsugi.accounts.tokens import api_token_issue, api_token_revoke, api_tokens_of
+from kintsugi.accounts.tokens import (
+    api_token_issue,
+    api_token_own,
+    api_token_revoke,
+    api_tokens_of,
+)
 from kintsugi.web.forms.tokens import TokenForm
 
 TEMPLATE = "web/tokens.html"
@@ -51,7 +55,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_pk: int) -> HttpResponse:
     # Another person's token is "not found", as one that does not exist.
-    token = get_object_or_404(ApiToken, pk=token_pk, user=request.user)
+    token = api_token_own(user=request.user, pk=token_pk)
+    if token is None:
+        raise Http404("No such API token.")
     api_token_revoke(user=request.user, token=token)
     if request.htmx:
         return _render(request, TokenForm())
