@@ -203,3 +203,16 @@ def test_generic_json_and_csv_sources(client, db):
     client.force_login(admin)
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "<img src=x onerror" not in page and "&lt;img src=x onerror" in page
+
+
+def test_a_delivery_costs_the_same_queries_for_5_or_50_alerts(client, am_source):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n: int, group: str) -> int:
+        payload = alertmanager(*[alert(f"{group}{i}") for i in range(n)], group=group)
+        with CaptureQueriesContext(connection) as captured:
+            assert post(client, am_source, payload).json()["events_added"] == n
+        return len(captured)
+
+    assert queries(5, "small") == queries(50, "large")

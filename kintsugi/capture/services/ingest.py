@@ -31,7 +31,11 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems.models import Incident
-from kintsugi.postmortems.services import incident_create, timeline_event_add
+from kintsugi.postmortems.services import (
+    incident_create,
+    timeline_event_add,
+    timeline_events_add,
+)
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +163,29 @@ def _add_event(incident: Incident, event: Transition) -> int | None:
     return row.pk
 
 
+def _add_events(incident: Incident, new: list[Transition]) -> list[int | None]:
+    """All at once when the timeline stays coherent (the usual case, and the fast one);
+    else one by one, so only the contradicting events become notes."""
+    try:
+        with transaction.atomic():
+            rows = timeline_events_add(
+                user=None,
+                incident=incident,
+                events=[
+                    {
+                        "occurred_at": event.occurred_at,
+                        "text": event.text,
+                        "kind": event.kind,
+                        "evidence_url": event.evidence_url,
+                    }
+                    for event in new
+                ],
+            )
+        return [row.pk for row in rows]
+    except ValidationProblem:
+        return [_add_event(incident, event) for event in new]
+
+
 def apply_batch(source: Source, batch: CapturedBatch) -> int:
     """Add the batch's new transitions to its incident; returns how many were new."""
     unique = {event.key: event for event in batch.events}
@@ -179,11 +206,10 @@ def apply_batch(source: Source, batch: CapturedBatch) -> int:
             ).update(closed_at=now)
         return 0
     link = _link_for(source, batch, list(new))
+    event_ids = _add_events(link.incident, new)
     rows = [
-        CapturedEvent(
-            source=source, key=event.key, link=link, event_id=_add_event(link.incident, event)
-        )
-        for event in new
+        CapturedEvent(source=source, key=event.key, link=link, event_id=event_id)
+        for event, event_id in zip(new, event_ids, strict=True)
     ]
     CapturedEvent.objects.bulk_create(rows)
     if batch.closes and link.closed_at is None:
