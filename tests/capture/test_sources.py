@@ -215,3 +215,23 @@ def test_the_command_as_a_non_admin_is_refused(db, teammate):
             "source", "--as", teammate.username, "add", "generic", "x", stdout=io.StringIO()
         )
     assert raised.value.returncode == 1
+
+
+def test_the_command_reprocesses_a_kept_delivery(client, db):
+    from kintsugi.capture.models import RawDelivery
+
+    issued = source_create(user=None, kind="alertmanager", name="am", severity_label="level")
+    payload = alertmanager(alert("a1"))
+    payload["version"] = "4"
+    body = json.dumps(payload).replace(
+        '"status": "firing", "labels"', '"status": "pending", "labels"'
+    )
+    assert post(client, issued, body.encode()).status_code == 400
+    delivery = RawDelivery.objects.get()
+    delivery.body = json.dumps(payload).encode()  # as if the parser had been fixed since
+    delivery.save()
+    result = _cli("reprocess", str(delivery.pk))
+    assert result["status"] == "processed" and result["events_added"] == 1
+    assert _cli("reprocess", str(delivery.pk))["status"] == "duplicate"
+    with pytest.raises(CommandError):
+        call_command("source", "reprocess", "999999", stdout=io.StringIO())

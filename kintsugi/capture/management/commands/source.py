@@ -1,4 +1,4 @@
-"""``kintsugi source add|list|rotate``: manage capture sources from the terminal.
+"""``kintsugi source add|list|rotate|reprocess``: manage capture sources from the terminal.
 
 ``add`` and ``rotate`` print one JSON object, ``{"kind", "name", "url", "secret"}``: the
 secret is shown this once (only its hash is stored). PagerDuty's secret is PagerDuty's: give
@@ -16,7 +16,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kintsugi.capture.models import SourceKind
+from kintsugi.capture.models import RawDelivery, SourceKind
+from kintsugi.capture.services.ingest import delivery_process
 from kintsugi.capture.services.sources import (
     MAX_GRACE,
     source_create,
@@ -31,7 +32,7 @@ from kintsugi.teams.models import Team
 
 
 class Command(BaseCommand):
-    help = "Add, list and rotate the secrets of capture sources (webhook receivers)."
+    help = "Add, list and rotate capture sources (webhook receivers); reprocess a delivery."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as", dest="as_user", help="Act as this user (default: operator).")
@@ -53,6 +54,10 @@ class Command(BaseCommand):
             help="Hours the previous secret stays valid (0: at once).",
         )
         rotate.add_argument("--signing-secret-stdin", action="store_true")
+        again = sub.add_parser(
+            "reprocess", help="Process a stored delivery again (after fixing a source's settings)."
+        )
+        again.add_argument("delivery", type=int, help="The delivery's id (admin, Raw deliveries).")
 
     def _stdin_secret(self, options: dict[str, Any]) -> str | None:
         if not options.get("signing_secret_stdin"):
@@ -118,3 +123,19 @@ class Command(BaseCommand):
             grace=timedelta(hours=hours),
         )
         return issued.as_json()
+
+    def _reprocess(self, user: Any, options: dict[str, Any]) -> object:
+        delivery = (
+            RawDelivery.objects.select_related("source")
+            .filter(pk=options["delivery"], source__in=sources_for(user))
+            .first()
+        )
+        if delivery is None:
+            raise ValidationProblem(f"There is no delivery {options['delivery']} among yours.")
+        done = delivery_process(delivery)
+        return {
+            "delivery": done.pk,
+            "status": done.status,
+            "reason": done.reason,
+            "events_added": done.events_added,
+        }
