@@ -103,14 +103,31 @@ def main() -> int:
         single.append((time.perf_counter() - start) * 1000)
     one_median, one_p95 = median_p95(single)
     rate = events / elapsed
+    # A storm: one 1,000-alert group, answered at once and processed by the worker.
+    from kintsugi.capture.services.ingest import deliveries_process_waiting
+
+    storm = json.loads(payload(999, "firing"))
+    storm["alerts"] = [
+        {**storm["alerts"][0], "fingerprint": f"storm{i:06d}", "labels": {"pod": f"s{i}"}}
+        for i in range(1000)
+    ]
+    start = time.perf_counter()
+    response = client.post(url, json.dumps(storm).encode(), content_type="application/json", **auth)
+    storm_answer = (time.perf_counter() - start) * 1000
+    assert response.status_code == 202, response.content[:300]
+    start = time.perf_counter()
+    assert deliveries_process_waiting() == 1
+    storm_rate = 1000 / (time.perf_counter() - start)
     print(
         f"[capture sqlite] {events:,} alert events in {len(bodies)} deliveries of "
         f"{args.alerts} alerts: {rate:,.0f} events/s (target >= 500); a {args.alerts}-alert "
         f"delivery answered in median {median:.1f} ms, p95 {p95:.1f} ms; a one-alert delivery "
-        f"median {one_median:.1f} ms, p95 {one_p95:.1f} ms (target < 100 ms)",
+        f"median {one_median:.1f} ms, p95 {one_p95:.1f} ms (target < 100 ms); a 1,000-alert "
+        f"delivery answered (202) in {storm_answer:.1f} ms, then processed by the worker at "
+        f"{storm_rate:,.0f} events/s",
         flush=True,
     )
-    return 0 if rate >= 500 and one_p95 < 100 else 1
+    return 0 if rate >= 500 and one_p95 < 100 and storm_answer < 100 else 1
 
 
 if __name__ == "__main__":

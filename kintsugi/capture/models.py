@@ -57,7 +57,8 @@ class Source(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
+    RECEIVED = "received", "Received (waiting for `kintsugi source work`)"
+    PROCESSING = "processing", "Being processed"
     PROCESSED = "processed", "Processed"
     DUPLICATE = "duplicate", "Nothing new (a re-delivery)"
     REJECTED = "rejected", "Rejected"
@@ -78,11 +79,21 @@ class RawDelivery(models.Model):
     )
     reason = models.TextField(blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Set when `kintsugi source work` claims a large delivery; a claim older than
+    # CLAIM_TIMEOUT (the worker died) may be taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     events_added = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["source", "-received_at"], name="delivery_source_recent")]
+        indexes = [
+            models.Index(fields=["source", "-received_at"], name="delivery_source_recent"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status__in=["received", "processing"]),
+                name="delivery_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.received_at:%Y-%m-%d %H:%M:%S} {self.status}"

@@ -216,3 +216,34 @@ def test_a_delivery_costs_the_same_queries_for_5_or_50_alerts(client, am_source)
         return len(captured)
 
     assert queries(5, "small") == queries(50, "large")
+
+
+def test_a_large_delivery_is_answered_at_once_and_processed_by_the_worker(client, am_source):
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kintsugi.capture.services.ingest import SYNC_LIMIT, delivery_claim_next
+
+    payload = alertmanager(*[alert(f"big{i}") for i in range(120)])
+    assert len(json.dumps(payload)) > SYNC_LIMIT
+    response = post(client, am_source, payload)
+    assert response.status_code == 202 and response.json()["status"] == "received"
+    assert not Incident.objects.exists()
+    # One being processed by a request is not taken by the worker.
+    from kintsugi.capture.services.ingest import delivery_store
+
+    delivery_store(source=am_source.source, body=b"{}", headers={}, status="processing")
+    # One claim at a time: a second worker finds nothing to take.
+    claimed = delivery_claim_next()
+    assert claimed is not None and delivery_claim_next() is None
+    # A claim whose worker died is taken again after the timeout.
+    RawDelivery.objects.filter(pk=claimed.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    out = io.StringIO()
+    call_command("source", "work", "--once", stdout=out, stderr=io.StringIO())
+    assert json.loads(out.getvalue()) == {"processed": 1}
+    delivery = RawDelivery.objects.get(pk=claimed.pk)
+    assert (delivery.status, delivery.events_added) == (DeliveryStatus.PROCESSED, 120)
+    assert Incident.objects.get().events.count() == 120

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kintsugi.capture.models import DeliveryStatus, SourceKind
 from kintsugi.capture.services.auth import bearer_ok, find_source, pagerduty_ok
-from kintsugi.capture.services.ingest import delivery_process, delivery_store
+from kintsugi.capture.services.ingest import SYNC_LIMIT, delivery_process, delivery_store
 
 # One payload at most: an Alertmanager group of 1,000 alerts with labels is ~1 MB.
 MAX_BODY = 1024 * 1024
@@ -80,7 +80,19 @@ def hook(request: HttpRequest, kind: str, source_id: int) -> JsonResponse:
         if len(body) > MAX_BODY:
             return _error(413, _too_big(len(body)))
     assert source is not None
-    delivery = delivery_process(delivery_store(source=source, body=body, headers=request.headers))
+    deferred = len(body) > SYNC_LIMIT
+    # A delivery processed here is stored as claimed, so `kintsugi source work` leaves it
+    # alone (unless this request dies: then it is taken after the claim timeout).
+    stored = delivery_store(
+        source=source,
+        body=body,
+        headers=request.headers,
+        status=DeliveryStatus.RECEIVED if deferred else DeliveryStatus.PROCESSING,
+    )
+    if deferred:
+        # Stored, answered now, processed by `kintsugi source work` (docs/integrations.md).
+        return JsonResponse({"delivery": stored.pk, "status": stored.status}, status=202)
+    delivery = delivery_process(stored)
     if delivery.status == DeliveryStatus.REJECTED:
         return JsonResponse(
             {"error": delivery.reason, "delivery": delivery.pk, "status": delivery.status},

@@ -1,4 +1,4 @@
-"""``kintsugi source add|list|rotate|reprocess``: manage capture sources from the terminal.
+"""``kintsugi source add|list|rotate|reprocess|work``: manage capture sources from the terminal.
 
 ``add`` and ``rotate`` print one JSON object, ``{"kind", "name", "url", "secret"}``: the
 secret is shown this once (only its hash is stored). PagerDuty's secret is PagerDuty's: give
@@ -9,7 +9,9 @@ of the machine could read in the process list); its ``secret`` prints as null.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kintsugi.capture.models import RawDelivery, SourceKind
-from kintsugi.capture.services.ingest import delivery_process
+from kintsugi.capture.services.ingest import deliveries_process_waiting, delivery_process
 from kintsugi.capture.services.sources import (
     MAX_GRACE,
     source_create,
@@ -58,6 +60,9 @@ class Command(BaseCommand):
             "reprocess", help="Process a stored delivery again (after fixing a source's settings)."
         )
         again.add_argument("delivery", type=int, help="The delivery's id (admin, Raw deliveries).")
+        work = sub.add_parser("work", help="Process the large deliveries waiting (202 Accepted).")
+        work.add_argument("--once", action="store_true", help="Process what waits, then exit.")
+        work.add_argument("--interval", type=float, default=2.0, help="Seconds between passes.")
 
     def _stdin_secret(self, options: dict[str, Any]) -> str | None:
         if not options.get("signing_secret_stdin"):
@@ -72,7 +77,8 @@ class Command(BaseCommand):
             raise CommandError(problem.message, returncode=2) from None
         except PermissionDenied as denied:
             raise CommandError(str(denied), returncode=1) from None
-        self.stdout.write(json.dumps(result, indent=2))
+        if result is not None:
+            self.stdout.write(json.dumps(result, indent=2))
 
     def _add(self, user: Any, options: dict[str, Any]) -> object:
         team = None
@@ -139,3 +145,22 @@ class Command(BaseCommand):
             "reason": done.reason,
             "events_added": done.events_added,
         }
+
+    def _work(self, user: Any, options: dict[str, Any]) -> object:
+        """Operator only: it processes every source's deliveries."""
+        if options.get("as_user"):
+            raise ValidationProblem("`source work` acts as the operator; leave out --as.")
+        stop = threading.Event()
+        if not options["once"]:
+            for number in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(number, lambda *_: stop.set())
+        while True:
+            done = deliveries_process_waiting()
+            if done:
+                self.stderr.write(f"Processed {done} delivery(ies).")
+            if options["once"]:
+                return {"processed": done}
+            if not done and stop.wait(options["interval"]):
+                return None
+            if stop.is_set():
+                return None
