@@ -57,6 +57,8 @@ def load_json_object(body: bytes) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError as error:
         raise ValidationProblem(f"The body is not valid JSON ({error}).") from None
+    except RecursionError:
+        raise ValidationProblem("The body's JSON is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ValidationProblem("The body must be a JSON object.")
     return data

@@ -60,6 +60,7 @@ def test_the_same_transition_has_the_same_key_in_every_delivery():
         (b"{not json", "not valid JSON"),
         (b"[1, 2]", "JSON object"),
         (b"\xff\xfe", "UTF-8"),
+        (b"[" * 200_000, "nested too deeply"),
         ({**alertmanager(alert("a")), "version": "3"}, "version '3' is not supported"),
         ({**alertmanager(alert("a")), "alerts": []}, "must not be empty"),
         ({**alertmanager(alert("a")), "groupKey": 5}, "groupKey"),
