@@ -98,6 +98,7 @@ def test_the_page_adds_a_source_and_shows_its_secret_once(client, admin_user, te
     assert response.status_code == 200
     secret = response.context["issued"]["secret"]
     assert secret and secret in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
     listing = client.get("/settings/sources/").content.decode()
     assert "prod" in listing and secret not in listing
     source = Source.objects.get()
@@ -235,3 +236,14 @@ def test_the_command_reprocesses_a_kept_delivery(client, db):
     assert _cli("reprocess", str(delivery.pk))["status"] == "duplicate"
     with pytest.raises(CommandError):
         call_command("source", "reprocess", "999999", stdout=io.StringIO())
+
+
+def test_the_page_adds_a_pagerduty_source_with_its_signing_secret(client, admin_user):
+    client.force_login(admin_user)
+    form = {"kind": "pagerduty", "name": "pd", "severity_label": "severity"}
+    short = client.post("/settings/sources/", {**form, "signing_secret": "short"})
+    assert short.status_code == 422 and "signing secret" in short.content.decode()
+    response = client.post("/settings/sources/", {**form, "signing_secret": PD_SECRET})
+    assert response.status_code == 200 and response.context["issued"]["secret"] is None
+    assert PD_SECRET not in response.content.decode()
+    assert Source.objects.get().signing_secret == PD_SECRET

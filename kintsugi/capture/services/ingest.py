@@ -85,6 +85,13 @@ def _finish(delivery: RawDelivery, status: str, reason: str = "", added: int = 0
     delivery.status, delivery.reason, delivery.events_added = status, reason, added
     delivery.processed_at = timezone.now()
     delivery.save(update_fields=["status", "reason", "events_added", "processed_at"])
+    if status == DeliveryStatus.REJECTED:
+        log.info(
+            "capture delivery %s from source %r rejected: %s",
+            delivery.pk,
+            delivery.source.name,
+            reason,
+        )
     return delivery
 
 

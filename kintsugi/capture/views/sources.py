@@ -65,4 +65,6 @@ def source_settings(request: HttpRequest) -> HttpResponse:
         "issued": issued.as_json() if issued else None,
         "problem": problem,
     }
-    return render(request, "capture/sources.html", context, status=status)
+    response = render(request, "capture/sources.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # it may show a secret: never from a cache
+    return response
