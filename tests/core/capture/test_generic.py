@@ -41,6 +41,8 @@ def test_it_reads_the_documented_generic_shape():
         (lambda p: p["events"][0].update(kind="exploded"), "Unknown event kind"),
         (lambda p: p["events"][0].update(occurred_at="2026-03-01T14:02"), "timezone"),
         (lambda p: p["events"][0].update(text=""), "required"),
+        (lambda p: p["events"][0].update(text="x" * 2001), "limit is 2,000"),
+        (lambda p: p["events"][0].update(text="bell\x07"), "control characters"),
         (lambda p: p["events"][0].update(evidence_url="javascript:alert(1)"), "http"),
         (lambda p: p["incident"].update(severity="SEV9"), "SEV1"),
         (lambda p: p.pop("incident"), "incident must be an object"),
