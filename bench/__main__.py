@@ -50,6 +50,11 @@ def main() -> int:
             str(args.requests),
         ]
         status |= subprocess.call(command, env=env)
+    status |= (
+        0
+        if args.only == "postgres"
+        else subprocess.call([sys.executable, "-m", "bench.capture", str(data_dir)])
+    )  # noqa: E501
     return status
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kintsugi.analysis",
     "kintsugi.blameless",
     "kintsugi.debt",
+    "kintsugi.capture",
     "kintsugi.web",
     "kintsugi.api",
 ]

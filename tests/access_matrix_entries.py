@@ -246,3 +246,24 @@ ADMIN_PREFIX = "admin:"
 ADMIN_SITE = {**dict.fromkeys(ROLES, LOGIN), "admin": OK}
 
 ENTRIES: dict[str, Entry] = {**PAGES, **API}
+
+# Capture (issue 16): the receivers authenticate each request by a source's bearer secret or
+# PagerDuty's signature, never by a session or an API token, so everyone gets the same 401
+# (which does not say whether the source exists). The sources page is for admins and team
+# leads (none of the matrix's editors leads a team).
+ENTRIES.update(
+    {
+        "capture-hook": api(
+            "POST",
+            dict.fromkeys(ROLES, LOGIN),
+            url="http://testserver/hooks/alertmanager/999999/",
+            params={"kind": "alertmanager", "source_id": "999999"},
+            note="401 for all: a session or API token is not a source's secret",
+        ),
+        "capture-sources": page(
+            ("GET", "POST"),
+            {**ADMIN_ONLY, "non_member": FORBIDDEN},
+            data={"kind": "generic", "name": "matrix"},
+        ),
+    }
+)

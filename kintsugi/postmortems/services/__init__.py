@@ -23,6 +23,7 @@ from kintsugi.postmortems.services.timeline import (
     timeline_event_add,
     timeline_event_delete,
     timeline_event_update,
+    timeline_events_add,
 )
 from kintsugi.postmortems.services.versioning import ConflictError
 
@@ -45,4 +46,5 @@ __all__ = [
     "timeline_event_add",
     "timeline_event_delete",
     "timeline_event_update",
+    "timeline_events_add",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -145,3 +146,33 @@ def timeline_event_update(
 def timeline_event_delete(*, user: User | None, event: TimelineEvent) -> None:
     require_edit(user, event.incident)
     event.delete()
+
+
+@transaction.atomic
+def timeline_events_add(
+    *, user: User | None, incident: Incident, events: Sequence[Mapping[str, Any]]
+) -> list[TimelineEvent]:
+    """Several events at once (a captured alert group): each validated as if added alone,
+    the order of key moments checked once for all of them, and one INSERT, so a delivery
+    of hundreds of alerts costs a few queries instead of two per event."""
+    require_edit(user, incident)
+    cleaned = [
+        _clean({"kind": EventKind.NOTE, "evidence_url": "", **dict(data), "author": None})
+        for data in events
+    ]
+    for clean in cleaned:
+        if "occurred_at" not in clean or "text" not in clean:
+            raise ValidationProblem("Each event needs a time and a text.", field="occurred_at")
+    rows = incident.events.filter(kind__in=_KEY_KINDS).values_list("kind", "occurred_at")
+    key_events = [KeyEvent(EventKind(kind), at) for kind, at in rows]
+    key_events += [
+        KeyEvent(EventKind(clean["kind"]), clean["occurred_at"])
+        for clean in cleaned
+        if clean["kind"] in _KEY_KINDS
+    ]
+    problems = check_order(key_events, started_at=incident.started_at, ended_at=incident.ended_at)
+    if problems:
+        raise ValidationProblem(" ".join(problems), field="occurred_at")
+    return TimelineEvent.objects.bulk_create(
+        [TimelineEvent(incident=incident, **clean) for clean in cleaned]
+    )

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from kintsugi.capture.models import RawDelivery, Source
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "kind", "team", "created_at", "is_active")
+    exclude = ("secret_hash", "signing_secret", "previous_secret_hash", "previous_signing_secret")
+
+
+@admin.register(RawDelivery)
+class RawDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("source", "received_at", "status", "events_added", "body_size")
+    list_filter = ("status",)
+    readonly_fields = ("source", "received_at", "body_size", "headers", "status", "reason")
+    exclude = ("body",)

@@ -1,0 +1,1 @@
+"""Writes of the capture app: sources and their secrets, and ingesting deliveries."""
