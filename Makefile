@@ -25,10 +25,11 @@ run: $(STAMP)
 	@echo ""
 	@echo "  Kintsugi: http://$(HOST):$(PORT)/   (log in as demo / kintsugi-demo)"
 	@echo ""
-	@# The worker (reminders, weekly reviews, deliveries) runs beside the web server and
-	@# stops with it.
+	@# The workers (reminders, weekly reviews, deliveries; large alert deliveries) run beside
+	@# the web server and stop with it.
 	KINTSUGI_ENV=development KINTSUGI_BASE_URL='$(KINTSUGI_BASE_URL)' $(BIN)/kintsugi worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	KINTSUGI_ENV=development $(BIN)/kintsugi source work & capture=$$!; \
+	trap 'kill $$worker $$capture 2>/dev/null' EXIT INT TERM; \
 	KINTSUGI_ENV=development KINTSUGI_BASE_URL='$(KINTSUGI_BASE_URL)' $(BIN)/kintsugi serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
