@@ -178,7 +178,7 @@ def _refuse(url: str, *args: object, **kwargs: object) -> NoReturn:
     raise ValueError(f"Kintsugi's PDF export loads nothing from outside ({url[:80]}).")
 
 
-def _refusing_fetcher() -> object:
+def refusing_fetcher() -> object:
     """A fetcher that refuses every URL. Recent WeasyPrint (70) wants a ``URLFetcher``
     object, on which a plain function fails at the first image or stylesheet instead of
     skipping it; older releases take the function."""
@@ -210,7 +210,7 @@ def _render_in_child(html: str, memory_mb: int, cpu_seconds: int, sender: Connec
                 )
             )
             return
-        pdf = weasyprint.HTML(string=html, url_fetcher=_refusing_fetcher()).write_pdf()
+        pdf = weasyprint.HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
     except MemoryError:
         sender.send(("out of memory", ""))
         return
