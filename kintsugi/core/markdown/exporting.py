@@ -2,9 +2,9 @@
 
 The CLI, the web download and the API all export through :func:`export_document`, so the
 formats cannot drift apart. PDF is the HTML page printed by WeasyPrint in a child process
-with a memory cap and a deadline (pdf_process.py); the page carries no external assets, and
-the URL fetcher refuses every fetch anyway, so a hostile link in a post-mortem can never
-make the server request anything.
+with a memory cap and a deadline (pdf_process.py; the limits are pdf_limits.py's); the page
+carries no external assets, and the URL fetcher refuses every fetch anyway, so a hostile
+link in a post-mortem can never make the server request anything.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING
 
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.markdown.pdf_limits import ExportUnavailable, PdfLimits, check_printable
 
 if TYPE_CHECKING:
     from kintsugi.core.markdown.html import DisplayNames
-    from kintsugi.core.markdown.pdf_process import PdfLimits
+
+# ExportUnavailable lives in pdf_limits.py (the printer raises it too, and must not import
+# this module); importers have long found it here.
+__all__ = ["FORMATS", "ExportFormat", "ExportUnavailable", "export_document", "pdf_page"]
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,6 @@ FORMATS: dict[str, ExportFormat] = {
     "json": ExportFormat("json", "application/json", "JSON"),
     "pdf": ExportFormat("pdf", "application/pdf", "PDF"),
 }
-
-
-class ExportUnavailable(ValidationProblem):
-    """The format needs a library or system package this installation lacks."""
 
 
 def export_document(
@@ -67,7 +67,7 @@ def export_document(
 
     if fmt == "html":
         return render_html(document, names).encode()
-    from kintsugi.core.markdown.pdf_process import PdfLimits, print_pdf
+    from kintsugi.core.markdown.pdf_process import print_pdf
 
     limits = pdf_limits or PdfLimits()
     return print_pdf(pdf_page(document, names, limits), limits).pdf
@@ -77,7 +77,6 @@ def pdf_page(document: PostmortemDocument, names: DisplayNames | None, limits: P
     """The HTML page the PDF is printed from; PdfTooLarge, before any rendering, for a
     document over the limits (the counts are checked before the page is even built)."""
     from kintsugi.core.markdown.html import render_html
-    from kintsugi.core.markdown.pdf_process import check_printable
 
     events, items = len(document.timeline), len(document.action_items)
     check_printable(events=events, action_items=items, page_bytes=0, limits=limits)

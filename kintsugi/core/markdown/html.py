@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -73,18 +74,22 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 }
 """
 
-# The PDF lays the two long lists (timeline, action items) out as blocks, not tables, and
-# leaves out what makes WeasyPrint's line breaking expensive (automatic hyphenation, the
-# printed URL after every link, break-anywhere widths): a 500-event timeline then costs
-# WeasyPrint about a quarter of the work and half the memory (docs/operations.md).
+# The PDF lays the two long lists (timeline, action items) out as paragraphs, not tables,
+# and leaves out what makes WeasyPrint's line breaking expensive (automatic hyphenation, the
+# printed URL after every link, break-anywhere widths). WeasyPrint's cost grows with the
+# boxes and the runs of text it lays out, so each event is one paragraph whose facts run
+# into its text with no element of their own, and its link comes last (a link in the middle
+# splits the text around it into two more runs): a 500-event timeline costs WeasyPrint
+# about a fifth of the work of the table, and a quarter less than a block per event with
+# its facts on a line of their own (docs/operations.md).
 _PDF_STYLE = """
 th, td { hyphens: manual; }
 td a, td code { overflow-wrap: break-word; }
 @media print { a[href^="http"]::after { content: none; } }
 .entry { margin: 0 0 .45rem; }
-.entry p { margin: 0; }
-.entry .facts { color: var(--muted); font-size: .85em; }
-.entry h3 { margin: .6rem 0 0; }
+.entry > p { margin: 0; }
+#timeline p.entry { padding-left: 1.5em; text-indent: -1.5em; }
+#actions h3 { margin: .6rem 0 0; }
 """
 
 
@@ -227,24 +232,52 @@ def _timeline(doc: PostmortemDocument, names: DisplayNames) -> str:
     return _section("timeline", _table(headers, rows, "No events yet."))
 
 
+# Tags that make a rendering more than one paragraph of text; the PDF keeps such a text as
+# blocks (see _one_paragraph).
+_BLOCK_TAG = re.compile(r"<(?:p|pre|h[1-6]|ul|ol|li|blockquote|table|hr)\b")
+
+
+def _one_paragraph(rendered: str) -> str | None:
+    """The inside of sanitized HTML that is one paragraph (most events and descriptions),
+    so that the PDF can run it on from its facts; None for anything else."""
+    rendered = rendered.strip()
+    if not (rendered.startswith("<p>") and rendered.endswith("</p>")):
+        return None
+    inside = rendered[3:-4]
+    return None if "</p>" in inside or _BLOCK_TAG.search(inside) else inside
+
+
 def _facts(*parts: str) -> str:
-    return '<p class="facts">' + " · ".join(part for part in parts if part) + "</p>"
+    return " · ".join(part for part in parts if part)
+
+
+def _entry(facts: str, rendered: str, link: str = "") -> str:
+    """One event or action item of the PDF: its facts and its text as one paragraph (one
+    block, fewest lines, one run of plain text from the facts into the text), the link last
+    so that it does not split that run; a text of several blocks goes under its facts."""
+    link = f" {link}" if link else ""
+    inside = _one_paragraph(rendered)
+    if inside is not None or not rendered.strip():
+        text = f" — {inside}" if inside else ""
+        return f'<p class="entry">{facts}{text}{link}</p>'
+    return f'<div class="entry"><p>{facts}{link}</p>\n{rendered}</div>'
 
 
 def _timeline_entries(doc: PostmortemDocument, names: DisplayNames) -> str:
-    """The timeline for the PDF: the table's columns as one line of facts over the text."""
+    """The timeline for the PDF: each event as one paragraph, "time · kind · author — text",
+    its evidence link at the end (see _PDF_STYLE for why)."""
     if not doc.timeline:
         return _section("timeline", '<p class="empty">No events yet.</p>')
     entries = "\n".join(
-        '<div class="entry">'
-        + _facts(
-            _text(format_time(entry.at)),
-            _text(entry.kind.label),
-            _text(_person(entry.author, names)) if entry.author else "",
-            _link(entry.evidence_url, "evidence") if entry.evidence_url else "",
+        _entry(
+            _facts(
+                _text(format_time(entry.at)),
+                _text(entry.kind.label),
+                _text(_person(entry.author, names)) if entry.author else "",
+            ),
+            render_user_markdown(entry.text),
+            _link(entry.evidence_url, "[evidence]") if entry.evidence_url else "",
         )
-        + render_user_markdown(entry.text)
-        + "</div>"
         for entry in doc.timeline
     )
     return _section("timeline", entries)
@@ -331,28 +364,32 @@ def _actions(doc: PostmortemDocument, names: DisplayNames) -> str:
 
 
 def _action_entries(doc: PostmortemDocument, names: DisplayNames) -> str:
-    """The action items for the PDF: each one's row and details as one block."""
+    """The action items for the PDF: each one's title as a heading (a bookmark), then its
+    row's facts and its description as one paragraph; a status reason or a description of
+    several blocks goes under the facts. No ``id="A1"`` anchors: nothing in the PDF links
+    to them, and WeasyPrint's work for 100 of them is 3% of the whole PDF's."""
     items = sort_action_items(doc.action_items)
     if not items:
         return _section("actions", '<p class="empty">No action items yet.</p>')
     blocks = []
     for number, item in enumerate(items, start=1):
-        blocks.append(
-            f'<div class="entry" id="A{number}">\n<h3>A{number}. {_text(item.title)}</h3>\n'
-            + _facts(
-                _text(item.priority.label),
-                _text(item.status.label),
-                "Owner: "
-                + (_text(_person(item.owner, names)) if item.owner else _missing("unassigned")),
-                "Ticket: " + _ticket(item),
-                "Due: " + (_text(item.due_on.isoformat()) if item.due_on else _missing("no date")),
-                f'Addresses <a href="#F{item.addresses}">F{item.addresses}</a>'
-                if item.addresses
-                else "",
-            )
-            + "\n".join(_action_detail_parts(item))
-            + "</div>"
+        facts = _facts(
+            _text(item.priority.label),
+            _text(item.status.label),
+            "Owner: "
+            + (_text(_person(item.owner, names)) if item.owner else _missing("unassigned")),
+            "Ticket: " + _ticket(item),
+            "Due: " + (_text(item.due_on.isoformat()) if item.due_on else _missing("no date")),
+            f"Completed: {_text(format_time(item.completed_at))}" if item.completed_at else "",
+            f'Addresses <a href="#F{item.addresses}">F{item.addresses}</a>'
+            if item.addresses
+            else "",
         )
+        text = render_user_markdown(item.description) if item.description else ""
+        if item.status_reason:
+            reason = render_user_markdown(item.status_reason)
+            text = f"<p>Status reason:</p>\n{reason}{text}"
+        blocks.append(f"<h3>A{number}. {_text(item.title)}</h3>\n" + _entry(facts, text))
     return _section("actions", *blocks)
 
 

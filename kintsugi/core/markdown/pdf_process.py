@@ -22,16 +22,34 @@ import multiprocessing
 import multiprocessing.context
 import os
 import resource
-import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import NoReturn
 
-from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.markdown.exporting import ExportUnavailable
+from kintsugi.core.markdown.pdf_limits import (
+    PdfBusy,
+    PdfLimits,
+    PdfRenderFailed,
+    PdfStopped,
+    PdfTooLarge,
+    check_printable,
+)
+
+# Importers of this module have long found the limits and refusals here; they live in
+# pdf_limits.py so that exporting.py can use them without importing this module.
+__all__ = [
+    "PdfBusy",
+    "PdfLimits",
+    "PdfRenderFailed",
+    "PdfStopped",
+    "PdfTooLarge",
+    "PrintedPdf",
+    "check_printable",
+    "print_pdf",
+    "render_slot",
+]
 
 # Renders started by this process (what the cache tests count), the last child's id and
 # what the last successful render cost (its PDF left out): for tests and the benchmark.
@@ -41,71 +59,11 @@ last_printed: PrintedPdf | None = None
 
 
 @dataclass(frozen=True)
-class PdfLimits:
-    """What one PDF may cost; the defaults are the settings' (docs/configuration.md)."""
-
-    max_events: int = 1_000
-    max_action_items: int = 300
-    max_page_bytes: int = 1024 * 1024
-    timeout_seconds: float = 60.0
-    memory_mb: int = 1024
-    concurrency: int = 2
-    slot_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
-
-
-@dataclass(frozen=True)
 class PrintedPdf:
     pdf: bytes
     seconds: float
     peak_kb: int  # the child's peak resident memory, as it reported it
     cpu_seconds: float  # the child's CPU time: the cost on a machine busy with other work
-
-
-class PdfTooLarge(ValidationProblem):
-    """Refused before rendering: the document is over a size limit."""
-
-
-class PdfRenderFailed(ExportUnavailable):
-    """The renderer was stopped (time, memory) or could not start; a 503 for the reader."""
-
-
-class PdfStopped(PdfRenderFailed):
-    """The child reached its deadline or its memory cap and was stopped."""
-
-
-class PdfBusy(PdfRenderFailed):
-    """Every render slot is taken; the reader should retry shortly."""
-
-
-def _too_large(what: str, count: str, limit: str, setting: str) -> PdfTooLarge:
-    return PdfTooLarge(
-        f"This post-mortem is too large for PDF ({count} {what}, limit {limit}); export "
-        "HTML and print it from the browser, or ask an administrator to raise "
-        f"{setting}.",
-        field="format",
-    )
-
-
-def check_printable(*, events: int, action_items: int, page_bytes: int, limits: PdfLimits) -> None:
-    """Refuse, before any rendering, a document the limits say would cost too much."""
-    if events > limits.max_events:
-        raise _too_large(
-            "events", f"{events:,}", f"{limits.max_events:,}", "KINTSUGI_PDF_MAX_EVENTS"
-        )
-    if action_items > limits.max_action_items:
-        raise _too_large(
-            "action items",
-            f"{action_items:,}",
-            f"{limits.max_action_items:,}",
-            "KINTSUGI_PDF_MAX_ACTION_ITEMS",
-        )
-    if page_bytes > limits.max_page_bytes:
-        raise _too_large(
-            "KiB of text and markup",
-            f"{page_bytes // 1024:,}",
-            f"{limits.max_page_bytes // 1024:,}",
-            "KINTSUGI_PDF_MAX_PAGE_KB",
-        )
 
 
 @contextlib.contextmanager
@@ -220,7 +178,7 @@ def _refuse(url: str, *args: object, **kwargs: object) -> NoReturn:
     raise ValueError(f"Kintsugi's PDF export loads nothing from outside ({url[:80]}).")
 
 
-def _refusing_fetcher() -> object:
+def refusing_fetcher() -> object:
     """A fetcher that refuses every URL. Recent WeasyPrint (70) wants a ``URLFetcher``
     object, on which a plain function fails at the first image or stylesheet instead of
     skipping it; older releases take the function."""
@@ -252,7 +210,7 @@ def _render_in_child(html: str, memory_mb: int, cpu_seconds: int, sender: Connec
                 )
             )
             return
-        pdf = weasyprint.HTML(string=html, url_fetcher=_refusing_fetcher()).write_pdf()
+        pdf = weasyprint.HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
     except MemoryError:
         sender.send(("out of memory", ""))
         return
