@@ -158,7 +158,7 @@ def _import_one(
     path: Path, in_folder: bool, user: Any, *, strict: bool, dry_run: bool
 ) -> FileResult:
     from kintsugi.core.markdown.sources import read_source
-    from kintsugi.postmortems.imports import import_document
+    from kintsugi.documents.imports import import_document
 
     shown = str(path)
     if in_folder and is_not_a_postmortem(path):
