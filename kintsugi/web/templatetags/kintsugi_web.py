@@ -2,7 +2,9 @@
 
 Every time shown in the app goes through ``utc`` so that a page never mixes zones, and
 every piece of free text a user wrote goes through ``user_markdown`` (sanitized) or
-Django's autoescaping: there is no third way to put user text on a page.
+Django's autoescaping: there is no third way to put user text on a page. The filters the
+Jinja2 rows use too (``user_markdown``, ``safe_url``, ``css_token``) live below every app,
+in ``kintsugi/rendering/filters.py``, and are registered here under the same names.
 """
 
 from __future__ import annotations
