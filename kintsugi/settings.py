@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kintsugi.analysis",
     "kintsugi.blameless",
     "kintsugi.debt",
+    "kintsugi.documents",
     "kintsugi.capture",
     "kintsugi.web",
     "kintsugi.api",
@@ -96,12 +97,12 @@ TEMPLATES = [
     },
     {
         # The hot partials (timeline and action item rows, the weekly review's entries):
-        # kintsugi/web/jinja.py.
+        # kintsugi/rendering/jinja.py.
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "web" / "jinja2", BASE_DIR / "debt" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "kintsugi.web.jinja.environment"},
+        "OPTIONS": {"environment": "kintsugi.rendering.jinja.environment"},
     },
 ]
 
@@ -261,7 +262,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kintsugi@localhost")
 # The address people use to reach Kintsugi, for links in emails and Slack messages.
 KINTSUGI_BASE_URL = env_str("KINTSUGI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# PDF export (kintsugi/postmortems/exports.py; docs/operations.md "PDF export"): larger
+# PDF export (kintsugi/documents/exports.py; docs/operations.md "PDF export"): larger
 # documents are refused before rendering; a render runs in a child process capped in time
 # and memory, a few at a time; PDFs are cached per post-mortem version.
 KINTSUGI_PDF_MAX_EVENTS = _env.integer("KINTSUGI_PDF_MAX_EVENTS", 1_000, minimum=0)

@@ -88,7 +88,7 @@ def demo(db):
     why-tree with links) and a team's own due policy: a row for every read to return."""
     from kintsugi.accounts.models import User
     from kintsugi.debt.models import TeamDuePolicy
-    from kintsugi.postmortems.demo import load_demo
+    from kintsugi.documents.demo import load_demo
 
     incident, _ = load_demo()
     TeamDuePolicy.objects.create(team=incident.team, window_p1=3, at_risk_days=2)

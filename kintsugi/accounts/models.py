@@ -38,6 +38,15 @@ class User(AbstractUser):
         return self.display_name
 
 
+def is_admin(user: User) -> bool:
+    """Whether the person administers the organisation (teams, settings, every incident).
+
+    Here, below every app, so the apps that only need the role (teams) do not import
+    ``postmortems.access``, which decides per incident and asks the same question.
+    """
+    return bool(user.is_active and (user.is_superuser or user.role == Role.ADMIN))
+
+
 TOKEN_PREFIX = "kts_"  # noqa: S105 - a marker, not a secret
 
 

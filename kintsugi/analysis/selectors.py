@@ -15,9 +15,9 @@ from functools import cached_property
 from django.db import router
 from django.db.models import CharField, QuerySet, Value
 
+from kintsugi.analysis.answer_language import answer_linter
 from kintsugi.analysis.models import Analysis, WhyNode
 from kintsugi.analysis.records import BranchView, Numbering, all_steps, node_record, walk
-from kintsugi.blameless.services import linter_for_organisation
 from kintsugi.core.analysis import (
     AnswerNote,
     Finding,
@@ -139,7 +139,7 @@ def analysis_findings(tree: WhyTree, action_titles: Sequence[str] | None) -> lis
         # query, which a post-mortem without a 5 Whys analysis (most of them) need not pay.
         nonlocal linter
         if linter is None:
-            linter = linter_for_organisation()
+            linter = answer_linter()
         return linter.lint_text(text)
 
     return check_tree(tree, action_items=action_titles, extra_answer_checks=(lint_answer,))

@@ -8,5 +8,13 @@ class BlamelessConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Users are people the checker must know: a change to them invalidates the linter.
-        from kintsugi.blameless import signals  # noqa: F401
+        from kintsugi.analysis.answer_language import use_linter
+        from kintsugi.blameless import signals  # noqa: F401 - users changed: a new linter
+        from kintsugi.blameless.publishing import publishing_gate
+        from kintsugi.blameless.services import linter_for_organisation
+        from kintsugi.postmortems.services.policies import use_publishing_gate
+
+        # The 5 Whys app sits below this one: its answers are linted with our linter.
+        use_linter(linter_for_organisation)
+        # Post-mortems sit below too: every publication passes our gate.
+        use_publishing_gate(publishing_gate)

@@ -6,8 +6,9 @@ Two kinds of finding count: the blameless-language findings of every text field,
 trigger or a label is as much blame (or as little analysis) as the same words in the
 summary, so its error-level findings refuse publishing too.
 
-It is enforced in the service layer (``incident_update`` calls :func:`publishing_gate`), so
-the web form, the API and the importer all obey the same rule.
+It is enforced in the service layer: ``incident_update`` runs :func:`publishing_gate`, which
+``BlamelessConfig.ready`` hands down to ``postmortems/services/policies.py`` (post-mortems
+sit below this app), so the web form, the API and the importer all obey the same rule.
 """
 
 from __future__ import annotations

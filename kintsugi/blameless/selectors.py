@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kintsugi.analysis.selectors import analysis_view
 from kintsugi.blameless.services import lint_prose
 from kintsugi.core.analysis import Finding as WhyFinding
 from kintsugi.core.analysis import FindingSeverity, check_tree
@@ -90,8 +91,6 @@ def incident_whys_findings(incident: Incident) -> list[WhyFinding]:
     A stored tree that no longer builds (edited by hand in the database) has no findings
     rather than breaking the page: the editor shows what is wrong with it.
     """
-    from kintsugi.analysis.selectors import analysis_view  # the analysis app reads ours
-
     view = analysis_view(incident=incident)
     if not view.records:
         return []

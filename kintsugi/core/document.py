@@ -114,7 +114,7 @@ class PostmortemDocument:
     # The version the file was exported at: re-importing it updates the incident only if
     # nobody changed it since (the same conflict check as every other save).
     version: int | None = None
-    # A digest of every editable part at export time (kintsugi/postmortems/imports.py): a
+    # A digest of every editable part at export time (kintsugi/documents/revision.py): a
     # re-import is refused when any part changed since, not only the incident's fields.
     revision: str | None = None
     # Front matter keys we do not model (a static-site generator's ``layout``, ``tags``),

@@ -3,11 +3,11 @@
 The review page shows up to 125 entries (25 in each of five sections). The markup lives in
 ``kintsugi/debt/jinja2/debt/_agenda_entries.html`` (a section's entries, in one render)
 and ``_review_slot.html`` (a macro, also the answer to "Mark reviewed"), rendered by
-Jinja2 (the ``TEMPLATES["jinja2"]`` backend of ``web/jinja.py``, as the web app's rows):
+Jinja2 (the ``TEMPLATES["jinja2"]`` backend of ``rendering/jinja.py``, as the web app's rows):
 the Django engine cost ten times as much per entry. What would cost in a template (the
 facts line, the mark URL) is prepared here, so each entry prints a dozen plain values.
 Every value reaches the template escaped here, as Django escapes
-(``web.rows.escape_text``), so the page's bytes are those of the Django engine; the
+(``rendering.jinja.escape_text``), so the page's bytes are those of the Django engine; the
 backend escapes anything that is not, the same way.
 """
 
@@ -22,8 +22,7 @@ from markupsafe import Markup
 
 from kintsugi.core.debt.agenda import AgendaEntry
 from kintsugi.core.debt.agenda_text import entry_facts, review_line
-from kintsugi.web.jinja import template
-from kintsugi.web.rows import escape_text
+from kintsugi.rendering.jinja import escape_text, template
 
 _e = escape_text
 

@@ -25,4 +25,9 @@ class DebtConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from kintsugi.debt.selectors.policy import policy_for_team
+        from kintsugi.postmortems.services.policies import use_due_policy
+
         post_migrate.connect(_install_tally_triggers, sender=self)
+        # Action items are dated by the policy this app stores (postmortems sits below).
+        use_due_policy(policy_for_team)

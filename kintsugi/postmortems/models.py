@@ -66,7 +66,7 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    # Imported documents (kintsugi/postmortems/imports.py). Front matter keys we do not
+    # Imported documents (kintsugi/documents/imports.py). Front matter keys we do not
     # model, kept so nothing the author wrote is lost:
     source_metadata = models.JSONField(default=dict, blank=True)
     # Authors named in the file who are not users (yet): kept as written.

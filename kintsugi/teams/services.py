@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from kintsugi.accounts.models import User
+from kintsugi.accounts.models import User, is_admin
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_text
-from kintsugi.postmortems import access
 from kintsugi.teams.models import Service, Team
 
 MAX_NAME = 100
@@ -24,7 +23,7 @@ MAX_DESCRIPTION = 2000
 
 
 def require_admin(user: User | None) -> None:
-    if user is not None and not access.is_admin(user):
+    if user is not None and not is_admin(user):
         raise PermissionDenied("Only admins may change teams and services.")
 
 

@@ -2,7 +2,7 @@
 
 Each row of the action items list was about 1,700 function calls in Django's template
 engine (some forty lookups, filters and tags), the largest part of the post-mortem page
-after the timeline; Jinja2 compiles the template to Python (``kintsugi/web/jinja.py``) and,
+after the timeline; Jinja2 compiles the template to Python (``kintsugi/rendering/jinja.py``) and,
 as for timeline rows (``rows.py``), a rendered row is remembered, keyed on what it shows.
 The template reads nothing but that key (``Shown``), so nothing a row shows can be left
 out of it. One function renders the row for the page, the section re-rendered after a
@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem
-from kintsugi.web.jinja import template
+from kintsugi.rendering.jinja import template
 from kintsugi.web.remembered import CSRF_SLOT, ROW_CACHE_SIZE, with_csrf_token
 from kintsugi.web.sections import ACTION_ITEMS
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from kintsugi.web.jinja import escape_text
+from kintsugi.rendering.jinja import escape_text
 
 # Rows each remembering function keeps (about 2 KB a row): a few megabytes per process.
 ROW_CACHE_SIZE = 4096

@@ -1,7 +1,7 @@
 """Timeline rows: rendered by Jinja2 (``web/rows/event.html``) and remembered.
 
 A long incident has hundreds of timeline events. The Django template engine spends about
-0.3 ms on each row; Jinja2 compiles the row's template to Python (``kintsugi/web/jinja.py``),
+0.3 ms on each row; Jinja2 compiles the row's template to Python (``kintsugi/rendering/jinja.py``),
 and each rendered row is remembered, so a page of 500 rows costs a dictionary lookup a
 row. Every user value is escaped by the template (Django's escaping) or goes through
 ``user_markdown`` (sanitized HTML).
@@ -19,12 +19,11 @@ from kintsugi.core.timeline import EVENT_LABELS, EventKind
 from kintsugi.core.timeparse import ensure_utc
 from kintsugi.postmortems.models import TimelineEvent
 from kintsugi.postmortems.selectors import EventRow
-from kintsugi.web.jinja import escape_text, template
+from kintsugi.rendering.jinja import template
 from kintsugi.web.remembered import CSRF_SLOT, ROW_CACHE_SIZE, with_csrf_token
 from kintsugi.web.sections import TIMELINE
 
-# ``escape_text`` is imported from here by the debt app's rows (kintsugi/debt/agenda_rows.py).
-__all__ = ["escape_text", "event_row", "event_rows"]
+__all__ = ["event_row", "event_rows"]
 
 
 def _kind_label(kind: str) -> str:

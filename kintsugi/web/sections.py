@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from kintsugi.web.jinja import template
+from kintsugi.rendering.jinja import template
 from kintsugi.web.remembered import CSRF_SLOT, ROW_CACHE_SIZE, with_csrf_token
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kintsugi.analysis.selectors import analysis_view
-from kintsugi.postmortems.demo import load_demo
+from kintsugi.documents.demo import load_demo
 from kintsugi.postmortems.models import Incident
 
 

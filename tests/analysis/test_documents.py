@@ -5,8 +5,9 @@ from __future__ import annotations
 from kintsugi.analysis import services
 from kintsugi.analysis.selectors import analysis_view
 from kintsugi.core.markdown import parse_markdown, render_markdown
+from kintsugi.documents.assembly import document_from_incident
+from kintsugi.documents.imports import postmortem_import
 from kintsugi.postmortems import services as pm
-from kintsugi.postmortems.documents import document_from_incident, postmortem_import
 
 
 def test_it_exports_and_imports_the_tree_with_its_links(owner, incident):

@@ -7,8 +7,8 @@ import pytest
 
 from kintsugi.core.markdown import pdf_process
 from kintsugi.core.markdown.pdf_process import PdfLimits, render_slot
+from kintsugi.documents.exports import pdf_limits
 from kintsugi.postmortems import services
-from kintsugi.postmortems.exports import pdf_limits
 from tests.api.conftest import error_of
 from tests.pdf_exports import add_events
 

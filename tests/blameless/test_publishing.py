@@ -148,7 +148,7 @@ def test_it_refuses_to_create_a_published_post_mortem_with_errors_in_block_mode(
 
 def test_it_refuses_a_published_import_with_errors_in_block_mode_and_writes_nothing(block, owner):
     from kintsugi.core.markdown.parse import parse_markdown
-    from kintsugi.postmortems.documents import postmortem_import
+    from kintsugi.documents.imports import postmortem_import
 
     document = parse_markdown(
         "---\ntitle: Imported\nstatus: published\nstarted_at: 2026-03-01T14:00:00Z\n---\n"
@@ -161,7 +161,7 @@ def test_it_refuses_a_published_import_with_errors_in_block_mode_and_writes_noth
 
 def test_it_imports_a_published_post_mortem_in_warn_mode(owner):
     from kintsugi.core.markdown.parse import parse_markdown
-    from kintsugi.postmortems.documents import postmortem_import
+    from kintsugi.documents.imports import postmortem_import
 
     document = parse_markdown(
         "---\ntitle: Imported\nstatus: published\nstarted_at: 2026-03-01T14:00:00Z\n---\n"

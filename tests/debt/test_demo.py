@@ -10,7 +10,7 @@ from django.test import Client
 from kintsugi.core.debt.sprints import SprintCadence
 from kintsugi.debt.demo import CAPACITY, RESERVED_PERCENT, load_sprint_demo
 from kintsugi.debt.models import TeamDebtSettings
-from kintsugi.postmortems.demo import DEMO_PASSWORD, DEMO_USERNAME
+from kintsugi.documents.demo import DEMO_PASSWORD, DEMO_USERNAME
 from kintsugi.postmortems.models import ActionItem
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kintsugi.postmortems.models import Incident
-from tests.postmortems.test_import_command import BLOG_POST
+from tests.documents.test_import_command import BLOG_POST
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from kintsugi.documents.assembly import display_names, document_from_incident
 from kintsugi.postmortems import services
-from kintsugi.postmortems.documents import display_names, document_from_incident
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_it_serves_the_cached_pdf_only_to_those_who_may_see_it(
 
 def test_it_answers_503_busy_with_retry_after(settings, login, owner, incident):
     from kintsugi.core.markdown.pdf_process import render_slot
-    from kintsugi.postmortems.exports import pdf_limits
+    from kintsugi.documents.exports import pdf_limits
 
     settings.KINTSUGI_PDF_CONCURRENCY = 1
     with render_slot(pdf_limits()):  # another worker's render, holding the only slot

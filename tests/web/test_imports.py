@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kintsugi.postmortems.models import ActionItem, Incident, PendingImport
-from tests.postmortems.test_import_command import BLOG_POST
+from tests.documents.test_import_command import BLOG_POST
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
+from kintsugi.rendering import filters
 from kintsugi.web.templatetags import kintsugi_web
 
 
@@ -24,6 +25,6 @@ def test_it_only_links_http_urls():
 
 
 def test_it_uses_the_sanitizing_renderer_when_present(monkeypatch):
-    monkeypatch.setattr(kintsugi_web, "_markdown_renderer", lambda: lambda text: f"<p>{text}!</p>")
+    monkeypatch.setattr(filters, "_markdown_renderer", lambda: lambda text: f"<p>{text}!</p>")
     assert kintsugi_web.user_markdown("hi") == "<p>hi!</p>"
     assert kintsugi_web.user_markdown("") == ""

@@ -23,9 +23,9 @@ from kintsugi.core.markdown.exporting import ExportUnavailable
 from kintsugi.core.markdown.html import export_policy
 from kintsugi.core.markdown.pdf_process import PdfBusy, PdfStopped, PdfTooLarge
 from kintsugi.core.markdown.sources import read_source
+from kintsugi.documents.exports import postmortem_export
+from kintsugi.documents.imports import ImportConflict, import_document
 from kintsugi.postmortems import access
-from kintsugi.postmortems.exports import postmortem_export
-from kintsugi.postmortems.imports import ImportConflict, import_document
 
 router = Router(tags=["documents"])
 

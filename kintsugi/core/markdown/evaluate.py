@@ -143,12 +143,54 @@ def _optional_text(value: object, where: str) -> str | None:
 
 
 def load_expectation(path: Path) -> Expectation:
-    """The expectation in ``path``; raise CorpusError for anything the README does not allow."""
+    """The expectation in ``path``; raise CorpusError for anything the README does not allow.
+
+    Checked in the order a reader fixes a file: its document, the YAML, the keys, then each
+    expected part (timeline, action items, lessons, root causes).
+    """
     slug = path.name[: -len(EXPECTED_SUFFIX)]
+    document = _the_document(path, slug)
+    data = _read_mapping(path)
+    source = _need(data, "source", str, path.name)
+    if not source.startswith("https://"):
+        raise CorpusError(f"{path.name}: source must be an https URL")
+    expect = _need(data, "expect", dict, path.name)
+    where = f"{path.name} expect"
+    severity = expect.get("severity")
+    if severity is not None and severity not in SEVERITIES:
+        raise CorpusError(f"{where}: severity must be one of {SEVERITIES} or null")
+    count, first, last = _expected_timeline(expect, where)
+    actions = _expected_actions(expect, where)
+    lessons = _expected_lessons(expect, where)
+    causes = _expected_causes(expect, where)
+    return Expectation(
+        slug=slug,
+        document=document,
+        source=source,
+        licence=_need(data, "licence", str, path.name),
+        held_out=_need(data, "held_out", bool, path.name),
+        title=_need(expect, "title", str, where),
+        severity=severity,
+        timeline_count=count,
+        first=first,
+        last=last,
+        actions=actions,
+        lessons=lessons,
+        root_causes=causes,
+    )
+
+
+def _the_document(path: Path, slug: str) -> Path:
+    """The one document (``slug.md`` or ``slug.html``) beside the expectation."""
     documents = [path.with_name(slug + suffix) for suffix in DOCUMENT_SUFFIXES]
     present = [doc for doc in documents if doc.exists()]
     if len(present) != 1:
         raise CorpusError(f"{path.name}: expected exactly one document {slug}.md or {slug}.html")
+    return present[0]
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    """The YAML mapping, with only the keys the README names."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -158,15 +200,13 @@ def load_expectation(path: Path) -> Expectation:
     unknown = set(data) - {"source", "licence", "held_out", "expect", "notes"}
     if unknown:
         raise CorpusError(f"{path.name}: unknown keys {sorted(unknown)}")
-    where = path.name
-    source = _need(data, "source", str, where)
-    if not source.startswith("https://"):
-        raise CorpusError(f"{where}: source must be an https URL")
-    expect = _need(data, "expect", dict, where)
-    where = f"{path.name} expect"
-    severity = expect.get("severity")
-    if severity is not None and severity not in SEVERITIES:
-        raise CorpusError(f"{where}: severity must be one of {SEVERITIES} or null")
+    return data
+
+
+def _expected_timeline(
+    expect: dict[str, Any], where: str
+) -> tuple[int, datetime | None, datetime | None]:
+    """The number of events and the first and last event's times (both or neither)."""
     timeline = _need(expect, "timeline", dict, where)
     count = _need(timeline, "count", int, f"{where}.timeline")
     if isinstance(count, bool) or count < 0:
@@ -177,6 +217,11 @@ def load_expectation(path: Path) -> Expectation:
         raise CorpusError(f"{where}.timeline: first and last must both be set, first <= last")
     if count == 0 and first is not None:
         raise CorpusError(f"{where}.timeline: no events but a first time")
+    return count, first, last
+
+
+def _expected_actions(expect: dict[str, Any], where: str) -> tuple[ExpectedAction, ...]:
+    """Each action item: a title, and the owner, ticket and date when the document gives them."""
     actions = []
     for index, item in enumerate(_need(expect, "action_items", list, where)):
         at = f"{where}.action_items[{index}]"
@@ -193,29 +238,24 @@ def load_expectation(path: Path) -> Expectation:
                 due=_day(item.get("due"), f"{at}.due"),
             )
         )
+    return tuple(actions)
+
+
+def _expected_lessons(expect: dict[str, Any], where: str) -> dict[str, int]:
+    """How many lessons of each kind (every kind named, none negative)."""
     lessons = _need(expect, "lessons", dict, where)
     if set(lessons) != set(LESSON_KINDS) or not all(
         isinstance(lessons[kind], int) and lessons[kind] >= 0 for kind in LESSON_KINDS
     ):
         raise CorpusError(f"{where}.lessons: expected counts for {', '.join(LESSON_KINDS)}")
+    return {kind: lessons[kind] for kind in LESSON_KINDS}
+
+
+def _expected_causes(expect: dict[str, Any], where: str) -> tuple[str, ...]:
     causes = _need(expect, "root_causes", list, where)
     if not all(isinstance(cause, str) and cause.strip() for cause in causes):
         raise CorpusError(f"{where}.root_causes: expected non-empty strings")
-    return Expectation(
-        slug=slug,
-        document=present[0],
-        source=source,
-        licence=_need(data, "licence", str, path.name),
-        held_out=_need(data, "held_out", bool, path.name),
-        title=_need(expect, "title", str, where),
-        severity=severity,
-        timeline_count=count,
-        first=first,
-        last=last,
-        actions=tuple(actions),
-        lessons={kind: lessons[kind] for kind in LESSON_KINDS},
-        root_causes=tuple(causes),
-    )
+    return tuple(causes)
 
 
 def load_corpus(directory: Path = CORPUS_DIR) -> list[Expectation]:

@@ -10,14 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from kintsugi.debt.delivery.errors import DeliveryError
 from kintsugi.debt.models import Channel, Delivery
 
-
-class DeliveryError(Exception):
-    def __init__(self, message: str, *, retry_after: float | None = None):
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after  # seconds the server asked us to wait (429)
+__all__ = ["DeliveryError", "Transport", "default_transports"]
 
 
 Transport = Callable[[Delivery, datetime], None]

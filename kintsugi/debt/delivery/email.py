@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.core.mail.backends.smtp import EmailBackend
 
-from kintsugi.debt.delivery import DeliveryError
+from kintsugi.debt.delivery.errors import DeliveryError
 from kintsugi.debt.models import Delivery
 
 

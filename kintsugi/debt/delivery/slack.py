@@ -8,7 +8,7 @@ import urllib.request
 from datetime import datetime
 
 from kintsugi.core.debt.schedule import parse_retry_after
-from kintsugi.debt.delivery import DeliveryError
+from kintsugi.debt.delivery.errors import DeliveryError
 from kintsugi.debt.models import Delivery, TeamDebtSettings
 
 TIMEOUT_SECONDS = 10

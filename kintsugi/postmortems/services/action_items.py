@@ -21,6 +21,7 @@ from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.postmortems.services.action_item_fields import clean_action_fields
 from kintsugi.postmortems.services.guards import require_edit
+from kintsugi.postmortems.services.policies import due_policy
 from kintsugi.postmortems.services.versioning import ConflictError, save_versioned
 
 
@@ -52,14 +53,6 @@ class _Dates(NamedTuple):
     reason: str | None
 
 
-def _team_policy(incident: Incident) -> Any:
-    # The debt app builds on this one; importing it lazily keeps the dependency one-way
-    # at import time while the policy still has a single home.
-    from kintsugi.debt.selectors.policy import policy_for_team
-
-    return policy_for_team(incident.team_id)
-
-
 def _apply_policy(
     clean: dict[str, Any], incident: Incident, current: ActionItem | None, *, trusted: bool
 ) -> None:
@@ -88,7 +81,7 @@ def _dates_for_new_item(
     trusted: bool,
 ) -> _Dates:  # fmt: skip
     """A person's new item without a date gets the policy's; a trusted one keeps none."""
-    policy_due = _policy_due_on(incident.started_at, priority, _team_policy(incident))
+    policy_due = _policy_due_on(incident.started_at, priority, due_policy(incident))
     if clean.get("due_on") is None and not trusted:
         clean["due_on"] = policy_due
     return _Dates(clean.get("due_on"), policy_due, reason)
@@ -106,11 +99,11 @@ def _dates_for_changed_item(
     if priority != Priority(current.priority):
         if not due_changed:
             return _follow_new_priority(clean, incident, current, priority, reason)
-        policy_due = _policy_due_on(incident.started_at, priority, _team_policy(incident))
+        policy_due = _policy_due_on(incident.started_at, priority, due_policy(incident))
         return _Dates(clean["due_on"], policy_due, reason)
     if due_changed or reason is not None:
         policy_due = current.policy_due_on or _policy_due_on(
-            incident.started_at, priority, _team_policy(incident)
+            incident.started_at, priority, due_policy(incident)
         )
         return _Dates(clean.get("due_on", current.due_on), policy_due, reason)
     return None
@@ -125,7 +118,7 @@ def _follow_new_priority(
 ) -> _Dates:
     """A new priority moves a date that followed the policy; a chosen date stays put."""
     started, old_priority = incident.started_at, Priority(current.priority)
-    policy = _team_policy(incident)
+    policy = due_policy(incident)
     for asked in (old_priority, priority):  # refuses a date past the range
         _policy_due_on(started, asked, policy)
     change = change_priority(

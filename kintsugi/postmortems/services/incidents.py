@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from kintsugi.accounts.models import User
-from kintsugi.blameless.publishing import publishing_gate
 from kintsugi.core import document as limits
 from kintsugi.core.errors import FieldChecks, ValidationProblem
 from kintsugi.core.timeparse import check_time_range
@@ -20,6 +19,7 @@ from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services.guards import require_edit
+from kintsugi.postmortems.services.policies import check_publishing
 from kintsugi.postmortems.services.timeline import check_timeline
 from kintsugi.postmortems.services.versioning import save_versioned
 from kintsugi.teams.models import Service, Team
@@ -125,7 +125,7 @@ def incident_create(
         clean["published_at"] = timezone.now()
     incident = Incident.objects.create(created_by=user, **clean)
     if incident.status == PostmortemStatus.PUBLISHED:
-        publishing_gate(incident=incident, changes={})  # rolls the creation back if blocked
+        check_publishing(incident=incident, changes={})  # rolls the creation back if blocked
     if services:
         incident.services.set(services)
     incident.authors.set(list(authors) or ([user] if user is not None else []))
@@ -156,7 +156,7 @@ def incident_update(
         check_timeline(incident, started_at=started_at, ended_at=ended_at)
     publishing = clean.get("status") == PostmortemStatus.PUBLISHED
     if publishing and incident.status != PostmortemStatus.PUBLISHED:
-        publishing_gate(incident=incident, changes=clean)  # block mode refuses blameful text
+        check_publishing(incident=incident, changes=clean)  # block mode refuses blameful text
     if clean.get("status") == PostmortemStatus.PUBLISHED and incident.published_at is None:
         clean["published_at"] = timezone.now()
     clean["updated_at"] = timezone.now()

@@ -2,52 +2,26 @@
 
 Every time shown in the app goes through ``utc`` so that a page never mixes zones, and
 every piece of free text a user wrote goes through ``user_markdown`` (sanitized) or
-Django's autoescaping: there is no third way to put user text on a page.
+Django's autoescaping: there is no third way to put user text on a page. The filters the
+Jinja2 rows use too (``user_markdown``, ``safe_url``, ``css_token``) live below every app,
+in ``kintsugi/rendering/filters.py``, and are registered here under the same names.
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from kintsugi.core.markdown.safe_html import render_user_markdown
 from kintsugi.core.timeparse import format_duration, format_utc
+from kintsugi.rendering.filters import css_token, safe_url, user_markdown
 
 register = template.Library()
-
-
-@functools.cache
-def _markdown_renderer():  # type: ignore[no-untyped-def]
-    """The sanitizing renderer (a seam so tests can swap it)."""
-    return render_user_markdown
-
-
-# Rendering Markdown is pure, and a long timeline renders hundreds of short texts on every
-# view; caching the short ones keeps the page fast without holding big documents in memory.
-_CACHED_LENGTH = 2_000
-
-
-@functools.lru_cache(maxsize=4096)
-def _render(render, text: str) -> str:  # type: ignore[no-untyped-def]
-    return str(render(text))
-
-
-@register.filter
-def user_markdown(text: str | None) -> SafeString:
-    """User-written Markdown as sanitized HTML."""
-    if not text:
-        return mark_safe("")  # noqa: S308 - the empty string
-    render = _markdown_renderer()
-    html = (
-        _render(render, text) if len(text) <= _CACHED_LENGTH else _render.__wrapped__(render, text)
-    )
-    # render_user_markdown sanitizes its output.
-    return mark_safe(html)  # noqa: S308
+register.filter("user_markdown", user_markdown)
+register.filter("css_token", css_token)
+register.filter("safe_url", safe_url)
 
 
 @register.filter
@@ -68,34 +42,11 @@ def duration(seconds: float | None) -> str:
 
 
 @register.filter
-def css_token(value: object) -> str:
-    """A stored choice value as a CSS class suffix (values are fixed vocabularies)."""
-    return _css_token(str(value))
-
-
-@lru_cache(maxsize=256)
-def _css_token(value: str) -> str:
-    # Called for every timeline row with one of a dozen values: worth remembering.
-    return "".join(ch for ch in value.lower() if ch.isalnum() or ch in "-_")
-
-
-@register.filter
 def may_create(user: object) -> bool:
     """Whether to offer the "New" link (the create view checks again)."""
     from kintsugi.postmortems import access
 
     return access.can_create(user)  # type: ignore[arg-type]
-
-
-@register.filter
-def safe_url(url: str | None) -> str:
-    """The URL if it is http(s), else ``#``.
-
-    The services only store http(s) links; this is the second lock on the door, for rows
-    written before a rule existed or by a path that skipped it.
-    """
-    text = (url or "").strip()
-    return text if text.lower().startswith(("http://", "https://")) else "#"
 
 
 @register.filter

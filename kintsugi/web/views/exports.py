@@ -17,7 +17,7 @@ from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.markdown.exporting import FORMATS, ExportUnavailable
 from kintsugi.core.markdown.html import export_policy
 from kintsugi.core.markdown.pdf_process import PdfBusy, PdfTooLarge
-from kintsugi.postmortems.exports import postmortem_export
+from kintsugi.documents.exports import postmortem_export
 
 
 def _filename(document: PostmortemDocument, fmt: str) -> str:

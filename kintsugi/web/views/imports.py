@@ -24,14 +24,14 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown import MAX_DOCUMENT_BYTES, render_html
 from kintsugi.core.markdown.report import ImportResult
 from kintsugi.core.markdown.sources import read_source
-from kintsugi.postmortems import access
-from kintsugi.postmortems.imports import (
+from kintsugi.documents.imports import (
     ImportOutcome,
     import_document,
     owners_match,
     unmatched_owners,
 )
-from kintsugi.postmortems.imports import import_confirm as notes_confirm
+from kintsugi.documents.imports import import_confirm as notes_confirm
+from kintsugi.postmortems import access
 from kintsugi.postmortems.models import PendingImport
 from kintsugi.web import csp
 

@@ -1,7 +1,7 @@
 """One import's writer: who imports, the report it adds to, and the strictness it applies.
 
-Shared by the steps that write an imported post-mortem (kintsugi.postmortems.imports and
-kintsugi.postmortems.import_parts): each asks the writer to resolve names to users, to note
+Shared by the steps that write an imported post-mortem (kintsugi.documents.imports and
+kintsugi.documents.import_parts): each asks the writer to resolve names to users, to note
 a decision, or to keep a refused value as text, so best effort and ``strict`` mean the same
 everywhere.
 """

@@ -1,7 +1,7 @@
 """Conversion between stored incidents and the exchange form (kintsugi.core.document).
 
 Export reads an incident in a constant number of queries. Import lives in imports.py
-(best effort with a report, or strict); ``postmortem_import`` is its strict form.
+(best effort with a report, or strict: ``postmortem_import``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from kintsugi.core.vocabulary import (
     Priority,
     Severity,
 )
-from kintsugi.postmortems.imports import import_document, revision_of_rows
+from kintsugi.documents.revision import revision_of_rows
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson
 from kintsugi.postmortems.selectors import EventRow, PersonRef, postmortem_detail
 from kintsugi.teams.models import Service, Team
@@ -181,11 +181,3 @@ def _analysis_tree(
         for record in stored.records
     ]
     return build_tree(records)
-
-
-def postmortem_import(*, user: User | None, document: PostmortemDocument) -> Incident:
-    """Create (or update, by its ``id:``) an incident from a document, strictly: every name
-    must be a user, every team and service known. All or nothing."""
-    outcome = import_document(user=user, document=document, strict=True)
-    assert outcome.incident is not None
-    return outcome.incident

@@ -12,9 +12,9 @@ from django.http import Http404
 from kintsugi.core.markdown import pdf_process
 from kintsugi.core.markdown.pdf_bench import large_document
 from kintsugi.core.markdown.pdf_process import PdfTooLarge
+from kintsugi.documents.exports import postmortem_export
+from kintsugi.documents.imports import import_document
 from kintsugi.postmortems import services
-from kintsugi.postmortems.exports import postmortem_export
-from kintsugi.postmortems.imports import import_document
 
 pytestmark = pytest.mark.usefixtures("pdf_cache")  # tests/conftest.py
 

@@ -14,8 +14,8 @@ from kintsugi.core.markdown.evaluate import (
 )
 from kintsugi.core.markdown.json_codec import document_to_dict
 from kintsugi.core.markdown.sources import read_source
-from kintsugi.postmortems.documents import document_from_incident
-from kintsugi.postmortems.imports import import_document
+from kintsugi.documents.assembly import document_from_incident
+from kintsugi.documents.imports import import_document
 
 pytestmark = pytest.mark.django_db
 

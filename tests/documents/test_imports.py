@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown import read_markdown, render_markdown
-from kintsugi.postmortems import services
-from kintsugi.postmortems.documents import document_from_incident
-from kintsugi.postmortems.imports import (
+from kintsugi.documents.assembly import document_from_incident
+from kintsugi.documents.imports import (
     ImportConflict,
     import_confirm,
     import_document,
@@ -17,6 +16,7 @@ from kintsugi.postmortems.imports import (
     revision_of,
     unmatched_owners,
 )
+from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Incident
 
 pytestmark = pytest.mark.django_db

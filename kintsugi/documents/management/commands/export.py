@@ -14,8 +14,8 @@ from django.http import Http404
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.exporting import FORMATS
+from kintsugi.documents.exports import postmortem_export
 from kintsugi.postmortems.cli_identity import resolve_actor
-from kintsugi.postmortems.exports import postmortem_export
 
 
 class Command(BaseCommand):

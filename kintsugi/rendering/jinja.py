@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the web app's hot partials (``kintsugi/web/jinja2/``).
+"""The Jinja2 environment of the hot partials (``kintsugi/web/jinja2/``, ``kintsugi/debt/jinja2/``).
 
 A long post-mortem has hundreds of timeline events and dozens of action items. Django's
 template engine spends about 0.3 ms on each such row (lookups, filters, tags); Jinja2
@@ -30,7 +30,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from kintsugi.core.timeparse import format_utc
-from kintsugi.web.templatetags.kintsugi_web import css_token, safe_url, user_markdown
+from kintsugi.rendering.filters import css_token, safe_url, user_markdown
 
 _LINE_BREAK = re.compile(r"\n[ \t]*")
 

@@ -6,7 +6,7 @@ import pytest
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.parse import parse_markdown
-from kintsugi.postmortems.documents import postmortem_import
+from kintsugi.documents.imports import postmortem_import
 from kintsugi.postmortems.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_resolving_names_takes_two_queries_whatever_the_number_of_users(
 ):
     for n in range(30):
         make_user(f"user{n}", first_name="User", last_name=f"Number {n}")
-    from kintsugi.postmortems.imports import resolve_people
+    from kintsugi.documents.imports import resolve_people
 
     with django_assert_max_num_queries(2):
         found = resolve_people(["user1", "User Number 2", "user3@example.com", "nobody"])

@@ -28,7 +28,7 @@ from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.exporting import FORMATS, ExportFormat, export_document, pdf_page
 from kintsugi.core.markdown.pdf_process import PdfLimits, print_pdf
-from kintsugi.postmortems.documents import display_names, document_from_incident
+from kintsugi.documents.assembly import display_names, document_from_incident
 
 
 @dataclass(frozen=True)

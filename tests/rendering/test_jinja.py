@@ -9,7 +9,7 @@ from django.template import engines
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kintsugi.web.jinja import escape_text, escape_value
+from kintsugi.rendering.jinja import escape_text, escape_value
 
 HOSTILE = "<img src=x onerror=alert(1)> \"q\" & 'single'"
 

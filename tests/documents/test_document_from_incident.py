@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from kintsugi.analysis import services as analysis
 from kintsugi.core.document import ActionItemEntry, ContributingFactor, EvidenceLink, Lessons
 from kintsugi.core.vocabulary import ActionStatus, EvidenceKind, Priority
+from kintsugi.documents.assembly import document_from_incident
+from kintsugi.documents.revision import revision_of
 from kintsugi.postmortems import services
-from kintsugi.postmortems.documents import document_from_incident
-from kintsugi.postmortems.imports import revision_of
 from kintsugi.postmortems.models import ActionItem, Incident, TimelineEvent
 
 T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)

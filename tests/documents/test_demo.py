@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
 from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
-from kintsugi.postmortems.demo import MAIN_TITLE
+from kintsugi.documents.demo import MAIN_TITLE
 from kintsugi.postmortems.models import ActionItem, Incident
 
 

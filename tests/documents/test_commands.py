@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kintsugi.postmortems.demo import MAIN_TITLE
-from kintsugi.postmortems.documents import document_from_incident
+from kintsugi.documents.assembly import document_from_incident
+from kintsugi.documents.demo import MAIN_TITLE
 from kintsugi.postmortems.models import Incident
 
 
@@ -61,7 +61,7 @@ def test_it_round_trips_the_demo_through_markdown_without_loss(demo, tmp_path, a
     path = tmp_path / "demo.md"
     call_command("export", str(demo.pk), "--format", "md", "-o", str(path))
     # Without its id the file is a new post-mortem (with it, it updates the demo: see
-    # tests/postmortems/test_import_command.py).
+    # tests/documents/test_import_command.py).
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(f"id: {demo.pk}\n", "", 1), encoding="utf-8")
     call_command("import_postmortem", str(path), stdout=StringIO())

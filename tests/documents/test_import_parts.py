@@ -17,14 +17,14 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.report import ImportReport
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import EvidenceKind
-from kintsugi.postmortems import services
-from kintsugi.postmortems.import_parts import (
+from kintsugi.documents.import_parts import (
     addressed_factor,
     write_action_items,
     write_event,
     write_factor,
 )
-from kintsugi.postmortems.import_writer import ImportWriter
+from kintsugi.documents.import_writer import ImportWriter
+from kintsugi.postmortems import services
 
 
 def _writer(strict: bool = False) -> ImportWriter:

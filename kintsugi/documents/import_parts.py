@@ -1,6 +1,6 @@
 """Writing the parts of an imported post-mortem: timeline, factors, lessons, actions, analysis.
 
-The incident row is written first (kintsugi.postmortems.imports); these steps then add its
+The incident row is written first (kintsugi.documents.imports); these steps then add its
 parts through the same services a person's edits go through, so every rule still applies.
 Where a value is refused and best effort allows it, the value is kept as text next to
 where it belonged and the decision is noted; ``strict`` refuses instead.
@@ -28,8 +28,8 @@ from kintsugi.core.document import (
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import PostmortemStatus
+from kintsugi.documents.import_writer import ImportWriter
 from kintsugi.postmortems import services
-from kintsugi.postmortems.import_writer import ImportWriter
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, TimelineEvent
 
 

@@ -116,49 +116,78 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, strict, format, as_user, **options):
-        from kintsugi.postmortems import access
-
-        actor = resolve_actor(as_user)
-        user = actor if actor.pk else None
-        if user is not None and not access.can_create(user):
-            raise CommandError(
-                f"{user.username}'s role may not import post-mortems (viewers read only).",
-                returncode=2,
-            )
+        user = _importer(as_user)
         files = collect(paths)
         if not files:
             raise CommandError("No post-mortem files (.md, .markdown, .html) found.", returncode=2)
-        results = []
         progress = _Progress(len(files), enabled=format == "text" and len(files) > 1)
-        for number, (path, in_folder) in enumerate(files, 1):
-            progress.show(number, path)
-            results.append(_import_one(path, in_folder, user, strict=strict, dry_run=dry_run))
-        progress.done()
+        results = _import_all(files, user, strict=strict, dry_run=dry_run, progress=progress)
+        self._report(results, format=format)
+        _fail_on_refusals(results)
+
+    def _report(self, results: list[FileResult], *, format: str) -> None:
+        """JSON, or a line per file (a lone refusal is left to the error) and a summary."""
         if format == "json":
             self.stdout.write(json.dumps([r.__dict__ for r in results], indent=2, default=str))
-        else:
-            for result in results:
-                if len(results) > 1 or not result.failed:  # a single refusal is the error
-                    self.stdout.write(_describe(result, detailed=len(results) == 1))
-            if len(results) > 1:
-                self.stdout.write(_summary(results))
-        failed = [r for r in results if r.failed]
-        if len(results) == 1 and failed:
-            where = f"{failed[0].path}:{failed[0].line}" if failed[0].line else failed[0].path
-            raise CommandError(f"{where}: {failed[0].message}", returncode=2)
-        if failed:
-            raise CommandError(
-                f"{len(failed)} of {len(results)} file{'s' if len(results) > 1 else ''} "
-                "could not be imported.",
-                returncode=2,
-            )
+            return
+        for result in results:
+            if len(results) > 1 or not result.failed:
+                self.stdout.write(_describe(result, detailed=len(results) == 1))
+        if len(results) > 1:
+            self.stdout.write(_summary(results))
+
+
+def _importer(as_user: str | None) -> Any:
+    """The user the files are imported as (``None``: the local operator), who must be
+    allowed to create post-mortems."""
+    from kintsugi.postmortems import access
+
+    actor = resolve_actor(as_user)
+    user = actor if actor.pk else None
+    if user is not None and not access.can_create(user):
+        raise CommandError(
+            f"{user.username}'s role may not import post-mortems (viewers read only).",
+            returncode=2,
+        )
+    return user
+
+
+def _import_all(
+    files: list[tuple[Path, bool]],
+    user: Any,
+    *,
+    strict: bool,
+    dry_run: bool,
+    progress: _Progress,
+) -> list[FileResult]:
+    """Each file in its own transaction, so a bad one costs only itself."""
+    results = []
+    for number, (path, in_folder) in enumerate(files, 1):
+        progress.show(number, path)
+        results.append(_import_one(path, in_folder, user, strict=strict, dry_run=dry_run))
+    progress.done()
+    return results
+
+
+def _fail_on_refusals(results: list[FileResult]) -> None:
+    """Exit 2 when a file was refused: its reason for a single file, a count for many."""
+    failed = [r for r in results if r.failed]
+    if len(results) == 1 and failed:
+        where = f"{failed[0].path}:{failed[0].line}" if failed[0].line else failed[0].path
+        raise CommandError(f"{where}: {failed[0].message}", returncode=2)
+    if failed:
+        raise CommandError(
+            f"{len(failed)} of {len(results)} file{'s' if len(results) > 1 else ''} "
+            "could not be imported.",
+            returncode=2,
+        )
 
 
 def _import_one(
     path: Path, in_folder: bool, user: Any, *, strict: bool, dry_run: bool
 ) -> FileResult:
     from kintsugi.core.markdown.sources import read_source
-    from kintsugi.postmortems.imports import import_document
+    from kintsugi.documents.imports import import_document
 
     shown = str(path)
     if in_folder and is_not_a_postmortem(path):

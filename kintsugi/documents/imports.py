@@ -18,28 +18,28 @@ still match before the next one replaces anything.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F
 from django.utils import timezone
 
 from kintsugi.accounts.models import Role, User
-from kintsugi.analysis.models import Analysis, WhyNode
+from kintsugi.analysis.models import WhyNode
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.markdown.json_codec import document_to_dict
 from kintsugi.core.markdown.report import ImportReport
 from kintsugi.core.vocabulary import PostmortemStatus
+from kintsugi.documents.assembly import document_from_incident
+from kintsugi.documents.import_parts import write_parts
+from kintsugi.documents.import_writer import ImportWriter
+from kintsugi.documents.import_writer import resolve_people as resolve_people  # its old home
+from kintsugi.documents.revision import revision_of
 from kintsugi.postmortems import access, services
-from kintsugi.postmortems.import_parts import write_parts
-from kintsugi.postmortems.import_writer import ImportWriter
-from kintsugi.postmortems.import_writer import resolve_people as resolve_people  # its old home
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 from kintsugi.teams.models import Service, Team
 
@@ -55,59 +55,6 @@ class ImportOutcome:
 
 class ImportConflict(ValidationProblem):
     """The stored post-mortem changed since the file was exported or last imported."""
-
-
-def revision_of(incident: Incident) -> str:
-    """A digest that changes whenever anything a person can edit changes.
-
-    Every editable row carries a version bumped on each save and a growing id, so the
-    count, the sum of versions and the highest id of each kind of row change on any edit,
-    addition or deletion. One query per kind of row; no content is read.
-    """
-    totals: list[tuple[int, int | None, int | None]] = []
-    for model in (TimelineEvent, Factor, Lesson, ActionItem):
-        found = model.objects.filter(incident=incident).aggregate(  # type: ignore[attr-defined]
-            n=Count("id"), v=Sum("version"), m=Max("id")
-        )
-        totals.append((found["n"], found["v"], found["m"]))
-    nodes = WhyNode.objects.filter(incident=incident).aggregate(n=Count("id"), m=Max("id"))
-    tree_version = Analysis.objects.filter(pk=incident.pk).values_list("version", flat=True)
-    return _revision(incident, totals, (nodes["n"], nodes["m"]), tree_version.first())
-
-
-def revision_of_rows(
-    incident: Incident,
-    rows: Sequence[Sequence[Any]],
-    nodes: Sequence[WhyNode],
-    tree_version: int | None,
-) -> str:
-    """``revision_of`` from rows already read, without a query: the export has read every
-    event, factor, lesson, action item (``rows``, in that order) and 5 Whys node of the
-    incident, and the tree's version (None without a tree). Totals as SQL gives them: no
-    rows is a count of 0 with neither a sum nor a highest id."""
-    totals = [
-        (
-            len(kind),
-            sum(row.version for row in kind) if kind else None,
-            max((row.pk for row in kind), default=None),
-        )
-        for kind in rows
-    ]
-    node_ids = [node.pk for node in nodes]
-    return _revision(incident, totals, (len(node_ids), max(node_ids, default=None)), tree_version)
-
-
-def _revision(
-    incident: Incident,
-    totals: list[tuple[int, int | None, int | None]],
-    nodes: tuple[int, int | None],
-    tree_version: int | None,
-) -> str:
-    parts: list[object] = [incident.pk, incident.version]
-    for count, versions, highest in totals:
-        parts += [count, versions, highest]
-    parts += [*nodes, tree_version]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 
 def _existing(
@@ -173,9 +120,6 @@ def _check_unchanged_since(incident: Incident, document: PostmortemDocument) -> 
 
 def _same_content(writer: ImportWriter, incident: Incident, document: PostmortemDocument) -> bool:
     """Whether the file says exactly what is stored: then a re-import writes nothing."""
-    from kintsugi.core.markdown.json_codec import document_to_dict
-    from kintsugi.postmortems.documents import document_from_incident
-
     reader = writer.user or User(username="operator", role=Role.ADMIN, is_superuser=True)
     stored = document_to_dict(document_from_incident(user=reader, pk=incident.pk))
     incoming = document_to_dict(document)
@@ -260,6 +204,14 @@ def import_document(
             transaction.set_rollback(True)
             return ImportOutcome(None, "checked", report)
     return outcome
+
+
+def postmortem_import(*, user: User | None, document: PostmortemDocument) -> Incident:
+    """Create (or update, by its ``id:``) an incident from a document, strictly: every name
+    must be a user, every team and service known. All or nothing."""
+    outcome = import_document(user=user, document=document, strict=True)
+    assert outcome.incident is not None
+    return outcome.incident
 
 
 def _import(writer: ImportWriter, document: PostmortemDocument, source_key: str) -> ImportOutcome:

@@ -1,0 +1,60 @@
+"""Rules this app obeys but does not own, handed down by the apps that own them.
+
+Post-mortems are the lower layer: the apps above import this one, never the reverse. Two
+rules that every write of a post-mortem must obey belong to apps above it:
+
+- the publishing gate (``kintsugi.blameless.publishing``): in ``block`` mode, refuse to
+  publish a post-mortem with blameful text or a why-chain that stops at a person;
+- the due-date policy (``kintsugi.debt``, stored per team): what target date an action
+  item of each priority gets.
+
+Each owner hands its rule over when Django starts (its ``AppConfig.ready``), so the web
+form, the API, the importer and the demo all obey the same rule. A rule that was never
+handed over is an error, never a silent default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from kintsugi.core.debt.policy import DuePolicy
+
+if TYPE_CHECKING:
+    from kintsugi.postmortems.models import Incident
+
+PublishingGate = Callable[..., object]  # (*, incident, changes) -> verdict; raises to refuse
+TeamPolicy = Callable[[int | None], DuePolicy]
+
+_gate: PublishingGate | None = None
+_team_policy: TeamPolicy | None = None
+
+
+def use_publishing_gate(gate: PublishingGate) -> None:
+    """Check every publication with ``gate(incident=..., changes=...)``."""
+    global _gate
+    _gate = gate
+
+
+def use_due_policy(policy_for_team: TeamPolicy) -> None:
+    """Date action items with ``policy_for_team(team_id)`` (``None``: no team)."""
+    global _team_policy
+    _team_policy = policy_for_team
+
+
+def check_publishing(*, incident: Incident, changes: Mapping[str, object]) -> None:
+    """Raise ``ValidationProblem`` on ``status`` when the organisation refuses to publish."""
+    if _gate is None:
+        raise RuntimeError(_missing("publishing gate", "kintsugi.blameless"))
+    _gate(incident=incident, changes=changes)
+
+
+def due_policy(incident: Incident) -> DuePolicy:
+    """The due-date policy of the incident's team (the organisation's when it has none)."""
+    if _team_policy is None:
+        raise RuntimeError(_missing("due-date policy", "kintsugi.debt"))
+    return _team_policy(incident.team_id)
+
+
+def _missing(rule: str, app: str) -> str:
+    return f"No {rule}: {app} hands it over when Django starts; is it in INSTALLED_APPS?"
