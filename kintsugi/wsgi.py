@@ -5,13 +5,11 @@ import sys
 from django.core.wsgi import get_wsgi_application
 
 from kintsugi.config import ConfigurationError
+from kintsugi.wsgi_bodies import sized_chunked_bodies
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintsugi.settings")
 try:
     application = get_wsgi_application()
-    # After set-up: the API's transport imports Django Ninja, which reads the settings.
-    from kintsugi.api.transport import sized_chunked_bodies
-
     application = sized_chunked_bodies(application)
 except ConfigurationError as error:
     # Served by gunicorn or another WSGI server, not `kintsugi serve`: the same one line

@@ -21,28 +21,6 @@ OPEN_ELSEWHERE: dict[str, frozenset[str]] = {
     "lang: engine, model, writers, evaluate": frozenset(
         f"kintsugi.core.language.{name}" for name in ("engine", "evaluate", "model", "writers")
     ),
-    "pdf: exporting <-> pdf_process": frozenset(
-        {"kintsugi.core.markdown.exporting", "kintsugi.core.markdown.pdf_process"}
-    ),
-    "api: errors, lookups, auth, schemas": frozenset(
-        {
-            "kintsugi.api.auth",
-            "kintsugi.api.errors",
-            "kintsugi.api.lookups",
-            *(
-                f"kintsugi.api.schemas.{name}"
-                for name in (
-                    "action_items",
-                    "common",
-                    "factors",
-                    "incidents",
-                    "lessons",
-                    "representation",
-                    "timeline",
-                )
-            ),
-        }
-    ),
 }
 
 

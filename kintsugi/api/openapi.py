@@ -16,8 +16,10 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from kintsugi import wsgi_bodies
+
 ERROR_REF = "#/components/schemas/ErrorOut"
-BODY_METHODS = frozenset({"post", "put", "patch", "delete"})
+BODY_METHODS = frozenset(method.lower() for method in wsgi_bodies.BODY_METHODS)
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 # What each status means in this API, for operations that do not say it better themselves.

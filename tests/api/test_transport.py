@@ -75,7 +75,7 @@ def _wsgi(path: str, body: bytes, token: str, **environ: object) -> tuple[str, d
 
     from django.core.handlers.wsgi import WSGIHandler
 
-    from kintsugi.api.transport import sized_chunked_bodies
+    from kintsugi.wsgi_bodies import sized_chunked_bodies
 
     env: dict[str, object] = {
         "REQUEST_METHOD": "POST",
