@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from kintsugi.core.language import Finding, Level, LintConfig, Rule
 from kintsugi.core.language.prose import mask_code_blocks
-from kintsugi.lint.action_items import Make, Section, check_items, link_definitions, read_section
+from kintsugi.lint.action_items import Section, link_definitions, read_section
 from kintsugi.lint.evidence import (
     cause_in_prose,
     failure_told,
@@ -45,6 +45,7 @@ from kintsugi.lint.headings import (
     normalise_heading,
     section_of,
 )
+from kintsugi.lint.item_findings import Make, check_items
 from kintsugi.lint.section_lines import line_finding, line_offsets
 
 STRICT, RELAXED = "strict", "relaxed"
