@@ -13,16 +13,19 @@ from dataclasses import dataclass, field
 
 from kintsugi.lint.item_text import (
     BACK_REFERENCE,
+    DONE_GROUP,
     DONE_STATUS,
     DONE_TEXT,
     EMPTY_ITEM,
     META_ITEM,
     OWNER_IN_TEXT,
+    PAST_ITEM,
     PLACEHOLDER,
     TICKET_IN_TEXT,
     TRACKER_ONLY,
-    is_date,
+    group_target,
     is_missing,
+    is_target,
     reads_done,
 )
 
@@ -48,6 +51,16 @@ class Item:
     table: int | None = None  # header line of its table
     done: bool = False
     tracker_only: bool = False  # the item is a ticket reference and nothing else
+    group: int = -1  # the line of the heading the item is under
+    text: str = ""  # the item as written (a list item's text; empty for a table row)
+    group_due: str = ""  # the target its group's heading gives it, added to its due text
+
+    def has_own_date(self) -> bool:
+        """A date in the item itself, not one given to its group by a heading."""
+        if self.table is not None:
+            return self.has("due")
+        value = self.values.get("due")
+        return value is not None and is_target(value[1].removesuffix(self.group_due))
 
     def has(self, name: str) -> bool:
         value = self.values.get(name)
@@ -57,7 +70,7 @@ class Item:
         if self.table is not None:
             return not is_missing(text)  # a cell that is not a date is reported on its own
         if name == "due":
-            return is_date(text)
+            return is_target(text)
         pattern = OWNER_IN_TEXT if name == "owner" else TICKET_IN_TEXT
         return bool(pattern.search(text))
 
@@ -101,6 +114,42 @@ def _with_targets(body: str, links: dict[str, str]) -> str:
     return " ".join([body, *targets])
 
 
+@dataclass
+class _Group:
+    """What the heading over a run of items says of all of them: "Immediate actions
+    (completed)" that they are done, "Short-term ([follow along](.../issues/39133))" their
+    ticket, "Long-term (Q4 2025 - Q1 2026)" their target."""
+
+    line: int
+    done: bool = False
+    ticket: str = ""  # the heading, when it links the items' ticket
+    due: str = ""  # the heading, when it gives the items a target
+
+
+def _group_of(line: int, heading: str, links: dict[str, str]) -> _Group:
+    text = re.sub(r"^ {0,3}#{1,6}[ \t]*", "", heading)
+    linked = _with_targets(text, links)
+    return _Group(
+        line,
+        done=bool(DONE_GROUP.search(text)),
+        ticket=linked if TICKET_IN_TEXT.search(linked) else "",
+        due=text if group_target(text) else "",
+    )
+
+
+@dataclass
+class _Reader:
+    """Where the reading of one section stands."""
+
+    section: Section
+    links: dict[str, str]
+    group: _Group
+    item_indent: int | None = None
+    run: list[Item] = field(default_factory=list)  # items just read, up to a heading or prose
+    parent: Item | None = None  # the numbered item that unindented bullets detail
+    in_paragraph: bool = False
+
+
 def read_section(
     lines: Sequence[str],
     heading: int,
@@ -109,68 +158,104 @@ def read_section(
     links: dict[str, str] | None = None,
     skip: Sequence[tuple[int, int]] = (),
 ) -> Section:
-    section = Section(heading, title)
-    item_indent: int | None = None
-    run: list[Item] = []  # the list items just read, up to a heading or a paragraph
+    reader = _Reader(Section(heading, title), links or {}, _group_of(heading, title, links or {}))
     number = heading + 1
-    in_paragraph = False
     while number < end:
         skipped = next((stop for start, stop in skip if start == number), None)
         if skipped is not None:
             number = skipped
-            in_paragraph = False
+            reader.in_paragraph = False
             continue
         line = lines[number]
         if "|" in line and number + 1 < end and TABLE_DELIMITER.match(lines[number + 1]):
-            number = _read_table(lines, number, end, section)
-            in_paragraph = False
+            number = _read_table(lines, number, end, reader.section)
+            reader.in_paragraph = False
             continue
         item = LIST_ITEM.match(line)
-        if item and item_indent is None:
-            item_indent = len(item.group(1))
-        if item and len(item.group(1)) == item_indent:
-            after = _item_end(lines, number, end)
-            rest = " ".join(part.strip() for part in lines[number + 1 : after])
-            text = f"{item.group('body')} {rest}".strip()  # wrapped lines, sub-points
-            if PLACEHOLDER.match(text) or META_ITEM.match(text):
-                section.not_work.append(text)
-                number = after
-                in_paragraph = False
-                continue
-            body = _with_targets(text, links or {})
-            values: dict[str, tuple[int, str] | None] = {
-                name: (len(item.group(1)) + 1, body) for name in FIELDS
-            }
-            done = item.group("check") in ("x", "X") or reads_done(text)
-            section.items.append(
-                Item(
-                    number,
-                    len(item.group(1)) + 1,
-                    values,
-                    done=done,
-                    tracker_only=bool(TRACKER_ONLY.match(text)),
-                )
-            )
-            run.append(section.items[-1])
-            number = after
-            in_paragraph = False
+        if item and reader.item_indent is None:
+            reader.item_indent = len(item.group(1))
+        if item and len(item.group(1)) == reader.item_indent:
+            number = _read_item(lines, number, end, item, reader)
+            reader.in_paragraph = False
             continue
-        stripped = line.strip()
-        is_prose = bool(stripped) and not (
-            _HEADING.match(line)
-            or _LINK_DEFINITION.match(line)
-            or stripped.startswith(("<!--", "![", "<"))
-            or _ANY_LIST_ITEM.match(line)
-            or EMPTY_ITEM.match(line)
-        )
-        if is_prose and not in_paragraph:
-            section.prose += 1
-            _share_ticket(lines, number, end, run, links or {})
-        if is_prose or _HEADING.match(line):
-            run = []  # a paragraph or a heading ends the list it could speak of
-        in_paragraph = is_prose
+        _read_other(lines, number, end, reader)
         number += 1
-    return section
+    _done_beside_done(reader.section.items)
+    return reader.section
+
+
+def _read_item(
+    lines: Sequence[str], number: int, end: int, item: re.Match[str], reader: _Reader
+) -> int:
+    """Reads the list item at ``number`` (with its continuation); returns the next line."""
+    after = _item_end(lines, number, end)
+    rest = " ".join(part.strip() for part in lines[number + 1 : after])
+    text = f"{item.group('body')} {rest}".strip()  # wrapped lines, sub-points
+    numbered = lines[number].lstrip()[:1].isdigit()
+    if reader.parent is not None and not numbered:
+        # "1. **Migrate the table**" then unindented "- Query plans" bullets: details of
+        # that item (the blind review counted 37 items for 4), not items of their own.
+        for name, value in reader.parent.values.items():
+            if value is not None:
+                reader.parent.values[name] = (value[0], f"{value[1]} {text}")
+        return after
+    if PLACEHOLDER.match(text) or META_ITEM.match(text):
+        reader.section.not_work.append(text)
+        return after
+    body = _with_targets(text, reader.links)
+    group = reader.group
+    extra = {"owner": "", "ticket": group.ticket, "due": group.due}
+    values: dict[str, tuple[int, str] | None] = {
+        name: (len(item.group(1)) + 1, f"{body} {extra[name]}".rstrip()) for name in FIELDS
+    }
+    done = group.done or item.group("check") in ("x", "X") or reads_done(text)
+    found = Item(
+        number,
+        len(item.group(1)) + 1,
+        values,
+        done=done,
+        tracker_only=bool(TRACKER_ONLY.match(text)),
+        group=group.line,
+        text=text,
+        group_due=group.due,
+    )
+    reader.section.items.append(found)
+    reader.run.append(found)
+    reader.parent = found if numbered else None
+    return after
+
+
+def _read_other(lines: Sequence[str], number: int, end: int, reader: _Reader) -> None:
+    """A line that is neither a table nor an item: a heading starts a group of items, a
+    paragraph is counted as prose and may file the items above it under one ticket."""
+    line = lines[number]
+    stripped = line.strip()
+    heading = bool(_HEADING.match(line))
+    is_prose = bool(stripped) and not (
+        heading
+        or _LINK_DEFINITION.match(line)
+        or stripped.startswith(("<!--", "![", "<"))
+        or _ANY_LIST_ITEM.match(line)
+        or EMPTY_ITEM.match(line)
+    )
+    if is_prose and not reader.in_paragraph:
+        reader.section.prose += 1
+        _share_ticket(lines, number, end, reader.run, reader.links)
+    if heading:
+        reader.group = _group_of(number, line, reader.links)
+    if is_prose or heading:
+        reader.run = []  # a paragraph or a heading ends the list it could speak of
+        reader.parent = None
+    reader.in_paragraph = is_prose
+
+
+def _done_beside_done(items: Sequence[Item]) -> None:
+    """An item opening on a past tense ("Sent the notice to every team") is done when an
+    item under the same heading is marked done ("✅ Reverted the change")."""
+    groups = {item.group for item in items if item.done}
+    for item in items:
+        if not item.done and item.group in groups and PAST_ITEM.match(item.text):
+            item.done = True
 
 
 def _share_ticket(

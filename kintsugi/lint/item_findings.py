@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from kintsugi.core.language import Finding, Rule
 from kintsugi.lint.action_items import FIELDS, Item, Section
-from kintsugi.lint.item_text import is_date, is_missing
+from kintsugi.lint.item_text import is_missing, is_target
 
 Make = Callable[[Rule, int, int, str], Finding]
 
@@ -94,8 +94,11 @@ def item_field_absent(sections: Sequence[Section], table: int, name: str) -> boo
 
 
 def _tracks_dates(sections: Sequence[Section], items: Sequence[Item]) -> bool:
+    """Whether the document dates its items one by one (a due column, an item with its own
+    date): a quarter in a group's heading ("Long-term (Q4 2025)") dates that group only,
+    and the other items keep their dates in the tracker."""
     has_column = any("due" in roles for s in sections for roles in s.tables.values())
-    return has_column or any(item.has("due") for item in items)
+    return has_column or any(item.has_own_date() for item in items)
 
 
 def _none_has(
@@ -147,7 +150,7 @@ def _bad_dates(items: Sequence[Item], rule: Rule, make: Make) -> list[Finding]:
     found = []
     for item in items:
         value = item.values.get("due")
-        if item.table is None or value is None or is_missing(value[1]) or is_date(value[1]):
+        if item.table is None or value is None or is_missing(value[1]) or is_target(value[1]):
             continue
         found.append(
             make(rule, item.line, value[0], f"Due date '{value[1]}' is not a date; use YYYY-MM-DD.")

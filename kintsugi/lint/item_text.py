@@ -21,13 +21,33 @@ DONE_TEXT = re.compile(
 # done, in the relaxed profile: security disclosures list what was done under "What we're
 # doing about it".
 DONE_TENSE = re.compile(
-    r"^(?:[*_]*\s*)(?:we|they|the [^,.;:]{1,60}?|this|it|[\w`-]+)\s+"
-    r"(?:have|has|had)\s+(?:(?:now|already|also|since|long|for (?:several|many|some|a few"
-    r"|\w+) (?:years|months|weeks|days))\s+)?(?:been\s+)?\w+(?:ed|en|wn|ne| up)\b"
+    r"^(?:[*_]*\s*)(?:(?:we|they|the [^,.;:]{1,60}?|this|it|[\w`-]+)\s+(?:have|has|had)"
+    r"|(?:we|they)['’]ve)\s+(?:(?:now|already|also|since|long|\w+ly|for (?:several|many"
+    r"|some|a few|\w+) (?:years|months|weeks|days))\s+)?(?!been\s+\w+ing\b)(?:been\s+)?"
+    r"\w+(?:ed|en|wn|ne| up)\b"
     r"|^(?:we|they)\s+(?:(?:also|then|now|already)\s+)?"
     r"(?!(?:need|proceed|exceed|succeed|feed|seed|speed)\b)\w+ed\b",
     re.I,
 )
+# An item that opens on a verb in the past tense, with no subject ("Sent the notice to
+# every affected team", "Re-worked the secrets handling"): done when an item beside it is
+# marked done; alone, "Automated tests for X" may be a title for work still to do.
+PAST_ITEM = re.compile(
+    r"^[*_✅✔☑\s]*(?!(?:Need|Feed|Speed|Proceed|Exceed|Succeed|Seed|Embed|Red|Shed)\b)"
+    r"(?:[A-Z][a-z]+(?:-[a-z]+)?ed|Sent|Made|Built|Wrote|Ran|Shipped|Set up|Put|Took|Gave"
+    r"|Held|Began|Brought|Rolled back|Spun up)\b(?!\s+(?:by|to be|on|in)\b)"
+)
+# A heading that marks the items under it done ("Immediate actions (completed)", "Done",
+# "Completed actions", "Shipped ✅").
+DONE_GROUP = re.compile(
+    r"[(\[]\s*(?:completed?|done|finished|resolved|fixed|closed|shipped)\s*[)\]]|[✅✔☑]"
+    r"|^\W*(?:completed|done|finished|shipped)\b(?!\s+(?:by|when|in|before)\b)",
+    re.I,
+)
+# A target for a group of items written in its heading: a quarter or a half ("Long-term
+# (Q4 2025 - Q1 2026)"), or a date said to be the target ("(target: 2026-01-15)").
+QUARTER = re.compile(r"\b(?:Q[1-4]|H[12])\s*(?:FY\s*)?['’]?(?:\d{4}|\d{2})\b", re.I)
+_TARGET_WORD = re.compile(r"\b(?:target|due|by|deadline|eta)\b", re.I)
 DONE_STATUS = frozenset({"done", "closed", "complete", "completed", "fixed", "resolved", "yes"})
 EMPTY_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?\s*$")
 # An item that says there is nothing to do ("- N/A", "- None yet"): a placeholder left in a
@@ -86,6 +106,19 @@ def reads_done(body: str) -> bool:
 
 def is_missing(value: str) -> bool:
     return re.sub(r"[*_`~]", "", value).strip().lower() in MISSING_VALUES
+
+
+def is_target(value: str) -> bool:
+    """A target completion date: a date, or a quarter or half ("Q4 2025", "H1 2026")."""
+    return bool(QUARTER.search(value)) or is_date(value)
+
+
+def group_target(heading: str) -> bool:
+    """Whether a heading over action items gives them a target: a quarter, or a date
+    labelled as the target; a plain date in a heading may be when it was written."""
+    return bool(QUARTER.search(heading)) or (
+        bool(_TARGET_WORD.search(heading)) and is_date(heading)
+    )
 
 
 def is_date(value: str) -> bool:
