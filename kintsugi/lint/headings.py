@@ -63,7 +63,9 @@ SECTIONS = (
          "follow-up", "follow up", "followup", "follow-up items", "corrective actions",
          "corrective and preventive actions",
          "remediation", "remediations", "next steps", "action plan", "preventive actions",
-         "future measures", "future actions", "future work"),
+         "future measures", "future actions", "future work", "remedial measures",
+         "remedial actions", "remediation measures", "preventive measures",
+         "preventative measures", "corrective measures"),
         True,
     ),
 )  # fmt: skip
