@@ -33,7 +33,11 @@ _RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b"
 _CAUSE_IN_PROSE = re.compile(
     r"\bcaus(?:ed|ing|e of)\b|\bbecause\b|\bdue to\b|\broot cause\b|\bthe reason\b"
     r"|\b(?:a|the) bug in\b|\btriggered by\b|\bas a result of\b|\bresult(?:ed)? from\b"
-    r"|\bstemm(?:ed|ing) from\b|\bled to\b",
+    r"|\bstemm(?:ed|ing) from\b|\bled to\b"
+    # what failed, counted or described: "Three parts of the system failed", "the recipe
+    # code had a bug where..."
+    r"|\b(?:parts?|things?|pieces?|components?|safeguards?|checks?|layers?|systems?)\s+"
+    r"(?:of\s+[\w\s]{1,30}?\s+)?(?:failed|broke)\b|\b(?:had|has|contained) a bug\b",
     re.I,
 )
 _LEAD_WORDS = 12  # a lead paragraph this long under the title is the summary
@@ -41,6 +45,17 @@ _LEAD_WORDS = 12  # a lead paragraph this long under the title is the summary
 # reverted by 15:56") is its timeline in the relaxed profile: a short incident needs no more.
 _CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
 _TIMED_SUMMARY = 3  # distinct clock times
+# A section that tells the incident with its clock times ("At 3:28 PM the attacker...; at
+# 3:43 PM...; at 4:11 AM the packages were published") is a timeline written as a story.
+_TIMED_NARRATIVE = 4  # distinct clock times in one section's own text
+# A first section called "Background" or "Context" that tells what broke is the summary
+# when the document has no other (a lead paragraph under another name).
+_BACKGROUND = re.compile(r"^(?:background|context|incident background|the incident)$")
+_TELLS_INCIDENT = re.compile(
+    r"\b(?:incident|outage|fail(?:ed|ure|ing)|broke(?:n)?|accidentally|unavailable|impact(?:ed)?"
+    r"|affected|errors?|downtime|degraded|leak(?:ed)?|exposed|compromised|down)\b",
+    re.I,
+)
 # A moment given relative to another ("we were paged 1 minute after", "ten minutes later"):
 # with a range ("from 20:20 to 20:46") it completes start, detection and end.
 _RELATIVE_TIME = re.compile(
@@ -105,6 +120,37 @@ def has_lead(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
             continue
         words += len(line.split())
     return words >= _LEAD_WORDS
+
+
+def background_summary(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
+    """Whether the first section is a "Background" that tells the incident (what broke,
+    who was affected), and so is the summary under another name."""
+    first = next((h for h in headings if h.level >= 2), None)
+    if first is None or not _BACKGROUND.match(normalise_heading(first.text)):
+        return False
+    stop = next((h.line for h in headings if h.line > first.line), len(lines))
+    body = " ".join(lines[first.line + 1 : stop])
+    return len(body.split()) >= _LEAD_WORDS and bool(_TELLS_INCIDENT.search(body))
+
+
+def timed_narrative(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> bool:
+    """Whether one section (not the action items) gives four or more clock times in its
+    own text, up to the next heading: the timeline told as a story."""
+    for heading in headings:
+        spec = found.get(heading.line)
+        if spec is not None and spec.key == "actions":
+            continue
+        stop = next((h.line for h in headings if h.line > heading.line), len(lines))
+        times = {
+            match.group()
+            for line in lines[heading.line + 1 : stop]
+            for match in _CLOCK.finditer(line)
+        }
+        if len(times) >= _TIMED_NARRATIVE:
+            return True
+    return False
 
 
 def timed_summary(

@@ -29,10 +29,12 @@ from kintsugi.core.language import Finding, Level, LintConfig, Rule
 from kintsugi.core.language.prose import mask_code_blocks
 from kintsugi.lint.action_items import Section, link_definitions, read_section
 from kintsugi.lint.evidence import (
+    background_summary,
     cause_in_prose,
     failure_told,
     follow_ups_in_lessons,
     has_lead,
+    timed_narrative,
     timed_summary,
 )
 from kintsugi.lint.headings import (
@@ -182,7 +184,9 @@ def _sections_present(
     lines, every, found = doc.lines, doc.every, doc.found
     headings = [h for h in every if h.level >= 2 or is_section(h)]
     present = {spec.key for spec in found.values()}
-    if "summary" not in present and has_lead(lines, headings):
+    if "summary" not in present and (
+        has_lead(lines, headings) or background_summary(lines, headings)
+    ):
         present.add("summary")
     if not relaxed:
         return present, found, None
@@ -190,7 +194,9 @@ def _sections_present(
         cause_in_prose(lines, every, found) or failure_told(lines, every)
     ):
         present.add("factors")
-    if "timeline" not in present and timed_summary(lines, every, found):
+    if "timeline" not in present and (
+        timed_summary(lines, every, found) or timed_narrative(lines, every, found)
+    ):
         present.add("timeline")
     if "actions" in present:
         return present, found, None
