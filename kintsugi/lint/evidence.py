@@ -24,7 +24,8 @@ _WENT_WRONG = re.compile(
 # A lesson that is work still to do: "We need to document...", "we will add...".
 _WORK_TO_DO = re.compile(
     r"\b(?:we|the team|I)\s+(?:(?:also|still|really)\s+)?(?:need|have|must|want|plan|intend"
-    r"|are going|will need)\s+to\b|\bwe(?: will|'ll| must| should)\s+(?!not\b|have\b|'ve\b)\w+",
+    r"|are going|will need)\s+to\b|\bwe(?: will|'ll| must| should)\s+(?!not\b|have\b|'ve\b)\w+"
+    r"|\b(?:is|are)\s+(?:now\s+)?(?:exploring|investigating|evaluating|planning|working on)\b",
     re.I,
 )
 _RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b")
@@ -107,6 +108,28 @@ def follow_ups_in_lessons(
         if texts and len(texts) == len(items) and all(_WORK_TO_DO.search(t) for t in texts):
             return heading.line
     return None
+
+
+def work_told_beside(
+    lines: Sequence[str], headings: Sequence[Heading], line: int
+) -> Heading | None:
+    """For a follow-up subsection whose prose states no work to do, the first sibling
+    under the same parent whose prose does ("we will review...", "is exploring...")."""
+    index = next(i for i, h in enumerate(headings) if h.line == line)
+    heading = headings[index]
+    parent = next((h for h in reversed(headings[:index]) if h.level < heading.level), None)
+    if parent is None:
+        return None
+
+    def tells_work(h: Heading) -> bool:
+        stop = next((o.line for o in headings if o.line > h.line), len(lines))
+        return any(_WORK_TO_DO.search(text) for text in lines[h.line + 1 : stop])
+
+    if tells_work(heading):
+        return None
+    end = end_of(parent, headings, len(lines))
+    siblings = [h for h in headings if parent.line < h.line < end and h.level == heading.level]
+    return next((h for h in siblings if h.line != line and tells_work(h)), None)
 
 
 def has_lead(lines: Sequence[str], headings: Sequence[Heading]) -> bool:

@@ -36,6 +36,7 @@ from kintsugi.lint.evidence import (
     has_lead,
     timed_narrative,
     timed_summary,
+    work_told_beside,
 )
 from kintsugi.lint.headings import (
     ACTIONS,
@@ -250,28 +251,46 @@ def _check_actions(
         section.as_lessons = heading.line == as_lessons
         sections.append(section)
     findings: list[Finding] = []
-    for section in sections:
-        if any(other.items for other in sections):
-            break  # the items are elsewhere (an empty "Follow-up" left from a template)
-        message = NO_ACTION_ITEMS.message.split(". ")[0] + "."
-        if section.not_work:
-            listed = "; ".join(f"'{text}'" for text in section.not_work[:2])
-            message = (
-                f"'{normalise_heading(section.title).capitalize()}' lists no follow-up work "
-                f"({listed}): nothing here changes what let the incident happen. List the "
-                "remediation, or say why none is needed."
-            )
-        elif section.prose:
-            paragraphs = "a paragraph" if section.prose == 1 else f"{section.prose} paragraphs"
-            message = (
-                f"'{normalise_heading(section.title).capitalize()}' describes the follow-up "
-                f"work in {paragraphs} of prose but lists no items that could each have an "
-                "owner, a ticket and a date."
-            )
-        findings.append(make(NO_ACTION_ITEMS, section.heading, 1, message))
+    if not any(section.items for section in sections):
+        # No items anywhere (an empty "Follow-up" left from a template is not reported
+        # when the items are in another section).
+        findings = [_no_items(lines, headings, section, make) for section in sections]
     rules = {"owner": ACTION_OWNER, "ticket": ACTION_TICKET, "due": ACTION_DUE}
     findings.extend(check_items(sections, rules, make, relaxed=relaxed))
     return findings
+
+
+def _no_items(
+    lines: Sequence[str], headings: Sequence[Heading], section: Section, make: Make
+) -> Finding:
+    """One ``no-action-items`` finding for a section without items, saying what is there
+    instead: placeholders or this report itself, or follow-up work told in prose."""
+    title, line = section.title, section.heading
+    message = NO_ACTION_ITEMS.message.split(". ")[0] + "."
+    if section.not_work:
+        listed = "; ".join(f"'{text}'" for text in section.not_work[:2])
+        return make(
+            NO_ACTION_ITEMS,
+            line,
+            1,
+            f"'{normalise_heading(title).capitalize()}' lists no follow-up work ({listed}): "
+            "nothing here changes what let the incident happen. List the remediation, or "
+            "say why none is needed.",
+        )
+    prose = section.prose
+    if prose:
+        # A subsection named for a topic ("Email prevention") that describes what is in
+        # place: the work is told in a sibling ("we will review...", review4 row 40).
+        elsewhere = work_told_beside(lines, headings, line)
+        if elsewhere is not None:
+            title, line, prose = elsewhere.text, elsewhere.line, 1
+        paragraphs = "a paragraph" if prose == 1 else f"{prose} paragraphs"
+        message = (
+            f"'{normalise_heading(title).capitalize()}' describes the follow-up work in "
+            f"{paragraphs} of prose but lists no items that could each have an owner, a "
+            "ticket and a date."
+        )
+    return make(NO_ACTION_ITEMS, line, 1, message)
 
 
 def _first_content_line(lines: Sequence[str]) -> int:

@@ -69,3 +69,25 @@ def test_a_background_about_the_system_only_is_not_the_summary() -> None:
         "in three steps run by the release engineer on duty:",
     )
     assert missing(text) == ["Executive Summary", "Contributing Factors"]
+
+
+TAKEAWAYS = (
+    "# Phishing report\n\nA phishing mail reached users on 2026-07-01 and two accounts "
+    "were taken over.\n\n## Timeline\n\n- 10:00 mail sent\n- 11:00 reported\n- 12:00 "
+    "blocked\n\n## Root cause\n\nMail servers do not all check signatures because of "
+    "old defaults.\n\n## Takeaways\n\n### Mail spoofing prevention\n\nWe sign every mail. "
+    "Receiving servers decide what to do with a bad signature.\n\n### Reporting\n\n"
+    "The host rejected our first reports. We will review how we write them.\n"
+)
+
+
+def test_prose_follow_ups_are_reported_where_the_work_is_told() -> None:
+    findings = check_template(TAKEAWAYS, RELAXED)
+    assert [(f.line, f.rule) for f in findings] == [(21, "template/no-action-items")]
+    assert findings[0].message.startswith("'Reporting' describes the follow-up work")
+
+
+def test_without_work_told_beside_it_the_finding_stays_on_the_section() -> None:
+    text = TAKEAWAYS.replace("We will review how we write them.", "They were right.")
+    findings = check_template(text, RELAXED)
+    assert [(f.line, f.rule) for f in findings] == [(17, "template/no-action-items")]
