@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kintsugi.lint.action_items import LIST_ITEM
 
@@ -109,8 +110,11 @@ def normalise_heading(text: str) -> str:
     return " ".join(text.split()).strip(" .:-")
 
 
+@lru_cache(maxsize=2048)
 def section_of(heading: str) -> SectionSpec | None:
-    """The template section a heading stands for, accepting the common variants."""
+    """The template section a heading stands for, accepting the common variants. Cached:
+    a folder of post-mortems repeats its headings ("Timeline", "Action items"), and every
+    heading is looked up more than once (is_section, the evidence checks)."""
     name = normalise_heading(heading)
     if not name or _NOT_FOLLOW_UP.search(name):
         return None
