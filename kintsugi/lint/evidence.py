@@ -111,25 +111,37 @@ def follow_ups_in_lessons(
 
 
 def work_told_beside(
-    lines: Sequence[str], headings: Sequence[Heading], line: int
+    lines: Sequence[str], headings: Sequence[Heading], line: int, telling: set[int]
 ) -> Heading | None:
     """For a follow-up subsection whose prose states no work to do, the first sibling
-    under the same parent whose prose does ("we will review...", "is exploring...")."""
+    under the same parent whose prose does ("we will review...", "is exploring...");
+    ``telling`` is :func:`headings_telling_work`, computed once per document."""
     index = next(i for i, h in enumerate(headings) if h.line == line)
     heading = headings[index]
+    if line in telling:
+        return None
     parent = next((h for h in reversed(headings[:index]) if h.level < heading.level), None)
     if parent is None:
         return None
+    for other in headings:
+        if other.line <= parent.line or other.line == line:
+            continue
+        if other.level <= parent.level:
+            break
+        if other.level == heading.level and other.line in telling:
+            return other
+    return None
 
-    def tells_work(h: Heading) -> bool:
-        stop = next((o.line for o in headings if o.line > h.line), len(lines))
-        return any(_WORK_TO_DO.search(text) for text in lines[h.line + 1 : stop])
 
-    if tells_work(heading):
-        return None
-    end = end_of(parent, headings, len(lines))
-    siblings = [h for h in headings if parent.line < h.line < end and h.level == heading.level]
-    return next((h for h in siblings if h.line != line and tells_work(h)), None)
+def headings_telling_work(lines: Sequence[str], headings: Sequence[Heading]) -> set[int]:
+    """The lines of the headings whose own text (up to the next heading) states work to
+    do: one pass over the document, whatever the number of headings."""
+    stops = [h.line for h in headings[1:]] + [len(lines)]
+    return {
+        h.line
+        for h, stop in zip(headings, stops, strict=True)
+        if any(_WORK_TO_DO.search(text) for text in lines[h.line + 1 : stop])
+    }
 
 
 def has_lead(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
@@ -161,11 +173,11 @@ def timed_narrative(
 ) -> bool:
     """Whether one section (not the action items) gives four or more clock times in its
     own text, up to the next heading: the timeline told as a story."""
-    for heading in headings:
+    stops = [h.line for h in headings[1:]] + [len(lines)]
+    for heading, stop in zip(headings, stops, strict=True):
         spec = found.get(heading.line)
         if spec is not None and spec.key == "actions":
             continue
-        stop = next((h.line for h in headings if h.line > heading.line), len(lines))
         times = {
             match.group()
             for line in lines[heading.line + 1 : stop]

@@ -34,6 +34,7 @@ from kintsugi.lint.evidence import (
     failure_told,
     follow_ups_in_lessons,
     has_lead,
+    headings_telling_work,
     timed_narrative,
     timed_summary,
     work_told_beside,
@@ -254,14 +255,19 @@ def _check_actions(
     if not any(section.items for section in sections):
         # No items anywhere (an empty "Follow-up" left from a template is not reported
         # when the items are in another section).
-        findings = [_no_items(lines, headings, section, make) for section in sections]
+        telling = headings_telling_work(lines, headings) if sections else set()
+        findings = [_no_items(lines, headings, section, make, telling) for section in sections]
     rules = {"owner": ACTION_OWNER, "ticket": ACTION_TICKET, "due": ACTION_DUE}
     findings.extend(check_items(sections, rules, make, relaxed=relaxed))
     return findings
 
 
 def _no_items(
-    lines: Sequence[str], headings: Sequence[Heading], section: Section, make: Make
+    lines: Sequence[str],
+    headings: Sequence[Heading],
+    section: Section,
+    make: Make,
+    telling: set[int],
 ) -> Finding:
     """One ``no-action-items`` finding for a section without items, saying what is there
     instead: placeholders or this report itself, or follow-up work told in prose."""
@@ -281,7 +287,7 @@ def _no_items(
     if prose:
         # A subsection named for a topic ("Email prevention") that describes what is in
         # place: the work is told in a sibling ("we will review...", review4 row 40).
-        elsewhere = work_told_beside(lines, headings, line)
+        elsewhere = work_told_beside(lines, headings, line, telling)
         if elsewhere is not None:
             title, line, prose = elsewhere.text, elsewhere.line, 1
         paragraphs = "a paragraph" if prose == 1 else f"{prose} paragraphs"
