@@ -24,7 +24,8 @@ _WENT_WRONG = re.compile(
 # A lesson that is work still to do: "We need to document...", "we will add...".
 _WORK_TO_DO = re.compile(
     r"\b(?:we|the team|I)\s+(?:(?:also|still|really)\s+)?(?:need|have|must|want|plan|intend"
-    r"|are going|will need)\s+to\b|\bwe(?: will|'ll| must| should)\s+(?!not\b|have\b|'ve\b)\w+",
+    r"|are going|will need)\s+to\b|\bwe(?: will|'ll| must| should)\s+(?!not\b|have\b|'ve\b)\w+"
+    r"|\b(?:is|are)\s+(?:now\s+)?(?:exploring|investigating|evaluating|planning|working on)\b",
     re.I,
 )
 _RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b")
@@ -33,7 +34,11 @@ _RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b"
 _CAUSE_IN_PROSE = re.compile(
     r"\bcaus(?:ed|ing|e of)\b|\bbecause\b|\bdue to\b|\broot cause\b|\bthe reason\b"
     r"|\b(?:a|the) bug in\b|\btriggered by\b|\bas a result of\b|\bresult(?:ed)? from\b"
-    r"|\bstemm(?:ed|ing) from\b|\bled to\b",
+    r"|\bstemm(?:ed|ing) from\b|\bled to\b"
+    # what failed, counted or described: "Three parts of the system failed", "the recipe
+    # code had a bug where..."
+    r"|\b(?:parts?|things?|pieces?|components?|safeguards?|checks?|layers?|systems?)\s+"
+    r"(?:of\s+[\w\s]{1,30}?\s+)?(?:failed|broke)\b|\b(?:had|has|contained) a bug\b",
     re.I,
 )
 _LEAD_WORDS = 12  # a lead paragraph this long under the title is the summary
@@ -41,6 +46,17 @@ _LEAD_WORDS = 12  # a lead paragraph this long under the title is the summary
 # reverted by 15:56") is its timeline in the relaxed profile: a short incident needs no more.
 _CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
 _TIMED_SUMMARY = 3  # distinct clock times
+# A section that tells the incident with its clock times ("At 3:28 PM the attacker...; at
+# 3:43 PM...; at 4:11 AM the packages were published") is a timeline written as a story.
+_TIMED_NARRATIVE = 4  # distinct clock times in one section's own text
+# A first section called "Background" or "Context" that tells what broke is the summary
+# when the document has no other (a lead paragraph under another name).
+_BACKGROUND = re.compile(r"^(?:background|context|incident background|the incident)$")
+_TELLS_INCIDENT = re.compile(
+    r"\b(?:incident|outage|fail(?:ed|ure|ing)|broke(?:n)?|accidentally|unavailable|impact(?:ed)?"
+    r"|affected|errors?|downtime|degraded|leak(?:ed)?|exposed|compromised|down)\b",
+    re.I,
+)
 # A moment given relative to another ("we were paged 1 minute after", "ten minutes later"):
 # with a range ("from 20:20 to 20:46") it completes start, detection and end.
 _RELATIVE_TIME = re.compile(
@@ -94,6 +110,40 @@ def follow_ups_in_lessons(
     return None
 
 
+def work_told_beside(
+    lines: Sequence[str], headings: Sequence[Heading], line: int, telling: set[int]
+) -> Heading | None:
+    """For a follow-up subsection whose prose states no work to do, the first sibling
+    under the same parent whose prose does ("we will review...", "is exploring...");
+    ``telling`` is :func:`headings_telling_work`, computed once per document."""
+    index = next(i for i, h in enumerate(headings) if h.line == line)
+    heading = headings[index]
+    if line in telling:
+        return None
+    parent = next((h for h in reversed(headings[:index]) if h.level < heading.level), None)
+    if parent is None:
+        return None
+    for other in headings:
+        if other.line <= parent.line or other.line == line:
+            continue
+        if other.level <= parent.level:
+            break
+        if other.level == heading.level and other.line in telling:
+            return other
+    return None
+
+
+def headings_telling_work(lines: Sequence[str], headings: Sequence[Heading]) -> set[int]:
+    """The lines of the headings whose own text (up to the next heading) states work to
+    do: one pass over the document, whatever the number of headings."""
+    stops = [h.line for h in headings[1:]] + [len(lines)]
+    return {
+        h.line
+        for h, stop in zip(headings, stops, strict=True)
+        if any(_WORK_TO_DO.search(text) for text in lines[h.line + 1 : stop])
+    }
+
+
 def has_lead(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
     """A paragraph of prose before the first section heading (after the title)."""
     first_section = next((h.line for h in headings if h.level >= 2), len(lines))
@@ -105,6 +155,37 @@ def has_lead(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
             continue
         words += len(line.split())
     return words >= _LEAD_WORDS
+
+
+def background_summary(lines: Sequence[str], headings: Sequence[Heading]) -> bool:
+    """Whether the first section is a "Background" that tells the incident (what broke,
+    who was affected), and so is the summary under another name."""
+    first = next((h for h in headings if h.level >= 2), None)
+    if first is None or not _BACKGROUND.match(normalise_heading(first.text)):
+        return False
+    stop = next((h.line for h in headings if h.line > first.line), len(lines))
+    body = " ".join(lines[first.line + 1 : stop])
+    return len(body.split()) >= _LEAD_WORDS and bool(_TELLS_INCIDENT.search(body))
+
+
+def timed_narrative(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> bool:
+    """Whether one section (not the action items) gives four or more clock times in its
+    own text, up to the next heading: the timeline told as a story."""
+    stops = [h.line for h in headings[1:]] + [len(lines)]
+    for heading, stop in zip(headings, stops, strict=True):
+        spec = found.get(heading.line)
+        if spec is not None and spec.key == "actions":
+            continue
+        times = {
+            match.group()
+            for line in lines[heading.line + 1 : stop]
+            for match in _CLOCK.finditer(line)
+        }
+        if len(times) >= _TIMED_NARRATIVE:
+            return True
+    return False
 
 
 def timed_summary(

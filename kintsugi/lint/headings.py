@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kintsugi.lint.action_items import LIST_ITEM
 
@@ -63,7 +64,9 @@ SECTIONS = (
          "follow-up", "follow up", "followup", "follow-up items", "corrective actions",
          "corrective and preventive actions",
          "remediation", "remediations", "next steps", "action plan", "preventive actions",
-         "future measures", "future actions", "future work"),
+         "future measures", "future actions", "future work", "remedial measures",
+         "remedial actions", "remediation measures", "preventive measures",
+         "preventative measures", "corrective measures"),
         True,
     ),
 )  # fmt: skip
@@ -107,8 +110,11 @@ def normalise_heading(text: str) -> str:
     return " ".join(text.split()).strip(" .:-")
 
 
+@lru_cache(maxsize=2048)
 def section_of(heading: str) -> SectionSpec | None:
-    """The template section a heading stands for, accepting the common variants."""
+    """The template section a heading stands for, accepting the common variants. Cached:
+    a folder of post-mortems repeats its headings ("Timeline", "Action items"), and every
+    heading is looked up more than once (is_section, the evidence checks)."""
     name = normalise_heading(heading)
     if not name or _NOT_FOLLOW_UP.search(name):
         return None

@@ -23,16 +23,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kintsugi.core.language import Finding, Level, LintConfig, Rule
 from kintsugi.core.language.prose import mask_code_blocks
-from kintsugi.lint.action_items import Make, Section, check_items, link_definitions, read_section
+from kintsugi.lint.action_items import Section, link_definitions, read_section
 from kintsugi.lint.evidence import (
+    background_summary,
     cause_in_prose,
     failure_told,
     follow_ups_in_lessons,
     has_lead,
+    headings_telling_work,
+    timed_narrative,
     timed_summary,
+    work_told_beside,
 )
 from kintsugi.lint.headings import (
     ACTIONS,
@@ -45,6 +50,7 @@ from kintsugi.lint.headings import (
     normalise_heading,
     section_of,
 )
+from kintsugi.lint.item_findings import Make, check_items
 from kintsugi.lint.section_lines import line_finding, line_offsets
 
 STRICT, RELAXED = "strict", "relaxed"
@@ -105,6 +111,18 @@ def profile_of(config: LintConfig | None) -> str:
     return (config.profile if config else None) or STRICT
 
 
+@dataclass
+class _Document:
+    """The Markdown read line by line: code blocks and TOML front matter blanked, headings
+    found, and the ones that stand for a template section looked up."""
+
+    lines: list[str]
+    offsets: list[int]
+    has_front_matter: bool
+    every: list[Heading]  # every heading: each ends the sections above it
+    found: dict[int, SectionSpec]  # heading line -> the section it stands for
+
+
 def check_template(text: str, config: LintConfig | None = None) -> list[Finding]:
     """Template findings for one Markdown post-mortem, honouring enable/disable/severity
     and the profile (``config.profile``: strict unless set)."""
@@ -113,27 +131,40 @@ def check_template(text: str, config: LintConfig | None = None) -> list[Finding]
     if not active:
         return []
     relaxed = profile_of(config) == RELAXED
+    doc = _read(text)
+    if not doc.found and (relaxed or not doc.has_front_matter):
+        # Relaxed: front matter alone does not make a post-mortem (every static-site page
+        # has some); a blog post that only links to one is not one.
+        return []
+    make = _maker(doc, config)
+    present, found, lessons = _sections_present(doc, relaxed)
+    findings = _missing_sections(present, relaxed, make, _first_content_line(doc.lines))
+    findings.extend(_check_actions(doc.lines, doc.every, found, make, relaxed, lessons))
+    order = {rule.id: index for index, rule in enumerate(TEMPLATE_RULES)}
+    findings.sort(key=lambda f: (f.line, order[f.rule], f.column))
+    return [f for f in findings if f.rule in active]
+
+
+def _read(text: str) -> _Document:
     toml = _TOML_FRONT_MATTER.match(text)
     masked = mask_code_blocks(text)
     if toml:  # Hugo and Zola write TOML front matter between +++ lines
         masked = re.sub(r"[^\n]", " ", masked[: toml.end()]) + masked[toml.end() :]
     lines = masked.split("\n")
-    offsets = line_offsets(lines)
     has_front_matter = bool(toml) or (text.startswith("---") and masked[:3] != "---")
     # Every heading ends the sections above it (an unrecognised "# Stats" after the action
     # items ends them too); only these that stand for a section are looked up.
     every = find_headings(lines)
     headings = [h for h in every if h.level >= 2 or is_section(h)]
     found = {h.line: spec for h in headings if (spec := section_of(h.text)) is not None}
-    if not found and (relaxed or not has_front_matter):
-        # Relaxed: front matter alone does not make a post-mortem (every static-site page
-        # has some); a blog post that only links to one is not one.
-        return []
+    return _Document(lines, line_offsets(lines), has_front_matter, every, found)
 
+
+def _maker(doc: _Document, config: LintConfig) -> Make:
     def make(rule: Rule, line: int, column: int, message: str) -> Finding:
         return line_finding(
-            lines,
-            offsets,
+            doc.lines,
+            doc.offsets,
             line + 1,
             rule=rule.id,
             category=rule.category,
@@ -143,37 +174,53 @@ def check_template(text: str, config: LintConfig | None = None) -> list[Finding]
             column=column,
         )
 
-    findings: list[Finding] = []
+    return make
+
+
+def _sections_present(
+    doc: _Document, relaxed: bool
+) -> tuple[set[str], dict[int, SectionSpec], int | None]:
+    """The sections the document has, under a heading or, in the relaxed profile, in
+    another form (kintsugi.lint.evidence); the sections by heading line, with a lessons
+    section read as the follow-ups; and that section's line (None when it is not)."""
+    lines, every, found = doc.lines, doc.every, doc.found
+    headings = [h for h in every if h.level >= 2 or is_section(h)]
     present = {spec.key for spec in found.values()}
-    if "summary" not in present and has_lead(lines, headings):
+    if "summary" not in present and (
+        has_lead(lines, headings) or background_summary(lines, headings)
+    ):
         present.add("summary")
-    if relaxed and "factors" not in present and cause_in_prose(lines, every, found):
+    if not relaxed:
+        return present, found, None
+    if "factors" not in present and (
+        cause_in_prose(lines, every, found) or failure_told(lines, every)
+    ):
         present.add("factors")
-    if relaxed and "factors" not in present and failure_told(lines, every):
-        present.add("factors")
-    if relaxed and "timeline" not in present and timed_summary(lines, every, found):
+    if "timeline" not in present and (
+        timed_summary(lines, every, found) or timed_narrative(lines, every, found)
+    ):
         present.add("timeline")
-    if relaxed and "actions" not in present:
-        # Follow-ups written as lessons ("We need to document the deploy process") are the
-        # action items, without an owner or a ticket: say that, not that they are missing.
-        lessons = follow_ups_in_lessons(lines, every, found)
-        if lessons is not None:
-            found = {**found, lessons: ACTIONS}
-            present.add("actions")
-    else:
-        lessons = None
-    first_line = _first_content_line(lines)
+    if "actions" in present:
+        return present, found, None
+    # Follow-ups written as lessons ("We need to document the deploy process") are the
+    # action items, without an owner or a ticket: say that, not that they are missing.
+    lessons = follow_ups_in_lessons(lines, every, found)
+    if lessons is not None:
+        found = {**found, lessons: ACTIONS}
+        present.add("actions")
+    return present, found, lessons
+
+
+def _missing_sections(present: set[str], relaxed: bool, make: Make, line: int) -> list[Finding]:
+    findings = []
     for spec in SECTIONS:
         if spec.key not in present and (spec.relaxed or not relaxed):
             others = ", ".join(n.title() for n in spec.names[1:4])
             message = (
                 f"Missing section '{spec.title}' (## {spec.title}; also accepted: {others}...)."
             )
-            findings.append(make(MISSING_SECTION, first_line, 1, message))
-    findings.extend(_check_actions(lines, every, found, make, relaxed, lessons))
-    order = {rule.id: index for index, rule in enumerate(TEMPLATE_RULES)}
-    findings.sort(key=lambda f: (f.line, order[f.rule], f.column))
-    return [f for f in findings if f.rule in active]
+            findings.append(make(MISSING_SECTION, line, 1, message))
+    return findings
 
 
 def _check_actions(
@@ -205,28 +252,51 @@ def _check_actions(
         section.as_lessons = heading.line == as_lessons
         sections.append(section)
     findings: list[Finding] = []
-    for section in sections:
-        if any(other.items for other in sections):
-            break  # the items are elsewhere (an empty "Follow-up" left from a template)
-        message = NO_ACTION_ITEMS.message.split(". ")[0] + "."
-        if section.not_work:
-            listed = "; ".join(f"'{text}'" for text in section.not_work[:2])
-            message = (
-                f"'{normalise_heading(section.title).capitalize()}' lists no follow-up work "
-                f"({listed}): nothing here changes what let the incident happen. List the "
-                "remediation, or say why none is needed."
-            )
-        elif section.prose:
-            paragraphs = "a paragraph" if section.prose == 1 else f"{section.prose} paragraphs"
-            message = (
-                f"'{normalise_heading(section.title).capitalize()}' describes the follow-up "
-                f"work in {paragraphs} of prose but lists no items that could each have an "
-                "owner, a ticket and a date."
-            )
-        findings.append(make(NO_ACTION_ITEMS, section.heading, 1, message))
+    if not any(section.items for section in sections):
+        # No items anywhere (an empty "Follow-up" left from a template is not reported
+        # when the items are in another section).
+        telling = headings_telling_work(lines, headings) if sections else set()
+        findings = [_no_items(lines, headings, section, make, telling) for section in sections]
     rules = {"owner": ACTION_OWNER, "ticket": ACTION_TICKET, "due": ACTION_DUE}
     findings.extend(check_items(sections, rules, make, relaxed=relaxed))
     return findings
+
+
+def _no_items(
+    lines: Sequence[str],
+    headings: Sequence[Heading],
+    section: Section,
+    make: Make,
+    telling: set[int],
+) -> Finding:
+    """One ``no-action-items`` finding for a section without items, saying what is there
+    instead: placeholders or this report itself, or follow-up work told in prose."""
+    title, line = section.title, section.heading
+    message = NO_ACTION_ITEMS.message.split(". ")[0] + "."
+    if section.not_work:
+        listed = "; ".join(f"'{text}'" for text in section.not_work[:2])
+        return make(
+            NO_ACTION_ITEMS,
+            line,
+            1,
+            f"'{normalise_heading(title).capitalize()}' lists no follow-up work ({listed}): "
+            "nothing here changes what let the incident happen. List the remediation, or "
+            "say why none is needed.",
+        )
+    prose = section.prose
+    if prose:
+        # A subsection named for a topic ("Email prevention") that describes what is in
+        # place: the work is told in a sibling ("we will review...", review4 row 40).
+        elsewhere = work_told_beside(lines, headings, line, telling)
+        if elsewhere is not None:
+            title, line, prose = elsewhere.text, elsewhere.line, 1
+        paragraphs = "a paragraph" if prose == 1 else f"{prose} paragraphs"
+        message = (
+            f"'{normalise_heading(title).capitalize()}' describes the follow-up work in "
+            f"{paragraphs} of prose but lists no items that could each have an owner, a "
+            "ticket and a date."
+        )
+    return make(NO_ACTION_ITEMS, line, 1, message)
 
 
 def _first_content_line(lines: Sequence[str]) -> int:

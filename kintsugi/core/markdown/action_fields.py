@@ -18,8 +18,9 @@ from datetime import date
 from kintsugi.core.markdown.headings import normalise_name
 from kintsugi.core.markdown.links import parse_link
 
-# Labels of the facts an action item line may carry ("Owner: Bob"), by the field they set.
-LABELS: dict[str, tuple[str, ...]] = {
+# The names of an action item's facts, as labels ("Owner: Bob") and as table headers: the
+# one table the importer and ``kintsugi lint`` read (lint asks for the same fields).
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "owner": (
         "owner",
         "owners",
@@ -29,13 +30,28 @@ LABELS: dict[str, tuple[str, ...]] = {
         "assigned",
         "who",
         "dri",
-        "team",
         "responsible",
     ),
     "ticket": ("ticket", "tickets", "jira", "bug", "issue", "tracking", "tracker", "link", "pr"),
     "due": ("due", "due date", "due by", "due on", "eta", "target", "target date", "deadline"),
     "status": ("status", "state"),
     "priority": ("priority", "prio"),
+}
+# Labels of the facts an action item line may carry ("Owner: Bob"), by the field they set.
+# A team may own an imported item ("Team: SRE"); lint asks for a person (kintsugi.lint).
+LABELS: dict[str, tuple[str, ...]] = {**FIELD_NAMES, "owner": (*FIELD_NAMES["owner"], "team")}
+# Words that make a table header name a field wherever they stand in it ("Tracking bug",
+# "Target completion date", "Owner (team)"), read after the exact names above; and a few
+# one-word headers that name a field only on their own ("By", "When", "Links").
+_HEADER_WORDS = (
+    ("owner", re.compile(r"^(?:owner|assignee|assigned)")),
+    ("ticket", re.compile(r"ticket|bug|issue|jira|tracking|tracker")),
+    ("due", re.compile(r"due|target|deadline|eta|date")),
+)
+_HEADER_ALONE = {
+    **dict.fromkeys(("links", "reference", "ref"), "ticket"),
+    **dict.fromkeys(("by", "when"), "due"),
+    **dict.fromkeys(("done", "progress"), "status"),
 }
 _LABEL_KEY = {name: key for key, names in LABELS.items() for name in names}
 _LABEL_WORDS = "|".join(sorted((re.escape(name) for name in _LABEL_KEY), key=len, reverse=True))
@@ -341,3 +357,16 @@ def read_inline_facts(text: str) -> InlineFacts:
 def label_key(header: str) -> str | None:
     """The fact a table column or label names, such as 'Due by' -> 'due'."""
     return _LABEL_KEY.get(normalise_name(header)[0])
+
+
+def column_field(header: str) -> str | None:
+    """The field a table header names for ``kintsugi lint`` ('Tracking bug' -> 'ticket',
+    'Target completion' -> 'due'): an exact name of :data:`FIELD_NAMES`, then its words."""
+    name = " ".join(re.sub(r"[*_`~]", "", header).lower().split()).strip(" :.")
+    exact = next((key for key, names in FIELD_NAMES.items() if name in names), None)
+    if exact is not None:
+        return exact
+    for key, pattern in _HEADER_WORDS:
+        if pattern.search(name):
+            return key
+    return _HEADER_ALONE.get(name)

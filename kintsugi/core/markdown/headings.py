@@ -136,7 +136,14 @@ SECTION_PATTERNS: tuple[tuple[str, str, str], ...] = (
     (
         "actions",
         "actions",
-        r"\bremediations?\b|\bcorrective\b|\bpreventa?tive\b|\bprevent(?:ion|ing)\b"
+        # "What is being done to prevent future incidents?", "How are we preventing it
+        # from happening again?": the question is the follow-up section's name.
+        r"\b(?:prevent(?:ing)?|stop(?:ping)?|avoid(?:ing)?)\b[\w\s']{0,30}?\b(?:again"
+        r"|recurr(?:ence|ing)|(?:future|similar|further) (?:incidents?|outages?|issues?"
+        r"|problems?|breaches?|attacks?|events?)|in (?:the )?future|(?:from )?happening"
+        r"(?: again)?)\b"
+        r"|\bremediations?\b|\bremedial\b|\bcorrective\b|\bpreventa?tive\b"
+        r"|\bprevent(?:ion|ing)\b"
         r"|\bfollow[- ]?ups?\b|\bnext steps?\b|\baction (?:plan|items?|points?)\b"
         r"|\bwhat (?:we're|we are|we will be|we'll be|we will|we'll) (?:doing|do|change|changing)\b"
         r"|\bdoing about it\b|\bimprovements\b|\bfuture (?:work|actions?|plans?)\b"
@@ -194,7 +201,7 @@ def normalise_name(text: str) -> tuple[str, str]:
     note = " ".join(re.findall(r"\(([^)]*)\)", plain))
     plain = re.sub(r"\([^)]*\)", " ", plain)
     plain = re.sub(r"^\d+(?:\.\d+)*[.)]?\s+", "", plain.strip())
-    plain = re.sub(r"\s+", " ", plain).strip(" :.-")
+    plain = re.sub(r"\s+", " ", plain).strip(" :.-?")  # "What went wrong?"
     plain = re.sub(r"\bwhy'?s\b", "whys", plain)  # "Five Why's"
     return plain, note
 
