@@ -29,6 +29,15 @@ naming it when an upgrade changes what it relies on.
    read every signed-in request makes is a ``PreparedRead``: 0.2–0.7 ms of CPU a request,
    up to 8–11% of a page or htmx fragment (the post-mortem page, the 5 Whys section).
 
+4. ``compiled_sql``: ``Query.get_compiler(using).as_sql()``, the SQL and parameters of a
+   queryset, for statements the ORM cannot spell but whose parts it can: the debt
+   dashboard's rollup (one grouped query read four times through a ``WITH``), the weekly
+   review's counts and picks (one ``COUNT`` / ``ORDER BY ... LIMIT`` per part, in one
+   statement) and the tally's stored facts read without Django's per-value converters.
+   Django has no public way to get a queryset's parameterised SQL (``str(query)`` inlines
+   the values unquoted); written out by hand, each statement would repeat the filters
+   and the visibility rules that ``access.py`` builds as querysets.
+
 Each fast path has a public twin (``PreparedRead.public_rows``, Django's own loader and
 session store), which the tests and the benchmark compare it with.
 """
@@ -46,6 +55,13 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model, QuerySet
 from django.utils import timezone
+
+
+def compiled_sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters Django runs for ``queryset`` on its database, to be embedded
+    in a larger statement run with ``cursor.execute`` (see 4. above)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
 
 
 def attnames(model: type[Model]) -> list[str]:

@@ -82,6 +82,47 @@ def test_the_sql_compiler_still_offers_what_prepared_read_calls():
     assert isinstance(converters, dict), _upgrade("SQLCompiler.get_converters's answer", why)
 
 
+# 4. compiled_sql: a queryset's SQL and parameters, embedded in larger statements.
+
+
+@pytest.mark.django_db
+def test_compiled_sql_still_gives_sql_that_answers_what_the_orm_answers(demo):
+    from django.db.models import Count
+
+    from kintsugi.django_internals import compiled_sql
+    from kintsugi.postmortems.models import ActionItem
+
+    why = "compiled_sql: the debt dashboard's rollup, the review's parts, the tally's facts"
+    found = _parameters(compiled_sql)
+    assert found == ["queryset"], found
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    querysets = [
+        # A filter on a datetime, an IN list and a join: parameters of several types.
+        ActionItem.objects.filter(
+            incident_id__in=[demo.pk, -1], created_at__gte=since, incident__is_restricted=False
+        )
+        .order_by("pk")
+        .values_list("pk", "status", "priority"),
+        # Grouped, as the rollup embeds it in a WITH.
+        ActionItem.objects.filter(incident=demo)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n"),
+    ]
+    for queryset in querysets:
+        sql, params = compiled_sql(queryset)
+        assert isinstance(sql, str) and isinstance(params, tuple), _upgrade(
+            "Query.get_compiler(using).as_sql()'s (sql, params)", why
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) AS embedded", params)  # noqa: S608
+            rows = sorted(tuple(row) for row in cursor.fetchall())
+        expected = sorted(tuple(row) for row in queryset)
+        assert expected, "the demo gives rows to compare"
+        assert rows == expected, _upgrade("the SQL as_sql gives for a queryset", why)
+
+
 @pytest.fixture
 def demo(db):
     """The demo post-mortem (timeline, factors with evidence, lessons, action items, a

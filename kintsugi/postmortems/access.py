@@ -8,6 +8,11 @@ incidents by permission. Rules:
 - an unrestricted incident is visible to every signed-in user and editable by editors;
 - a restricted incident is visible only to its members, its authors, its creator and the
   members of its team (and admins); editors among them may edit it.
+
+The debt pages' rules that follow from these are here too: an action item is seen with
+its incident; the organisation's due policy and the delivery retries are for admins; a
+team's debt settings for its leads and admins; a delivery is seen by admins, its
+recipient and the members of its team.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from kintsugi.accounts.models import Role, User
-from kintsugi.postmortems.models import Incident
-from kintsugi.teams.models import Membership
+from kintsugi.postmortems.models import ActionItem, Incident
+from kintsugi.teams.models import Membership, Team
 
 
 def is_admin(user: User) -> bool:
@@ -105,38 +110,66 @@ def hidden_among(
     read from the same relations in bulk; the tests hold them to ``can_view``.
     """
     ids = set(incident_ids)
+    restricted = _restricted_among(ids)
+    people = list(users)
+    involved = [person.pk for person in people if sight(person) is Sight.INVOLVED]
+    seen = _involvement_pairs(restricted, involved) if restricted and involved else set()
+    hidden: dict[int | None, frozenset[int]] = {None: frozenset(restricted)}
+    for person in people:
+        hidden[person.pk] = _hidden_from(person, ids, restricted, seen)
+    return hidden
+
+
+# ``hidden_among``'s steps. A restricted incident is (creator id, team id) to them.
+_Restricted = dict[int, tuple[int | None, int | None]]
+
+
+def _restricted_among(ids: set[int]) -> _Restricted:
+    """The restricted ones among ``ids``, with what decides who is involved (one query)."""
     rows = Incident.objects.filter(pk__in=ids, is_restricted=True).values_list(
         "pk", "created_by_id", "team_id"
     )
-    restricted = {pk: (creator, team) for pk, creator, team in rows}
-    people = list(users)
-    hidden: dict[int | None, frozenset[int]] = {None: frozenset(restricted)}
-    involved = [p.pk for p in people if sight(p) is Sight.INVOLVED]
-    seen: set[tuple[int, int]] = set()  # (incident, user) pairs of involvement
-    if restricted and involved:
-        for relation in (Incident.members.through, Incident.authors.through):
-            seen.update(
-                relation.objects.filter(
-                    incident_id__in=restricted, user_id__in=involved
-                ).values_list("incident_id", "user_id")
+    return {pk: (creator, team) for pk, creator, team in rows}
+
+
+def _involvement_pairs(restricted: _Restricted, involved: list[int]) -> set[tuple[int, int]]:
+    """Every (incident, user) pair where the user is involved in the restricted incident:
+    a member, an author (two queries), its creator, or in its team (one query)."""
+    seen: set[tuple[int, int]] = set()
+    for relation in (Incident.members.through, Incident.authors.through):
+        seen.update(
+            relation.objects.filter(incident_id__in=restricted, user_id__in=involved).values_list(
+                "incident_id", "user_id"
             )
-        teams: dict[int, set[int]] = {}
-        for team_id, user_id in Membership.objects.filter(
-            team_id__in={team for _, team in restricted.values() if team}, user_id__in=involved
-        ).values_list("team_id", "user_id"):
-            teams.setdefault(team_id, set()).add(user_id)
-        for pk, (creator, team) in restricted.items():
-            seen.update((pk, uid) for uid in involved if uid == creator)
-            seen.update((pk, uid) for uid in teams.get(team, ()) if team)
-    for person in people:
-        seen_by = sight(person)
-        if seen_by is Sight.NOTHING:
-            hidden[person.pk] = frozenset(ids)
-        elif seen_by is Sight.EVERYTHING:
-            hidden[person.pk] = frozenset()
-        else:
-            hidden[person.pk] = frozenset(pk for pk in restricted if (pk, person.pk) not in seen)
-    return hidden
+        )
+    team_members = _team_members({team for _, team in restricted.values() if team}, involved)
+    for pk, (creator, team) in restricted.items():
+        seen.update((pk, uid) for uid in involved if uid == creator)
+        seen.update((pk, uid) for uid in team_members.get(team, ()) if team)
+    return seen
+
+
+def _team_members(teams: set[int], users: list[int]) -> dict[int, set[int]]:
+    """``{team id: those of users in it}`` (one query)."""
+    members: dict[int, set[int]] = {}
+    for team_id, user_id in Membership.objects.filter(
+        team_id__in=teams, user_id__in=users
+    ).values_list("team_id", "user_id"):
+        members.setdefault(team_id, set()).add(user_id)
+    return members
+
+
+def _hidden_from(
+    person: User, ids: set[int], restricted: _Restricted, seen: set[tuple[int, int]]
+) -> frozenset[int]:
+    """One person's answer: nothing hidden from admins, everything from the signed out,
+    and from everyone else the restricted incidents they are not involved in."""
+    seen_by = sight(person)
+    if seen_by is Sight.NOTHING:
+        return frozenset(ids)
+    if seen_by is Sight.EVERYTHING:
+        return frozenset()
+    return frozenset(pk for pk in restricted if (pk, person.pk) not in seen)
 
 
 def can_view(user: User, incident: Incident) -> bool:
@@ -181,3 +214,56 @@ def get_incident(
     if edit and not can_edit(user, incident):
         raise PermissionDenied("You may view this incident but not edit it.")
     return incident
+
+
+def get_action_item(
+    user: User, pk: object, *, queryset: QuerySet[ActionItem] | None = None
+) -> ActionItem:
+    """The action item if the user may see its incident (404 otherwise, as
+    ``get_incident``): whether they may edit it is the service's question."""
+    queryset = ActionItem.objects.all() if queryset is None else queryset
+    item = queryset.filter(incident__in=visible_incidents(user), pk=incident_key(pk)).first()
+    if item is None:
+        raise Http404("No such action item.")
+    return item
+
+
+def can_mark_reviewed(user: User) -> bool:
+    """Whether the weekly review offers "Mark reviewed": to the roles that edit what they
+    see (the mark itself asks ``can_edit`` of the item's incident)."""
+    return edits_what_they_see(user)
+
+
+def can_change_organisation_policy(user: User) -> bool:
+    return is_admin(user)
+
+
+def can_retry_deliveries(user: User) -> bool:
+    """Retrying a failed delivery sends it again, to people the reader may not know."""
+    return is_admin(user)
+
+
+def can_manage_team(user: User, team: Team) -> bool:
+    """Admins and the team's leads change a team's debt settings."""
+    if not is_signed_in(user):
+        return False
+    if is_admin(user):
+        return True
+    return Membership.objects.filter(team=team, user_id=user.pk, is_lead=True).exists()
+
+
+def deliveries_visible_to(user: User) -> Q:
+    """The deliveries (``debt.Delivery``, by its ``recipient`` and ``team``) ``user`` may
+    see: admins all; others what was sent to them or to a team they belong to.
+
+    Each message was cut for its recipient when queued (``hidden_among``), and a team's
+    members may see its restricted incidents, so a row never shows more than the person
+    reading it may see.
+    """
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    if is_admin(user):
+        return Q()
+    teams = Membership.objects.filter(user_id=user.pk).values("team_id")
+    mine = Q(recipient=user.email) if user.email else Q(pk__in=[])
+    return mine | Q(team_id__in=teams)

@@ -289,3 +289,42 @@ def test_the_action_items_section_reads_the_policies_once_whatever_the_items(
     for n in range(10):
         make_item(f"More {n}", incident=incident, due_on=date(2026, 11, 10) + timedelta(days=n))
     assert section_queries() == few
+
+
+# ``/debt/`` from the tally: the session and user, the policies, the tally's state, the
+# log, the stored rows, the labels of each breakdown, the oldest items and the filter
+# menus. Right after an edit (before the worker's next pass; the bench's "dashboard right
+# after an edit") five more, whatever the number of edits: the written incidents' facts
+# as stored (items, services) and as they are now (items, services), and a check that no
+# pass landed meanwhile.
+DASHBOARD_QUERIES = 13
+AFTER_AN_EDIT = DASHBOARD_QUERIES + 5
+
+
+@pytest.mark.parametrize("who", ["admin_user", "teammate"])
+def test_the_dashboard_right_after_an_edit_reads_the_tally_in_fixed_queries(
+    clock, make_item, teammate, login, request, who
+):
+    client = login(request.getfixturevalue(who))
+    _fill(make_item, teammate, 6)
+    _worker_pass()
+    clean = _page_statements(client)
+    edited_items = ActionItem.objects.order_by("pk")
+    ActionItem.objects.filter(pk=edited_items[0].pk).update(due_on=date(2026, 12, 24))
+    one_edit = _page_statements(client)
+    _fill(make_item, teammate, 20)  # twenty more incidents written since the pass
+    ActionItem.objects.filter(pk__in=edited_items.values("pk")[:10]).update(due_on=None)
+    many_edits = _page_statements(client)
+    assert len(clean) == DASHBOARD_QUERIES
+    assert len(one_edit) == len(many_edits) == AFTER_AN_EDIT
+    # Nothing counts the items: no statement groups the live action items (the live
+    # aggregate would), and none writes.
+    for sql in clean + many_edits:
+        assert not ("postmortems_actionitem" in sql and "GROUP BY" in sql.upper()), sql
+        assert not sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")), sql
+
+
+def _page_statements(client) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/debt/").status_code == 200
+    return [query["sql"] for query in captured.captured_queries]

@@ -15,7 +15,7 @@ dates allow. Renderers live in ``agenda_text`` and ``slack``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date
 from enum import StrEnum
@@ -104,16 +104,22 @@ class Agenda:
     def summary(self) -> str:
         """One line of counts, the first thing every format shows."""
         counts = {section.key: section.count for section in self.sections}
-        return (
-            f"{counts[SectionKey.OVERDUE]} overdue, {counts[SectionKey.AT_RISK]} at risk, "
-            f"{counts[SectionKey.MISSING]} missing an owner, ticket or date; "
-            f"{opened_phrase(self.opened_count, counts[SectionKey.OPENED])} and "
-            f"{self.completed_count} completed this week"
-        )
+        return summary_line(counts, opened=self.opened_count, completed=self.completed_count)
 
     @property
     def is_empty(self) -> bool:
         return not any(section.count for section in self.sections)
+
+
+def summary_line(counts: Mapping[SectionKey, int], *, opened: int, completed: int) -> str:
+    """The agenda's line of counts, from each section's size: a whole agenda's, or a page's
+    that shows only some entries of each section (``selectors.agenda.AgendaPage``)."""
+    return (
+        f"{counts[SectionKey.OVERDUE]} overdue, {counts[SectionKey.AT_RISK]} at risk, "
+        f"{counts[SectionKey.MISSING]} missing an owner, ticket or date; "
+        f"{opened_phrase(opened, counts[SectionKey.OPENED])} and "
+        f"{completed} completed this week"
+    )
 
 
 def opened_phrase(opened: int, listed_as_opened: int) -> str:

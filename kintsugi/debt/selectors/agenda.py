@@ -23,11 +23,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from kintsugi.core.debt.agenda import Agenda, SectionKey, build_agenda, opened_phrase
+from kintsugi.core.debt.agenda import Agenda, SectionKey, build_agenda, summary_line
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.selectors.expressions import OPEN_STATUSES, at_risk_window, is_open
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.debt.selectors.snapshots import action_snapshots
+from kintsugi.django_internals import compiled_sql
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Team
 
@@ -180,12 +181,8 @@ class AgendaPage:
     @property
     def summary(self) -> str:
         """``Agenda.summary`` in the same words, from the counts (sections are cut)."""
-        c = self.counts
-        return (
-            f"{c[SectionKey.OVERDUE]} overdue, {c[SectionKey.AT_RISK]} at risk, "
-            f"{c[SectionKey.MISSING]} missing an owner, ticket or date; "
-            f"{opened_phrase(self.opened_count, c[SectionKey.OPENED])} and "
-            f"{c[SectionKey.COMPLETED]} completed this week"
+        return summary_line(
+            self.counts, opened=self.opened_count, completed=self.counts[SectionKey.COMPLETED]
         )
 
     def sections(self) -> list[tuple[Any, tuple, int, int]]:
@@ -200,10 +197,6 @@ class AgendaPage:
             for section in self.agenda.sections
             if self.only is None or section.key == self.only
         ]
-
-
-def _sql(queryset: QuerySet) -> tuple[str, tuple]:
-    return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
 Compiled = tuple[str, tuple]  # one part: SQL selecting the section's sort keys k0, k1, ...
@@ -221,7 +214,7 @@ def _compile_parts(
             f"k{n}": closed_moment if name == "closed_moment" else F(name)
             for n, name in enumerate(SECTION_ORDER[key])
         }
-        compiled[key] = [_sql(items.filter(part).values(**keys)) for part in parts]
+        compiled[key] = [compiled_sql(items.filter(part).values(**keys)) for part in parts]
     return compiled
 
 
@@ -301,7 +294,7 @@ def _one_pass(
         ),
         output_field=CharField(),
     )
-    candidates, params = _sql(
+    candidates, params = compiled_sql(
         agenda_candidates(items, week, today).values(
             "id", "due_on", "priority", "created_at", "completed_at", section=section
         )
@@ -376,7 +369,9 @@ def weekly_agenda_page(
             counts, opened_count = counted
         else:
             _, start, end = week_bounds(week, today)
-            opened = _sql(items.filter(created_at__gte=start, created_at__lt=end).values("pk"))
+            opened = compiled_sql(
+                items.filter(created_at__gte=start, created_at__lt=end).values("pk")
+            )
             (row,) = _fetch(*_count_statement(compiled, opened))
             counts, opened_count = dict(zip(SectionKey, row[:-1], strict=True)), row[-1]
         chosen = {key: compiled[key] for key in shown}

@@ -24,6 +24,7 @@ from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.selectors import expressions as sql
 from kintsugi.debt.selectors.filters import NONE
 from kintsugi.debt.selectors.policy import PolicyBook
+from kintsugi.django_internals import compiled_sql
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Team
 
@@ -146,7 +147,7 @@ def _rollup(items: QuerySet[ActionItem], aggregates: dict[str, Any]) -> list:
         .values(*BASE_FIELDS)
         .annotate(**aggregates)
     )
-    base_sql, params = base.query.sql_with_params()
+    base_sql, params = compiled_sql(base)
     q = connection.ops.quote_name
     sums = ", ".join(f"SUM(b.{q(name)})" for name in COUNTED) + f", MIN(b.{q('oldest_open')})"
     team, user = q(Team._meta.db_table), q(User._meta.db_table)
@@ -275,8 +276,26 @@ def oldest_open(items: QuerySet[ActionItem], *, limit: int = 10) -> list[ActionI
     return list(
         ActionItem.objects.filter(pk__in=ids)
         .select_related("incident", "incident__team", "owner")
+        .only(*OLDEST_SHOWN)
         .order_by(*order)
     )
+
+
+# What the list shows of each item: not the incidents' texts (a post-mortem's body can be
+# long, and ten of them were half of this read).
+OLDEST_SHOWN = (
+    "incident_id",
+    "title",
+    "priority",
+    "owner_id",
+    "created_at",
+    "due_on",
+    "incident__team_id",
+    "incident__team__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
 
 
 def debt_dashboard(

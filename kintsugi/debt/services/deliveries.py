@@ -150,7 +150,7 @@ def deliver_due(
 
 def delivery_retry_now(*, user: User, delivery: Delivery, now: datetime) -> None:
     """An admin asks for the next attempt now (after fixing the SMTP or webhook settings)."""
-    if not access.is_admin(user):
+    if not access.can_retry_deliveries(user):
         raise PermissionDenied("Only admins retry deliveries.")
     Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.RETRYING).update(
         next_attempt_at=now, updated_at=now

@@ -46,25 +46,16 @@ from kintsugi.debt.models import (
 )
 from kintsugi.debt.selectors.policy import organisation_policy_row
 from kintsugi.postmortems import access
-from kintsugi.teams.models import Membership, Team
-
-
-def can_manage_team(user: User, team: Team) -> bool:
-    """Admins and the team's leads change a team's debt settings."""
-    if not access.is_signed_in(user):
-        return False
-    if access.is_admin(user):
-        return True
-    return Membership.objects.filter(team=team, user_id=user.pk, is_lead=True).exists()
+from kintsugi.teams.models import Team
 
 
 def _require_admin(user: User | None) -> None:
-    if user is not None and not access.is_admin(user):
+    if user is not None and not access.can_change_organisation_policy(user):
         raise PermissionDenied("Only admins change the organisation's policy.")
 
 
 def _require_manager(user: User | None, team: Team) -> None:
-    if user is not None and not can_manage_team(user, team):
+    if user is not None and not access.can_manage_team(user, team):
         raise PermissionDenied("Only the team's leads and admins change its debt settings.")
 
 
@@ -168,6 +159,22 @@ def _reminder_days(value: Any, field: str) -> int | None:
 
 
 @transaction.atomic
+def team_debt_settings_save(
+    *,
+    user: User | None,
+    team: Team,
+    now: datetime,
+    windows: dict[str, Any],
+    at_risk_days: Any = None,
+    **fields: Any,
+) -> TeamDebtSettings:
+    """The team settings page's save: the policy override and the settings together, or
+    neither (a refused field leaves both as they were)."""
+    team_policy_save(user=user, team=team, windows=windows, at_risk_days=at_risk_days)
+    return team_settings_save(user=user, team=team, now=now, **fields)
+
+
+@transaction.atomic
 def team_settings_save(
     *, user: User | None, team: Team, now: datetime, **fields: Any
 ) -> TeamDebtSettings:
@@ -178,42 +185,60 @@ def team_settings_save(
     """
     _require_manager(user, team)
     row, _ = TeamDebtSettings.objects.select_for_update().get_or_create(team=team)
-    schedule_changed = False
+    schedule_changed = _apply_schedule(row, fields)
+    _apply_recipients(row, fields)
+    for name in ("remind_before_days", "escalate_after_days"):
+        if name in fields:
+            setattr(row, name, _reminder_days(fields[name], name))
+    _apply_sprints(row, fields)
+    if schedule_changed or (row.review_enabled and row.next_review_at is None):
+        row.next_review_at = next_run_after(now, row.schedule()) if row.review_enabled else None
+    row.save()
+    return row
+
+
+def _apply_schedule(row: TeamDebtSettings, fields: dict[str, Any]) -> bool:
+    """The review's day, time, timezone and switch; whether the schedule changed (a new
+    time, or switched on)."""
+    changed = False
     if {"timezone", "review_weekday", "review_time"} & fields.keys():
         schedule = weekly_schedule(
             fields.get("review_weekday", row.review_weekday),
             fields.get("review_time", row.review_time),
             fields.get("timezone", row.timezone),
         )
-        schedule_changed = (schedule.weekday, schedule.at, schedule.timezone) != (
-            row.review_weekday,
-            row.review_time,
-            row.timezone,
-        )
-        row.review_weekday, row.review_time, row.timezone = (
-            schedule.weekday,
-            schedule.at,
-            schedule.timezone,
-        )
+        moved = (schedule.weekday, schedule.at, schedule.timezone)
+        changed = moved != (row.review_weekday, row.review_time, row.timezone)
+        row.review_weekday, row.review_time, row.timezone = moved
     if "review_enabled" in fields:
         enabled = bool(fields["review_enabled"])
-        schedule_changed = schedule_changed or (enabled and not row.review_enabled)
+        changed = changed or (enabled and not row.review_enabled)
         row.review_enabled = enabled
+    return changed
+
+
+def _apply_recipients(row: TeamDebtSettings, fields: dict[str, Any]) -> None:
+    """Where the review goes besides the members: a list address and a Slack webhook."""
     if "review_email" in fields:
-        address = clean_text(fields["review_email"], field="review_email", max_length=254)
-        if address:
-            try:
-                validate_email(address)
-            except DjangoValidationError:
-                raise ValidationProblem(
-                    f"{address!r} is not an email address.", field="review_email"
-                ) from None
-        row.review_email = address
+        row.review_email = _review_email(fields["review_email"])
     if "slack_webhook_url" in fields:
         row.slack_webhook_url = clean_webhook_url(fields["slack_webhook_url"])
-    for name in ("remind_before_days", "escalate_after_days"):
-        if name in fields:
-            setattr(row, name, _reminder_days(fields[name], name))
+
+
+def _review_email(value: Any) -> str:
+    address = clean_text(value, field="review_email", max_length=254)
+    if address:
+        try:
+            validate_email(address)
+        except DjangoValidationError:
+            raise ValidationProblem(
+                f"{address!r} is not an email address.", field="review_email"
+            ) from None
+    return address
+
+
+def _apply_sprints(row: TeamDebtSettings, fields: dict[str, Any]) -> None:
+    """The sprint cadence (checked whole, start and length together) and the budget."""
     if "sprint_start_on" in fields:
         start = fields["sprint_start_on"]
         # Sprint dates are the start plus whole sprints: a start near year 9999 overflows.
@@ -231,18 +256,18 @@ def team_settings_save(
         empty = capacity is None or (isinstance(capacity, str) and not capacity.strip())
         row.sprint_capacity = None if empty else clean_capacity(capacity)
     if "capacity_unit" in fields:
-        try:
-            row.capacity_unit = CapacityUnit(str(fields["capacity_unit"]).strip().lower()).value
-        except ValueError:
-            raise ValidationProblem(
-                "The capacity is counted in points or hours.", field="capacity_unit"
-            ) from None
+        row.capacity_unit = _capacity_unit(fields["capacity_unit"])
     if "reserved_percent" in fields:
         row.reserved_percent = clean_reserved_percent(fields["reserved_percent"])
-    if schedule_changed or (row.review_enabled and row.next_review_at is None):
-        row.next_review_at = next_run_after(now, row.schedule()) if row.review_enabled else None
-    row.save()
-    return row
+
+
+def _capacity_unit(value: Any) -> str:
+    try:
+        return CapacityUnit(str(value).strip().lower()).value
+    except ValueError:
+        raise ValidationProblem(
+            "The capacity is counted in points or hours.", field="capacity_unit"
+        ) from None
 
 
 @transaction.atomic

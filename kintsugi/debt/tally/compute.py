@@ -21,7 +21,9 @@ the next pass (and every page meanwhile) still sees it: nothing is lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -41,6 +43,28 @@ PUBLIC = -1
 FOLD_LIMIT = 2000
 
 
+def corrected_cell(
+    stored: Cell, removed: Cell, added: Cell, oldest_elsewhere: Callable[[], datetime | None]
+) -> Cell:
+    """A stored cell with some items' old contributions taken out and their new ones added:
+    what a page shows (in memory) and what a worker pass writes.
+
+    Counts subtract; a minimum does not. When the stored oldest open item may be one taken
+    out (and no added item is at least as old), ``oldest_elsewhere`` gives the oldest open
+    among the items not taken out (a query; rare).
+    """
+    values = [
+        a + b - c for a, b, c in zip(stored.values, added.values, removed.values, strict=True)
+    ]
+    oldest = stored.oldest_open
+    taken = removed.oldest_open is not None and oldest is not None and removed.oldest_open <= oldest
+    if taken and (added.oldest_open is None or added.oldest_open > oldest):
+        oldest = oldest_elsewhere()
+    if added.oldest_open is not None and (oldest is None or added.oldest_open < oldest):
+        oldest = added.oldest_open
+    return Cell(values=values, oldest_open=oldest if values[0] else None)
+
+
 def at_risk_days(team_key: int, book: PolicyBook) -> int:
     return book.for_team(team_key or None).at_risk_days
 
@@ -58,28 +82,39 @@ def all_team_keys() -> list[int]:
     return [0, *Team.objects.order_by("pk").values_list("pk", flat=True)]
 
 
-def _team_rows(team_key: int, day: TallyDay, book: PolicyBook) -> list[TallyRow]:
-    tally = Tally().count(
-        facts.stored_facts(team_key=team_key), day, lambda key: at_risk_days(key, book)
-    )
+def _team_rows(team_key: int, day: TallyDay, book: PolicyBook) -> list[tuple[Any, ...]]:
+    """One team's rows from its stored facts, as ``_insert_rows`` takes them."""
+    threshold = at_risk_days(team_key, book)  # a team's items share it (asked 20,000 times)
+    tally = Tally().count(facts.stored_facts(team_key=team_key), day, lambda _key: threshold)
+    adapt = connection.ops.adapt_datetimefield_value
     return [
-        TallyRow(
-            team_key=team,
-            incident_id=scope,
-            dimension=dimension,
-            key=key,
-            oldest_open=cell.oldest_open,
-            **dict(zip(COUNTED, cell.values, strict=True)),
-        )
+        (team, scope, dimension, key, *cell.values, adapt(cell.oldest_open))
         for (team, scope, dimension, key), cell in tally.cells.items()
         if any(cell.values)
     ]
 
 
+ROW_COLUMNS = ("team_key", "incident_id", "dimension", "key", *COUNTED, "oldest_open")
+
+
+def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Insert stored rows (``ROW_COLUMNS``, values adapted for the database) in one
+    ``executemany``: Django's ``bulk_create`` prepared each of a recount's 16,000 rows'
+    fourteen values in Python, a sixth of the recount."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    columns = ", ".join(q(name) for name in ROW_COLUMNS)
+    marks = ", ".join(["%s"] * len(ROW_COLUMNS))
+    table = q(TallyRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
 def _recount(team_keys: set[int], *, day: TallyDay, book: PolicyBook, now: datetime) -> None:
     for key in sorted(team_keys):
         TallyRow.objects.filter(team_key=key).delete()
-        TallyRow.objects.bulk_create(_team_rows(key, day, book), batch_size=500)
+        _insert_rows(_team_rows(key, day, book))
         TallyState.objects.update_or_create(
             team_key=key,
             defaults={
@@ -141,16 +176,17 @@ def _fold(incidents: list[int], *, skip: set[int], day: TallyDay, book: PolicyBo
         row = stored.get(cell_key) or TallyRow(
             team_key=team, incident_id=scope, dimension=dimension, key=key
         )
-        before, after = removed.cells.get(cell_key, Cell()), added.cells.get(cell_key, Cell())
-        for i, name in enumerate(COUNTED):
-            setattr(row, name, getattr(row, name) + after.values[i] - before.values[i])
-        oldest = row.oldest_open
-        if before.oldest_open is not None and oldest is not None and before.oldest_open <= oldest:
-            oldest = facts.oldest_open_stored(team, scope, dimension, key)  # it may be gone
-        elif after.oldest_open is not None and (oldest is None or after.oldest_open < oldest):
-            oldest = after.oldest_open
-        row.oldest_open = oldest if row.open else None
-        if any(getattr(row, name) for name in COUNTED):
+        cell = corrected_cell(
+            Cell(values=[getattr(row, name) for name in COUNTED], oldest_open=row.oldest_open),
+            removed.cells.get(cell_key, Cell()),
+            added.cells.get(cell_key, Cell()),
+            # The facts are stored anew above: the stored oldest is the rest's and theirs.
+            lambda: facts.oldest_open_stored(team, scope, dimension, key),  # noqa: B023
+        )
+        for name, value in zip(COUNTED, cell.values, strict=True):
+            setattr(row, name, value)
+        row.oldest_open = cell.oldest_open
+        if any(cell.values):
             changed.append(row)
         elif row.pk is not None:
             gone.append(row.pk)

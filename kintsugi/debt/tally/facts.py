@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from kintsugi.core.debt.tally import OPEN_STATUSES, ItemFacts
 from kintsugi.debt.models import TallyItem, TallyService
+from kintsugi.django_internals import compiled_sql
 from kintsugi.postmortems.models import ActionItem, Incident
 
 LIVE_FIELDS = (
@@ -118,13 +119,14 @@ def _raw_rows(items: QuerySet[TallyItem]) -> list[tuple[Any, ...]]:
     """The rows as the driver gives them: the worker reads 200,000 of these a day, and
     Django's per-value converters (a regular expression per SQLite timestamp) were most
     of the time; ``_parsed`` reads the same text with ``fromisoformat``."""
-    sql, params = items.values_list(*STORED_FIELDS).query.sql_with_params()
+    sql, params = compiled_sql(items.values_list(*STORED_FIELDS))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _moment(value: Any) -> datetime | None:
+def moment_of(value: Any) -> datetime | None:
+    """A timestamp as the driver gives it (text on SQLite), aware in UTC."""
     if value is not None and not isinstance(value, datetime):
         value = datetime.fromisoformat(str(value))
     return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
@@ -151,8 +153,8 @@ def _parsed(row: tuple[Any, ...]) -> tuple[Any, ...]:
         priority,
         _day(due_on),
         _day(policy_due_on),
-        _moment(created_at),
-        _moment(completed_at),
+        moment_of(created_at),
+        moment_of(completed_at),
         has_ticket,
     )
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Min, Q, QuerySet, Sum
 
 from kintsugi.accounts.models import User
@@ -39,7 +40,15 @@ from kintsugi.debt.selectors.dashboard import Counts, Dashboard, Row, counts_of,
 from kintsugi.debt.selectors.dashboard import trend_points as _trend_points
 from kintsugi.debt.selectors.policy import PolicyBook
 from kintsugi.debt.tally import facts
-from kintsugi.debt.tally.compute import EVERYTHING, PUBLIC, all_team_keys, at_risk_days, is_fresh
+from kintsugi.debt.tally.compute import (
+    EVERYTHING,
+    PUBLIC,
+    all_team_keys,
+    at_risk_days,
+    corrected_cell,
+    is_fresh,
+)
+from kintsugi.django_internals import compiled_sql
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Service, Team
@@ -73,19 +82,26 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
 def _stored(
     user: User, team_keys: list[int], everyone: bool, dimensions: tuple[str, ...]
 ) -> CellMap:
-    """The stored rows summed per (dimension, key); the key of ``all`` is the team."""
+    """The stored rows summed per (dimension, key); the key of ``all`` is the team.
+
+    Summed by the database and read from the cursor (about 300 rows): through the ORM,
+    its per-value converters cost ten times the query (10 ms of the dashboard's 45)."""
     found = (
         _visible_rows(user, team_keys, everyone)
         .filter(dimension__in=dimensions)
-        .values("dimension", "key")
-        .annotate(**{f"s_{name}": Sum(name) for name in COUNTED}, s_oldest=Min("oldest_open"))
+        .values_list("dimension", "key")
+        .annotate(*(Sum(name) for name in COUNTED), Min("oldest_open"))
         .order_by()
     )
+    sql, params = compiled_sql(found)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return {
-        (row["dimension"], row["key"]): Cell(
-            values=[int(row[f"s_{name}"] or 0) for name in COUNTED], oldest_open=row["s_oldest"]
+        (dimension, key): Cell(
+            values=[int(value or 0) for value in sums], oldest_open=facts.moment_of(oldest)
         )
-        for row in found
+        for dimension, key, *sums, oldest in rows
     }
 
 
@@ -141,25 +157,24 @@ def _oldest_elsewhere(scope: _Scope, logged: list[int], dimension: str, key: str
 def _corrected(
     stored: CellMap, removed: CellMap, added: CellMap, scope: _Scope, logged: list[int]
 ) -> CellMap:
-    """Stored + added - removed, cell by cell; empty cells dropped (as a live count has
-    no group without items)."""
-    result: CellMap = {}
-    for cell_key in {*stored, *removed, *added}:
-        before = stored.get(cell_key, Cell())
-        gone = removed.get(cell_key, Cell())
-        new = added.get(cell_key, Cell())
-        values = [a + b - c for a, b, c in zip(before.values, new.values, gone.values, strict=True)]
-        oldest = before.oldest_open
-        # The stored oldest may be the one taken out: the rest's oldest is then unknown,
-        # unless an added item is at least as old.
-        taken = gone.oldest_open is not None and oldest is not None and gone.oldest_open <= oldest
-        if taken and (new.oldest_open is None or new.oldest_open > oldest):
-            oldest = _oldest_elsewhere(scope, logged, *cell_key)
-        if new.oldest_open is not None and (oldest is None or new.oldest_open < oldest):
-            oldest = new.oldest_open
-        cell = Cell(values=values, oldest_open=oldest if values[0] else None)
-        if not cell.is_empty or cell_key[0] in ("trend", "review"):
+    """Stored + added - removed, for the cells the logged incidents' items touch (the rest
+    as stored); empty cells dropped (as a live count has no group without items)."""
+
+    def shown(cell_key: tuple[str, str], cell: Cell) -> bool:
+        return not cell.is_empty or cell_key[0] in ("trend", "review")
+
+    result: CellMap = {key: cell for key, cell in stored.items() if shown(key, cell)}
+    for cell_key in {*removed, *added}:
+        cell = corrected_cell(
+            stored.get(cell_key, Cell()),
+            removed.get(cell_key, Cell()),
+            added.get(cell_key, Cell()),
+            lambda: _oldest_elsewhere(scope, logged, *cell_key),  # noqa: B023 - called at once
+        )
+        if shown(cell_key, cell):
             result[cell_key] = cell
+        else:
+            result.pop(cell_key, None)
     return result
 
 
@@ -218,16 +233,19 @@ def _labels(group: GroupBy, keys: set[str]) -> dict[str, tuple[str | None, str]]
     ids = [int(key) for key in keys if key.isdigit()]
     labels: dict[str, tuple[str | None, str]] = {"": (None, group.none_label)}
     if group is GroupBy.TEAM:
-        for team in Team.objects.filter(pk__in=ids).only("slug", "name"):
-            labels[str(team.pk)] = (team.slug, team.name)
+        for pk, slug, name in Team.objects.filter(pk__in=ids).values_list("pk", "slug", "name"):
+            labels[str(pk)] = (slug, name)
         labels["0"] = (None, group.none_label)
     elif group is GroupBy.OWNER:
-        for user in User.objects.filter(pk__in=ids).only("username", "first_name", "last_name"):
-            full = f"{user.first_name} {user.last_name}".strip()
-            labels[str(user.pk)] = (user.username, full or user.username)
+        people = User.objects.filter(pk__in=ids).values_list(
+            "pk", "username", "first_name", "last_name"
+        )
+        for pk, username, first, last in people:
+            labels[str(pk)] = (username, f"{first} {last}".strip() or username)
     elif group is GroupBy.SERVICE:
-        for service in Service.objects.filter(pk__in=ids).only("slug", "name"):
-            labels[str(service.pk)] = (service.slug, service.name)
+        services = Service.objects.filter(pk__in=ids).values_list("pk", "slug", "name")
+        for pk, slug, name in services:
+            labels[str(pk)] = (slug, name)
     else:
         labels.update({key: (key, key) for key in keys})
     return labels

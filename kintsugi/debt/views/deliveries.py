@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,18 +18,8 @@ PAGE_SIZE = 50
 
 
 def visible_deliveries(user: User) -> QuerySet[Delivery]:
-    """Admins see all; others see what was sent to them or to a team they belong to.
-
-    Each message was cut for its recipient when queued (``services.weekly``/``reminders``),
-    and a team's members may see its restricted incidents, so a row never shows more than
-    the person reading it may see.
-    """
-    rows = Delivery.objects.all()
-    if access.is_admin(user):
-        return rows
-    teams = user.memberships.values("team_id")  # type: ignore[attr-defined]
-    mine = Q(recipient=user.email) if user.email else Q(pk__in=[])
-    return rows.filter(mine | Q(team_id__in=teams))
+    """The deliveries ``user`` may see (``access.deliveries_visible_to`` decides)."""
+    return Delivery.objects.filter(access.deliveries_visible_to(user))
 
 
 def deliveries(request: HttpRequest) -> HttpResponse:
@@ -57,7 +47,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": DeliveryStatus.choices,
         "counts": counts,
-        "is_admin": access.is_admin(request.user),
+        "may_retry": access.can_retry_deliveries(request.user),
         "now": get_clock().now(),
     }
     return render(request, "debt/deliveries.html", context)

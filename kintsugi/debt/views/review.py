@@ -6,12 +6,11 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from kintsugi.accounts.models import Role
 from kintsugi.core.debt.agenda import SectionKey
 from kintsugi.core.debt.agenda_text import review_note_line, to_dict, to_markdown, to_text
 from kintsugi.core.debt.items import ReviewNote
@@ -125,7 +124,7 @@ def review(request: HttpRequest) -> HttpResponse:
         "page_number": number,
         "first_shown": page.offset + 1,
         "last_shown": page.offset + max((len(entries) for _, entries, _, _ in sections), default=0),
-        "may_mark": access.is_admin(user) or getattr(user, "role", "") == Role.EDITOR,
+        "may_mark": access.can_mark_reviewed(user),
         **filter_choices(),
     }
     return render(request, "debt/review.html", context)
@@ -133,11 +132,8 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def mark_reviewed(request: HttpRequest, item_pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        ActionItem.objects.select_related("incident").filter(
-            incident__in=access.visible_incidents(request.user)
-        ),
-        pk=item_pk,
+    item = access.get_action_item(
+        request.user, item_pk, queryset=ActionItem.objects.select_related("incident")
     )
     week, _ = _week(request.POST.get("week"))
     error = ""

@@ -9,8 +9,8 @@ from kintsugi.debt.charts import sprint_chart
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.selectors.sprints import sprint_view
-from kintsugi.debt.services.settings import can_manage_team
 from kintsugi.debt.views.common import filter_choices, team_or_404, today
+from kintsugi.postmortems import access
 from kintsugi.teams.models import Membership, Team
 
 
@@ -30,7 +30,7 @@ def sprints(request: HttpRequest) -> HttpResponse:
         "team": team,
         "view": view,
         "chart": sprint_chart(view.history) if view else "",
-        "may_manage": team is not None and can_manage_team(request.user, team),
+        "may_manage": team is not None and access.can_manage_team(request.user, team),
         **choices,
     }
     return render(request, "debt/sprints.html", context)
