@@ -307,10 +307,31 @@ class SentenceView(WordKinds):
             kind = self.kind_at(k)
             if kind is not None:
                 return kind
+            if norm in self.lexicon.conduct_nouns:
+                conduct = self._conduct_of(k)
+                if conduct is not None:
+                    return conduct
             content += 1
             if content >= 4:
                 break
         return Kind.THING if content else Kind.NONE
+
+    def _conduct_of(self, k: int) -> Kind | None:
+        """Whose act a conduct noun names: "the failure *of the on-call* to respond", "a lapse
+        in attention *by the duty operator*", "a mistake *on the part of* the DBA". The phrase
+        is about that person or team, so a rule that asks who the object is gets them."""
+        tokens = self.tokens
+        for m in range(k + 1, min(len(tokens), k + 5)):
+            norm = tokens[m].norm
+            if not tokens[m].is_word or norm in ("which", "that", "who", "and", "but"):
+                return None
+            if norm == "part" and m + 1 < len(tokens) and tokens[m + 1].norm == "of":
+                m += 1
+                norm = "of"
+            if norm in ("of", "by"):
+                inner = self.object_kind(m + 1)
+                return inner if inner in PEOPLE_KINDS else None
+        return None
 
     def possessor_kind(self, index: int) -> Kind:
         """Who owns the noun at ``index`` ("*Bob's* typo", "*my* mistake")."""
@@ -356,6 +377,11 @@ class SentenceView(WordKinds):
             if seen >= window:
                 return False
         return False
+
+    def denies_next(self, index: int) -> bool:
+        """Whether the phrase at ``index`` is denied ("the root cause was *not* the intern",
+        "the fault lies *not* with the on-call"): the sentence clears that person."""
+        return index < len(self.tokens) and self.tokens[index].norm in ("not", "never")
 
     def judges_system(self, index: int, after: int, end: int) -> bool:
         """Whether a judgment word at tokens [index, after) describes software or a design.

@@ -62,6 +62,14 @@ class WordKinds:
             and self.lexicon.is_name(self.tokens[j - 1].text)
         ):
             return Kind.PERSON  # a surname after a known first name
+        if (
+            kind is None
+            and j > 0
+            and word[:1].isupper()
+            and (previous if previous != "." or j < 2 else self.tokens[j - 2].norm)
+            in self.lexicon.honorifics
+        ):
+            return Kind.PERSON  # "Mr Okonkwo", "Dr. Nakamura": a title names a person
         if kind is None:
             kind = self._group_kind(j, base, word, previous)
         if (

@@ -42,8 +42,10 @@ def accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str) 
         return False
     if rule.subject is not None and view.subject_kind(index) not in rule.subject:
         return False
-    if rule.object is not None and view.object_kind(view.index_at(end)) not in rule.object:
-        return False
+    if rule.object is not None:
+        after = view.index_at(end)
+        if view.object_kind(after) not in rule.object or view.denies_next(after):
+            return False
     if rule.possessor is not None and view.possessor_kind(index) not in rule.possessor:
         return False
     if rule.who is not None and view.span_kind(*match.span("who")) not in rule.who:
