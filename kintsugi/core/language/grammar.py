@@ -418,7 +418,15 @@ class SentenceView(WordKinds):
             if token.norm in w.POSSESSIVE_PRONOUNS or token.norm in ("their", "your"):
                 continue  # "our importer is sloppy": a determiner, not the subject
             if self.kind_at(k) in (Kind.PERSON, Kind.TEAM, Kind.SELF, Kind.WE):
-                return False
+                following = self.tokens[k + 1] if k + 1 < index else None
+                if (
+                    token.possessive_base  # "the team's testing": the team's own work
+                    or following is None
+                    or not following.is_word
+                    or (following.possessive_base or following.norm) not in lexicon.systems
+                ):
+                    return False
+                continue  # "the admin UI", "the management tool": it only modifies a system
             base = token.possessive_base or token.norm
             if base in lexicon.systems and not (
                 k + 1 < index and self.kind_at(k + 1) in (Kind.PERSON, Kind.TEAM)
@@ -447,15 +455,26 @@ class SentenceView(WordKinds):
         j = self._skip_back(k - 1)
         if j < 0 or not self.tokens[j].is_word or self.tokens[j].norm in w.THING_PRONOUNS:
             return False
-        if self.subject_kind(k) is not Kind.THING:
-            return False
+        subject = self.subject_kind(k)
         head = self.tokens[j].possessive_base or self.tokens[j].norm
+        if (
+            subject in (Kind.THING, Kind.WE)  # "our deploy script": owned, still a thing
+            and head in w.ARTEFACTS
+            and self.tokens[k].norm in w.PRESENT_COPULAS
+        ):
+            return True  # "our deploy script is careless about exit codes": how it behaves
+        if subject is not Kind.THING:
+            return False
         if head in self.lexicon.work_nouns or head in w.WORK_HEADS:
             return False  # "the hotfix was a sloppy piece of work": people's work
         start = j
         while start > 0 and self.tokens[start - 1].text not in w.CLAUSE_PUNCT:
             start -= 1
         words = [t for t in self.tokens[start : j + 1] if t.is_word]
+        if any(
+            t.norm in self.lexicon.work_nouns and t.norm not in self.lexicon.systems for t in words
+        ):
+            return False  # "the rollout by Hamid was sloppy": the work is still people's
         first = next((n for n, t in enumerate(words) if t.norm not in w.DETERMINERS), None)
         if first is None:
             return False

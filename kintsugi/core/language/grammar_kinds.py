@@ -137,6 +137,7 @@ class WordKinds:
                 and before.is_word
                 and before.text[:1].isupper()
                 and before.norm not in w.DETERMINERS
+                and before.norm not in lexicon.systems  # "the API design" is a design
             ):
                 return Kind.TEAM  # "Finance engineering", not "The database"
             if j == self.first_word and word[:1].isupper():
