@@ -81,3 +81,27 @@ def test_a_question_answered_yes_is_still_reported() -> None:
 def test_blame_past_tense_about_work_is_still_judged() -> None:
     assert "blame/judgment" in flagged("The team's testing was shoddy at best.")
     assert "blame/judgment" in flagged("The rollout by Hamid was sloppy.")
+
+
+IGNORED = [
+    "The capacity warning was never acted on by the planning lead.",
+    "The on-call was paged three times overnight and did nothing.",
+    "Ravi snoozed the disk alert every morning for a week.",
+    "The shift lead acknowledged the alarm, then went back to bed.",
+]
+
+RESPONSES = [
+    "The duplicate alert was muted by the on-call after confirming the first one.",
+    "The on-call acknowledged the page and started the failover.",
+    "The flapping check was switched off by the platform team while the fix rolled out.",
+]
+
+
+@pytest.mark.parametrize("text", IGNORED)
+def test_it_catches_a_signal_left_alone(text: str) -> None:
+    assert flagged(text), text
+
+
+@pytest.mark.parametrize("text", RESPONSES)
+def test_it_leaves_a_silenced_signal_in_a_response_alone(text: str) -> None:
+    assert not flagged(text), (text, flagged(text))
