@@ -50,8 +50,10 @@ DENIAL_FRAME = re.compile(
     r"|(?<!never )(?<!not )\b(?:asked|wondered|asking|wondering) whether\b"
     r"|(?:regard\w*|consider\w*|deem\w*|find\w*|found) (?:\w+ ){0,2}?as (?:\w+ )?(?:unfair|unhelpful|uninformative|unjust|misguided|unfounded)\b"
     r"|would be (?:\w+, )?(?:and )?(?:unfair|unhelpful|uninformative|unjust|misguided|unfounded)\b"
-    r"|(?:nobody|no one|no-one|none of (?:us|them)) (?:is|was|will be|are|were) (?:being |going to be )?"
-    r"(?:blamed|retrained|disciplined|punished|sanctioned|fired|at fault|to blame)\b)"
+    r"|(?:nobody|no one|no-one|no (?:individual|person|engineer|one person)|none of (?:us|them))"
+    r" (?:is|was|will be|are|were) (?:being |going to be )?(?:blamed|retrained|disciplined|punished"
+    r"|sanctioned|fired|at fault|to blame|held (?:\w+ )?(?:responsible|accountable))\b"
+    r"|(?:nobody|no one|no-one) (?:here |on \w+ )?(?:thinks|believes|says|claims|is saying)\b)"
 )
 # A question the text answers with a no ("so was it the on-call's fault? no.").
 ANSWERED_NO = re.compile(

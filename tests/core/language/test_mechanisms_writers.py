@@ -105,3 +105,28 @@ def test_it_catches_a_signal_left_alone(text: str) -> None:
 @pytest.mark.parametrize("text", RESPONSES)
 def test_it_leaves_a_silenced_signal_in_a_response_alone(text: str) -> None:
     assert not flagged(text), (text, flagged(text))
+
+
+SANCTIONS = [
+    "The release engineer will be supervised on every deploy until March.",
+    "The duty manager has been stood down pending review.",
+    "The vendor's technician is to be reminded of the access policy.",
+    "A warning has been added to the contractor's file.",
+]
+
+NOT_SANCTIONS = [
+    "The schema migration will be supervised by the database automation.",
+    "Customers will be reminded of the maintenance window by email.",
+    "We want to be clear that no individual is being held responsible.",
+    "Alice's record of the timeline was accurate.",
+]
+
+
+@pytest.mark.parametrize("text", SANCTIONS)
+def test_it_catches_a_sanction_told_in_the_passive(text: str) -> None:
+    assert flagged(text), text
+
+
+@pytest.mark.parametrize("text", NOT_SANCTIONS)
+def test_it_leaves_systems_and_denied_sanctions_alone(text: str) -> None:
+    assert not flagged(text), (text, flagged(text))
