@@ -304,6 +304,8 @@ class SentenceView(WordKinds):
                 continue
             if norm in w.OBJECT_STOPS:
                 break
+            if norm == "one" and k + 1 < len(self.tokens) and self.tokens[k + 1].norm == "who":
+                return Kind.PERSON  # "the oversight of the one who ran the release"
             kind = self.kind_at(k)
             if kind is not None:
                 return kind

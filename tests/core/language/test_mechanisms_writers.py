@@ -130,3 +130,8 @@ def test_it_catches_a_sanction_told_in_the_passive(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_SANCTIONS)
 def test_it_leaves_systems_and_denied_sanctions_alone(text: str) -> None:
     assert not flagged(text), (text, flagged(text))
+
+
+def test_the_one_who_is_a_person_and_the_one_that_is_not() -> None:
+    assert flagged("It was an error of the one who ran the restore.")
+    assert not flagged("The root cause was the one that failed first: the primary disk.")
