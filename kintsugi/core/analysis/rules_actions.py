@@ -38,6 +38,7 @@ from kintsugi.core.analysis.meaning import canonical, meaning
 from kintsugi.core.analysis.text import stem, words
 from kintsugi.core.analysis.tree import Chain
 from kintsugi.core.analysis.words import STOPWORDS, word_set
+from kintsugi.core.language.patterns import LazyRegex
 
 _PEOPLE = (
     r"(?:the\s+|all\s+|our\s+|every\s+|new\s+)?(?:teams?|engineers?|staff|people|everyone"
@@ -50,7 +51,7 @@ _QUALITY = (
     r"maintainable|observable|available|consistent|predictable|correct|accurate|"
     r"up[- ]to[- ]date|quality|standard|good|better|high)\b"
 )
-_EXHORTATION = re.compile(
+_EXHORTATION = LazyRegex(
     r"^\s*(?:please\s+)?(?:"
     # "Be more careful", "Be proactive about certificates": an item that starts with "be"
     # asks people for a quality, whatever the adjective.
@@ -95,7 +96,7 @@ _EXHORTATION = re.compile(
     r")",
     re.IGNORECASE,
 )
-_SHOULD = re.compile(
+_SHOULD = LazyRegex(
     r"\b(?:should|must|need\s+to)\s+(?:be\s+more|remember|always|never|pay|take\s+care)\b"
     r"|\bbe\s+more\s+careful\b|\bpay\s+more\s+attention\b"
     # The same work done with more care: nothing about the work changes.
@@ -110,12 +111,12 @@ _SHOULD = re.compile(
 )
 # Verbs whose outcome is knowledge, not a change: done when someone feels done, unless
 # the item names a deliverable or a date.
-_OPEN_ENDED = re.compile(
+_OPEN_ENDED = LazyRegex(
     r"^\s*(?:investigate|explore|consider|evaluate|research|study|analy[sz]e|assess"
     r"|look\s+(?:into|at)|think\s+about|revisit|reconsider|re-?evaluate|dig\s+into)\b",
     re.IGNORECASE,
 )
-_BOUNDED = re.compile(
+_BOUNDED = LazyRegex(
     r"\b(?:by|before|until)\s+(?:\d|q[1-4]\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|(?:next|end\s+of)\s+\w+|monday|tuesday|wednesday|thursday|friday)|\d{4}-\d{2}-\d{2}"
     r"|\b(?:decide|decision|write\s+up|propos\w+|recommend\w*|adr|rfc|report\s+back)\b"
@@ -170,7 +171,7 @@ REPAIR_VERBS = frozenset(
 
 # A repair that will happen by itself from now on is a change to the system: "Clear the
 # flag in a finally block", "Renew certificates automatically 30 days before expiry".
-_RECURRING = re.compile(
+_RECURRING = LazyRegex(
     r"\b(?:when|whenever|automatic\w*|always|on\s+(?:error|failure)"
     r"|(?:on\s+)?(?:every|each)\s+(?:\d+\s+)?(?:second|minute|hour|day|night|week|month|quarter"
     r"|run|deploy|release|build|start|restart|time|rotation|import|job)s?"
@@ -307,13 +308,13 @@ def _substance_finding(
     return ROOT_CAUSE_UNADDRESSED.finding(location, message=message)
 
 
-_DETECTION = re.compile(
+_DETECTION = LazyRegex(
     r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in DETECTION_WORDS) + r")",
     re.IGNORECASE,
 )
 # "Set the missing variable", "Replace the expired certificate", "Fix the stuck jobs
 # manually": the object says that this occurrence is what is repaired.
-_REPAIRED = re.compile(
+_REPAIRED = LazyRegex(
     r"\b(?:the|all|any|these|those)\s+(?:\w+\s+)?(?:" + "|".join(sorted(REPAIRED_OBJECTS)) + r")\b"
     r"|\b(?:manually|by\s+hand|again|once\s+more)\b",
     re.IGNORECASE,
@@ -339,7 +340,7 @@ def _only_detects(title: str) -> bool:
 
 # An item that only writes something down: "Add a note to the runbook about X",
 # "Document the rename procedure", "Update the wiki".
-_DOCUMENTING = re.compile(
+_DOCUMENTING = LazyRegex(
     r"^\s*(?:document|write\s+(?:up|down)|note\b|record\b"
     r"|(?:add|write|put|include)\s+(?:a\s+|an\s+)?(?:note|section|paragraph|page|warning|entry"
     r"|line|step)s?\s+(?:to|in|on|about)\s+(?:the\s+|our\s+)?(?:runbook|wiki|docs?|documentation"
@@ -348,7 +349,7 @@ _DOCUMENTING = re.compile(
     re.IGNORECASE,
 )
 # A root cause about what people were told (the runbook, the docs) is addressed by them.
-_DOCUMENTS = re.compile(
+_DOCUMENTS = LazyRegex(
     r"\b(?:runbook|wiki|docs?|documentation|documented|undocumented|readme|playbook|guide"
     r"|handbook|instructions?|procedure|checklist|written\s+down|onboarding)\b",
     re.IGNORECASE,
@@ -380,7 +381,7 @@ def _specific(text: str) -> set[str]:
     return {word for word in found if word not in _NOT_SPECIFIC and len(word) > 1}
 
 
-_DURATION = re.compile(
+_DURATION = LazyRegex(
     r"^(?:\d+-(?:second|minute|hour|day|week|month)s?|daily|hourly|weekly|monthly|nightly"
     r"|window)$"
 )
@@ -438,7 +439,7 @@ _GUARD_WORDS = frozenset(
     )
 )
 # A number with a unit of bound: "more than 1%", "over 30 s", "at 70%", "above 500".
-_BOUND = re.compile(
+_BOUND = LazyRegex(
     r"(?:more\s+than|less\s+than|fewer\s+than|over|under|above|below|at\s+most|at\s+least|"
     r"exceeds?|beyond|up\s+to|older\s+than|[<>]=?)\s*\d|\d+\s*%",
     re.IGNORECASE,
@@ -447,7 +448,7 @@ _BOUND = re.compile(
 
 # A root cause that says a guard or a check is missing: "no threshold on the reject rate",
 # "nothing checks how old the knowledge base is", "never validated".
-_MISSING_GUARD = re.compile(
+_MISSING_GUARD = LazyRegex(
     r"\b(?:no|nothing|never|not|without|none|lacks?|lacked|missing|unbounded|unlimited"
     r"|unchecked|unmonitored|unvalidated|untested)\b(?:\W+\w+){0,4}?\W+"
     r"(?:check|verif|validat|monitor|alert|detect|guard|test|measur|watch|enforc|limit|cap\b"
@@ -458,7 +459,7 @@ _MISSING_GUARD = re.compile(
 )
 # An item that puts a guard in place: a check, a bound, a refusal, or an action on a
 # condition ("Fail the load when more than 1% of rows are rejected").
-_GUARD_ITEM = re.compile(
+_GUARD_ITEM = LazyRegex(
     r"\b(?:check|verif|validat|enforc|refus|reject|block|limit|cap\b|quota|bound|threshold"
     r"|throttl|max|timeout|deadline|budget|constraint|alert|page|fail\s+(?:the|when|if)"
     r"|halt|stop\s+when|guard|separat|isolat|dedicated|fallback|backoff)",
@@ -484,7 +485,7 @@ def _unguarded(cause: str) -> tuple[set[str], bool]:
     return found - _GUARD_WORDS, watched
 
 
-_WATCH = re.compile(r"check|verif|monitor|alert|detect|watch|measur|unmonitored|unchecked",
+_WATCH = LazyRegex(r"check|verif|monitor|alert|detect|watch|measur|unmonitored|unchecked",
                     re.IGNORECASE)  # fmt: skip
 
 
@@ -509,12 +510,12 @@ def action_findings(chains: Sequence[Chain], action_items: Sequence[str]) -> Ite
 
 # "Operator to double-check weight changes", "Giorgos should use the dry-run flag": an
 # item addressed to a person is read as what it asks of them.
-_ADDRESSEE = re.compile(
+_ADDRESSEE = LazyRegex(
     rf"^\s*(?:[A-Z][a-z]+|(?:the\s+)?(?:\w+\s+)?{_PEOPLE}|(?:the\s+)?(?:\w+\s+)?operators?)"
     r"\s+(?:to|should|must|will|shall|needs?\s+to|has\s+to|have\s+to)\s+",
 )
 # What a person will do differently from now on: behaviour, not a change to the system.
-_FROM_NOW_ON = re.compile(
+_FROM_NOW_ON = LazyRegex(
     r"\b(?:in\s+(?:the\s+)?future|going\s+forward|from\s+now\s+on|next\s+time|in\s+future"
     r"|each\s+time\s+they|every\s+time\s+they)\b",
     re.IGNORECASE,
@@ -524,13 +525,13 @@ _FROM_NOW_ON = re.compile(
 # Any subject of up to four words with what it is asked to do: "Network administrators to
 # stay vigilant", "Clinicians are to exercise greater caution", "IT manager must follow up
 # better". A system as the subject ("The deploy tool to refuse...") is a change.
-_ASKED_OF = re.compile(
+_ASKED_OF = LazyRegex(
     r"^\s*(?P<subject>(?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s+(?:to|should|must|shall|will|are\s+to"
     r"|is\s+to|needs?\s+to|has\s+to|have\s+to|ought\s+to)\s+(?P<asked>.+)$",
     re.IGNORECASE,
 )
 # What a person's behaviour is asked to become: more, better, with care, owned.
-_BEHAVIOUR = re.compile(
+_BEHAVIOUR = LazyRegex(
     r"\b(?:better|more|greater|closer|vigilant|vigilance|careful|carefully|caution|cautious"
     r"|attention|attentive|seriously|serious|ownership|proactive\w*|diligen\w*|aware|awareness"
     r"|mindful|follow[\s-]+up|remember|responsib\w+|discipline\w*|rigou?r\w*|harder|reliable"
@@ -540,7 +541,7 @@ _BEHAVIOUR = re.compile(
 # Wishes and culture: "Hope the supplier improves", "Foster a culture of quality", "Raise
 # the quality bar for tournament tools", "Improve communication between X and Y": the
 # object is an attitude or a relation between people, whatever follows it.
-_ABSTRACT_AIM = re.compile(
+_ABSTRACT_AIM = LazyRegex(
     r"^\s*(?:hope|wish|pray|trust|expect)\b"
     r"|^\s*(?:foster|promote|encourage|build|create|establish|cultivate|nurture|instil|instill"
     r"|strengthen|improve|raise|increase|enhance|drive|grow|embed)\s+(?:a\s+|an\s+|the\s+|our\s+"

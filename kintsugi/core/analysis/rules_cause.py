@@ -46,6 +46,7 @@ from kintsugi.core.analysis.words import (
     STOPWORDS,
     word_set,
 )
+from kintsugi.core.language.patterns import LazyRegex
 from kintsugi.core.language.people import ROLE_NOUNS, TEAM_NOUNS, PeopleLexicon, builtin_names
 
 # The language checker's people lexicon (its public data) is the one list of roles and
@@ -67,7 +68,7 @@ _ROLES_AND_GROUPS = frozenset(
 _is_ambiguous_role = PeopleLexicon.is_ambiguous_role
 # Given names from many cultures ("Giorgos", "Thandiwe"), the language checker's list.
 _NAMES = builtin_names()
-_PARTY_STAFF = re.compile(
+_PARTY_STAFF = LazyRegex(
     r"\b(?:provider|vendor|supplier|partner|carrier|isp|registrar|colo\w*|data\s*cent(?:er|re)"
     r"|upstream|third[- ]party|contractor)(?:'s|’s)\s+(?:\w+\s+)?(?:"
     + "|".join(sorted(ROLE_NOUNS | {"staff", "tech", "techs", "people", "team"}))
@@ -86,7 +87,7 @@ _SHIFT_MODIFIERS = word_set(
     "night day morning evening weekend late early sre on-call oncall support ops pager"
 )
 
-_HUMAN_ERROR = re.compile(
+_HUMAN_ERROR = LazyRegex(
     r"\b(?:human|operator|user|pilot|manual)\s+(?:error|mistake|failure|slip)s?\b"
     r"|\bhuman\s+factors?\b"
     r"|\black\s+of\s+(?:care|attention|diligence|discipline|focus|rigou?r|concentration)\b"
@@ -121,7 +122,7 @@ _HUMAN_ERROR = re.compile(
     re.IGNORECASE,
 )
 
-_WORD_CASED = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+_WORD_CASED = LazyRegex(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
 _QUALIFIERS = {("on", "duty"), ("on", "call"), ("in", "charge"), ("on", "shift")}
 _PREPOSITIONS = word_set("of from with at for on in")
 _ADVERBS = word_set(
@@ -153,26 +154,26 @@ _VAGUE = word_set(
     "changes change happens happened constraint constraints limitation limitations"
 )
 
-_EXTERNAL_EVENT = re.compile(
+_EXTERNAL_EVENT = LazyRegex(
     r"\b(?:viral|ddos|dos\s+attack"
     r"|denial[- ]of[- ]service|botnet|fib(?:er|re)\s+cut|power\s+(?:outage|failure|cut)"
     r"|natural\s+disaster|earthquake|hurricane|heat\s*wave|solar\s+flare|leap\s+second"
     r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack))",
     re.IGNORECASE,
 )
-_EXTERNAL_PARTY = re.compile(
+_EXTERNAL_PARTY = LazyRegex(
     r"\b(?:aws|amazon\s+web\s+services|gcp|google\s+cloud|azure|cloudflare|akamai|fastly"
     r"|stripe|github|s3|ec2|heroku|digitalocean|twilio|sendgrid|okta|auth0|vendor|provider"
     r"|third[- ]party|upstream|isp|carrier|partner|supplier|data\s*cent(?:er|re))(?:'s|s)?\b",
     re.IGNORECASE,
 )
-_OUTAGE = re.compile(
+_OUTAGE = LazyRegex(
     r"\b(?:outage|down|incident|degradation|degraded|errors?|failure|failed|went\s+dark"
     r"|unavailable|disruption|offline|broke|crashed|went\s+away)\b",
     re.IGNORECASE,
 )
 # Anything about our side: how we depend on them, or what we lack.
-_OUR_DESIGN = re.compile(
+_OUR_DESIGN = LazyRegex(
     r"\b(?:we|us(?!-)|fallback|single|only\s+one|failover|fail\s+over|timeouts?|retry|retries"
     r"|circuit\s+breaker|cach(?:e|es|ing)|rate[- ]limit\w*|autoscal\w*|capacity|redundan\w*"
     r"|depend\w*|backups?|secondary|multi-region|queue\w*|does\s+not|doesn't|did\s+not"
@@ -258,7 +259,7 @@ def ends_on_person(answer: str) -> bool:
 # Whose job it was: "Choosing it is the release manager's responsibility", "the admin of
 # this department is responsible", "that's on the security team". A duty pinned on a
 # person ends the chain on them as surely as an act does.
-_PINNED = re.compile(
+_PINNED = LazyRegex(
     r"(?P<owner>[\w\s'’-]{1,40}?)(?:'s|’s)\s+(?:responsibility|job|fault|duty|call|task)\b"
     r"|(?P<subject>[\w\s-]{1,40}?)\s+(?:is|was|were|are)\s+(?:\w+\s+)?(?:responsible|accountable"
     r"|to\s+blame)\b(?!\s+for\s+(?:running|serving|storing|routing|sending))"
@@ -278,7 +279,7 @@ def _pinned_on_person(answer: str) -> bool:
 
 # A person's absence is where the chain stopped: "The primary on-call engineer was on a
 # flight". What let a page wait on one person is the question left.
-_ABSENT = re.compile(
+_ABSENT = LazyRegex(
     r"^(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:on\s+(?:a\s+)?(?:flight|plane|holiday|holidays"
     r"|vacation|leave|pto|break|lunch|sick\s+leave)|asleep|sleeping|out\s+sick|off\s+sick|away"
     r"|unreachable|not\s+reachable|not\s+available|unavailable|offline|in\s+a\s+meeting|busy"
@@ -305,12 +306,12 @@ def _person_absent(tokens: list[str]) -> bool:
 
 
 # Verbs whose passive hides a person ignoring a signal: "the warnings were ignored".
-_IGNORED = re.compile(
+_IGNORED = LazyRegex(
     r"\b(?:was|were|got|been|is|are)\s+(?:\w+ly\s+)?(?:ignored|overlooked|neglected|dismissed"
     r"|disregarded|snoozed|forgotten|brushed\s+aside)\b",
     re.IGNORECASE,
 )
-_WE_LACKED = re.compile(
+_WE_LACKED = LazyRegex(
     r"^\s*we\s+(?:had\s+)?(?:never|not|did\s+not|didn't|have\s+not|haven't|had\s+not|hadn't"
     r"|do\s+not|don['’]t|still\s+(?:do\s+not|don['’]t))"
     r"\s+(?:yet\s+)?(?:set\s+up|built|build|added|add|implemented|implement|configured|configure"
@@ -323,7 +324,7 @@ _WE_LACKED = re.compile(
 # bytes, not inodes": the organisation, or no one, in the present tense describes a process
 # that is missing or wrong, not what a person did. The past ("we didn't read the release
 # notes", "nobody noticed") is still a person's act.
-_HABITUAL = re.compile(
+_HABITUAL = LazyRegex(
     r"^\s*(?:we|nobody|no\s+one|no-one|none\s+of\s+us)\s+(?:currently\s+|still\s+|usually\s+"
     r"|generally\s+|routinely\s+)?(?:(?:do|does)\s+not\s+|don['’]t\s+|doesn['’]t\s+|never\s+"
     r"|rarely\s+|only\s+)?(?P<verb>[a-z]+)\b",

@@ -28,9 +28,10 @@ from kintsugi.core.analysis.questions import suggest_next_question
 from kintsugi.core.analysis.text import content_stems, main_clause, stem
 from kintsugi.core.analysis.tree import Chain
 from kintsugi.core.analysis.words import word_set
+from kintsugi.core.language.patterns import LazyRegex
 
 MIN_DEPTH = 3
-_PRONOUN = re.compile(r"\b(?:it|they|them|this|that|these|those|its|their)\b", re.IGNORECASE)
+_PRONOUN = LazyRegex(r"\b(?:it|they|them|this|that|these|those|its|their)\b", re.IGNORECASE)
 # An answer restates a text when at least this share of its content words are in it and
 # it adds at most MAX_NEW_WORDS of its own.
 RESTATE_SHARE = 0.75
@@ -51,7 +52,7 @@ _IMPLIED = {
     for verb, nouns in IMPLIED_NOUNS.items()
 }
 # "The CPU was saturated at 100% so keepalives were missed": the cause comes before "so".
-_SO = re.compile(r"\s+so\s+(?!that\b)", re.IGNORECASE)
+_SO = LazyRegex(r"\s+so\s+(?!that\b)", re.IGNORECASE)
 REPEAT_CONTAINMENT = 0.8
 REPEAT_OVERLAP = 0.5
 

@@ -32,19 +32,20 @@ from kintsugi.core.analysis.lexicon import (
 from kintsugi.core.analysis.text import main_clause, words
 from kintsugi.core.analysis.verbs import base_form
 from kintsugi.core.analysis.words import AUXILIARIES, IRREGULAR_PAST, STOPWORDS, word_set
+from kintsugi.core.language.patterns import LazyRegex
 
 
-def _alternation(phrases: Iterable[str], *, prefix: bool = False) -> re.Pattern[str]:
+def _alternation(phrases: Iterable[str], *, prefix: bool = False) -> LazyRegex:
     parts = sorted((re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases), key=len,
                    reverse=True)  # fmt: skip
     tail = r"\w*" if prefix else r"(?:'s|’s|s)?\b"
-    return re.compile(rf"\b(?:{'|'.join(parts)}){tail}", re.IGNORECASE)
+    return LazyRegex(rf"\b(?:{'|'.join(parts)}){tail}", re.IGNORECASE)
 
 
 _PARTY = _alternation(EXTERNAL_PARTIES)
 _OUTSIDE_EVENT = _alternation(EXTERNAL_EVENTS, prefix=True)
 _TRIGGER = _alternation(TRIGGER_EVENTS, prefix=True)
-_OUTAGE = re.compile(
+_OUTAGE = LazyRegex(
     r"\b(?:outage|down|incident|degradation|degraded|errors?|failure|failed|went\s+dark"
     r"|unavailable|disruption|offline|broke|broken|crash\w*|went\s+away|problems?|issues?"
     r"|bug|bad|pushed|unpublished|removed|deleted|changed|leak|cut|503|5xx|fault|faulty"
@@ -52,7 +53,7 @@ _OUTAGE = re.compile(
     re.IGNORECASE,
 )
 # Our side: how we depend on them, what we lack, what we chose.
-_OUR_DESIGN = re.compile(
+_OUR_DESIGN = LazyRegex(
     r"\b(?:we|us(?!-)"
     r"|fallback|single|only\s+one|one\s+(?:region|provider|vendor|zone)|failover|fail\s+over"
     r"|timeouts?|retry|retries|circuit\s+breaker|cach(?:e|es|ing)|rate[- ]limit\w*"
@@ -62,34 +63,34 @@ _OUR_DESIGN = re.compile(
     r"|app\w*|integration|dependency|plan|runbook|contract|sla))\b",
     re.IGNORECASE,
 )
-_CONDITION_PHRASE = re.compile(
+_CONDITION_PHRASE = LazyRegex(
     r"\bby\s+hand\b|\bat\s+(?:the\s+same\s+time|once)\b|\bin\s+parallel\b|\ball\s+at\s+once\b",
     re.IGNORECASE,
 )
 # "Nothing we could do" speaks of us without saying anything about our side.
-_RESIGNED = re.compile(
+_RESIGNED = LazyRegex(
     r"\b(?:nothing|not\s+much|little)\s+(?:that\s+)?(?:we|anyone)\s+(?:could|can|would)"
     r"(?:\s+have)?\s+(?:do|done)\b|\bout\s+of\s+our\s+(?:hands|control)\b"
     r"|\bbeyond\s+our\s+control\b",
     re.IGNORECASE,
 )
-_LEADING_BECAUSE = re.compile(r"^(?:because\s+of|due\s+to)\b[\s,:]*", re.IGNORECASE)
+_LEADING_BECAUSE = LazyRegex(r"^(?:because\s+of|due\s+to)\b[\s,:]*", re.IGNORECASE)
 # Where our own thing came from: "They were written when registrar and DNS were with the
 # same provider" speaks of our checks, whatever party it names ("written by Cloudflare"
 # does not).
-_OUR_MAKING = re.compile(
+_OUR_MAKING = LazyRegex(
     r"\b(?:was|were|is|are|been)\s+(?:\w+ly\s+)?(?:written|built|designed|configured|set\s+up"
     r"|created|chosen|copied|added|generated|templated|sized|scoped)\b(?!\s+by\b)",
     re.IGNORECASE,
 )
 # A label with the place it is in: "technical debt in the build system", "gaps across our
 # monitoring". The place says where to look, not what is wrong.
-_LABEL_PLACE = re.compile(
+_LABEL_PLACE = LazyRegex(
     r"\b(?:in|within|across|around|throughout|inside)\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+"
     r"|their\s+)?[\w\s-]+$",
     re.IGNORECASE,
 )
-_IDENTIFIER = re.compile(r"\d|[a-z]+-[a-z0-9]+-\d|[._/]")
+_IDENTIFIER = LazyRegex(r"\d|[a-z]+-[a-z0-9]+-\d|[._/]")
 
 
 def is_external_stop(answer: str) -> bool:
@@ -120,12 +121,12 @@ def is_external_stop(answer: str) -> bool:
 
 # "their side had an outage", "status page said degraded performance": the answer points
 # at someone else's system without naming them.
-_THEIR_SIDE = re.compile(
+_THEIR_SIDE = LazyRegex(
     r"\b(?:their|the\s+other)\s+(?:side|end)\b|\btheir\s+status\s+page\b"
     r"|^\W*(?:no\s+idea\W+)?(?:their\s+side|status\s+page)\b",
     re.IGNORECASE,
 )
-_OURS = re.compile(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)
+_OURS = LazyRegex(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)
 
 
 # What was, or was not, in place on our side: "the checkout form has no path to accept an
@@ -217,7 +218,7 @@ def is_trigger(answer: str) -> bool:
     return not any(word in CONDITION_MARKERS for word in words(rest))
 
 
-_TIME_ANCHOR = re.compile(
+_TIME_ANCHOR = LazyRegex(
     r"\b(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in TIME_ANCHORS) + r")\b"
     r"|\b(?:at|around)\s+\d{1,2}(?::\d{2})?\b|\b\d{4}-\d{2}-\d{2}\b",
     re.IGNORECASE,

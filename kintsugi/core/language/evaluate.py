@@ -37,40 +37,43 @@ from pathlib import Path
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.language.config import LintConfig
+from kintsugi.core.language.corpus import (
+    ANY_CATEGORY,
+    DEFAULT_CORPUS,
+    EXTRA_LABEL_CATEGORIES,
+    INDEPENDENT_HELDOUT,
+    INDEPENDENT_SETS,
+    LABELS,
+    OWN_HELDOUT,
+    TUNING,
+    Corpus,
+    Example,
+    is_independent,
+    load_corpus,
+    split_of,
+)
 from kintsugi.core.language.engine import STATISTICAL, Linter
 from kintsugi.core.language.findings import Finding
-from kintsugi.core.language.rules import CATEGORIES
 
-_TESTS = Path(__file__).resolve().parents[3] / "tests" / "core" / "language"
-DEFAULT_CORPUS = _TESTS / "corpus.tsv"
-INDEPENDENT_HELDOUT = _TESTS / "heldout.tsv"
-# Every set written by someone who never saw the checker, scored but never read. The second
-# was written after the first had been scored many times (tests/core/heldout-README.md).
-INDEPENDENT_SETS = (INDEPENDENT_HELDOUT, _TESTS / "heldout2.tsv")
-LABELS = ("blame", "ok")
-TUNING, OWN_HELDOUT = "tuning", "own held-out"
-# Categories a labelled set may use beyond the rule categories: "role" is an actor (a job
-# noun), not a mechanism, so any category satisfies it; "passive" and "sarcasm" are rule
-# categories too.
-_ANY_CATEGORY = frozenset({"role"})
-EXTRA_LABEL_CATEGORIES = frozenset({"role", "passive", "sarcasm"})
-_HELDOUT_HEADING = "=== held-out (own)"
-_TUNING_HEADING = "=== tuning"
-
-
-@dataclass(frozen=True)
-class Example:
-    line: int
-    label: str
-    category: str | None
-    text: str
-    split: str = TUNING
-
-
-@dataclass(frozen=True)
-class Corpus:
-    examples: tuple[Example, ...]
-    people: tuple[str, ...]
+__all__ = [
+    "DEFAULT_CORPUS",
+    "EXTRA_LABEL_CATEGORIES",
+    "INDEPENDENT_HELDOUT",
+    "INDEPENDENT_SETS",
+    "LABELS",
+    "OWN_HELDOUT",
+    "TUNING",
+    "Corpus",
+    "Example",
+    "Outcome",
+    "Report",
+    "evaluate",
+    "is_independent",
+    "language_findings",
+    "load_corpus",
+    "main",
+    "split_of",
+]
 
 
 @dataclass
@@ -131,7 +134,7 @@ class Report:
             if o.example.label == "blame"
             and o.flagged
             and o.example.category not in o.categories
-            and o.example.category not in _ANY_CATEGORY
+            and o.example.category not in ANY_CATEGORY
         ]
 
     def recall_by_category(self) -> dict[str, tuple[int, int]]:
@@ -142,47 +145,6 @@ class Report:
                 totals[outcome.example.category] += 1
                 caught[outcome.example.category] += outcome.flagged
         return {category: (caught[category], totals[category]) for category in sorted(totals)}
-
-
-def load_corpus(path: Path) -> Corpus:
-    """Read ``label<TAB>category<TAB>sentence`` lines; ``# people: A, B`` declares names."""
-    examples: list[Example] = []
-    people: list[str] = []
-    split = TUNING
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.rstrip("\n")
-        if not line.strip():
-            continue
-        if line.startswith("#"):
-            header = line.lstrip("# ")
-            if header.lower().startswith(_HELDOUT_HEADING):
-                split = OWN_HELDOUT
-            elif header.lower().startswith(_TUNING_HEADING):
-                split = TUNING
-            if header.lower().startswith("people:"):
-                people.extend(name.strip() for name in header[7:].split(",") if name.strip())
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3 or parts[0] not in LABELS:
-            raise ValidationProblem(
-                f"{path}:{number}: expected 'blame|ok<TAB>category<TAB>sentence'.", line=number
-            )
-        label, category, text = parts
-        if (
-            label == "blame"
-            and category not in CATEGORIES
-            and category not in EXTRA_LABEL_CATEGORIES
-        ):
-            raise ValidationProblem(f"{path}:{number}: unknown category {category!r}.", line=number)
-        examples.append(
-            Example(number, label, category if label == "blame" else None, text.strip(), split)
-        )
-    return Corpus(tuple(examples), tuple(people))
-
-
-def split_of(corpus: Corpus, split: str) -> Corpus:
-    """The examples of one split (tuning or own held-out), with the same people."""
-    return Corpus(tuple(e for e in corpus.examples if e.split == split), corpus.people)
 
 
 def language_findings(linter: Linter, text: str) -> list[Finding]:
@@ -256,11 +218,6 @@ def format_report(report: Report, corpus_path: Path, *, title: str = "Corpus") -
                 detail = f" [{', '.join(o.rules)}]"
             lines.append(f"  line {o.example.line}: {o.example.text}{detail}")
     return "\n".join(lines)
-
-
-def is_independent(path: Path) -> bool:
-    """The independent held-out set: its sentences are never printed."""
-    return path.name in {each.name for each in INDEPENDENT_SETS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -304,13 +304,36 @@ class SentenceView(WordKinds):
                 continue
             if norm in w.OBJECT_STOPS:
                 break
+            if norm == "one" and k + 1 < len(self.tokens) and self.tokens[k + 1].norm == "who":
+                return Kind.PERSON  # "the oversight of the one who ran the release"
             kind = self.kind_at(k)
             if kind is not None:
                 return kind
+            if norm in self.lexicon.conduct_nouns:
+                conduct = self._conduct_of(k)
+                if conduct is not None:
+                    return conduct
             content += 1
             if content >= 4:
                 break
         return Kind.THING if content else Kind.NONE
+
+    def _conduct_of(self, k: int) -> Kind | None:
+        """Whose act a conduct noun names: "the failure *of the on-call* to respond", "a lapse
+        in attention *by the duty operator*", "a mistake *on the part of* the DBA". The phrase
+        is about that person or team, so a rule that asks who the object is gets them."""
+        tokens = self.tokens
+        for m in range(k + 1, min(len(tokens), k + 5)):
+            norm = tokens[m].norm
+            if not tokens[m].is_word or norm in ("which", "that", "who", "and", "but"):
+                return None
+            if norm == "part" and m + 1 < len(tokens) and tokens[m + 1].norm == "of":
+                m += 1
+                norm = "of"
+            if norm in ("of", "by"):
+                inner = self.object_kind(m + 1)
+                return inner if inner in PEOPLE_KINDS else None
+        return None
 
     def possessor_kind(self, index: int) -> Kind:
         """Who owns the noun at ``index`` ("*Bob's* typo", "*my* mistake")."""
@@ -357,6 +380,11 @@ class SentenceView(WordKinds):
                 return False
         return False
 
+    def denies_next(self, index: int) -> bool:
+        """Whether the phrase at ``index`` is denied ("the root cause was *not* the intern",
+        "the fault lies *not* with the on-call"): the sentence clears that person."""
+        return index < len(self.tokens) and self.tokens[index].norm in ("not", "never")
+
     def judges_system(self, index: int, after: int, end: int) -> bool:
         """Whether a judgment word at tokens [index, after) describes software or a design.
 
@@ -392,7 +420,15 @@ class SentenceView(WordKinds):
             if token.norm in w.POSSESSIVE_PRONOUNS or token.norm in ("their", "your"):
                 continue  # "our importer is sloppy": a determiner, not the subject
             if self.kind_at(k) in (Kind.PERSON, Kind.TEAM, Kind.SELF, Kind.WE):
-                return False
+                following = self.tokens[k + 1] if k + 1 < index else None
+                if (
+                    token.possessive_base  # "the team's testing": the team's own work
+                    or following is None
+                    or not following.is_word
+                    or (following.possessive_base or following.norm) not in lexicon.systems
+                ):
+                    return False
+                continue  # "the admin UI", "the management tool": it only modifies a system
             base = token.possessive_base or token.norm
             if base in lexicon.systems and not (
                 k + 1 < index and self.kind_at(k + 1) in (Kind.PERSON, Kind.TEAM)
@@ -421,15 +457,26 @@ class SentenceView(WordKinds):
         j = self._skip_back(k - 1)
         if j < 0 or not self.tokens[j].is_word or self.tokens[j].norm in w.THING_PRONOUNS:
             return False
-        if self.subject_kind(k) is not Kind.THING:
-            return False
+        subject = self.subject_kind(k)
         head = self.tokens[j].possessive_base or self.tokens[j].norm
+        if (
+            subject in (Kind.THING, Kind.WE)  # "our deploy script": owned, still a thing
+            and head in w.ARTEFACTS
+            and self.tokens[k].norm in w.PRESENT_COPULAS
+        ):
+            return True  # "our deploy script is careless about exit codes": how it behaves
+        if subject is not Kind.THING:
+            return False
         if head in self.lexicon.work_nouns or head in w.WORK_HEADS:
             return False  # "the hotfix was a sloppy piece of work": people's work
         start = j
         while start > 0 and self.tokens[start - 1].text not in w.CLAUSE_PUNCT:
             start -= 1
         words = [t for t in self.tokens[start : j + 1] if t.is_word]
+        if any(
+            t.norm in self.lexicon.work_nouns and t.norm not in self.lexicon.systems for t in words
+        ):
+            return False  # "the rollout by Hamid was sloppy": the work is still people's
         first = next((n for n, t in enumerate(words) if t.norm not in w.DETERMINERS), None)
         if first is None:
             return False

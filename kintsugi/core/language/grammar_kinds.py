@@ -62,6 +62,14 @@ class WordKinds:
             and self.lexicon.is_name(self.tokens[j - 1].text)
         ):
             return Kind.PERSON  # a surname after a known first name
+        if (
+            kind is None
+            and j > 0
+            and word[:1].isupper()
+            and (previous if previous != "." or j < 2 else self.tokens[j - 2].norm)
+            in self.lexicon.honorifics
+        ):
+            return Kind.PERSON  # "Mr Okonkwo", "Dr. Nakamura": a title names a person
         if kind is None:
             kind = self._group_kind(j, base, word, previous)
         if (
@@ -129,6 +137,7 @@ class WordKinds:
                 and before.is_word
                 and before.text[:1].isupper()
                 and before.norm not in w.DETERMINERS
+                and before.norm not in lexicon.systems  # "the API design" is a design
             ):
                 return Kind.TEAM  # "Finance engineering", not "The database"
             if j == self.first_word and word[:1].isupper():

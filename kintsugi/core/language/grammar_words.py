@@ -85,7 +85,15 @@ QUOTE_CHAR = re.compile("[\"“‘«`']")
 # Verbs that link a subject to a judgment ("the reporter *was* lazy"), and the words that may
 # stand between them ("was, frankly, a careless piece of design").
 COPULAS = word_set("was were is are been be being seemed seems looked looks proved remained")
-COPULA_FILLERS = word_set("a an the too so very quite rather pretty bit little just also")
+COPULA_FILLERS = word_set(
+    "a an the too so very quite rather pretty bit little just also super way kinda sorta "
+    "fairly somewhat still often always"
+)
+# A copula in the present tells how a thing behaves ("the backup job is lazy"), not what
+# someone once did ("the hotfix was a sloppy piece of work").
+PRESENT_COPULAS = word_set("is are seems looks remains")
+# What people make that then runs on its own: judged in the present, it is judged as a design.
+ARTEFACTS = word_set("script scripts config configs configuration job jobs code query queries")
 # "one of the interns", "a member of the team": the phrase refers to the inner noun phrase.
 PART_OF_WORDS = word_set(
     """one some several two three few many most all any each either none member members

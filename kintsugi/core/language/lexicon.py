@@ -27,6 +27,8 @@ _ACTOR_KEYS = (
     "software_modifiers",
     "person_heads",
     "person_modifiers",
+    "honorifics",
+    "conduct_nouns",
 )
 
 
@@ -45,6 +47,8 @@ class Lexicon:
     software_modifiers: frozenset[str]
     person_heads: frozenset[str]
     person_modifiers: frozenset[str]
+    honorifics: frozenset[str]
+    conduct_nouns: frozenset[str]
     lists: tuple[tuple[str, tuple[str, ...]], ...]
 
     def macros(self) -> dict[str, str]:

@@ -27,6 +27,54 @@ META_CUE = re.compile(
 )
 
 
+# A sentence that reports blame only to deny or reject it: a negated verb of finding or
+# support ("our analysis does not support that", "the review did not find that anyone..."),
+# a denied conclusion ("it is expressly not the conclusion of this review that..."), a claim
+# reported as someone else's ("the complaint alleged negligence", "contrary to speculation"),
+# blame called unfair or unhelpful, or a sanction nobody gets ("nobody is being retrained").
+# Whatever blameful words it quotes, the sentence clears the people, so no rule reports it.
+DENIAL_FRAME = re.compile(
+    r"\b(?:(?:does|do|did|would|could|can|will)(?: not|n[’']t) (?:\w+ )?(?:support|find|suggest"
+    r"|show|conclude|agree|accept|look like|indicate|imply|sustain|bear out)\b"
+    r"|(?:we|i|the review|the team|the board) (?:do|does|did)(?: not|n[’']t) (?:think|believe) (?:that|so|this|it)\b"
+    r"|(?:is|was|are|were|'s)(?: \w+ly)?(?: not|n[’']t) (?:\w+ )?(?:a (?:case|matter|question|story) of"
+    r"|(?:the|our|a) (?:conclusion|finding|view))"
+    r"|(?:is|was) not (?:our|the review'?s?|this review'?s?) (?:conclusion|finding|view)"
+    r"|\bno (?:evidence|sign|indication|suggestion|finding|basis)\b"
+    r"|nothing (?:in|about) (?:the|this|our) (?:\w+ ){1,2}?(?:suggests|shows|indicates|points)"
+    r"|cannot (?:\w+ )?be (?:characteri[sz]ed|described|called|attributed|put down|blamed)"
+    r"|\bcontrary to\b|\balleg(?:ed|es|ing|ation|ations)\b|\bspeculat\w+"
+    r"|(?:is|was|were|are|been) (?:\w+ )?(?:rejected|contested|disputed|refuted|sent back)\b"
+    r"|(?:considered|discussed|proposed|raised|suggested) and (?:rejected|dropped|declined)\b"
+    r"|(?:conclusion|claim|idea|suggestion|charge) (?:would be|is|was) (?:\w+ )?(?:mistaken|wrong|false)\b"
+    r"|(?<!never )(?<!not )\b(?:asked|wondered|asking|wondering) whether\b"
+    r"|(?:regard\w*|consider\w*|deem\w*|find\w*|found) (?:\w+ ){0,2}?as (?:\w+ )?(?:unfair|unhelpful|uninformative|unjust|misguided|unfounded)\b"
+    r"|would be (?:\w+, )?(?:and )?(?:unfair|unhelpful|uninformative|unjust|misguided|unfounded)\b"
+    r"|(?:nobody|no one|no-one|no (?:individual|person|engineer|one person)|none of (?:us|them))"
+    r" (?:is|was|will be|are|were) (?:being |going to be )?(?:blamed|retrained|disciplined|punished"
+    r"|sanctioned|fired|at fault|to blame|held (?:\w+ )?(?:responsible|accountable))\b"
+    r"|(?:nobody|no one|no-one) (?:here |on \w+ )?(?:thinks|believes|says|claims|is saying)\b)"
+)
+# A question the text answers with a no ("so was it the on-call's fault? no.").
+ANSWERED_NO = re.compile(
+    r"\s*(?:no\b|nope\b|not really\b|the (?:review|answer|team)\S* (?:\w+ )?(?:is|was|found) no\b"
+    r"|(?:we|i) (?:do not|don[’']t|did not|didn[’']t) (?:think|believe)\b)"
+)
+
+
+def denies_blame(view: SentenceView, lowered: str) -> bool:
+    """Whether the sentence reports blame in order to deny it (see :data:`DENIAL_FRAME`)."""
+    cached = view.context_cache.get("\0denial")
+    if cached is None:
+        sentence = lowered[view.start : view.end]
+        cached = DENIAL_FRAME.search(sentence) is not None or (
+            sentence.rstrip().endswith("?")
+            and ANSWERED_NO.match(lowered, view.end, view.end + 60) is not None
+        )
+        view.context_cache["\0denial"] = cached
+    return cached
+
+
 def accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str) -> bool:
     start, end = match.span()
     index = view.index_at(start)
@@ -42,8 +90,10 @@ def accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str) 
         return False
     if rule.subject is not None and view.subject_kind(index) not in rule.subject:
         return False
-    if rule.object is not None and view.object_kind(view.index_at(end)) not in rule.object:
-        return False
+    if rule.object is not None:
+        after = view.index_at(end)
+        if view.object_kind(after) not in rule.object or view.denies_next(after):
+            return False
     if rule.possessor is not None and view.possessor_kind(index) not in rule.possessor:
         return False
     if rule.who is not None and view.span_kind(*match.span("who")) not in rule.who:
@@ -51,6 +101,8 @@ def accepts(rule: Rule, view: SentenceView, match: re.Match[str], lowered: str) 
     if rule.skip_systems and view.judges_system(index, view.index_at(end), end):
         return False
     if view.is_quoted(start, end):
+        return False
+    if rule.id.startswith("blame/") and denies_blame(view, lowered):
         return False
     if rule.negatable:
         if view.is_negated(index):

@@ -116,6 +116,8 @@ class PeopleLexicon:
         self.software_modifiers = lexicon.software_modifiers
         self.person_heads = lexicon.person_heads
         self.person_modifiers = lexicon.person_modifiers
+        self.honorifics = lexicon.honorifics
+        self.conduct_nouns = lexicon.conduct_nouns
 
     def is_name(self, word: str) -> bool:
         """True when ``word`` (possessive already stripped, original case) names a person."""

@@ -240,5 +240,6 @@ if __name__ == "__main__":
     print(f"wrote {tomlcache.write_cache(tomlcache.builtin_texts())}", file=sys.stderr)
     print(f"wrote {write_cache()}", file=sys.stderr)
     from kintsugi.core.language import recache
+    from kintsugi.core.language.rules import builtin_patterns
 
-    print(f"wrote {recache.write_cache(recache.builtin_patterns())}", file=sys.stderr)
+    print(f"wrote {recache.write_cache(builtin_patterns())}", file=sys.stderr)

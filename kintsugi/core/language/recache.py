@@ -94,18 +94,3 @@ def write_cache(patterns: Iterable[str], path: Path | None = None) -> Path:
     target.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     _shipped.cache_clear()
     return target
-
-
-def builtin_patterns() -> list[str]:
-    """Every pattern of the built-in rules (patterns, context, unless, not_after)."""
-    from kintsugi.core.language.rules import load_rules
-
-    found: list[str] = []
-    for rule in load_rules():
-        found.extend(pattern.pattern for pattern in rule.patterns)
-        found.extend(
-            extra.pattern
-            for extra in (rule.context, rule.unless, rule.not_after)
-            if extra is not None
-        )
-    return found

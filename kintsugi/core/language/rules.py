@@ -321,3 +321,16 @@ def _optional_regex(
     if not isinstance(value, str):
         raise ValidationProblem(f"{where}: {key!r} must be a string.")
     return compile_pattern(f"(?:{value}){suffix}", where=where, macros=macros, eager=eager)
+
+
+def builtin_patterns() -> list[str]:
+    """Every pattern of the built-in rules (patterns, context, unless, not_after)."""
+    found: list[str] = []
+    for rule in load_rules():
+        found.extend(pattern.pattern for pattern in rule.patterns)
+        found.extend(
+            extra.pattern
+            for extra in (rule.context, rule.unless, rule.not_after)
+            if extra is not None
+        )
+    return found

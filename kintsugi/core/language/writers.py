@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kintsugi.core.language.evaluate import (
+from kintsugi.core.language.corpus import (
     DEFAULT_CORPUS,
     TUNING,
     Corpus,

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m kintsugi.core.language.bench [--docs 1000] [--runs 10] [--seed 7]
+    python -m bench.language [--docs 1000] [--runs 10] [--seed 7]
 
 Prints (1) the time of whole ``python -m kintsugi.lint FILE`` processes, start to finish
 (target: under 300 ms), and (2) documents per second over generated post-mortems, linted
@@ -28,7 +28,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kintsugi.core.language import get_linter, lint_markdown
 from kintsugi.core.language.findings import Finding
+from kintsugi.lint import lint_document
 
 NAMES = [
     "Alice",
@@ -199,16 +201,12 @@ def bench_process(path: Path, runs: int) -> tuple[list[float], list[float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kintsugi.core.language.bench", description=__doc__.split("\n")[0]
+        prog="python -m bench.language", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=10, help="CLI process runs to time")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
-
-    # The CLI package sits above the core; imported here, in the benchmark only.
-    from kintsugi.core.language import get_linter, lint_markdown
-    from kintsugi.lint import lint_document
 
     rng = random.Random(args.seed)
     documents = [generate_postmortem(rng, n) for n in range(args.docs)]
