@@ -12,17 +12,6 @@ from collections.abc import Iterable, Mapping
 
 import grimp
 
-# Cycles other helpers remove in the same round (issue 15); the lead empties this at merge.
-# A cycle is tolerated only inside one of these groups of modules, never a new one.
-OPEN_ELSEWHERE: dict[str, frozenset[str]] = {
-    "lang: rules, patterns, recache": frozenset(
-        f"kintsugi.core.language.{name}" for name in ("patterns", "recache", "rules")
-    ),
-    "lang: engine, model, writers, evaluate": frozenset(
-        f"kintsugi.core.language.{name}" for name in ("engine", "evaluate", "model", "writers")
-    ),
-}
-
 
 def import_cycles(imports: Mapping[str, Iterable[str]]) -> list[list[str]]:
     """Groups of two or more modules that import each other (Tarjan's algorithm, without
@@ -83,11 +72,6 @@ def test_no_module_of_kintsugi_is_in_an_import_cycle():
     imports = {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
     found = import_cycles(imports)
     assert len(graph.modules) > 300  # the whole package was read
-    new = [
-        cycle
-        for cycle in found
-        if not any(set(cycle) <= known for known in OPEN_ELSEWHERE.values())
-    ]
-    assert not new, "import cycles (move the shared part down, or hand it over):\n" + "\n".join(
-        " <-> ".join(cycle) for cycle in new
+    assert not found, "import cycles (move the shared part down, or hand it over):\n" + "\n".join(
+        " <-> ".join(cycle) for cycle in found
     )

@@ -17,8 +17,13 @@ _TESTS = Path(__file__).resolve().parents[3] / "tests" / "core" / "language"
 DEFAULT_CORPUS = _TESTS / "corpus.tsv"
 INDEPENDENT_HELDOUT = _TESTS / "heldout.tsv"
 # Every set written by someone who never saw the checker, scored but never read. The second
-# was written after the first had been scored many times (tests/core/heldout-README.md).
-INDEPENDENT_SETS = (INDEPENDENT_HELDOUT, _TESTS / "heldout2.tsv")
+# was written after the first had been scored many times (tests/core/heldout-README.md); the
+# third is not written at all: real sentences quoted from published post-mortems, outage news
+# and forum threads, labelled blind (tests/core/language/real/README.md). Its other half,
+# from other documents, is for tuning: real text to learn from, scored with its misses.
+REAL_TUNING = _TESTS / "real" / "real-tuning.tsv"
+REAL_HELDOUT = _TESTS / "real" / "real-heldout.tsv"
+INDEPENDENT_SETS = (INDEPENDENT_HELDOUT, _TESTS / "heldout2.tsv", REAL_HELDOUT)
 LABELS = ("blame", "ok")
 TUNING, OWN_HELDOUT = "tuning", "own held-out"
 # Categories a labelled set may use beyond the rule categories: "role" is an actor (a job

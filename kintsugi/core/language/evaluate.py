@@ -8,13 +8,16 @@ Usage::
 Without a path it scores three sets, because a figure only predicts new text when the rules
 were not written from it:
 
-1. *tuning*: ``tests/core/language/corpus.tsv`` before its ``# === held-out (own)`` heading;
-   the rules are tuned on these sentences, so this figure is in-sample;
+1. *tuning*: ``tests/core/language/corpus.tsv`` before its ``# === held-out (own)`` heading,
+   and ``real/real-tuning.tsv`` (real sentences, the other documents of the real set); the
+   rules are tuned on these sentences, so these figures are in-sample;
 2. *own held-out*: the sentences after that heading, written before the rules were changed
    and never tuned on;
-3. *independent held-out*: ``tests/core/language/heldout.tsv`` when it exists, written by
-   someone else. Only its aggregate figures are printed, never its sentences, so that nobody
-   tunes to it by accident; ``--show-misses`` refuses it.
+3. *independent held-out*: ``tests/core/language/heldout.tsv`` and ``heldout2.tsv``, written
+   by people who never saw the checker, and ``real/real-heldout.tsv``, sentences quoted from
+   real published post-mortems and outage reports. Only their aggregate figures are printed,
+   never their sentences, so that nobody tunes to them by accident; ``--show-misses``
+   refuses them.
 
 A sentence counts as flagged when the linter reports any blameless-language finding for it
 (template and input rules do not apply to single sentences). Precision is the share of
@@ -45,6 +48,7 @@ from kintsugi.core.language.corpus import (
     INDEPENDENT_SETS,
     LABELS,
     OWN_HELDOUT,
+    REAL_TUNING,
     TUNING,
     Corpus,
     Example,
@@ -236,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths: list[Path] = list(args.corpus) or [DEFAULT_CORPUS]
     if not args.corpus:
-        paths += [each for each in INDEPENDENT_SETS if each.exists()]
+        paths += [each for each in (REAL_TUNING, *INDEPENDENT_SETS) if each.exists()]
     refused = [path.name for path in args.corpus if is_independent(path)]
     if args.show_misses and refused:
         print(
