@@ -271,6 +271,8 @@ KINTSUGI_PDF_MAX_PAGE_KB = _env.integer("KINTSUGI_PDF_MAX_PAGE_KB", 1_024, minim
 KINTSUGI_PDF_TIMEOUT = _env.integer("KINTSUGI_PDF_TIMEOUT", 60, minimum=1, maximum=3_600)
 KINTSUGI_PDF_MEMORY_MB = _env.integer("KINTSUGI_PDF_MEMORY_MB", 1_024, minimum=256)
 KINTSUGI_PDF_CONCURRENCY = _env.integer("KINTSUGI_PDF_CONCURRENCY", 2, minimum=1, maximum=64)
+# Start each web worker's PDF renderer when the worker starts, not on its first export.
+KINTSUGI_PDF_WARM_UP = _env.integer("KINTSUGI_PDF_WARM_UP", 1, minimum=0, maximum=1) == 1
 KINTSUGI_PDF_CACHE_DIR = Path(
     env_str("KINTSUGI_PDF_CACHE_DIR", str(DATA_DIR / "pdf-cache"))
 ).expanduser()

@@ -146,3 +146,41 @@ def test_a_database_that_goes_away_is_a_json_503_with_retry_after(migrated, tmp_
         assert answer[0] == 503, answer[2][:300]
         assert error_code(answer) == "database_unavailable"
         assert {key.lower(): value for key, value in answer[1].items()}["retry-after"] == "30"
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command line) of every process /proc shows."""
+    found: dict[int, tuple[int, str]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError, IndexError):
+            continue
+        found[int(stat.parent.name)] = (parent, command)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_each_worker_starts_its_pdf_renderer_before_any_export(served):
+    """KINTSUGI_PDF_WARM_UP (on by default): the first PDF does not wait for the renderer."""
+    base, _ = served
+    port = base.rsplit(":", 1)[1]
+
+    def under_this_server() -> list[str]:
+        processes = _processes()
+        hits = []
+        for parent, command in processes.values():
+            if "forkserver" not in command:
+                continue
+            while parent in processes:
+                if f"serve --port {port} " in processes[parent][1] + " ":
+                    hits.append(command)
+                    break
+                parent = processes[parent][0]
+        return hits
+
+    deadline = time.monotonic() + 30
+    while not under_this_server() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(under_this_server()) == 1  # one worker (--workers 1), one renderer

@@ -25,8 +25,8 @@ from kintsugi.capture.models import Source, SourceKind
 from kintsugi.core.capture.severity import DEFAULT_LABEL, DEFAULT_MAP, clean_severity_map
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_text
-from kintsugi.debt.services.settings import can_manage_team
 from kintsugi.postmortems import access
+from kintsugi.postmortems.access import can_manage_team
 from kintsugi.teams.models import Membership, Team
 
 DEFAULT_GRACE = timedelta(hours=24)

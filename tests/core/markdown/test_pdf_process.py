@@ -129,3 +129,39 @@ def test_the_pdf_page_keeps_every_fact_without_tables():
     assert "Blocked on the <strong>vendor</strong>." in actions
     # The HTML export keeps its tables.
     assert '<th scope="col">Time (UTC)</th>' in render_html(document)
+
+
+WARM_UP_SCRIPT = """
+import os, sys
+from pathlib import Path
+from kintsugi.core.markdown import pdf_process
+
+def children():
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:
+            found.append((stat.parent / "cmdline").read_bytes().replace(b"\\0", b" ").decode())
+    return found
+
+before = [c for c in children() if "forkserver" in c]
+pdf_process.warm_up()
+after = [c for c in children() if "forkserver" in c]
+print(len(before), len(after))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_warm_up_starts_the_fork_server_before_any_export():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_SCRIPT], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "1"]  # none before, one running after

@@ -46,6 +46,8 @@ class Command(BaseCommand):
                 # gunicorn's longest request line (its default is 4094): a URL up to the
                 # API's own limit reaches Django and gets the API's JSON 414 (docs/api.md).
                 self.cfg.set("limit_request_line", 8190)
+                if settings.KINTSUGI_PDF_WARM_UP:
+                    self.cfg.set("post_fork", _warm_up_pdf)
 
             def load(self):
                 return application
@@ -53,3 +55,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Kintsugi is serving on http://{host}:{port}/", ending="\n")
         self.stdout.flush()
         _App().run()
+
+
+def _warm_up_pdf(server: object, worker: object) -> None:
+    """gunicorn's post_fork hook: start the worker's PDF renderer in the background, so
+    that the first export does not wait for it (kintsugi.core.markdown.pdf_process)."""
+    import threading
+
+    from kintsugi.core.markdown.pdf_process import warm_up
+
+    threading.Thread(target=warm_up, name="kintsugi-pdf-warm-up", daemon=True).start()
