@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kintsugi.analysis",
     "kintsugi.blameless",
     "kintsugi.debt",
+    "kintsugi.insights",
     "kintsugi.web",
     "kintsugi.api",
 ]
