@@ -246,3 +246,15 @@ ADMIN_PREFIX = "admin:"
 ADMIN_SITE = {**dict.fromkeys(ROLES, LOGIN), "admin": OK}
 
 ENTRIES: dict[str, Entry] = {**PAGES, **API}
+
+# Insights (issue 16): aggregates everyone signed in reads; each counts only what its
+# reader may see (tests/insights/test_views.py checks the figures).
+ENTRIES.update(
+    {
+        "insights": page("GET", READ, variants=({}, {"?": "team=platform&severity=SEV1"})),
+        "insights-csv": page("GET", READ, params={"key": "incidents-by-severity"}),
+        "insights-digest": page("GET", READ, params={"month": "2026-03"}),
+        "api:insights": api_read(),
+        "api:insights_digest": api_read(params={"month": "2026-03"}),
+    }
+)
