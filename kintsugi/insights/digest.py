@@ -30,13 +30,18 @@ class Digest:
     notes: list[str]
 
 
-def monthly_digest(user: User, month: date) -> Digest:
+def monthly_digest(user: User | None, month: date) -> Digest:
+    """The digest ``user`` may see; ``None`` is an unknown audience (no restricted one)."""
     start = datetime(month.year, month.month, 1, tzinfo=UTC)
     next_month = add_months(month, 1)
     end = datetime(next_month.year, next_month.month, 1, tzinfo=UTC)
+    visible = (
+        Incident.objects.filter(is_restricted=False)
+        if user is None
+        else access.visible_incidents(user)
+    )
     published = list(
-        access.visible_incidents(user)
-        .filter(published_at__gte=start, published_at__lt=end)
+        visible.filter(published_at__gte=start, published_at__lt=end)
         .select_related("team")
         .order_by("published_at", "pk")
     )

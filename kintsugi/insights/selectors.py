@@ -27,6 +27,7 @@ from kintsugi.insights import facts as facts_module
 from kintsugi.insights.filters import InsightsFilters
 from kintsugi.insights.models import FactCategory, FactLog, FactService, IncidentFacts, ItemFacts
 from kintsugi.postmortems import access
+from kintsugi.postmortems.models import Incident
 from kintsugi.teams.models import Service, Team
 
 # More incidents logged than this since the last fold: the page shows the stored facts
@@ -57,7 +58,7 @@ class _Live:
         return [f for f in self.matching if filters.months.first <= f.month <= filters.months.last]
 
 
-def _logged(user: User, filters: InsightsFilters) -> _Live:
+def _logged(user: User | None, filters: InsightsFilters) -> _Live:
     ids = list(FactLog.objects.values_list("incident_id", flat=True).distinct()[: READ_LIMIT + 1])
     if len(ids) > READ_LIMIT:
         total = FactLog.objects.values("incident_id").distinct().count()
@@ -77,7 +78,10 @@ def _logged(user: User, filters: InsightsFilters) -> _Live:
     return _Live(ids, kept)
 
 
-def _hidden_among(user: User, ids: list[int]) -> set[int]:
+def _hidden_among(user: User | None, ids: list[int]) -> set[int]:
+    if user is None:  # an unknown audience (a mailing list, a Slack channel)
+        restricted = Incident.objects.filter(pk__in=ids, is_restricted=True)
+        return set(restricted.values_list("pk", flat=True))
     if not access.is_signed_in(user):
         return set(ids)
     if access.is_admin(user):
@@ -85,11 +89,15 @@ def _hidden_among(user: User, ids: list[int]) -> set[int]:
     return set(access.hidden_incidents(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def _visible(user: User, rows: QuerySet, live: _Live) -> QuerySet:  # type: ignore[type-arg]
-    if not access.is_signed_in(user):
-        return rows.none()
+def _visible(user: User | None, rows: QuerySet, live: _Live) -> QuerySet:  # type: ignore[type-arg]
     if live.ids:
         rows = rows.exclude(incident_id__in=live.ids)
+    if user is None:
+        return rows.exclude(
+            incident_id__in=Incident.objects.filter(is_restricted=True).values("pk")
+        )
+    if not access.is_signed_in(user):
+        return rows.none()
     if access.is_admin(user):
         return rows
     return rows.exclude(incident_id__in=access.hidden_incidents(user).values("pk"))
@@ -109,7 +117,9 @@ def _filtered(rows: QuerySet, filters: InsightsFilters) -> QuerySet:  # type: ig
     return rows
 
 
-def insights_report(user: User, filters: InsightsFilters) -> Report:
+def insights_report(user: User | None, filters: InsightsFilters) -> Report:
+    """The figures ``user`` may see; ``None`` is an unknown audience (a mailing list, a
+    Slack channel), who sees no restricted incident at all."""
     live = _logged(user, filters)
     months = filters.months
     in_range = {"month__gte": months.first, "month__lte": months.last}

@@ -215,3 +215,17 @@ def test_query_counts_do_not_grow_with_the_data(
     client = login(viewer)
     with django_assert_max_num_queries(24):  # 2 session + 7 logged incidents + 15 figures
         client.get("/insights/")
+
+
+def test_reading_the_page_writes_nothing(build, viewer, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build(NOV, items=[{"priority": "P1"}])
+    client = login(viewer)
+    with CaptureQueriesContext(connection) as queries:
+        for url in ("/insights/", "/insights/csv/open-debt/", "/insights/digest/2026-11/"):
+            assert client.get(url).status_code == 200
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    assert FactLog.objects.exists()  # still waiting for the fold
