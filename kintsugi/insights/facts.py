@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Count, F, Q
 
 from kintsugi.core.insights.categories import categorise
-from kintsugi.core.insights.months import month_of
+from kintsugi.core.insights.months import month_key
 from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
 from kintsugi.core.vocabulary import ActionStatus
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, TimelineEvent
@@ -37,8 +37,8 @@ class ItemFact:
     team_key: int
     severity: str
     priority: str
-    opened_month: date
-    closed_month: date | None
+    opened_month: int  # 202603
+    closed_month: int | None
     done: bool
     has_target: bool
     on_target: bool
@@ -47,7 +47,7 @@ class ItemFact:
 @dataclass
 class Fact:
     incident_id: int
-    month: date
+    month: int  # 202603
     started_at: datetime
     team_key: int
     severity: str
@@ -79,7 +79,7 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
     ):
         facts[row["pk"]] = Fact(
             incident_id=row["pk"],
-            month=month_of(row["started_at"]),
+            month=month_key(row["started_at"]),
             started_at=row["started_at"],
             team_key=row["team_id"] or 0,
             severity=row["severity"],
@@ -125,10 +125,10 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
                 team_key=fact.team_key,
                 severity=fact.severity,
                 priority=row["priority"],
-                opened_month=month_of(row["created_at"]),
+                opened_month=month_key(row["created_at"]),
                 # A closed item without a completion time closed when it was created, as
                 # far as anyone can tell.
-                closed_month=month_of(closed_at or row["created_at"]) if closed else None,
+                closed_month=month_key(closed_at or row["created_at"]) if closed else None,
                 done=done,
                 has_target=done and row["due_on"] is not None,
                 on_target=bool(

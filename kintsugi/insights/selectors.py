@@ -1,21 +1,27 @@
-"""The Insights figures for one person and one set of filters, read without writing.
+"""The Insights figures for one reader and one set of filters, read without writing.
 
-What is read: the stored facts of the incidents in the range (grouped in the database:
-a few rows per month), the four response times of those incidents (four integers each:
-the median and 90th percentile need the values, and a month holds a few hundred
-incidents, so a year is a few thousand integers read through an index on the month), and
-the facts of the incidents logged since the last fold, computed live (``facts.compute``)
-so every write shows at once. The number of queries does not depend on the data.
+What is read: the stored facts of the incidents in the range, grouped in the database (a
+few rows per month, from indexes that cover each read); the four response times of those
+incidents (four integers each: the median and 90th percentile need the values; a month
+holds a few hundred incidents, so a year is a few thousand rows read through the month
+index); and the facts of the incidents logged since the last fold, computed live
+(``facts.compute``) so every write shows at once. Months are integers (202603) in the
+facts, so reading thousands of rows converts no dates. The number of queries does not
+depend on the data.
 
 Access: the facts are per incident, so each query leaves out the restricted incidents
-the person may not see (``access.hidden_incidents``, the same rule as every page); an
-aggregate never counts an incident its reader could not open.
+the reader may not see (``access.hidden_incidents``, read once per page: a short list, as
+few incidents are restricted); an aggregate never counts an incident its reader could not
+open.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -23,6 +29,7 @@ from kintsugi.accounts.models import User
 from kintsugi.core.insights import charts
 from kintsugi.core.insights.charts import Chart
 from kintsugi.core.insights.figures import DURATIONS
+from kintsugi.core.insights.months import month_from_key, month_key
 from kintsugi.insights import facts as facts_module
 from kintsugi.insights.filters import InsightsFilters
 from kintsugi.insights.models import FactCategory, FactLog, FactService, IncidentFacts, ItemFacts
@@ -47,165 +54,228 @@ class Report:
 
 
 @dataclass
-class _Live:
-    """The facts of the logged incidents that pass the filters and the person's access."""
+class _Scope:
+    """What a page counts: the filters, the hidden incidents, the logged ones."""
 
-    ids: list[int]  # every logged incident (left out of the stored rows)
-    matching: list[facts_module.Fact]  # visible and passing team, service and severity
+    filters: InsightsFilters
+    everything_hidden: bool  # signed out
+    hidden: list[int]  # restricted incidents the reader may not see
+    logged: list[int]  # read live, left out of the stored rows
+    live: list[facts_module.Fact]  # logged, visible and passing team, service, severity
     pending: int = 0
 
-    def in_range(self, filters: InsightsFilters) -> list[facts_module.Fact]:
-        return [f for f in self.matching if filters.months.first <= f.month <= filters.months.last]
+    @property
+    def first(self) -> int:
+        return month_key(self.filters.months.first)
+
+    @property
+    def last(self) -> int:
+        return month_key(self.filters.months.last)
+
+    @property
+    def left_out(self) -> list[int]:
+        return [*self.hidden, *self.logged]
+
+    def rows(self, queryset: QuerySet, *, leave_out: bool = True) -> QuerySet:  # type: ignore[type-arg]
+        """``queryset`` (fact rows with ``incident_id``, ``team_key`` and ``severity``)
+        without hidden and logged incidents, filtered by team, severity and service."""
+        if self.everything_hidden:
+            return queryset.none()
+        if leave_out and self.left_out:
+            queryset = queryset.exclude(incident_id__in=self.left_out)
+        f = self.filters
+        if f.team is not None:
+            queryset = queryset.filter(team_key=f.team.pk)
+        if f.severity:
+            queryset = queryset.filter(severity=f.severity)
+        if f.service is not None:
+            chosen = FactService.objects.filter(service_id=f.service.pk)
+            queryset = queryset.filter(incident_id__in=chosen.values("incident_id"))
+        return queryset
+
+    def grouped(
+        self,
+        queryset: QuerySet,  # type: ignore[type-arg]
+        group: tuple[str, ...],
+        **counts: Any,
+    ) -> list[tuple[Any, ...]]:
+        """Counts per ``group`` (its first field a month within the range) of the rows the
+        reader may see, as (*group, *counts).
+
+        Counted over every row of the range, then the hidden and logged incidents' rows
+        counted again and subtracted: "every row but these few hundred incidents" as
+        ``NOT IN`` costs a lookup per row; as a subtraction it costs a second, small query
+        through the incident index (the range is applied to its few rows here, so that
+        the database does not walk the month index instead)."""
+        if self.everything_hidden:
+            return []
+        month = group[0]
+        base = self.rows(queryset, leave_out=False)
+        in_range = base.filter(**{f"{month}__gte": self.first, f"{month}__lte": self.last})
+        totals: dict[tuple[Any, ...], list[int]] = {}
+        for row in in_range.values_list(*group).annotate(**counts).order_by():
+            totals[row[: len(group)]] = list(row[len(group) :])
+        if self.left_out:
+            minus = base.filter(incident_id__in=self.left_out)
+            for row in minus.values_list(*group).annotate(**counts).order_by():
+                key = row[: len(group)]
+                if key[0] is None or not self.first <= key[0] <= self.last:
+                    continue
+                kept = totals[key]
+                for i, value in enumerate(row[len(group) :]):
+                    kept[i] -= value
+        return [(*key, *values) for key, values in totals.items() if any(values)]
+
+    def counted(self, queryset: QuerySet) -> int:  # type: ignore[type-arg]
+        if self.everything_hidden:
+            return 0
+        base = self.rows(queryset, leave_out=False)
+        left_out = base.filter(incident_id__in=self.left_out).count() if self.left_out else 0
+        return base.count() - left_out
+
+    def live_in_range(self) -> list[facts_module.Fact]:
+        return [fact for fact in self.live if self.first <= fact.month <= self.last]
 
 
-def _logged(user: User | None, filters: InsightsFilters) -> _Live:
-    ids = list(FactLog.objects.values_list("incident_id", flat=True).distinct()[: READ_LIMIT + 1])
-    if len(ids) > READ_LIMIT:
-        total = FactLog.objects.values("incident_id").distinct().count()
-        return _Live([], [], pending=total)
-    if not ids:
-        return _Live([], [])
-    found = facts_module.compute(ids)
-    hidden = _hidden_among(user, ids)
-    kept = [
+def _hidden(user: User | None) -> tuple[bool, list[int]]:
+    if user is None:  # an unknown audience (a mailing list, a Slack channel)
+        restricted = Incident.objects.filter(is_restricted=True)
+        return False, list(restricted.values_list("pk", flat=True))
+    if not access.is_signed_in(user):
+        return True, []
+    if access.is_admin(user):
+        return False, []
+    return False, list(access.hidden_incidents(user).values_list("pk", flat=True))
+
+
+def _scope(user: User | None, filters: InsightsFilters) -> _Scope:
+    everything_hidden, hidden = _hidden(user)
+    scope = _Scope(filters, everything_hidden, hidden, [], [])
+    logged = list(
+        FactLog.objects.values_list("incident_id", flat=True).distinct()[: READ_LIMIT + 1]
+    )
+    if len(logged) > READ_LIMIT:
+        scope.pending = FactLog.objects.values("incident_id").distinct().count()
+        return scope
+    if not logged or everything_hidden:
+        return scope
+    scope.logged = logged
+    unseen = set(hidden)
+    scope.live = [
         f
-        for f in found.values()
-        if f.incident_id not in hidden
+        for f in facts_module.compute(logged).values()
+        if f.incident_id not in unseen
         and (filters.team is None or f.team_key == filters.team.pk)
         and (not filters.severity or f.severity == filters.severity)
         and (filters.service is None or filters.service.pk in f.services)
     ]
-    return _Live(ids, kept)
+    return scope
 
 
-def _hidden_among(user: User | None, ids: list[int]) -> set[int]:
-    if user is None:  # an unknown audience (a mailing list, a Slack channel)
-        restricted = Incident.objects.filter(pk__in=ids, is_restricted=True)
-        return set(restricted.values_list("pk", flat=True))
-    if not access.is_signed_in(user):
-        return set(ids)
-    if access.is_admin(user):
-        return set()
-    return set(access.hidden_incidents(user).filter(pk__in=ids).values_list("pk", flat=True))
+def _add(counts: dict[tuple[int, str], int], month: int, key: str, n: int = 1) -> None:
+    counts[month, key] = counts.get((month, key), 0) + n
 
 
-def _visible(user: User | None, rows: QuerySet, live: _Live) -> QuerySet:  # type: ignore[type-arg]
-    if live.ids:
-        rows = rows.exclude(incident_id__in=live.ids)
-    if user is None:
-        return rows.exclude(
-            incident_id__in=Incident.objects.filter(is_restricted=True).values("pk")
-        )
-    if not access.is_signed_in(user):
-        return rows.none()
-    if access.is_admin(user):
-        return rows
-    return rows.exclude(incident_id__in=access.hidden_incidents(user).values("pk"))
-
-
-def _filtered(rows: QuerySet, filters: InsightsFilters) -> QuerySet:  # type: ignore[type-arg]
-    if filters.team is not None:
-        rows = rows.filter(team_key=filters.team.pk)
-    if filters.severity:
-        rows = rows.filter(severity=filters.severity)
-    if filters.service is not None:
-        rows = rows.filter(
-            incident_id__in=FactService.objects.filter(service_id=filters.service.pk).values(
-                "incident_id"
-            )
-        )
-    return rows
+def _dated(counts: dict[tuple[int, str], int]) -> dict[tuple[date, str], int]:
+    return {(month_from_key(month), key): n for (month, key), n in counts.items()}
 
 
 def insights_report(user: User | None, filters: InsightsFilters) -> Report:
     """The figures ``user`` may see; ``None`` is an unknown audience (a mailing list, a
     Slack channel), who sees no restricted incident at all."""
-    live = _logged(user, filters)
-    months = filters.months
-    in_range = {"month__gte": months.first, "month__lte": months.last}
-    incidents = _filtered(_visible(user, IncidentFacts.objects.filter(**in_range), live), filters)
-    scope = incidents.values("incident_id")
+    scope = _scope(user, filters)
+    in_range = {"month__gte": scope.first, "month__lte": scope.last}
+    incidents = scope.rows(IncidentFacts.objects.filter(**in_range))
 
-    severity: dict[tuple[date, str], int] = {}
-    cost: dict[date, tuple[int, int]] = {}
-    for row in (
-        incidents.values("month", "severity")
-        .annotate(n=Count("pk"), debt=Count("pk", filter=Q(open_related_items__gt=0)))
-        .order_by()
-    ):
-        severity[row["month"], row["severity"]] = row["n"]
-        total, with_debt = cost.get(row["month"], (0, 0))
-        cost[row["month"]] = (total + row["n"], with_debt + row["debt"])
-
+    severity: dict[tuple[int, str], int] = {}
+    teams: dict[tuple[int, str], int] = {}
+    cost: dict[int, tuple[int, int]] = {}
     team_names = dict(Team.objects.values_list("pk", "name"))
-    teams: dict[tuple[date, str], int] = {}
-    for row in incidents.values("month", "team_key").annotate(n=Count("pk")).order_by():
-        name = team_names.get(row["team_key"], NO_TEAM)
-        teams[row["month"], name] = teams.get((row["month"], name), 0) + row["n"]
+    for month, sev, team_key, n, with_debt in scope.grouped(
+        IncidentFacts.objects.all(),
+        ("month", "severity", "team_key"),
+        n=Count("*"),
+        debt=Count("incident_id", filter=Q(open_related_items__gt=0)),
+    ):
+        _add(severity, month, sev, n)
+        _add(teams, month, team_names.get(team_key, NO_TEAM), n)
+        total, debt = cost.get(month, (0, 0))
+        cost[month] = (total + n, debt + with_debt)
 
     service_names = dict(Service.objects.values_list("pk", "name"))
-    services: dict[tuple[date, str], int] = {}
-    service_rows = FactService.objects.filter(**in_range, incident_id__in=scope)
-    for row in service_rows.values("month", "service_id").annotate(n=Count("pk")).order_by():
-        name = service_names.get(row["service_id"], f"Service {row['service_id']}")
-        services[row["month"], name] = services.get((row["month"], name), 0) + row["n"]
-
-    durations: dict[str, dict[date, list[float]]] = {name: {} for name in DURATIONS}
-    for month, *times in incidents.values_list("month", *DURATIONS).order_by():
-        for name, value in zip(DURATIONS, times, strict=True):
-            if value is not None:
-                durations[name].setdefault(month, []).append(float(value))
-
-    categories: dict[tuple[date, str], int] = {}
-    category_rows = FactCategory.objects.filter(**in_range, incident_id__in=scope)
-    for row in category_rows.values("month", "category").annotate(n=Count("pk")).order_by():
-        categories[row["month"], row["category"]] = row["n"]
-
-    items = _filtered(_visible(user, ItemFacts.objects.all(), live), filters)
-    completion: dict[str, tuple[int, int, int]] = {}
-    done = items.filter(done=True, closed_month__gte=months.first, closed_month__lte=months.last)
-    for row in (
-        done.values("priority")
-        .annotate(
-            n=Count("pk"),
-            measured=Count("pk", filter=Q(has_target=True)),
-            on_time=Count("pk", filter=Q(on_target=True)),
-        )
-        .order_by()
+    services: dict[tuple[int, str], int] = {}
+    for month, service_id, n in scope.grouped(
+        FactService.objects.all(), ("month", "service_id"), n=Count("*")
     ):
-        completion[row["priority"]] = (row["n"], row["measured"], row["on_time"])
-    opened = dict(
-        items.filter(opened_month__gte=months.first, opened_month__lte=months.last)
-        .values_list("opened_month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    closed = dict(
-        items.filter(closed_month__gte=months.first, closed_month__lte=months.last)
-        .values_list("closed_month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    open_before = items.filter(
-        Q(closed_month__isnull=True) | Q(closed_month__gte=months.first),
-        opened_month__lt=months.first,
-    ).count()
+        _add(services, month, service_names.get(service_id, f"Service {service_id}"), n)
 
-    for fact in live.in_range(filters):  # the logged incidents, as they are now
-        _add_live(fact, severity, cost, teams, team_names, services, service_names)
+    # Four integers per incident of the range, in the month index's order: grouped by
+    # month and split into columns in C (zip), not value by value in Python.
+    times: dict[str, dict[int, list[float]]] = {name: {} for name in DURATIONS}
+    rows = incidents.values_list("month", *DURATIONS).order_by("month")
+    for month, group in groupby(rows, key=itemgetter(0)):
+        columns = list(zip(*group, strict=True))
+        for name, column in zip(DURATIONS, columns[1:], strict=True):
+            values = [value for value in column if value is not None]
+            if values:
+                times[name][month] = values
+
+    categories: dict[tuple[int, str], int] = {}
+    for month, category, n in scope.grouped(
+        FactCategory.objects.all(), ("month", "category"), n=Count("*")
+    ):
+        _add(categories, month, category, n)
+
+    items = ItemFacts.objects.all()
+    completion: dict[str, tuple[int, int, int]] = {}
+    closed: dict[int, int] = {}
+    for month, priority, done, has_target, on_target, n in scope.grouped(
+        items,
+        ("closed_month", "priority", "done", "has_target", "on_target"),
+        n=Count("*"),
+    ):
+        closed[month] = closed.get(month, 0) + n
+        if done:
+            all_done, measured, on_time = completion.get(priority, (0, 0, 0))
+            completion[priority] = (
+                all_done + n,
+                measured + (n if has_target else 0),
+                on_time + (n if on_target else 0),
+            )
+    opened: dict[int, int] = dict(
+        scope.grouped(  # type: ignore[arg-type]
+            items,
+            ("opened_month",),
+            n=Count("*"),
+        )
+    )
+    open_before = scope.counted(
+        items.filter(
+            Q(closed_month__isnull=True) | Q(closed_month__gte=scope.first),
+            opened_month__lt=scope.first,
+        )
+    )
+
+    for fact in scope.live_in_range():  # the logged incidents, as they are now
+        _add(severity, fact.month, fact.severity)
+        _add(teams, fact.month, team_names.get(fact.team_key, NO_TEAM))
+        total, debt = cost.get(fact.month, (0, 0))
+        cost[fact.month] = (total + 1, debt + (fact.open_related_items > 0))
+        for service_id in fact.services:
+            _add(services, fact.month, service_names.get(service_id, f"Service {service_id}"))
         for name in DURATIONS:
             value = getattr(fact, name)
             if value is not None:
-                durations[name].setdefault(fact.month, []).append(float(value))
+                times[name].setdefault(fact.month, []).append(value)
         for category in fact.categories:
-            categories[fact.month, category] = categories.get((fact.month, category), 0) + 1
-    for item in (item for fact in live.matching for item in fact.items):
-        if item.opened_month < months.first:
-            if item.closed_month is None or item.closed_month >= months.first:
+            _add(categories, fact.month, category)
+    for item in (item for fact in scope.live for item in fact.items):
+        if item.opened_month < scope.first:
+            if item.closed_month is None or item.closed_month >= scope.first:
                 open_before += 1
-        elif item.opened_month <= months.last:
+        elif item.opened_month <= scope.last:
             opened[item.opened_month] = opened.get(item.opened_month, 0) + 1
-        if item.closed_month and months.first <= item.closed_month <= months.last:
+        if item.closed_month and scope.first <= item.closed_month <= scope.last:
             closed[item.closed_month] = closed.get(item.closed_month, 0) + 1
             if item.done:
                 n, measured, on_time = completion.get(item.priority, (0, 0, 0))
@@ -215,51 +285,41 @@ def insights_report(user: User | None, filters: InsightsFilters) -> Report:
                     on_time + item.on_target,
                 )
 
-    month_list = months.months
+    months = filters.months.months
     report = Report(
         [
-            charts.incidents_by_severity(month_list, severity),
+            charts.incidents_by_severity(months, _dated(severity)),
             charts.incidents_by_group(
-                "incidents-by-team", "Incidents per month by team", "team", month_list, teams
+                "incidents-by-team", "Incidents per month by team", "team", months, _dated(teams)
             ),
             charts.incidents_by_group(
                 "incidents-by-service",
                 "Incidents per month by service (services that recur)",
                 "service",
-                month_list,
-                services,
+                months,
+                _dated(services),
             ),
-            *(charts.response_time(name, month_list, durations[name]) for name in DURATIONS),
-            charts.factor_categories(month_list, categories),
+            *(
+                charts.response_time(
+                    name, months, {month_from_key(m): v for m, v in times[name].items()}
+                )
+                for name in DURATIONS
+            ),
+            charts.factor_categories(months, _dated(categories)),
             charts.completion_by_priority(completion),
-            charts.open_debt(month_list, open_before, opened, closed),
-            charts.cost_of_debt(month_list, cost),
+            charts.open_debt(
+                months,
+                open_before,
+                {month_from_key(m): n for m, n in opened.items()},
+                {month_from_key(m): n for m, n in closed.items()},
+            ),
+            charts.cost_of_debt(months, {month_from_key(m): v for m, v in cost.items()}),
         ],
-        pending=live.pending,
+        pending=scope.pending,
     )
-    if live.pending:
+    if scope.pending:
         report.notes.append(
-            f"{live.pending:,} post-mortems changed since the facts were last updated are "
+            f"{scope.pending:,} post-mortems changed since the facts were last updated are "
             "counted as they were then; `kintsugi insights fold` brings them up to date."
         )
     return report
-
-
-def _add_live(
-    fact: facts_module.Fact,
-    severity: dict[tuple[date, str], int],
-    cost: dict[date, tuple[int, int]],
-    teams: dict[tuple[date, str], int],
-    team_names: dict[int, str],
-    services: dict[tuple[date, str], int],
-    service_names: dict[int, str],
-) -> None:
-    month = fact.month
-    severity[month, fact.severity] = severity.get((month, fact.severity), 0) + 1
-    total, with_debt = cost.get(month, (0, 0))
-    cost[month] = (total + 1, with_debt + (fact.open_related_items > 0))
-    team = team_names.get(fact.team_key, NO_TEAM)
-    teams[month, team] = teams.get((month, team), 0) + 1
-    for service_id in fact.services:
-        name = service_names.get(service_id, f"Service {service_id}")
-        services[month, name] = services.get((month, name), 0) + 1

@@ -62,12 +62,24 @@ def _store(batch: list[int], found: dict[int, facts_module.Fact]) -> None:
         for f in found.values()
     )
     FactService.objects.bulk_create(
-        FactService(incident_id=f.incident_id, service_id=s, month=f.month)
+        FactService(
+            incident_id=f.incident_id,
+            service_id=s,
+            month=f.month,
+            team_key=f.team_key,
+            severity=f.severity,
+        )
         for f in found.values()
         for s in sorted(f.services)
     )
     FactCategory.objects.bulk_create(
-        FactCategory(incident_id=f.incident_id, category=c, month=f.month)
+        FactCategory(
+            incident_id=f.incident_id,
+            category=c,
+            month=f.month,
+            team_key=f.team_key,
+            severity=f.severity,
+        )
         for f in found.values()
         for c in sorted(f.categories)
     )

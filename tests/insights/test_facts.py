@@ -53,7 +53,7 @@ def test_it_folds_what_a_live_computation_gives(build, service):
     assert report.incidents == 1 and not FactLog.objects.exists()
     stored = IncidentFacts.objects.get(pk=incident.pk)
     live = facts.compute([incident.pk])[incident.pk]
-    assert stored.month == live.month == date(2026, 1, 1)
+    assert stored.month == live.month == 202601
     assert stored.time_to_detect == live.time_to_detect == 600
     assert stored.time_to_resolve == 3600
     assert stored.time_to_acknowledge is None
@@ -64,7 +64,7 @@ def test_it_folds_what_a_live_computation_gives(build, service):
         True,
         True,
         True,
-        date(2026, 1, 1),
+        202601,
     )
 
 

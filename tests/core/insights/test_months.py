@@ -62,3 +62,11 @@ def test_it_refuses_a_backwards_or_huge_range():
         month_range("2026-05", "2026-04", today=date(2026, 12, 7))
     with pytest.raises(ValidationProblem, match=f"limit is {MAX_MONTHS}"):
         month_range("1970-01", "9999-12", today=date(2026, 12, 7))
+
+
+def test_it_keys_months_as_integers_that_sort():
+    from kintsugi.core.insights.months import month_from_key, month_key
+
+    assert month_key(date(2026, 3, 1)) == 202603
+    assert month_from_key(202603) == date(2026, 3, 1)
+    assert month_key(date(2025, 12, 1)) < month_key(date(2026, 1, 1))
