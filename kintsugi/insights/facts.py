@@ -116,6 +116,7 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
     ):
         fact = facts[row["incident_id"]]
         closed = row["status"] in CLOSED
+        opened = month_key(row["created_at"])
         done = row["status"] == ActionStatus.DONE.value
         closed_at = row["completed_at"] if closed else None
         fact.items.append(
@@ -125,10 +126,14 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
                 team_key=fact.team_key,
                 severity=fact.severity,
                 priority=row["priority"],
-                opened_month=month_key(row["created_at"]),
+                opened_month=opened,
                 # A closed item without a completion time closed when it was created, as
                 # far as anyone can tell.
-                closed_month=month_key(closed_at or row["created_at"]) if closed else None,
+                # Never before the month it was created (an imported completion time can
+                # be earlier): open debt is "created before, minus closed before".
+                closed_month=max(month_key(closed_at or row["created_at"]), opened)
+                if closed
+                else None,
                 done=done,
                 has_target=done and row["due_on"] is not None,
                 on_target=bool(

@@ -129,6 +129,11 @@ class ItemFacts(models.Model):
                 ],
                 name="insights_item_closed",
             ),
+            # The fold's sums per (team, severity) pair (``ItemMonth``).
+            models.Index(
+                fields=["team_key", "severity", "opened_month", "closed_month"],
+                name="insights_item_pair",
+            ),
             # The few hidden and logged incidents' items, counted to be subtracted.
             models.Index(
                 fields=[
@@ -148,6 +153,41 @@ class ItemFacts(models.Model):
 
     def __str__(self) -> str:
         return f"facts of action item {self.item_id}"
+
+
+class ItemMonth(models.Model):
+    """Action items created and closed per month, team and severity: the sum of
+    ``ItemFacts``, rewritten by the fold for the (team, severity) pairs it touched. Open
+    debt at the start of a range is every item created before it minus every item closed
+    before it: a few thousand of these rows instead of every item ever written."""
+
+    team_key = models.IntegerField()
+    severity = models.CharField(max_length=4)
+    month = models.IntegerField()
+    opened = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["month", "team_key", "severity", "opened", "closed"],
+                name="insights_itemmonth_month",
+            ),
+            models.Index(fields=["team_key", "severity"], name="insights_itemmonth_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"items of team {self.team_key}, {self.severity}, {self.month}"
+
+
+class FoldLock(models.Model):
+    """One row every fold updates first, so two folds (a loop and a cron line) take turns
+    instead of both rewriting the same sums."""
+
+    passes = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.passes} folds"
 
 
 class FactLog(models.Model):

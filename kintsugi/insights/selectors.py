@@ -23,7 +23,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kintsugi.accounts.models import User
 from kintsugi.core.insights import charts
@@ -32,7 +32,14 @@ from kintsugi.core.insights.figures import DURATIONS
 from kintsugi.core.insights.months import month_from_key, month_key
 from kintsugi.insights import facts as facts_module
 from kintsugi.insights.filters import InsightsFilters
-from kintsugi.insights.models import FactCategory, FactLog, FactService, IncidentFacts, ItemFacts
+from kintsugi.insights.models import (
+    FactCategory,
+    FactLog,
+    FactService,
+    IncidentFacts,
+    ItemFacts,
+    ItemMonth,
+)
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 from kintsugi.teams.models import Service, Team
@@ -180,6 +187,58 @@ def _dated(counts: dict[tuple[int, str], int]) -> dict[tuple[date, str], int]:
     return {(month_from_key(month), key): n for (month, key), n in counts.items()}
 
 
+def _item_months(
+    scope: _Scope,
+    items: QuerySet[ItemFacts],
+    closed: dict[int, int],
+) -> tuple[dict[int, int], dict[int, int], int]:
+    """Items created and closed per month of the range, and open before it.
+
+    From the per-month sums (``ItemMonth``) minus the hidden and logged incidents' items;
+    with a service filter, which those sums cannot answer, from the items of that
+    service's incidents (``closed`` already holds those, counted with the completion)."""
+    if scope.everything_hidden:
+        return {}, {}, 0
+    f = scope.filters
+    if f.service is not None:
+        opened = dict(scope.grouped(items, ("opened_month",), n=Count("*")))
+        open_before = scope.counted(
+            items.filter(
+                Q(closed_month__isnull=True) | Q(closed_month__gte=scope.first),
+                opened_month__lt=scope.first,
+            )
+        )
+        return opened, closed, open_before
+    sums = ItemMonth.objects.filter(month__lte=scope.last)
+    if f.team is not None:
+        sums = sums.filter(team_key=f.team.pk)
+    if f.severity:
+        sums = sums.filter(severity=f.severity)
+    opened: dict[int, int] = {}
+    closed = {}
+    open_before = 0
+    for month, n_opened, n_closed in (
+        sums.values_list("month").annotate(o=Sum("opened"), c=Sum("closed")).order_by()
+    ):
+        if month < scope.first:
+            open_before += n_opened - n_closed
+        else:
+            opened[month], closed[month] = n_opened, n_closed
+    if scope.left_out:
+        minus = scope.rows(items, leave_out=False).filter(incident_id__in=scope.left_out)
+        for opened_month, closed_month, n in (
+            minus.values_list("opened_month", "closed_month").annotate(n=Count("*")).order_by()
+        ):
+            if opened_month < scope.first:
+                if closed_month is None or closed_month >= scope.first:
+                    open_before -= n
+            elif opened_month <= scope.last:
+                opened[opened_month] = opened.get(opened_month, 0) - n
+            if closed_month is not None and scope.first <= closed_month <= scope.last:
+                closed[closed_month] = closed.get(closed_month, 0) - n
+    return opened, closed, open_before
+
+
 def insights_report(user: User | None, filters: InsightsFilters) -> Report:
     """The figures ``user`` may see; ``None`` is an unknown audience (a mailing list, a
     Slack channel), who sees no restricted incident at all."""
@@ -242,19 +301,7 @@ def insights_report(user: User | None, filters: InsightsFilters) -> Report:
                 measured + (n if has_target else 0),
                 on_time + (n if on_target else 0),
             )
-    opened: dict[int, int] = dict(
-        scope.grouped(  # type: ignore[arg-type]
-            items,
-            ("opened_month",),
-            n=Count("*"),
-        )
-    )
-    open_before = scope.counted(
-        items.filter(
-            Q(closed_month__isnull=True) | Q(closed_month__gte=scope.first),
-            opened_month__lt=scope.first,
-        )
-    )
+    opened, closed, open_before = _item_months(scope, items, closed)
 
     for fact in scope.live_in_range():  # the logged incidents, as they are now
         _add(severity, fact.month, fact.severity)

@@ -17,10 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Count, F, Max, Min, Q
 
 from kintsugi.insights import facts as facts_module
-from kintsugi.insights.models import FactCategory, FactLog, FactService, IncidentFacts, ItemFacts
+from kintsugi.insights.models import (
+    FactCategory,
+    FactLog,
+    FactService,
+    FoldLock,
+    IncidentFacts,
+    ItemFacts,
+    ItemMonth,
+)
 from kintsugi.postmortems.models import Incident
 
 BATCH = 500
@@ -120,6 +128,52 @@ def _recount(incident_ids: list[int]) -> None:
         )
 
 
+def _lock() -> None:
+    """Take the fold's turn (first statement of its transaction: a row lock on
+    PostgreSQL, the write lock on SQLite)."""
+    if not FoldLock.objects.filter(pk=1).update(passes=F("passes") + 1):
+        FoldLock.objects.get_or_create(pk=1)
+        FoldLock.objects.filter(pk=1).update(passes=F("passes") + 1)
+
+
+def _pairs(batch: list[int]) -> set[tuple[int, str]]:
+    rows = ItemFacts.objects.filter(incident_id__in=batch).values_list("team_key", "severity")
+    return set(rows.distinct())
+
+
+def _resum(pairs: set[tuple[int, str]] | None) -> None:
+    """Rewrite ``ItemMonth`` for those (team, severity) pairs (all of them: ``None``)."""
+    if pairs is not None and not pairs:
+        return
+    rows = ItemMonth.objects.all()
+    items = ItemFacts.objects.all()
+    if pairs is not None:
+        which = Q()
+        for team_key, severity in pairs:
+            which |= Q(team_key=team_key, severity=severity)
+        rows, items = rows.filter(which), items.filter(which)
+    rows.delete()
+    sums: dict[tuple[int, str, int], list[int]] = {}
+    for team_key, severity, month, n in (
+        items.values_list("team_key", "severity", "opened_month").annotate(n=Count("*")).order_by()
+    ):
+        sums.setdefault((team_key, severity, month), [0, 0])[0] += n
+    for team_key, severity, month, n in (
+        items.filter(closed_month__isnull=False)
+        .values_list("team_key", "severity", "closed_month")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        sums.setdefault((team_key, severity, month), [0, 0])[1] += n
+    ItemMonth.objects.bulk_create(
+        (
+            ItemMonth(team_key=t, severity=s, month=m, opened=o, closed=c)
+            for (t, s, m), (o, c) in sums.items()
+        ),
+        batch_size=1000,
+    )
+
+
 def fold(*, limit: int | None = None) -> FoldReport:
     """Fold the logged incidents into the stored facts (at most ``limit`` of them)."""
     report = FoldReport()
@@ -132,10 +186,14 @@ def fold(*, limit: int | None = None) -> FoldReport:
         ids = ids[:limit]
     for batch in _chunks(ids):
         with transaction.atomic():
+            _lock()
             found = facts_module.compute(batch)
             dependents = _dependents(batch, found)
+            pairs = _pairs(batch)  # before and after the write
             _store(batch, found)
+            pairs |= _pairs(batch)
             _recount(dependents)
+            _resum(pairs)
             FactLog.objects.filter(pk__lte=newest, incident_id__in=batch).delete()
         report.incidents += len(batch)
         report.dependents += len(dependents)
@@ -154,7 +212,11 @@ def rebuild() -> FoldReport:
             _store(chunk, {})
     for batch in _chunks(ids):
         with transaction.atomic():
+            _lock()
             _store(batch, facts_module.compute(batch))
         report.incidents += len(batch)
-    FactLog.objects.filter(pk__lte=newest).delete()
+    with transaction.atomic():
+        _lock()
+        _resum(None)
+        FactLog.objects.filter(pk__lte=newest).delete()
     return report

@@ -45,6 +45,7 @@ def test_it_folds_what_a_live_computation_gives(build, service):
                 "priority": "P1",
                 "due_on": date(2026, 2, 1),
                 "status": "done",
+                "created_at": JAN,
                 "completed_at": datetime(2026, 1, 20, tzinfo=UTC),
             }
         ],
@@ -145,3 +146,38 @@ def test_a_write_during_a_fold_is_kept_for_the_next(build, limit):
     remaining = set(FactLog.objects.values_list("incident_id", flat=True))
     assert remaining == ({b.pk} if limit == 1 else set())
     assert IncidentFacts.objects.filter(pk=a.pk).exists()
+
+
+def test_the_monthly_item_sums_stay_those_of_the_items(build, team):
+    from collections import Counter
+
+    from kintsugi.insights.models import ItemMonth
+
+    def sums():
+        got = Counter()
+        for row in ItemMonth.objects.all():
+            got[row.team_key, row.severity, row.month, "o"] += row.opened
+            got[row.team_key, row.severity, row.month, "c"] += row.closed
+        return +got
+
+    def expected():
+        want = Counter()
+        for item in ItemFacts.objects.all():
+            want[item.team_key, item.severity, item.opened_month, "o"] += 1
+            if item.closed_month is not None:
+                want[item.team_key, item.severity, item.closed_month, "c"] += 1
+        return +want
+
+    a = build(JAN, items=[{"priority": "P1", "created_at": JAN}] * 3)
+    b = build(JAN, severity="SEV1", items=[{"priority": "P2", "created_at": JAN}])
+    fold()
+    assert sums() == expected() and sums()
+    ActionItem.objects.filter(incident=a).update(status="done", completed_at=JAN + timedelta(40))
+    Incident.objects.filter(pk=b.pk).update(severity="SEV4", team=None)
+    fold()
+    assert sums() == expected()
+    a.delete()
+    fold()
+    assert sums() == expected()
+    services.rebuild()
+    assert sums() == expected()

@@ -110,6 +110,10 @@ def test_it_measures_items_and_the_cost_of_debt(build, viewer, login, service):
     assert completion[3] == ["P2", "1", "1", "1", "100.0"]
     debt = {r[0]: r[-1] for r in _csv(client.get("/insights/csv/open-debt/"))[1:]}
     assert debt["2026-09"] == "1" and debt["2026-11"] == "1"
+    later = {"start": "2026-10", "end": "2026-12"}  # items opened before the range
+    for params in (later, {**later, "service": "web"}, {**later, "team": "platform"}):
+        rows = _csv(client.get("/insights/csv/open-debt/", params))[1:]
+        assert [r[-1] for r in rows] == ["1", "1", "1"], params
 
 
 def test_csv_cells_cannot_run_as_formulas(build, viewer, login):
