@@ -70,7 +70,11 @@ class FactService(models.Model):
                 name="insights_service_month",
             ),
             models.Index(fields=["service_id", "incident_id"], name="insights_service_filter"),
-            models.Index(fields=["incident_id"], name="insights_service_incident"),
+            # The hidden and logged incidents' rows, counted to be subtracted.
+            models.Index(
+                fields=["incident_id", "month", "service_id", "team_key", "severity"],
+                name="insights_service_incident",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +94,10 @@ class FactCategory(models.Model):
                 fields=["month", "category", "team_key", "severity", "incident_id"],
                 name="insights_category_month",
             ),
-            models.Index(fields=["incident_id"], name="insights_category_incident"),
+            models.Index(
+                fields=["incident_id", "month", "category", "team_key", "severity"],
+                name="insights_category_incident",
+            ),
         ]
 
     def __str__(self) -> str:
