@@ -172,6 +172,9 @@ def main() -> None:
     # The debt pages are judged against the raw SQL of their main aggregate (issue 5).
     median, p95 = time_raw_aggregate(today(), args.requests)
     print(f"[{args.label}] {'raw SQL aggregate (debt, by team)':45} {median:10.1f} {p95:10.1f}")
+    __import__("bench.insights").insights.time_insights(
+        args.label, client, editor, auth, args.requests
+    )
 
 
 def _time_saves(user: User, incident: int, n: int) -> tuple[float, float]:

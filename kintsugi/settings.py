@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kintsugi.debt",
     "kintsugi.documents",
     "kintsugi.capture",
+    "kintsugi.insights",
     "kintsugi.web",
     "kintsugi.api",
 ]

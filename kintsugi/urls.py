@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("debt/", include("kintsugi.debt.urls")),
+    path("insights/", include("kintsugi.insights.urls")),
     path("", include("kintsugi.capture.urls")),
     path("", include("kintsugi.web.urls")),
 ]

@@ -265,5 +265,14 @@ ENTRIES.update(
             {**ADMIN_ONLY, "non_member": FORBIDDEN},
             data={"kind": "generic", "name": "matrix"},
         ),
+# Insights (issue 16): aggregates everyone signed in reads; each counts only what its
+# reader may see (tests/insights/test_views.py checks the figures).
+ENTRIES.update(
+    {
+        "insights": page("GET", READ, variants=({}, {"?": "team=platform&severity=SEV1"})),
+        "insights-csv": page("GET", READ, params={"key": "incidents-by-severity"}),
+        "insights-digest": page("GET", READ, params={"month": "2026-03"}),
+        "api:insights": api_read(),
+        "api:insights_digest": api_read(params={"month": "2026-03"}),
     }
 )

@@ -218,6 +218,7 @@ class Channel(models.TextChoices):
 class DeliveryKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     WEEKLY_REVIEW = "weekly_review", "Weekly review"
+    MONTHLY_DIGEST = "monthly_digest", "Monthly digest"  # sent by kintsugi.insights
 
 
 class DeliveryStatus(models.TextChoices):

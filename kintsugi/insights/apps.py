@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_fact_triggers(sender, *, using, **kwargs):  # type: ignore[no-untyped-def]
+    """After every migrate: SQLite drops a table's triggers when Django rebuilds it."""
+    from django.db import connections
+
+    from kintsugi.insights import triggers
+
+    connection = connections[using]
+    present = set(connection.introspection.table_names())
+    if set(triggers.TABLES) | {triggers.LOG} <= present:
+        triggers.install(connection)
+
+
+class InsightsConfig(AppConfig):
+    name = "kintsugi.insights"
+    label = "insights"
+    verbose_name = "Insights"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_install_fact_triggers, sender=self)

@@ -1,0 +1,96 @@
+"""The monthly digest by email and Slack, through the debt app's deliveries.
+
+Rows are inserted into ``debt.Delivery`` (kind ``monthly_digest``), once per recipient
+and month (its idempotency key), and the worker sends them with the same transports,
+retries and deliveries page as the weekly review. The recipients are those of the team's
+weekly review (``review_recipients``): each member's email shows what that member may
+see; an address read by several people or by unknown ones (the team's list) and the
+team's Slack channel show no restricted post-mortem at all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.template.loader import render_to_string
+
+from kintsugi.core.insights.months import month_label
+from kintsugi.debt.models import Channel, Delivery, DeliveryKind, TeamDebtSettings
+from kintsugi.debt.services.deliveries import enqueue
+from kintsugi.debt.services.weekly import review_recipients
+from kintsugi.insights.digest import Digest, monthly_digest
+from kintsugi.teams.models import Team
+
+SLACK_LIMIT = 20  # post-mortems listed in a Slack message; the page has them all
+
+
+def digest_key(team: Team, month: date) -> str:
+    return f"insights-digest:{month_label(month)}:team:{team.pk}"
+
+
+def digest_url(base_url: str, month: date) -> str:
+    return f"{base_url.rstrip('/')}/insights/digest/{month_label(month)}/"
+
+
+def _bodies(digest: Digest, page: str) -> tuple[str, str]:
+    context = {"digest": digest, "page_url": page}
+    return (
+        render_to_string("insights/email/digest.txt", context),
+        render_to_string("insights/email/digest.html", context),
+    )
+
+
+def _slack(digest: Digest, page: str) -> dict[str, object]:
+    lines = [f"*Monthly digest: {digest.month:%B %Y}*"]
+    published = digest.published[:SLACK_LIMIT]
+    lines.append(f"{len(digest.published)} post-mortems published.")
+    lines += [f"• {i.reference} ({i.severity}): {i.title}" for i in published]
+    if len(digest.published) > SLACK_LIMIT:
+        lines.append(f"… and {len(digest.published) - SLACK_LIMIT} more.")
+    lines.append(f"<{page}|The digest online>")
+    # Slack's mrkdwn treats &, < and > specially; a title typed by a user must not link.
+    safe = [lines[0], lines[1]] + [
+        line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines[2:-1]
+    ]
+    return {"text": "\n".join([*safe, lines[-1]])}
+
+
+def enqueue_monthly_digest(*, team: Team, month: date, now: datetime, base_url: str) -> int:
+    """Insert the digest's deliveries for ``team`` (once per recipient and month)."""
+    settings = TeamDebtSettings.objects.filter(team=team).first()
+    page = digest_url(base_url, month)
+    common = {
+        "idempotency_key": digest_key(team, month),
+        "kind": DeliveryKind.MONTHLY_DIGEST,
+        "team": team,
+        "subject": f"Kintsugi monthly digest: {month:%B %Y}",
+        "created_at": now,
+        "updated_at": now,
+        "next_attempt_at": now,
+    }
+    public: Digest | None = None
+    rows = []
+    for address, readers in sorted(review_recipients(team, settings).items()):
+        reader = readers[0] if len(readers) == 1 else None
+        if reader is None:
+            public = public or monthly_digest(None, month)
+            digest = public
+        else:
+            digest = monthly_digest(reader, month)
+        text, html = _bodies(digest, page)
+        rows.append(
+            Delivery(
+                channel=Channel.EMAIL, recipient=address, body_text=text, body_html=html, **common
+            )
+        )
+    if settings is not None and settings.has_slack:
+        public = public or monthly_digest(None, month)
+        rows.append(
+            Delivery(
+                channel=Channel.SLACK,
+                recipient=f"team:{team.pk}",
+                payload=_slack(public, page),
+                **common,
+            )
+        )
+    return enqueue(rows)
