@@ -265,6 +265,9 @@ ENTRIES.update(
             {**ADMIN_ONLY, "non_member": FORBIDDEN},
             data={"kind": "generic", "name": "matrix"},
         ),
+    }
+)
+
 # Insights (issue 16): aggregates everyone signed in reads; each counts only what its
 # reader may see (tests/insights/test_views.py checks the figures).
 ENTRIES.update(

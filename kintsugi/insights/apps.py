@@ -22,3 +22,13 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_install_fact_triggers, sender=self)
+        # `kintsugi worker` folds written incidents into the facts on every pass.
+        from kintsugi.debt.services.worker import add_step
+
+        add_step("insights", _fold)
+
+
+def _fold(now: object) -> object:
+    from kintsugi.insights import services
+
+    return services.fold()

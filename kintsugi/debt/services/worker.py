@@ -10,7 +10,8 @@ Every step claims its work in the database, so passes may overlap across process
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 
@@ -22,6 +23,16 @@ from kintsugi.debt.services.reminders import enqueue_due_reminders
 from kintsugi.debt.services.weekly import schedule_weekly_reviews
 from kintsugi.debt.tally.compute import refresh_all
 
+# A step of an app above debt (Insights folds its facts): the app hands it over in its
+# AppConfig.ready(), because debt may not import the apps above it (docs/architecture.md).
+Step = Callable[[datetime], object]
+_STEPS: dict[str, Step] = {}
+
+
+def add_step(name: str, step: Step) -> None:
+    """Run ``step(now)`` at the end of every pass; what it returns is reported by name."""
+    _STEPS[name] = step
+
 
 @dataclass
 class PassReport:
@@ -30,12 +41,14 @@ class PassReport:
     sent: int = 0
     failed: int = 0
     tallies: int = 0
+    steps: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
+        done = "".join(f", {name}: {outcome}" for name, outcome in self.steps.items())
         return (
             f"{self.reviews} review(s) due, {self.reminders} reminder delivery(ies) queued, "
             f"{self.sent} sent, {self.failed} failed (will retry), "
-            f"{self.tallies} team tally(ies) recomputed"
+            f"{self.tallies} team tally(ies) recomputed{done}"
         )
 
 
@@ -62,4 +75,8 @@ def run_pass(
     if should_stop():
         return report
     report.tallies = len(refresh_all(today=utc_today(clock), book=policy_book(), now=clock.now()))
+    for name, step in _STEPS.items():
+        if should_stop():
+            break
+        report.steps[name] = str(step(clock.now()))
     return report
