@@ -344,7 +344,7 @@ class PostmortemView:
     action_items: list[ActionItem]
     metrics: TimelineMetrics
     can_edit: bool
-    why_version: int  # the 5 Whys tree's version (kintsugi.analysis), read with the incident
+    why_version: int  # the 5 Whys tree's version (kintsugi.five_whys), read with the incident
     involved: Involved  # services, authors, members
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kintsugi.core.analysis import MAX_PATH_DEPTH
+from kintsugi.core.five_whys import MAX_PATH_DEPTH
 from kintsugi.postmortems import services
 from tests.api.conftest import assert_refused_anonymous, error_of
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kintsugi.accounts.models import ApiToken
-from kintsugi.analysis.selectors import analysis_view
+from kintsugi.five_whys.selectors import analysis_view
 from kintsugi.postmortems import services
 from tests.api.conftest import T0, error_of
 from tests.api.test_analysis import CHAIN, node, put
@@ -254,7 +254,7 @@ def test_two_clients_with_the_same_version_over_http_one_wins_one_gets_409(
         # The in-memory SQLite test database shares one cache between threads, which
         # answers "table is locked" at once instead of waiting as a file database does.
         pytest.skip("concurrent writers over HTTP need PostgreSQL (make test-postgres)")
-    from kintsugi.analysis import services as analysis
+    from kintsugi.five_whys import services as analysis
 
     first = analysis.step_add(user=owner, incident=incident, version=0,
                               question="Why down?", answer="The pool was exhausted.")  # fmt: skip

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kintsugi.analysis import services
-from kintsugi.analysis.models import WhyNode
-from kintsugi.analysis.selectors import analysis_view
+from kintsugi.five_whys import services
+from kintsugi.five_whys.models import WhyNode
+from kintsugi.five_whys.selectors import analysis_view
 from kintsugi.postmortems import services as pm
 from tests.web.conftest import HTMX
 
@@ -197,7 +197,7 @@ def test_it_uses_a_constant_number_of_queries(request, login, owner, incident, u
 
 
 def _first_with_trigger_and_evidence(owner, incident):
-    from kintsugi.core.analysis import Evidence
+    from kintsugi.core.five_whys import Evidence
     from kintsugi.core.vocabulary import EvidenceKind
 
     chain(owner, incident, 2)

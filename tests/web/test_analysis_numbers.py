@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kintsugi.analysis.models import WhyNode
+from kintsugi.five_whys.models import WhyNode
 from kintsugi.postmortems import services as pm
 from tests.web.conftest import HTMX
 from tests.web.test_analysis import add, base, chain, version

@@ -8,7 +8,7 @@ name the tree's ``version`` (409 when someone changed the tree since); editing t
 one step names that step's own ``version``. Links name factors and action items by id.
 
 Each request is one service call, one transaction and one version check
-(kintsugi.analysis.edits): a PATCH that edits text, moves, marks and links at once is
+(kintsugi.five_whys.edits): a PATCH that edits text, moves, marks and links at once is
 refused whole (409 or 422) or saved whole, and a field left out of a PATCH is unchanged.
 """
 
@@ -20,15 +20,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from kintsugi.analysis import edits, services
-from kintsugi.analysis.models import WhyNode
-from kintsugi.analysis.records import all_steps
-from kintsugi.analysis.selectors import AnalysisView, analysis_view
 from kintsugi.api.auth import current_user
 from kintsugi.api.errors import ApiError, error_response
 from kintsugi.api.lookups import incident_for, incident_part
 from kintsugi.api.schemas.common import ErrorOut, Id, Version, document_version_as_required
-from kintsugi.core.analysis import (
+from kintsugi.core.five_whys import (
     MAX_ANSWER,
     MAX_QUESTION,
     MAX_STEPS,
@@ -39,6 +35,10 @@ from kintsugi.core.analysis import (
     suggest_next_question,
 )
 from kintsugi.core.markdown.fields import parse_evidence_kind
+from kintsugi.five_whys import edits, services
+from kintsugi.five_whys.models import WhyNode
+from kintsugi.five_whys.records import all_steps
+from kintsugi.five_whys.selectors import AnalysisView, analysis_view
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
 

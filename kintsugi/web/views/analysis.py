@@ -18,12 +18,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from kintsugi.analysis import edits, services
-from kintsugi.analysis.models import WhyNode
-from kintsugi.analysis.selectors import analysis_view, draft_findings
-from kintsugi.core.analysis.evidence_text import parse_evidence_lines
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys.evidence_text import parse_evidence_lines
 from kintsugi.core.validation import MAX_ID
+from kintsugi.five_whys import edits, services
+from kintsugi.five_whys.models import WhyNode
+from kintsugi.five_whys.selectors import analysis_view, draft_findings
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
