@@ -246,7 +246,7 @@ def time_pages(client: Client, n: int, rounds: int) -> None:
         ("list page", "/", {}),
         ("post-mortem page (500 events)", f"/incidents/{big}/", {}),
         ("post-mortem page (small)", f"/incidents/{small}/", {}),
-        ("5 Whys section (htmx)", f"/incidents/{big}/analysis/", hx),
+        ("5 Whys section (htmx)", f"/incidents/{big}/five-whys/", hx),
         ("recurrence (htmx)", f"/debt/incidents/{big}/recurrence/", hx),
         ("debt dashboard, one team", "/debt/?team=team-3", {}),
     ]

@@ -73,6 +73,6 @@ def test_the_editor_does_not_say_because_twice(login, owner, incident):
     )
     from tests.web.conftest import HTMX
 
-    page = login(owner).get(f"/incidents/{incident.pk}/analysis/", **HTMX).content.decode()
+    page = login(owner).get(f"/incidents/{incident.pk}/five-whys/", **HTMX).content.decode()
     assert "Because:</span> Because" not in page
     assert "Because:</span> A migration held a lock." in page

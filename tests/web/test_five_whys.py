@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +16,7 @@ from tests.web.conftest import HTMX
 
 
 def base(incident):
-    return f"/incidents/{incident.pk}/analysis/"
+    return f"/incidents/{incident.pk}/five-whys/"
 
 
 def version(incident):
@@ -339,3 +341,49 @@ def test_a_moved_step_or_branch_keeps_the_keyboard_on_its_button(login, owner, i
     moved = client.post(base(incident) + f"{other.pk}/branch/up/", {"version": version(incident)},
                         **HTMX).content.decode()  # fmt: skip
     assert _autofocused(moved) == "why-branch-down"  # at the top now: only Down is left
+
+
+def old_base(incident):
+    """The section's address before issue 15, kept for bookmarks and scripts."""
+    return f"/incidents/{incident.pk}/analysis/"
+
+
+def _without_csrf(html: str) -> str:
+    """The page without its CSRF tokens, which are masked afresh on every response."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_the_old_address_serves_the_same_section_and_links_to_the_new_one(login, owner, incident):
+    chain(owner, incident, 2)
+    client = login(owner)
+    old = client.get(old_base(incident), **HTMX)
+    new = client.get(base(incident), **HTMX)
+    assert old.status_code == new.status_code == 200
+    html = old.content.decode()
+    assert _without_csrf(html) == _without_csrf(new.content.decode())
+    assert base(incident) + "add/" in html  # its forms post to the new address
+    assert old_base(incident) not in html
+
+
+def test_the_old_address_still_takes_writes_and_refuses_bad_input(login, owner, incident):
+    client = login(owner)
+    payload = {"version": 0, "slot": "new", "question": "Why was the site down?"}
+    response = client.post(old_base(incident) + "add/", {**payload, "answer": "The pool."}, **HTMX)
+    assert response.status_code == 200
+    assert WhyNode.objects.get().answer == "The pool."
+    empty = client.post(
+        old_base(incident) + "add/", {**payload, "version": 1, "answer": " "}, **HTMX
+    )
+    assert empty.status_code == 422 and "Why was the site down?" in empty.content.decode()
+    assert WhyNode.objects.count() == 1
+
+
+def test_the_old_address_hides_a_restricted_incident_and_refuses_viewers(
+    login, owner, viewer, outsider, restricted_incident, incident
+):
+    assert login(outsider).get(old_base(restricted_incident), **HTMX).status_code == 404
+    node = chain(owner, incident, 1)
+    response = login(viewer).post(old_base(incident) + f"{node.pk}/delete/",
+                                  {"version": version(incident)}, **HTMX)  # fmt: skip
+    assert response.status_code == 403
+    assert WhyNode.objects.filter(pk=node.pk).exists()

@@ -22,18 +22,18 @@ CHAIN = [
 
 def put(api, user, incident, nodes, version=0):
     return api.call(
-        "put", f"/incidents/{incident.pk}/analysis", user=user,
+        "put", f"/incidents/{incident.pk}/five-whys", user=user,
         json={"version": version, "nodes": nodes},
     )  # fmt: skip
 
 
 def test_it_refuses_anonymous_callers(api, incident):
     for method, path in [
-        ("get", f"/incidents/{incident.pk}/analysis"),
-        ("get", f"/incidents/{incident.pk}/analysis/checks"),
-        ("post", f"/incidents/{incident.pk}/analysis/nodes"),
-        ("patch", "/analysis/nodes/1"),
-        ("delete", "/analysis/nodes/1"),
+        ("get", f"/incidents/{incident.pk}/five-whys"),
+        ("get", f"/incidents/{incident.pk}/five-whys/checks"),
+        ("post", f"/incidents/{incident.pk}/five-whys/nodes"),
+        ("patch", "/five-whys/nodes/1"),
+        ("delete", "/five-whys/nodes/1"),
     ]:
         assert_refused_anonymous(api, method, path)
 
@@ -41,7 +41,7 @@ def test_it_refuses_anonymous_callers(api, incident):
 def test_it_replaces_and_reads_the_tree(api, owner, incident):
     response = put(api, owner, incident, CHAIN)
     assert response.status_code == 200, response.content
-    body = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()
+    body = api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()
     assert body["version"] == 1
     assert [n["answer"] for n in body["nodes"]][0] == "The pool was exhausted."
     assert body["nodes"][0]["suggested_question"] == "Why was the pool exhausted?"
@@ -49,23 +49,23 @@ def test_it_replaces_and_reads_the_tree(api, owner, incident):
 
 def test_it_gives_the_viewer_the_tree_but_refuses_writes(api, owner, viewer, incident):
     put(api, owner, incident, CHAIN)
-    assert api.get(f"/incidents/{incident.pk}/analysis", user=viewer).status_code == 200
+    assert api.get(f"/incidents/{incident.pk}/five-whys", user=viewer).status_code == 200
     response = put(api, viewer, incident, CHAIN, version=1)
     assert response.status_code == 403
     assert error_of(response)["code"]
-    first = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()["nodes"][0]
-    assert api.patch(f"/analysis/nodes/{first['id']}", user=viewer,
+    first = api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()["nodes"][0]
+    assert api.patch(f"/five-whys/nodes/{first['id']}", user=viewer,
                      json={"answer": "x", "version": 1}).status_code == 403  # fmt: skip
 
 
 def test_it_hides_a_restricted_incident_from_outsiders(api, owner, outsider, restricted_incident):
     put(api, owner, restricted_incident, CHAIN)
-    first = api.get(f"/incidents/{restricted_incident.pk}/analysis", user=owner).json()["nodes"][0]
+    first = api.get(f"/incidents/{restricted_incident.pk}/five-whys", user=owner).json()["nodes"][0]
     for method, path in [
-        ("get", f"/incidents/{restricted_incident.pk}/analysis"),
-        ("get", f"/incidents/{restricted_incident.pk}/analysis/checks"),
-        ("patch", f"/analysis/nodes/{first['id']}"),
-        ("delete", f"/analysis/nodes/{first['id']}"),
+        ("get", f"/incidents/{restricted_incident.pk}/five-whys"),
+        ("get", f"/incidents/{restricted_incident.pk}/five-whys/checks"),
+        ("patch", f"/five-whys/nodes/{first['id']}"),
+        ("delete", f"/five-whys/nodes/{first['id']}"),
     ]:
         response = api.call(method, path, user=outsider, json={"answer": "x", "version": 1})
         assert response.status_code == 404, (method, path)
@@ -81,8 +81,8 @@ def test_it_refuses_a_cycle(api, owner, incident):
 
 def test_it_refuses_a_cycle_made_by_moving_a_step(api, owner, incident):
     put(api, owner, incident, CHAIN)
-    nodes = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()["nodes"]
-    response = api.patch(f"/analysis/nodes/{nodes[0]['id']}", user=owner,
+    nodes = api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()["nodes"]
+    response = api.patch(f"/five-whys/nodes/{nodes[0]['id']}", user=owner,
                          json={"parent": nodes[2]["id"], "tree_version": 1})  # fmt: skip
     assert response.status_code == 422
     assert "cycle" in error_of(response)["message"]
@@ -100,7 +100,7 @@ def test_it_refuses_empty_and_whitespace_only_steps(api, owner, incident, answer
     response = put(api, owner, incident, [node("a", answer=answer)])
     assert response.status_code == 422
     assert "answer is empty" in error_of(response)["message"]
-    response = api.post(f"/incidents/{incident.pk}/analysis/nodes", user=owner,
+    response = api.post(f"/incidents/{incident.pk}/five-whys/nodes", user=owner,
                         json={"version": 0, "question": "Why?", "answer": answer})  # fmt: skip
     assert response.status_code == 422
 
@@ -115,8 +115,8 @@ def test_it_refuses_a_stale_version_with_the_current_tree(api, owner, incident):
 
 def test_it_refuses_a_stale_step_version(api, owner, incident):
     put(api, owner, incident, CHAIN)
-    first = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()["nodes"][0]
-    path = f"/analysis/nodes/{first['id']}"
+    first = api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()["nodes"][0]
+    path = f"/five-whys/nodes/{first['id']}"
     ok = api.patch(path, user=owner, json={"answer": "The pool ran dry.", "version": 1})
     assert ok.status_code == 200 and ok.json()["version"] == 2
     assert api.patch(path, user=owner, json={"answer": "Lost?", "version": 1}).status_code == 409
@@ -125,7 +125,7 @@ def test_it_refuses_a_stale_step_version(api, owner, incident):
 def test_it_adds_steps_and_branches_and_marks_and_links_a_root_cause(api, owner, incident):
     factor = services.factor_add(user=owner, incident=incident, title="Expired credentials")
     item = services.action_item_add(user=owner, incident=incident, title="Alert on expiry")
-    base = f"/incidents/{incident.pk}/analysis"
+    base = f"/incidents/{incident.pk}/five-whys"
     first = api.post(f"{base}/nodes", user=owner, json={
         "version": 0, "question": "Why was the site down?", "answer": "The pool was exhausted."
     }).json()  # fmt: skip
@@ -138,7 +138,7 @@ def test_it_adds_steps_and_branches_and_marks_and_links_a_root_cause(api, owner,
         "question": "Why was the pool so small?", "answer": "The pool size is a fixed default.",
     })  # fmt: skip
     assert fork.status_code == 201
-    linked = api.patch(f"/analysis/nodes/{second['id']}", user=owner, json={
+    linked = api.patch(f"/five-whys/nodes/{second['id']}", user=owner, json={
         "tree_version": 3, "is_root_cause": True,
         "factor_ids": [factor.pk], "action_item_ids": [item.pk],
     })  # fmt: skip
@@ -147,13 +147,13 @@ def test_it_adds_steps_and_branches_and_marks_and_links_a_root_cause(api, owner,
     checks = api.get(f"{base}/checks", user=owner).json()["findings"]
     assert all(f["severity"] != "error" for f in checks)
     # One request, one version: the PATCH above took the tree from 3 to 4.
-    assert api.delete(f"/analysis/nodes/{second['id']}?version=4", user=owner).status_code == 204
+    assert api.delete(f"/five-whys/nodes/{second['id']}?version=4", user=owner).status_code == 204
 
 
 def test_it_reports_a_chain_that_ends_on_a_person(api, owner, incident):
     nodes = [*CHAIN[:2], node("c", "b", "Why?", "An engineer ran the script manually.")]
     put(api, owner, incident, nodes)
-    findings = api.get(f"/incidents/{incident.pk}/analysis/checks", user=owner).json()["findings"]
+    findings = api.get(f"/incidents/{incident.pk}/five-whys/checks", user=owner).json()["findings"]
     person = [f for f in findings if f["rule"] == "whys/ends-on-person"]
     assert person and person[0]["step"] == 3 and person[0]["node_id"]
 
@@ -161,17 +161,84 @@ def test_it_reports_a_chain_that_ends_on_a_person(api, owner, incident):
 def test_it_moves_a_branch_and_refuses_a_move_with_nowhere_to_go(api, owner, incident):
     two = [*CHAIN, node("d", question="Why was detection slow?", answer="No alert on the pool.")]
     put(api, owner, incident, two)
-    nodes = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()["nodes"]
+    nodes = api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()["nodes"]
     second = next(n for n in nodes if n["answer"] == "No alert on the pool.")
-    response = api.patch(f"/analysis/nodes/{second['id']}", user=owner,
+    response = api.patch(f"/five-whys/nodes/{second['id']}", user=owner,
                          json={"move_branch": "up", "tree_version": 1})  # fmt: skip
     assert response.status_code == 200, response.content
-    tree = api.get(f"/incidents/{incident.pk}/analysis", user=owner).json()
+    tree = api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()
     tops = [n["answer"] for n in tree["nodes"] if n["parent"] is None]
     assert tops == ["No alert on the pool.", "The pool was exhausted."]
-    again = api.patch(f"/analysis/nodes/{second['id']}", user=owner,
+    again = api.patch(f"/five-whys/nodes/{second['id']}", user=owner,
                       json={"move_branch": "up", "tree_version": tree["version"]})  # fmt: skip
     assert again.status_code == 422
     assert "already the first branch" in error_of(again)["message"]
-    missing = api.patch(f"/analysis/nodes/{second['id']}", user=owner, json={"move_branch": "up"})
+    missing = api.patch(f"/five-whys/nodes/{second['id']}", user=owner, json={"move_branch": "up"})
     assert missing.status_code == 422 and "tree_version" in error_of(missing)["message"]
+
+
+# The old paths (/analysis..., before issue 15): the same handlers, deprecated in the schema.
+OLD_AND_NEW = [
+    ("get", "/incidents/{id}/analysis", "get_analysis", "/incidents/{id}/five-whys", "get_five_whys"),
+    ("put", "/incidents/{id}/analysis", "put_analysis", "/incidents/{id}/five-whys", "put_five_whys"),
+    ("post", "/incidents/{id}/analysis/nodes", "add_node",
+     "/incidents/{id}/five-whys/nodes", "add_five_whys_node"),
+    ("patch", "/analysis/nodes/{id}", "update_node", "/five-whys/nodes/{id}", "update_five_whys_node"),
+    ("delete", "/analysis/nodes/{id}", "delete_node", "/five-whys/nodes/{id}", "delete_five_whys_node"),
+    ("get", "/incidents/{id}/analysis/checks", "get_checks",
+     "/incidents/{id}/five-whys/checks", "get_five_whys_checks"),
+]  # fmt: skip
+
+
+def _schema_path(path: str) -> str:
+    name = "{incident_id}" if path.startswith("/incidents/") else "{node_id}"
+    return "/api/v1" + path.replace("{id}", name)
+
+
+def test_the_schema_marks_the_old_paths_deprecated_under_their_old_operation_ids(api, owner):
+    paths = api.get("/openapi.json", user=owner).json()["paths"]
+    for method, old, old_id, new, new_id in OLD_AND_NEW:
+        old_op, new_op = (paths[_schema_path(path)][method] for path in (old, new))
+        assert (old_op["operationId"], old_op.get("deprecated")) == (old_id, True)
+        assert (new_op["operationId"], new_op.get("deprecated", False)) == (new_id, False)
+        assert old_op["responses"] == new_op["responses"]
+        assert old_op.get("requestBody") == new_op.get("requestBody")
+
+
+def test_the_old_paths_still_read_and_write_the_same_tree(api, owner, incident):
+    old = f"/incidents/{incident.pk}/analysis"
+    assert put(api, owner, incident, CHAIN).status_code == 200
+    assert (
+        api.get(old, user=owner).json()
+        == api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()
+    )
+    added = api.post(f"{old}/nodes", user=owner, json={
+        "version": 1, "parent": None, "question": "Why was detection slow?",
+        "answer": "No alert on the pool.",
+    })  # fmt: skip
+    assert added.status_code == 201, added.content
+    edited = api.patch(f"/analysis/nodes/{added.json()['id']}", user=owner,
+                       json={"answer": "No alert on the pool size.", "version": 1})  # fmt: skip
+    assert edited.status_code == 200 and edited.json()["answer"] == "No alert on the pool size."
+    assert (
+        api.get(f"{old}/checks", user=owner).json()
+        == api.get(f"/incidents/{incident.pk}/five-whys/checks", user=owner).json()
+    )
+    tree = api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()
+    gone = api.delete(f"/analysis/nodes/{added.json()['id']}?version={tree['version']}", user=owner)
+    assert gone.status_code == 204
+    assert len(api.get(f"/incidents/{incident.pk}/five-whys", user=owner).json()["nodes"]) == 3
+
+
+def test_the_old_paths_refuse_anonymous_callers_and_bad_input_alike(api, owner, incident):
+    for method, path in [
+        ("get", f"/incidents/{incident.pk}/analysis"),
+        ("post", f"/incidents/{incident.pk}/analysis/nodes"),
+        ("patch", "/analysis/nodes/1"),
+    ]:
+        assert_refused_anonymous(api, method, path)
+    bad = {"version": 0, "nodes": [node("a", "missing")]}
+    old = api.call("put", f"/incidents/{incident.pk}/analysis", user=owner, json=bad)
+    new = api.call("put", f"/incidents/{incident.pk}/five-whys", user=owner, json=bad)
+    assert old.status_code == new.status_code == 422
+    assert error_of(old) == error_of(new)

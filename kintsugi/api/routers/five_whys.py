@@ -1,5 +1,10 @@
 """The 5 Whys over the API: the whole tree, one step at a time, and the check results.
 
+The paths are ``/incidents/{id}/five-whys...`` and ``/five-whys/nodes/{id}``. Until issue 15
+they were ``.../analysis...``: every handler also answers there, unchanged and under its old
+operation id, marked deprecated in the OpenAPI schema, so existing scripts and generated
+clients keep working (docs/api.md says until when).
+
 The tree travels as flat rows with parent pointers (``NodeRecord`` in the core), the way a
 script builds it. ``PUT`` replaces the whole tree and is validated in full before anything
 is written: a cycle, an orphan, a tree deeper or larger than the limits, or an empty or
@@ -14,7 +19,8 @@ refused whole (409 or 422) or saved whole, and a field left out of a PATCH is un
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
@@ -42,7 +48,33 @@ from kintsugi.five_whys.selectors import AnalysisView, analysis_view
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
 
-router = Router(tags=["analysis"])
+router = Router(tags=["five-whys"])
+
+_Handler = TypeVar("_Handler", bound=Callable[..., Any])
+_PATH = "/five-whys"
+_OLD_PATH = "/analysis"  # before issue 15
+
+
+def _route(
+    method: str, path: str, *, old_id: str, **options: Any
+) -> Callable[[_Handler], _Handler]:
+    """Register a handler at its ``/five-whys`` path and again at the old ``/analysis`` one.
+
+    The old path keeps its old operation id (and URL name), so a client generated from an
+    earlier schema still finds its methods, and is marked deprecated in the schema; it runs
+    the same handler, so access control, limits and answers cannot drift apart."""
+    register = getattr(router, method)
+
+    def decorate(handler: _Handler) -> _Handler:
+        register(path, **options)(handler)
+        old_path = path.replace(_PATH, _OLD_PATH, 1)
+        register(old_path, deprecated=True, operation_id=old_id, url_name=old_id, **options)(
+            handler
+        )
+        return handler
+
+    return decorate
+
 
 _ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
@@ -69,7 +101,7 @@ class NodeOut(Schema):
     suggested_question: str = Field(description="The next 'Why ...?' derived from the answer.")
 
 
-class AnalysisOut(Schema):
+class FiveWhysOut(Schema):
     incident_id: int
     version: int = Field(description="The tree's version; send it with structural changes.")
     nodes: list[NodeOut]
@@ -198,7 +230,7 @@ def _conflict(request: HttpRequest, incident: Incident, error: ConflictError) ->
 
 
 def _json(data: dict[str, Any]) -> dict[str, Any]:
-    return AnalysisOut(**data).model_dump(mode="json")
+    return FiveWhysOut(**data).model_dump(mode="json")
 
 
 def _node(request: HttpRequest, node_id: int, *, edit: bool = False) -> WhyNode:
@@ -212,14 +244,24 @@ def _evidence(items: list[EvidenceSchema]) -> tuple[Evidence, ...]:
     )
 
 
-@router.get("/incidents/{int:incident_id}/analysis", response={200: AnalysisOut, **_ERRORS})
-def get_analysis(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+@_route(
+    "get",
+    "/incidents/{int:incident_id}/five-whys",
+    old_id="get_analysis",
+    response={200: FiveWhysOut, **_ERRORS},
+)
+def get_five_whys(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     incident = incident_for(request, incident_id)
     return _out(analysis_view(incident=incident))
 
 
-@router.put("/incidents/{int:incident_id}/analysis", response={200: AnalysisOut, **_ERRORS})
-def put_analysis(request: HttpRequest, incident_id: int, payload: TreeIn) -> Any:
+@_route(
+    "put",
+    "/incidents/{int:incident_id}/five-whys",
+    old_id="put_analysis",
+    response={200: FiveWhysOut, **_ERRORS},
+)
+def put_five_whys(request: HttpRequest, incident_id: int, payload: TreeIn) -> Any:
     """Replace the whole tree. Send ``version`` from GET (0 when there is no analysis yet).
 
     One transaction: a stale ``version`` is a 409, an unknown factor or action item id a
@@ -260,8 +302,13 @@ def put_analysis(request: HttpRequest, incident_id: int, payload: TreeIn) -> Any
     return _out(analysis_view(incident=incident))
 
 
-@router.post("/incidents/{int:incident_id}/analysis/nodes", response={201: NodeOut, **_ERRORS})
-def add_node(request: HttpRequest, incident_id: int, payload: NodeCreate) -> Any:
+@_route(
+    "post",
+    "/incidents/{int:incident_id}/five-whys/nodes",
+    old_id="add_node",
+    response={201: NodeOut, **_ERRORS},
+)
+def add_five_whys_node(request: HttpRequest, incident_id: int, payload: NodeCreate) -> Any:
     """Start a branch (no parent), add the next step after ``parent`` (inserted before the
     step that followed it), or fork a sub-branch at ``parent`` (``starts_branch``).
 
@@ -291,8 +338,13 @@ def _node_out(incident: Incident, node_id: int) -> dict[str, Any]:
     return next(node for node in data["nodes"] if node["id"] == node_id)
 
 
-@router.patch("/analysis/nodes/{int:node_id}", response={200: NodeOut, **_ERRORS})
-def update_node(request: HttpRequest, node_id: int, payload: NodePatch) -> Any:
+@_route(
+    "patch",
+    "/five-whys/nodes/{int:node_id}",
+    old_id="update_node",
+    response={200: NodeOut, **_ERRORS},
+)
+def update_five_whys_node(request: HttpRequest, node_id: int, payload: NodePatch) -> Any:
     """Change one step: a field you leave out is unchanged (an empty list clears).
 
     Text changes (``question``, ``answer``, ``branch_title``, ``trigger``, ``evidence``)
@@ -331,8 +383,15 @@ def update_node(request: HttpRequest, node_id: int, payload: NodePatch) -> Any:
     return _node_out(incident, node.pk)
 
 
-@router.delete("/analysis/nodes/{int:node_id}", response={204: None, **_ERRORS})
-def delete_node(request: HttpRequest, node_id: int, version: Version | None = None) -> Any:
+@_route(
+    "delete",
+    "/five-whys/nodes/{int:node_id}",
+    old_id="delete_node",
+    response={204: None, **_ERRORS},
+)
+def delete_five_whys_node(
+    request: HttpRequest, node_id: int, version: Version | None = None
+) -> Any:
     """Deletes the step and everything below it; ``?version=`` is the tree's version."""
     node = _node(request, node_id, edit=True)
     try:
@@ -342,8 +401,13 @@ def delete_node(request: HttpRequest, node_id: int, version: Version | None = No
     return Status(204, None)
 
 
-@router.get("/incidents/{int:incident_id}/analysis/checks", response={200: ChecksOut, **_ERRORS})
-def get_checks(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+@_route(
+    "get",
+    "/incidents/{int:incident_id}/five-whys/checks",
+    old_id="get_checks",
+    response={200: ChecksOut, **_ERRORS},
+)
+def get_five_whys_checks(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     """The 5 Whys quality checks (with the blameless-language checker on every answer)."""
     incident = incident_for(request, incident_id)
     view = analysis_view(incident=incident)

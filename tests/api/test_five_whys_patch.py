@@ -16,7 +16,7 @@ from kintsugi.accounts.models import ApiToken
 from kintsugi.five_whys.selectors import analysis_view
 from kintsugi.postmortems import services
 from tests.api.conftest import T0, error_of
-from tests.api.test_analysis import CHAIN, node, put
+from tests.api.test_five_whys import CHAIN, node, put
 
 
 def _another(owner, team, service, title):
@@ -25,7 +25,7 @@ def _another(owner, team, service, title):
 
 
 def tree(api, user, incident):
-    return api.get(f"/incidents/{incident.pk}/analysis", user=user).json()
+    return api.get(f"/incidents/{incident.pk}/five-whys", user=user).json()
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def linked(api, owner, incident):
 
 
 def _path(step):
-    return f"/analysis/nodes/{step['id']}"
+    return f"/five-whys/nodes/{step['id']}"
 
 
 def test_it_keeps_the_factors_when_a_patch_names_only_the_action_items(
@@ -151,7 +151,7 @@ def test_an_unknown_parent_id_is_a_422_naming_it(api, owner, incident, linked):
     assert response.status_code == 422, response.content
     assert "999999" in error_of(response)["message"]
     assert tree(api, owner, incident) == linked["tree"]
-    added = api.post(f"/incidents/{incident.pk}/analysis/nodes", user=owner, json={
+    added = api.post(f"/incidents/{incident.pk}/five-whys/nodes", user=owner, json={
         "version": linked["tree"]["version"], "parent": 999999,
         "question": "Why?", "answer": "Something.",
     })  # fmt: skip
@@ -160,7 +160,7 @@ def test_an_unknown_parent_id_is_a_422_naming_it(api, owner, incident, linked):
 
 
 def test_an_unknown_step_in_the_path_is_a_404(api, owner, incident, linked):
-    response = api.patch("/analysis/nodes/999999", user=owner, json={"tree_version": 1})
+    response = api.patch("/five-whys/nodes/999999", user=owner, json={"tree_version": 1})
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
 
@@ -218,7 +218,7 @@ def _patch_queries(api, owner, incident, steps):
         "is_root_cause": True, "factor_ids": [], "action_item_ids": [],
     }  # fmt: skip
     with CaptureQueriesContext(connection) as queries:
-        response = api.patch(f"/analysis/nodes/{last.pk}", user=owner, json=payload)
+        response = api.patch(f"/five-whys/nodes/{last.pk}", user=owner, json=payload)
     assert response.status_code == 200, response.content
     return len(queries)
 
@@ -262,7 +262,7 @@ def test_two_clients_with_the_same_version_over_http_one_wins_one_gets_409(
                                question="Why slow?", answer="No alert on the pool.")  # fmt: skip
     version = analysis_view(incident=incident).version
     tokens = [ApiToken.issue(user=user, name="race")[1] for user in (owner, teammate)]
-    base = f"{live_server.url}/api/v1/analysis/nodes"
+    base = f"{live_server.url}/api/v1/five-whys/nodes"
     requests = [
         (tokens[0], f"{base}/{second.pk}", {"tree_version": version, "move_branch": "up",
                                             "answer": "Edited by one.", "version": 1}),

@@ -9,7 +9,7 @@ import pytest
 from kintsugi.five_whys.models import WhyNode
 from kintsugi.postmortems import services as pm
 from tests.web.conftest import HTMX
-from tests.web.test_analysis import add, base, chain, version
+from tests.web.test_five_whys import add, base, chain, version
 
 BAD = ["abc", "-1", "1.5", "99999999999999999999999", str(2**63), "١٢"]
 
