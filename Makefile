@@ -58,7 +58,7 @@ bench: $(STAMP)
 eval: $(STAMP)
 	@status=0; \
 	$(BIN)/python -m kintsugi.core.language.evaluate || status=1; \
-	$(BIN)/python -m kintsugi.core.analysis.evaluate || status=1; \
+	$(BIN)/python -m kintsugi.core.five_whys.evaluate || status=1; \
 	$(BIN)/python -m kintsugi.core.markdown.evaluate || status=1; \
 	exit $$status
 

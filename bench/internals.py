@@ -46,8 +46,8 @@ from bench.generate import big_incident  # noqa: E402
 from kintsugi import django_internals  # noqa: E402
 from kintsugi.accounts import backends  # noqa: E402
 from kintsugi.accounts.models import User  # noqa: E402
-from kintsugi.analysis import selectors as analysis_selectors  # noqa: E402
 from kintsugi.debt.selectors import policy  # noqa: E402
+from kintsugi.five_whys import selectors as analysis_selectors  # noqa: E402
 from kintsugi.postmortems import selectors as postmortem_selectors  # noqa: E402
 from kintsugi.postmortems.models import Incident, TimelineEvent  # noqa: E402
 
@@ -246,7 +246,7 @@ def time_pages(client: Client, n: int, rounds: int) -> None:
         ("list page", "/", {}),
         ("post-mortem page (500 events)", f"/incidents/{big}/", {}),
         ("post-mortem page (small)", f"/incidents/{small}/", {}),
-        ("5 Whys section (htmx)", f"/incidents/{big}/analysis/", hx),
+        ("5 Whys section (htmx)", f"/incidents/{big}/five-whys/", hx),
         ("recurrence (htmx)", f"/debt/incidents/{big}/recurrence/", hx),
         ("debt dashboard, one team", "/debt/?team=team-3", {}),
     ]

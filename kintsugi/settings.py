@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "kintsugi.accounts",
     "kintsugi.teams",
     "kintsugi.postmortems",
-    "kintsugi.analysis",
+    "kintsugi.five_whys",
     "kintsugi.blameless",
     "kintsugi.debt",
     "kintsugi.documents",

@@ -142,7 +142,7 @@ PAGES: dict[str, Entry] = {
     "lesson": page("GET", READ),
     "action-items": page("GET", READ, htmx=True),
     "action-item": page("GET", READ),
-    "analysis": page("GET", READ, htmx=True),
+    "five-whys": page("GET", READ, htmx=True),
     "incident-lint": page("GET", READ),
     "export": page("GET", READ, variants=EXPORT_FORMATS),
     "debt-recurrence": page("GET", READ),
@@ -232,18 +232,54 @@ API: dict[str, Entry] = {
     "api:list_users": api_read(),
     "api:lint": api("POST", READ, data={"text": "He broke it."}, note="no writes: readers lint"),
     "api:lint_incident": api_read(),
-    "api:get_analysis": api_read(),
-    "api:put_analysis": api("PUT", WRITE, data={"version": 1, "branches": []}),
-    "api:add_node": api("POST", WRITE, data={"version": 1, "question": "Why?", "answer": "x"}),
-    "api:update_node": api("PATCH", WRITE, data={"version": 1, "answer": "y"}),
-    "api:delete_node": api("DELETE", WRITE, data={"version": 1}),
-    "api:get_checks": api_read(),
+    "api:get_five_whys": api_read(),
+    "api:put_five_whys": api("PUT", WRITE, data={"version": 1, "branches": []}),
+    "api:add_five_whys_node": api(
+        "POST", WRITE, data={"version": 1, "question": "Why?", "answer": "x"}
+    ),
+    "api:update_five_whys_node": api("PATCH", WRITE, data={"version": 1, "answer": "y"}),
+    "api:delete_five_whys_node": api("DELETE", WRITE, data={"version": 1}),
+    "api:get_five_whys_checks": api_read(),
 }
+# The 5 Whys' old API paths (/analysis..., before issue 15): the same handlers under their old
+# operation ids, deprecated in the schema; checked for every role like the new ones.
+API.update(
+    {
+        f"api:{old}": API[f"api:{new}"]
+        for old, new in (
+            ("get_analysis", "get_five_whys"),
+            ("put_analysis", "put_five_whys"),
+            ("add_node", "add_five_whys_node"),
+            ("update_node", "update_five_whys_node"),
+            ("delete_node", "delete_five_whys_node"),
+            ("get_checks", "get_five_whys_checks"),
+        )
+    }
+)
 
 # Django's admin: one entry for the whole namespace (each registered model adds patterns).
 # Every pattern without an object id is visited; only staff get in.
 ADMIN_PREFIX = "admin:"
 ADMIN_SITE = {**dict.fromkeys(ROLES, LOGIN), "admin": OK}
+
+# The 5 Whys section's old address (/incidents/<pk>/analysis/..., before issue 15): the same
+# views under the namespace "analysis-path", with the same rules.
+PAGES.update(
+    {
+        f"analysis-path:{name}": PAGES[name]
+        for name in (
+            "five-whys",
+            "why-add",
+            "why-check",
+            "why-edit",
+            "why-delete",
+            "why-move",
+            "why-branch-move",
+            "why-root-cause",
+            "why-links",
+        )
+    }
+)
 
 ENTRIES: dict[str, Entry] = {**PAGES, **API}
 

@@ -164,7 +164,7 @@ class World:
 def _side(owner: Any, team: Any, service: Any, item_owner: Any, *, restricted: bool) -> Side:
     """The restricted incident starts a day earlier, so that its open item is "still open
     from an earlier incident on the same service" on the other's page (debt recurrence)."""
-    from kintsugi.analysis import services as analysis
+    from kintsugi.five_whys import services as analysis
     from kintsugi.postmortems import services
 
     mark = f" {MARKER}" if restricted else ""

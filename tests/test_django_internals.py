@@ -141,8 +141,8 @@ def demo(db):
 def _reads_and_keys(incident) -> dict[PreparedRead, list[tuple]]:
     """Every PreparedRead the app makes, with keys that find rows and keys that do not."""
     from kintsugi.accounts import backends
-    from kintsugi.analysis import selectors as analysis
     from kintsugi.debt.selectors import policy
+    from kintsugi.five_whys import selectors as analysis
     from kintsugi.postmortems import selectors as postmortems
 
     member = incident.members.first()

@@ -48,5 +48,5 @@ for module in (
 ):
     api.add_router("", module.router)
 api.add_router("", "kintsugi.api.routers.lint.router")  # blameless language (issue 4)
-api.add_router("", "kintsugi.api.routers.analysis.router")  # 5 Whys (issue 3)
+api.add_router("", "kintsugi.api.routers.five_whys.router")  # 5 Whys (issue 3)
 api.add_router("", "kintsugi.api.routers.insights.router")  # Insights (issue 16)

@@ -25,9 +25,9 @@ from kintsugi.blameless.selectors import (
     whys_counts,
 )
 from kintsugi.blameless.services import organisation_linter
-from kintsugi.core.analysis import Finding as WhyFinding
-from kintsugi.core.analysis import FindingSeverity
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys import Finding as WhyFinding
+from kintsugi.core.five_whys import FindingSeverity
 from kintsugi.core.language import Level
 from kintsugi.core.vocabulary import PostmortemStatus
 from kintsugi.postmortems.models import Incident

@@ -10,12 +10,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kintsugi.analysis.selectors import analysis_view
 from kintsugi.blameless.services import lint_prose
-from kintsugi.core.analysis import Finding as WhyFinding
-from kintsugi.core.analysis import FindingSeverity, check_tree
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys import Finding as WhyFinding
+from kintsugi.core.five_whys import FindingSeverity, check_tree
 from kintsugi.core.language import Finding, Level
+from kintsugi.five_whys.selectors import analysis_view
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 
 # Incident-level fields: (field, label, anchor of the section on the post-mortem page).

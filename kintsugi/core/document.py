@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 # The tree module only (not the package) keeps this import light; analysis imports no
 # document module, so there is no cycle.
-from kintsugi.core.analysis.tree import WhyTree
+from kintsugi.core.five_whys.tree import WhyTree
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import (
     ActionStatus,

@@ -53,6 +53,28 @@ EVENT_LABELS = {
     EventKind.NOTE: "Note",
 }
 
+KEY_KINDS: frozenset[EventKind] = frozenset(
+    {
+        EventKind.IMPACT_STARTED,
+        EventKind.ALERT_FIRED,
+        EventKind.PAGE_ACKNOWLEDGED,
+        EventKind.WORKAROUND_APPLIED,
+        EventKind.MITIGATED,
+        EventKind.FULLY_RECOVERED,
+    }
+)
+"""The kinds of the key moments: the only events :func:`compute_metrics` and
+:func:`check_order` read.
+
+They are the moments that give time to detect, acknowledge, mitigate and resolve (a
+workaround counts as mitigation when nothing says "mitigated"); every other kind (notes,
+investigation, communication, a change deployed, responders joining) tells the story but
+moves no metric. Callers load only events of these kinds, so metrics and order checks cost
+a handful of rows even on a timeline of thousands of notes. Defined once here, because a
+kind added to the metrics but missing from a caller's filter would silently give wrong
+numbers. A ``StrEnum`` set: a stored kind (a plain string) tests as a member too.
+"""
+
 # Order in which the key moments must happen; a later one may not precede an earlier one.
 _KEY_ORDER = (
     EventKind.IMPACT_STARTED,

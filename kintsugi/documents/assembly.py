@@ -10,8 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kintsugi.accounts.models import User
-from kintsugi.analysis.selectors import AnalysisView, analysis_view
-from kintsugi.core.analysis import WhyTree, build_tree
 from kintsugi.core.document import (
     ActionItemEntry,
     ContributingFactor,
@@ -21,6 +19,7 @@ from kintsugi.core.document import (
     TimelineEntry,
     sort_action_items,
 )
+from kintsugi.core.five_whys import WhyTree, build_tree
 from kintsugi.core.markdown.html import DisplayNames
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import (
@@ -31,6 +30,7 @@ from kintsugi.core.vocabulary import (
     Severity,
 )
 from kintsugi.documents.revision import revision_of_rows
+from kintsugi.five_whys.selectors import AnalysisView, analysis_view
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson
 from kintsugi.postmortems.selectors import EventRow, PersonRef, postmortem_detail
 from kintsugi.teams.models import Service, Team

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from kintsugi.accounts.models import Role, User
-from kintsugi.analysis import demo as analysis_demo
+from kintsugi.five_whys import demo as analysis_demo
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import Incident
 from kintsugi.teams.models import Membership, Service, Team

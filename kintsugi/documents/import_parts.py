@@ -13,11 +13,7 @@ import functools
 from django.db import transaction
 
 from kintsugi.accounts.models import User
-from kintsugi.analysis.models import Analysis
-from kintsugi.analysis.records import Numbering
-from kintsugi.analysis.services import tree_replace
 from kintsugi.blameless.publishing import publishing_gate
-from kintsugi.core.analysis.nodes import tree_to_records
 from kintsugi.core.document import (
     ActionItemEntry,
     ContributingFactor,
@@ -26,9 +22,13 @@ from kintsugi.core.document import (
     sort_action_items,
 )
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys.nodes import tree_to_records
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import PostmortemStatus
 from kintsugi.documents.import_writer import ImportWriter
+from kintsugi.five_whys.models import Analysis
+from kintsugi.five_whys.records import Numbering
+from kintsugi.five_whys.services import tree_replace
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, TimelineEvent
 

@@ -28,7 +28,6 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from kintsugi.accounts.models import Role, User
-from kintsugi.analysis.models import WhyNode
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.json_codec import document_to_dict
@@ -39,6 +38,7 @@ from kintsugi.documents.import_parts import write_parts
 from kintsugi.documents.import_writer import ImportWriter
 from kintsugi.documents.import_writer import resolve_people as resolve_people  # its old home
 from kintsugi.documents.revision import revision_of
+from kintsugi.five_whys.models import WhyNode
 from kintsugi.postmortems import access, services
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 from kintsugi.teams.models import Service, Team

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Sum
 
-from kintsugi.analysis.models import Analysis, WhyNode
+from kintsugi.five_whys.models import Analysis, WhyNode
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 
 

@@ -23,8 +23,8 @@ from kintsugi.core.language.prose import mask_code_blocks
 from kintsugi.lint.section_lines import find_section, line_finding, line_offsets
 
 if TYPE_CHECKING:
-    from kintsugi.core.analysis import Finding as WhyFinding
-    from kintsugi.core.analysis import Location
+    from kintsugi.core.five_whys import Finding as WhyFinding
+    from kintsugi.core.five_whys import Location
 
 CATEGORY = "whys"
 
@@ -46,7 +46,7 @@ def whys_rules() -> tuple[Rule, ...]:
     Built on first use: the analysis package costs a third of the CLI's start-up, and a
     document without a 5 Whys section never needs it.
     """
-    from kintsugi.core.analysis import RULES
+    from kintsugi.core.five_whys import RULES
 
     return (
         MALFORMED,
@@ -75,7 +75,7 @@ def check_whys(text: str, linter: Linter) -> list[Finding]:
     heading, start, end = found
     if not looks_like_whys(lines[start:end]):
         return []  # a root-cause section in prose: not a 5 Whys, so not a malformed one
-    from kintsugi.core.analysis import check_tree, parse_analysis_with_lines
+    from kintsugi.core.five_whys import check_tree, parse_analysis_with_lines
 
     offsets = line_offsets(lines)
 

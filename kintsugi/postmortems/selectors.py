@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kintsugi.accounts.models import User, full_name
-from kintsugi.core.timeline import EventKind, KeyEvent, TimelineMetrics, compute_metrics
+from kintsugi.core.timeline import KEY_KINDS, EventKind, KeyEvent, TimelineMetrics, compute_metrics
 from kintsugi.core.vocabulary import ActionStatus
 from kintsugi.django_internals import PreparedRead, attnames
 from kintsugi.postmortems import access
@@ -87,20 +87,6 @@ def with_list_details(page: list[Incident]) -> list[Incident]:
         incident.action_total = row["total"]  # type: ignore[attr-defined]
         incident.action_open = row["open"]  # type: ignore[attr-defined]
     return page
-
-
-# The event kinds compute_metrics reads; the rest of a long timeline is skipped early.
-_METRIC_KINDS = frozenset(
-    kind.value
-    for kind in (
-        EventKind.IMPACT_STARTED,
-        EventKind.ALERT_FIRED,
-        EventKind.PAGE_ACKNOWLEDGED,
-        EventKind.MITIGATED,
-        EventKind.WORKAROUND_APPLIED,
-        EventKind.FULLY_RECOVERED,
-    )
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +330,7 @@ class PostmortemView:
     action_items: list[ActionItem]
     metrics: TimelineMetrics
     can_edit: bool
-    why_version: int  # the 5 Whys tree's version (kintsugi.analysis), read with the incident
+    why_version: int  # the 5 Whys tree's version (kintsugi.five_whys), read with the incident
     involved: Involved  # services, authors, members
 
 
@@ -362,7 +348,7 @@ def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
         [
             KeyEvent(EventKind(event.kind), event.occurred_at)
             for event in events
-            if event.kind in _METRIC_KINDS  # notes and investigation steps do not count
+            if event.kind in KEY_KINDS  # notes and investigation steps do not count
         ],
         started_at=incident.started_at,
         ended_at=incident.ended_at,

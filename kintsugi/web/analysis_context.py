@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kintsugi.analysis.records import BranchView, StepView
-from kintsugi.analysis.selectors import AnalysisView, analysis_view, findings_by_node
-from kintsugi.core.analysis import Evidence, Finding, suggest_next_question
-from kintsugi.core.analysis.evidence_text import evidence_lines
+from kintsugi.core.five_whys import Evidence, Finding, suggest_next_question
+from kintsugi.core.five_whys.evidence_text import evidence_lines
+from kintsugi.five_whys.records import BranchView, StepView
+from kintsugi.five_whys.selectors import AnalysisView, analysis_view, findings_by_node
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.selectors import PostmortemView
 

@@ -6,9 +6,9 @@ from django.urls import include, path
 from kintsugi.accounts.views import ThrottledLoginView
 from kintsugi.web.views import (
     action_items,
-    analysis,
     exports,
     factors,
+    five_whys,
     health,
     imports,
     incidents,
@@ -106,15 +106,23 @@ urlpatterns += [
 ]
 
 # The 5 Whys editor (issue 3): every write answers with the whole section.
-analysis_urls = [
-    path("", analysis.analysis_section, name="analysis"),
-    path("add/", analysis.why_add, name="why-add"),
-    path("check/", analysis.why_check, name="why-check"),
-    path("<int:node_pk>/edit/", analysis.why_edit, name="why-edit"),
-    path("<int:node_pk>/delete/", analysis.why_delete, name="why-delete"),
-    path("<int:node_pk>/move/<str:direction>/", analysis.why_move, name="why-move"),
-    path("<int:node_pk>/branch/<str:direction>/", analysis.why_branch_move, name="why-branch-move"),
-    path("<int:node_pk>/root-cause/", analysis.why_root_cause, name="why-root-cause"),
-    path("<int:node_pk>/links/", analysis.why_links, name="why-links"),
+five_whys_urls = [
+    path("", five_whys.analysis_section, name="five-whys"),
+    path("add/", five_whys.why_add, name="why-add"),
+    path("check/", five_whys.why_check, name="why-check"),
+    path("<int:node_pk>/edit/", five_whys.why_edit, name="why-edit"),
+    path("<int:node_pk>/delete/", five_whys.why_delete, name="why-delete"),
+    path("<int:node_pk>/move/<str:direction>/", five_whys.why_move, name="why-move"),
+    path(
+        "<int:node_pk>/branch/<str:direction>/", five_whys.why_branch_move, name="why-branch-move"
+    ),
+    path("<int:node_pk>/root-cause/", five_whys.why_root_cause, name="why-root-cause"),
+    path("<int:node_pk>/links/", five_whys.why_links, name="why-links"),
 ]
-urlpatterns += [path("incidents/<int:pk>/analysis/", include(analysis_urls))]
+urlpatterns += [
+    path("incidents/<int:pk>/five-whys/", include(five_whys_urls)),
+    # The section's old address (until issue 15), kept so bookmarks and scripts keep working:
+    # the same views under the namespace "analysis-path", so its URLs are never what a page
+    # links to (templates reverse the names above) but are still checked for access.
+    path("incidents/<int:pk>/analysis/", include((five_whys_urls, "analysis-path"))),
+]

@@ -108,11 +108,13 @@ def test_a_version_beyond_a_bigint_is_a_422(api, owner, item, version):
         "/incidents/{id}/factors",
         "/incidents/{id}/timeline-events",
         "/incidents/{id}/lessons",
-        "/incidents/{id}/analysis",
+        "/incidents/{id}/five-whys",
+        "/incidents/{id}/analysis",  # the old path (issue 15)
         "/action-items/{id}",
         "/factors/{id}",
         "/lessons/{id}",
         "/timeline-events/{id}",
+        "/five-whys/nodes/{id}",
         "/analysis/nodes/{id}",
     ],
 )
@@ -289,9 +291,9 @@ def test_a_5_whys_position_or_link_beyond_the_database_is_a_422(api, owner, inci
              "position": 2**63, "starts_branch": True}
         ],
     }  # fmt: skip
-    response = api.call("put", f"/incidents/{incident.pk}/analysis", user=owner, json=tree)
+    response = api.call("put", f"/incidents/{incident.pk}/five-whys", user=owner, json=tree)
     assert response.status_code == 422, response.content
     tree["nodes"][0]["position"] = 0
     tree["nodes"][0]["factor_ids"] = [2**63]
-    response = api.call("put", f"/incidents/{incident.pk}/analysis", user=owner, json=tree)
+    response = api.call("put", f"/incidents/{incident.pk}/five-whys", user=owner, json=tree)
     assert response.status_code == 422, response.content

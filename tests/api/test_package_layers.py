@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.services",
         "routers.users",
         "routers.lint",
-        "routers.analysis",
+        "routers.five_whys",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),

@@ -44,7 +44,7 @@ T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
 def seed(owner: Any, number: int) -> dict[str, Any]:
     """One of everything a path can name, and a restricted incident beside it; new rows
     (and slugs) each time, since the operation tested before may have deleted the last."""
-    from kintsugi.analysis import services as analysis
+    from kintsugi.five_whys import services as analysis
     from kintsugi.postmortems import services
     from kintsugi.teams.models import Membership, Service, Team
 

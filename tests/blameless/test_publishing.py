@@ -193,9 +193,9 @@ def _ending(root_cause: str) -> str:
 
 
 def _store_analysis(user, incident, text: str) -> None:
-    from kintsugi.analysis import services as analysis
-    from kintsugi.analysis.selectors import analysis_view
-    from kintsugi.core.analysis import parse_analysis, tree_to_records
+    from kintsugi.core.five_whys import parse_analysis, tree_to_records
+    from kintsugi.five_whys import services as analysis
+    from kintsugi.five_whys.selectors import analysis_view
 
     services.action_item_add(
         user=user, incident=incident, title="Add an index on orders.customer_id"
@@ -307,7 +307,7 @@ def test_the_api_summary_lists_no_5_whys_findings_for_a_sound_chain(block, owner
 def test_the_web_summary_says_why_publishing_is_blocked(block, owner, incident, root_cause, rule):
     from django.test import Client
 
-    from kintsugi.core.analysis import RULES
+    from kintsugi.core.five_whys import RULES
 
     _store_analysis(owner, incident, _ending(root_cause))
     browser = Client()

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kintsugi.analysis import services as analysis
 from kintsugi.core.document import ActionItemEntry, ContributingFactor, EvidenceLink, Lessons
 from kintsugi.core.vocabulary import ActionStatus, EvidenceKind, Priority
 from kintsugi.documents.assembly import document_from_incident
 from kintsugi.documents.revision import revision_of
+from kintsugi.five_whys import services as analysis
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Incident, TimelineEvent
 

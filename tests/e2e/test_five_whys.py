@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from kintsugi.analysis.models import WhyNode
+from kintsugi.five_whys.models import WhyNode
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

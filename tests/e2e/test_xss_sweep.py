@@ -24,9 +24,9 @@ T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
 def _seed(owner):  # type: ignore[no-untyped-def]
     """A post-mortem with a distinct payload in every text field; returns the incident."""
     from kintsugi.accounts.models import ApiToken, User
-    from kintsugi.analysis import services as analysis
-    from kintsugi.core.analysis.tree import Evidence as WhyEvidence
+    from kintsugi.core.five_whys.tree import Evidence as WhyEvidence
     from kintsugi.debt.models import Delivery, DeliveryKind
+    from kintsugi.five_whys import services as analysis
     from kintsugi.postmortems import services
     from kintsugi.postmortems.models import ActionItem
     from kintsugi.teams.models import Membership, Service, Team

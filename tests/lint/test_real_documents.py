@@ -3,7 +3,7 @@
 The expected template findings below were each judged by a reviewer (docs/lint-review.md):
 a change here is a change in what users of the relaxed profile see on real documents, so
 it should come with a new look at that review. Language and 5 Whys findings are not pinned
-(their rules belong to kintsugi.core.language and kintsugi.core.analysis).
+(their rules belong to kintsugi.core.language and kintsugi.core.five_whys).
 """
 
 from __future__ import annotations

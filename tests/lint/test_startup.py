@@ -22,7 +22,7 @@ def test_linting_a_document_without_a_5_whys_section_skips_the_analysis_package(
         lint_document("# Incident\\n\\nBob pushed a bad config to the load balancers.\\n")
         """
     )
-    assert "kintsugi.core.analysis" not in modules
+    assert "kintsugi.core.five_whys" not in modules
     assert not any(name == "django" or name.startswith("django.") for name in modules)
 
 
@@ -35,7 +35,7 @@ def test_a_document_with_a_5_whys_section_still_gets_its_checks() -> None:
         assert any(f.rule.startswith("whys/") for f in found), found
         """
     )
-    assert "kintsugi.core.analysis" in modules
+    assert "kintsugi.core.five_whys" in modules
 
 
 def test_the_whys_rules_are_still_listed() -> None:

@@ -53,8 +53,8 @@ def test_a_name_typed_by_hand_stays_as_written(owner, named, django_assert_max_n
 
 
 def test_the_editor_does_not_say_because_twice(login, owner, incident):
-    from kintsugi.analysis import services as analysis_services
-    from kintsugi.analysis.selectors import analysis_view
+    from kintsugi.five_whys import services as analysis_services
+    from kintsugi.five_whys.selectors import analysis_view
 
     first = analysis_services.step_add(
         user=owner,
@@ -73,6 +73,6 @@ def test_the_editor_does_not_say_because_twice(login, owner, incident):
     )
     from tests.web.conftest import HTMX
 
-    page = login(owner).get(f"/incidents/{incident.pk}/analysis/", **HTMX).content.decode()
+    page = login(owner).get(f"/incidents/{incident.pk}/five-whys/", **HTMX).content.decode()
     assert "Because:</span> Because" not in page
     assert "Because:</span> A migration held a lock." in page

@@ -188,8 +188,8 @@ def test_publishing_clean_text_shows_no_warning(login, owner, incident):
 
 
 def _store_person_ending(owner, incident):
-    from kintsugi.analysis import services as analysis
-    from kintsugi.core.analysis import parse_analysis, tree_to_records
+    from kintsugi.core.five_whys import parse_analysis, tree_to_records
+    from kintsugi.five_whys import services as analysis
 
     text = (
         "1. **Why** did checkout fail?\n"

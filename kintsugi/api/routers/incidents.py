@@ -23,7 +23,7 @@ from kintsugi.api.schemas.incidents import (
     IncidentQuery,
 )
 from kintsugi.blameless.publishing import publish_warning
-from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
+from kintsugi.core.timeline import KEY_KINDS, EventKind, KeyEvent, compute_metrics
 from kintsugi.core.vocabulary import PostmortemStatus
 from kintsugi.postmortems import access, selectors, services
 from kintsugi.postmortems.models import Incident
@@ -31,14 +31,6 @@ from kintsugi.postmortems.models import Incident
 router = Router(tags=["incidents"])
 
 _NULLABLE = frozenset({"ended_at", "team"})
-_KEY_KINDS = [
-    EventKind.IMPACT_STARTED,
-    EventKind.ALERT_FIRED,
-    EventKind.PAGE_ACKNOWLEDGED,
-    EventKind.WORKAROUND_APPLIED,
-    EventKind.MITIGATED,
-    EventKind.FULLY_RECOVERED,
-]
 
 
 def _detail_queryset() -> QuerySet[Incident]:
@@ -49,7 +41,7 @@ def _detail_queryset() -> QuerySet[Incident]:
 
 def _with_metrics(incident: Incident) -> Incident:
     """Metrics need only the key events (a handful), not the whole timeline."""
-    rows = incident.events.filter(kind__in=_KEY_KINDS).values_list("kind", "occurred_at")
+    rows = incident.events.filter(kind__in=KEY_KINDS).values_list("kind", "occurred_at")
     incident.metrics = compute_metrics(  # type: ignore[attr-defined]
         [KeyEvent(EventKind(kind), at) for kind, at in rows],
         started_at=incident.started_at,

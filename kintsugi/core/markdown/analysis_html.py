@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from kintsugi.core.analysis.markdown import answer_says_because
-from kintsugi.core.analysis.tree import Branch, WhyTree
+from kintsugi.core.five_whys.markdown import answer_says_because
+from kintsugi.core.five_whys.tree import Branch, WhyTree
 
 STYLE = """
 .why-branch { margin: .5rem 0 1rem; }

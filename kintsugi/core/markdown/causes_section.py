@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from kintsugi.core.analysis.markdown import parse_analysis
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys.markdown import parse_analysis
 from kintsugi.core.markdown.blocks import Line, split_blocks, strip_blank, text_of
 from kintsugi.core.markdown.factors_section import read_factor_blocks, read_factor_subsection
 from kintsugi.core.markdown.headings import normalise_name

@@ -10,8 +10,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from kintsugi.core.analysis.codec import tree_from_dict, tree_to_dict
-from kintsugi.core.analysis.tree import WhyTree
 from kintsugi.core.document import (
     ActionItemEntry,
     ContributingFactor,
@@ -21,6 +19,8 @@ from kintsugi.core.document import (
     TimelineEntry,
 )
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys.codec import tree_from_dict, tree_to_dict
+from kintsugi.core.five_whys.tree import WhyTree
 from kintsugi.core.markdown.fields import (
     normalise_newlines,
     parse_action_status,

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from kintsugi.core.analysis.markdown import render_analysis
 from kintsugi.core.document import ActionItemEntry, PostmortemDocument, sort_action_items
+from kintsugi.core.five_whys.markdown import render_analysis
 from kintsugi.core.markdown.actions_section import DESCRIPTION_GUARD
 from kintsugi.core.markdown.escaping import (
     MISSING,

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
-from kintsugi.core.analysis.tree import WhyTree, tree_problems
 from kintsugi.core.document import (
     MAX_APPENDIX,
     MAX_LIST_ITEMS,
@@ -28,6 +27,7 @@ from kintsugi.core.document import (
     sort_action_items,
 )
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys.tree import WhyTree, tree_problems
 from kintsugi.core.markdown.factors_section import EVIDENCE_LABEL_LIMIT
 from kintsugi.core.markdown.fields import (
     check_count,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kintsugi.core.analysis.tree import Branch, WhyStep, WhyTree, tree_problems
+from kintsugi.core.five_whys.tree import Branch, WhyStep, WhyTree, tree_problems
 from kintsugi.core.markdown.blocks import Line
 
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(?P<text>.*)$")

@@ -12,21 +12,12 @@ from django.utils import timezone
 from kintsugi.accounts.models import User
 from kintsugi.core import document as limits
 from kintsugi.core.errors import FieldChecks, ValidationProblem
-from kintsugi.core.timeline import EventKind, KeyEvent, check_order
+from kintsugi.core.timeline import KEY_KINDS, EventKind, KeyEvent, check_order
 from kintsugi.core.timeparse import check_time_range
 from kintsugi.core.validation import clean_choice, clean_text, clean_url
 from kintsugi.postmortems.models import Incident, TimelineEvent
 from kintsugi.postmortems.services.guards import require_edit
 from kintsugi.postmortems.services.versioning import save_versioned
-
-_KEY_KINDS = [
-    EventKind.IMPACT_STARTED,
-    EventKind.ALERT_FIRED,
-    EventKind.PAGE_ACKNOWLEDGED,
-    EventKind.MITIGATED,
-    EventKind.WORKAROUND_APPLIED,
-    EventKind.FULLY_RECOVERED,
-]
 
 
 def check_timeline(
@@ -42,7 +33,7 @@ def check_timeline(
     Only key events are loaded (a handful per incident), so this stays cheap even on
     timelines with thousands of notes.
     """
-    rows = incident.events.filter(kind__in=_KEY_KINDS)
+    rows = incident.events.filter(kind__in=KEY_KINDS)
     if replace is not None and replace.pk:
         rows = rows.exclude(pk=replace.pk)
     events = [KeyEvent(EventKind(kind), at) for kind, at in rows.values_list("kind", "occurred_at")]
@@ -163,12 +154,12 @@ def timeline_events_add(
     for clean in cleaned:
         if "occurred_at" not in clean or "text" not in clean:
             raise ValidationProblem("Each event needs a time and a text.", field="occurred_at")
-    rows = incident.events.filter(kind__in=_KEY_KINDS).values_list("kind", "occurred_at")
+    rows = incident.events.filter(kind__in=KEY_KINDS).values_list("kind", "occurred_at")
     key_events = [KeyEvent(EventKind(kind), at) for kind, at in rows]
     key_events += [
         KeyEvent(EventKind(clean["kind"]), clean["occurred_at"])
         for clean in cleaned
-        if clean["kind"] in _KEY_KINDS
+        if clean["kind"] in KEY_KINDS
     ]
     problems = check_order(key_events, started_at=incident.started_at, ended_at=incident.ended_at)
     if problems:

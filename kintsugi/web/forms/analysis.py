@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from kintsugi.core.analysis import MAX_ANSWER, MAX_QUESTION, MAX_TITLE, MAX_TRIGGER
-from kintsugi.core.analysis.tree import MAX_EVIDENCE_PER_STEP, MAX_EVIDENCE_TEXT
+from kintsugi.core.five_whys import MAX_ANSWER, MAX_QUESTION, MAX_TITLE, MAX_TRIGGER
+from kintsugi.core.five_whys.tree import MAX_EVIDENCE_PER_STEP, MAX_EVIDENCE_TEXT
 from kintsugi.core.validation import MAX_ID
 
 
@@ -32,7 +32,7 @@ class WhyStepForm(forms.Form):
     )
     branch_title = forms.CharField(max_length=MAX_TITLE, required=False, label="Branch title")
     trigger = forms.CharField(max_length=MAX_TRIGGER, required=False)
-    # One piece per line (core/analysis/evidence_text.py checks the count and each length);
+    # One piece per line (core/five_whys/evidence_text.py checks the count and each length);
     # this bound only stops a post far beyond what those limits allow.
     evidence = forms.CharField(
         max_length=MAX_EVIDENCE_PER_STEP * (MAX_EVIDENCE_TEXT + 20) + 1_000,

@@ -14,7 +14,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from kintsugi.core.analysis.markdown import answer_says_because
+from kintsugi.core.five_whys.markdown import answer_says_because
 from kintsugi.postmortems.selectors import PostmortemView
 from kintsugi.web.analysis_context import analysis_context
 

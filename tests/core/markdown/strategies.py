@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 
 from hypothesis import strategies as st
 
-from kintsugi.core.analysis import WhyTree
 from kintsugi.core.document import (
     MAX_TITLE,
     ActionItemEntry,
@@ -25,6 +24,7 @@ from kintsugi.core.document import (
     TimelineEntry,
     sort_action_items,
 )
+from kintsugi.core.five_whys import WhyTree
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import (
     ActionStatus,
@@ -33,7 +33,7 @@ from kintsugi.core.vocabulary import (
     Priority,
     Severity,
 )
-from tests.core.analysis.strategies import trees
+from tests.core.five_whys.strategies import trees
 
 FRAGMENTS = [
     "|",

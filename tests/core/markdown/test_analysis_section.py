@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from kintsugi.core.analysis import Branch, WhyStep, WhyTree
 from kintsugi.core.document import ActionItemEntry, ContributingFactor, PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys import Branch, WhyStep, WhyTree
 from kintsugi.core.markdown import (
     document_from_dict,
     document_to_dict,
