@@ -122,8 +122,8 @@ def main() -> None:
         ("API services", "/api/v1/services", auth, 50),
         ("debt dashboard", "/debt/", {}, 100),
         ("debt dashboard, one team", "/debt/?team=team-3", {}, 100),
-        ("weekly review, one team", "/debt/review/?team=team-3", {}, 100),
-        ("weekly review, everyone", "/debt/review/", {}, 100),
+        ("weekly review, one team", "/debt/weekly-review/?team=team-3", {}, 100),
+        ("weekly review, everyone", "/debt/weekly-review/", {}, 100),
     ]
     print(
         f"[{args.label}] {'page':45} {'median ms':>10} {'p95 ms':>10}  "
@@ -154,7 +154,7 @@ def main() -> None:
     median, p95, _size = _time(client, "/debt/?team=team-3", args.requests, before=edited)
     label = "debt dashboard, that team, right after an edit"
     print(f"[{args.label}] {label:45} {median:10.1f} {p95:10.1f}", flush=True)
-    median, p95, _size = _time(client, "/debt/review/", args.requests, before=edited)
+    median, p95, _size = _time(client, "/debt/weekly-review/", args.requests, before=edited)
     label = "weekly review, everyone, right after an edit"
     print(f"[{args.label}] {label:45} {median:10.1f} {p95:10.1f}", flush=True)
     # What the pages no longer pay, the worker does: its pass after one edit.

@@ -21,7 +21,8 @@ The outcomes: ``LOGIN`` (redirect to login, or 401 from the API), ``OK`` (a read
 200; a write got past access control: 2xx, a redirect, or 409/422 because the body we sent
 was not one the endpoint accepts — whether writes work is the other tests' business),
 ``FORBIDDEN`` (403), ``HIDDEN`` (404: a restricted incident's existence is not revealed),
-and ``NOT_FOUND`` (404 for other reasons, e.g. a delivery the person may not see).
+``NOT_FOUND`` (404 for other reasons, e.g. a delivery the person may not see) and ``MOVED``
+(a permanent redirect, 301 or 308, to a path of this site: an old address kept working).
 
 Path parameters are filled from the test's objects by name (``pk``/``incident_id`` is the
 incident, ``event_pk``/``event_id`` its timeline event, …; see ``PARAMETER_OBJECTS`` in the
@@ -43,6 +44,7 @@ FORBIDDEN = "forbidden"
 HIDDEN = "hidden"
 NOT_FOUND = "not_found"
 METHOD_NOT_ALLOWED = "method_not_allowed"
+MOVED = "moved"
 
 # The usual shapes of a rule. For a URL that does not name an incident, ``non_member`` is a
 # plain editor: ``HIDDEN`` then reads as the editor's outcome (see ``Entry.expected``).
@@ -51,6 +53,7 @@ READ = {**OPEN, "anonymous": LOGIN, "non_member": HIDDEN}
 WRITE = {**READ, "viewer": FORBIDDEN}
 ADMIN_ONLY = {**WRITE, "editor": FORBIDDEN, "member": FORBIDDEN}
 SIGNED_IN = {**OPEN, "anonymous": LOGIN}  # pages about oneself (account, tokens, settings)
+MOVED_FOR_READERS = {**dict.fromkeys(ROLES, MOVED), "anonymous": LOGIN}  # an old address
 
 
 @dataclass(frozen=True)
@@ -176,8 +179,15 @@ PAGES: dict[str, Entry] = {
     # Post-mortem debt.
     "debt-dashboard": page("GET", READ),
     "debt-items": page("GET", READ, variants=({}, {"?": "state=open"}), shows_restricted=True),
-    "debt-review": page("GET", READ, variants=({}, {"?": "format=md"}, {"?": "format=json"})),
+    "debt-weekly-review": page(
+        "GET", READ, variants=({}, {"?": "format=md"}, {"?": "format=json"})
+    ),
     "debt-mark-reviewed": page("POST", WRITE, data={"note": "Still needed"}),
+    # The weekly review's old address (/debt/review/, before issue 15).
+    "debt-weekly-review-old-address": page(
+        "GET", MOVED_FOR_READERS, variants=({}, {"?": "week=2026-W48&format=md"})
+    ),
+    "debt-mark-reviewed-old-address": page("POST", WRITE, data={"note": "Still needed"}),
     "debt-sprints": page("GET", READ),
     "debt-deliveries": page("GET", READ),
     "debt-delivery-retry": page(

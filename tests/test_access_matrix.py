@@ -31,6 +31,7 @@ from tests.access_matrix_entries import (
     HIDDEN,
     LOGIN,
     METHOD_NOT_ALLOWED,
+    MOVED,
     NOT_FOUND,
     OK,
     ROLES,
@@ -392,6 +393,11 @@ def check_outcome(expected: str, method: str, kind: str, response: Any, what: st
         assert status == 403, f"{what}: expected 403, got {_describe(response)}"
     elif expected == METHOD_NOT_ALLOWED:
         assert status == 405, f"{what}: expected 405, got {_describe(response)}"
+    elif expected == MOVED:
+        location = response.get("Location", "")
+        assert (
+            status in (301, 308) and location.startswith("/") and not location.startswith("//")
+        ), f"{what}: expected a permanent redirect on this site, got {_describe(response)}"
     else:
         raise AssertionError(f"{what}: unknown outcome {expected!r} in {ENTRIES_FILE}")
 

@@ -9,7 +9,7 @@ import pytest
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.models import Delivery, DeliveryStatus, TeamDebtSettings
 from kintsugi.debt.services.deliveries import deliver_due
-from kintsugi.debt.services.weekly import enqueue_weekly_review
+from kintsugi.debt.services.weekly_review import enqueue_weekly_review
 from tests.debt.conftest import NOW, TODAY
 from tests.debt.servers import SmtpSink, free_port
 
@@ -57,7 +57,7 @@ def test_it_sends_the_weekly_review_as_multipart_email(settings, clock, review_t
     html = parts["text/html"].get_payload(decode=True).decode()
     assert "1 overdue" in text and "Cap the <pool> & retry" in text
     assert "Cap the &lt;pool&gt; &amp; retry" in html and "<pool>" not in html
-    assert "https://k.example.com/debt/review/?week=2026-W48&amp;team=platform" in html
+    assert "https://k.example.com/debt/weekly-review/?week=2026-W48&amp;team=platform" in html
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 

@@ -20,7 +20,7 @@ from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.models import Delivery, TeamDebtSettings
 from kintsugi.debt.services.deliveries import deliver_due
 from kintsugi.debt.services.reminders import enqueue_due_reminders
-from kintsugi.debt.services.weekly import enqueue_weekly_review
+from kintsugi.debt.services.weekly_review import enqueue_weekly_review
 from tests.debt.conftest import NOW, TODAY
 from tests.debt.servers import SmtpSink, WebhookServer
 

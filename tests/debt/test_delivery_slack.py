@@ -12,7 +12,7 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.debt.models import Delivery, DeliveryStatus, TeamDebtSettings
 from kintsugi.debt.services.deliveries import deliver_due
 from kintsugi.debt.services.settings import clean_webhook_url
-from kintsugi.debt.services.weekly import enqueue_weekly_review
+from kintsugi.debt.services.weekly_review import enqueue_weekly_review
 from tests.debt.conftest import NOW, TODAY
 from tests.debt.servers import WebhookServer, free_port
 

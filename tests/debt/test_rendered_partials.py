@@ -13,21 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from kintsugi.core.debt.agenda import AgendaEntry
 from kintsugi.core.debt.dashboard import TrendPoint
 from kintsugi.core.debt.items import ActionSnapshot, ReviewNote
 from kintsugi.core.debt.sprints import CapacityUnit, Sprint, SprintReport
 from kintsugi.core.debt.states import DebtState
+from kintsugi.core.debt.weekly_review import WeeklyReviewEntry
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.core.vocabulary import ActionStatus, Priority, Severity
-from kintsugi.debt import agenda_rows, charts
+from kintsugi.debt import charts, weekly_review_rows
 
 EXPECTED = json.loads((Path(__file__).parent / "rendered_partials.json").read_text("utf-8"))
 HOSTILE = "<img src=x onerror=alert(1)> \"quoted\" & 'single' *bold*"
 AS_OF = date(2026, 11, 25)
 
 
-def _entry(n: int, **changes) -> AgendaEntry:
+def _entry(n: int, **changes) -> WeeklyReviewEntry:
     fields = {
         "id": 40 + n,
         "title": f"Cap the pool {n}",
@@ -49,7 +49,7 @@ def _entry(n: int, **changes) -> AgendaEntry:
     review = changes.pop("review", None)
     state = changes.pop("state", DebtState.OVERDUE)
     fields.update(changes)
-    return AgendaEntry(
+    return WeeklyReviewEntry(
         item=ActionSnapshot(**fields), state=state, age_days=22, days_over=9, review=review
     )
 
@@ -81,7 +81,7 @@ def test_an_agenda_entry_renders_as_before(entry, may_mark):
         "csrf": 'tok"en<',
     }
     expected = EXPECTED[f"entry-{entry.item.id}-{'mark' if may_mark else 'read'}"]
-    assert agenda_rows.agenda_entries([entry], **kwargs) == expected
+    assert weekly_review_rows.section_entries([entry], **kwargs) == expected
 
 
 def test_a_section_renders_as_its_entries_did():
@@ -91,8 +91,8 @@ def test_a_section_renders_as_its_entries_did():
         (None, "read"),
     ):
         expected = "".join(EXPECTED[f"entry-{entry.item.id}-{name}"] for entry in ENTRIES)
-        assert agenda_rows.agenda_entries(ENTRIES, mark_url=mark_url, **kwargs) == expected
-    assert agenda_rows.agenda_entries([], mark_url=None, **kwargs) == ""
+        assert weekly_review_rows.section_entries(ENTRIES, mark_url=mark_url, **kwargs) == expected
+    assert weekly_review_rows.section_entries([], mark_url=None, **kwargs) == ""
 
 
 @pytest.mark.parametrize("line", [None, "", "Reviewed 2026-11-18 by bob: <b>ok</b>"])
@@ -107,7 +107,10 @@ def test_a_review_slot_renders_as_before(line, error, mark_url):
         "mark_url": mark_url,
         "csrf": "abc&def",
     }
-    assert agenda_rows.review_slot(**kwargs) == EXPECTED[f"slot-{line!r}-{error!r}-{mark_url!r}"]
+    assert (
+        weekly_review_rows.review_slot(**kwargs)
+        == EXPECTED[f"slot-{line!r}-{error!r}-{mark_url!r}"]
+    )
 
 
 def _points(values: list[tuple[int, int]]) -> list[TrendPoint]:

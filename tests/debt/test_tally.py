@@ -18,14 +18,14 @@ from django.db.models import F
 from kintsugi.core.debt.clock import ManualClock
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.models import TallyItem, TallyLog, TallyRow, TallyState, TeamDuePolicy
-from kintsugi.debt.selectors.agenda import week_bounds, weekly_agenda
 from kintsugi.debt.selectors.dashboard import debt_dashboard
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.selectors.weekly_review import week_bounds, weekly_review
 from kintsugi.debt.services.worker import run_pass
 from kintsugi.debt.tally import compute, triggers
 from kintsugi.debt.tally.compute import all_team_keys, refresh_all
-from kintsugi.debt.tally.read import review_counts, tally_dashboard
+from kintsugi.debt.tally.read import tally_dashboard, weekly_review_counts
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.teams.models import Service, Team
@@ -382,7 +382,7 @@ def test_the_command_refuses_unknown_options(db, capsys):
 def _live_review(user, team=None):
     """The sizes of this week's sections by the core, and the items opened this week."""
     week = IsoWeek.of(TODAY)
-    agenda = weekly_agenda(
+    agenda = weekly_review(
         visible_items(user), week=week, today=TODAY, book=policy_book(), team=team
     )
     sizes = {section.key: len(section.entries) for section in agenda.sections}
@@ -400,7 +400,7 @@ def test_this_weeks_review_counts_match_the_core_agenda(mixed, request, who, mak
     make_item("Opened this week", owner=owner, due_on=TODAY + timedelta(days=20), created=TODAY)
     make_item("No ticket", owner=owner, ticket_id="", created=TODAY - timedelta(days=1))
     _count()
-    got = review_counts(user, today=TODAY, book=policy_book())
+    got = weekly_review_counts(user, today=TODAY, book=policy_book())
     assert got == _live_review(user)
     assert sum(got[0].values()) > 0 and got[1] > 0
 
@@ -408,10 +408,10 @@ def test_this_weeks_review_counts_match_the_core_agenda(mixed, request, who, mak
 def test_a_new_ticket_changes_the_review_counts(mixed, admin_user, owner, make_item):
     item = make_item("No ticket yet", owner=owner, ticket_id="", due_on=TODAY + timedelta(30))
     _count()
-    before = review_counts(admin_user, today=TODAY, book=policy_book())
+    before = weekly_review_counts(admin_user, today=TODAY, book=policy_book())
     ActionItem.objects.filter(pk=item.pk).update(ticket_id="OPS-77")  # only the ticket
     assert Team.objects.get(slug="platform").pk in _logged_teams()
-    after = review_counts(admin_user, today=TODAY, book=policy_book())
+    after = weekly_review_counts(admin_user, today=TODAY, book=policy_book())
     assert after == _live_review(admin_user) and after != before
 
 
@@ -422,7 +422,7 @@ def test_one_teams_review_counts_match_the_core_agenda(mixed, request, who, chos
     team = Team.objects.get(slug=chosen)
     expected = _live_review(user, team)
     _count()
-    got = review_counts(user, today=TODAY, book=policy_book(), team_keys=[team.pk])
+    got = weekly_review_counts(user, today=TODAY, book=policy_book(), team_keys=[team.pk])
     assert got == expected
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.tally.compute import refresh_all
-from kintsugi.debt.tally.read import review_counts
+from kintsugi.debt.tally.read import weekly_review_counts
 from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.teams.models import Service, Team
 from tests.debt.conftest import NOW, TODAY
@@ -97,11 +97,13 @@ def _check(users) -> None:
     for user in users:
         for team in (None, "platform", "data", ""):
             assert _tallied(user, team) == _live(user, team), (user.username, team)
-        got = review_counts(user, today=TODAY, book=policy_book())
+        got = weekly_review_counts(user, today=TODAY, book=policy_book())
         assert got == _live_review(user), user.username
     platform = Team.objects.get(slug="platform")
     for user in users:
-        got = review_counts(user, today=TODAY, book=policy_book(), team_keys=_keys("platform"))
+        got = weekly_review_counts(
+            user, today=TODAY, book=policy_book(), team_keys=_keys("platform")
+        )
         assert got == _live_review(user, platform), user.username
 
 

@@ -13,10 +13,10 @@ PAGES = [
     "/debt/",
     "/debt/items/",
     "/debt/items/?state=overdue&team=platform",
-    "/debt/review/",
-    "/debt/review/?week=2026-W48&team=platform",
-    "/debt/review/?week=2026-W48&format=md",
-    "/debt/review/?week=2026-W48&format=json",
+    "/debt/weekly-review/",
+    "/debt/weekly-review/?week=2026-W48&team=platform",
+    "/debt/weekly-review/?week=2026-W48&format=md",
+    "/debt/weekly-review/?week=2026-W48&format=json",
     "/debt/sprints/?team=platform",
     "/debt/deliveries/",
     "/debt/policy/",
@@ -59,7 +59,7 @@ def test_it_lists_restricted_items_for_members_only(clock, secret, login, teamma
     assert "Rotate the signing key" in login(teammate).get(url).content.decode()
     body = login(outsider).get(url).content.decode()
     assert "Rotate the signing key" not in body and "Cap the pool" in body
-    review = login(outsider).get("/debt/review/?week=2026-W48").content.decode()
+    review = login(outsider).get("/debt/weekly-review/?week=2026-W48").content.decode()
     assert "Rotate the signing key" not in review and "Cap the pool" in review
 
 
@@ -110,10 +110,12 @@ def test_it_refuses_a_viewer_marking_an_item_reviewed(clock, secret, login, view
 
     item = ActionItem.objects.get(title="Cap the pool")
     hidden = ActionItem.objects.get(title="Rotate the signing key")
-    url = f"/debt/review/items/{item.pk}/reviewed/"
+    url = f"/debt/weekly-review/items/{item.pk}/reviewed/"
     assert login(viewer).post(url, {"note": "x", "week": "2026-W48"}).status_code == 403
     assert (
-        login(viewer).post(f"/debt/review/items/{hidden.pk}/reviewed/", {"note": "x"}).status_code
+        login(viewer)
+        .post(f"/debt/weekly-review/items/{hidden.pk}/reviewed/", {"note": "x"})
+        .status_code
         == 404
     )
     assert login(teammate).post(url, {"note": "ok", "week": "2026-W48"}).status_code == 302

@@ -37,7 +37,7 @@ def _queries(client, url: str) -> int:
     [
         "/debt/",
         "/debt/?team=platform&severity=SEV2",
-        "/debt/review/?week=2026-W48",
+        "/debt/weekly-review/?week=2026-W48",
         "/debt/items/?state=overdue",
     ],
 )
@@ -83,7 +83,7 @@ def test_a_review_note_shows_on_the_next_agenda_escaped(clock, make_item, teamma
     item = make_item("Cap the pool", owner=teammate, due_on=date(2026, 11, 20))
     client = login(teammate)
     response = client.post(
-        f"/debt/review/items/{item.pk}/reviewed/",
+        f"/debt/weekly-review/items/{item.pk}/reviewed/",
         {"note": HOSTILE, "week": "2026-W48"},
         HTTP_HX_REQUEST="true",
     )
@@ -92,10 +92,10 @@ def test_a_review_note_shows_on_the_next_agenda_escaped(clock, make_item, teamma
     assert "Reviewed 2026-11-25 by bob: &lt;img src=x" in response.content.decode()
     assert ReviewMark.objects.get().week == "2026-W48"
     clock.advance(timedelta(days=7))
-    page = client.get("/debt/review/?week=2026-W49").content.decode()
+    page = client.get("/debt/weekly-review/?week=2026-W49").content.decode()
     assert "Reviewed 2026-11-25 by bob: &lt;img src=x onerror=alert(1)&gt;" in page
     assert "<img src=x" not in page
-    markdown = client.get("/debt/review/?week=2026-W49&format=md").content.decode()
+    markdown = client.get("/debt/weekly-review/?week=2026-W49&format=md").content.decode()
     assert "\\<img src=x onerror=alert(1)\\> \\*bold\\* \\[x\\](javascript:alert(2))" in markdown
 
 
@@ -103,14 +103,14 @@ def test_review_entries_are_escaped_and_only_editors_get_the_form(
     clock, make_item, teammate, viewer, login
 ):
     item = make_item(HOSTILE, owner=teammate, due_on=date(2026, 11, 20))
-    page = login(teammate).get("/debt/review/?week=2026-W48").content.decode()
+    page = login(teammate).get("/debt/weekly-review/?week=2026-W48").content.decode()
     entry = page.split(f'id="item-{item.pk}"', 1)[1].split("</li>", 1)[0]
     assert "&lt;img src=x onerror=alert(1)&gt; *bold* [x](javascript:alert(2))" in entry
     assert "<img" not in entry
     assert f'href="/incidents/{item.incident_id}/#action-{item.pk}"' in entry
-    assert f'hx-post="/debt/review/items/{item.pk}/reviewed/"' in entry
+    assert f'hx-post="/debt/weekly-review/items/{item.pk}/reviewed/"' in entry
     assert 'name="week" value="2026-W48"' in entry and 'name="csrfmiddlewaretoken"' in entry
-    seen_by_viewer = login(viewer).get("/debt/review/?week=2026-W48").content.decode()
+    seen_by_viewer = login(viewer).get("/debt/weekly-review/?week=2026-W48").content.decode()
     assert f'id="item-{item.pk}"' in seen_by_viewer
     assert 'data-testid="review-form"' not in seen_by_viewer
 
@@ -118,18 +118,20 @@ def test_review_entries_are_escaped_and_only_editors_get_the_form(
 def test_it_refuses_a_note_that_is_too_long(clock, make_item, teammate, login):
     item = make_item("Cap the pool", owner=teammate)
     response = login(teammate).post(
-        f"/debt/review/items/{item.pk}/reviewed/", {"note": "x" * 2001}, HTTP_HX_REQUEST="true"
+        f"/debt/weekly-review/items/{item.pk}/reviewed/",
+        {"note": "x" * 2001},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422 and "limit is 2,000" in response.content.decode()
     assert not ReviewMark.objects.exists()
 
 
 def test_a_malformed_week_is_explained(clock, login, teammate):
-    page = login(teammate).get("/debt/review/?week=2026-48").content.decode()
+    page = login(teammate).get("/debt/weekly-review/?week=2026-48").content.decode()
     assert "&#x27;2026-48&#x27; is not an ISO week" in page
-    response = login(teammate).get("/debt/review/?week=2026-W54&format=md")
+    response = login(teammate).get("/debt/weekly-review/?week=2026-W54&format=md")
     assert response.status_code == 400 and "2026 has no week 54" in response.content.decode()
-    assert login(teammate).get("/debt/review/?team=nope").status_code == 404
+    assert login(teammate).get("/debt/weekly-review/?team=nope").status_code == 404
 
 
 def test_the_sprint_page_compares_reserved_planned_and_done(

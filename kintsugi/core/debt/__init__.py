@@ -8,7 +8,7 @@ these functions. Modules, each small enough to read in one sitting:
 - ``items``: ``ActionSnapshot``, the plain-data item every function reads;
 - ``states``: on track, at risk, overdue, no date, done on time / late, won't do; SLA;
 - ``weeks``: ISO weeks (``2026-W48``);
-- ``agenda``, ``agenda_text``, ``slack``: the weekly review and its formats;
+- ``weekly_review``, ``weekly_review_text``, ``slack``: the weekly review and its formats;
 - ``schedule``: weekly review times across DST, reminder steps, retry backoff;
 - ``sprints``: sprint cadence and the reserved budget for post-incident work;
 - ``dashboard``: reference aggregations that the SQL is checked against.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from .agenda import Agenda, AgendaSection, SectionKey
+from .weekly_review import SectionKey, WeeklyReview, WeeklyReviewSection
 
 # What a hidden entry of each section is doing, in the singular and the plural.
 _DOING = {
@@ -37,14 +37,14 @@ def restricted_line(count: int, singular: str, plural: str) -> str:
     return f"{count} action items of restricted post-mortems you cannot see {plural}"
 
 
-def hidden_section_line(section: AgendaSection) -> str | None:
+def hidden_section_line(section: WeeklyReviewSection) -> str | None:
     """The neutral line a redacted section shows for its hidden entries, if any."""
     if not section.hidden:
         return None
     return restricted_line(section.hidden, *_DOING[section.key])
 
 
-def redact_agenda(agenda: Agenda, hidden_incidents: Collection[int]) -> Agenda:
+def redact_weekly_review(agenda: WeeklyReview, hidden_incidents: Collection[int]) -> WeeklyReview:
     """``agenda`` as someone who may not see ``hidden_incidents`` receives it."""
     if not hidden_incidents:
         return agenda

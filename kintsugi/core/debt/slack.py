@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .agenda import Agenda, AgendaEntry
-from .agenda_text import entry_facts, review_line
 from .redaction import hidden_section_line
+from .weekly_review import WeeklyReview, WeeklyReviewEntry
+from .weekly_review_text import entry_facts, review_line
 
 MAX_BLOCKS = 50
 MAX_HEADER = 150
@@ -62,7 +62,7 @@ def truncate(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
-def _entry_text(entry: AgendaEntry, agenda: Agenda) -> str:
+def _entry_text(entry: WeeklyReviewEntry, agenda: WeeklyReview) -> str:
     item = entry.item
 
     def render(with_links: bool) -> str:
@@ -93,7 +93,7 @@ def _more_block(hidden: int, page_url: str) -> Block:
     return _section(text)
 
 
-def build_slack_payload(agenda: Agenda, *, page_url: str = "") -> dict[str, Any]:
+def build_slack_payload(agenda: WeeklyReview, *, page_url: str = "") -> dict[str, Any]:
     """The JSON body for an incoming webhook: fallback ``text`` plus ``blocks``."""
     head: list[Block] = [
         {

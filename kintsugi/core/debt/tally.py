@@ -6,7 +6,7 @@ facts each item had then; a page adds what the items written since contribute no
 subtracts what they contributed then. So a page reads a few hundred stored rows and a
 handful of items, never writes, and never waits for a recount.
 
-The rules are those of ``states`` and ``agenda`` (the definition): one item's state on
+The rules are those of ``states`` and ``weekly_review`` (the definition): one item's state on
 ``today``, its SLA standing, the trend points it is open or overdue on, and the section of
 this week's review it falls in. ``tests/core/debt/test_tally.py`` checks the sums against
 ``dashboard.summarise``/``weekly_trend`` and the agenda on random items.
@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
 from ..vocabulary import ActionStatus
-from .agenda import SectionKey
 from .states import DebtState, action_state
+from .weekly_review import SectionKey
 from .weeks import IsoWeek
 
 TREND_WEEKS = 12
@@ -156,7 +156,7 @@ def trend_flags(facts: ItemFacts, day: TallyDay) -> Iterator[tuple[int, bool]]:
 
 def review_keys(facts: ItemFacts, day: TallyDay, at_risk_days: int) -> Iterator[str]:
     """This week's review section the item is listed in (if any), and ``OPENED_IN_WEEK``
-    when it was created this week: ``agenda._section_for`` as of today."""
+    when it was created this week: ``weekly_review._section_for`` as of today."""
     today, start, end = day.today, day.week_start, day.week_end
     existed = facts.created_at < end
     if start <= facts.created_at < end:

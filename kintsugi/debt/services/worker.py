@@ -20,7 +20,7 @@ from kintsugi.debt.delivery import Transport
 from kintsugi.debt.selectors.policy import policy_book
 from kintsugi.debt.services.deliveries import deliver_due
 from kintsugi.debt.services.reminders import enqueue_due_reminders
-from kintsugi.debt.services.weekly import schedule_weekly_reviews
+from kintsugi.debt.services.weekly_review import schedule_weekly_reviews
 from kintsugi.debt.tally.compute import refresh_all
 
 # A step of an app above debt (Insights folds its facts): the app hands it over in its

@@ -24,7 +24,6 @@ from django.db import connection
 from django.db.models import Min, Q, QuerySet, Sum
 
 from kintsugi.accounts.models import User
-from kintsugi.core.debt.agenda import SectionKey
 from kintsugi.core.debt.dashboard import GroupBy, worst_first
 from kintsugi.core.debt.tally import (
     COUNTED,
@@ -35,6 +34,7 @@ from kintsugi.core.debt.tally import (
     Tally,
     TallyDay,
 )
+from kintsugi.core.debt.weekly_review import SectionKey
 from kintsugi.debt.models import TallyItem, TallyLog, TallyRow, TallyState
 from kintsugi.debt.selectors.dashboard import Counts, Dashboard, Row, counts_of, oldest_open
 from kintsugi.debt.selectors.dashboard import trend_points as _trend_points
@@ -321,7 +321,7 @@ def _total(rows: list[dict[str, Any]], today: date) -> Counts:
     return counts_of(summed, today)
 
 
-def review_counts(
+def weekly_review_counts(
     user: User,
     *,
     today: date,
@@ -330,7 +330,7 @@ def review_counts(
 ) -> tuple[dict[SectionKey, int], int] | None:
     """This week's review as ``user`` may see it, for the teams in ``team_keys`` (None:
     every team): each section's size and the number of items opened this week
-    (``weekly_agenda_page(counted=...)``); None when the tally is not usable."""
+    (``weekly_review_page(counted=...)``); None when the tally is not usable."""
     cells = read_cells(user, team_keys, today=today, book=book, dimensions=("review",))
     if cells is None:
         return None

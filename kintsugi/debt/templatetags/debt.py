@@ -8,9 +8,8 @@
 - ``{% action_policy item %}``: the policy that applies to one action item and its
   exception, for each row of the action items list. The policies are loaded once per
   page render, whatever the number of items.
-- ``{% agenda_entries entries %}``: the entries of one section of the weekly review page
-  (``kintsugi/debt/agenda_rows.py``); ``{% agenda_facts %}``, ``{% agenda_review %}`` and
-  ``{% agenda_hidden section %}`` give the same words to the email template.
+
+The weekly review's tags are in ``weekly_review.py`` (``{% load weekly_review %}``).
 """
 
 from __future__ import annotations
@@ -20,14 +19,10 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from kintsugi.core.debt.agenda_text import review_line
-from kintsugi.core.debt.redaction import hidden_section_line
 from kintsugi.core.debt.states import DebtState, SlaCompliance
 from kintsugi.core.vocabulary import Priority
-from kintsugi.debt.agenda_rows import agenda_entries as render_agenda_entries
-from kintsugi.debt.agenda_rows import facts_html, mark_url_maker
 from kintsugi.debt.selectors.filters import DebtFilters
 from kintsugi.debt.selectors.policy import PolicyBook, policy_book
 from kintsugi.debt.selectors.postmortem import postmortem_debt as load_postmortem_debt
@@ -109,38 +104,3 @@ def state_label(state: str) -> str:
         return DebtState(state).label
     except ValueError:
         return str(state)
-
-
-@register.simple_tag
-def agenda_facts(entry: Any, as_of: Any) -> SafeString:
-    """The facts of one agenda entry in the words of every other format, escaped for HTML."""
-    return mark_safe(facts_html(entry, as_of))  # noqa: S308 - entry_facts escapes every value
-
-
-@register.simple_tag(takes_context=True)
-def agenda_entries(context: template.Context, entries: Any) -> SafeString:
-    """The entries of one section of the weekly review page, in one render of a Jinja2
-    partial (``debt/agenda_rows.py``)."""
-    makers = context.render_context
-    if "kintsugi.mark-url" not in makers:
-        makers["kintsugi.mark-url"] = mark_url_maker() if context.get("may_mark") else None
-    html = render_agenda_entries(
-        entries,
-        as_of=context["agenda"].as_of,
-        week=context.get("week", ""),
-        mark_url=makers["kintsugi.mark-url"],
-        csrf=str(context.get("csrf_token", "")),
-    )
-    return mark_safe(html)  # noqa: S308 - the partial escapes every value
-
-
-@register.simple_tag
-def agenda_review(entry: Any) -> str:
-    """ "Reviewed 2026-11-18 by bob: note", autoescaped by the template."""
-    return review_line(entry, str) or ""
-
-
-@register.simple_tag
-def agenda_hidden(section: Any) -> str:
-    """The neutral line for a redacted section's hidden entries ("" if none), autoescaped."""
-    return hidden_section_line(section) or ""

@@ -9,10 +9,10 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kintsugi.core.debt.agenda import Agenda, SectionKey, build_agenda
-from kintsugi.core.debt.agenda_text import to_dict, to_markdown, to_text
-from kintsugi.core.debt.redaction import redact_agenda, restricted_line
+from kintsugi.core.debt.redaction import redact_weekly_review, restricted_line
 from kintsugi.core.debt.slack import MAX_BLOCKS, build_slack_payload
+from kintsugi.core.debt.weekly_review import SectionKey, WeeklyReview, build_weekly_review
+from kintsugi.core.debt.weekly_review_text import to_dict, to_markdown, to_text
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.core.vocabulary import ActionStatus
 from tests.core.debt.helpers import item
@@ -21,7 +21,7 @@ W48 = IsoWeek(2026, 48)
 TODAY = date(2026, 11, 25)
 SECRET = 41  # the restricted incident
 PUBLIC = 7
-PAGE = "https://kintsugi.example/debt/review?week=2026-W48"
+PAGE = "https://kintsugi.example/debt/weekly-review?week=2026-W48"
 
 
 def _secret(title: str, **fields: object):
@@ -37,8 +37,8 @@ def _secret(title: str, **fields: object):
     )
 
 
-def _agenda() -> Agenda:
-    return build_agenda(
+def _agenda() -> WeeklyReview:
+    return build_weekly_review(
         [
             _secret("Rotate the signing key", due_on=date(2026, 11, 20)),
             _secret("Revoke the certificate", due_on=date(2026, 11, 19)),
@@ -53,7 +53,7 @@ def _agenda() -> Agenda:
 SECRETS = ("Rotate", "Revoke", "Audit", "SEC-4711", "tickets.example", "Leaked", "INC-41", "/41/")
 
 
-def _renderings(agenda: Agenda) -> dict[str, str]:
+def _renderings(agenda: WeeklyReview) -> dict[str, str]:
     return {
         "text": to_text(agenda),
         "markdown": to_markdown(agenda),
@@ -64,7 +64,7 @@ def _renderings(agenda: Agenda) -> dict[str, str]:
 
 def test_every_format_counts_hidden_items_and_shows_none_of_them() -> None:
     full = _agenda()
-    redacted = redact_agenda(full, {SECRET})
+    redacted = redact_weekly_review(full, {SECRET})
     assert (
         redacted.summary
         == full.summary
@@ -89,8 +89,8 @@ def test_every_format_counts_hidden_items_and_shows_none_of_them() -> None:
 
 def test_who_may_see_gets_the_agenda_unchanged() -> None:
     full = _agenda()
-    assert redact_agenda(full, set()) is full
-    assert redact_agenda(full, {999}) == full  # hiding another incident changes nothing
+    assert redact_weekly_review(full, set()) is full
+    assert redact_weekly_review(full, {999}) == full  # hiding another incident changes nothing
     for name, rendered in _renderings(full).items():
         assert "SEC-4711" in rendered and "Rotate the signing key" in rendered, name
         assert "you cannot see" not in rendered, name
@@ -106,10 +106,10 @@ def test_the_neutral_line_speaks_of_one_or_many() -> None:
 
 
 def test_an_agenda_of_hidden_items_only_is_not_empty() -> None:
-    agenda = build_agenda(
+    agenda = build_weekly_review(
         [_secret("Rotate the signing key", due_on=date(2026, 11, 20))], week=W48, today=TODAY
     )
-    redacted = redact_agenda(agenda, {SECRET})
+    redacted = redact_weekly_review(agenda, {SECRET})
     assert not redacted.is_empty
     assert redacted.section(SectionKey.OVERDUE).entries == ()
     assert "Nothing to review" not in json.dumps(build_slack_payload(redacted))
@@ -122,7 +122,7 @@ def test_slack_counts_every_item_when_cut_to_50_blocks(secret: int, public: int)
         item(title=f"Shown {n}", incident_id=PUBLIC, due_on=date(2026, 11, 20))
         for n in range(public)
     ]
-    agenda = redact_agenda(build_agenda(items, week=W48, today=TODAY), {SECRET})
+    agenda = redact_weekly_review(build_weekly_review(items, week=W48, today=TODAY), {SECRET})
     payload = build_slack_payload(agenda, page_url=PAGE)
     assert len(payload["blocks"]) <= MAX_BLOCKS
     texts = [b["text"]["text"] for b in payload["blocks"] if b.get("type") == "section"]

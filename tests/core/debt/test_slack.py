@@ -8,7 +8,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kintsugi.core.debt.agenda import Agenda, build_agenda
 from kintsugi.core.debt.items import ActionSnapshot, review_note
 from kintsugi.core.debt.slack import (
     MAX_BLOCKS,
@@ -20,17 +19,18 @@ from kintsugi.core.debt.slack import (
     slack_link,
     truncate,
 )
+from kintsugi.core.debt.weekly_review import WeeklyReview, build_weekly_review
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.core.vocabulary import ActionStatus
 from tests.core.debt.helpers import at, item
 
 WEEK = IsoWeek(2026, 48)
 TODAY = date(2026, 11, 25)
-PAGE = "https://kintsugi.example/debt/review?week=2026-W48&team=platform"
+PAGE = "https://kintsugi.example/debt/weekly-review?week=2026-W48&team=platform"
 
 
-def _agenda(items: list[ActionSnapshot], team: str | None = None) -> Agenda:
-    return build_agenda(items, week=WEEK, today=TODAY, team=team)
+def _agenda(items: list[ActionSnapshot], team: str | None = None) -> WeeklyReview:
+    return build_weekly_review(items, week=WEEK, today=TODAY, team=team)
 
 
 def _texts(payload: dict[str, Any]) -> list[str]:
@@ -102,7 +102,7 @@ def test_it_builds_a_small_message() -> None:
         "_Reviewed 2026-11-18 by bob: ok_"
     )
     assert texts[-1] == (
-        "<https://kintsugi.example/debt/review?week=2026-W48&amp;team=platform|Open the agenda>"
+        "<https://kintsugi.example/debt/weekly-review?week=2026-W48&amp;team=platform|Open the agenda>"
     )
     assert payload["text"].startswith("Weekly review 2026-W48 - team Platform: 1 overdue")
 
@@ -132,7 +132,7 @@ def test_it_keeps_to_50_blocks_and_links_the_rest() -> None:
     assert shown == 45
     assert blocks[-1]["text"]["text"] == (
         "…and 55 more items: "
-        "<https://kintsugi.example/debt/review?week=2026-W48&amp;team=platform|see the full agenda>"
+        "<https://kintsugi.example/debt/weekly-review?week=2026-W48&amp;team=platform|see the full agenda>"
     )
 
 

@@ -1,5 +1,5 @@
 """The tally's sums are the core's definitions: on random items, adding up each item's
-contributions gives what ``dashboard``, ``states.sla_compliance`` and ``build_agenda``
+contributions gives what ``dashboard``, ``states.sla_compliance`` and ``build_weekly_review``
 count from the whole list."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kintsugi.core.debt.agenda import SectionKey, build_agenda
 from kintsugi.core.debt.dashboard import GroupBy, counts_by, summarise, weekly_trend
 from kintsugi.core.debt.items import ActionSnapshot
 from kintsugi.core.debt.states import age_in_days, sla_compliance
@@ -21,6 +20,7 @@ from kintsugi.core.debt.tally import (
     TallyDay,
     contributions,
 )
+from kintsugi.core.debt.weekly_review import SectionKey, build_weekly_review
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.core.vocabulary import ActionStatus, Priority, Severity
 
@@ -169,7 +169,7 @@ def test_this_weeks_review_is_the_cores(items):
     cells = _cells(items, "review")
     for team in ("0", "1", "2"):
         mine = [s for s in snapshots if s.team == team]
-        agenda = build_agenda(mine, week=IsoWeek.of(TODAY), today=TODAY)
+        agenda = build_weekly_review(mine, week=IsoWeek.of(TODAY), today=TODAY)
         tally = Tally().count(
             [i for i in items if str(i.team_key) == team],
             TallyDay.of(TODAY),

@@ -16,16 +16,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
-from kintsugi.core.debt.agenda_text import to_dict, to_markdown
 from kintsugi.core.debt.clock import Clock, SystemClock, utc_today
+from kintsugi.core.debt.weekly_review_text import to_dict, to_markdown
 from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.debt.models import Delivery, DeliveryStatus, TeamDebtSettings
-from kintsugi.debt.selectors.agenda import weekly_agenda
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.selectors.weekly_review import weekly_review
 from kintsugi.debt.services.deliveries import deliver_due
-from kintsugi.debt.services.weekly import enqueue_weekly_review, review_key, review_url
+from kintsugi.debt.services.weekly_review import (
+    enqueue_weekly_review,
+    weekly_review_key,
+    weekly_review_url,
+)
 from kintsugi.postmortems.cli_identity import resolve_actor
 from kintsugi.teams.models import Team
 
@@ -68,7 +72,7 @@ class Command(BaseCommand):
             self._send(chosen_team, chosen_week, clock)
             return
         actor = resolve_actor(as_user)
-        agenda = weekly_agenda(
+        agenda = weekly_review(
             visible_items(actor),
             week=chosen_week,
             today=today,
@@ -81,7 +85,7 @@ class Command(BaseCommand):
         elif format == "json":
             sys.stdout.write(json.dumps(to_dict(agenda), indent=2, ensure_ascii=False) + "\n")
         else:
-            page = review_url(settings.KINTSUGI_BASE_URL, chosen_week, chosen_team)
+            page = weekly_review_url(settings.KINTSUGI_BASE_URL, chosen_week, chosen_team)
             sys.stdout.write(
                 render_to_string(
                     "debt/email/weekly_review.html", {"agenda": agenda, "page_url": page}
@@ -116,8 +120,10 @@ class Command(BaseCommand):
                 )
         failed = 0
         for chosen in teams:
-            failed += deliver_due(now=clock.now, key=review_key(chosen, week)).failed
-            for delivery in Delivery.objects.filter(idempotency_key=review_key(chosen, week)):
+            failed += deliver_due(now=clock.now, key=weekly_review_key(chosen, week)).failed
+            for delivery in Delivery.objects.filter(
+                idempotency_key=weekly_review_key(chosen, week)
+            ):
                 state = delivery.get_status_display().lower()
                 error = f": {delivery.last_error}" if delivery.status != DeliveryStatus.SENT else ""
                 self.stdout.write(

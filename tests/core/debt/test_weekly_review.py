@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kintsugi.core.debt.agenda import SectionKey, build_agenda
 from kintsugi.core.debt.items import ActionSnapshot, ReviewNote, review_note
 from kintsugi.core.debt.states import DebtState
+from kintsugi.core.debt.weekly_review import SectionKey, build_weekly_review
 from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.vocabulary import ActionStatus, Priority
@@ -17,7 +17,7 @@ TODAY = date(2026, 11, 25)
 
 
 def _titles(agenda_items: list[ActionSnapshot], key: SectionKey) -> list[str]:
-    agenda = build_agenda(agenda_items, week=WEEK, today=TODAY, team="Platform")
+    agenda = build_weekly_review(agenda_items, week=WEEK, today=TODAY, team="Platform")
     return [entry.item.title for entry in agenda.section(key).entries]
 
 
@@ -59,7 +59,7 @@ def items() -> list[ActionSnapshot]:
 
 
 def test_it_orders_the_sections(items: list[ActionSnapshot]) -> None:
-    agenda = build_agenda(items, week=WEEK, today=TODAY, team="Platform")
+    agenda = build_weekly_review(items, week=WEEK, today=TODAY, team="Platform")
     assert [section.key for section in agenda.sections] == [
         SectionKey.OVERDUE,
         SectionKey.AT_RISK,
@@ -100,7 +100,7 @@ def test_it_lists_what_opened_and_completed_this_week(items: list[ActionSnapshot
 def test_it_counts_everything_opened_even_when_listed_elsewhere(
     items: list[ActionSnapshot],
 ) -> None:
-    agenda = build_agenda(items, week=WEEK, today=TODAY, team="Platform")
+    agenda = build_weekly_review(items, week=WEEK, today=TODAY, team="Platform")
     assert agenda.opened_count == 3
     assert agenda.completed_count == 2
     assert agenda.summary == (
@@ -111,14 +111,14 @@ def test_it_counts_everything_opened_even_when_listed_elsewhere(
 
 
 def test_it_lists_each_item_once(items: list[ActionSnapshot]) -> None:
-    agenda = build_agenda(items, week=WEEK, today=TODAY)
+    agenda = build_weekly_review(items, week=WEEK, today=TODAY)
     ids = [entry.item.id for section in agenda.sections for entry in section.entries]
     assert len(ids) == len(set(ids))
     assert "other team" in [e.item.title for e in agenda.section(SectionKey.OVERDUE).entries]
 
 
 def test_it_gives_each_entry_owner_age_and_days_over(items: list[ActionSnapshot]) -> None:
-    agenda = build_agenda(items, week=WEEK, today=TODAY, team="Platform")
+    agenda = build_weekly_review(items, week=WEEK, today=TODAY, team="Platform")
     first = agenda.section(SectionKey.OVERDUE).entries[1]
     assert first.item.title == "oldest overdue P1"
     assert first.state is DebtState.OVERDUE
@@ -135,7 +135,7 @@ def test_it_gives_each_entry_owner_age_and_days_over(items: list[ActionSnapshot]
 
 
 def test_it_reports_done_items_with_their_own_dates(items: list[ActionSnapshot]) -> None:
-    agenda = build_agenda(items, week=WEEK, today=TODAY, team="Platform")
+    agenda = build_weekly_review(items, week=WEEK, today=TODAY, team="Platform")
     done = agenda.section(SectionKey.COMPLETED).entries[1]
     assert done.state is DebtState.DONE_LATE
     assert done.age_days == 22
@@ -149,7 +149,7 @@ def test_it_shows_a_past_week_as_its_meeting_saw_it() -> None:
         status=ActionStatus.DONE,
         closed_on=date(2026, 11, 24),
     )
-    agenda = build_agenda([late], week=IsoWeek(2026, 47), today=TODAY)
+    agenda = build_weekly_review([late], week=IsoWeek(2026, 47), today=TODAY)
     assert agenda.as_of == date(2026, 11, 22)
     [entry] = agenda.section(SectionKey.OVERDUE).entries
     assert entry.days_over == 4
@@ -166,14 +166,20 @@ def test_it_carries_the_review_note_to_the_next_agenda() -> None:
         datetime(2026, 11, 18, 10, tzinfo=UTC), "bob", "Waiting for the vendor patch"
     )
     reviewed = item(due_on=date(2026, 11, 20), last_review=note)
-    entry = build_agenda([reviewed], week=WEEK, today=TODAY).section(SectionKey.OVERDUE).entries[0]
+    entry = (
+        build_weekly_review([reviewed], week=WEEK, today=TODAY)
+        .section(SectionKey.OVERDUE)
+        .entries[0]
+    )
     assert entry.review == note
 
 
 def test_it_leaves_a_later_note_off_an_earlier_agenda() -> None:
     note = review_note(reviewed_at=at(date(2026, 11, 24)), reviewer="bob", note="Escalated")
     reviewed = item(due_on=date(2026, 11, 20), last_review=note)
-    [entry] = build_agenda([reviewed], week=IsoWeek(2026, 47), today=TODAY).sections[0].entries
+    [entry] = (
+        build_weekly_review([reviewed], week=IsoWeek(2026, 47), today=TODAY).sections[0].entries
+    )
     assert entry.review is None
 
 
@@ -188,7 +194,7 @@ def test_it_validates_review_marks() -> None:
 
 
 def test_it_builds_an_empty_agenda() -> None:
-    agenda = build_agenda([], week=parse_iso_week("2026-W53"), today=date(2027, 6, 1))
+    agenda = build_weekly_review([], week=parse_iso_week("2026-W53"), today=date(2027, 6, 1))
     assert agenda.is_empty
     assert agenda.as_of == date(2027, 1, 3)
     assert agenda.title == "Weekly review 2026-W53"

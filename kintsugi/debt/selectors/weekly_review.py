@@ -1,7 +1,7 @@
 """The weekly review agenda from stored items: SQL narrows the rows, the core decides.
 
 Only the rows that can appear are loaded (open at the end of the week, or created or
-closed during it); ``kintsugi.core.debt.agenda.build_agenda`` then sorts them into
+closed during it); ``kintsugi.core.debt.weekly_review.build_weekly_review`` then sorts them into
 sections exactly as documented, so the page, the Markdown, the email and Slack agree.
 """
 
@@ -23,7 +23,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from kintsugi.core.debt.agenda import Agenda, SectionKey, build_agenda, summary_line
+from kintsugi.core.debt.weekly_review import (
+    SectionKey,
+    WeeklyReview,
+    build_weekly_review,
+    summary_line,
+)
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.debt.selectors.expressions import OPEN_STATUSES, at_risk_window, is_open
 from kintsugi.debt.selectors.policy import PolicyBook
@@ -37,7 +42,7 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def agenda_candidates(items: QuerySet[ActionItem], week: IsoWeek, today: date) -> QuerySet:
+def weekly_review_candidates(items: QuerySet[ActionItem], week: IsoWeek, today: date) -> QuerySet:
     """Rows that may appear on the agenda of ``week`` seen from ``today``.
 
     Open at the end of the week (still open, or closed after it), or created or closed
@@ -57,7 +62,7 @@ def agenda_candidates(items: QuerySet[ActionItem], week: IsoWeek, today: date) -
     )
 
 
-def weekly_agenda(
+def weekly_review(
     items: QuerySet[ActionItem],
     *,
     week: IsoWeek,
@@ -65,16 +70,16 @@ def weekly_agenda(
     book: PolicyBook,
     team: Team | None = None,
     base_url: str = "",
-) -> Agenda:
+) -> WeeklyReview:
     """The agenda for already visible ``items``, for one team or everyone (four queries)."""
     if team is not None:
         items = items.filter(incident__team=team)
     snapshots = action_snapshots(
-        agenda_candidates(items, week, today),
+        weekly_review_candidates(items, week, today),
         book=book,
         base_url=base_url,
     )
-    return build_agenda(
+    return build_weekly_review(
         snapshots, week=week, today=today, team=team.name if team is not None else None
     )
 
@@ -164,14 +169,14 @@ SECTION_ORDER = {
 
 
 @dataclass(frozen=True)
-class AgendaPage:
+class WeeklyReviewPage:
     """Some entries of each section, with every section's full count.
 
     The first ``limit`` entries of every section, or, with ``only``, the ``limit`` entries
     of that one section from ``offset`` on (the "show all" pages of a long section).
     """
 
-    agenda: Agenda
+    agenda: WeeklyReview
     counts: dict[SectionKey, int]
     opened_count: int
     limit: int
@@ -180,7 +185,7 @@ class AgendaPage:
 
     @property
     def summary(self) -> str:
-        """``Agenda.summary`` in the same words, from the counts (sections are cut)."""
+        """``WeeklyReview.summary`` in the same words, from the counts (sections are cut)."""
         return summary_line(
             self.counts, opened=self.opened_count, completed=self.counts[SectionKey.COMPLETED]
         )
@@ -295,7 +300,7 @@ def _one_pass(
         output_field=CharField(),
     )
     candidates, params = compiled_sql(
-        agenda_candidates(items, week, today).values(
+        weekly_review_candidates(items, week, today).values(
             "id", "due_on", "priority", "created_at", "completed_at", section=section
         )
     )
@@ -330,7 +335,7 @@ def _one_pass(
     return counts, opened_count, ids
 
 
-def weekly_agenda_page(
+def weekly_review_page(
     items: QuerySet[ActionItem],
     *,
     week: IsoWeek,
@@ -342,7 +347,7 @@ def weekly_agenda_page(
     only: SectionKey | None = None,
     by_parts: bool | None = None,
     counted: tuple[dict[SectionKey, int], int] | None = None,
-) -> AgendaPage:
+) -> WeeklyReviewPage:
     """The agenda page: SQL counts every section and picks the entries to show.
 
     Constant work in the number of items, five queries: one statement counts every
@@ -377,10 +382,10 @@ def weekly_agenda_page(
         chosen = {key: compiled[key] for key in shown}
         ids = [pk for (pk,) in _fetch(*_pick_statement(chosen, limit, offset))]
     snapshots = action_snapshots(ActionItem.objects.filter(pk__in=ids), book=book)
-    agenda = build_agenda(
+    agenda = build_weekly_review(
         snapshots, week=week, today=today, team=team.name if team is not None else None
     )
-    return AgendaPage(
+    return WeeklyReviewPage(
         agenda=agenda,
         counts=counts,
         opened_count=opened_count,

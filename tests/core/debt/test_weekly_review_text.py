@@ -3,9 +3,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from kintsugi.core.debt.agenda import Agenda, build_agenda
-from kintsugi.core.debt.agenda_text import escape_markdown, to_dict, to_markdown, to_text
 from kintsugi.core.debt.items import review_note
+from kintsugi.core.debt.weekly_review import WeeklyReview, build_weekly_review
+from kintsugi.core.debt.weekly_review_text import escape_markdown, to_dict, to_markdown, to_text
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from tests.core.debt.helpers import at, item
@@ -14,8 +14,8 @@ WEEK = IsoWeek(2026, 48)
 TODAY = date(2026, 11, 25)
 
 
-def _agenda() -> Agenda:
-    return build_agenda(
+def _agenda() -> WeeklyReview:
+    return build_weekly_review(
         [
             item(
                 id=11,
@@ -86,7 +86,7 @@ def test_it_escapes_markdown_in_user_text() -> None:
 
 
 def test_it_refuses_to_link_anything_but_http() -> None:
-    agenda = build_agenda(
+    agenda = build_weekly_review(
         [item(title="x", due_on=date(2026, 11, 20), url="javascript:alert(1)")],
         week=WEEK,
         today=TODAY,
@@ -135,11 +135,11 @@ def test_it_gives_a_json_able_dict() -> None:
 
 def test_owners_are_named_by_their_name_when_they_gave_one() -> None:
     named = item(id=21, title="Cap the pool", due_on=date(2026, 11, 20), owner_name="Alice Ng")
-    agenda = build_agenda([named], week=WEEK, today=TODAY, team="Platform")
+    agenda = build_weekly_review([named], week=WEEK, today=TODAY, team="Platform")
     assert "owner Alice Ng ·" in to_markdown(agenda)
     assert "owner Alice Ng" in to_text(agenda)
     (entry,) = [e for section in to_dict(agenda)["sections"] for e in section["entries"]]
     assert (entry["owner"], entry["owner_name"]) == ("alice", "Alice Ng")
-    anonymous = build_agenda([item(id=22, title="X", due_on=date(2026, 11, 20))], week=WEEK,
+    anonymous = build_weekly_review([item(id=22, title="X", due_on=date(2026, 11, 20))], week=WEEK,
                              today=TODAY, team="Platform")  # fmt: skip
     assert "owner alice ·" in to_markdown(anonymous)  # no name given: the username

@@ -1,8 +1,8 @@
 """Weekly review entries: the words in Python, the markup in two template partials.
 
 The review page shows up to 125 entries (25 in each of five sections). The markup lives in
-``kintsugi/debt/jinja2/debt/_agenda_entries.html`` (a section's entries, in one render)
-and ``_review_slot.html`` (a macro, also the answer to "Mark reviewed"), rendered by
+``kintsugi/debt/jinja2/debt/_weekly_review_entries.html`` (a section's entries, in one render)
+and ``_weekly_review_slot.html`` (a macro, also the answer to "Mark reviewed"), rendered by
 Jinja2 (the ``TEMPLATES["jinja2"]`` backend of ``rendering/jinja.py``, as the web app's rows):
 the Django engine cost ten times as much per entry. What would cost in a template (the
 facts line, the mark URL) is prepared here, so each entry prints a dozen plain values.
@@ -20,8 +20,8 @@ from datetime import date
 from django.urls import reverse
 from markupsafe import Markup
 
-from kintsugi.core.debt.agenda import AgendaEntry
-from kintsugi.core.debt.agenda_text import entry_facts, review_line
+from kintsugi.core.debt.weekly_review import WeeklyReviewEntry
+from kintsugi.core.debt.weekly_review_text import entry_facts, review_line
 from kintsugi.rendering.jinja import escape_text, template
 
 _e = escape_text
@@ -36,7 +36,7 @@ def html_link(text: str, url: str) -> str:
     return text
 
 
-def facts_html(entry: AgendaEntry, as_of: date) -> str:
+def facts_html(entry: WeeklyReviewEntry, as_of: date) -> str:
     """The facts of one entry in the words of every other format, escaped."""
     return " · ".join(entry_facts(entry, as_of, _e, html_link))
 
@@ -92,7 +92,7 @@ class ReviewSlot:
 
 @dataclass(slots=True)
 class EntryView:
-    """What ``debt/_agenda_entries.html`` shows for one entry, escaped."""
+    """What ``debt/_weekly_review_entries.html`` shows for one entry, escaped."""
 
     item_id: int
     title: Markup
@@ -108,11 +108,11 @@ def review_slot(
 ) -> str:
     """The entry's review line and, for those who may mark (``mark_url``), the form."""
     slot = ReviewSlot.of(item_id, line, error, week, mark_url, csrf)
-    return str(template("debt/_review_slot.html").module.review_slot(slot))  # type: ignore[attr-defined]
+    return str(template("debt/_weekly_review_slot.html").module.review_slot(slot))  # type: ignore[attr-defined]
 
 
 def entry_view(
-    entry: AgendaEntry,
+    entry: WeeklyReviewEntry,
     *,
     as_of: date,
     week: object,
@@ -139,8 +139,8 @@ def entry_view(
     )
 
 
-def agenda_entries(
-    entries: Iterable[AgendaEntry],
+def section_entries(
+    entries: Iterable[WeeklyReviewEntry],
     *,
     as_of: date,
     week: object,
@@ -152,4 +152,4 @@ def agenda_entries(
     views = [
         entry_view(entry, as_of=as_of, week=week, mark_url=mark_url, csrf=csrf) for entry in entries
     ]
-    return template("debt/_agenda_entries.html").render(entries=views)
+    return template("debt/_weekly_review_entries.html").render(entries=views)

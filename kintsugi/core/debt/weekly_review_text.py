@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import UTC, date
 from typing import Any
 
-from .agenda import Agenda, AgendaEntry
 from .items import ReviewNote
 from .redaction import hidden_section_line
 from .states import DebtState, days_left
+from .weekly_review import WeeklyReview, WeeklyReviewEntry
 
 Escape = Callable[[str], str]
 Link = Callable[[str, str], str]  # (already escaped text, url) -> link markup
@@ -49,7 +49,7 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-def _due_fact(entry: AgendaEntry, as_of: date) -> str:
+def _due_fact(entry: WeeklyReviewEntry, as_of: date) -> str:
     item = entry.item
     state = entry.state
     if state == DebtState.WONT_DO:
@@ -66,7 +66,7 @@ def _due_fact(entry: AgendaEntry, as_of: date) -> str:
     return f"due {due} (today)" if left == 0 else f"due {due} (in {_days(left)})"
 
 
-def entry_facts(entry: AgendaEntry, as_of: date, esc: Escape, link: Link) -> list[str]:
+def entry_facts(entry: WeeklyReviewEntry, as_of: date, esc: Escape, link: Link) -> list[str]:
     """The facts of one entry, in the order every format shows them."""
     item = entry.item
     facts = [
@@ -89,7 +89,7 @@ def entry_facts(entry: AgendaEntry, as_of: date, esc: Escape, link: Link) -> lis
     return facts
 
 
-def review_line(entry: AgendaEntry, esc: Escape) -> str | None:
+def review_line(entry: WeeklyReviewEntry, esc: Escape) -> str | None:
     return review_note_line(entry.review, esc)
 
 
@@ -102,7 +102,7 @@ def review_note_line(review: ReviewNote | None, esc: Escape) -> str | None:
     return f"Reviewed {when} by {esc(review.reviewer)}{note}"
 
 
-def to_markdown(agenda: Agenda) -> str:
+def to_markdown(agenda: WeeklyReview) -> str:
     lines = [
         f"# {escape_markdown(agenda.title)}",
         "",
@@ -128,7 +128,7 @@ def to_markdown(agenda: Agenda) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_text(agenda: Agenda) -> str:
+def to_text(agenda: WeeklyReview) -> str:
     """Plain text for the email body: readable without any rendering, links spelt out."""
     lines = [agenda.title, agenda.period + f" (as of {agenda.as_of.isoformat()})", agenda.summary]
     for section in agenda.sections:
@@ -151,7 +151,7 @@ def to_text(agenda: Agenda) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_dict(agenda: Agenda) -> dict[str, Any]:
+def to_dict(agenda: WeeklyReview) -> dict[str, Any]:
     """A JSON-able dict for the API and ``--format json``; dates as ISO strings."""
     return {
         "week": str(agenda.week),
@@ -174,7 +174,7 @@ def to_dict(agenda: Agenda) -> dict[str, Any]:
     }
 
 
-def _entry_dict(entry: AgendaEntry) -> dict[str, Any]:
+def _entry_dict(entry: WeeklyReviewEntry) -> dict[str, Any]:
     item = entry.item
     review = entry.review
     return {

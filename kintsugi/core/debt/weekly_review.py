@@ -10,7 +10,7 @@ Sections, each item in the first one that applies (so nobody discusses it twice)
 
 The agenda is computed "as of" the end of the chosen week (or today, for the current week),
 so the agenda of a past week shows what that meeting would have seen, as far as closing
-dates allow. Renderers live in ``agenda_text`` and ``slack``.
+dates allow. Renderers live in ``weekly_review_text`` and ``slack``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from .items import ActionSnapshot, ReviewNote
 from .states import DebtState, age_in_days, days_overdue, item_state_on
 from .weeks import IsoWeek, parse_iso_week
 
-__all__ = ["Agenda", "AgendaEntry", "AgendaSection", "SectionKey", "build_agenda", "parse_iso_week"]
+__all__ = [
+    "WeeklyReview",
+    "WeeklyReviewEntry",
+    "WeeklyReviewSection",
+    "SectionKey",
+    "build_weekly_review",
+    "parse_iso_week",
+]
 
 
 class SectionKey(StrEnum):
@@ -49,7 +56,7 @@ _SECTION_TITLES = {
 
 
 @dataclass(frozen=True)
-class AgendaEntry:
+class WeeklyReviewEntry:
     item: ActionSnapshot
     state: DebtState
     age_days: int
@@ -62,12 +69,12 @@ class AgendaEntry:
 
 
 @dataclass(frozen=True)
-class AgendaSection:
+class WeeklyReviewSection:
     """One section; ``hidden`` counts entries left out because the recipient of a delivery
-    may not see their post-mortem (``redaction.redact_agenda``): counted, never shown."""
+    may not see their post-mortem (``redaction.redact_weekly_review``): counted, never shown."""
 
     key: SectionKey
-    entries: tuple[AgendaEntry, ...]
+    entries: tuple[WeeklyReviewEntry, ...]
     hidden: int = 0
 
     @property
@@ -80,15 +87,15 @@ class AgendaSection:
 
 
 @dataclass(frozen=True)
-class Agenda:
+class WeeklyReview:
     week: IsoWeek
     team: str | None
     as_of: date
-    sections: tuple[AgendaSection, ...]
+    sections: tuple[WeeklyReviewSection, ...]
     opened_count: int
     completed_count: int
 
-    def section(self, key: SectionKey) -> AgendaSection:
+    def section(self, key: SectionKey) -> WeeklyReviewSection:
         return next(section for section in self.sections if section.key == key)
 
     @property
@@ -113,7 +120,7 @@ class Agenda:
 
 def summary_line(counts: Mapping[SectionKey, int], *, opened: int, completed: int) -> str:
     """The agenda's line of counts, from each section's size: a whole agenda's, or a page's
-    that shows only some entries of each section (``selectors.agenda.AgendaPage``)."""
+    that shows only some entries of each section (``selectors.weekly_review.WeeklyReviewPage``)."""
     return (
         f"{counts[SectionKey.OVERDUE]} overdue, {counts[SectionKey.AT_RISK]} at risk, "
         f"{counts[SectionKey.MISSING]} missing an owner, ticket or date; "
@@ -131,19 +138,19 @@ def opened_phrase(opened: int, listed_as_opened: int) -> str:
     return f"{opened} opened ({elsewhere} of them in the sections above)"
 
 
-def _sort_keys() -> dict[SectionKey, Callable[[AgendaEntry], tuple[object, ...]]]:
-    def by_due(entry: AgendaEntry) -> tuple[object, ...]:
+def _sort_keys() -> dict[SectionKey, Callable[[WeeklyReviewEntry], tuple[object, ...]]]:
+    def by_due(entry: WeeklyReviewEntry) -> tuple[object, ...]:
         item = entry.item
         return (item.due_on or date.max, item.priority, item.created_at, item.id)
 
-    def by_priority(entry: AgendaEntry) -> tuple[object, ...]:
+    def by_priority(entry: WeeklyReviewEntry) -> tuple[object, ...]:
         item = entry.item
         return (item.priority, item.created_at, item.id)
 
-    def by_created(entry: AgendaEntry) -> tuple[object, ...]:
+    def by_created(entry: WeeklyReviewEntry) -> tuple[object, ...]:
         return (entry.item.created_at, entry.item.id)
 
-    def by_closed(entry: AgendaEntry) -> tuple[object, ...]:
+    def by_closed(entry: WeeklyReviewEntry) -> tuple[object, ...]:
         item = entry.item
         return (item.closed_on or date.min, item.closed_at or item.created_at, item.id)
 
@@ -169,12 +176,12 @@ def _section_for(item: ActionSnapshot, state: DebtState, week: IsoWeek) -> Secti
     return SectionKey.COMPLETED if closed is not None and week.contains(closed) else None
 
 
-def build_agenda(
+def build_weekly_review(
     items: Iterable[ActionSnapshot], *, week: IsoWeek, today: date, team: str | None = None
-) -> Agenda:
+) -> WeeklyReview:
     """The agenda of ``week`` for one team (or everyone when ``team`` is ``None``)."""
     as_of = min(today, week.sunday)
-    buckets: dict[SectionKey, list[AgendaEntry]] = {key: [] for key in SectionKey}
+    buckets: dict[SectionKey, list[WeeklyReviewEntry]] = {key: [] for key in SectionKey}
     opened = completed = 0
     for item in items:
         if team is not None and item.team != team:
@@ -201,14 +208,14 @@ def build_agenda(
         if review is not None and review.reviewed_at.astimezone(UTC).date() > as_of:
             review = None  # a later meeting's note does not belong on this week's agenda
         buckets[key].append(
-            AgendaEntry(item=item, state=state, age_days=age, days_over=over, review=review)
+            WeeklyReviewEntry(item=item, state=state, age_days=age, days_over=over, review=review)
         )
     keys = _sort_keys()
     sections = tuple(
-        AgendaSection(key=key, entries=tuple(sorted(buckets[key], key=keys[key])))
+        WeeklyReviewSection(key=key, entries=tuple(sorted(buckets[key], key=keys[key])))
         for key in SectionKey
     )
-    return Agenda(
+    return WeeklyReview(
         week=week,
         team=team,
         as_of=as_of,

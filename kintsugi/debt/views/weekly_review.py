@@ -1,29 +1,34 @@
-"""The weekly review: a printable page, Markdown, plain text and JSON, and "reviewed" marks."""
+"""The weekly review: a printable page, Markdown, plain text and JSON, and "reviewed" marks.
+
+Its address is ``/debt/weekly-review/``; the old ``/debt/review/`` (in emails and Slack
+messages sent before issue 15, and in bookmarks) answers a permanent redirect to it, and
+"Mark reviewed" answers on both paths (a page loaded before the move posts to the old one).
+"""
 
 from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from kintsugi.core.debt.agenda import SectionKey
-from kintsugi.core.debt.agenda_text import review_note_line, to_dict, to_markdown, to_text
 from kintsugi.core.debt.items import ReviewNote
+from kintsugi.core.debt.weekly_review import SectionKey
+from kintsugi.core.debt.weekly_review_text import review_note_line, to_dict, to_markdown, to_text
 from kintsugi.core.debt.weeks import IsoWeek, parse_iso_week
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.debt.agenda_rows import review_slot
 from kintsugi.debt.clock import get_clock
-from kintsugi.debt.selectors.agenda import weekly_agenda, weekly_agenda_page
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
-from kintsugi.debt.services.reviews import review_mark_add
-from kintsugi.debt.tally.read import review_counts
+from kintsugi.debt.selectors.weekly_review import weekly_review, weekly_review_page
+from kintsugi.debt.services.weekly_review import review_mark_add
+from kintsugi.debt.tally.read import weekly_review_counts
 from kintsugi.debt.views.common import absolute_base, filter_choices, team_or_404, today
+from kintsugi.debt.weekly_review_rows import review_slot
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
 
@@ -55,7 +60,9 @@ def _section_page(request: HttpRequest) -> tuple[SectionKey | None, int]:
     return only, min(number, 100_000)
 
 
-def review(request: HttpRequest) -> HttpResponse:
+def page(request: HttpRequest) -> HttpResponse:
+    """The weekly review of ``?week=`` (default: this week) for ``?team=`` (default: every
+    team), as the page or, with ``?format=``, as Markdown, plain text or JSON."""
     fmt = request.GET.get("format", "html")
     week, week_error = _week(request.GET.get("week"))
     if week_error and fmt != "html":
@@ -63,7 +70,7 @@ def review(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("team", "").strip()
     team = team_or_404(slug) if slug else None
     if fmt in FORMATS:
-        agenda = weekly_agenda(
+        agenda = weekly_review(
             visible_items(request.user),
             week=week,
             today=today(),
@@ -91,10 +98,10 @@ def review(request: HttpRequest) -> HttpResponse:
         # This week: the sections' sizes are kept in the dashboard's tally, so the page
         # only picks the entries it shows (from index ranges, for a team too).
         # None while the tally is not usable: the page counts live then.
-        counted = review_counts(
+        counted = weekly_review_counts(
             request.user, today=day, book=book, team_keys=None if team is None else [team.pk]
         )
-    page = weekly_agenda_page(
+    shown = weekly_review_page(
         visible_items(request.user),
         week=week,
         today=day,
@@ -106,14 +113,14 @@ def review(request: HttpRequest) -> HttpResponse:
         counted=counted,
         by_parts=True if counted is not None else None,
     )
-    agenda = page.agenda
-    sections = page.sections()
+    agenda = shown.agenda
+    sections = shown.sections()
     user = request.user
     context = {
         "nav": "debt",
-        "debt_nav": "review",
+        "debt_nav": "weekly_review",
         "agenda": agenda,
-        "summary": page.summary,
+        "summary": shown.summary,
         "sections": sections,
         "week": week,
         "week_error": week_error,
@@ -122,12 +129,13 @@ def review(request: HttpRequest) -> HttpResponse:
         "next_week": week.next(),
         "only": only,
         "page_number": number,
-        "first_shown": page.offset + 1,
-        "last_shown": page.offset + max((len(entries) for _, entries, _, _ in sections), default=0),
+        "first_shown": shown.offset + 1,
+        "last_shown": shown.offset
+        + max((len(entries) for _, entries, _, _ in sections), default=0),
         "may_mark": access.can_mark_reviewed(user),
         **filter_choices(),
     }
-    return render(request, "debt/review.html", context)
+    return render(request, "debt/weekly_review.html", context)
 
 
 @require_POST
@@ -150,7 +158,7 @@ def mark_reviewed(request: HttpRequest, item_pk: int) -> HttpResponse:
     if not request.htmx:
         if error:
             return HttpResponse(error, status=422, content_type="text/plain; charset=utf-8")
-        url = reverse("debt-review") + f"?week={week}"
+        url = reverse("debt-weekly-review") + f"?week={week}"
         return redirect(f"{url}#item-{item.pk}")
     line = None
     if mark is not None:
@@ -167,3 +175,12 @@ def mark_reviewed(request: HttpRequest, item_pk: int) -> HttpResponse:
     response = HttpResponse(html, status=422 if error else 200)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def moved(request: HttpRequest) -> HttpResponse:
+    """The old address ``/debt/review/``: a permanent redirect to the page, with the same
+    query string (week, team, format, section), so links already sent keep working. The
+    target is always this site's own path: nothing in the request can send it elsewhere."""
+    query = request.META.get("QUERY_STRING", "")
+    target = reverse("debt-weekly-review") + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(target)

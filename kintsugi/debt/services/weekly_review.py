@@ -1,4 +1,6 @@
-"""The weekly review on each team's schedule: the agenda by email and to the Slack channel.
+"""The weekly review's writes: each team's review on its schedule, by email and to the Slack
+channel, and the "reviewed" marks a meeting leaves on items (with a note the next week's
+review shows).
 
 Each message is built for its audience (``access.hidden_among``): a member reads every
 item they may see; the team's list address and the Slack channel, read by people Kintsugi
@@ -14,15 +16,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from kintsugi.accounts.models import User
-from kintsugi.core.debt.agenda import Agenda
-from kintsugi.core.debt.agenda_text import to_text
-from kintsugi.core.debt.redaction import redact_agenda
+from kintsugi.core.debt.items import review_note
+from kintsugi.core.debt.redaction import redact_weekly_review
 from kintsugi.core.debt.schedule import next_run_after
 from kintsugi.core.debt.slack import build_slack_payload
+from kintsugi.core.debt.weekly_review import WeeklyReview
+from kintsugi.core.debt.weekly_review_text import to_text
 from kintsugi.core.debt.weeks import IsoWeek
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.debt.models import (
@@ -30,33 +34,35 @@ from kintsugi.debt.models import (
     Delivery,
     DeliveryKind,
     PersonDebtSettings,
+    ReviewMark,
     TeamDebtSettings,
 )
-from kintsugi.debt.selectors.agenda import weekly_agenda
 from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.selectors.weekly_review import weekly_review
 from kintsugi.debt.services.deliveries import enqueue
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem
+from kintsugi.postmortems.services.guards import require_edit
 from kintsugi.teams.models import Membership, Team
 
 
-def review_url(base_url: str, week: IsoWeek, team: Team | None) -> str:
+def weekly_review_url(base_url: str, week: IsoWeek, team: Team | None) -> str:
     query = f"?week={week}" + (f"&team={team.slug}" if team is not None else "")
-    return f"{base_url}{reverse('debt-review')}{query}"
+    return f"{base_url}{reverse('debt-weekly-review')}{query}"
 
 
-def review_key(team: Team, week: IsoWeek) -> str:
+def weekly_review_key(team: Team, week: IsoWeek) -> str:
     return f"debt-review:{team.pk}:{week}"
 
 
-def team_agenda(*, team: Team, week: IsoWeek, today: date, base_url: str) -> Agenda:
-    """Every item of the team, unredacted: ``redact_agenda`` cuts it per recipient."""
-    return weekly_agenda(
+def team_weekly_review(*, team: Team, week: IsoWeek, today: date, base_url: str) -> WeeklyReview:
+    """Every item of the team, unredacted: ``redact_weekly_review`` cuts it per recipient."""
+    return weekly_review(
         ActionItem.objects.all(), week=week, today=today, book=policy_book(), team=team
     )
 
 
-def review_recipients(
+def weekly_review_recipients(
     team: Team, settings: TeamDebtSettings | None
 ) -> dict[str, list[User | None]]:
     """Each address and who reads it: members who want email (on by default), and the
@@ -82,10 +88,10 @@ def enqueue_weekly_review(
 ) -> int:
     """Insert the review's deliveries (once per recipient and week); returns how many."""
     settings = TeamDebtSettings.objects.filter(team=team).first()
-    agenda = team_agenda(team=team, week=week, today=today, base_url=base_url)
-    page = review_url(base_url, week, team)
+    agenda = team_weekly_review(team=team, week=week, today=today, base_url=base_url)
+    page = weekly_review_url(base_url, week, team)
     common = {
-        "idempotency_key": review_key(team, week),
+        "idempotency_key": weekly_review_key(team, week),
         "kind": DeliveryKind.WEEKLY_REVIEW,
         "team": team,
         "subject": agenda.title[:300],
@@ -93,7 +99,7 @@ def enqueue_weekly_review(
         "updated_at": now,
         "next_attempt_at": now,
     }
-    readers = review_recipients(team, settings)
+    readers = weekly_review_recipients(team, settings)
     incident_ids = {e.item.incident_id for section in agenda.sections for e in section.entries}
     people = [user for group in readers.values() for user in group if user is not None]
     hidden = access.hidden_among(incident_ids, people)
@@ -103,7 +109,7 @@ def enqueue_weekly_review(
         # An address read by several people gets what every one of them may see.
         unseen = frozenset().union(*(hidden[u.pk if u else None] for u in readers[address]))
         if unseen not in bodies:
-            bodies[unseen] = _email_bodies(redact_agenda(agenda, unseen), page)
+            bodies[unseen] = _email_bodies(redact_weekly_review(agenda, unseen), page)
         text, html = bodies[unseen]
         rows.append(
             Delivery(
@@ -111,14 +117,14 @@ def enqueue_weekly_review(
             )
         )
     if settings is not None and settings.has_slack:
-        payload = build_slack_payload(redact_agenda(agenda, hidden[None]), page_url=page)
+        payload = build_slack_payload(redact_weekly_review(agenda, hidden[None]), page_url=page)
         rows.append(
             Delivery(channel=Channel.SLACK, recipient=f"team:{team.pk}", payload=payload, **common)
         )
     return enqueue(rows)
 
 
-def _email_bodies(agenda: Agenda, page: str) -> tuple[str, str]:
+def _email_bodies(agenda: WeeklyReview, page: str) -> tuple[str, str]:
     text = to_text(agenda) + f"\nThe agenda online: {page}\n"
     html = render_to_string("debt/email/weekly_review.html", {"agenda": agenda, "page_url": page})
     return text, html
@@ -157,3 +163,20 @@ def schedule_weekly_reviews(*, now: datetime, today: date, base_url: str) -> int
         )
         due += 1
     return due
+
+
+@transaction.atomic
+def review_mark_add(
+    *, user: User, item: ActionItem, note: str | None, week: IsoWeek, now: datetime
+) -> ReviewMark:
+    """Record that ``item`` was discussed in the meeting; editors of its incident may do so."""
+    require_edit(user, item.incident)
+    mark = review_note(reviewed_at=now, reviewer=user.username, note=note)
+    return ReviewMark.objects.create(
+        action_item=item,
+        reviewer=user,
+        reviewer_name=mark.reviewer,
+        reviewed_at=mark.reviewed_at,
+        week=str(week),
+        note=mark.note,
+    )

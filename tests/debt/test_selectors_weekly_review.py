@@ -7,9 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from kintsugi.core.debt.weeks import IsoWeek
-from kintsugi.debt.selectors.agenda import weekly_agenda, weekly_agenda_page
 from kintsugi.debt.selectors.filters import visible_items
 from kintsugi.debt.selectors.policy import policy_book
+from kintsugi.debt.selectors.weekly_review import weekly_review, weekly_review_page
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.teams.models import Team
 from tests.debt.conftest import TODAY
@@ -49,8 +49,8 @@ def test_the_page_keeps_the_first_entries_and_counts_all(
     week = IsoWeek.of(TODAY - timedelta(weeks=weeks_back))
     team = Team.objects.get(slug=team_slug) if team_slug else None
     items = visible_items(admin_user)
-    full = weekly_agenda(items, week=week, today=TODAY, book=policy_book(), team=team)
-    page = weekly_agenda_page(
+    full = weekly_review(items, week=week, today=TODAY, book=policy_book(), team=team)
+    page = weekly_review_page(
         items, week=week, today=TODAY, book=policy_book(), team=team, limit=limit
     )
     assert page.summary == full.summary
@@ -68,10 +68,10 @@ def test_the_page_keeps_the_first_entries_and_counts_all(
 def test_one_section_page_by_page_is_the_core_section_cut(agenda_data, request, who, weeks_back):
     user = request.getfixturevalue(who)
     week = IsoWeek.of(TODAY - timedelta(weeks=weeks_back))
-    full = weekly_agenda(visible_items(user), week=week, today=TODAY, book=policy_book())
+    full = weekly_review(visible_items(user), week=week, today=TODAY, book=policy_book())
     for section in full.sections:
         for offset in (0, 1, 2, 5):
-            page = weekly_agenda_page(
+            page = weekly_review_page(
                 visible_items(user),
                 week=week,
                 today=TODAY,
@@ -97,9 +97,9 @@ def test_both_ways_of_picking_agree_with_the_core(agenda_data, request, who, wee
     outsider may see (restricted incidents left out)."""
     week = IsoWeek.of(TODAY - timedelta(weeks=weeks_back))
     items = visible_items(request.getfixturevalue(who))
-    full = weekly_agenda(items, week=week, today=TODAY, book=policy_book())
+    full = weekly_review(items, week=week, today=TODAY, book=policy_book())
     for by_parts in (True, False):
-        page = weekly_agenda_page(
+        page = weekly_review_page(
             items, week=week, today=TODAY, book=policy_book(), limit=2, by_parts=by_parts
         )
         assert page.summary == full.summary
