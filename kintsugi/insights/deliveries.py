@@ -3,7 +3,7 @@
 Rows are inserted into ``debt.Delivery`` (kind ``monthly_digest``), once per recipient
 and month (its idempotency key), and the worker sends them with the same transports,
 retries and deliveries page as the weekly review. The recipients are those of the team's
-weekly review (``review_recipients``): each member's email shows what that member may
+weekly review (``weekly_review_recipients``): each member's email shows what that member may
 see; an address read by several people or by unknown ones (the team's list) and the
 team's Slack channel show no restricted post-mortem at all.
 """
@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from kintsugi.core.insights.months import month_label
 from kintsugi.debt.models import Channel, Delivery, DeliveryKind, TeamDebtSettings
 from kintsugi.debt.services.deliveries import enqueue
-from kintsugi.debt.services.weekly import review_recipients
+from kintsugi.debt.services.weekly_review import weekly_review_recipients
 from kintsugi.insights.digest import Digest, monthly_digest
 from kintsugi.teams.models import Team
 
@@ -70,7 +70,7 @@ def enqueue_monthly_digest(*, team: Team, month: date, now: datetime, base_url: 
     }
     public: Digest | None = None
     rows = []
-    for address, readers in sorted(review_recipients(team, settings).items()):
+    for address, readers in sorted(weekly_review_recipients(team, settings).items()):
         reader = readers[0] if len(readers) == 1 else None
         if reader is None:
             public = public or monthly_digest(None, month)
