@@ -25,7 +25,6 @@ from kintsugi.capture.models import Source, SourceKind
 from kintsugi.core.capture.severity import DEFAULT_LABEL, DEFAULT_MAP, clean_severity_map
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_text
-from kintsugi.debt.services.settings import can_manage_team
 from kintsugi.postmortems import access
 from kintsugi.teams.models import Membership, Team
 
@@ -71,7 +70,7 @@ def can_manage(user: User, team: Team | None) -> bool:
         return False
     if access.is_admin(user):
         return True
-    return team is not None and can_manage_team(user, team)
+    return team is not None and access.can_manage_team(user, team)
 
 
 def may_manage_any(user: User) -> bool:

@@ -1,0 +1,194 @@
+"""An incident's "Import from Slack" page and the picker of its timeline candidates.
+
+Every view asks ``access.get_incident(..., edit=True)`` first: candidates are unreviewed
+chat, so only those who may edit the incident see them (404 for those who may not see it,
+403 for those who may only read it). htmx requests get a row back; others a redirect.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from kintsugi.capture.forms import CandidateForm, ChooseForm, SlackImportForm
+from kintsugi.capture.models import CandidateState, SlackImport, TimelineCandidate
+from kintsugi.capture.services.slack import (
+    candidate_choose,
+    candidate_edit,
+    candidates_add_to_timeline,
+    candidates_for,
+    slack_import,
+)
+from kintsugi.core.capture.slack import MAX_ZIP_BYTES
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.postmortems import access
+from kintsugi.postmortems.models import Incident
+
+IMPORT_TEMPLATE = "capture/slack_import.html"
+PICKER_TEMPLATE = "capture/slack_candidates.html"
+ROW_TEMPLATE = "capture/slack_candidates.html#row"
+EDIT_TEMPLATE = "capture/slack_candidates.html#edit-row"
+
+
+def _initial(incident: Incident) -> dict[str, Any]:
+    """The last import's choices, else the incident's own hours."""
+    last = SlackImport.objects.filter(incident=incident).order_by("-received_at", "-id").first()
+    if last is not None:
+        return {
+            "channel": last.channel,
+            "start": last.window_start,
+            "end": last.window_end,
+            "workspace_url": last.workspace_url,
+            "reactions": last.reactions,
+        }
+    # Talk often starts before the declared start and goes on after the end.
+    start = incident.started_at - timedelta(hours=1)
+    end = (incident.ended_at or incident.started_at + timedelta(hours=11)) + timedelta(hours=1)
+    return {"start": start, "end": end}
+
+
+@require_http_methods(["GET", "POST"])
+def slack_import_page(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident(request.user, pk, edit=True)
+    status = 200
+    problem = ""
+    if request.method == "POST":
+        form = SlackImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["export"]
+            # An upload beyond the reader's limit is recorded by name and size only.
+            body = upload.read(MAX_ZIP_BYTES + 1) if upload.size <= MAX_ZIP_BYTES else None
+            record = slack_import(
+                user=request.user,  # type: ignore[arg-type]
+                incident=incident,
+                file_name=upload.name or "",
+                body=body,
+                body_size=upload.size or 0,
+                channel=form.cleaned_data["channel"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                workspace_url=form.cleaned_data["workspace_url"],
+                reactions=form.cleaned_data["reactions"],
+            )
+            if record.status != "rejected":
+                messages.success(
+                    request,
+                    f"{record.candidates_added} new message(s) from #{record.channel}. "
+                    + (record.reason or "Keep, edit or drop each."),
+                )
+                return redirect("slack-candidates", pk=incident.pk)
+            problem = record.reason
+            status = 413 if (upload.size or 0) > MAX_ZIP_BYTES else 422
+        else:
+            status = 422
+    else:
+        form = SlackImportForm(initial=_initial(incident))
+    imports = SlackImport.objects.filter(incident=incident).defer("body")[:10]
+    response = render(
+        request,
+        IMPORT_TEMPLATE,
+        {"incident": incident, "form": form, "problem": problem, "imports": imports},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _picker(request: HttpRequest, incident: Incident, status: int = 200) -> HttpResponse:
+    candidates = list(candidates_for(incident))
+    counts = TimelineCandidate.objects.filter(incident=incident).aggregate(
+        kept=Count("pk", filter=Q(state=CandidateState.KEPT)),
+        added=Count("pk", filter=Q(state=CandidateState.ADDED)),
+    )
+    context = {"incident": incident, "candidates": candidates, "counts": counts}
+    response = render(request, PICKER_TEMPLATE, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def slack_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The picker; POST adds every kept candidate to the timeline."""
+    incident = access.get_incident(request.user, pk, edit=True)
+    if request.method == "POST":
+        try:
+            events = candidates_add_to_timeline(user=request.user, incident=incident)  # type: ignore[arg-type]
+        except ValidationProblem as problem:
+            messages.error(request, problem.message)
+            return _picker(request, incident, status=422)
+        if events:
+            messages.success(request, f"{len(events)} event(s) added to the timeline.")
+            return redirect(reverse("postmortem-detail", kwargs={"pk": incident.pk}) + "#timeline")
+        messages.info(request, "Nothing is kept: keep a message first.")
+        return redirect("slack-candidates", pk=incident.pk)
+    return _picker(request, incident)
+
+
+def _candidate(request: HttpRequest, pk: int, candidate_pk: int) -> TimelineCandidate:
+    incident = access.get_incident(request.user, pk, edit=True)
+    candidate = get_object_or_404(TimelineCandidate, pk=candidate_pk, incident=incident)
+    candidate.incident = incident
+    return candidate
+
+
+def _row(request: HttpRequest, candidate: TimelineCandidate, status: int = 200) -> HttpResponse:
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(
+            reverse("slack-candidates", kwargs={"pk": candidate.incident_id})
+            + f"#candidate-{candidate.pk}"
+        )
+    context = {"incident": candidate.incident, "candidate": candidate}
+    return render(request, ROW_TEMPLATE, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def slack_candidate(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
+    """GET: the row (Cancel of the edit form); POST: keep, drop or undecide it."""
+    candidate = _candidate(request, pk, candidate_pk)
+    if request.method == "GET":
+        return render(
+            request, ROW_TEMPLATE, {"incident": candidate.incident, "candidate": candidate}
+        )
+    form = ChooseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            "Choose keep, drop or undecided.", status=422, content_type="text/plain"
+        )
+    try:
+        candidate_choose(user=request.user, candidate=candidate, state=form.cleaned_data["state"])  # type: ignore[arg-type]
+    except ValidationProblem as problem:
+        return HttpResponse(problem.message, status=409, content_type="text/plain")
+    return _row(request, candidate)
+
+
+@require_http_methods(["GET", "POST"])
+def slack_candidate_edit(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
+    candidate = _candidate(request, pk, candidate_pk)
+    status = 200
+    if request.method == "POST":
+        form = CandidateForm(request.POST, auto_id=f"candidate-{candidate.pk}-%s")
+        if form.is_valid():
+            try:
+                candidate_edit(user=request.user, candidate=candidate, **form.cleaned_data)  # type: ignore[arg-type]
+            except ValidationProblem as problem:
+                form.add_error(
+                    problem.field if problem.field in form.fields else None, problem.message
+                )
+            else:
+                return _row(request, candidate)
+        status = 422
+    else:
+        form = CandidateForm(
+            initial={"occurred_at": candidate.occurred_at, "text": candidate.text},
+            auto_id=f"candidate-{candidate.pk}-%s",
+        )
+    context = {"incident": candidate.incident, "candidate": candidate, "form": form}
+    template = EDIT_TEMPLATE if request.htmx else "capture/slack_candidate_edit.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
