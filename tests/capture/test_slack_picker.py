@@ -71,6 +71,9 @@ def test_unknown_states_are_refused(signed_in, incident, state):
     first, *_ = imported(incident)
     answer = signed_in.post(row(incident, first), {"state": state}, **HTMX)
     assert answer.status_code == 422
+    # htmx swaps a 422 in: the row comes back whole, with the reason.
+    assert f'id="candidate-{first.pk}"' in answer.content.decode()
+    assert 'data-testid="candidate-problem"' in answer.content.decode()
     first.refresh_from_db()
     assert first.state == "kept"
 
@@ -130,7 +133,8 @@ def test_kept_messages_are_added_to_the_timeline_once(signed_in, incident):
     assert TimelineEvent.objects.filter(incident=incident).count() == 2
     # An added candidate can no longer be changed here.
     answer = signed_in.post(row(incident, rows[0]), {"state": "dropped"}, **HTMX)
-    assert answer.status_code == 409
+    assert answer.status_code == 409 and "on the timeline already" in answer.content.decode()
+    assert 'data-state="added"' in answer.content.decode()
     answer = signed_in.post(
         row(incident, rows[0], edit=True), {"occurred_at": "2026-03-01 14:07 UTC", "text": "x"}
     )

@@ -148,6 +148,17 @@ def _row(request: HttpRequest, candidate: TimelineCandidate, status: int = 200) 
     return render(request, ROW_TEMPLATE, context, status=status)
 
 
+def _refused(
+    request: HttpRequest, candidate: TimelineCandidate, problem: str, status: int
+) -> HttpResponse:
+    """htmx swaps 409 and 422 answers in: the row comes back as it was, with the reason."""
+    if not request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(problem, status=status, content_type="text/plain; charset=utf-8")
+    candidate.refresh_from_db()
+    context = {"incident": candidate.incident, "candidate": candidate, "problem": problem}
+    return render(request, ROW_TEMPLATE, context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def slack_candidate(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     """GET: the row (Cancel of the edit form); POST: keep, drop or undecide it."""
@@ -158,13 +169,11 @@ def slack_candidate(request: HttpRequest, pk: int, candidate_pk: int) -> HttpRes
         )
     form = ChooseForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(
-            "Choose keep, drop or undecided.", status=422, content_type="text/plain"
-        )
+        return _refused(request, candidate, "Choose keep, drop or undecided.", 422)
     try:
         candidate_choose(user=request.user, candidate=candidate, state=form.cleaned_data["state"])  # type: ignore[arg-type]
     except ValidationProblem as problem:
-        return HttpResponse(problem.message, status=409, content_type="text/plain")
+        return _refused(request, candidate, problem.message, 409)
     return _row(request, candidate)
 
 
