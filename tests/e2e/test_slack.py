@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_person_picks_slack_messages_for_the_timeline(page, login, owner, incident):
     login("alice")
-    page.goto(f"/incidents/{incident.pk}/slack/")
+    page.goto(f"/incidents/{incident.pk}/")
+    page.get_by_test_id("timeline-slack").click()
     page.set_input_files(
         "input[name=export]",
         {"name": "acme-export.zip", "mimeType": "application/zip", "buffer": export_zip()},
