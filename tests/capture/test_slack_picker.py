@@ -181,7 +181,7 @@ def _queries(client, url) -> int:
 def test_the_picker_costs_the_same_queries_for_few_and_many(signed_in, incident):
     imported(incident)
     few = _queries(signed_in, picker(incident))
-    many = {"2026-03-02": [message(86400 - 3600 + i, f"m{i}") for i in range(200)]}
+    many = {"2026-03-02": [message(86400 - 3600 + i, f"m{i}") for i in range(450)]}
     TimelineCandidate.objects.all().delete()
     slack_import(
         user=None,
@@ -194,5 +194,20 @@ def test_the_picker_costs_the_same_queries_for_few_and_many(signed_in, incident)
         end=datetime(2026, 3, 2, 16, 0, tzinfo=UTC),
         workspace_url="https://acme.slack.com",
     )
-    assert TimelineCandidate.objects.count() == 200
+    assert TimelineCandidate.objects.count() == 450
     assert _queries(signed_in, picker(incident)) == few
+    assert _queries(signed_in, picker(incident) + "?page=3") == few
+
+
+def test_the_picker_pages_and_a_row_action_returns_to_its_page(signed_in, incident):
+    days = {"2026-03-01": [message(i, f"m{i}") for i in range(450)]}
+    rows = imported(incident, days)
+    page = signed_in.get(picker(incident) + "?page=3").content.decode()
+    assert page.count('data-testid="candidate-row"') == 50 and "m449" in page
+    assert "Messages 401–450 of 450" in page
+    for hostile in ("abc", "-1", "0", "9" * 40, "<script>"):
+        answer = signed_in.get(picker(incident), {"page": hostile})
+        assert answer.status_code == 200
+        assert answer.content.decode().count('data-testid="candidate-row"') in (200, 50)
+    answer = signed_in.post(row(incident, rows[250]), {"state": "kept"})
+    assert answer["Location"].endswith(f"?page=2#candidate-{rows[250].pk}")

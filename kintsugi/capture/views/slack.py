@@ -35,6 +35,8 @@ IMPORT_TEMPLATE = "capture/slack_import.html"
 PICKER_TEMPLATE = "capture/slack_candidates.html"
 ROW_TEMPLATE = "capture/slack_candidates.html#row"
 EDIT_TEMPLATE = "capture/slack_candidates.html#edit-row"
+# Candidates per picker page: an incident channel's busy hour fits on one.
+PAGE_SIZE = 200
 
 
 def _initial(incident: Incident) -> dict[str, Any]:
@@ -101,13 +103,37 @@ def slack_import_page(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _page_number(text: str | None, pages: int) -> int:
+    """The page asked for, within 1..pages; anything else is the first page."""
+    try:
+        number = int(text or "1")
+    except ValueError:
+        return 1
+    return min(max(number, 1), pages)
+
+
 def _picker(request: HttpRequest, incident: Incident, status: int = 200) -> HttpResponse:
-    candidates = list(candidates_for(incident))
+    """One page of candidates, in four queries whatever their number."""
     counts = TimelineCandidate.objects.filter(incident=incident).aggregate(
+        total=Count("pk"),
         kept=Count("pk", filter=Q(state=CandidateState.KEPT)),
         added=Count("pk", filter=Q(state=CandidateState.ADDED)),
     )
-    context = {"incident": incident, "candidates": candidates, "counts": counts}
+    pages = max(1, -(-counts["total"] // PAGE_SIZE))
+    number = _page_number(request.GET.get("page"), pages)
+    start = (number - 1) * PAGE_SIZE
+    candidates = list(candidates_for(incident)[start : start + PAGE_SIZE])
+    context = {
+        "incident": incident,
+        "candidates": candidates,
+        "counts": counts,
+        "page": {
+            "number": number,
+            "pages": pages,
+            "first": start + 1,
+            "last": start + len(candidates),
+        },
+    }
     response = render(request, PICKER_TEMPLATE, context, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -140,10 +166,17 @@ def _candidate(request: HttpRequest, pk: int, candidate_pk: int) -> TimelineCand
 
 def _row(request: HttpRequest, candidate: TimelineCandidate, status: int = 200) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
-        return redirect(
-            reverse("slack-candidates", kwargs={"pk": candidate.incident_id})
-            + f"#candidate-{candidate.pk}"
+        # Back to the page that shows the row.
+        before = (
+            candidates_for(candidate.incident)
+            .filter(
+                Q(occurred_at__lt=candidate.occurred_at)
+                | Q(occurred_at=candidate.occurred_at, pk__lt=candidate.pk)
+            )
+            .count()
         )
+        url = reverse("slack-candidates", kwargs={"pk": candidate.incident_id})
+        return redirect(f"{url}?page={before // PAGE_SIZE + 1}#candidate-{candidate.pk}")
     context = {"incident": candidate.incident, "candidate": candidate}
     return render(request, ROW_TEMPLATE, context, status=status)
 

@@ -40,7 +40,7 @@ MAX_READ_BYTES = 100 * 1024 * 1024  # decompressed in one import, over every fil
 MAX_RATIO = 200  # uncompressed / compressed for one member: JSON compresses ~10x
 RATIO_FLOOR = 1024 * 1024  # below this a file may compress as well as it likes
 MAX_WINDOW = timedelta(days=31)
-MAX_CANDIDATES = 5_000
+MAX_CANDIDATES = 2_000  # more than a person picks through: a shorter window is better
 # Slack's own limit on a message's length; a longer one is not from Slack.
 MAX_MESSAGE_CHARS = 40_000
 SKIPPED_SUBTYPES = frozenset({"channel_join", "channel_leave", "group_join", "group_leave"})
