@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -68,8 +69,16 @@ class UtcTime(forms.CharField):
 class SlackImportForm(forms.Form):
     export = forms.FileField(
         label="Slack export (.zip)",
+        required=False,
         help_text="The zip Slack's export made (Workspace settings → Import/Export data).",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+    earlier = forms.TypedChoiceField(
+        label="Or read an earlier upload again",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Another channel or window from an export uploaded before, without uploading it.",
     )
     channel = forms.CharField(
         max_length=100, help_text="The incident channel's name (#inc-checkout) or id."
@@ -88,6 +97,21 @@ class SlackImportForm(forms.Form):
         initial=", ".join(DEFAULT_REACTIONS),
         help_text="Messages with one of these reactions (and pinned ones) start as kept.",
     )
+
+    def __init__(self, *args: Any, uploads: Sequence[tuple[int, str]] = (), **kwargs: Any):
+        """``uploads``: the incident's stored exports, as (id, label), to read again."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["earlier"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—"), *uploads]
+        if not uploads:
+            del self.fields["earlier"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("export") and not data.get("earlier") and "export" not in self.errors:
+            self.add_error("export", "Choose the export's zip (or an earlier upload).")
+        return data
 
 
 class CandidateForm(forms.Form):

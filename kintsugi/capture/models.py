@@ -161,6 +161,11 @@ class SlackImport(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
     body = models.BinaryField()
     body_size = models.PositiveBigIntegerField(default=0)
+    # Set when an earlier upload is read again (another channel or window): its body is
+    # read from there rather than stored twice.
+    reread_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rereads"
+    )
     channel = models.CharField(max_length=100)
     channel_id = models.CharField(max_length=40, blank=True)
     window_start = models.DateTimeField()

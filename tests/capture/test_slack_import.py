@@ -159,3 +159,35 @@ def test_csrf_is_required(owner, incident):
     strict.login(username=owner.username, password=PASSWORD)
     assert upload(strict, incident).status_code == 403
     assert not SlackImport.objects.exists()
+
+
+def test_an_earlier_upload_is_read_again_without_storing_it_twice(signed_in, incident):
+    assert 'name="earlier"' not in signed_in.get(url(incident)).content.decode()
+    assert upload(signed_in, incident, channel="random").status_code == 422
+    first = SlackImport.objects.get()
+    page = signed_in.get(url(incident)).content.decode()
+    assert f'<option value="{first.pk}">' in page and 'value="random"' in page  # last choices
+    answer = signed_in.post(url(incident), {**FORM, "earlier": str(first.pk)})
+    assert answer.status_code == 302
+    again = SlackImport.objects.order_by("-id").first()
+    assert again.reread_of == first and bytes(again.body) == b""
+    assert again.status == "processed" and again.candidates_added == 4
+    assert again.file_name == "export.zip" and again.body_size == first.body_size
+    # Reading the re-read again points at the upload itself.
+    signed_in.post(url(incident), {**FORM, "earlier": str(first.pk), "channel": CHANNEL_ID})
+    assert SlackImport.objects.order_by("-id").first().reread_of == first
+    assert TimelineCandidate.objects.count() == 4
+
+
+@pytest.mark.parametrize("earlier", ["999999", "abc", "-1", "<script>"])
+def test_an_earlier_upload_must_be_this_incidents(
+    signed_in, incident, restricted_incident, earlier
+):
+    upload(signed_in, incident)
+    upload(signed_in, restricted_incident)
+    other = SlackImport.objects.get(incident=restricted_incident)
+    for choice in (earlier, str(other.pk)):
+        answer = signed_in.post(url(incident), {**FORM, "earlier": choice})
+        assert answer.status_code == 422
+        assert 'data-testid="error-earlier"' in answer.content.decode()
+    assert SlackImport.objects.count() == 2

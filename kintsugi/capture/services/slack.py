@@ -49,25 +49,33 @@ def slack_import(
     *,
     user: User | None,
     incident: Incident,
-    file_name: str,
-    body: bytes | None,
-    body_size: int,
     channel: str,
     start: datetime,
     end: datetime,
     workspace_url: str,
     reactions: str = "",
+    file_name: str = "",
+    body: bytes | None = None,
+    body_size: int = 0,
+    earlier: SlackImport | None = None,
 ) -> SlackImport:
     """Store the upload, then read it. A refused export is returned with status
     ``rejected`` and its reason, and no candidate is written. ``body`` is ``None`` for an
-    upload too large to keep (its size is recorded)."""
+    upload too large to keep (its size is recorded). With ``earlier`` (one of this
+    incident's uploads) nothing is uploaded: that export is read again with these choices."""
     require_edit(user, incident)
+    if earlier is not None:
+        if earlier.incident_id != incident.pk:
+            raise ValidationProblem("That upload is not one of this incident's.", field="earlier")
+        source = earlier.reread_of or earlier
+        file_name, body_size, body = source.file_name, source.body_size, None
     record = SlackImport.objects.create(
         incident=incident,
         uploaded_by=user if user is not None and user.pk else None,
         file_name=file_name[:255],
         body=body or b"",
         body_size=body_size,
+        reread_of=None if earlier is None else (earlier.reread_of or earlier),
         channel=channel.strip()[:100],
         window_start=start,
         window_end=end,
@@ -77,15 +85,22 @@ def slack_import(
     return slack_import_process(record)
 
 
+def _stored_body(record: SlackImport) -> bytes:
+    source = record.reread_of if record.reread_of_id else record
+    return bytes(source.body) if source is not None else b""
+
+
 def slack_import_process(record: SlackImport) -> SlackImport:
     """Read a stored upload (again, when re-processing) into candidates."""
-    if record.body_size > MAX_ZIP_BYTES or not record.body:
+    body = _stored_body(record)
+    if record.body_size > MAX_ZIP_BYTES or not body:
         limit = MAX_ZIP_BYTES // (1024 * 1024)
-        reason = f"The export is larger than {limit} MB; export only the incident's dates."
-        return _finish(record, SlackImportStatus.REJECTED, reason if record.body_size else "Empty.")
+        too_large = f"The export is larger than {limit} MB; export only the incident's dates."
+        reason = too_large if record.body_size > MAX_ZIP_BYTES else "The upload is empty."
+        return _finish(record, SlackImportStatus.REJECTED, reason)
     try:
         result = read_slack_export(
-            bytes(record.body),
+            body,
             channel=record.channel,
             start=record.window_start,
             end=record.window_end,

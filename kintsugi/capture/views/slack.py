@@ -18,7 +18,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from kintsugi.capture.forms import CandidateForm, ChooseForm, SlackImportForm
-from kintsugi.capture.models import CandidateState, SlackImport, TimelineCandidate
+from kintsugi.capture.models import (
+    CandidateState,
+    SlackImport,
+    SlackImportStatus,
+    TimelineCandidate,
+)
 from kintsugi.capture.services.slack import (
     candidate_choose,
     candidate_edit,
@@ -28,6 +33,7 @@ from kintsugi.capture.services.slack import (
 )
 from kintsugi.core.capture.slack import MAX_ZIP_BYTES
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.timeparse import format_utc
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 
@@ -39,10 +45,10 @@ EDIT_TEMPLATE = "capture/slack_candidates.html#edit-row"
 PAGE_SIZE = 200
 
 
-def _initial(incident: Incident) -> dict[str, Any]:
+def _initial(incident: Incident, imports: list[SlackImport]) -> dict[str, Any]:
     """The last import's choices, else the incident's own hours."""
-    last = SlackImport.objects.filter(incident=incident).order_by("-received_at", "-id").first()
-    if last is not None:
+    if imports:
+        last = imports[0]
         return {
             "channel": last.channel,
             "start": last.window_start,
@@ -56,30 +62,62 @@ def _initial(incident: Incident) -> dict[str, Any]:
     return {"start": start, "end": end}
 
 
+def _uploads(incident: Incident) -> tuple[list[SlackImport], list[tuple[int, str]]]:
+    """The incident's last uploads (for the table) and those whose export is stored (to
+    read again), in one query."""
+    imports = list(
+        SlackImport.objects.filter(incident=incident)
+        .defer("body")
+        .order_by("-received_at", "-id")[:20]
+    )
+    stored = [
+        (record.pk, f"{format_utc(record.received_at)} · {record.file_name} · #{record.channel}")
+        for record in imports
+        if record.reread_of_id is None and 0 < record.body_size <= MAX_ZIP_BYTES
+    ]
+    return imports, stored
+
+
 @require_http_methods(["GET", "POST"])
 def slack_import_page(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
+    imports, stored = _uploads(incident)
     status = 200
     problem = ""
     if request.method == "POST":
-        form = SlackImportForm(request.POST, request.FILES)
+        form = SlackImportForm(request.POST, request.FILES, uploads=stored)
         if form.is_valid():
-            upload = form.cleaned_data["export"]
-            # An upload beyond the reader's limit is recorded by name and size only.
-            body = upload.read(MAX_ZIP_BYTES + 1) if upload.size <= MAX_ZIP_BYTES else None
-            record = slack_import(
-                user=request.user,  # type: ignore[arg-type]
-                incident=incident,
-                file_name=upload.name or "",
-                body=body,
-                body_size=upload.size or 0,
-                channel=form.cleaned_data["channel"],
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                workspace_url=form.cleaned_data["workspace_url"],
-                reactions=form.cleaned_data["reactions"],
-            )
-            if record.status != "rejected":
+            data = form.cleaned_data
+            upload = data.get("export")
+            choices = {
+                "channel": data["channel"],
+                "start": data["start"],
+                "end": data["end"],
+                "workspace_url": data["workspace_url"],
+                "reactions": data["reactions"],
+            }
+            if upload is not None:
+                size = upload.size or 0
+                # An upload beyond the reader's limit is recorded by name and size only.
+                body = upload.read(MAX_ZIP_BYTES + 1) if size <= MAX_ZIP_BYTES else None
+                record = slack_import(
+                    user=request.user,  # type: ignore[arg-type]
+                    incident=incident,
+                    file_name=upload.name or "",
+                    body=body,
+                    body_size=size,
+                    **choices,
+                )
+            else:
+                size = 0
+                earlier = get_object_or_404(SlackImport, pk=data["earlier"], incident=incident)
+                record = slack_import(
+                    user=request.user,  # type: ignore[arg-type]
+                    incident=incident,
+                    earlier=earlier,
+                    **choices,
+                )
+            if record.status != SlackImportStatus.REJECTED:
                 messages.success(
                     request,
                     f"{record.candidates_added} new message(s) from #{record.channel}. "
@@ -87,12 +125,12 @@ def slack_import_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("slack-candidates", pk=incident.pk)
             problem = record.reason
-            status = 413 if (upload.size or 0) > MAX_ZIP_BYTES else 422
+            status = 413 if size > MAX_ZIP_BYTES else 422
+            imports, _ = _uploads(incident)
         else:
             status = 422
     else:
-        form = SlackImportForm(initial=_initial(incident))
-    imports = SlackImport.objects.filter(incident=incident).defer("body")[:10]
+        form = SlackImportForm(initial=_initial(incident, imports), uploads=stored)
     response = render(
         request,
         IMPORT_TEMPLATE,
