@@ -172,6 +172,26 @@ class _Zip:
             if not info.is_dir():
                 self.members[name.removeprefix("./")] = info
         self.budget = MAX_READ_BYTES
+        self._strip_folder()
+
+    def _strip_folder(self) -> None:
+        """An export unzipped and zipped again holds one folder with the export in it:
+        read it from there (macOS adds a ``__MACOSX`` folder beside it, ignored)."""
+        if "channels.json" in self.members:
+            return
+        roots = {
+            name.partition("/")[0]
+            for name in self.members
+            if name.count("/") == 1 and name.endswith("/channels.json")
+        }
+        roots.discard("__MACOSX")
+        if len(roots) == 1:
+            prefix = roots.pop() + "/"
+            self.members = {
+                name.removeprefix(prefix): info
+                for name, info in self.members.items()
+                if name.startswith(prefix)
+            }
 
     def read(self, name: str) -> bytes:
         info = self.members[name]
@@ -217,8 +237,8 @@ def _unsafe(name: str) -> bool:
 def _channels(archive: _Zip) -> list[SlackChannel]:
     if "channels.json" not in archive.members:
         raise ValidationProblem(
-            "The zip has no channels.json at its top level: upload the zip Slack's export "
-            "made, not a folder inside it."
+            "The zip has no channels.json (at its top level or in its one folder): upload "
+            "the zip Slack's export made."
         )
     rows = archive.json("channels.json")
     if not isinstance(rows, list):

@@ -188,7 +188,7 @@ def test_not_a_zip_and_a_zip_without_channels_are_refused():
         read(b"PK\x03\x04 nonsense")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("export/channels.json", "[]")
+        archive.writestr("export/2026/channels.json", "[]")
     with pytest.raises(ValidationProblem, match="no channels.json"):
         read(buffer.getvalue())
     with pytest.raises(ValidationProblem, match="no folder"):
@@ -250,3 +250,15 @@ def test_a_second_read_gives_the_same_keys():
         m.key for m in read(export_zip()).messages
     ]
     assert int(datetime(2026, 3, 1, 14, 5, tzinfo=UTC).timestamp()) == T0
+
+
+def test_an_export_zipped_again_with_its_folder_is_read():
+    original = zipfile.ZipFile(io.BytesIO(export_zip()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in original.infolist():
+            archive.writestr(f"Acme Slack export/{info.filename}", original.read(info))
+        archive.writestr("__MACOSX/._channels.json", b"\x00")
+        archive.writestr("__MACOSX/Acme Slack export/._channels.json", b"\x00")
+    result = read(buffer.getvalue())
+    assert len(result.messages) == 4
