@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kintsugi.capture.models import CandidateState, SlackImport, TimelineCandidate
-from kintsugi.core.capture import slack as reader
+from kintsugi.core.capture import upload_zip
 from tests.conftest import PASSWORD
 from tests.core.capture.slack_export import CHANNEL_ID, export_zip, message
 
@@ -100,7 +100,7 @@ def test_an_oversized_upload_is_recorded_without_its_body(signed_in, incident, m
     from kintsugi.capture.services import slack as service
     from kintsugi.capture.views import slack as views
 
-    for module in (reader, service, views):
+    for module in (upload_zip, service, views):
         monkeypatch.setattr(module, "MAX_ZIP_BYTES", 100)
     answer = upload(signed_in, incident)
     assert answer.status_code == 413

@@ -21,11 +21,8 @@ from kintsugi.capture.models import (
     SlackImportStatus,
     TimelineCandidate,
 )
-from kintsugi.core.capture.slack import (
-    MAX_ZIP_BYTES,
-    parse_reactions,
-    read_slack_export,
-)
+from kintsugi.core.capture.slack import parse_reactions, read_slack_export
+from kintsugi.core.capture.upload_zip import MAX_ZIP_BYTES
 from kintsugi.core.document import MAX_SHORT_TEXT
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeline import EventKind

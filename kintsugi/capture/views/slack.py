@@ -31,7 +31,7 @@ from kintsugi.capture.services.slack import (
     candidates_for,
     slack_import,
 )
-from kintsugi.core.capture.slack import MAX_ZIP_BYTES
+from kintsugi.core.capture.upload_zip import MAX_ZIP_BYTES
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeparse import format_utc
 from kintsugi.postmortems import access

@@ -16,29 +16,18 @@ are decompressed. No Django here: the upload view and the tests call the same fu
 
 from __future__ import annotations
 
-import json
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from io import BytesIO
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from kintsugi.core.capture.model import fit
+from kintsugi.core.capture.upload_zip import UploadedZip
 from kintsugi.core.document import MAX_SHORT_TEXT
 from kintsugi.core.errors import ValidationProblem
 
-# An incident channel's export is a few megabytes; these limits leave room for a whole
-# workspace's export of a few months while refusing a zip bomb before it is expanded.
-MAX_ZIP_BYTES = 50 * 1024 * 1024
-MAX_FILES = 20_000
-MAX_TOTAL_BYTES = 500 * 1024 * 1024
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_READ_BYTES = 100 * 1024 * 1024  # decompressed in one import, over every file read
-MAX_RATIO = 200  # uncompressed / compressed for one member: JSON compresses ~10x
-RATIO_FLOOR = 1024 * 1024  # below this a file may compress as well as it likes
 MAX_WINDOW = timedelta(days=31)
 MAX_CANDIDATES = 2_000  # more than a person picks through: a shorter window is better
 # Slack's own limit on a message's length; a longer one is not from Slack.
@@ -137,104 +126,7 @@ def permalink(workspace_url: str, channel_id: str, ts: str, thread_ts: str = "")
     return link
 
 
-class _Zip:
-    """The export's members, checked once as a whole, read with a budget."""
-
-    def __init__(self, data: bytes) -> None:
-        if len(data) > MAX_ZIP_BYTES:
-            raise ValidationProblem(
-                f"The export is larger than {MAX_ZIP_BYTES // (1024 * 1024)} MB; export only "
-                "the incident's dates (Slack's export lets you choose a date range)."
-            )
-        try:
-            self.zip = zipfile.ZipFile(BytesIO(data))
-            infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-            raise ValidationProblem("The file is not a zip archive (a Slack export is).") from None
-        if len(infos) > MAX_FILES:
-            raise ValidationProblem(f"The zip holds more than {MAX_FILES:,} files.")
-        total = 0
-        self.members: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            name = info.filename
-            if _unsafe(name):
-                raise ValidationProblem(
-                    f"The zip holds a file named {name[:100]!r}, which points outside its "
-                    "folder; it is not a Slack export."
-                )
-            if info.flag_bits & 0x1:
-                raise ValidationProblem("The zip is encrypted; export it again without a password.")
-            total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise ValidationProblem(
-                    f"The zip expands to more than {MAX_TOTAL_BYTES // (1024 * 1024)} MB."
-                )
-            if not info.is_dir():
-                self.members[name.removeprefix("./")] = info
-        self.budget = MAX_READ_BYTES
-        self._strip_folder()
-
-    def _strip_folder(self) -> None:
-        """An export unzipped and zipped again holds one folder with the export in it:
-        read it from there (macOS adds a ``__MACOSX`` folder beside it, ignored)."""
-        if "channels.json" in self.members:
-            return
-        roots = {
-            name.partition("/")[0]
-            for name in self.members
-            if name.count("/") == 1 and name.endswith("/channels.json")
-        }
-        roots.discard("__MACOSX")
-        if len(roots) == 1:
-            prefix = roots.pop() + "/"
-            self.members = {
-                name.removeprefix(prefix): info
-                for name, info in self.members.items()
-                if name.startswith(prefix)
-            }
-
-    def read(self, name: str) -> bytes:
-        info = self.members[name]
-        limit = min(MAX_FILE_BYTES, self.budget)
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > limit or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
-            raise ValidationProblem(f"{name} expands to more than this import may read.")
-        try:
-            with self.zip.open(info) as handle:
-                # The declared size may lie: read one byte past it to find out.
-                body = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
-            raise ValidationProblem(f"{name} cannot be read from the zip.") from None
-        if len(body) > info.file_size:
-            raise ValidationProblem(f"{name} is larger than the zip declares.")
-        self.budget -= len(body)
-        return body
-
-    def json(self, name: str) -> Any:
-        body = self.read(name)
-        try:
-            return json.loads(body.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise ValidationProblem(f"{name} is not UTF-8 text.") from None
-        except RecursionError:
-            raise ValidationProblem(f"{name} is nested too deeply.") from None
-        except ValueError as error:
-            raise ValidationProblem(f"{name} is not valid JSON ({error}).") from None
-
-
-def _unsafe(name: str) -> bool:
-    parts = name.replace("\\", "/").split("/")
-    return (
-        not name
-        or "\\" in name
-        or name.startswith("/")
-        or ":" in parts[0]
-        or any(part == ".." for part in parts)
-        or "\x00" in name
-    )
-
-
-def _channels(archive: _Zip) -> list[SlackChannel]:
+def _channels(archive: UploadedZip) -> list[SlackChannel]:
     if "channels.json" not in archive.members:
         raise ValidationProblem(
             "The zip has no channels.json (at its top level or in its one folder): upload "
@@ -254,7 +146,7 @@ def _channels(archive: _Zip) -> list[SlackChannel]:
     return channels
 
 
-def _users(archive: _Zip) -> dict[str, str]:
+def _users(archive: UploadedZip) -> dict[str, str]:
     """User id to the name people know them by (display name, else real name, else handle)."""
     name = "users.json" if "users.json" in archive.members else "org_users.json"
     if name not in archive.members:
@@ -293,7 +185,7 @@ def choose_channel(channels: Iterable[SlackChannel], wanted: str) -> SlackChanne
     )
 
 
-def _days(archive: _Zip, folder: str, start: datetime, end: datetime) -> list[str]:
+def _days(archive: UploadedZip, folder: str, start: datetime, end: datetime) -> list[str]:
     """The channel's day files that may hold messages of the window (a day either side:
     the export's days follow the workspace's time zone)."""
     first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
@@ -466,7 +358,7 @@ def read_slack_export(
     ``ValidationProblem`` saying what is wrong with the export or the choice."""
     check_window(start, end)
     workspace = clean_workspace_url(workspace_url)
-    archive = _Zip(data)
+    archive = UploadedZip(data)
     channels = _channels(archive)
     chosen = choose_channel(channels, channel)
     users = _users(archive)

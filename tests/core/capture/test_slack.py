@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kintsugi.core.capture import slack
+from kintsugi.core.capture import slack as slack_reader
+from kintsugi.core.capture import upload_zip
 from kintsugi.core.capture.slack import (
     clean_workspace_url,
     parse_reactions,
@@ -204,7 +205,7 @@ def test_path_traversal_names_are_refused(name):
 
 
 def test_a_zip_bomb_is_refused_before_it_is_expanded(monkeypatch):
-    monkeypatch.setattr(slack, "MAX_TOTAL_BYTES", 1_000_000)
+    monkeypatch.setattr(upload_zip, "MAX_TOTAL_BYTES", 1_000_000)
     bomb = {"2026-03-01": b"[" + b" " * 2_000_000 + b"]"}
     with pytest.raises(ValidationProblem, match="expands to more than"):
         read(export_zip(bomb))
@@ -217,11 +218,11 @@ def test_one_highly_compressed_member_is_refused():
 
 
 def test_too_many_files_and_too_large_an_upload_are_refused(monkeypatch):
-    monkeypatch.setattr(slack, "MAX_FILES", 5)
+    monkeypatch.setattr(upload_zip, "MAX_FILES", 5)
     many = {f"inc-checkout/2020-01-0{i}.json": b"[]" for i in range(1, 8)}
     with pytest.raises(ValidationProblem, match="more than 5 files"):
         read(export_zip(extra=many))
-    monkeypatch.setattr(slack, "MAX_ZIP_BYTES", 100)
+    monkeypatch.setattr(upload_zip, "MAX_ZIP_BYTES", 100)
     with pytest.raises(ValidationProblem, match="larger than"):
         read(export_zip())
 
@@ -239,7 +240,7 @@ def test_a_member_larger_than_declared_is_refused():
 
 
 def test_too_many_messages_in_the_window_are_refused(monkeypatch):
-    monkeypatch.setattr(slack, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(slack_reader, "MAX_CANDIDATES", 3)
     rows = [message(i, f"m{i}") for i in range(5)]
     with pytest.raises(ValidationProblem, match="more than 3 messages"):
         read(export_zip({"2026-03-01": rows}))
