@@ -325,3 +325,23 @@ ENTRIES.update(
         "api:insights_digest": api_read(params={"month": "2026-03"}),
     }
 )
+
+# Slack exports for an incident (issue 16): candidates are unreviewed chat, so every page
+# needs the incident's edit access. A candidate the matrix does not create is 404 for those
+# who get past the incident's check (the check comes first: viewers 403, others 404).
+_NO_CANDIDATE = {**WRITE, "editor": NOT_FOUND, "admin": NOT_FOUND, "member": NOT_FOUND}
+ENTRIES.update(
+    {
+        "slack-import": page(("GET", "POST"), WRITE, data={"channel": "inc"}),
+        "slack-candidates": page(("GET", "POST"), WRITE),
+        "slack-candidate": page(
+            ("GET", "POST"),
+            _NO_CANDIDATE,
+            params={"candidate_pk": "999999"},
+            data={"state": "kept"},
+        ),
+        "slack-candidate-edit": page(
+            ("GET", "POST"), _NO_CANDIDATE, params={"candidate_pk": "999999"}, data=TEXT
+        ),
+    }
+)

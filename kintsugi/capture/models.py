@@ -139,3 +139,88 @@ class CapturedEvent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SlackImportStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PROCESSED = "processed", "Processed"
+    DUPLICATE = "duplicate", "Nothing new (imported before)"
+    REJECTED = "rejected", "Rejected"
+
+
+class SlackImport(models.Model):
+    """A Slack export uploaded for an incident, stored as uploaded before it is read (for
+    audit and re-processing); a refused one is kept with its reason. An upload larger than
+    the reader accepts is recorded without its body."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="slack_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255, blank=True)
+    body = models.BinaryField()
+    body_size = models.PositiveBigIntegerField(default=0)
+    # Set when an earlier upload is read again (another channel or window): its body is
+    # read from there rather than stored twice.
+    reread_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rereads"
+    )
+    channel = models.CharField(max_length=100)
+    channel_id = models.CharField(max_length=40, blank=True)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    workspace_url = models.CharField(max_length=300)
+    reactions = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=16, choices=SlackImportStatus.choices, default=SlackImportStatus.RECEIVED
+    )
+    reason = models.TextField(blank=True)
+    candidates_added = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["incident", "-received_at"], name="slack_import_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} #{self.channel} {self.status}"
+
+
+class CandidateState(models.TextChoices):
+    PENDING = "pending", "Undecided"
+    KEPT = "kept", "Kept"
+    DROPPED = "dropped", "Dropped"
+    ADDED = "added", "Added to the timeline"
+
+
+class TimelineCandidate(models.Model):
+    """A message that may become a timeline event once a person keeps it. ``key`` (the
+    Slack channel and message ``ts``) is unique per incident: importing the same export
+    again adds nothing and leaves the decisions already made alone."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="timeline_candidates"
+    )
+    slack_import = models.ForeignKey(
+        SlackImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
+    )
+    key = models.CharField(max_length=100)
+    occurred_at = models.DateTimeField()
+    author = models.CharField(max_length=150, blank=True)
+    text = models.TextField(max_length=2000)
+    permalink = models.URLField(max_length=2000)
+    preselected = models.BooleanField(default=False)
+    state = models.CharField(
+        max_length=16, choices=CandidateState.choices, default=CandidateState.PENDING
+    )
+    event = models.ForeignKey(
+        TimelineEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["incident", "key"], name="candidate_once")]
+        indexes = [models.Index(fields=["incident", "occurred_at", "id"], name="candidate_order")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.author}"

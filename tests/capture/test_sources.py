@@ -247,3 +247,12 @@ def test_the_page_adds_a_pagerduty_source_with_its_signing_secret(client, admin_
     assert response.status_code == 200 and response.context["issued"]["secret"] is None
     assert PD_SECRET not in response.content.decode()
     assert Source.objects.get().signing_secret == PD_SECRET
+
+
+def test_the_nav_offers_sources_to_admins_only(client, admin_user, teammate):
+    from tests.conftest import PASSWORD
+
+    client.login(username=admin_user.username, password=PASSWORD)
+    assert 'data-testid="nav-sources"' in client.get("/").content.decode()
+    client.login(username=teammate.username, password=PASSWORD)
+    assert 'data-testid="nav-sources"' not in client.get("/").content.decode()

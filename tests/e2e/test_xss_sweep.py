@@ -245,3 +245,69 @@ def test_the_check_catches_what_it_looks_for(page):
     page.set_content("<script>alert(1)</script>")
     with pytest.raises(AssertionError, match="a dialog opened"):
         watch.assert_inert("dialog")
+
+
+def _slack_escaped(text: str) -> str:
+    """Text as Slack writes it in an export: only &, < and > escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_no_payload_runs_on_the_capture_pages(page, login, owner, incident):
+    """The Sources page and the Slack pages: a hostile team, Slack names, message text,
+    channel and file name, shown as text."""
+    from kintsugi.capture.services.sources import source_create
+    from kintsugi.teams.models import Membership, Team
+    from tests.core.capture.slack_export import CHANNEL_ID, USERS, export_zip, message
+
+    team = Team.objects.create(name=hostile("source-team"), slug="hostile")
+    Membership.objects.create(team=team, user=owner, is_lead=True)
+    source_create(user=owner, kind="generic", name="hostile-team-source", team=team)
+    users = [{**USERS[0], "profile": {"display_name": hostile("slack-author")}}]
+    channels = [{"id": CHANNEL_ID, "name": "inc-checkout", "purpose": hostile("purpose")}]
+    days = {
+        "2026-03-01": [
+            message(0, _slack_escaped(hostile("slack-text")) + " <javascript:alert(1)|x>"),
+            message(
+                60, hostile("raw-markup") + " <https://example.com/a|" + hostile("label") + ">"
+            ),
+        ]
+    }
+    watch = Watch(page)
+    login("alice")
+    page.goto(f"/incidents/{incident.pk}/slack/")
+    page.set_input_files(
+        "input[name=export]",
+        {
+            "name": hostile("zip-name").replace("/", "") + ".zip",
+            "mimeType": "application/zip",
+            "buffer": export_zip(days, users=users, channels=channels),
+        },
+    )
+    page.fill("input[name=channel]", "inc-checkout")
+    page.fill("input[name=start]", "2026-03-01 14:00 UTC")
+    page.fill("input[name=end]", "2026-03-01 16:00 UTC")
+    page.fill("input[name=workspace_url]", "https://acme.slack.com")
+    page.get_by_test_id("slack-upload").click()
+    expect(page.get_by_test_id("candidate-row")).to_have_count(2)
+    watch.assert_inert("slack picker")
+    _shows(page, "slack-author", "slack-text")
+    page.get_by_test_id("candidate-edit").first.click()
+    expect(page.get_by_test_id("candidate-form")).to_be_visible()
+    watch.assert_inert("slack candidate edit")
+
+    page.goto(f"/incidents/{incident.pk}/slack/")
+    watch.assert_inert("slack import page")
+    _shows(page, "zip-name")
+    # A refused upload's reason names the hostile channel it was asked for.
+    page.fill("input[name=channel]", hostile("channel")[:100])
+    page.set_input_files(
+        "input[name=export]",
+        {"name": "x.zip", "mimeType": "application/zip", "buffer": export_zip(days)},
+    )
+    page.get_by_test_id("slack-upload").click()
+    expect(page.get_by_test_id("slack-problem")).to_be_visible()
+    watch.assert_inert("slack refused upload")
+
+    page.goto("/settings/sources/")
+    watch.assert_inert("sources")
+    _shows(page, "source-team")

@@ -26,7 +26,6 @@ from kintsugi.core.capture.severity import DEFAULT_LABEL, DEFAULT_MAP, clean_sev
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_text
 from kintsugi.postmortems import access
-from kintsugi.postmortems.access import can_manage_team
 from kintsugi.teams.models import Membership, Team
 
 DEFAULT_GRACE = timedelta(hours=24)
@@ -71,7 +70,7 @@ def can_manage(user: User, team: Team | None) -> bool:
         return False
     if access.is_admin(user):
         return True
-    return team is not None and can_manage_team(user, team)
+    return team is not None and access.can_manage_team(user, team)
 
 
 def may_manage_any(user: User) -> bool:
