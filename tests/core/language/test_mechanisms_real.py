@@ -1,0 +1,126 @@
+"""Mechanisms found from the real-sentence tuning set (issue 13), in both directions.
+
+The sentences here are our own wording, not copied from ``real/real-tuning.tsv``: each pair
+checks one mechanism that real prose (news reports, forum threads, write-ups) uses, on words
+the tuning sentence does not share. ``QUIET`` must stay unflagged; ``STILL_FLAGGED`` are the
+blameful neighbours that the same change must not clear.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kintsugi.core.language import lint_text
+
+
+def flagged(text: str) -> set[str]:
+    return {f.rule for f in lint_text(text) if f.category not in ("template", "input")}
+
+
+QUIET = [
+    # a reported denial
+    "The vendor denied that its contractor made an error.",
+    "The hosting firm denies the reports of a technician's slip.",
+    # blame called unfair, in the past or present
+    "It is unfair to say the night operator caused the billing outage.",
+    "It was cruel for the press to hound the clerk who accidentally pressed the key.",
+    # hindsight itself as the subject
+    "Hindsight bias makes every outage look like somebody's carelessness.",
+    # blaming a person set against the system
+    "Managers blamed the technician instead of the tooling that let the slip through.",
+    # a sanction nobody got
+    "The apprentice was never disciplined for the mix-up.",
+    "nobody is getting fired for this outage",
+    # sanctions as a practice, not what happened to someone
+    "Sacking engineers for a careless slip only teaches everyone to hide them.",
+    "But, firing someone over a typo just moves the next typo elsewhere.",
+    "You shouldn't punish a person for a mistake the tool made easy.",
+    "Don't blame the intern who deleted the table; blame the deploy script.",
+    "Discipline her? She followed the runbook to the letter.",
+    # human error as something to design for, or as a generic possibility
+    "The new confirmation step lets the console absorb human error.",
+    "We are making the deploy path resilient to operator mistakes.",
+    "Simple operator error can sometimes cause a long outage in a system like ours.",
+    # embarrassment about an event, or said of oneself
+    "It was an embarrassing week for the status page.",
+    "This is embarrassingly late, and we apologise for the delay.",
+    # a system that panicked
+    "The hypervisor rebooted after it panicked on a null pointer.",
+    # obviousness of a design flaw, and "obviously" before a consequence
+    "Routing every region through one gateway was an obvious single point of failure.",
+    "The cache filled, obviously slowing every request behind it.",
+    # looking in the wrong place is diagnosis
+    "The responders searched the wrong cluster for an hour.",
+    # people made to do work by the failure
+    "The bug led to support agents having to refund every order by hand.",
+    # a safeguard that requires checks; a duty written into a new design
+    "We had no checklist that required operators to double-check the region.",
+    "The team changed the release flow so that two reviewers are required to approve.",
+]
+
+# Recall mechanisms from real prose: each sentence was missed before the change.
+CAUGHT = [
+    # a person reported as blamed, and blame pinned on a person (news register)
+    "A night-shift DBA is being blamed for the payroll outage.",
+    "Veteran technician fingered for airport check-in crash",
+    "The bank blames last week's card outage on a contractor who unplugged a switch.",
+    "Management will pin the blame for the data loss on one engineer.",
+    # sanctions meant, taken or told in the news register
+    "My team lead threatened to fire me after the rollback.",
+    "The agency has taken disciplinary action against the operator.",
+    "Somebody on the rota is getting fired over this.",
+    "The dispatcher was quietly reassigned after the false alarm.",
+    # a person named by a word that says so ("an IT worker", "a state worker")
+    "A plant worker inadvertently tripped the breaker for the whole site.",
+    "A government worker erroneously broadcast the evacuation notice.",
+    # the intended target named beside the real one
+    "The sysadmin restarted the primary instead of the standby.",
+    "The contractor restored last week's snapshot rather than the intended one.",
+    # a fault placed on someone's part; an emphatic slip
+    "Frankly it was a slip on the operator's part.",
+    "The new hire did screw up and mailed the whole customer list.",
+]
+
+QUIET_NEIGHBOURS = [
+    "The vendor blames the outage on a faulty power unit.",
+    "Our firmware is being blamed for the outage, wrongly.",
+    "We decided to fire the alert only after three failed checks.",
+    "The ticket was reassigned to the network team.",
+    "The worker pool restarted instead of the intended single process.",
+    "It was a mistake on our part to ship the feature without a kill switch.",
+]
+
+STILL_FLAGGED = [
+    "The vendor's engineer deleted the production volume by mistake.",
+    "It was an embarrassing display from the on-call engineer.",
+    "The junior SRE panicked and rebooted every node.",
+    "Obviously, the operator should have seen the disk filling.",
+    "The engineer ran the migration against the wrong cluster.",
+    "The outage traces back to Ines misreading the capacity report.",
+    "Remind the on-call engineers to double-check the region.",
+    "The approver was supposed to check the diff before merging.",
+    "The root cause was human error.",
+    "We will fire the engineer responsible.",
+    "Should we fire him?",
+    "The contractor was disciplined after the outage.",
+]
+
+
+@pytest.mark.parametrize("sentence", QUIET)
+def test_real_prose_mechanism_stays_quiet(sentence: str) -> None:
+    assert flagged(sentence) == set(), sentence
+
+
+@pytest.mark.parametrize("sentence", STILL_FLAGGED)
+def test_blameful_neighbour_still_flagged(sentence: str) -> None:
+    assert flagged(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", CAUGHT)
+def test_real_prose_blame_is_caught(sentence: str) -> None:
+    assert flagged(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", QUIET_NEIGHBOURS)
+def test_neighbours_of_the_recall_mechanisms_stay_quiet(sentence: str) -> None:
+    assert flagged(sentence) == set(), sentence
