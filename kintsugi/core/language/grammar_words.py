@@ -82,6 +82,15 @@ TRAILING_LAST_WORDS = frozenset(phrase[-1] for phrase in TRAILING_PHRASES)
 POSSESSIVE_PRONOUNS = {"my": Kind.SELF, "our": Kind.WE, "his": Kind.PERSON, "her": Kind.PERSON}
 OPEN_QUOTES = {'"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
 QUOTE_CHAR = re.compile("[\"“‘«`']")
+# Reported speech: a quoted clause of at least this many words, ending in a comma, followed
+# by who said it ("...," Rapoza said. / "...," said the spokesman. / "...," she went on.).
+SPEECH_MIN_WORDS = 5
+SPEECH_ATTRIBUTION = re.compile(
+    r"\s*(?:[\w.’'-]+\s+){0,5}?(?:said|says|told|tells|added|adds|went on|continued|wrote|writes"
+    r"|tweeted|posted|explained|explains|admitted|admits|insisted|claimed|claims|stated|noted"
+    r"|recalled|conceded|acknowledged|according to)\b",
+    re.IGNORECASE,
+)
 # Verbs that link a subject to a judgment ("the reporter *was* lazy"), and the words that may
 # stand between them ("was, frankly, a careless piece of design").
 COPULAS = word_set("was were is are been be being seemed seems looked looks proved remained")

@@ -79,6 +79,20 @@ CAUGHT = [
     # a fault placed on someone's part; an emphatic slip
     "Frankly it was a slip on the operator's part.",
     "The new hire did screw up and mailed the whole customer list.",
+    # reported speech that opens the sentence is read (a short or unattributed quote is not),
+    # haste and clumsiness, slang slips, the answer to "who did it", accusations, idioms
+    '"For reasons nobody can explain, the contractor decided to reboot every rack at once," the COO said.',
+    '"We have taken disciplinary action against that particular operator," said a spokeswoman.',
+    "I had my own glorious cock-up last spring.",
+    "Her manager told the new hire to rush it.",
+    "The release failed because the platform team rushed.",
+    "A bungling contractor unplugged the storage controller.",
+    "And yes, it was the intern.",
+    "The regulator said it must have been a contractor.",
+    "The bank was accused of ignoring years of warnings about the mainframe.",
+    "The firm threw the junior DBA who ran the script under the proverbial bus.",
+    "The dispatcher, using a drop-down list, clicked the live broadcast instead of the drill.",
+    "He made a really basic mistake.",
 ]
 
 QUIET_NEIGHBOURS = [
@@ -88,6 +102,13 @@ QUIET_NEIGHBOURS = [
     "The ticket was reassigned to the network team.",
     "The worker pool restarted instead of the intended single process.",
     "It was a mistake on our part to ship the feature without a kill switch.",
+    '"The migration window was too short for a cluster of that size," the CTO said.',
+    "It was the intern who caught the bug before release.",
+    "It was a long night for the on-call engineer.",
+    "It sounds gross that the statement throws the release engineer under the bus.",
+    "The on-call engineer opted to fail over rather than wait, which shortened the outage.",
+    "The library was praised for handling retries well.",
+    'The first draft said "the engineer should have known better"; we removed it.',
 ]
 
 STILL_FLAGGED = [
