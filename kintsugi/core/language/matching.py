@@ -43,7 +43,10 @@ DENIAL_FRAME = re.compile(
     r"|\bno (?:evidence|sign|indication|suggestion|finding|basis)\b"
     r"|nothing (?:in|about) (?:the|this|our) (?:\w+ ){1,2}?(?:suggests|shows|indicates|points)"
     r"|cannot (?:\w+ )?be (?:characteri[sz]ed|described|called|attributed|put down|blamed)"
-    r"|\bcontrary to\b|\balleg(?:ed|es|ing|ation|ations)\b|\bspeculat\w+"
+    # "contrary to speculation" denies and an allegation is a contested claim; speculation
+    # merely reported still conveys the attribution ("among the speculations was that an
+    # intern had hit reply-all"), as do reports and claims.
+    r"|\bcontrary to\b|\balleg(?:ed|es|ing|ation|ations)\b"
     r"|(?:is|was|were|are|been) (?:\w+ )?(?:rejected|contested|disputed|refuted|sent back)\b"
     r"|(?:considered|discussed|proposed|raised|suggested) and (?:rejected|dropped|declined)\b"
     r"|(?:conclusion|claim|idea|suggestion|charge) (?:would be|is|was) (?:\w+ )?(?:mistaken|wrong|false)\b"

@@ -93,6 +93,12 @@ CAUGHT = [
     "The firm threw the junior DBA who ran the script under the proverbial bus.",
     "The dispatcher, using a drop-down list, clicked the live broadcast instead of the drill.",
     "He made a really basic mistake.",
+    # slashed pronouns, "the result of" a person, drunkenness, reported speculation, blunders
+    "S/he pushed the untested build and caused the outage.",
+    "The crash was the direct result of a contractor resetting the wrong switch.",
+    "A drunken technician unplugged the core router.",
+    "Speculation grew that the intern had accidentally deleted the mailing list.",
+    "The cooling was switched off in a costly blunder.",
 ]
 
 QUIET_NEIGHBOURS = [
@@ -109,6 +115,9 @@ QUIET_NEIGHBOURS = [
     "The on-call engineer opted to fail over rather than wait, which shortened the outage.",
     "The library was praised for handling retries well.",
     'The first draft said "the engineer should have known better"; we removed it.',
+    "The crash was the result of a disk failing under load.",
+    "Contrary to speculation, no operator touched the console that night.",
+    "The spam filter blundered into quarantining our own mail.",
 ]
 
 STILL_FLAGGED = [
