@@ -110,6 +110,8 @@ class WordKinds:
             and self.tokens[j - 2].norm in ("the", "our", "their")
         ):
             return Kind.TEAM  # "the Berlin office", "our Warsaw group"
+        if base in w.PRONOUN_DEPARTMENTS and not word.isupper():
+            return None  # "It panicked and crashed": the pronoun, not the IT department
         if base in lexicon.departments and previous == "by" and self._ends_phrase(j):
             return Kind.TEAM  # "filed away unread by procurement"
         if base in lexicon.departments:

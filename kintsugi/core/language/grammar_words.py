@@ -82,6 +82,9 @@ TRAILING_LAST_WORDS = frozenset(phrase[-1] for phrase in TRAILING_PHRASES)
 POSSESSIVE_PRONOUNS = {"my": Kind.SELF, "our": Kind.WE, "his": Kind.PERSON, "her": Kind.PERSON}
 OPEN_QUOTES = {'"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
 QUOTE_CHAR = re.compile("[\"“‘«`']")
+# Departments spelt like a pronoun: only the capitalised abbreviation ("IT") is the department.
+PRONOUN_DEPARTMENTS = frozenset({"it"})
+
 # Reported speech: a quoted clause of at least this many words, ending in a comma, followed
 # by who said it ("...," Rapoza said. / "...," said the spokesman. / "...," she went on.).
 SPEECH_MIN_WORDS = 5

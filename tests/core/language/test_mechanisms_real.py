@@ -56,6 +56,11 @@ QUIET = [
     # a safeguard that requires checks; a duty written into a new design
     "We had no checklist that required operators to double-check the region.",
     "The team changed the release flow so that two reviewers are required to approve.",
+    # "It" opening a sentence is the pronoun, not the IT department; people trading slip
+    # stories in sympathy; "it goes without saying" before the writer's own apology
+    "It stalled and crashed, taking the cluster down.",
+    "Dozens of engineers answered by swapping stories about their own production mistakes.",
+    "It goes without saying that we are sorry for the disruption.",
 ]
 
 # Recall mechanisms from real prose: each sentence was missed before the change.
@@ -133,6 +138,9 @@ STILL_FLAGGED = [
     "We will fire the engineer responsible.",
     "Should we fire him?",
     "The contractor was disciplined after the outage.",
+    "IT pushed the broken proxy config and took down the network.",
+    "It goes without saying that you check the host before running rm.",
+    "Bob's mistake took the site down.",
 ]
 
 
