@@ -82,6 +82,18 @@ TRAILING_LAST_WORDS = frozenset(phrase[-1] for phrase in TRAILING_PHRASES)
 POSSESSIVE_PRONOUNS = {"my": Kind.SELF, "our": Kind.WE, "his": Kind.PERSON, "her": Kind.PERSON}
 OPEN_QUOTES = {'"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
 QUOTE_CHAR = re.compile("[\"“‘«`']")
+# "Worker" names software ("the worker crashed") unless its verb is one only people do.
+HUMAN_VERB_HEADS = frozenset({"worker"})
+HUMAN_ONLY_VERBS = frozenset(
+    {
+        "entered", "typed", "mistyped", "pressed", "clicked", "misheard", "misread", "forgot",
+        "unplugged", "mixed", "admitted", "apologised", "apologized", "realised", "realized",
+    }
+)  # fmt: skip
+AUXILIARIES_AND_ADVERBS = frozenset(
+    {"had", "has", "have", "was", "also", "then", "again", "just", "reportedly", "apparently"}
+)
+
 # Departments spelt like a pronoun: only the capitalised abbreviation ("IT") is the department.
 PRONOUN_DEPARTMENTS = frozenset({"it"})
 

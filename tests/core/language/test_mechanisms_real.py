@@ -104,6 +104,14 @@ CAUGHT = [
     "A drunken technician unplugged the core router.",
     "Speculation grew that the intern had accidentally deleted the mailing list.",
     "The cooling was switched off in a costly blunder.",
+    # headlines without an auxiliary, present-tense headlines, a worker whose verb only a
+    # person does, skipped inspections
+    "Night operator sacked over payroll outage",
+    "Contractor suspended after botched datacentre move",
+    "Clerk reassigned but not fired after false flood warning",
+    "Trainee DBA deletes customer table on second day",
+    "Officials said a worker had typed the shutdown code into the wrong console.",
+    "Inspectors found that the crew had skipped the pre-flight check.",
 ]
 
 QUIET_NEIGHBOURS = [
@@ -123,6 +131,10 @@ QUIET_NEIGHBOURS = [
     "The crash was the result of a disk failing under load.",
     "Contrary to speculation, no operator touched the console that night.",
     "The spam filter blundered into quarantining our own mail.",
+    "The cleanup job deletes production logs older than ninety days.",
+    "The alert fired after the disk crossed ninety percent.",
+    "The worker picked up the job and crashed.",
+    "The worker pushed the message to the dead-letter queue.",
 ]
 
 STILL_FLAGGED = [
