@@ -76,6 +76,7 @@ DENIAL_FRAME = re.compile(
     # Sanctions as a practice, not as what happened to someone: a gerund subject ("firing
     # people for one mistake destroys morale"), a rule against them ("you don't fire someone
     # for a mistake like this", "don't blame the company"), or an incredulous echo ("Fire you?").
+    r"|^\W*(?:firing|sacking|punishing|disciplining|blaming)\b"
     r"|(?:^|[,;:—–] |\b(?:but|so|and|because|that) )\W*(?:firing|sacking|punishing|disciplining"
     r"|blaming) (?:(?:people|someone|somebody|anyone|employees|engineers|staff|individuals|workers)"
     r"|just|only|never|rarely|always|does|doesn[’']t|won[’']t|will|is|leads|makes)\b"
@@ -83,7 +84,15 @@ DENIAL_FRAME = re.compile(
     r"|stop|quit) (?:\w+ )?(?:fire|sack|punish|discipline|blame|blaming) (?:someone|somebody"
     r"|people|anyone|them|the (?:person|individual|engineer|employee|company|intern|worker)"
     r"|an? (?:person|engineer|employee|individual|worker))\b"
-    r"|(?<![\w,;:] )(?<![\w’'])(?:fire|sack|punish|discipline|retrain|demote) (?:you|him|her|them|me)\?)"
+    r"|(?<![\w,;:] )(?<![\w’'])(?:fire|sack|punish|discipline|retrain|demote) (?:you|him|her|them|me)\?"
+    # Blame discussed as a temptation, corrected, or ruled out: "it's easy to blame the
+    # operator", "people were quick to blame the intern", "nobody should lose their job over a
+    # typo", "... was blamed on human error, but the real cause was ...", "was not at fault".
+    r"|(?:easy|tempting|convenient|lazy|natural|quick|unfair|wrong|pointless) to (?:blame|point (?:the|a) finger)\b"
+    r"|(?:nobody|no one|no-one) (?:should|deserves to|ought to|needs to|has to) (?:\w+ )?(?:lose|be fired"
+    r"|be sacked|be punished|be blamed|be disciplined|get fired)\b"
+    r"|\bbut the (?:real|actual|underlying|true|root|deeper) (?:cause|problem|issue|question|culprit|failure)\b"
+    r"|(?:was|were|is|are)(?: not|n[’']t) (?:at fault|to blame)\b)"
 )
 # A question the text answers with a no ("so was it the on-call's fault? no.").
 ANSWERED_NO = re.compile(

@@ -61,6 +61,15 @@ QUIET = [
     "It stalled and crashed, taking the cluster down.",
     "Dozens of engineers answered by swapping stories about their own production mistakes.",
     "It goes without saying that we are sorry for the disruption.",
+    # a sanction as the subject of a judgment, blame as a temptation or corrected, a habit of
+    # blaming a class of people, a warning about a risk
+    "Firing the DBA who ran the script would have been the worst possible answer.",
+    "Nobody deserves to lose their job over a mistyped flag.",
+    "The crash was blamed on operator error, but the real problem was a console with no confirmation step.",
+    "It's tempting to blame the on-call engineer, yet the dashboard showed nothing.",
+    "Dispatchers are routinely blamed for failures the software made likely.",
+    "The press was quick to blame the contractor, but the inquiry found the contractor was not at fault.",
+    "Engineers had warned the board for years that the mainframe was fragile.",
 ]
 
 # Recall mechanisms from real prose: each sentence was missed before the change.
@@ -153,6 +162,8 @@ STILL_FLAGGED = [
     "IT pushed the broken proxy config and took down the network.",
     "It goes without saying that you check the host before running rm.",
     "Bob's mistake took the site down.",
+    "We warned the contractor twice about his conduct.",
+    "The dispatcher was blamed for the failure by the inquiry.",
 ]
 
 
