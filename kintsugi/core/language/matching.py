@@ -92,7 +92,14 @@ DENIAL_FRAME = re.compile(
     r"|(?:nobody|no one|no-one) (?:should|deserves to|ought to|needs to|has to) (?:\w+ )?(?:lose|be fired"
     r"|be sacked|be punished|be blamed|be disciplined|get fired)\b"
     r"|\bbut the (?:real|actual|underlying|true|root|deeper) (?:cause|problem|issue|question|culprit|failure)\b"
-    r"|(?:was|were|is|are)(?: not|n[’']t) (?:at fault|to blame)\b)"
+    r"|(?:was|were|is|are)(?: not|n[’']t) (?:at fault|to blame)\b"
+    # Blame judged unfair, doubted in a question ("is it really the intern's fault?"), a
+    # sanction the writer does not think right, or hindsight answered ("nobody could have known").
+    r"|\bunfair(?:ly)?\b|\bunjust(?:ly)?\b"
+    r"|^\W*(?:is|was|are|were) (?:it|that|this|they|he|she) really (?:[\w'’-]+ ){0,4}?(?:fault|to blame|responsible)\b"
+    r"|(?:do|does|did)(?: not|n[’']t) (?:think|believe) (?:[\w'’-]+ ){0,3}?(?:should|deserves?|ought)(?: to)? (?:be )?"
+    r"(?:fired|sacked|blamed|punished|disciplined|retrained)\b"
+    r"|(?:nobody|no one|no-one) could (?:reasonably )?have (?:known|seen|predicted|foreseen|noticed|spotted|guessed)\b)"
 )
 # A question the text answers with a no ("so was it the on-call's fault? no.").
 ANSWERED_NO = re.compile(

@@ -70,6 +70,14 @@ QUIET = [
     "Dispatchers are routinely blamed for failures the software made likely.",
     "The press was quick to blame the contractor, but the inquiry found the contractor was not at fault.",
     "Engineers had warned the board for years that the mainframe was fragile.",
+    # human error named as a symptom, blame judged unfair or doubted, a sanction the writer
+    # rejects, nothing done wrong, hindsight answered
+    "Human error is a symptom, not a cause.",
+    "The article blames the intern, which seems unfair given how the system was designed.",
+    "Is it really the intern's fault if the production password was that weak?",
+    "I don't think anyone should be fired over this.",
+    "The intern did nothing wrong.",
+    "In hindsight, the monitoring gap is obvious, but nobody could have known at the time.",
 ]
 
 # Recall mechanisms from real prose: each sentence was missed before the change.
