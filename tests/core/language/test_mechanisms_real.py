@@ -129,6 +129,11 @@ CAUGHT = [
     "Trainee DBA deletes customer table on second day",
     "Officials said a worker had typed the shutdown code into the wrong console.",
     "Inspectors found that the crew had skipped the pre-flight check.",
+    # rogue insiders, destroying something whole, being hauled in, heads rolling
+    "A rogue admin removed the repositories before quitting.",
+    "A rogue employee deleted the company's codebase before quitting.",
+    "The release manager was hauled in front of the board after the outage.",
+    "Heads are going to roll for this one.",
 ]
 
 QUIET_NEIGHBOURS = [
@@ -152,6 +157,8 @@ QUIET_NEIGHBOURS = [
     "The alert fired after the disk crossed ninety percent.",
     "The worker picked up the job and crashed.",
     "The worker pushed the message to the dead-letter queue.",
+    "No heads will roll: nobody is being blamed for this.",
+    "The cleanup job deleted the entire staging bucket as designed.",
 ]
 
 STILL_FLAGGED = [
