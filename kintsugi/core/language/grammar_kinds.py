@@ -95,9 +95,10 @@ class WordKinds:
             and j > 0
             and (len(word) == 1 and word.isupper() or word.isdigit())
             and self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
-            is Kind.PERSON
+            in (Kind.PERSON, Kind.TEAM)
         ):
-            return Kind.PERSON  # "Engineer A", "Dev X", "Operator 2"
+            # "Engineer A", "Dev X", "Operator 2", "Team B": a person or team named by a letter
+            return self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
         return kind
 
     def _group_kind(self, j: int, base: str, word: str, previous: str) -> Kind | None:

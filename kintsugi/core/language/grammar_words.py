@@ -100,6 +100,13 @@ PRONOUN_DEPARTMENTS = frozenset({"it"})
 # Reported speech: a quoted clause of at least this many words, ending in a comma, followed
 # by who said it ("...," Rapoza said. / "...," said the spokesman. / "...," she went on.).
 SPEECH_MIN_WORDS = 5
+# A short field label before a quoted clause ("Action item: "...", "Root cause: "..."").
+FIELD_LABEL_BEFORE_QUOTE = re.compile(r"[ \t>*•-]*[A-Za-z][\w -]{0,30}:[ \t]*")
+# ... unless the label sets the quote aside ("Rejected action item:", "Draft wording:").
+LABEL_SETS_ASIDE = re.compile(
+    r"(?i)\b(?:rejected|dropped|declined|struck|removed|deleted|bad|avoid|not|never|wrong|example"
+    r"|before|old|draft|original|first|anti-?pattern|instead)\b"
+)
 SPEECH_ATTRIBUTION = re.compile(
     r"\s*(?:[\w.’'-]+\s+){0,5}?(?:said|says|told|tells|added|adds|went on|continued|wrote|writes"
     r"|tweeted|posted|explained|explains|admitted|admits|insisted|claimed|claims|stated|noted"

@@ -134,6 +134,14 @@ CAUGHT = [
     "A rogue employee deleted the company's codebase before quitting.",
     "The release manager was hauled in front of the board after the outage.",
     "Heads are going to roll for this one.",
+    # a quoted clause after a field label, the slip told as the means, spills, agentless
+    # bypassed safeguards, "be 100% sure of what you touch", mishearing
+    'Action Item: "Engineer B will double-check every command from now on, and be more careful."',
+    "The employee sent the alert to every phone by picking the wrong option in the menu.",
+    "The new hire spilled a coffee into the storage array.",
+    "The approval step was quietly bypassed.",
+    "You need to be 100% sure of what you are touching.",
+    "That probe found the clerk misheard a recorded message.",
 ]
 
 QUIET_NEIGHBOURS = [
@@ -159,6 +167,11 @@ QUIET_NEIGHBOURS = [
     "The worker pushed the message to the dead-letter queue.",
     "No heads will roll: nobody is being blamed for this.",
     "The cleanup job deleted the entire staging bucket as designed.",
+    "We need to be absolutely sure the migration is reversible before running it.",
+    "The approval step was bypassed by the automation.",
+    "The service sent the retry by using the wrong endpoint.",
+    'Error message: "the operator must confirm the region before the job runs"',
+    'Rejected action item: "tell the engineers to double check everything"',
 ]
 
 STILL_FLAGGED = [
