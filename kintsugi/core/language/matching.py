@@ -99,7 +99,9 @@ DENIAL_FRAME = re.compile(
     r"|^\W*(?:is|was|are|were) (?:it|that|this|they|he|she) really (?:[\w'’-]+ ){0,4}?(?:fault|to blame|responsible)\b"
     r"|(?:do|does|did)(?: not|n[’']t) (?:think|believe) (?:[\w'’-]+ ){0,3}?(?:should|deserves?|ought)(?: to)? (?:be )?"
     r"(?:fired|sacked|blamed|punished|disciplined|retrained)\b"
-    r"|(?:nobody|no one|no-one) could (?:reasonably )?have (?:known|seen|predicted|foreseen|noticed|spotted|guessed)\b)"
+    r"|(?:nobody|no one|no-one) could (?:reasonably )?have (?:known|seen|predicted|foreseen|noticed|spotted|guessed)\b"
+    # a design requirement: "one engineer's mistake should never be able to take down a service"
+    r"|(?:should|must|ought to)(?: never|n[’']t| not) be able to\b)"
 )
 # A question the text answers with a no ("so was it the on-call's fault? no.").
 ANSWERED_NO = re.compile(

@@ -78,6 +78,10 @@ QUIET = [
     "I don't think anyone should be fired over this.",
     "The intern did nothing wrong.",
     "In hindsight, the monitoring gap is obvious, but nobody could have known at the time.",
+    # a design requirement, the label itself as the subject, inaction explained by the system
+    "One operator's slip should never be able to wipe a whole region.",
+    "The operator error label hides what the console made easy.",
+    "Nobody reviewed the diff because nothing prompted a review.",
 ]
 
 # Recall mechanisms from real prose: each sentence was missed before the change.
