@@ -506,10 +506,30 @@ class SentenceView(WordKinds):
                 closer = "'"
             close = self._find_closer(closer, i + 1) if closer is not None else None
             if close is not None:
-                spans.append((i, close + 1))
+                if not self._is_reported_speech(i, close):
+                    spans.append((i, close + 1))
                 position = close + 1
             else:
                 position = i + 1
+
+    def _is_reported_speech(self, opening: int, close: int) -> bool:
+        """A sentence that opens with a quoted clause and names its speaker after it
+        (news style: "We have taken action with that employee," said the CEO.) reports what
+        someone said, and a quoted clause after a field label is the field's content: the
+        words are used, not mentioned, so the rules read them."""
+        inner = self.text[opening + 1 : close]
+        before = self.text[self.start : opening]
+        if (
+            w.FIELD_LABEL_BEFORE_QUOTE.fullmatch(before)
+            and not w.LABEL_SETS_ASIDE.search(before)
+            and len(inner.split()) >= w.SPEECH_MIN_WORDS
+        ):
+            return True  # 'Action item: "Engineer A will be more careful next time."': the content
+        if before.strip(" \t\n*>-•"):
+            return False  # the quote does not open the sentence
+        if len(inner.split()) < w.SPEECH_MIN_WORDS or not inner.rstrip().endswith((",", "!", "?")):
+            return False
+        return w.SPEECH_ATTRIBUTION.match(self.text, close + 1, self.end) is not None
 
     def _find_closer(self, closer: str, i: int) -> int | None:
         while True:

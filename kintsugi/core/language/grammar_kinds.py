@@ -78,6 +78,8 @@ class WordKinds:
             and previous in self.lexicon.person_modifiers
         ):
             return Kind.PERSON  # "a temp worker", "the support agent", "a staff member"
+        if kind is None and _singular_of(base) in w.HUMAN_VERB_HEADS and self._human_verb_after(j):
+            return Kind.PERSON  # "the worker misheard the message": software does not mishear
         # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
         # sentence is capitalised, case says nothing, so a known name counts as one.
         if (
@@ -93,9 +95,10 @@ class WordKinds:
             and j > 0
             and (len(word) == 1 and word.isupper() or word.isdigit())
             and self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
-            is Kind.PERSON
+            in (Kind.PERSON, Kind.TEAM)
         ):
-            return Kind.PERSON  # "Engineer A", "Dev X", "Operator 2"
+            # "Engineer A", "Dev X", "Operator 2", "Team B": a person or team named by a letter
+            return self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
         return kind
 
     def _group_kind(self, j: int, base: str, word: str, previous: str) -> Kind | None:
@@ -110,6 +113,8 @@ class WordKinds:
             and self.tokens[j - 2].norm in ("the", "our", "their")
         ):
             return Kind.TEAM  # "the Berlin office", "our Warsaw group"
+        if base in w.PRONOUN_DEPARTMENTS and not word.isupper():
+            return None  # "It panicked and crashed": the pronoun, not the IT department
         if base in lexicon.departments and previous == "by" and self._ends_phrase(j):
             return Kind.TEAM  # "filed away unread by procurement"
         if base in lexicon.departments:
@@ -143,6 +148,19 @@ class WordKinds:
             if j == self.first_word and word[:1].isupper():
                 return Kind.TEAM
         return None
+
+    def _human_verb_after(self, j: int) -> bool:
+        """Whether the verb after token ``j`` (past auxiliaries and adverbs) is one only a
+        person does ("the worker had mistyped", "the worker also misheard")."""
+        for k in range(j + 1, min(len(self.tokens), j + 4)):
+            token = self.tokens[k]
+            if not token.is_word:
+                return False
+            if token.norm in w.HUMAN_ONLY_VERBS:
+                return True
+            if token.norm not in w.AUXILIARIES_AND_ADVERBS and not token.norm.endswith("ly"):
+                return False
+        return False
 
     def _ends_phrase(self, j: int) -> bool:
         """Whether nothing nounlike follows token ``j`` ("by finance." but not "by finance data")."""

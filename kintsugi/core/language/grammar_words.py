@@ -82,6 +82,37 @@ TRAILING_LAST_WORDS = frozenset(phrase[-1] for phrase in TRAILING_PHRASES)
 POSSESSIVE_PRONOUNS = {"my": Kind.SELF, "our": Kind.WE, "his": Kind.PERSON, "her": Kind.PERSON}
 OPEN_QUOTES = {'"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
 QUOTE_CHAR = re.compile("[\"“‘«`']")
+# "Worker" names software ("the worker crashed") unless its verb is one only people do.
+HUMAN_VERB_HEADS = frozenset({"worker"})
+HUMAN_ONLY_VERBS = frozenset(
+    {
+        "entered", "typed", "mistyped", "pressed", "clicked", "misheard", "misread", "forgot",
+        "unplugged", "mixed", "admitted", "apologised", "apologized", "realised", "realized",
+    }
+)  # fmt: skip
+AUXILIARIES_AND_ADVERBS = frozenset(
+    {"had", "has", "have", "was", "also", "then", "again", "just", "reportedly", "apparently"}
+)
+
+# Departments spelt like a pronoun: only the capitalised abbreviation ("IT") is the department.
+PRONOUN_DEPARTMENTS = frozenset({"it"})
+
+# Reported speech: a quoted clause of at least this many words, ending in a comma, followed
+# by who said it ("...," Rapoza said. / "...," said the spokesman. / "...," she went on.).
+SPEECH_MIN_WORDS = 5
+# A short field label before a quoted clause ("Action item: "...", "Root cause: "..."").
+FIELD_LABEL_BEFORE_QUOTE = re.compile(r"[ \t>*•-]*[A-Za-z][\w -]{0,30}:[ \t]*")
+# ... unless the label sets the quote aside ("Rejected action item:", "Draft wording:").
+LABEL_SETS_ASIDE = re.compile(
+    r"(?i)\b(?:rejected|dropped|declined|struck|removed|deleted|bad|avoid|not|never|wrong|example"
+    r"|before|old|draft|original|first|anti-?pattern|instead)\b"
+)
+SPEECH_ATTRIBUTION = re.compile(
+    r"\s*(?:[\w.’'-]+\s+){0,5}?(?:said|says|told|tells|added|adds|went on|continued|wrote|writes"
+    r"|tweeted|posted|explained|explains|admitted|admits|insisted|claimed|claims|stated|noted"
+    r"|recalled|conceded|acknowledged|according to)\b",
+    re.IGNORECASE,
+)
 # Verbs that link a subject to a judgment ("the reporter *was* lazy"), and the words that may
 # stand between them ("was, frankly, a careless piece of design").
 COPULAS = word_set("was were is are been be being seemed seems looked looks proved remained")

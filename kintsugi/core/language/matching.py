@@ -43,7 +43,10 @@ DENIAL_FRAME = re.compile(
     r"|\bno (?:evidence|sign|indication|suggestion|finding|basis)\b"
     r"|nothing (?:in|about) (?:the|this|our) (?:\w+ ){1,2}?(?:suggests|shows|indicates|points)"
     r"|cannot (?:\w+ )?be (?:characteri[sz]ed|described|called|attributed|put down|blamed)"
-    r"|\bcontrary to\b|\balleg(?:ed|es|ing|ation|ations)\b|\bspeculat\w+"
+    # "contrary to speculation" denies and an allegation is a contested claim; speculation
+    # merely reported still conveys the attribution ("among the speculations was that an
+    # intern had hit reply-all"), as do reports and claims.
+    r"|\bcontrary to\b|\balleg(?:ed|es|ing|ation|ations)\b"
     r"|(?:is|was|were|are|been) (?:\w+ )?(?:rejected|contested|disputed|refuted|sent back)\b"
     r"|(?:considered|discussed|proposed|raised|suggested) and (?:rejected|dropped|declined)\b"
     r"|(?:conclusion|claim|idea|suggestion|charge) (?:would be|is|was) (?:\w+ )?(?:mistaken|wrong|false)\b"
@@ -53,7 +56,52 @@ DENIAL_FRAME = re.compile(
     r"|(?:nobody|no one|no-one|no (?:individual|person|engineer|one person)|none of (?:us|them))"
     r" (?:is|was|will be|are|were) (?:being |going to be )?(?:blamed|retrained|disciplined|punished"
     r"|sanctioned|fired|at fault|to blame|held (?:\w+ )?(?:responsible|accountable))\b"
-    r"|(?:nobody|no one|no-one) (?:here |on \w+ )?(?:thinks|believes|says|claims|is saying)\b)"
+    r"|(?:nobody|no one|no-one) (?:here |on \w+ )?(?:thinks|believes|says|claims|is saying)\b"
+    # Real prose (issue 13): a denial reported ("the contractors have denied that any human
+    # error was identified"), blame called unfair in the past or present ("it was unfair for
+    # the media to ..."), hindsight itself as the subject ("hindsight makes every incident look
+    # like negligence"), blaming a person set against the system ("they blame the individual
+    # rather than the process"), a sanction nobody got ("was not in any way punished").
+    r"|\bden(?:y|ies|ied|ying) (?:that|any|all|the (?:claims?|reports?|allegations?|suggestion)"
+    r"|claims?|reports?|responsibility|blame|human error|(?:it|this|that) was)\b"
+    r"|(?:it|that|this)(?: is|[’']s| was| would have been) (?:\w+ )?(?:unfair|unjust|pointless"
+    r"|counterproductive|misguided|cruel) (?:to|for)\b"
+    r"|\bhindsight (?:bias|makes|made|turns|distorts|colou?rs|is always|always)\b"
+    r"|blam(?:e|es|ed|ing) (?:the |an? )?(?:\w+ ){0,2}?(?:rather than|instead of|and not) (?:the |a |an )?"
+    r"(?:\w+ )?(?:process|processes|system|systems|design|organi[sz]ation|company|tooling|conditions)\b"
+    r"|(?:was|were|is|are|has been|have been|will be) (?:not|never) (?:in any way |at all |ever )?"
+    r"(?:punished|disciplined|sanctioned|blamed|reprimanded)\b"
+    r"|(?:nobody|no one|no-one)(?:[’']s| is) (?:getting|going to get|gonna get) (?:\w+ )?(?:fired|sacked"
+    r"|written up|disciplined|punished|blamed|retrained|reprimanded)\b"
+    # Sanctions as a practice, not as what happened to someone: a gerund subject ("firing
+    # people for one mistake destroys morale"), a rule against them ("you don't fire someone
+    # for a mistake like this", "don't blame the company"), or an incredulous echo ("Fire you?").
+    r"|^\W*(?:firing|sacking|punishing|disciplining|blaming)\b"
+    r"|(?:^|[,;:—–] |\b(?:but|so|and|because|that) )\W*(?:firing|sacking|punishing|disciplining"
+    r"|blaming) (?:(?:people|someone|somebody|anyone|employees|engineers|staff|individuals|workers)"
+    r"|just|only|never|rarely|always|does|doesn[’']t|won[’']t|will|is|leads|makes)\b"
+    r"|(?:do not|don[’']t|never|should not|shouldn[’']t|wouldn[’']t|can[’']t|cannot|won[’']t"
+    r"|stop|quit) (?:\w+ )?(?:fire|sack|punish|discipline|blame|blaming) (?:someone|somebody"
+    r"|people|anyone|them|the (?:person|individual|engineer|employee|company|intern|worker)"
+    r"|an? (?:person|engineer|employee|individual|worker))\b"
+    r"|(?<![\w,;:] )(?<![\w’'])(?:fire|sack|punish|discipline|retrain|demote) (?:you|him|her|them|me)\?"
+    # Blame discussed as a temptation, corrected, or ruled out: "it's easy to blame the
+    # operator", "people were quick to blame the intern", "nobody should lose their job over a
+    # typo", "... was blamed on human error, but the real cause was ...", "was not at fault".
+    r"|(?:easy|tempting|convenient|lazy|natural|quick|unfair|wrong|pointless) to (?:blame|point (?:the|a) finger)\b"
+    r"|(?:nobody|no one|no-one) (?:should|deserves to|ought to|needs to|has to) (?:\w+ )?(?:lose|be fired"
+    r"|be sacked|be punished|be blamed|be disciplined|get fired)\b"
+    r"|\bbut the (?:real|actual|underlying|true|root|deeper) (?:cause|problem|issue|question|culprit|failure)\b"
+    r"|(?:was|were|is|are)(?: not|n[’']t) (?:at fault|to blame)\b"
+    # Blame judged unfair, doubted in a question ("is it really the intern's fault?"), a
+    # sanction the writer does not think right, or hindsight answered ("nobody could have known").
+    r"|\bunfair(?:ly)?\b|\bunjust(?:ly)?\b"
+    r"|^\W*(?:is|was|are|were) (?:it|that|this|they|he|she) really (?:[\w'’-]+ ){0,4}?(?:fault|to blame|responsible)\b"
+    r"|(?:do|does|did)(?: not|n[’']t) (?:think|believe) (?:[\w'’-]+ ){0,3}?(?:should|deserves?|ought)(?: to)? (?:be )?"
+    r"(?:fired|sacked|blamed|punished|disciplined|retrained)\b"
+    r"|(?:nobody|no one|no-one) could (?:reasonably )?have (?:known|seen|predicted|foreseen|noticed|spotted|guessed)\b"
+    # a design requirement: "one engineer's mistake should never be able to take down a service"
+    r"|(?:should|must|ought to)(?: never|n[’']t| not) be able to\b)"
 )
 # A question the text answers with a no ("so was it the on-call's fault? no.").
 ANSWERED_NO = re.compile(

@@ -35,6 +35,8 @@ PERSON_PRONOUNS = frozenset(
         "he", "him", "his", "himself", "she", "her", "hers", "herself", "they", "them",
         "themselves", "you", "yourself", "yourselves", "someone", "somebody", "anyone",
         "anybody", "everyone", "everybody", "nobody", "whoever", "who",
+        # a person whose gender the writer does not know ("He/She caused the outage")
+        "he/she", "she/he", "s/he", "him/her", "her/him", "his/her", "her/his",
     }
 )  # fmt: skip
 _LEXICON = load_lexicon()
