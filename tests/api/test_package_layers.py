@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.users",
         "routers.lint",
         "routers.five_whys",
+        "routers.insights",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),
