@@ -22,8 +22,8 @@ from kintsugi.core.document import (
     PostmortemDocument,
     sort_action_items,
 )
-from kintsugi.core.markdown.analysis_html import STYLE as ANALYSIS_STYLE
-from kintsugi.core.markdown.analysis_html import render_analysis_html
+from kintsugi.core.markdown.five_whys_html import STYLE as ANALYSIS_STYLE
+from kintsugi.core.markdown.five_whys_html import render_analysis_html
 from kintsugi.core.markdown.headings import EXPORT_TITLES
 from kintsugi.core.markdown.render import format_time
 from kintsugi.core.markdown.safe_html import render_user_markdown

@@ -27,11 +27,11 @@ from kintsugi.five_whys.selectors import analysis_view, draft_findings
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
-from kintsugi.web.analysis_context import analysis_context, move_focus
-from kintsugi.web.forms.analysis import RootCauseLinksForm, WhyStepForm
+from kintsugi.web.five_whys_context import five_whys_context, move_focus
+from kintsugi.web.forms.five_whys import RootCauseLinksForm, WhyStepForm
 from kintsugi.web.views.common import detail_url
 
-TEMPLATE = "web/postmortems/_analysis.html"
+TEMPLATE = "web/postmortems/_five_whys.html"
 CONFLICT = (
     "Someone else changed this analysis while you were editing it. It is shown as it is "
     "now; your text is kept in the form so you can save it again."
@@ -49,7 +49,7 @@ def _section(
 ) -> HttpResponse:
     if not request.htmx:
         return redirect(detail_url(incident.pk, "analysis"))
-    context = analysis_context(incident, can_edit=access.can_edit(request.user, incident))
+    context = five_whys_context(incident, can_edit=access.can_edit(request.user, incident))
     context.update({"why_draft": draft or {}, "why_focus": focus, "why_notice": notice})
     response = render(request, f"{TEMPLATE}#analysis", context, status=status)
     retarget(response, "#analysis")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from kintsugi.core.five_whys import Branch, WhyStep, WhyTree, parse_analysis, render_analysis
-from kintsugi.core.markdown.analysis_html import render_analysis_html
+from kintsugi.core.markdown.five_whys_html import render_analysis_html
 
 OWN_BECAUSE = [
     "Because the connection pool was exhausted.",

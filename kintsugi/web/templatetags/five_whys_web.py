@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 
 from kintsugi.core.five_whys.markdown import answer_says_because
 from kintsugi.postmortems.selectors import PostmortemView
-from kintsugi.web.analysis_context import analysis_context
+from kintsugi.web.five_whys_context import five_whys_context
 
 register = template.Library()
 
@@ -31,12 +31,12 @@ def says_because(answer: str) -> bool:
 def analysis_section(context: template.Context) -> SafeString:
     incident = context["incident"]
     page = context.get("view")
-    data: dict[str, Any] = analysis_context(
+    data: dict[str, Any] = five_whys_context(
         incident,
         can_edit=bool(context.get("can_edit")),
         page=page if isinstance(page, PostmortemView) and page.incident.pk == incident.pk else None,
     )
     # render_to_string returns a SafeString: the engine escaped every value already.
     return render_to_string(
-        "web/postmortems/_analysis.html#analysis-page", data, request=context.get("request")
+        "web/postmortems/_five_whys.html#analysis-page", data, request=context.get("request")
     )

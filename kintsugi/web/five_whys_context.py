@@ -97,7 +97,7 @@ class BranchRow:
         return f"after-{self.last.node.pk}"
 
 
-def analysis_context(
+def five_whys_context(
     incident: Incident,
     *,
     can_edit: bool,
