@@ -21,9 +21,10 @@ INDEPENDENT_HELDOUT = _TESTS / "heldout.tsv"
 # third is not written at all: real sentences quoted from published post-mortems, outage news
 # and forum threads, labelled blind (tests/core/language/real/README.md). Its other half,
 # from other documents, is for tuning: real text to learn from, scored with its misses.
-REAL_TUNING = _TESTS / "real" / "real-tuning.tsv"
-REAL_HELDOUT = _TESTS / "real" / "real-heldout.tsv"
-INDEPENDENT_SETS = (INDEPENDENT_HELDOUT, _TESTS / "heldout2.tsv", REAL_HELDOUT)
+# A second collection (real2) from other documents was split the same way.
+REAL_TUNING = (_TESTS / "real" / "real-tuning.tsv", _TESTS / "real" / "real2-tuning.tsv")
+REAL_HELDOUT = (_TESTS / "real" / "real-heldout.tsv", _TESTS / "real" / "real2-heldout.tsv")
+INDEPENDENT_SETS = (INDEPENDENT_HELDOUT, _TESTS / "heldout2.tsv", *REAL_HELDOUT)
 LABELS = ("blame", "ok")
 TUNING, OWN_HELDOUT = "tuning", "own held-out"
 # Categories a labelled set may use beyond the rule categories: "role" is an actor (a job

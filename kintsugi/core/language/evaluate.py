@@ -9,13 +9,15 @@ Without a path it scores three sets, because a figure only predicts new text whe
 were not written from it:
 
 1. *tuning*: ``tests/core/language/corpus.tsv`` before its ``# === held-out (own)`` heading,
-   and ``real/real-tuning.tsv`` (real sentences, the other documents of the real set); the
-   rules are tuned on these sentences, so these figures are in-sample;
+   and ``real/real-tuning.tsv`` and ``real/real2-tuning.tsv`` (real sentences, the other
+   documents of the real sets); the rules are tuned on these sentences, so these figures
+   are in-sample;
 2. *own held-out*: the sentences after that heading, written before the rules were changed
    and never tuned on;
 3. *independent held-out*: ``tests/core/language/heldout.tsv`` and ``heldout2.tsv``, written
-   by people who never saw the checker, and ``real/real-heldout.tsv``, sentences quoted from
-   real published post-mortems and outage reports. Only their aggregate figures are printed,
+   by people who never saw the checker, and ``real/real-heldout.tsv`` and
+   ``real/real2-heldout.tsv``, sentences quoted from real published post-mortems and outage
+   reports. Only their aggregate figures are printed,
    never their sentences, so that nobody tunes to them by accident; ``--show-misses``
    refuses them.
 
@@ -240,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths: list[Path] = list(args.corpus) or [DEFAULT_CORPUS]
     if not args.corpus:
-        paths += [each for each in (REAL_TUNING, *INDEPENDENT_SETS) if each.exists()]
+        paths += [each for each in (*REAL_TUNING, *INDEPENDENT_SETS) if each.exists()]
     refused = [path.name for path in args.corpus if is_independent(path)]
     if args.show_misses and refused:
         print(
