@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kintsugi.core.vocabulary import LessonKind
@@ -12,7 +12,7 @@ from kintsugi.postmortems.models import Incident, Lesson
 from kintsugi.web.forms.lessons import LessonEditForm, LessonForm
 from kintsugi.web.sections import LESSONS
 from kintsugi.web.views import section_rows
-from kintsugi.web.views.common import fragment, section_view, sections, submit
+from kintsugi.web.views.common import section_view, sections
 
 TEMPLATE = LESSONS.template
 
@@ -39,30 +39,20 @@ def _kind(value: str) -> LessonKind:
 def lesson_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
     lesson_kind = _kind(kind)
-    context = {"incident": incident, "kind": lesson_kind, "can_edit": True}
-    if request.method == "GET" and "closed" in request.GET:
-        return render(request, f"{TEMPLATE}#add-slot", context)
     auto_id = f"lesson-new-{lesson_kind.value}-%s"
-    status = 200
-    if request.method == "POST":
-        form = LessonForm(request.POST, auto_id=auto_id)
-        saved, status = submit(
-            form, lambda: form.add(user=request.user, incident=incident, kind=lesson_kind.value)
-        )
-        if saved:
-            return sections(
-                request,
-                pk,
-                "lessons",
-                extra={"add_forms": {lesson_kind.value: LessonForm(auto_id=auto_id)}},
-            )
-    else:
-        form = LessonForm(auto_id=auto_id)
-    return fragment(
+    return section_rows.add_view(
         request,
-        f"{TEMPLATE}#add-slot",
-        {**context, "add_form": form},
-        status=status,
+        {"incident": incident, "kind": lesson_kind, "can_edit": True},
+        slot=f"{TEMPLATE}#add-slot",
+        form_class=LessonForm,
+        auto_id=auto_id,
+        save=lambda form: form.add(user=request.user, incident=incident, kind=lesson_kind.value),
+        saved=lambda form: sections(
+            request,
+            pk,
+            "lessons",
+            extra={"add_forms": {lesson_kind.value: LessonForm(auto_id=auto_id)}},
+        ),
         target=f"#lessons-{lesson_kind.value}-add",
         title=f"Add a lesson: {lesson_kind.label}",
     )

@@ -1,9 +1,11 @@
-"""The row, edit and delete views of every editable list, written once.
+"""The add, row, edit and delete views of every editable list, written once.
 
 Each list (``kintsugi.web.sections``) answers the same three requests about one of its
 rows: show it (the edit form's Cancel swaps it back), edit it in place, delete it. A list
 module describes what is its own in an ``EditableRows`` (how to load a row, its forms, the
-service calls) and its URL views call the functions here.
+service calls) and its URL views call the functions here. Adding differs more from list
+to list (a lesson's kind, a factor's evidence, the timeline keeping its form open), so
+``add_view`` takes those differences as arguments instead.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
@@ -97,3 +100,36 @@ def delete_view(request: HttpRequest, rows: EditableRows, pk: int, row_pk: int) 
     incident = access.get_incident(request.user, pk, edit=True)
     rows.delete(request.user, rows.load(incident, row_pk))
     return sections(request, pk, rows.section.section, also=rows.companions)
+
+
+def add_view(
+    request: HttpRequest,
+    context: dict[str, Any],
+    *,
+    slot: str,
+    form_class: Callable[..., Form],
+    auto_id: str,
+    save: Callable[[Any], Any],
+    saved: Callable[[Any], HttpResponse],
+    target: str,
+    title: str,
+    form_name: str = "add_form",
+) -> HttpResponse:
+    """An add form in its slot (``context`` holds what the caller has already checked).
+
+    ``?closed`` puts the closed slot back; a valid POST answers ``saved(form)`` (the
+    section re-rendered); a refused one the form again, with its errors and status.
+    """
+    if request.method == "GET" and "closed" in request.GET:
+        return render(request, slot, context)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, auto_id=auto_id)
+        done, status = submit(form, lambda: save(form))
+        if done:
+            return saved(form)
+    else:
+        form = form_class(auto_id=auto_id)
+    return fragment(
+        request, slot, {**context, form_name: form}, status=status, target=target, title=title
+    )

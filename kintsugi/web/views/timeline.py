@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kintsugi.postmortems import access, services
@@ -11,7 +11,7 @@ from kintsugi.postmortems.models import TimelineEvent
 from kintsugi.web.forms.timeline import EventEditForm, EventForm
 from kintsugi.web.sections import TIMELINE
 from kintsugi.web.views import section_rows
-from kintsugi.web.views.common import fragment, section_view, sections, submit
+from kintsugi.web.views.common import section_view, sections
 
 TEMPLATE = TIMELINE.template
 # The metrics in the executive summary are computed from the timeline.
@@ -34,26 +34,22 @@ def _event(incident, event_pk: int) -> TimelineEvent:  # type: ignore[no-untyped
 @require_http_methods(["GET", "POST"])
 def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
-    context = {"incident": incident, "can_edit": True}
-    if request.method == "GET" and "closed" in request.GET:
-        return render(request, f"{TEMPLATE}#add-slot", context)
-    status = 200
-    if request.method == "POST":
-        form = EventForm(request.POST, auto_id="event-new-%s")
-        saved, status = submit(form, lambda: form.add(user=request.user, incident=incident))
-        if saved:
-            # Keep the form open for the next event, starting from this one's time.
-            next_form = EventForm(
-                initial={"occurred_at": form.cleaned_data["occurred_at"]}, auto_id="event-new-%s"
-            )
-            return sections(request, pk, "timeline", also=COMPANIONS, extra={"add_form": next_form})
-    else:
-        form = EventForm(auto_id="event-new-%s")
-    return fragment(
+
+    def saved(form: EventForm) -> HttpResponse:
+        # Keep the form open for the next event, starting from this one's time.
+        next_form = EventForm(
+            initial={"occurred_at": form.cleaned_data["occurred_at"]}, auto_id="event-new-%s"
+        )
+        return sections(request, pk, "timeline", also=COMPANIONS, extra={"add_form": next_form})
+
+    return section_rows.add_view(
         request,
-        f"{TEMPLATE}#add-slot",
-        {**context, "add_form": form},
-        status=status,
+        {"incident": incident, "can_edit": True},
+        slot=f"{TEMPLATE}#add-slot",
+        form_class=EventForm,
+        auto_id="event-new-%s",
+        save=lambda form: form.add(user=request.user, incident=incident),
+        saved=saved,
         target="#timeline-add",
         title="Add a timeline event",
     )
