@@ -23,12 +23,7 @@ def factors_section(request: HttpRequest, pk: int) -> HttpResponse:
     return section_view(request, pk, "factors")
 
 
-def _factor(incident: Incident, factor_pk: int) -> Factor:
-    factor = get_object_or_404(
-        Factor.objects.prefetch_related("evidence"), pk=factor_pk, incident=incident
-    )
-    factor.incident = incident
-    return factor
+_factor = section_rows.loader(Factor.objects.prefetch_related("evidence"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,18 +66,8 @@ ROWS = section_rows.EditableRows(
 )
 
 
-def factor_row(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    return section_rows.row_view(request, ROWS, pk, factor_pk)
-
-
-@require_http_methods(["GET", "POST"])
-def factor_edit(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    return section_rows.edit_view(request, ROWS, pk, factor_pk)
-
-
-@require_POST
-def factor_delete(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    return section_rows.delete_view(request, ROWS, pk, factor_pk)
+# The views of ``factor_urls`` (kintsugi/web/urls.py): a row, its edit form, its delete.
+FACTOR_VIEWS = section_rows.row_views(ROWS, "factor_pk")
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kintsugi.core.vocabulary import LessonKind
 from kintsugi.postmortems import access, services
-from kintsugi.postmortems.models import Incident, Lesson
+from kintsugi.postmortems.models import Lesson
 from kintsugi.web.forms.lessons import LessonEditForm, LessonForm
 from kintsugi.web.sections import LESSONS
 from kintsugi.web.views import section_rows
@@ -22,10 +21,7 @@ def lessons_section(request: HttpRequest, pk: int) -> HttpResponse:
     return section_view(request, pk, "lessons")
 
 
-def _lesson(incident: Incident, lesson_pk: int) -> Lesson:
-    lesson = get_object_or_404(Lesson, pk=lesson_pk, incident=incident)
-    lesson.incident = incident
-    return lesson
+_lesson = section_rows.loader(Lesson.objects.all())
 
 
 def _kind(value: str) -> LessonKind:
@@ -71,15 +67,5 @@ ROWS = section_rows.EditableRows(
 )
 
 
-def lesson_row(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    return section_rows.row_view(request, ROWS, pk, lesson_pk)
-
-
-@require_http_methods(["GET", "POST"])
-def lesson_edit(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    return section_rows.edit_view(request, ROWS, pk, lesson_pk)
-
-
-@require_POST
-def lesson_delete(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    return section_rows.delete_view(request, ROWS, pk, lesson_pk)
+# The views of ``lesson_urls`` (kintsugi/web/urls.py): a row, its edit form, its delete.
+LESSON_VIEWS = section_rows.row_views(ROWS, "lesson_pk")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kintsugi.postmortems import access, services
 from kintsugi.postmortems.models import TimelineEvent
@@ -23,12 +22,7 @@ def timeline_section(request: HttpRequest, pk: int) -> HttpResponse:
     return section_view(request, pk, "timeline")
 
 
-def _event(incident, event_pk: int) -> TimelineEvent:  # type: ignore[no-untyped-def]
-    event = get_object_or_404(
-        TimelineEvent.objects.select_related("author"), pk=event_pk, incident=incident
-    )
-    event.incident = incident
-    return event
+_event = section_rows.loader(TimelineEvent.objects.select_related("author"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,15 +61,5 @@ ROWS = section_rows.EditableRows(
 )
 
 
-def event_row(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    return section_rows.row_view(request, ROWS, pk, event_pk)
-
-
-@require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    return section_rows.edit_view(request, ROWS, pk, event_pk)
-
-
-@require_POST
-def event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    return section_rows.delete_view(request, ROWS, pk, event_pk)
+# The views of ``event_urls`` (kintsugi/web/urls.py): a row, its edit form, its delete.
+EVENT_VIEWS = section_rows.row_views(ROWS, "event_pk")
