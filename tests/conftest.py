@@ -17,6 +17,19 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
+def login():
+    """``login(user)`` returns a test client signed in as that user (e2e has its own)."""
+    from django.test import Client
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def make_user(db):
     from kintsugi.accounts.models import User
 

@@ -1,9 +1,10 @@
 """The web interface's URLs. Every ``incidents/<pk>/...`` view asks the access module first."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
 from kintsugi.accounts.views import ThrottledLoginView
+from kintsugi.web.sections import ACTION_ITEMS
 from kintsugi.web.views import (
     action_items,
     exports,
@@ -17,21 +18,29 @@ from kintsugi.web.views import (
     timeline,
     tokens,
 )
+from kintsugi.web.views.section_rows import RowViews
+
+
+def _row_paths(views: RowViews) -> list[URLPattern]:
+    """A list's row, edit and delete URLs, named as kintsugi/web/sections.py says."""
+    key, names = views.key, views.section
+    return [
+        path(f"<int:{key}>/", views.row, name=names.row_url),
+        path(f"<int:{key}>/edit/", views.edit, name=names.edit_url),
+        path(f"<int:{key}>/delete/", views.delete, name=f"{names.row_url}-delete"),
+    ]
+
 
 timeline_urls = [
     path("", timeline.timeline_section, name="timeline"),
     path("add/", timeline.event_add, name="event-add"),
-    path("<int:event_pk>/", timeline.event_row, name="event"),
-    path("<int:event_pk>/edit/", timeline.event_edit, name="event-edit"),
-    path("<int:event_pk>/delete/", timeline.event_delete, name="event-delete"),
+    *_row_paths(timeline.EVENT_VIEWS),
 ]
 
 factor_urls = [
     path("", factors.factors_section, name="factors"),
     path("add/", factors.factor_add, name="factor-add"),
-    path("<int:factor_pk>/", factors.factor_row, name="factor"),
-    path("<int:factor_pk>/edit/", factors.factor_edit, name="factor-edit"),
-    path("<int:factor_pk>/delete/", factors.factor_delete, name="factor-delete"),
+    *_row_paths(factors.FACTOR_VIEWS),
     path("<int:factor_pk>/evidence/add/", factors.evidence_add, name="evidence-add"),
     path(
         "<int:factor_pk>/evidence/<int:evidence_pk>/delete/",
@@ -43,17 +52,21 @@ factor_urls = [
 lesson_urls = [
     path("", lessons.lessons_section, name="lessons"),
     path("add/<str:kind>/", lessons.lesson_add, name="lesson-add"),
-    path("<int:lesson_pk>/", lessons.lesson_row, name="lesson"),
-    path("<int:lesson_pk>/edit/", lessons.lesson_edit, name="lesson-edit"),
-    path("<int:lesson_pk>/delete/", lessons.lesson_delete, name="lesson-delete"),
+    *_row_paths(lessons.LESSON_VIEWS),
 ]
 
 action_urls = [
     path("", action_items.action_items_section, name="action-items"),
     path("add/", action_items.action_item_add, name="action-item-add"),
-    path("<int:item_pk>/", action_items.action_item_row, name="action-item"),
-    path("<int:item_pk>/edit/", action_items.action_item_edit, name="action-item-edit"),
-    path("<int:item_pk>/delete/", action_items.action_item_delete, name="action-item-delete"),
+    *_row_paths(
+        RowViews(
+            ACTION_ITEMS,
+            "item_pk",
+            row=action_items.action_item_row,
+            edit=action_items.action_item_edit,
+            delete=action_items.action_item_delete,
+        )
+    ),
 ]
 
 incident_urls = [

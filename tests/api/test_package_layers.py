@@ -20,6 +20,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("auth", "concurrency", "patches", "transport"),
     # Finding the object a URL names, for the caller.
     ("lookups",),
+    # The read / add / change / delete steps every section's endpoints share.
+    ("parts",),
     # One schema module per section, and the JSON form of a row built from them.
     (
         "schemas.timeline",

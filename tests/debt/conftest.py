@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from kintsugi.core.debt.clock import ManualClock
 
@@ -33,16 +32,6 @@ def clock():
     previous = set_clock(manual)
     yield manual
     set_clock(previous)
-
-
-@pytest.fixture
-def login():
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

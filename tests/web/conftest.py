@@ -1,26 +1,13 @@
-"""Helpers for the web tests: signed-in clients, htmx headers and a filled post-mortem."""
+"""Helpers for the web tests: htmx headers and a filled post-mortem (``login``: tests/conftest.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.test import Client
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def login():
-    """``login(user)`` returns a test client signed in as that user."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from kintsugi.api.auth import current_user
-from kintsugi.api.concurrency import requested_version, set_etag
-from kintsugi.api.lookups import incident_for, incident_part
+from kintsugi.api.lookups import incident_for
 from kintsugi.api.pagination import paginate
+from kintsugi.api.parts import PartEndpoints
 from kintsugi.api.patches import changed_fields
 from kintsugi.api.references import user_by_username
 from kintsugi.api.schemas.action_items import (
@@ -29,8 +28,14 @@ _NULLABLE = frozenset({"owner", "due_on", "factor", "completed_at", "estimate", 
 _ROWS = ActionItem.objects.select_related("owner")
 
 
-def _item(request: HttpRequest, item_id: int, *, edit: bool = False) -> ActionItem:
-    return incident_part(request, _ROWS.all(), item_id, label="action item", edit=edit)
+_ITEMS = PartEndpoints(
+    rows=_ROWS.all,
+    label="action item",
+    keyword="item",
+    add=services.action_item_add,
+    update=services.action_item_update,
+    delete=services.action_item_delete,
+)
 
 
 def _relations(data: dict[str, object], incident: Incident) -> dict[str, object]:
@@ -63,18 +68,18 @@ def list_action_items(
 def add_action_item(
     request: HttpRequest, incident_id: int, payload: ActionItemIn, response: HttpResponse
 ) -> Status:
-    incident = incident_for(request, incident_id, edit=True)
-    data = _relations(changed_fields(payload, nullable=_NULLABLE), incident)
-    item = services.action_item_add(user=current_user(request), incident=incident, **data)  # type: ignore[arg-type]
-    set_etag(response, item)
+    _, item = _ITEMS.added(
+        request,
+        incident_id,
+        response,
+        lambda incident: _relations(changed_fields(payload, nullable=_NULLABLE), incident),
+    )
     return Status(201, item)
 
 
 @router.get("/action-items/{int:item_id}", response={200: ActionItemOut, **ERRORS})
 def get_action_item(request: HttpRequest, item_id: int, response: HttpResponse) -> ActionItem:
-    item = _item(request, item_id)
-    set_etag(response, item)
-    return item
+    return _ITEMS.read(request, item_id, response)
 
 
 @router.patch("/action-items/{int:item_id}", response={200: ActionItemOut, 409: ErrorOut, **ERRORS})
@@ -82,18 +87,15 @@ def update_action_item(
     request: HttpRequest, item_id: int, payload: ActionItemPatch, response: HttpResponse
 ) -> ActionItem:
     """Setting status ``done`` records the completion time; ``wont_do`` needs a reason."""
-    item = _item(request, item_id, edit=True)
-    version = requested_version(request, payload.version)
-    data = _relations(changed_fields(payload, nullable=_NULLABLE), item.incident)
-    fresh = services.action_item_update(
-        user=current_user(request), item=item, version=version, **data
+    return _ITEMS.updated(
+        request,
+        item_id,
+        response,
+        payload.version,
+        lambda item: _relations(changed_fields(payload, nullable=_NULLABLE), item.incident),
     )
-    set_etag(response, fresh)
-    return fresh
 
 
 @router.delete("/action-items/{int:item_id}", response={204: None, **ERRORS})
 def delete_action_item(request: HttpRequest, item_id: int) -> Status:
-    item = _item(request, item_id, edit=True)
-    services.action_item_delete(user=current_user(request), item=item)
-    return Status(204, None)
+    return _ITEMS.deleted(request, item_id)

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from kintsugi.api.auth import current_user
-from kintsugi.api.concurrency import requested_version, set_etag
-from kintsugi.api.lookups import evidence_for, incident_for, incident_part
+from kintsugi.api.lookups import evidence_for, incident_for
 from kintsugi.api.pagination import PageParams, paginate
+from kintsugi.api.parts import PartEndpoints
 from kintsugi.api.patches import changed_fields
 from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.factors import (
@@ -30,8 +30,14 @@ def _rows() -> QuerySet[Factor]:
     return Factor.objects.prefetch_related(Prefetch("evidence", Evidence.objects.order_by("id")))
 
 
-def _factor(request: HttpRequest, factor_id: int, *, edit: bool = False) -> Factor:
-    return incident_part(request, _rows(), factor_id, label="factor", edit=edit)
+_FACTORS = PartEndpoints(
+    rows=_rows,
+    label="factor",
+    keyword="factor",
+    add=services.factor_add,
+    update=services.factor_update,
+    delete=services.factor_delete,
+)
 
 
 @router.get("/incidents/{int:incident_id}/factors", response={200: FactorPage, **ERRORS})
@@ -46,45 +52,33 @@ def list_factors(
 def add_factor(
     request: HttpRequest, incident_id: int, payload: FactorIn, response: HttpResponse
 ) -> Status:
-    incident = incident_for(request, incident_id, edit=True)
-    factor = services.factor_add(
-        user=current_user(request), incident=incident, **changed_fields(payload)
-    )
-    set_etag(response, factor)
+    _, factor = _FACTORS.added(request, incident_id, response, lambda _: changed_fields(payload))
     return Status(201, factor)
 
 
 @router.get("/factors/{int:factor_id}", response={200: FactorOut, **ERRORS})
 def get_factor(request: HttpRequest, factor_id: int, response: HttpResponse) -> Factor:
-    factor = _factor(request, factor_id)
-    set_etag(response, factor)
-    return factor
+    return _FACTORS.read(request, factor_id, response)
 
 
 @router.patch("/factors/{int:factor_id}", response={200: FactorOut, 409: ErrorOut, **ERRORS})
 def update_factor(
     request: HttpRequest, factor_id: int, payload: FactorPatch, response: HttpResponse
 ) -> Factor:
-    factor = _factor(request, factor_id, edit=True)
-    version = requested_version(request, payload.version)
-    fresh = services.factor_update(
-        user=current_user(request), factor=factor, version=version, **changed_fields(payload)
+    return _FACTORS.updated(
+        request, factor_id, response, payload.version, lambda _: changed_fields(payload)
     )
-    set_etag(response, fresh)
-    return fresh
 
 
 @router.delete("/factors/{int:factor_id}", response={204: None, **ERRORS})
 def delete_factor(request: HttpRequest, factor_id: int) -> Status:
     """Deletes its evidence links too; action items that addressed it keep existing."""
-    factor = _factor(request, factor_id, edit=True)
-    services.factor_delete(user=current_user(request), factor=factor)
-    return Status(204, None)
+    return _FACTORS.deleted(request, factor_id)
 
 
 @router.post("/factors/{int:factor_id}/evidence", response={201: EvidenceOut, **ERRORS})
 def add_evidence(request: HttpRequest, factor_id: int, payload: EvidenceIn) -> Status:
-    factor = _factor(request, factor_id, edit=True)
+    factor = _FACTORS.find(request, factor_id, edit=True)
     evidence = services.evidence_add(
         user=current_user(request), factor=factor, **changed_fields(payload)
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from kintsugi.api.auth import current_user
-from kintsugi.api.concurrency import requested_version, set_etag
-from kintsugi.api.lookups import incident_for, incident_part
+from kintsugi.api.lookups import incident_for
 from kintsugi.api.pagination import paginate
+from kintsugi.api.parts import PartEndpoints
 from kintsugi.api.patches import changed_fields
 from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.lessons import LessonIn, LessonOut, LessonPage, LessonPatch, LessonQuery
@@ -17,9 +16,14 @@ from kintsugi.postmortems.models import Lesson
 
 router = Router(tags=["lessons"])
 
-
-def _lesson(request: HttpRequest, lesson_id: int, *, edit: bool = False) -> Lesson:
-    return incident_part(request, Lesson.objects.all(), lesson_id, label="lesson", edit=edit)
+_LESSONS = PartEndpoints(
+    rows=Lesson.objects.all,
+    label="lesson",
+    keyword="lesson",
+    add=services.lesson_add,
+    update=services.lesson_update,
+    delete=services.lesson_delete,
+)
 
 
 @router.get("/incidents/{int:incident_id}/lessons", response={200: LessonPage, **ERRORS})
@@ -37,36 +41,24 @@ def list_lessons(
 def add_lesson(
     request: HttpRequest, incident_id: int, payload: LessonIn, response: HttpResponse
 ) -> Status:
-    incident = incident_for(request, incident_id, edit=True)
-    lesson = services.lesson_add(
-        user=current_user(request), incident=incident, **changed_fields(payload)
-    )
-    set_etag(response, lesson)
+    _, lesson = _LESSONS.added(request, incident_id, response, lambda _: changed_fields(payload))
     return Status(201, lesson)
 
 
 @router.get("/lessons/{int:lesson_id}", response={200: LessonOut, **ERRORS})
 def get_lesson(request: HttpRequest, lesson_id: int, response: HttpResponse) -> Lesson:
-    lesson = _lesson(request, lesson_id)
-    set_etag(response, lesson)
-    return lesson
+    return _LESSONS.read(request, lesson_id, response)
 
 
 @router.patch("/lessons/{int:lesson_id}", response={200: LessonOut, 409: ErrorOut, **ERRORS})
 def update_lesson(
     request: HttpRequest, lesson_id: int, payload: LessonPatch, response: HttpResponse
 ) -> Lesson:
-    lesson = _lesson(request, lesson_id, edit=True)
-    version = requested_version(request, payload.version)
-    fresh = services.lesson_update(
-        user=current_user(request), lesson=lesson, version=version, **changed_fields(payload)
+    return _LESSONS.updated(
+        request, lesson_id, response, payload.version, lambda _: changed_fields(payload)
     )
-    set_etag(response, fresh)
-    return fresh
 
 
 @router.delete("/lessons/{int:lesson_id}", response={204: None, **ERRORS})
 def delete_lesson(request: HttpRequest, lesson_id: int) -> Status:
-    lesson = _lesson(request, lesson_id, edit=True)
-    services.lesson_delete(user=current_user(request), lesson=lesson)
-    return Status(204, None)
+    return _LESSONS.deleted(request, lesson_id)

@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from kintsugi.api.auth import current_user
-from kintsugi.api.concurrency import requested_version, set_etag
-from kintsugi.api.lookups import incident_for, incident_part
+from kintsugi.api.lookups import incident_for
 from kintsugi.api.pagination import PageParams, paginate
+from kintsugi.api.parts import PartEndpoints
 from kintsugi.api.patches import changed_fields
 from kintsugi.api.references import user_by_username
 from kintsugi.api.schemas.common import ERRORS, ErrorOut
@@ -34,8 +33,14 @@ _NULLABLE = frozenset({"author", "evidence_url"})
 _ROWS = TimelineEvent.objects.select_related("author")
 
 
-def _event(request: HttpRequest, event_id: int, *, edit: bool = False) -> TimelineEvent:
-    return incident_part(request, _ROWS.all(), event_id, label="timeline event", edit=edit)
+_EVENTS = PartEndpoints(
+    rows=_ROWS.all,
+    label="timeline event",
+    keyword="event",
+    add=services.timeline_event_add,
+    update=services.timeline_event_update,
+    delete=services.timeline_event_delete,
+)
 
 
 def timeline_warnings(incident: Incident) -> list[dict[str, object]]:
@@ -73,19 +78,19 @@ def list_events(
 def add_event(
     request: HttpRequest, incident_id: int, payload: TimelineEventIn, response: HttpResponse
 ) -> Status:
-    incident = incident_for(request, incident_id, edit=True)
-    data = _relations(changed_fields(payload, nullable=_NULLABLE))
-    event = services.timeline_event_add(user=current_user(request), incident=incident, **data)  # type: ignore[arg-type]
-    set_etag(response, event)
+    incident, event = _EVENTS.added(
+        request,
+        incident_id,
+        response,
+        lambda _: _relations(changed_fields(payload, nullable=_NULLABLE)),
+    )
     event.warnings = timeline_warnings(incident)  # type: ignore[attr-defined]
     return Status(201, event)
 
 
 @router.get("/timeline-events/{int:event_id}", response={200: TimelineEventOut, **ERRORS})
 def get_event(request: HttpRequest, event_id: int, response: HttpResponse) -> TimelineEvent:
-    event = _event(request, event_id)
-    set_etag(response, event)
-    return event
+    return _EVENTS.read(request, event_id, response)
 
 
 @router.patch(
@@ -95,19 +100,17 @@ def get_event(request: HttpRequest, event_id: int, response: HttpResponse) -> Ti
 def update_event(
     request: HttpRequest, event_id: int, payload: TimelineEventPatch, response: HttpResponse
 ) -> TimelineEvent:
-    event = _event(request, event_id, edit=True)
-    version = requested_version(request, payload.version)
-    data = _relations(changed_fields(payload, nullable=_NULLABLE))
-    fresh = services.timeline_event_update(
-        user=current_user(request), event=event, version=version, **data
+    fresh = _EVENTS.updated(
+        request,
+        event_id,
+        response,
+        payload.version,
+        lambda _: _relations(changed_fields(payload, nullable=_NULLABLE)),
     )
-    set_etag(response, fresh)
-    fresh.warnings = timeline_warnings(event.incident)  # type: ignore[attr-defined]
+    fresh.warnings = timeline_warnings(fresh.incident)  # type: ignore[attr-defined]
     return fresh
 
 
 @router.delete("/timeline-events/{int:event_id}", response={204: None, **ERRORS})
 def delete_event(request: HttpRequest, event_id: int) -> Status:
-    event = _event(request, event_id, edit=True)
-    services.timeline_event_delete(user=current_user(request), event=event)
-    return Status(204, None)
+    return _EVENTS.deleted(request, event_id)

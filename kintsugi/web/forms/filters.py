@@ -15,30 +15,23 @@ def parse_filters(
 ) -> IncidentFilters:
     """Read the filter parameters; each bad one becomes a message and is left out."""
     filters = IncidentFilters()
-    status = params.get("status", "").strip()
-    if status:
-        if status in {s.value for s in PostmortemStatus}:
-            filters.status = status
+    # Each choice filter: its parameter (and IncidentFilters field), and the values it takes.
+    choices = (
+        ("status", {s.value for s in PostmortemStatus}),
+        ("severity", {s.value for s in Severity}),
+        ("team", {t.slug for t in teams}),
+        ("service", {s.slug for s in services}),
+    )
+    for name, allowed in choices:
+        value = params.get(name, "").strip()
+        if name == "severity":
+            value = value.upper()  # "sev1" is SEV1
+        if not value:
+            continue
+        if value in allowed:
+            setattr(filters, name, value)
         else:
-            filters.errors.append(f"Unknown status “{status}”: that filter was ignored.")
-    severity = params.get("severity", "").strip().upper()
-    if severity:
-        if severity in {s.value for s in Severity}:
-            filters.severity = severity
-        else:
-            filters.errors.append(f"Unknown severity “{severity}”: that filter was ignored.")
-    team = params.get("team", "").strip()
-    if team:
-        if team in {t.slug for t in teams}:
-            filters.team = team
-        else:
-            filters.errors.append(f"Unknown team “{team}”: that filter was ignored.")
-    service = params.get("service", "").strip()
-    if service:
-        if service in {s.slug for s in services}:
-            filters.service = service
-        else:
-            filters.errors.append(f"Unknown service “{service}”: that filter was ignored.")
+            filters.errors.append(f"Unknown {name} “{value}”: that filter was ignored.")
     query = params.get("q", "").strip()
     if len(query) > limits.MAX_TITLE:
         filters.errors.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kintsugi.postmortems import access, services
@@ -11,7 +11,7 @@ from kintsugi.postmortems.models import Evidence, Factor, Incident
 from kintsugi.web.forms.factors import EvidenceForm, FactorEditForm, FactorForm
 from kintsugi.web.sections import FACTORS
 from kintsugi.web.views import section_rows
-from kintsugi.web.views.common import fragment, section_view, sections, submit
+from kintsugi.web.views.common import section_view, sections
 
 TEMPLATE = FACTORS.template
 # Action items name the factor they address, so they follow factor changes.
@@ -23,33 +23,20 @@ def factors_section(request: HttpRequest, pk: int) -> HttpResponse:
     return section_view(request, pk, "factors")
 
 
-def _factor(incident: Incident, factor_pk: int) -> Factor:
-    factor = get_object_or_404(
-        Factor.objects.prefetch_related("evidence"), pk=factor_pk, incident=incident
-    )
-    factor.incident = incident
-    return factor
+_factor = section_rows.loader(Factor.objects.prefetch_related("evidence"))
 
 
 @require_http_methods(["GET", "POST"])
 def factor_add(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
-    context = {"incident": incident, "can_edit": True}
-    if request.method == "GET" and "closed" in request.GET:
-        return render(request, f"{TEMPLATE}#add-slot", context)
-    status = 200
-    if request.method == "POST":
-        form = FactorForm(request.POST, auto_id="factor-new-%s")
-        saved, status = submit(form, lambda: form.add(user=request.user, incident=incident))
-        if saved:
-            return sections(request, pk, "factors", also=COMPANIONS)
-    else:
-        form = FactorForm(auto_id="factor-new-%s")
-    return fragment(
+    return section_rows.add_view(
         request,
-        f"{TEMPLATE}#add-slot",
-        {**context, "add_form": form},
-        status=status,
+        {"incident": incident, "can_edit": True},
+        slot=f"{TEMPLATE}#add-slot",
+        form_class=FactorForm,
+        auto_id="factor-new-%s",
+        save=lambda form: form.add(user=request.user, incident=incident),
+        saved=lambda form: sections(request, pk, "factors", also=COMPANIONS),
         target="#factors-add",
         title="Add a contributing factor",
     )
@@ -79,43 +66,25 @@ ROWS = section_rows.EditableRows(
 )
 
 
-def factor_row(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    return section_rows.row_view(request, ROWS, pk, factor_pk)
-
-
-@require_http_methods(["GET", "POST"])
-def factor_edit(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    return section_rows.edit_view(request, ROWS, pk, factor_pk)
-
-
-@require_POST
-def factor_delete(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    return section_rows.delete_view(request, ROWS, pk, factor_pk)
+# The views of ``factor_urls`` (kintsugi/web/urls.py): a row, its edit form, its delete.
+FACTOR_VIEWS = section_rows.row_views(ROWS, "factor_pk")
 
 
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
     factor = _factor(incident, factor_pk)
-    context = {"incident": incident, "factor": factor, "can_edit": True}
-    if request.method == "GET" and "closed" in request.GET:
-        return render(request, f"{TEMPLATE}#evidence-slot", context)
-    auto_id = f"evidence-{factor.pk}-%s"
-    status = 200
-    if request.method == "POST":
-        form = EvidenceForm(request.POST, auto_id=auto_id)
-        saved, status = submit(form, lambda: form.add(user=request.user, factor=factor))
-        if saved:
-            return sections(request, pk, "factors")
-    else:
-        form = EvidenceForm(auto_id=auto_id)
-    return fragment(
+    return section_rows.add_view(
         request,
-        f"{TEMPLATE}#evidence-slot",
-        {**context, "evidence_form": form},
-        status=status,
+        {"incident": incident, "factor": factor, "can_edit": True},
+        slot=f"{TEMPLATE}#evidence-slot",
+        form_class=EvidenceForm,
+        auto_id=f"evidence-{factor.pk}-%s",
+        save=lambda form: form.add(user=request.user, factor=factor),
+        saved=lambda form: sections(request, pk, "factors"),
         target=f"#factor-{factor.pk}-evidence-add",
         title="Add an evidence link",
+        form_name="evidence_form",
     )
 
 

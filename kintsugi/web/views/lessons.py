@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kintsugi.core.vocabulary import LessonKind
 from kintsugi.postmortems import access, services
-from kintsugi.postmortems.models import Incident, Lesson
+from kintsugi.postmortems.models import Lesson
 from kintsugi.web.forms.lessons import LessonEditForm, LessonForm
 from kintsugi.web.sections import LESSONS
 from kintsugi.web.views import section_rows
-from kintsugi.web.views.common import fragment, section_view, sections, submit
+from kintsugi.web.views.common import section_view, sections
 
 TEMPLATE = LESSONS.template
 
@@ -22,10 +21,7 @@ def lessons_section(request: HttpRequest, pk: int) -> HttpResponse:
     return section_view(request, pk, "lessons")
 
 
-def _lesson(incident: Incident, lesson_pk: int) -> Lesson:
-    lesson = get_object_or_404(Lesson, pk=lesson_pk, incident=incident)
-    lesson.incident = incident
-    return lesson
+_lesson = section_rows.loader(Lesson.objects.all())
 
 
 def _kind(value: str) -> LessonKind:
@@ -39,30 +35,20 @@ def _kind(value: str) -> LessonKind:
 def lesson_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
     lesson_kind = _kind(kind)
-    context = {"incident": incident, "kind": lesson_kind, "can_edit": True}
-    if request.method == "GET" and "closed" in request.GET:
-        return render(request, f"{TEMPLATE}#add-slot", context)
     auto_id = f"lesson-new-{lesson_kind.value}-%s"
-    status = 200
-    if request.method == "POST":
-        form = LessonForm(request.POST, auto_id=auto_id)
-        saved, status = submit(
-            form, lambda: form.add(user=request.user, incident=incident, kind=lesson_kind.value)
-        )
-        if saved:
-            return sections(
-                request,
-                pk,
-                "lessons",
-                extra={"add_forms": {lesson_kind.value: LessonForm(auto_id=auto_id)}},
-            )
-    else:
-        form = LessonForm(auto_id=auto_id)
-    return fragment(
+    return section_rows.add_view(
         request,
-        f"{TEMPLATE}#add-slot",
-        {**context, "add_form": form},
-        status=status,
+        {"incident": incident, "kind": lesson_kind, "can_edit": True},
+        slot=f"{TEMPLATE}#add-slot",
+        form_class=LessonForm,
+        auto_id=auto_id,
+        save=lambda form: form.add(user=request.user, incident=incident, kind=lesson_kind.value),
+        saved=lambda form: sections(
+            request,
+            pk,
+            "lessons",
+            extra={"add_forms": {lesson_kind.value: LessonForm(auto_id=auto_id)}},
+        ),
         target=f"#lessons-{lesson_kind.value}-add",
         title=f"Add a lesson: {lesson_kind.label}",
     )
@@ -81,15 +67,5 @@ ROWS = section_rows.EditableRows(
 )
 
 
-def lesson_row(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    return section_rows.row_view(request, ROWS, pk, lesson_pk)
-
-
-@require_http_methods(["GET", "POST"])
-def lesson_edit(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    return section_rows.edit_view(request, ROWS, pk, lesson_pk)
-
-
-@require_POST
-def lesson_delete(request: HttpRequest, pk: int, lesson_pk: int) -> HttpResponse:
-    return section_rows.delete_view(request, ROWS, pk, lesson_pk)
+# The views of ``lesson_urls`` (kintsugi/web/urls.py): a row, its edit form, its delete.
+LESSON_VIEWS = section_rows.row_views(ROWS, "lesson_pk")

@@ -1,19 +1,24 @@
-"""The row, edit and delete views of every editable list, written once.
+"""The add, row, edit and delete views of every editable list, written once.
 
 Each list (``kintsugi.web.sections``) answers the same three requests about one of its
 rows: show it (the edit form's Cancel swaps it back), edit it in place, delete it. A list
 module describes what is its own in an ``EditableRows`` (how to load a row, its forms, the
-service calls) and its URL views call the functions here.
+service calls) and takes its URL views from ``row_views``. Adding differs more from list
+to list (a lesson's kind, a factor's evidence, the timeline keeping its form open), so
+``add_view`` takes those differences as arguments instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
@@ -21,6 +26,20 @@ from kintsugi.web.sections import RowSection
 from kintsugi.web.views.common import fragment, sections, submit
 
 ROW_FORM_TEMPLATE = "web/includes/row_form.html"
+
+M = TypeVar("M", bound=Model)
+
+
+def loader(rows: QuerySet[M]) -> Callable[[Incident, int], M]:
+    """An ``EditableRows.load``: the row of ``rows`` under this incident (404 otherwise),
+    with ``row.incident`` set to the incident the caller was checked against."""
+
+    def load(incident: Incident, row_pk: int) -> M:
+        row = get_object_or_404(rows, pk=row_pk, incident=incident)
+        row.incident = incident  # type: ignore[attr-defined]
+        return row
+
+    return load
 
 
 def _nothing_to_add(incident: Incident, row: Any) -> None:
@@ -97,3 +116,68 @@ def delete_view(request: HttpRequest, rows: EditableRows, pk: int, row_pk: int) 
     incident = access.get_incident(request.user, pk, edit=True)
     rows.delete(request.user, rows.load(incident, row_pk))
     return sections(request, pk, rows.section.section, also=rows.companions)
+
+
+View = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class RowViews:
+    """One list's row, edit and delete views, and the URL keyword of the row's pk."""
+
+    section: RowSection
+    key: str
+    row: View
+    edit: View
+    delete: View
+
+
+def row_views(rows: EditableRows, key: str) -> RowViews:
+    """The three views of ``rows``, reading the row's pk from the URL keyword ``key``
+    (``event_pk``: the access matrix knows each list's rows by that name)."""
+
+    def row(request: HttpRequest, pk: int, **kwargs: int) -> HttpResponse:
+        return row_view(request, rows, pk, kwargs[key])
+
+    @require_http_methods(["GET", "POST"])
+    def edit(request: HttpRequest, pk: int, **kwargs: int) -> HttpResponse:
+        return edit_view(request, rows, pk, kwargs[key])
+
+    @require_POST
+    def delete(request: HttpRequest, pk: int, **kwargs: int) -> HttpResponse:
+        return delete_view(request, rows, pk, kwargs[key])
+
+    return RowViews(rows.section, key, row=row, edit=edit, delete=delete)
+
+
+def add_view(
+    request: HttpRequest,
+    context: dict[str, Any],
+    *,
+    slot: str,
+    form_class: Callable[..., Form],
+    auto_id: str,
+    save: Callable[[Any], Any],
+    saved: Callable[[Any], HttpResponse],
+    target: str,
+    title: str,
+    form_name: str = "add_form",
+) -> HttpResponse:
+    """An add form in its slot (``context`` holds what the caller has already checked).
+
+    ``?closed`` puts the closed slot back; a valid POST answers ``saved(form)`` (the
+    section re-rendered); a refused one the form again, with its errors and status.
+    """
+    if request.method == "GET" and "closed" in request.GET:
+        return render(request, slot, context)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, auto_id=auto_id)
+        done, status = submit(form, lambda: save(form))
+        if done:
+            return saved(form)
+    else:
+        form = form_class(auto_id=auto_id)
+    return fragment(
+        request, slot, {**context, form_name: form}, status=status, target=target, title=title
+    )

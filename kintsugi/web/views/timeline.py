@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kintsugi.postmortems import access, services
 from kintsugi.postmortems.models import TimelineEvent
 from kintsugi.web.forms.timeline import EventEditForm, EventForm
 from kintsugi.web.sections import TIMELINE
 from kintsugi.web.views import section_rows
-from kintsugi.web.views.common import fragment, section_view, sections, submit
+from kintsugi.web.views.common import section_view, sections
 
 TEMPLATE = TIMELINE.template
 # The metrics in the executive summary are computed from the timeline.
@@ -23,37 +22,28 @@ def timeline_section(request: HttpRequest, pk: int) -> HttpResponse:
     return section_view(request, pk, "timeline")
 
 
-def _event(incident, event_pk: int) -> TimelineEvent:  # type: ignore[no-untyped-def]
-    event = get_object_or_404(
-        TimelineEvent.objects.select_related("author"), pk=event_pk, incident=incident
-    )
-    event.incident = incident
-    return event
+_event = section_rows.loader(TimelineEvent.objects.select_related("author"))
 
 
 @require_http_methods(["GET", "POST"])
 def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident(request.user, pk, edit=True)
-    context = {"incident": incident, "can_edit": True}
-    if request.method == "GET" and "closed" in request.GET:
-        return render(request, f"{TEMPLATE}#add-slot", context)
-    status = 200
-    if request.method == "POST":
-        form = EventForm(request.POST, auto_id="event-new-%s")
-        saved, status = submit(form, lambda: form.add(user=request.user, incident=incident))
-        if saved:
-            # Keep the form open for the next event, starting from this one's time.
-            next_form = EventForm(
-                initial={"occurred_at": form.cleaned_data["occurred_at"]}, auto_id="event-new-%s"
-            )
-            return sections(request, pk, "timeline", also=COMPANIONS, extra={"add_form": next_form})
-    else:
-        form = EventForm(auto_id="event-new-%s")
-    return fragment(
+
+    def saved(form: EventForm) -> HttpResponse:
+        # Keep the form open for the next event, starting from this one's time.
+        next_form = EventForm(
+            initial={"occurred_at": form.cleaned_data["occurred_at"]}, auto_id="event-new-%s"
+        )
+        return sections(request, pk, "timeline", also=COMPANIONS, extra={"add_form": next_form})
+
+    return section_rows.add_view(
         request,
-        f"{TEMPLATE}#add-slot",
-        {**context, "add_form": form},
-        status=status,
+        {"incident": incident, "can_edit": True},
+        slot=f"{TEMPLATE}#add-slot",
+        form_class=EventForm,
+        auto_id="event-new-%s",
+        save=lambda form: form.add(user=request.user, incident=incident),
+        saved=saved,
         target="#timeline-add",
         title="Add a timeline event",
     )
@@ -71,15 +61,5 @@ ROWS = section_rows.EditableRows(
 )
 
 
-def event_row(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    return section_rows.row_view(request, ROWS, pk, event_pk)
-
-
-@require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    return section_rows.edit_view(request, ROWS, pk, event_pk)
-
-
-@require_POST
-def event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    return section_rows.delete_view(request, ROWS, pk, event_pk)
+# The views of ``event_urls`` (kintsugi/web/urls.py): a row, its edit form, its delete.
+EVENT_VIEWS = section_rows.row_views(ROWS, "event_pk")
