@@ -74,6 +74,8 @@ def _wsgi(path: str, body: bytes, token: str, **environ: object) -> tuple[str, d
     from wsgiref.util import setup_testing_defaults
 
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     from kintsugi.wsgi_bodies import sized_chunked_bodies
 
@@ -94,9 +96,17 @@ def _wsgi(path: str, body: bytes, token: str, **environ: object) -> tuple[str, d
     def start_response(status, headers, exc_info=None):
         answer.update(status=status, headers=dict(headers))
 
-    chunks = sized_chunked_bodies(WSGIHandler())(env, start_response)
-    content = b"".join(chunks)
-    getattr(chunks, "close", lambda: None)()
+    # As Django's test client does: the handler would close the test's connection at the
+    # request's start and end (on PostgreSQL, inside the test's transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = sized_chunked_bodies(WSGIHandler())(env, start_response)
+        content = b"".join(chunks)
+        getattr(chunks, "close", lambda: None)()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return str(answer["status"]), {"environ": env, **answer}, content
 
 
