@@ -208,10 +208,10 @@ def test_healthz_answers_503_json_when_the_database_goes_away(tmp_path):
         server.wait(timeout=30)
 
 
-def test_serve_refuses_a_static_root_it_cannot_write(tmp_path):
+def test_serve_refuses_a_static_root_without_collected_files(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     env = _env(tmp_path, **PRODUCTION_SAFE, STATIC_ROOT=str(blocker / "static"))
     assert _run(["migrate", "-v0"], env).returncode == 0
     result = _run(["serve", "--port", str(_free_port())], env)
-    _assert_one_line_exit_2(result, "STATIC_ROOT=", "a folder Kintsugi may write to")
+    _assert_one_line_exit_2(result, "STATIC_ROOT=", "kintsugi collectstatic --noinput")

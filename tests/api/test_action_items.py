@@ -218,3 +218,18 @@ def test_it_names_every_refused_field_at_once(api, owner, teammate, incident):
     assert response.status_code == 422, response.content
     assert set(error_of(response)["fields"]) >= {"ticket_id", "ticket_url"}
     assert not ActionItem.objects.exists()
+
+
+def test_a_status_change_of_a_recorded_late_item_needs_no_reason(api, owner, incident):
+    """Issue 20: an item dated beyond the policy by the import; a script sends every field."""
+    late = services.action_item_add(
+        user=None, incident=incident, title="Late", priority="P1", due_on=date(2026, 5, 1)
+    )
+    body = {"status": "done", "priority": "P1", "due_on": "2026-05-01", "due_reason": ""}
+    response = api.patch(f"/action-items/{late.pk}", user=owner, json={**body, "version": 1})
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["due_on"]) == ("done", "2026-05-01")
+    moved = {"due_on": "2026-04-20", "due_reason": "", "version": 2}
+    refused = api.patch(f"/action-items/{late.pk}", user=owner, json=moved)
+    assert refused.status_code == 422
+    assert "due_reason" in error_of(refused)["fields"]

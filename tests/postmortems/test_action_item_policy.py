@@ -89,3 +89,54 @@ def test_closing_keeps_a_given_completion_time(incident, owner):
     assert item.completed_at == done_at
     item = services.action_item_update(user=owner, item=item, version=1, status="open")
     assert item.completed_at is None
+
+
+def _recorded_late_item(incident, owner):
+    """An item dated beyond the policy without a reason, as the import records it."""
+    return services.action_item_add(
+        user=None, incident=incident, title="Cap", priority="P1", owner=owner,
+        due_on=date(2026, 5, 1),
+    )  # fmt: skip
+
+
+def test_an_unrelated_change_of_a_recorded_late_item_asks_no_reason(incident, owner):
+    """Issue 20: a form posts every field, an empty reason too; a status change is not a date."""
+    item = _recorded_late_item(incident, owner)
+    item = services.action_item_update(
+        user=owner, item=item, version=1, status="done", priority="P1",
+        due_on=date(2026, 5, 1), due_reason="",
+    )  # fmt: skip
+    assert (item.status, item.due_on, item.due_reason) == ("done", date(2026, 5, 1), "")
+
+
+def test_a_new_date_beyond_the_policy_still_needs_a_reason(incident, owner):
+    item = _recorded_late_item(incident, owner)
+    with pytest.raises(ValidationProblem, match="needs a reason"):
+        services.action_item_update(
+            user=owner, item=item, version=1, due_on=date(2026, 4, 20), due_reason=""
+        )
+    with pytest.raises(ValidationProblem, match="needs a reason"):
+        services.action_item_update(user=owner, item=item, version=1, priority="P0", due_reason="")
+
+
+def test_clearing_the_reason_of_a_late_date_is_refused(incident, owner):
+    """The recorded reason is not lost by an empty field: a change of reason is checked."""
+    item = services.action_item_add(
+        user=owner, incident=incident, title="Cap", priority="P1", due_on=date(2026, 4, 1),
+        due_reason="Vendor patch",
+    )  # fmt: skip
+    with pytest.raises(ValidationProblem, match="needs a reason"):
+        services.action_item_update(user=owner, item=item, version=1, due_reason="")
+    item = services.action_item_update(user=owner, item=item, version=1, due_reason="Vendor fix")
+    assert item.due_reason == "Vendor fix"
+
+
+def test_a_new_priority_with_an_empty_reason_keeps_the_recorded_one(incident, owner):
+    item = services.action_item_add(
+        user=owner, incident=incident, title="Cap", priority="P2", due_on=date(2026, 4, 20),
+        due_reason="Freeze until April",
+    )  # fmt: skip
+    item = services.action_item_update(
+        user=owner, item=item, version=1, priority="P1", due_reason=""
+    )
+    assert (item.due_on, item.due_reason) == (date(2026, 4, 20), "Freeze until April")

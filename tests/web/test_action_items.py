@@ -182,3 +182,21 @@ def test_it_shows_every_refused_field_at_once(login, owner, teammate, incident):
     assert 'data-testid="error-ticket_id"' in body
     assert 'data-testid="error-ticket_url"' in body
     assert not ActionItem.objects.exists()
+
+
+def test_a_status_change_of_a_recorded_late_item_saves(login, owner, teammate, incident):
+    """Issue 20: the form posts an empty reason; only a new date or priority may ask one."""
+    late = services.action_item_add(
+        user=None, incident=incident, title="Late one", priority="P1", owner=teammate,
+        due_on=date(2026, 5, 1),
+    )  # fmt: skip
+    client = login(owner)
+    url = f"/incidents/{incident.pk}/actions/{late.pk}/edit/"
+    data = {**_data(title="Late one", status="done", due_on="2026-05-01", due_reason="")}
+    response = client.post(url, {**data, "version": 1}, **HTMX)
+    assert response.status_code == 200, response.content.decode()
+    late.refresh_from_db()
+    assert (late.status, late.due_on, late.due_reason) == ("done", date(2026, 5, 1), "")
+    moved = {**data, "status": "open", "due_on": "2026-04-20", "version": 2}
+    refused = client.post(url, moved, **HTMX)
+    assert refused.status_code == 422 and "needs a reason" in refused.content.decode()

@@ -101,11 +101,17 @@ def _dates_for_changed_item(
             return _follow_new_priority(clean, incident, current, priority, reason)
         policy_due = _policy_due_on(incident.started_at, priority, due_policy(incident))
         return _Dates(clean["due_on"], policy_due, reason)
-    if due_changed or reason is not None:
+    # A form posts every field, the reason too (empty, or the one on record): only a new
+    # date or a reason different from the one on record asks the policy. An unrelated edit
+    # (the status, the owner) of an item dated beyond the policy without a reason, as
+    # imported or recorded items may be, is not the moment to demand one.
+    reason_changed = reason is not None and reason != current.due_reason
+    if due_changed or reason_changed:
         policy_due = current.policy_due_on or _policy_due_on(
             incident.started_at, priority, due_policy(incident)
         )
         return _Dates(clean.get("due_on", current.due_on), policy_due, reason)
+    clean.pop("due_on", None)  # unchanged: the stored policy record stands as it is
     return None
 
 
@@ -133,7 +139,7 @@ def _follow_new_priority(
     follows = change.follows_policy or current.due_on == current.policy_due_on
     due = change.policy_due_on if follows else current.due_on
     clean["due_on"] = due
-    if not follows and reason is None and current.due_reason:
+    if not follows and not reason and current.due_reason:
         reason = current.due_reason  # the exception was explained already
     return _Dates(due, change.policy_due_on, reason)
 

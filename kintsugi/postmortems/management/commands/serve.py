@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Serve Kintsugi over HTTP with gunicorn (collects static files first in production)."
+    help = "Serve Kintsugi over HTTP with gunicorn (static files collected at install time)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -22,16 +24,7 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.", returncode=2)
         if settings.IS_PRODUCTION:
-            try:
-                call_command("collectstatic", interactive=False, verbosity=0)
-            except OSError as error:
-                # The settings and the database were checked before (kintsugi/cli.py); a
-                # STATIC_ROOT it may not write is the one start-up problem left to catch.
-                raise CommandError(
-                    f"STATIC_ROOT={str(settings.STATIC_ROOT)!r} cannot be written "
-                    f"({error.strerror}); point it at a folder Kintsugi may write to.",
-                    returncode=2,
-                ) from None
+            _require_collected_static()
         from gunicorn.app.base import BaseApplication
 
         from kintsugi.wsgi import application
@@ -55,6 +48,44 @@ class Command(BaseCommand):
         self.stdout.write(f"Kintsugi is serving on http://{host}:{port}/", ending="\n")
         self.stdout.flush()
         _App().run()
+
+
+MANIFEST = "staticfiles.json"  # what WhiteNoise's manifest storage writes in STATIC_ROOT
+COLLECT = "kintsugi collectstatic --noinput"
+
+
+def _require_collected_static() -> None:
+    """Refuse to start without static files collected by this release: say what to run.
+
+    Collecting and compressing them (27 MB) took 100-135 s, which ``serve`` once did at
+    every start (issue 20); it is an install or upgrade step now (docs/deployment.md).
+    A manifest older than a source file or missing one of its names is from an earlier
+    release: pages would then name files that are not there, so that is refused too.
+    """
+    from django.apps import apps
+    from django.contrib.staticfiles import finders
+
+    ignore = apps.get_app_config("staticfiles").ignore_patterns  # as collectstatic skips
+    root = Path(settings.STATIC_ROOT)
+    manifest = root / MANIFEST
+    try:
+        collected_at = manifest.stat().st_mtime
+        names = set(json.loads(manifest.read_text(encoding="utf-8")).get("paths", {}))
+    except (OSError, ValueError, AttributeError):
+        raise CommandError(
+            f"Static files are not collected in STATIC_ROOT={str(root)!r}: run "
+            f"`{COLLECT}` once after each install or upgrade, then start again.",
+            returncode=2,
+        ) from None
+    for finder in finders.get_finders():
+        for name, storage in finder.list(ignore):
+            source = Path(storage.path(name))
+            if name not in names or source.stat().st_mtime > collected_at:
+                raise CommandError(
+                    f"The static files in STATIC_ROOT={str(root)!r} are from an earlier "
+                    f"release ({name} is new or changed): run `{COLLECT}`, then start again.",
+                    returncode=2,
+                )
 
 
 def _warm_up_pdf(server: object, worker: object) -> None:
