@@ -442,29 +442,36 @@ def _from_sums(user: User | None, filters: InsightsFilters) -> Report:
     grouped: _Grouped = {}
     pending = 0
     if not nothing:
-        rows = MonthSum.objects.all()
+        # The incident counts per team and severity; everything else at the roll-up
+        # level of the filters (``sums.ANY_TEAM``, ``sums.ANY_SEVERITY``).
+        team_key = sums.ANY_TEAM if filters.team is None else filters.team.pk
+        severity_key = filters.severity or sums.ANY_SEVERITY
+        detail = MonthSum.objects.filter(team_key__gte=0).exclude(severity=sums.ANY_SEVERITY)
         if filters.team is not None:
-            rows = rows.filter(team_key=filters.team.pk)
+            detail = detail.filter(team_key=filters.team.pk)
         if filters.severity:
-            rows = rows.filter(severity=filters.severity)
+            detail = detail.filter(severity=filters.severity)
+        rows = MonthSum.objects.filter(team_key=team_key, severity=severity_key)
         if seen is not None:
             rows = rows.filter(Q(audience=0) | Q(audience__in=seen))
+            detail = detail.filter(Q(audience=0) | Q(audience__in=seen))
         in_range = rows.filter(month__gte=first, month__lte=last)
         reads = [
-            in_range.filter(kind__in=sums.INCIDENT_KINDS).values_list(
-                "kind", "month", "severity", "team_key"
-            ),
-            in_range.filter(kind__in=(*sums.GROUP_KINDS, *sums.TIME_KINDS)).values_list(
-                "kind", "month", "key"
-            ),
-            rows.filter(kind__in=sums.ITEM_KINDS, month__lte=last).values_list(
-                "kind", "month", "key"
-            ),
+            detail.filter(
+                kind__in=sums.INCIDENT_KINDS, month__gte=first, month__lte=last
+            ).values_list("kind", "month", "severity", "team_key"),
+            in_range.filter(
+                kind__in=(*sums.GROUP_KINDS, *sums.TIME_KINDS, *sums.ITEM_KINDS)
+            ).values_list("kind", "month", "key"),
         ]
         for i, read in enumerate(reads):
             for *group, n, total in read.annotate(n=Sum("n"), t=Sum("total")).order_by():
                 key = (*group, "") if i == 0 else (group[0], group[1], "", 0, group[2])
                 grouped[key] = [n, total]  # type: ignore[index]
+        # Items opened and closed before the range, summed in the database: month 0.
+        before = rows.filter(kind__in=sums.DEBT_KINDS, month__lt=first)
+        for kind, n in before.values_list("kind").annotate(n=Sum("n")).order_by():
+            grouped[kind, 0, "", 0, ""] = [n, 0]
         allowed = None if seen is None else {0, *seen}
         logged = list(
             FactLog.objects.values_list("incident_id", flat=True).distinct()[: READ_LIMIT + 1]
@@ -483,13 +490,17 @@ def _from_sums(user: User | None, filters: InsightsFilters) -> Report:
 
             delta = sums.shares((f for f in sums.stored(logged) if wanted(f)), -1)
             sums.add_to(delta, (f for f in facts_module.compute(logged).values() if wanted(f)))
-            for (month, team_key, sev, _audience_key, kind, k), share in delta.items():
-                if kind in sums.ITEM_KINDS:
-                    if month > last:
+            for (month, team, sev, _audience_key, kind, k), share in delta.items():
+                if kind in sums.INCIDENT_KINDS:
+                    if team == sums.ANY_TEAM or sev == sums.ANY_SEVERITY:
                         continue
+                elif (team, sev) != (team_key, severity_key):
+                    continue  # another level's copy of the same share
+                if kind in sums.DEBT_KINDS and month < first:
+                    month = 0
                 elif not first <= month <= last:
                     continue
-                kept = grouped.setdefault(_group(kind, month, team_key, sev, k), [0, 0])  # type: ignore[arg-type]
+                kept = grouped.setdefault(_group(kind, month, team, sev, k), [0, 0])  # type: ignore[arg-type]
                 kept[0] += share.n
                 kept[1] += share.total
 
@@ -532,8 +543,9 @@ def _from_sums(user: User | None, filters: InsightsFilters) -> Report:
         elif kind == sums.CLOSED:
             if month < first:
                 open_before -= n
-                continue
-            closed[month] = closed.get(month, 0) + n
+            else:
+                closed[month] = closed.get(month, 0) + n
+        elif kind == sums.DONE:
             priority, done, has_target, on_target = sums.read_closed_key(key)
             if done:
                 all_done, measured, on_time = completion.get(priority, (0, 0, 0))

@@ -29,11 +29,15 @@ SERVICE = 2  # key: the service id
 CATEGORY = 3  # key: the factor category
 TIMES = {name: 10 + i for i, name in enumerate(DURATIONS)}  # key: the bucket; total: seconds
 OPENED = 20  # action items created that month
-CLOSED = 21  # closed that month; key: priority, done, has a target, done by it ("P1dto")
+CLOSED = 21  # closed (done or won't do) that month
+DONE = 22  # done that month; key: priority, has a target, done by it ("P1dto")
 INCIDENT_KINDS = (INCIDENTS, WITH_DEBT)
 GROUP_KINDS = (SERVICE, CATEGORY)
 TIME_KINDS = tuple(TIMES.values())
-ITEM_KINDS = (OPENED, CLOSED)
+# Open debt at the start of a range is "opened before minus closed before": two keyless
+# kinds, so that sum reads a row per month and group, not per priority and state.
+DEBT_KINDS = (OPENED, CLOSED)
+ITEM_KINDS = (OPENED, CLOSED, DONE)
 
 # (month, team_key, severity, audience, kind, key)
 Key = tuple[int, int, str, int, int, str]
@@ -59,13 +63,32 @@ def read_closed_key(key: str) -> tuple[str, bool, bool, bool]:
     return priority, flags[0] == "d", flags[1] == "t", flags[2] == "o"
 
 
-def _add(shares: Shares, key: Key, n: int = 1, total: int = 0) -> None:
+# Roll-ups: every kind but the incident counts is also summed over all teams and/or all
+# severities, so a page without a team or severity filter reads a row per month and key
+# (and audience) instead of one per team and severity (the histograms and services would
+# otherwise be tens of thousands of rows for three years). The incident counts are read
+# per team and severity anyway (the charts by team and by severity).
+ANY_TEAM = -1
+ANY_SEVERITY = "*"
+
+
+def _one(shares: Shares, key: Key, n: int, total: int) -> None:
     share = shares.get(key)
     if share is None:
         shares[key] = Share(n, total)
     else:
         share.n += n
         share.total += total
+
+
+def _add(shares: Shares, key: Key, n: int = 1, total: int = 0) -> None:
+    _one(shares, key, n, total)
+    month, team_key, severity, audience, kind, k = key
+    if kind in INCIDENT_KINDS:
+        return
+    _one(shares, (month, ANY_TEAM, severity, audience, kind, k), n, total)
+    _one(shares, (month, team_key, ANY_SEVERITY, audience, kind, k), n, total)
+    _one(shares, (month, ANY_TEAM, ANY_SEVERITY, audience, kind, k), n, total)
 
 
 def shares(facts: Iterable[facts_module.Fact], sign: int = 1, *, debt_only: bool = False) -> Shares:
@@ -98,8 +121,10 @@ def add_to(
             item_cell = (item.team_key, item.severity, audience)
             _add(out, (item.opened_month, *item_cell, OPENED, ""), sign)
             if item.closed_month is not None:
-                key = closed_key(item.priority, item.done, item.has_target, item.on_target)
-                _add(out, (item.closed_month, *item_cell, CLOSED, key), sign)
+                _add(out, (item.closed_month, *item_cell, CLOSED, ""), sign)
+                if item.done:
+                    key = closed_key(item.priority, item.done, item.has_target, item.on_target)
+                    _add(out, (item.closed_month, *item_cell, DONE, key), sign)
 
 
 def stored(incident_ids: Collection[int], *, with_parts: bool = True) -> list[facts_module.Fact]:
