@@ -223,6 +223,12 @@ class MonthSum(models.Model):
                 fields=["kind", "month", "team_key", "severity", "audience", "key", "n", "total"],
                 name="insights_monthsum_read",
             ),
+            # The roll-up reads: one level (team or any, severity or any) first, so they
+            # do not walk the other levels' rows of the range.
+            models.Index(
+                fields=["team_key", "severity", "kind", "month", "audience", "key", "n", "total"],
+                name="insights_monthsum_level",
+            ),
         ]
 
     def __str__(self) -> str:
