@@ -63,11 +63,10 @@ def read_closed_key(key: str) -> tuple[str, bool, bool, bool]:
     return priority, flags[0] == "d", flags[1] == "t", flags[2] == "o"
 
 
-# Roll-ups: every kind but the incident counts is also summed over all teams and/or all
-# severities, so a page without a team or severity filter reads a row per month and key
-# (and audience) instead of one per team and severity (the histograms and services would
-# otherwise be tens of thousands of rows for three years). The incident counts are read
-# per team and severity anyway (the charts by team and by severity).
+# Roll-ups: every share is also summed over all teams and/or all severities, so a page
+# without a team or severity filter reads a row per month and key (and audience) instead
+# of one per team and severity (the histograms and services would otherwise be tens of
+# thousands of rows for three years).
 ANY_TEAM = -1
 ANY_SEVERITY = "*"
 
@@ -84,8 +83,6 @@ def _one(shares: Shares, key: Key, n: int, total: int) -> None:
 def _add(shares: Shares, key: Key, n: int = 1, total: int = 0) -> None:
     _one(shares, key, n, total)
     month, team_key, severity, audience, kind, k = key
-    if kind in INCIDENT_KINDS:
-        return
     _one(shares, (month, ANY_TEAM, severity, audience, kind, k), n, total)
     _one(shares, (month, team_key, ANY_SEVERITY, audience, kind, k), n, total)
     _one(shares, (month, ANY_TEAM, ANY_SEVERITY, audience, kind, k), n, total)
