@@ -217,8 +217,8 @@ def test_query_counts_do_not_grow_with_the_data(
     many = counted(30)
     assert few == many
     client = login(viewer)
-    # 2 session, 1 hidden, 7 logged incidents, 2 names, 15 figures (half of them the
-    # logged incidents counted to be subtracted), 2 filter menus.
+    # 2 session, 1 visible restricted, 1 log, 4 stored and 7 live facts of the logged
+    # incidents, 4 sums, 2 names, 2 filter menus and the rest of the page.
     with django_assert_max_num_queries(29):
         client.get("/insights/")
 
