@@ -109,3 +109,16 @@ def test_the_worker_queues_last_months_digest_once_and_sends_it(
     # The cron command afterwards finds the same keys: nothing more.
     call_command("insights", "digest", month="2026-11", stdout=StringIO())
     assert Delivery.objects.filter(kind="monthly_digest").count() == 3
+
+
+def test_the_worker_does_not_mail_a_stale_digest_late_in_a_month(clock, build, team, owner):
+    from kintsugi.core.debt.clock import FixedClock
+    from kintsugi.debt.services.worker import run_pass
+
+    TeamDebtSettings.objects.create(team=team, review_email="platform-list@example.com")
+    build(NOV, title="Public outage", published_at=NOV + timedelta(days=1))
+    late = run_pass(clock=FixedClock(datetime(2026, 12, 8, 0, 5, tzinfo=UTC)))
+    assert late.steps["insights digest"] == "0 digest deliveries queued"
+    assert not Delivery.objects.filter(kind="monthly_digest").exists()
+    seventh = run_pass(clock=FixedClock(datetime(2026, 12, 7, 23, 55, tzinfo=UTC)))
+    assert seventh.steps["insights digest"] != "0 digest deliveries queued"
