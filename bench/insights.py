@@ -48,7 +48,14 @@ def time_insights(label: str, client: Client, editor: Client, auth: dict[str, st
     with connection.cursor() as cursor:
         # Planner statistics and, on PostgreSQL, the visibility map for index-only scans of
         # the tables just written (autovacuum does this in production, after a while).
-        for table in ("incidentfacts", "factservice", "factcategory", "itemfacts", "itemmonth"):
+        for table in (
+            "incidentfacts",
+            "factservice",
+            "factcategory",
+            "itemfacts",
+            "itemmonth",
+            "monthsum",
+        ):
             vacuum = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
             cursor.execute(f"{vacuum} insights_{table}")
     team = "team-3"

@@ -109,6 +109,10 @@ class CaptureLink(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="capture_links")
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The severity capture last gave the incident. While the incident still has it (nobody
+    # changed it by hand) and is a draft, a more severe alert joining the group raises it;
+    # empty for links made before capture kept it (never raised: unknown who set it).
+    severity_set = models.CharField(max_length=4, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -26,9 +26,23 @@ class InsightsConfig(AppConfig):
         from kintsugi.debt.services.worker import add_step
 
         add_step("insights", _fold)
+        # ... and queues last month's digest on the first pass of a month.
+        add_step("insights digest", _digest)
 
 
 def _fold(now: object) -> object:
     from kintsugi.insights import services
 
     return services.fold()
+
+
+def _digest(now: object) -> object:
+    from datetime import datetime
+
+    from django.conf import settings
+
+    from kintsugi.insights.deliveries import queue_last_months_digest
+
+    assert isinstance(now, datetime)
+    queued = queue_last_months_digest(now=now, base_url=settings.KINTSUGI_BASE_URL)
+    return f"{queued} digest deliveries queued"

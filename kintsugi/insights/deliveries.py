@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from django.template.loader import render_to_string
 
-from kintsugi.core.insights.months import month_label
+from kintsugi.core.insights.months import add_months, month_label, month_of
 from kintsugi.debt.models import Channel, Delivery, DeliveryKind, TeamDebtSettings
 from kintsugi.debt.services.deliveries import enqueue
 from kintsugi.debt.services.weekly_review import weekly_review_recipients
@@ -94,3 +94,32 @@ def enqueue_monthly_digest(*, team: Team, month: date, now: datetime, base_url: 
             )
         )
     return enqueue(rows)
+
+
+# The worker queues last month's digest only in the first days of a month: a worker
+# started (or a team given recipients) late in a month does not mail a stale digest;
+# `kintsugi insights digest` still sends any month by hand.
+DIGEST_DAYS = 7
+
+
+def queue_last_months_digest(*, now: datetime, base_url: str) -> int:
+    """The worker's step: last month's digest for every team that has none queued yet.
+
+    The first pass of a month queues it; later passes find the delivery key already
+    written and render nothing (two queries a pass; none after ``DIGEST_DAYS``).
+    Idempotent with ``kintsugi insights digest`` (same keys), so a cron line left in
+    place sends nothing twice."""
+    if now.day > DIGEST_DAYS:
+        return 0
+    month = add_months(month_of(now), -1)
+    done = set(
+        Delivery.objects.filter(
+            kind=DeliveryKind.MONTHLY_DIGEST,
+            idempotency_key__startswith=f"insights-digest:{month_label(month)}:",
+        ).values_list("idempotency_key", flat=True)
+    )
+    return sum(
+        enqueue_monthly_digest(team=team, month=month, now=now, base_url=base_url)
+        for team in Team.objects.order_by("name")
+        if digest_key(team, month) not in done
+    )

@@ -58,6 +58,7 @@ class Fact:
     time_to_mitigate: int | None = None
     time_to_resolve: int | None = None
     open_related_items: int = 0
+    restricted: bool = False
     services: set[int] = field(default_factory=set)
     categories: set[str] = field(default_factory=set)
     items: list[ItemFact] = field(default_factory=list)
@@ -75,7 +76,14 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
     facts: dict[int, Fact] = {}
     ended: dict[int, datetime | None] = {}
     for row in Incident.objects.filter(pk__in=ids).values(
-        "pk", "started_at", "ended_at", "team_id", "severity", "status", "published_at"
+        "pk",
+        "started_at",
+        "ended_at",
+        "team_id",
+        "severity",
+        "status",
+        "published_at",
+        "is_restricted",
     ):
         facts[row["pk"]] = Fact(
             incident_id=row["pk"],
@@ -85,6 +93,7 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
             severity=row["severity"],
             status=row["status"],
             published_at=row["published_at"],
+            restricted=row["is_restricted"],
         )
         ended[row["pk"]] = row["ended_at"]
     if not facts:

@@ -28,6 +28,8 @@ class IncidentFacts(models.Model):
     time_to_resolve = models.IntegerField(null=True)
     # Items of earlier incidents sharing a service that were open when this one began.
     open_related_items = models.IntegerField(default=0)
+    # Restricted: its share of the per-month sums is kept in rows of its own (``MonthSum``).
+    restricted = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -185,6 +187,52 @@ class ItemMonth(models.Model):
 
     def __str__(self) -> str:
         return f"items of team {self.team_key}, {self.severity}, {self.month}"
+
+
+class MonthSum(models.Model):
+    """What the Insights page adds up, summed per month, team, severity and audience and
+    kept by the fold (``sums.py``): the page reads these rows, a number bounded by months
+    x groups x buckets, whatever the number of incidents.
+
+    ``audience`` is 0 for the unrestricted incidents' share and the incident's id for a
+    restricted one's, so a reader adds the rows of the restricted incidents they may see
+    and no aggregate ever counts one they may not (the debt tally's rule). ``kind`` says
+    what is counted and ``key`` within it (``sums.py``: incidents, with open related
+    debt, per service, per factor category, response-time histogram buckets with the sum
+    of their seconds in ``total``, action items opened, closed and done)."""
+
+    month = models.IntegerField()
+    team_key = models.IntegerField()
+    severity = models.CharField(max_length=4)
+    audience = models.BigIntegerField(default=0)
+    kind = models.SmallIntegerField()
+    key = models.CharField(max_length=24, default="")
+    n = models.IntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "month", "team_key", "severity", "audience", "key"],
+                name="insights_monthsum_cell",
+            )
+        ]
+        indexes = [
+            # Covering the page's reads (kind, a month range, then the filters).
+            models.Index(
+                fields=["kind", "month", "team_key", "severity", "audience", "key", "n", "total"],
+                name="insights_monthsum_read",
+            ),
+            # The roll-up reads: one level (team or any, severity or any) first, so they
+            # do not walk the other levels' rows of the range.
+            models.Index(
+                fields=["team_key", "severity", "kind", "month", "audience", "key", "n", "total"],
+                name="insights_monthsum_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.key} of {self.month}, team {self.team_key}, {self.severity}"
 
 
 class FoldLock(models.Model):

@@ -26,11 +26,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from kintsugi.accounts.models import User
-from kintsugi.core.insights import charts
+from kintsugi.core.insights import charts, histogram
 from kintsugi.core.insights.charts import Chart
-from kintsugi.core.insights.figures import DURATIONS
+from kintsugi.core.insights.figures import DURATIONS, Summary, summarise
+from kintsugi.core.insights.histogram import Bin
 from kintsugi.core.insights.months import month_from_key, month_key
 from kintsugi.insights import facts as facts_module
+from kintsugi.insights import sums
 from kintsugi.insights.filters import InsightsFilters
 from kintsugi.insights.models import (
     FactCategory,
@@ -39,6 +41,7 @@ from kintsugi.insights.models import (
     IncidentFacts,
     ItemFacts,
     ItemMonth,
+    MonthSum,
 )
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
@@ -238,9 +241,9 @@ def _item_months(
     return opened, closed, open_before
 
 
-def insights_report(user: User | None, filters: InsightsFilters) -> Report:
-    """The figures ``user`` may see; ``None`` is an unknown audience (a mailing list, a
-    Slack channel), who sees no restricted incident at all."""
+def _per_incident(user: User | None, filters: InsightsFilters) -> Report:
+    """The figures from the per-incident facts: with a service filter, which the
+    per-month sums do not know (they would multiply by the number of services)."""
     scope = _scope(user, filters)
     in_range = {"month__gte": scope.first, "month__lte": scope.last}
 
@@ -340,6 +343,33 @@ def insights_report(user: User | None, filters: InsightsFilters) -> Report:
                     on_time + item.on_target,
                 )
 
+    return _report(
+        filters,
+        severity,
+        teams,
+        services,
+        {name: {m: summarise(v) for m, v in times[name].items()} for name in DURATIONS},
+        categories,
+        completion,
+        (open_before, opened, closed),
+        cost,
+        scope.pending,
+    )
+
+
+def _report(
+    filters: InsightsFilters,
+    severity: dict[tuple[int, str], int],
+    teams: dict[tuple[int, str], int],
+    services: dict[tuple[int, str], int],
+    times: dict[str, dict[int, Summary]],
+    categories: dict[tuple[int, str], int],
+    completion: dict[str, tuple[int, int, int]],
+    debt: tuple[int, dict[int, int], dict[int, int]],
+    cost: dict[int, tuple[int, int]],
+    pending: int,
+) -> Report:
+    open_before, opened, closed = debt
     months = filters.months.months
     report = Report(
         [
@@ -355,7 +385,7 @@ def insights_report(user: User | None, filters: InsightsFilters) -> Report:
                 _dated(services),
             ),
             *(
-                charts.response_time(
+                charts.response_time_of(
                     name, months, {month_from_key(m): v for m, v in times[name].items()}
                 )
                 for name in DURATIONS
@@ -370,11 +400,183 @@ def insights_report(user: User | None, filters: InsightsFilters) -> Report:
             ),
             charts.cost_of_debt(months, {month_from_key(m): v for m, v in cost.items()}),
         ],
-        pending=scope.pending,
+        pending=pending,
     )
-    if scope.pending:
+    if pending:
         report.notes.append(
-            f"{scope.pending:,} post-mortems changed since the facts were last updated are "
+            f"{pending:,} post-mortems changed since the facts were last updated are "
             "counted as they were then; `kintsugi insights fold` brings them up to date."
         )
     return report
+
+
+def _audience(user: User | None) -> tuple[bool, list[int] | None]:
+    """(sees nothing, the restricted incidents seen: ``None`` for all of them)."""
+    if user is None:  # an unknown audience (a mailing list, a Slack channel)
+        return False, []
+    if not access.is_signed_in(user):
+        return True, []
+    if access.is_admin(user):
+        return False, None
+    restricted = Incident.objects.filter(is_restricted=True)
+    return False, list(access.visible_incidents(user, restricted).values_list("pk", flat=True))
+
+
+# Sums read, by what they feed: ("severity", month, SEV), ("team", month, team_key) and
+# (kind, month, key) at the filters' level -> [incidents, seconds]
+_Grouped = dict[tuple[Any, int, Any], list[int]]
+
+
+def _from_sums(user: User | None, filters: InsightsFilters) -> Report:
+    """The figures from the per-month sums (``MonthSum``): rows bounded by months x
+    groups whatever the number of incidents, restricted incidents added one by one for
+    the readers who may see them, and the incidents logged since the fold replaced by
+    their facts as they are now (their stored share subtracted).
+
+    Each read is at one roll-up level: the filters' (a team or any, a severity or any),
+    and for the two charts by severity and by team, per severity (resp. team) at the
+    other filter's level. A few thousand rows for three years of 20,000 incidents."""
+    first, last = month_key(filters.months.first), month_key(filters.months.last)
+    team_key = sums.ANY_TEAM if filters.team is None else filters.team.pk
+    severity_key = filters.severity or sums.ANY_SEVERITY
+    nothing, seen = _audience(user)
+    grouped: _Grouped = {}
+    pending = 0
+    if not nothing:
+        every = MonthSum.objects.all()
+        if seen is not None:
+            every = every.filter(Q(audience=0) | Q(audience__in=seen))
+        in_range = every.filter(month__gte=first, month__lte=last)
+        counted = in_range.filter(kind=sums.INCIDENTS)
+        by_severity = counted.filter(team_key=team_key).exclude(severity=sums.ANY_SEVERITY)
+        by_team = counted.filter(severity=severity_key, team_key__gte=0)
+        if filters.team is not None:
+            by_team = by_team.filter(team_key=filters.team.pk)
+        if filters.severity:
+            by_severity = by_severity.filter(severity=filters.severity)
+        level = in_range.filter(team_key=team_key, severity=severity_key)
+        before = every.filter(
+            team_key=team_key, severity=severity_key, kind__in=sums.DEBT_KINDS, month__lt=first
+        )
+        reads = [
+            ("severity", by_severity.values_list("month", "severity")),
+            ("team", by_team.values_list("month", "team_key")),
+            (None, level.values_list("kind", "month", "key")),
+        ]
+        for what, read in reads:
+            for *group, n, total in read.annotate(n=Sum("n"), t=Sum("total")).order_by():
+                grouped[(what, *group) if what else tuple(group)] = [n, total]  # type: ignore[index]
+        # Items opened and closed before the range: month 0.
+        for kind, n in before.values_list("kind").annotate(n=Sum("n")).order_by():
+            grouped[kind, 0, ""] = [n, 0]
+        allowed = None if seen is None else {0, *seen}
+        logged = list(
+            FactLog.objects.values_list("incident_id", flat=True).distinct()[: READ_LIMIT + 1]
+        )
+        if len(logged) > READ_LIMIT:
+            pending = FactLog.objects.values("incident_id").distinct().count()
+        elif logged:
+
+            def wanted(fact: facts_module.Fact) -> bool:
+                audience = fact.incident_id if fact.restricted else 0
+                return (
+                    (allowed is None or audience in allowed)
+                    and (filters.team is None or fact.team_key == filters.team.pk)
+                    and (not filters.severity or fact.severity == filters.severity)
+                )
+
+            delta = sums.shares((f for f in sums.stored(logged) if wanted(f)), -1)
+            sums.add_to(delta, (f for f in facts_module.compute(logged).values() if wanted(f)))
+            for (month, team, sev, _audience_key, kind, k), share in delta.items():
+                keys: list[tuple[Any, int, Any]] = []
+                if first <= month <= last and kind == sums.INCIDENTS:
+                    if team == team_key and sev != sums.ANY_SEVERITY:
+                        keys.append(("severity", month, sev))
+                    if sev == severity_key and team >= 0:
+                        keys.append(("team", month, team))
+                if (team, sev) == (team_key, severity_key):
+                    if kind in sums.DEBT_KINDS and month < first:
+                        keys.append((kind, 0, ""))
+                    elif first <= month <= last:
+                        keys.append((kind, month, k))
+                for key in keys:
+                    kept = grouped.setdefault(key, [0, 0])
+                    kept[0] += share.n
+                    kept[1] += share.total
+
+    team_names = dict(Team.objects.values_list("pk", "name"))
+    service_names = dict(Service.objects.values_list("pk", "name"))
+    severity: dict[tuple[int, str], int] = {}
+    teams: dict[tuple[int, str], int] = {}
+    services: dict[tuple[int, str], int] = {}
+    categories: dict[tuple[int, str], int] = {}
+    cost: dict[int, tuple[int, int]] = {}
+    bins: dict[str, dict[int, list[Bin]]] = {name: {} for name in DURATIONS}
+    names = {kind: name for name, kind in sums.TIMES.items()}
+    completion: dict[str, tuple[int, int, int]] = {}
+    opened: dict[int, int] = {}
+    closed: dict[int, int] = {}
+    open_before = 0
+    for (kind, month, key), (n, total) in grouped.items():
+        if not n:
+            continue
+        if kind == "severity":
+            _add(severity, month, key, n)
+        elif kind == "team":
+            _add(teams, month, team_names.get(key, NO_TEAM), n)
+        elif kind == sums.INCIDENTS:
+            all_, debt = cost.get(month, (0, 0))
+            cost[month] = (all_ + n, debt)
+        elif kind == sums.WITH_DEBT:
+            all_, debt = cost.get(month, (0, 0))
+            cost[month] = (all_, debt + n)
+        elif kind == sums.SERVICE:
+            name = service_names.get(int(key), f"Service {key}")
+            _add(services, month, name, n)
+        elif kind == sums.CATEGORY:
+            _add(categories, month, key, n)
+        elif kind in names:
+            bins[names[kind]].setdefault(month, []).append((int(key), n, total))
+        elif kind == sums.OPENED:
+            if month < first:
+                open_before += n
+            else:
+                opened[month] = opened.get(month, 0) + n
+        elif kind == sums.CLOSED:
+            if month < first:
+                open_before -= n
+            else:
+                closed[month] = closed.get(month, 0) + n
+        elif kind == sums.DONE:
+            priority, done, has_target, on_target = sums.read_closed_key(key)
+            if done:
+                all_done, measured, on_time = completion.get(priority, (0, 0, 0))
+                completion[priority] = (
+                    all_done + n,
+                    measured + (n if has_target else 0),
+                    on_time + (n if on_target else 0),
+                )
+    times = {
+        name: {m: histogram.summarise(b) for m, b in by_month.items()}
+        for name, by_month in bins.items()
+    }
+    return _report(
+        filters,
+        severity,
+        teams,
+        services,
+        times,
+        categories,
+        completion,
+        (open_before, opened, closed),
+        cost,
+        pending,
+    )
+
+
+def insights_report(user: User | None, filters: InsightsFilters) -> Report:
+    """The figures ``user`` may see; ``None`` is an unknown audience (a mailing list, a
+    Slack channel), who sees no restricted incident at all."""
+    if filters.service is not None:
+        return _per_incident(user, filters)
+    return _from_sums(user, filters)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q
 
 from kintsugi.insights import facts as facts_module
+from kintsugi.insights import sums
 from kintsugi.insights.models import (
     FactCategory,
     FactLog,
@@ -48,7 +49,13 @@ def _chunks(ids: list[int], size: int = BATCH) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _store(batch: list[int], found: dict[int, facts_module.Fact]) -> None:
+def _store(
+    batch: list[int], found: dict[int, facts_module.Fact], *, keep_sums: bool = True
+) -> None:
+    if keep_sums:  # the stored rows' share out, the new rows' in
+        delta = sums.shares(sums.stored(batch), -1)
+        sums.add_to(delta, found.values())
+        sums.apply(delta)
     for model in (FactService, FactCategory, ItemFacts):
         model.objects.filter(incident_id__in=batch).delete()
     IncidentFacts.objects.filter(incident_id__in=batch).delete()
@@ -66,6 +73,7 @@ def _store(batch: list[int], found: dict[int, facts_module.Fact]) -> None:
             time_to_mitigate=f.time_to_mitigate,
             time_to_resolve=f.time_to_resolve,
             open_related_items=f.open_related_items,
+            restricted=f.restricted,
         )
         for f in found.values()
     )
@@ -122,6 +130,12 @@ def _dependents(batch: list[int], found: dict[int, facts_module.Fact]) -> list[i
 def _recount(incident_ids: list[int]) -> None:
     for chunk in _chunks(incident_ids):
         counts = facts_module.open_related_counts(chunk)
+        before = sums.stored(chunk, with_parts=False)
+        delta = sums.shares(before, -1, debt_only=True)
+        for fact in before:
+            fact.open_related_items = counts.get(fact.incident_id, 0)
+        sums.add_to(delta, before, debt_only=True)
+        sums.apply(delta)
         IncidentFacts.objects.bulk_update(
             [IncidentFacts(incident_id=pk, open_related_items=counts.get(pk, 0)) for pk in chunk],
             ["open_related_items"],
@@ -213,10 +227,11 @@ def rebuild() -> FoldReport:
     for batch in _chunks(ids):
         with transaction.atomic():
             _lock()
-            _store(batch, facts_module.compute(batch))
+            _store(batch, facts_module.compute(batch), keep_sums=False)
         report.incidents += len(batch)
     with transaction.atomic():
         _lock()
         _resum(None)
+        sums.recompute()
         FactLog.objects.filter(pk__lte=newest).delete()
     return report

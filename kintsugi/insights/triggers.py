@@ -32,6 +32,7 @@ INCIDENT_COLUMNS = (
     "severity",
     "status",
     "published_at",
+    "is_restricted",  # the per-month sums keep a restricted incident in rows of its own
 )
 TABLES = (INCIDENT, *CHILDREN)
 PREFIX = "insights_facts_"

@@ -77,3 +77,48 @@ def test_it_posts_to_slack_without_restricted_post_mortems(settings, clock, buil
 def test_it_refuses_bad_options(db, options, words):
     with pytest.raises(CommandError, match=words):
         call_command("insights", "digest", stdout=StringIO(), **options)
+
+
+def test_the_worker_queues_last_months_digest_once_and_sends_it(
+    settings, clock, build, team, owner, teammate
+):
+    from kintsugi.core.debt.clock import FixedClock
+    from kintsugi.debt.services.worker import run_pass
+
+    TeamDebtSettings.objects.create(team=team, review_email="platform-list@example.com")
+    build(NOV, title="Public outage", published_at=NOV + timedelta(days=1))
+    build(NOV, title="Secret outage", restricted=True, published_at=NOV + timedelta(days=2))
+    december = FixedClock(datetime(2026, 12, 1, 0, 5, tzinfo=UTC))
+    with SmtpSink() as smtp:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+        first = run_pass(clock=december)
+        assert first.steps["insights digest"] == "3 digest deliveries queued"
+        again = run_pass(clock=december)  # sends them; queues nothing twice
+        assert again.steps["insights digest"] == "0 digest deliveries queued"
+        run_pass(clock=december)
+    digests = [
+        (to, message)
+        for (_, (to,)), message in zip(smtp.envelopes, smtp.messages, strict=True)
+        if message["Subject"] == "Kintsugi monthly digest: November 2026"
+    ]
+    assert len(digests) == 3
+    assert {"alice@example.com", "platform-list@example.com"} <= {to for to, _ in digests}
+    listed = next(_text(m) for to, m in digests if to == "platform-list@example.com")
+    assert "Public outage" in listed and "Secret outage" not in listed
+    assert Delivery.objects.filter(kind="monthly_digest").count() == 3
+    # The cron command afterwards finds the same keys: nothing more.
+    call_command("insights", "digest", month="2026-11", stdout=StringIO())
+    assert Delivery.objects.filter(kind="monthly_digest").count() == 3
+
+
+def test_the_worker_does_not_mail_a_stale_digest_late_in_a_month(clock, build, team, owner):
+    from kintsugi.core.debt.clock import FixedClock
+    from kintsugi.debt.services.worker import run_pass
+
+    TeamDebtSettings.objects.create(team=team, review_email="platform-list@example.com")
+    build(NOV, title="Public outage", published_at=NOV + timedelta(days=1))
+    late = run_pass(clock=FixedClock(datetime(2026, 12, 8, 0, 5, tzinfo=UTC)))
+    assert late.steps["insights digest"] == "0 digest deliveries queued"
+    assert not Delivery.objects.filter(kind="monthly_digest").exists()
+    seventh = run_pass(clock=FixedClock(datetime(2026, 12, 7, 23, 55, tzinfo=UTC)))
+    assert seventh.steps["insights digest"] != "0 digest deliveries queued"

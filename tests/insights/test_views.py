@@ -217,8 +217,8 @@ def test_query_counts_do_not_grow_with_the_data(
     many = counted(30)
     assert few == many
     client = login(viewer)
-    # 2 session, 1 hidden, 7 logged incidents, 2 names, 15 figures (half of them the
-    # logged incidents counted to be subtracted), 2 filter menus.
+    # 2 session, 1 visible restricted, 1 log, 4 stored and 7 live facts of the logged
+    # incidents, 4 sums, 2 names, 2 filter menus and the rest of the page.
     with django_assert_max_num_queries(29):
         client.get("/insights/")
 
@@ -249,3 +249,30 @@ def test_an_edit_since_the_fold_replaces_the_stored_facts(build, viewer, login, 
         assert _severity_row(client)[1:] == ["0", "0", "1", "0", "1"]
         debt = {r[0]: r[1:] for r in _csv(client.get("/insights/csv/open-debt/"))[1:]}
         assert debt["2026-11"] == ["1", "0", "1"]
+
+
+def test_the_list_links_to_insights_with_its_filters_and_back(build, viewer, login, service):
+    import html
+    import re
+
+    from django.urls import reverse
+
+    build(NOV, severity="SEV1", services=[service])
+    client = login(viewer)
+    params = {"team": "platform", "service": "web", "severity": "SEV1", "q": "pool"}
+    page = client.get(reverse("postmortem-list"), params).content.decode()
+    href = html.unescape(re.search(r'href="([^"]*)" data-testid="list-insights-link"', page)[1])
+    assert href.startswith("/insights/?")
+    assert "team=platform" in href and "service=web" in href and "severity=SEV1" in href
+    assert "q=" not in href
+    insights = client.get(href)
+    assert insights.status_code == 200 and b"That filter was ignored" not in insights.content
+    assert _severity_row(client, team="platform", service="web", severity="SEV1")[-1] == "1"
+    back = re.search(r'href="([^"]*)" data-testid="insights-list-link"', insights.content.decode())
+    assert back is not None
+    assert "team=platform" in back[1] and "service=web" in back[1] and "severity=SEV1" in back[1]
+    # A hostile value is escaped in the link and reported, not trusted, by Insights.
+    hostile = client.get(
+        reverse("postmortem-list"), {"team": '"><script>x</script>'}
+    ).content.decode()
+    assert "<script>x</script>" not in hostile

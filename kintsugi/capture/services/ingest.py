@@ -29,6 +29,7 @@ from kintsugi.core.capture.generic import parse_csv, parse_generic
 from kintsugi.core.capture.model import CapturedBatch, fit
 from kintsugi.core.capture.model import CapturedEvent as Transition
 from kintsugi.core.capture.pagerduty import parse_pagerduty
+from kintsugi.core.capture.severity import more_severe
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.timeline import EventKind
 from kintsugi.core.vocabulary import PostmortemStatus, Severity
@@ -136,7 +137,33 @@ def _open_incident(source: Source, batch: CapturedBatch, new: list[Transition]) 
             "yours."
         ),
     )
-    return CaptureLink.objects.create(source=source, group_key=batch.group_key, incident=incident)
+    return CaptureLink.objects.create(
+        source=source,
+        group_key=batch.group_key,
+        incident=incident,
+        severity_set=incident.severity,
+    )
+
+
+def _raise_severity(link: CaptureLink, severity: str | None) -> None:
+    """A more severe alert joined the group: the draft's severity follows it, unless
+    someone set the severity by hand (it differs from what capture last set)."""
+    incident = link.incident
+    if (
+        not severity
+        or not link.severity_set
+        or incident.status != PostmortemStatus.DRAFT
+        or incident.severity != link.severity_set
+        or not more_severe(severity, incident.severity)
+    ):
+        return
+    # Only while nobody changed it meanwhile (the same condition, in the database).
+    changed = Incident.objects.filter(
+        pk=incident.pk, severity=link.severity_set, status=PostmortemStatus.DRAFT
+    ).update(severity=severity)
+    if changed:
+        CaptureLink.objects.filter(pk=link.pk).update(severity_set=severity)
+        incident.severity = link.severity_set = severity
 
 
 def _link_for(source: Source, batch: CapturedBatch, new: list[Transition]) -> CaptureLink:
@@ -220,6 +247,7 @@ def apply_batch(source: Source, batch: CapturedBatch) -> int:
             ).update(closed_at=now)
         return 0
     link = _link_for(source, batch, list(new))
+    _raise_severity(link, batch.severity)
     event_ids = _add_events(link.incident, new)
     rows = [
         CapturedEvent(source=source, key=event.key, link=link, event_id=event_id)

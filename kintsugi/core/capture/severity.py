@@ -59,3 +59,12 @@ def map_severity(values: Iterable[str], mapping: Mapping[str, str]) -> Severity 
     """The most severe level any of ``values`` maps to; None when none is known."""
     found = [Severity(mapping[v.strip().lower()]) for v in values if v.strip().lower() in mapping]
     return min(found, key=_ORDER.index) if found else None
+
+
+def more_severe(candidate: str, current: str) -> bool:
+    """Whether ``candidate`` (SEV1..SEV4) is more severe than ``current``; an unknown
+    value never is."""
+    known = [s.value for s in _ORDER]
+    if candidate not in known or current not in known:
+        return False
+    return known.index(candidate) < known.index(current)

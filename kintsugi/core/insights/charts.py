@@ -15,6 +15,7 @@ from kintsugi.core.insights.categories import category_label
 from kintsugi.core.insights.csv import Cell, to_csv
 from kintsugi.core.insights.figures import (
     DURATION_LABELS,
+    Summary,
     Trend,
     bar_percent,
     duration_text,
@@ -113,7 +114,13 @@ def incidents_by_group(
 
 def response_time(name: str, months: list[date], values: Mapping[date, list[float]]) -> Chart:
     """Median and 90th percentile of one response time per month, with its trend."""
-    summaries = [summarise(values.get(m, [])) for m in months]
+    return response_time_of(name, months, {m: summarise(v) for m, v in values.items()})
+
+
+def response_time_of(name: str, months: list[date], figures: Mapping[date, Summary]) -> Chart:
+    """``response_time`` from each month's summary (the page's come from histograms)."""
+    empty = Summary(0, None, None)
+    summaries = [figures.get(m, empty) for m in months]
     bars = _bars([s.median for s in summaries])
     rows = [
         Row(
