@@ -77,6 +77,11 @@ CAUGHT = [
     "The clerk was sacked for having emailed the list.",
     # training people out of the slip
     "Engineers should be trained never to run DELETE by hand.",
+    # a company name with an ampersand is one word, so its employee is still a person
+    "The cut was caused by an M&S technician.",
+    # a bare worker with a verb only people do; a worker named by the trade
+    "Officials say a worker goofed.",
+    "An electrical worker tripped the wrong breaker.",
 ]
 
 QUIET_NEIGHBOURS = [
@@ -93,6 +98,9 @@ QUIET_NEIGHBOURS = [
     "No disciplinary action was taken against anyone.",
     "The termination of the worker process left a stale lock.",
     "The model should be trained not to overfit.",
+    "The R&D dashboard failed to load.",
+    "The worker messed up the queue ordering.",
+    "The signal worker crashed on the first SIGTERM.",
 ]
 
 
