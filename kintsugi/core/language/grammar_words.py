@@ -88,6 +88,7 @@ HUMAN_ONLY_VERBS = frozenset(
     {
         "entered", "typed", "mistyped", "pressed", "clicked", "misheard", "misread", "forgot",
         "unplugged", "mixed", "admitted", "apologised", "apologized", "realised", "realized",
+        "goofed", "blundered", "fumbled", "flubbed",
     }
 )  # fmt: skip
 AUXILIARIES_AND_ADVERBS = frozenset(

@@ -14,7 +14,7 @@ from typing import NamedTuple
 # A word may carry inner hyphens, apostrophes, dots, colons and slashes ("on-call",
 # "Bob's", "didn't", "14:02", "v1.2.3"), a trailing plural-possessive apostrophe
 # ("engineers'") and a leading "@" (a mention).
-_TOKEN = re.compile(r"@?[^\W_]+(?:[-'’.:/][^\W_]+)*(?:['’](?![^\W_]))?|[^\w\s]")
+_TOKEN = re.compile(r"@?[^\W_]+(?:[-'’.:/&][^\W_]+)*(?:['’](?![^\W_]))?|[^\w\s]")
 
 # A line that starts a new statement even without a blank line before it: list items,
 # headings, quotes, table rows, timeline entries ("14:02 ...") and directives.
