@@ -1,0 +1,7 @@
+from django.urls import path
+
+from kintsugi.trackers.views import hooks
+
+urlpatterns = [
+    path("hooks/trackers/<str:kind>/<int:connection_id>/", hooks.tracker_hook, name="tracker-hook"),
+]
