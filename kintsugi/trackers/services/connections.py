@@ -33,7 +33,8 @@ def _check(kind: str, name: str, project: str, token_env: str) -> None:
             "A name is 1 to 100 letters, digits, spaces and - _ . (first a letter or digit).",
             field="name",
         )
-    if not _PROJECT.fullmatch(project):
+    dots = any(part.strip(".") == "" for part in project.split("/"))
+    if not _PROJECT.fullmatch(project) or dots:
         raise ValidationProblem(
             "The project is owner/repository (GitHub) or group/project (GitLab).",
             field="project",
