@@ -14,6 +14,7 @@ from kintsugi.web.views import (
     incidents,
     lessons,
     lint,
+    tickets,
     timeline,
     tokens,
 )
@@ -54,6 +55,8 @@ action_urls = [
     path("<int:item_pk>/", action_items.action_item_row, name="action-item"),
     path("<int:item_pk>/edit/", action_items.action_item_edit, name="action-item-edit"),
     path("<int:item_pk>/delete/", action_items.action_item_delete, name="action-item-delete"),
+    path("<int:item_pk>/ticket/<str:what>/", tickets.ticket_action, name="action-item-ticket"),
+    path("tickets/", tickets.tickets_create_missing, name="action-items-tickets"),
 ]
 
 incident_urls = [
