@@ -363,3 +363,15 @@ ENTRIES.update(
         ),
     }
 )
+
+# The trackers settings page (issue 17): admins and team leads (none of the matrix's editors
+# leads a team).
+ENTRIES.update(
+    {
+        "tracker-settings": page(
+            ("GET", "POST"),
+            {**ADMIN_ONLY, "non_member": FORBIDDEN},
+            data={"kind": "github", "name": "matrix"},
+        ),
+    }
+)

@@ -96,3 +96,29 @@ def connections_for(user: User | None) -> QuerySet[TrackerConnection]:
 
 def hook_path(connection: TrackerConnection) -> str:
     return f"/hooks/trackers/{connection.kind}/{connection.pk}/"
+
+
+def teams_managed_by(user: User) -> QuerySet[Team]:
+    if access.is_admin(user):
+        return Team.objects.order_by("name")
+    led = Membership.objects.filter(user_id=user.pk, is_lead=True).values("team_id")
+    return Team.objects.filter(pk__in=led).order_by("name")
+
+
+def account_map(*, user: User, connection: TrackerConnection, account: str, username: str) -> None:
+    """Match a tracker account to a user by hand (when their emails differ)."""
+    from kintsugi.trackers.models import AccountMapping
+
+    if not access.can_manage_team(user, connection.team):
+        raise PermissionDenied("Only the team's leads and admins map its tracker accounts.")
+    account = account.strip()
+    if not account or len(account) > 200 or any(c.isspace() for c in account):
+        raise ValidationProblem("A tracker account is one name without spaces.", field="account")
+    person = User.objects.filter(username=username.strip(), is_active=True).first()
+    if person is None:
+        raise ValidationProblem(
+            f"There is no active user named {username.strip()!r}.", field="username"
+        )
+    AccountMapping.objects.update_or_create(
+        connection=connection, account=account, defaults={"user": person}
+    )
