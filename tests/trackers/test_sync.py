@@ -270,3 +270,27 @@ def test_a_due_date_change_in_gitlab_comes_back(fake, connection, item, owner):
     fake.change(1, due_date="2027-01-15")
     run_worker(timezone.now() + timedelta(minutes=20))
     assert _fresh(item).due_on == date(2027, 1, 15)
+
+
+def test_a_rate_limit_stops_the_connection_for_the_pass(fake, connection, item, owner, incident):
+    from kintsugi.postmortems.services.action_items import action_item_add
+
+    for n in range(3):
+        ticket_create(
+            user=owner, item=action_item_add(user=owner, incident=incident, title=f"I{n}")
+        )
+    fake.faults.append((429, {"Retry-After": "60"}))
+    assert run_worker() == "0 synced, 1 failed"
+    assert len(fake.requests) == 1  # the other two jobs did not call a tracker that said wait
+    assert SyncJob.objects.filter(state=JobState.WAITING).count() == 3
+
+
+def test_the_worker_pass_runs_the_sync(fake, connection, item, owner):
+    from kintsugi.core.debt.clock import SystemClock
+    from kintsugi.debt.services.worker import run_pass
+
+    ticket_create(user=owner, item=item)
+
+    report = run_pass(clock=SystemClock())
+    assert report.steps["trackers"] == "1 synced, 0 failed"
+    assert len(fake.issues) == 1

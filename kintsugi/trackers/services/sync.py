@@ -184,18 +184,22 @@ def jobs_run_due(now: datetime | None = None, *, limit: int = 200) -> str:
         "next_attempt_at", "pk"
     )
     done = failed = 0
-    for job_id in list(due.values_list("pk", flat=True)[:limit]):
-        if not _claim(job_id, now):
+    # A tracker that said "slow down" gets no more calls this pass: its other jobs wait.
+    limited: set[int] = set()
+    for job_id, connection_id in list(due.values_list("pk", "link__connection_id")[:limit]):
+        if connection_id in limited or not _claim(job_id, now):
             continue
         job = SyncJob.objects.select_related("link__connection", "link__action_item").get(pk=job_id)
-        if job_run(job, now=now):
-            done += 1
-        else:
-            failed += 1
+        outcome = job_run(job, now=now)
+        done += outcome == "done"
+        failed += outcome != "done"
+        if outcome == "limited":
+            limited.add(connection_id)
     return f"{done} synced, {failed} failed"
 
 
-def job_run(job: SyncJob, *, now: datetime) -> bool:
+def job_run(job: SyncJob, *, now: datetime) -> str:
+    """Run one claimed job: "done", "failed", or "limited" (the tracker asked to wait)."""
     link = job.link
     try:
         provider = provider_for(link.connection)
@@ -205,11 +209,11 @@ def job_run(job: SyncJob, *, now: datetime) -> bool:
             apply_remote(link, provider.fetch(link.key), provider=provider)
     except TrackerError as error:
         _failed(job, link, error, now)
-        return False
+        return "limited" if backoff.told_wait(error.headers, now) is not None else "failed"
     SyncJob.objects.filter(pk=job.pk).update(
         state=JobState.DONE, attempts=F("attempts") + 1, claimed_until=None, last_error=""
     )
-    return True
+    return "done"
 
 
 def _create(job: SyncJob, link: TicketLink, provider: Provider) -> None:
