@@ -168,3 +168,15 @@ def test_a_webhook_queues_kintsugis_pending_changes(client, fake, connection, li
         assert issue["due_date"] == new_due.isoformat()
     else:
         assert f"Target date: {new_due.isoformat()}" in issue["body"]
+
+
+def test_a_change_kintsugi_cannot_take_is_refused_and_shown(client, fake, connection, linked):
+    """A title over Kintsugi's 200 characters: 422, nothing half-applied, the reason shown;
+    the same delivery applies once the title is fixed in the tracker."""
+    fake.change(1, title="T" * 240)
+    body, headers = fake.hook(1, connection.webhook_secret)
+    answer = post_hook(client, connection, body, headers)
+    assert answer.status_code == 422 and "not applied" in answer.json()["error"]
+    item = ActionItem.objects.get(pk=linked.pk)
+    assert item.title == linked.title and "200" in item.ticket_link.sync_error
+    assert not WebhookDelivery.objects.exists()

@@ -294,3 +294,22 @@ def test_the_worker_pass_runs_the_sync(fake, connection, item, owner):
     report = run_pass(clock=SystemClock())
     assert report.steps["trackers"] == "1 synced, 0 failed"
     assert len(fake.issues) == 1
+
+
+def test_linking_by_hand_cancels_a_waiting_create(fake, connection, item, owner):
+    path = "/repos/acme/ops/issues" if fake.kind == "github" else "/api/v4/projects/acme/ops/issues"
+    fake.route("POST", path, {"title": "Made by hand"})
+    ticket_create(user=owner, item=item)
+    ticket_link(user=owner, item=item, reference="#1")
+    run_worker()
+    assert len(fake.issues) == 1
+    assert _fresh(item).ticket_id == "#1"
+
+
+def test_a_change_kintsugi_cannot_take_stops_the_job_with_the_reason(fake, connection, item, owner):
+    ticket_create(user=owner, item=item)
+    run_worker()
+    fake.change(1, title="T" * 240)
+    assert run_worker(timezone.now() + timedelta(hours=1)) == "0 synced, 1 failed"
+    assert "not applied" in TicketLink.objects.get().sync_error
+    assert _fresh(item).title == item.title

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kintsugi.accounts.models import User
+from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.trackers import backoff
 from kintsugi.core.trackers.mapping import (
     MARKER,
@@ -119,6 +120,12 @@ def apply_remote(
             break
         except ConflictError:
             continue  # someone saved meanwhile: read again and reconcile again
+        except ValidationProblem as problem:
+            # e.g. a title longer than Kintsugi's 200 characters: nothing is half-applied,
+            # the snapshot stays, and the reason is shown on the item until it is fixed.
+            raise TrackerError(
+                f"The tracker's change was not applied: {problem.message}", retryable=False
+            ) from None
     remote = ticket
     if plan.to_tracker:
         if provider is None:
@@ -217,6 +224,8 @@ def job_run(job: SyncJob, *, now: datetime) -> str:
 
 
 def _create(job: SyncJob, link: TicketLink, provider: Provider) -> None:
+    if TicketLink.objects.filter(pk=link.pk).exclude(key="").exists():
+        return  # linked by hand to an existing issue meanwhile: nothing to create
     item = ActionItem.objects.select_related("incident").get(pk=link.action_item_id)
     marker = MARKER.format(key=job.idempotency_key)
     # A create tried before may have reached the tracker with its answer lost: find it.

@@ -110,7 +110,14 @@ def ticket_link(*, user: User | None, item: ActionItem, reference: str) -> Ticke
         raise ValidationProblem(
             f"Issue #{ticket.key} is linked to another action item already.", field="reference"
         ) from None
-    apply_remote(link, ticket, first=True)
+    SyncJob.objects.filter(link=link, kind=JobKind.CREATE).exclude(state=JobState.DONE).update(
+        state=JobState.DONE, last_error="Linked to an existing issue instead."
+    )
+    try:
+        apply_remote(link, ticket, first=True)
+    except TrackerError as refused:
+        TicketLink.objects.filter(pk=link.pk).update(sync_error=refused.message)
+        raise ValidationProblem(refused.message, field="reference") from None
     return link
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from kintsugi.core.trackers.payloads import github_hook_ticket, gitlab_hook_ticket
 from kintsugi.core.trackers.signatures import github_signature_ok, gitlab_token_ok
 from kintsugi.trackers.models import TicketLink, TrackerConnection, TrackerKind, WebhookDelivery
+from kintsugi.trackers.providers.base import TrackerError
 from kintsugi.trackers.services.sync import apply_remote
 
 
@@ -73,4 +74,9 @@ def receive(connection: TrackerConnection, headers: Mapping[str, str], body: byt
             apply_remote(link, ticket)
     except IntegrityError:
         return Outcome(200, {"duplicate": delivery})
+    except TrackerError as refused:
+        # Rolled back with the delivery's record, so a redelivery after the fix applies.
+        assert link is not None
+        TicketLink.objects.filter(pk=link.pk).update(sync_error=refused.message[:2000])
+        return Outcome(422, {"error": refused.message})
     return Outcome(200, {"applied": ticket.key, "item": link.action_item_id})
