@@ -35,6 +35,10 @@ class TrackerConnection(models.Model):
     webhook_secret = models.CharField(max_length=100)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The poll (the fallback for lost webhooks) lists the issues changed since then: one
+    # request per page of 100 changed issues, not one per linked ticket.
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    poll_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -45,6 +45,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 TOKEN = "fake-token-0123456789"
 
 
+def _page(rows: list[Any], query: dict[str, list[str]]) -> list[Any]:
+    """``page`` (from 1) and ``per_page`` (default 30 on GitHub, 20 on GitLab; 100 at most)."""
+    size = min(100, int(query.get("per_page", ["30"])[0]))
+    page = max(1, int(query.get("page", ["1"])[0]))
+    return rows[(page - 1) * size : page * size]
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -165,12 +172,15 @@ class FakeGitHub(FakeTracker):
             }
             return 201, self.issues[number]
         if unquote(parts.path) == prefix and method == "GET":
-            label = parse_qs(parts.query).get("labels", [""])[0]
+            query = parse_qs(parts.query)
+            label = query.get("labels", [""])[0]
+            since = query.get("since", [""])[0]  # "Only show results updated after"
             found = [
                 i for i in reversed(self.issues.values())
-                if not label or label in [x["name"] for x in i["labels"]]
+                if (not label or label in [x["name"] for x in i["labels"]])
+                and (not since or i["updated_at"] >= since)
             ]  # fmt: skip
-            return 200, found
+            return 200, _page(found, query)
         rest = unquote(parts.path).removeprefix(prefix + "/")
         if not rest.isdigit() or int(rest) not in self.issues:
             return 404, {"message": "Not Found"}
@@ -256,10 +266,14 @@ class FakeGitLab(FakeTracker):
             }
             return 201, self.issues[number]
         if where == prefix and method == "GET":
-            label = parse_qs(parts.query).get("labels", [""])[0]
-            return 200, [
-                i for i in reversed(self.issues.values()) if not label or label in i["labels"]
-            ]
+            query = parse_qs(parts.query)
+            label = query.get("labels", [""])[0]
+            after = query.get("updated_after", [""])[0]
+            found = [
+                i for i in reversed(self.issues.values())
+                if (not label or label in i["labels"]) and (not after or i["updated_at"] >= after)
+            ]  # fmt: skip
+            return 200, _page(found, query)
         rest = where.removeprefix(prefix + "/")
         if not rest.isdigit() or int(rest) not in self.issues:
             return 404, {"message": "404 Not found"}

@@ -128,7 +128,11 @@ def test_done_in_the_tracker_is_done_in_kintsugi_by_polling(fake, connection, it
     ticket_create(user=owner, item=item)
     run_worker()
     fake.change(1, state="closed", title="Circuit breaker on the payment client")
-    run_worker(timezone.now() + timedelta(minutes=20))  # the poll, no webhook
+    assert run_worker(timezone.now() + timedelta(minutes=5)) == "0 synced, 0 failed"  # not yet
+    before = len(fake.requests)
+    result = run_worker(timezone.now() + timedelta(minutes=20))  # the poll, no webhook
+    assert result == "0 synced, 0 failed, 1 updated by the poll"
+    assert len(fake.requests) == before + 1  # one list request for every linked ticket
     stored = _fresh(item)
     assert stored.status == "done" and stored.completed_at is not None
     assert stored.title == "Circuit breaker on the payment client"
@@ -306,10 +310,43 @@ def test_linking_by_hand_cancels_a_waiting_create(fake, connection, item, owner)
     assert _fresh(item).ticket_id == "#1"
 
 
-def test_a_change_kintsugi_cannot_take_stops_the_job_with_the_reason(fake, connection, item, owner):
+def test_a_change_kintsugi_cannot_take_is_shown_with_the_reason(fake, connection, item, owner):
     ticket_create(user=owner, item=item)
     run_worker()
     fake.change(1, title="T" * 240)
-    assert run_worker(timezone.now() + timedelta(hours=1)) == "0 synced, 1 failed"
+    run_worker(timezone.now() + timedelta(hours=1))  # the poll reads it
     assert "not applied" in TicketLink.objects.get().sync_error
     assert _fresh(item).title == item.title
+
+
+def test_the_poll_pages_through_many_changes(fake, connection, owner, incident):
+    from kintsugi.postmortems.services.action_items import action_item_add
+
+    for n in range(105):
+        ticket_create(
+            user=owner, item=action_item_add(user=owner, incident=incident, title=f"I{n}")
+        )
+    assert run_worker().startswith("105 synced")
+    for number in fake.issues:
+        fake.change(number, state="closed")
+    before = len(fake.requests)
+    result = run_worker(timezone.now() + timedelta(minutes=20))
+    assert result == "0 synced, 0 failed, 105 updated by the poll"
+    assert len(fake.requests) - before == 2  # two pages of 100, not 105 reads
+    assert incident.action_items.filter(status="done").count() == 105
+
+
+def test_a_failed_poll_is_kept_and_tried_again(fake, connection, item, owner):
+    from kintsugi.trackers.models import TrackerConnection
+
+    ticket_create(user=owner, item=item)
+    run_worker()
+    fake.change(1, state="closed")
+    fake.faults.append((502, {}))
+    later = timezone.now() + timedelta(minutes=20)
+    run_worker(later)
+    stored = TrackerConnection.objects.get()
+    assert "502" in stored.poll_error and stored.last_polled_at < later
+    run_worker(later + timedelta(seconds=1))
+    assert TrackerConnection.objects.get().poll_error == ""
+    assert _fresh(item).status == "done"

@@ -12,11 +12,14 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Protocol
 
 from kintsugi.core.trackers.model import Draft, Ticket
 
 MAX_ANSWER = 5 * 1024 * 1024
+PAGE = 100
+MAX_PAGES = 200  # 20,000 changed issues in one poll; the rest come at the next
 
 
 class TrackerError(Exception):
@@ -37,6 +40,7 @@ class Provider(Protocol):
     def fetch(self, key: str) -> Ticket: ...
     def update(self, key: str, draft: Draft) -> Ticket: ...
     def find_created(self, marker: str) -> Ticket | None: ...
+    def changed_since(self, since: datetime) -> list[Ticket]: ...
     def number_in(self, reference: str) -> str | None: ...
 
 

@@ -10,13 +10,14 @@ body ("Target date: ...") and reads it back from there.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from kintsugi.core.trackers.mapping import LABEL
 from kintsugi.core.trackers.model import Draft, Ticket
 from kintsugi.core.trackers.payloads import DUE_LINE, github_ticket, issue_number
-from kintsugi.trackers.providers.base import Http, TrackerError, token_from
+from kintsugi.trackers.providers.base import MAX_PAGES, PAGE, Http, TrackerError, token_from
 
 if TYPE_CHECKING:
     from kintsugi.trackers.models import TrackerConnection
@@ -82,6 +83,21 @@ class GitHub:
             if isinstance(issue, dict) and marker in str(issue.get("body") or ""):
                 return self._ticket(issue)
         return None
+
+    def changed_since(self, since: datetime) -> list[Ticket]:
+        """``GET .../issues?state=all&since=`` (ISO 8601), a page of 100 at a time."""
+        stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        found: list[Ticket] = []
+        for page in range(1, MAX_PAGES + 1):
+            query = (
+                f"?state=all&since={stamp}&sort=updated&direction=asc&per_page={PAGE}&page={page}"
+            )
+            rows = self.http.call("GET", f"/repos/{self.repo}/issues{query}")
+            rows = rows if isinstance(rows, list) else []
+            found.extend(t for t in (github_ticket(r) for r in rows) if t is not None)
+            if len(rows) < PAGE:
+                break
+        return found
 
     def number_in(self, reference: str) -> str | None:
         host = urlsplit(self.connection.web_url).netloc

@@ -1,8 +1,9 @@
 """The sync: the worker's step that drains the outbox, and the reconciliation both the
 worker and the webhooks use.
 
-Every pass: links whose item changed since its last reconciliation get a "push" job, links
-not heard from for ``POLL_EVERY`` a "pull" job (the fallback when a webhook is lost), then
+Every pass: links whose item changed since its last reconciliation get a "push" job, each
+connection not polled for ``POLL_EVERY`` lists the issues changed since (the fallback when a
+webhook is lost: one request per 100 changed issues, whatever the number of links), then
 due jobs are claimed one by one with a conditional UPDATE (passes may overlap) and run. A
 retryable failure waits (the tracker's Retry-After, or the back-off) and is tried again; the
 last failure stays on the link, shown beside the item with a retry button.
@@ -40,6 +41,7 @@ from kintsugi.trackers.models import (
     JobState,
     SyncJob,
     TicketLink,
+    TrackerConnection,
 )
 from kintsugi.trackers.providers import provider_for
 from kintsugi.trackers.providers.base import Provider, TrackerError
@@ -150,8 +152,8 @@ def _enqueue_push(link: TicketLink, version: int) -> None:
     )
 
 
-def enqueue_changed_and_stale(now: datetime) -> int:
-    """Push jobs for items changed since their last sync; pull jobs for quiet links."""
+def enqueue_changed(now: datetime) -> int:
+    """Push jobs for the items changed in Kintsugi since their last sync."""
     linked = TicketLink.objects.exclude(key="")
     changed = linked.filter(action_item__version__gt=F("synced_version")).values_list(
         "pk", "action_item__version"
@@ -163,15 +165,52 @@ def enqueue_changed_and_stale(now: datetime) -> int:
             defaults={"link_id": pk, "kind": JobKind.PUSH, "next_attempt_at": now},
         )
         count += made
-    bucket = int(now.timestamp() // POLL_EVERY.total_seconds())
-    stale = linked.filter(Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=now - POLL_EVERY))
-    for pk in stale.values_list("pk", flat=True):
-        _, made = SyncJob.objects.get_or_create(
-            idempotency_key=f"pull:{pk}:{bucket}",
-            defaults={"link_id": pk, "kind": JobKind.PULL, "next_attempt_at": now},
-        )
-        count += made
     return count
+
+
+def poll_due(now: datetime) -> int:
+    """For each connection not polled for ``POLL_EVERY``: the issues changed since its last
+    poll (with a minute's overlap), applied to the items that link them. A connection is
+    claimed by moving its ``last_polled_at`` with a conditional UPDATE, so passes that
+    overlap poll it once; a failed poll keeps its old time and is shown on the settings."""
+    applied = 0
+    due = TrackerConnection.objects.filter(is_active=True).filter(
+        Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=now - POLL_EVERY)
+    )
+    for connection in due:
+        previous = connection.last_polled_at
+        claimed = TrackerConnection.objects.filter(
+            pk=connection.pk, last_polled_at=previous
+        ).update(last_polled_at=now)
+        if not claimed:
+            continue
+        if previous is None:
+            continue  # the first poll only starts the clock: links were read when made
+        try:
+            provider = provider_for(connection)
+            tickets = provider.changed_since(previous - timedelta(minutes=1))
+            links = {
+                link.key: link
+                for link in TicketLink.objects.filter(
+                    connection=connection, key__in=[t.key for t in tickets]
+                )
+            }
+            for ticket in tickets:
+                if ticket.key in links:
+                    try:
+                        apply_remote(links[ticket.key], ticket, provider=provider)
+                        applied += 1
+                    except TrackerError as error:
+                        TicketLink.objects.filter(pk=links[ticket.key].pk).update(
+                            sync_error=error.message[:2000]
+                        )
+        except TrackerError as error:
+            TrackerConnection.objects.filter(pk=connection.pk).update(
+                last_polled_at=previous, poll_error=error.message[:2000]
+            )
+            continue
+        TrackerConnection.objects.filter(pk=connection.pk).update(poll_error="")
+    return applied
 
 
 def _claim(job_id: int, now: datetime) -> bool:
@@ -186,7 +225,8 @@ def _claim(job_id: int, now: datetime) -> bool:
 def jobs_run_due(now: datetime | None = None, *, limit: int = 200) -> str:
     """One pass: queue what changed, then run the due jobs; a line for the worker's report."""
     now = now or timezone.now()
-    enqueue_changed_and_stale(now)
+    enqueue_changed(now)
+    polled = poll_due(now)
     due = SyncJob.objects.filter(state=JobState.WAITING, next_attempt_at__lte=now).order_by(
         "next_attempt_at", "pk"
     )
@@ -202,7 +242,7 @@ def jobs_run_due(now: datetime | None = None, *, limit: int = 200) -> str:
         failed += outcome != "done"
         if outcome == "limited":
             limited.add(connection_id)
-    return f"{done} synced, {failed} failed"
+    return f"{done} synced, {failed} failed" + (f", {polled} updated by the poll" if polled else "")
 
 
 def job_run(job: SyncJob, *, now: datetime) -> str:
