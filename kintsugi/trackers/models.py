@@ -108,6 +108,7 @@ class SyncJob(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)  # the pacing counts these
 
     class Meta:
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="sync_job_due")]

@@ -319,8 +319,12 @@ def test_a_change_kintsugi_cannot_take_is_shown_with_the_reason(fake, connection
     assert _fresh(item).title == item.title
 
 
-def test_the_poll_pages_through_many_changes(fake, connection, owner, incident):
+def test_the_poll_pages_through_many_changes(fake, connection, owner, incident, monkeypatch):
     from kintsugi.postmortems.services.action_items import action_item_add
+    from kintsugi.trackers.providers import github, gitlab
+
+    for cls in (github.GitHub, gitlab.GitLab):
+        monkeypatch.setattr(cls, "writes_per_minute", 1000)
 
     for n in range(105):
         ticket_create(
@@ -350,3 +354,25 @@ def test_a_failed_poll_is_kept_and_tried_again(fake, connection, item, owner):
     run_worker(later + timedelta(seconds=1))
     assert TrackerConnection.objects.get().poll_error == ""
     assert _fresh(item).status == "done"
+
+
+def test_bulk_creates_keep_to_the_trackers_write_limits(
+    fake, connection, owner, incident, monkeypatch
+):
+    from kintsugi.postmortems.services.action_items import action_item_add
+    from kintsugi.trackers.providers import github, gitlab
+
+    cls = github.GitHub if fake.kind == "github" else gitlab.GitLab
+    monkeypatch.setattr(cls, "writes_per_minute", 2)
+    monkeypatch.setattr(cls, "writes_per_hour", 4)
+    for n in range(5):
+        ticket_create(
+            user=owner, item=action_item_add(user=owner, incident=incident, title=f"I{n}")
+        )
+    now = timezone.now()
+    assert run_worker(now) == "2 synced, 0 failed"
+    assert run_worker(now + timedelta(seconds=30)) == "0 synced, 0 failed"  # the minute is full
+    assert run_worker(now + timedelta(seconds=61)) == "2 synced, 0 failed"
+    assert run_worker(now + timedelta(minutes=3)) == "0 synced, 0 failed"  # the hour is full
+    assert run_worker(now + timedelta(minutes=61)).startswith("1 synced, 0 failed")
+    assert len(fake.issues) == 5

@@ -36,6 +36,9 @@ class TrackerError(Exception):
 
 
 class Provider(Protocol):
+    writes_per_minute: int
+    writes_per_hour: int
+
     def create(self, draft: Draft) -> Ticket: ...
     def fetch(self, key: str) -> Ticket: ...
     def update(self, key: str, draft: Draft) -> Ticket: ...

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 
 
 class GitHub:
+    # "Secondary rate limits": no more than 80 content-generating requests a minute and 500
+    # an hour (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api); kept
+    # below both, so a bulk create paces itself instead of being refused.
+    writes_per_minute = 60
+    writes_per_hour = 450
+
     def __init__(self, connection: TrackerConnection, *, timeout: float) -> None:
         self.connection = connection
         self.repo = "/".join(quote(part, safe="") for part in connection.project.split("/"))

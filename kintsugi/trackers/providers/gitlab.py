@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 
 class GitLab:
+    # "Issue creation": 300 requests a minute per user by default (docs.gitlab.com,
+    # "Rate limits on issue and epic creation"); an hour's cap follows from it.
+    writes_per_minute = 200
+    writes_per_hour = 10_000
+
     def __init__(self, connection: TrackerConnection, *, timeout: float) -> None:
         self.connection = connection
         self.project = quote(connection.project, safe="")

@@ -213,6 +213,22 @@ def poll_due(now: datetime) -> int:
     return applied
 
 
+def _within_pace(connection_id: int, kind: str, now: datetime) -> bool:
+    """Whether the tracker's documented write limits leave room for one more job."""
+    from kintsugi.trackers.providers import github, gitlab
+
+    limits = {"github": github.GitHub, "gitlab": gitlab.GitLab}[kind]
+    writes = SyncJob.objects.filter(
+        link__connection_id=connection_id, kind__in=(JobKind.CREATE, JobKind.PUSH)
+    )
+    if (
+        writes.filter(finished_at__gt=now - timedelta(minutes=1)).count()
+        >= limits.writes_per_minute
+    ):
+        return False
+    return writes.filter(finished_at__gt=now - timedelta(hours=1)).count() < limits.writes_per_hour
+
+
 def _claim(job_id: int, now: datetime) -> bool:
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     return bool(
@@ -233,8 +249,14 @@ def jobs_run_due(now: datetime | None = None, *, limit: int = 200) -> str:
     done = failed = 0
     # A tracker that said "slow down" gets no more calls this pass: its other jobs wait.
     limited: set[int] = set()
-    for job_id, connection_id in list(due.values_list("pk", "link__connection_id")[:limit]):
-        if connection_id in limited or not _claim(job_id, now):
+    rows = list(due.values_list("pk", "link__connection_id", "link__connection__kind")[:limit])
+    for job_id, connection_id, kind in rows:
+        if connection_id in limited:
+            continue
+        if not _within_pace(connection_id, kind, now):
+            limited.add(connection_id)  # its jobs wait for the next pass
+            continue
+        if not _claim(job_id, now):
             continue
         job = SyncJob.objects.select_related("link__connection", "link__action_item").get(pk=job_id)
         outcome = job_run(job, now=now)
@@ -258,7 +280,11 @@ def job_run(job: SyncJob, *, now: datetime) -> str:
         _failed(job, link, error, now)
         return "limited" if backoff.told_wait(error.headers, now) is not None else "failed"
     SyncJob.objects.filter(pk=job.pk).update(
-        state=JobState.DONE, attempts=F("attempts") + 1, claimed_until=None, last_error=""
+        state=JobState.DONE,
+        attempts=F("attempts") + 1,
+        claimed_until=None,
+        last_error="",
+        finished_at=now,
     )
     return "done"
 
@@ -302,5 +328,6 @@ def _failed(job: SyncJob, link: TicketLink, error: TrackerError, now: datetime) 
         next_attempt_at=retry_at or now,
         claimed_until=None,
         last_error=error.message,
+        finished_at=now,
     )
     TicketLink.objects.filter(pk=link.pk).update(sync_error=note[:2000])
