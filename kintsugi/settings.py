@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kintsugi.documents",
     "kintsugi.capture",
     "kintsugi.insights",
+    "kintsugi.trackers",
     "kintsugi.web",
     "kintsugi.api",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("debt/", include("kintsugi.debt.urls")),
     path("insights/", include("kintsugi.insights.urls")),
+    path("", include("kintsugi.trackers.urls")),
     path("", include("kintsugi.capture.urls")),
     path("", include("kintsugi.web.urls")),
 ]

@@ -345,3 +345,33 @@ ENTRIES.update(
         ),
     }
 )
+
+# Trackers (issue 17): an action item's ticket needs the incident's edit access (the
+# matrix's incidents' teams have no tracker: the answer is a redirect with the reason). The
+# trackers' webhooks prove themselves by a signature or token, never by a session: 401 for
+# all, the same as for a connection that does not exist.
+ENTRIES.update(
+    {
+        "action-item-ticket": page("POST", WRITE, params={"what": "create"}),
+        "action-items-tickets": page("POST", WRITE),
+        "tracker-hook": api(
+            "POST",
+            dict.fromkeys(ROLES, LOGIN),
+            url="http://testserver/hooks/trackers/github/999999/",
+            params={"kind": "github", "connection_id": "999999"},
+            note="401 for all: a session or API token is not a tracker's signature",
+        ),
+    }
+)
+
+# The trackers settings page (issue 17): admins and team leads (none of the matrix's editors
+# leads a team).
+ENTRIES.update(
+    {
+        "tracker-settings": page(
+            ("GET", "POST"),
+            {**ADMIN_ONLY, "non_member": FORBIDDEN},
+            data={"kind": "github", "name": "matrix"},
+        ),
+    }
+)

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kintsugi.core.vocabulary import ActionStatus, Priority
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.rendering.jinja import template
+from kintsugi.trackers.selectors import TicketState
 from kintsugi.web.remembered import CSRF_SLOT, ROW_CACHE_SIZE, with_csrf_token
 from kintsugi.web.sections import ACTION_ITEMS
 
@@ -49,6 +50,9 @@ class Shown(NamedTuple):
     overdue: bool
     status_reason: str
     completed_at: datetime | None
+    # The tracker (issue 17): the link's state, and whether to offer Create/Link ticket.
+    ticket: TicketState | None = None
+    offer_ticket: bool = False
 
 
 def _label(enum: type[Priority] | type[ActionStatus], value: str) -> str:
@@ -58,7 +62,14 @@ def _label(enum: type[Priority] | type[ActionStatus], value: str) -> str:
         return value
 
 
-def shown(item: ActionItem, *, policy: str, today: date) -> Shown:
+def shown(
+    item: ActionItem,
+    *,
+    policy: str,
+    today: date,
+    ticket: TicketState | None = None,
+    offer_ticket: bool = False,
+) -> Shown:
     has_factor = bool(item.factor_id) and item.factor is not None
     has_owner = bool(item.owner_id) and item.owner is not None
     return Shown(
@@ -80,6 +91,8 @@ def shown(item: ActionItem, *, policy: str, today: date) -> Shown:
         overdue=bool(item.due_on) and item.due_on < today and not item.is_closed,
         status_reason=item.status_reason,
         completed_at=item.completed_at,
+        ticket=ticket,
+        offer_ticket=offer_ticket and ticket is None and not item.ticket_id,
     )
 
 
@@ -107,10 +120,13 @@ def action_row(
     can_edit: bool,
     csrf_token: str,
     today: date,
+    ticket: TicketState | None = None,
+    offer_ticket: bool = False,
 ) -> SafeString:
     """One ``<li>`` of the list. ``policy`` is the item's policy line, HTML already
     (``{% action_policy %}`` of the debt app), put in as it is; ``base_url`` ends with ``/``."""
-    html = _row(shown(item, policy=policy, today=today), base_url if can_edit else None)
+    row = shown(item, policy=policy, today=today, ticket=ticket, offer_ticket=offer_ticket)
+    html = _row(row, base_url if can_edit else None)
     if can_edit:
         html = with_csrf_token(html, csrf_token)
     return mark_safe(html)  # noqa: S308 - rendered with autoescape; the token escaped

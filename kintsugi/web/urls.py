@@ -15,6 +15,7 @@ from kintsugi.web.views import (
     incidents,
     lessons,
     lint,
+    tickets,
     timeline,
     tokens,
 )
@@ -67,6 +68,8 @@ action_urls = [
             delete=action_items.action_item_delete,
         )
     ),
+    path("<int:item_pk>/ticket/<str:what>/", tickets.ticket_action, name="action-item-ticket"),
+    path("tickets/", tickets.tickets_create_missing, name="action-items-tickets"),
 ]
 
 incident_urls = [

@@ -61,6 +61,7 @@ def action_item_row(context: template.Context, item: Any) -> SafeString:
 
     from kintsugi.debt.templatetags.debt import action_policy
     from kintsugi.debt.views.common import today
+    from kintsugi.trackers.selectors import ticket_states
     from kintsugi.web.action_rows import action_row
 
     incident = context["incident"]
@@ -72,8 +73,9 @@ def action_item_row(context: template.Context, item: Any) -> SafeString:
         shared = context.render_context[key] = (
             reverse("action-items", args=[incident.pk]),
             today(),
+            ticket_states(incident),  # one query for the whole list (issue 17)
         )
-    base_url, day = shared
+    base_url, day, tickets = shared
     html = action_row(
         item,
         policy=action_policy(context, item),
@@ -81,6 +83,8 @@ def action_item_row(context: template.Context, item: Any) -> SafeString:
         can_edit=bool(context.get("can_edit")),
         csrf_token=str(context.get("csrf_token", "")),
         today=day,
+        ticket=tickets.by_item.get(item.pk),
+        offer_ticket=tickets.offer,
     )
     return html  # action_row's SafeString: escaped or sanitized by its template
 

@@ -1,0 +1,1 @@
+"""Use cases of the trackers app: connections, tickets, the sync, the webhooks."""

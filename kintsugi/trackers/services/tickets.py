@@ -1,0 +1,136 @@
+"""Create or link the ticket of an action item, in bulk or one at a time; retry a failure.
+
+Only the incident's team's connection is ever used: a restricted post-mortem's words go
+nowhere the team did not choose, and an unrestricted one's no further than its own team's
+tracker. An incident without a team has no tracker.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kintsugi.accounts.models import User
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.postmortems import access
+from kintsugi.postmortems.models import ActionItem, Incident
+from kintsugi.trackers.models import JobKind, JobState, SyncJob, TicketLink, TrackerConnection
+from kintsugi.trackers.providers import provider_for
+from kintsugi.trackers.providers.base import TrackerError
+from kintsugi.trackers.services.sync import apply_remote
+
+MAX_REFERENCE = 500
+
+
+def connection_for(incident: Incident) -> TrackerConnection | None:
+    if incident.team_id is None:
+        return None
+    return (
+        TrackerConnection.objects.filter(team_id=incident.team_id, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _require(user: User | None, item: ActionItem) -> TrackerConnection:
+    if user is not None and not access.can_edit(user, item.incident):
+        raise PermissionDenied("You may not edit this incident.")
+    connection = connection_for(item.incident)
+    if connection is None:
+        raise ValidationProblem(
+            "This incident's team has no tracker connection; a team lead sets one up "
+            "under Settings → Trackers.",
+            field="ticket",
+        )
+    return connection
+
+
+def _enqueue(link: TicketLink, kind: str, key: str) -> SyncJob:
+    job, _ = SyncJob.objects.get_or_create(
+        idempotency_key=key[:64], defaults={"link": link, "kind": kind}
+    )
+    return job
+
+
+@transaction.atomic
+def ticket_create(*, user: User | None, item: ActionItem) -> TicketLink:
+    """Queue the ticket's creation; asking twice is the same job (its idempotency key)."""
+    connection = _require(user, item)
+    link = TicketLink.objects.select_for_update().filter(action_item=item).first()
+    if link is not None and link.key:
+        raise ValidationProblem(f"This item has a ticket already: {link.url}.", field="ticket")
+    if item.ticket_id and link is None:
+        raise ValidationProblem(
+            f"This item names ticket {item.ticket_id} already; link it instead.", field="ticket"
+        )
+    if link is None:
+        link = TicketLink.objects.create(action_item=item, connection=connection)
+    _enqueue(link, JobKind.CREATE, f"create:{connection.pk}:{item.pk}")
+    return link
+
+
+def tickets_create_missing(*, user: User | None, incident: Incident) -> int:
+    """Queue a ticket for every item of the incident without one; returns how many."""
+    count = 0
+    items = incident.action_items.filter(ticket_id="", ticket_link__isnull=True)
+    for item in items.select_related("incident"):
+        ticket_create(user=user, item=item)
+        count += 1
+    return count
+
+
+def ticket_link(*, user: User | None, item: ActionItem, reference: str) -> TicketLink:
+    """Link an existing issue by number, ``project#12`` or URL, read it now, sync from then.
+
+    The first read is made here (not queued): a wrong number is said at once.
+    """
+    connection = _require(user, item)
+    if len(reference) > MAX_REFERENCE:
+        raise ValidationProblem("That reference is too long to be an issue.", field="reference")
+    provider = provider_for(connection)
+    number = provider.number_in(reference)
+    if number is None:
+        raise ValidationProblem(
+            f"Give an issue number (12 or #12) or the URL of an issue in {connection.project}.",
+            field="reference",
+        )
+    if TicketLink.objects.filter(action_item=item).exclude(key="").exists():
+        raise ValidationProblem("This item has a ticket already.", field="reference")
+    try:
+        ticket = provider.fetch(number)
+    except TrackerError as error:
+        raise ValidationProblem(error.message, field="reference") from None
+    try:
+        with transaction.atomic():
+            link, _ = TicketLink.objects.update_or_create(
+                action_item=item, defaults={"connection": connection, "key": ticket.key}
+            )
+    except IntegrityError:
+        raise ValidationProblem(
+            f"Issue #{ticket.key} is linked to another action item already.", field="reference"
+        ) from None
+    SyncJob.objects.filter(link=link, kind=JobKind.CREATE).exclude(state=JobState.DONE).update(
+        state=JobState.DONE, last_error="Linked to an existing issue instead."
+    )
+    try:
+        apply_remote(link, ticket, first=True)
+    except TrackerError as refused:
+        TicketLink.objects.filter(pk=link.pk).update(sync_error=refused.message)
+        raise ValidationProblem(refused.message, field="reference") from None
+    return link
+
+
+def ticket_retry(*, user: User | None, link: TicketLink) -> int:
+    """Try the failed jobs of a link again now; returns how many were queued."""
+    if user is not None and not access.can_edit(user, link.action_item.incident):
+        raise PermissionDenied("You may not edit this incident.")
+    link.sync_error = ""
+    link.save(update_fields=["sync_error"])
+    return (
+        SyncJob.objects.filter(link=link)
+        .exclude(state=JobState.DONE)
+        .update(
+            state=JobState.WAITING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+        )
+    )

@@ -1,0 +1,58 @@
+"""An action item's ticket (issue 17): Create ticket, Link ticket, Retry, and "create tickets
+for all items without one". Plain POSTs that answer with the post-mortem page (303), the
+outcome in a message; the calls to the tracker are the worker's, except the first read of
+a linked issue, made here so a wrong number is said at once."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.postmortems import access
+from kintsugi.postmortems.models import ActionItem
+from kintsugi.trackers.models import TicketLink
+from kintsugi.trackers.services import tickets
+
+
+def _back(pk: int, item_pk: int | None = None) -> HttpResponseRedirect:
+    anchor = f"#action-{item_pk}" if item_pk else "#action-items"
+    return HttpResponseRedirect(reverse("postmortem-detail", args=[pk]) + anchor, status=303)
+
+
+@require_POST
+def ticket_action(request: HttpRequest, pk: int, item_pk: int, what: str) -> HttpResponseRedirect:
+    incident = access.get_incident(request.user, pk, edit=True)
+    item = get_object_or_404(ActionItem, pk=item_pk, incident=incident)
+    item.incident = incident
+    try:
+        if what == "create":
+            tickets.ticket_create(user=request.user, item=item)
+            messages.success(request, "The ticket will be created in the tracker in a moment.")
+        elif what == "link":
+            reference = str(request.POST.get("reference", ""))
+            link = tickets.ticket_link(user=request.user, item=item, reference=reference)
+            messages.success(request, f"Linked to issue #{link.key}.")
+        elif what == "retry":
+            link = get_object_or_404(TicketLink, action_item=item)
+            tickets.ticket_retry(user=request.user, link=link)
+            messages.success(request, "The sync will be tried again in a moment.")
+        else:
+            raise Http404("No such ticket action.")
+    except ValidationProblem as problem:
+        messages.error(request, problem.message)
+    return _back(pk, item_pk)
+
+
+@require_POST
+def tickets_create_missing(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    incident = access.get_incident(request.user, pk, edit=True)
+    try:
+        count = tickets.tickets_create_missing(user=request.user, incident=incident)
+        messages.success(request, f"{count} ticket(s) will be created in the tracker.")
+    except ValidationProblem as problem:
+        messages.error(request, problem.message)
+    return _back(pk)
