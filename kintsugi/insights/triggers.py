@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kintsugi.debt.tally import triggers as tally_triggers
+
 LOG = "insights_factlog"
 INCIDENT = "postmortems_incident"
 # Child tables: (table, the columns whose change matters; the incident column is added).
@@ -121,21 +123,9 @@ def statements(vendor: str) -> list[str]:
 
 
 def install(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements(connection.vendor):
-            cursor.execute(statement)
+    tally_triggers.execute_all(connection, statements(connection.vendor))
 
 
 def installed(connection: Any) -> set[str]:
     """Names of the Insights triggers present in the database (for tests)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                [PREFIX + "%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT DISTINCT tgname FROM pg_trigger WHERE tgname LIKE %s", [PREFIX + "%"]
-            )
-        return {row[0] for row in cursor.fetchall()}
+    return tally_triggers.triggers_named(connection, PREFIX)

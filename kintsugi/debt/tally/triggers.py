@@ -149,21 +149,32 @@ def statements(vendor: str) -> list[str]:
     raise NotImplementedError(f"No tally triggers for {vendor}; see docs/debt.md.")
 
 
-def install(connection: Any) -> None:
+def execute_all(connection: Any, sql: list[str]) -> None:
+    """Run trigger statements in order (shared with the Insights facts' triggers)."""
     with connection.cursor() as cursor:
-        for statement in statements(connection.vendor):
+        for statement in sql:
             cursor.execute(statement)
+
+
+def triggers_named(connection: Any, prefix: str) -> set[str]:
+    """Names of the triggers whose name starts with ``prefix`` (SQLite or PostgreSQL)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [prefix + "%"],
+            )
+        else:
+            cursor.execute(
+                "SELECT DISTINCT tgname FROM pg_trigger WHERE tgname LIKE %s", [prefix + "%"]
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def install(connection: Any) -> None:
+    execute_all(connection, statements(connection.vendor))
 
 
 def installed(connection: Any) -> set[str]:
     """Names of the tally triggers present in the database (for tests and ``check``)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'debt_tally_%'"
-            )
-        else:
-            cursor.execute(
-                "SELECT DISTINCT tgname FROM pg_trigger WHERE tgname LIKE 'debt_tally_%'"
-            )
-        return {row[0] for row in cursor.fetchall()}
+    return triggers_named(connection, "debt_tally_")
