@@ -55,6 +55,9 @@ SCHEMA_COMMANDS = {
     "shell",
     "test",
     "testserver",
+    # A backup reads whatever schema is there; a restore brings its own.
+    "backup",
+    "restore",
 }
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kintsugi.trackers",
     "kintsugi.web",
     "kintsugi.api",
+    "kintsugi.operations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    """Running Kintsugi: backups, health, metrics and request logging (docs/operations.md)."""
+
+    name = "kintsugi.operations"
+    label = "operations"
+    verbose_name = "Operations"
