@@ -36,6 +36,8 @@ EXTERNAL_EVENTS = (
     "heatwave", "solar flare", "leap second", "cosmic ray", "act of god", "bgp leak",
     "bgp hijack", "routing problems on the internet", "internet routing",
     "grid failure", "grid outage", "roadworks", "road works", "construction work",
+    # events in the world that change how people use us
+    "pandemic", "covid", "lockdown", "lightning",
 )  # fmt: skip
 
 # Software we run but do not write: a root cause that is a defect in one of them ("A
@@ -79,6 +81,8 @@ TRIGGER_EVENTS = (
     # a one-off change told in the passive: "StackEgg was enabled for all users", "'/' was
     # checked into the blacklist", "its capacity had been downgraded to save money"
     "was enabled", "were enabled", "checked in", "downgrad",
+    # load named by its size alone: "Extreme load: a new peak of 3.4 million users"
+    "extreme load", "record load", "unprecedented", "new peak", "record number",
 )  # fmt: skip
 
 # When an event happened: a root cause that dates an event ("on Sunday night", "at 18:00",

@@ -165,7 +165,7 @@ _EXTERNAL_EVENT = LazyRegex(
     r"\b(?:viral|ddos|dos\s+attack"
     r"|denial[- ]of[- ]service|botnet|fib(?:er|re)\s+cut|power\s+(?:outage|failure|cut)"
     r"|natural\s+disaster|earthquake|hurricane|heat\s*wave|solar\s+flare|leap\s+second"
-    r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack))",
+    r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack)|pandemic|covid|lockdown|lightning)",
     re.IGNORECASE,
 )
 _EXTERNAL_PARTY = LazyRegex(

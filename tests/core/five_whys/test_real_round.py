@@ -208,3 +208,18 @@ def test_an_activity_or_a_look_back_is_not_an_action(title: str) -> None:
 )
 def test_a_named_change_is_still_an_action(title: str) -> None:
     assert is_actionable(title)
+
+
+# ------------------------------------------------------- world events and load by its size
+
+
+def test_a_world_event_is_an_outside_stop_unless_our_condition_is_named() -> None:
+    assert EXTERNAL in _ending("The pandemic sent everyone to work from home at once.")
+    rules = _ending("The pandemic doubled usage, and the database has no connection limit.")
+    assert EXTERNAL not in rules
+
+
+def test_load_named_by_its_size_alone_is_a_trigger() -> None:
+    assert TRIGGER in _ending("Extreme load: a record number of concurrent players.")
+    rules = _ending("Under extreme load the feed issues one query per post, without a cache.")
+    assert TRIGGER not in rules
