@@ -50,7 +50,7 @@ UPSTREAM_SOFTWARE = (
     "openssl", "the jvm", "java", "node.js", "nodejs", "golang", "python", "ruby", "rails",
     "django", "boltdb", "vxworks", "windows", "ios", "android", "chrome", "firefox",
     "third-party library", "third party library", "open source library", "open-source library",
-    "the library", "a library", "the sdk", "the driver",
+    "third-party sdk", "third party sdk",
 )  # fmt: skip
 
 # What a trigger looks like: a change someone made or an event of load. Matched as word
@@ -82,7 +82,8 @@ TRIGGER_EVENTS = (
     # checked into the blacklist", "its capacity had been downgraded to save money"
     "was enabled", "were enabled", "checked in", "downgrad",
     # load named by its size alone: "Extreme load: a new peak of 3.4 million users"
-    "extreme load", "record load", "unprecedented", "new peak", "record number",
+    "extreme load", "record load", "unprecedented load", "unprecedented traffic",
+    "unprecedented demand", "new peak", "record number",
 )  # fmt: skip
 
 # When an event happened: a root cause that dates an event ("on Sunday night", "at 18:00",

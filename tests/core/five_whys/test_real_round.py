@@ -223,3 +223,10 @@ def test_load_named_by_its_size_alone_is_a_trigger() -> None:
     assert TRIGGER in _ending("Extreme load: a record number of concurrent players.")
     rules = _ending("Under extreme load the feed issues one query per post, without a cache.")
     assert TRIGGER not in rules
+
+
+def test_words_that_only_sound_like_load_or_upstream_are_left_alone() -> None:
+    """ "Unprecedented" is load only with load; "the driver" is not upstream by itself."""
+    assert TRIGGER not in _ending("An unprecedented combination of retries on three services.")
+    assert EXTERNAL not in _ending("A bug in the driver we wrote for the label printers.")
+    assert TRIGGER in _ending("Unprecedented traffic from the television advert.")
