@@ -113,6 +113,14 @@ class WordKinds:
             and self.tokens[j - 2].norm in ("the", "our", "their")
         ):
             return Kind.TEAM  # "the Berlin office", "our Warsaw group"
+        if (
+            base in lexicon.department_heads
+            and word[:1].isupper()
+            and j > 0
+            and self.tokens[j - 1].text[:1].isupper()
+            and self.tokens[j - 1].norm in lexicon.department_head_modifiers
+        ):
+            return Kind.TEAM  # "Technology Services", "IT Services": a department's name
         if base in w.PRONOUN_DEPARTMENTS and not word.isupper():
             return None  # "It panicked and crashed": the pronoun, not the IT department
         if base in lexicon.departments and previous == "by" and self._ends_phrase(j):

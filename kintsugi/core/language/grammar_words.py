@@ -16,7 +16,7 @@ SKIP = word_set(
     """had has have having was were is are am be been being did do does will would should
     could might may must can shall 'd need needs needed to also then just still already even
     never not again only first later soon once ever always often sometimes too both all each
-    now almost himself herself themselves myself ourselves yourself itself got get gets keep keeps
+    now almost likely himself herself themselves myself ourselves yourself itself got get gets keep keeps
     kept"""
 )
 # Words ending in -ly that are not adverbs, so they are not skipped.
