@@ -8,6 +8,8 @@ clauses and asks this mixin about each word.
 
 from __future__ import annotations
 
+import re
+
 from kintsugi.core.language import grammar_words as w
 from kintsugi.core.language.people import Kind, PeopleLexicon
 from kintsugi.core.language.tokens import Token
@@ -15,6 +17,11 @@ from kintsugi.core.language.tokens import Token
 
 def _singular_of(norm: str) -> str:
     return norm[:-1] if norm.endswith("s") and len(norm) > 3 else norm
+
+
+# A word with a capital inside it ("DropletWorkflow", "PagerDuty"): a product or component
+# name, not a person's name or a job title.
+_CAMEL_CASE = re.compile(r"[A-Za-z][a-z]+[A-Z]\w*$")
 
 
 class WordKinds:
@@ -44,6 +51,13 @@ class WordKinds:
             and previous in self.lexicon.software_modifiers
         ):
             return Kind.THING  # "the alert manager", "the ingress controller"
+        if (
+            kind is Kind.PERSON
+            and base in w.SOFTWARE_ROLES
+            and j > 0
+            and _CAMEL_CASE.match(self.tokens[j - 1].text)
+        ):
+            return Kind.THING  # "the DropletWorkflow Manager": a component named in CamelCase
         if kind is Kind.PERSON and j > 0 and self.lexicon.is_ambiguous_role(base):
             # "the Postgres operator" is software: a capitalised non-name word before it.
             before = self.tokens[j - 1]

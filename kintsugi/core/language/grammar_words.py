@@ -53,7 +53,8 @@ THING_PRONOUNS = frozenset(
 )
 DETERMINERS = word_set(
     """the a an this that these those some any every each all our their its your no one two
-    three both either whole entire another other such"""
+    three both either whole entire another other such certain several many most few various
+    multiple numerous"""
 )
 OBJECT_STOPS = word_set(
     """to for with in on at by from of because when while after before and but or so if than

@@ -109,3 +109,92 @@ def test_every_finding_keeps_a_suggestion() -> None:
     for sentence in CAUGHT:
         for finding in lint_text(sentence):
             assert finding.message and finding.suggestion, (sentence, finding.rule)
+
+
+# False alarms found by linting 242 summaries of public post-mortems (repository
+# icco/postmortems, data/*.md; none overlaps a held-out set): every sentence below was
+# flagged before this round. Each group is one mechanism; own sentences beside the real ones.
+QUIET_REAL_PROSE = [
+    # An act told with a remedial purpose, or with a result clause that repairs.
+    # icco/postmortems data/30bde82e...md (https://www.stackdriver.com/post-mortem-october-23-stackdriver-outage/)
+    "To mitigate the immediate impact, Stackdriver engineers broke the dependency between the "
+    "Cassandra queue and other subsystems at 11:00 AM, allowing alerting and other services to "
+    "resume.",
+    # icco/postmortems data/4fc691c5...md (https://www.twilio.com/blog/2013/07/billing-incident-post-mortem-breakdown-analysis-and-root-cause.html)
+    "Twilio engineers took the billing system offline multiple times to prevent further "
+    "charges and restore data.",
+    # icco/postmortems data/029b4a8e...md (https://incident.io/blog/intermittent-downtime)
+    "Engineers eventually identified the problematic Pub/Sub subscription by looking for "
+    "unacknowledged messages and purged several queues, which stabilized the application.",
+    "The on-call took the importer offline to contain the damage.",
+    # The wrong thing as what a repair is for.
+    # icco/postmortems data/4fc691c5...md
+    "They processed refunds for all erroneous charges, which took approximately 24 hours, and "
+    "provided a 10% credit to all impacted accounts based on their last 30 days of Twilio "
+    "spend.",
+    # Making a defect obvious is a design goal, not hindsight.
+    # icco/postmortems data/4a4e2060...md (http://users.csc.calpoly.edu/~jdalbey/SWE/Papers/att_collapse.html)
+    "It suggested that more structured programming languages and stricter compilers could "
+    "make such defects more obvious.",
+    "The new dashboard makes a stuck consumer immediately obvious.",
+    # A status label in quotes after a verb of declaring or marking.
+    # icco/postmortems data/14024599...md (https://discuss.circleci.com/t/postmortem-march-26-april-10-workflow-delay-incidents/30060)
+    "The cumulative effect was a prolonged period of instability where the platform struggled "
+    "to process builds, leading to a backlog of jobs and confusion when incidents were declared "
+    '"fixed" while queues were still draining.',
+    'The ticket was moved back to "resolved" by the automation.',
+    # A component named in CamelCase before a role noun is software.
+    # icco/postmortems data/36858814...md (https://aws.amazon.com/message/101925/)
+    "EC2 experienced increased API error rates, latencies, and instance launch failures from "
+    "11:48 PM PDT on October 19 until 1:50 PM PDT on October 20, due to the DropletWorkflow "
+    "Manager (DWFM) failing to re-establish leases with droplets.",
+    # An attacker's act, or a response to a compromise, is not a sanction.
+    # icco/postmortems data/cd8e3b5f...md (https://wiki.gentoo.org/wiki/Github/2018-06-28)
+    "The attacker immediately removed all access for Gentoo developers and proceeded to make "
+    "malicious changes to several repositories.",
+    # icco/postmortems data/965912ea...md (https://circleci.com/blog/jan-4-2023-incident-report/)
+    "On January 4, 2023, they shut down access for the compromised employee, restricted "
+    "production access for most employees, and rotated all potentially exposed production "
+    "hosts.",
+    # "This termination" (of a process) is not "his termination".
+    # icco/postmortems data/0787bc22...md (https://github.blog/news-insights/the-library/downtime-last-saturday/)
+    "This termination, combined with unlucky timing, caused the peer switch to perform a "
+    "disruptive MLAG failover rather than a stateful one.",
+    # A department word that qualifies a noun after a determiner.
+    # icco/postmortems data/3ec87435...md (https://allegro.tech/2018/08/postmortem-why-allegro-went-down.html)
+    "E-commerce site went down after a sudden traffic spike caused by a marketing campaign.",
+    "The slowdown was caused by the sales pipeline export.",
+    # "file" modifying another noun, plural included.
+    # icco/postmortems data/912b30f3...md (https://blog.pythonanywhere.com/189/)
+    "On July 7, 2020, at 16:06 UTC, PythonAnywhere experienced an unplanned outage due to a "
+    "storage volume failure on one of their file servers, 'livefile1'.",
+    # A quantifier opening the sentence is not a department's name ("Finance engineering").
+    "Several operations produced slightly erroneous results.",
+]
+
+STILL_FLAGGED_REAL_PROSE = [
+    "The engineer dropped the wrong table to prevent the disk from filling.",
+    "Bob took the site offline while trying to restore the replica.",
+    "The contractor purged the production backups.",
+    "The outage was caused by the marketing team.",
+    "The outage was caused by marketing pushing a campaign.",
+    "Hawaii fires the emergency management worker who sent the false alert.",
+    'The change was "tested" before it went out.',
+    "Obviously, the on-call should have seen the disk filling.",
+    "Revoke Tariq's merge rights until further notice.",
+    "We have started disciplinary action against the two technicians involved.",
+    "Finance engineering pushed a bad config.",
+    "Our release manager skipped the canary.",
+    # icco/postmortems data/ef3cc3e0...md: a slip told as the incident's event
+    "While updating SMARS, a technician failed to copy the new code to one of eight servers.",
+]
+
+
+@pytest.mark.parametrize("sentence", QUIET_REAL_PROSE)
+def test_real_prose_false_alarms_left_alone(sentence: str) -> None:
+    assert not flagged(sentence), (sentence, flagged(sentence))
+
+
+@pytest.mark.parametrize("sentence", STILL_FLAGGED_REAL_PROSE)
+def test_real_prose_neighbours_still_flagged(sentence: str) -> None:
+    assert flagged(sentence), sentence
