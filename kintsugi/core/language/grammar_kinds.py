@@ -92,6 +92,14 @@ class WordKinds:
             and previous in self.lexicon.person_modifiers
         ):
             return Kind.PERSON  # "a temp worker", "the support agent", "a staff member"
+        if (
+            kind is None
+            and word[:1].isupper()
+            and word[1:].islower()
+            and base not in self.lexicon.systems
+            and self._name_verb_after(j)
+        ):
+            return Kind.PERSON  # "Subsequently, Nesbit was sacked": a surname the lexicon lacks
         if kind is None and _singular_of(base) in w.HUMAN_VERB_HEADS and self._human_verb_after(j):
             return Kind.PERSON  # "the worker misheard the message": software does not mishear
         # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
@@ -171,15 +179,58 @@ class WordKinds:
                 return Kind.TEAM
         return None
 
+    def _blamed_after(self, j: int) -> bool:
+        """Whether the words after token ``j`` put the blame on it ("the workers were to
+        blame", "the worker was at fault"). Asked only of a bare "worker": news prose blames
+        workers this way, while "Redis was to blame" names software, so an unknown
+        capitalised word does not become a person by it."""
+        norms = self._norms_after(j, 4)
+        if not norms or norms[0] not in ("was", "were", "is", "are"):
+            return False
+        rest = (
+            norms[1:]
+            if len(norms) < 2 or norms[1] not in ("solely", "entirely", "partly")
+            else norms[2:]
+        )
+        return rest[:2] in (("to", "blame"), ("at", "fault"))
+
+    def _norms_after(self, j: int, count: int) -> tuple[str, ...]:
+        words = []
+        for token in self.tokens[j + 1 : j + 1 + count]:
+            if not token.is_word:
+                break
+            words.append(token.norm)
+        return tuple(words)
+
     def _human_verb_after(self, j: int) -> bool:
         """Whether the verb after token ``j`` (past auxiliaries and adverbs) is one only a
         person does ("the worker had mistyped", "the worker also misheard")."""
+        if self._blamed_after(j):
+            return True
         for k in range(j + 1, min(len(self.tokens), j + 4)):
             token = self.tokens[k]
             if not token.is_word:
                 return False
             if token.norm in w.HUMAN_ONLY_VERBS:
                 return True
+            if token.norm not in w.AUXILIARIES_AND_ADVERBS and not token.norm.endswith("ly"):
+                return False
+        return False
+
+    def _name_verb_after(self, j: int) -> bool:
+        """Whether an unknown capitalised word at ``j`` is followed (past auxiliaries) by a verb
+        only a person does or undergoes; "fired" only in the passive ("was fired"), since a
+        Lambda fires an event."""
+        passive = False
+        for k in range(j + 1, min(len(self.tokens), j + 4)):
+            token = self.tokens[k]
+            if not token.is_word:
+                return False
+            if token.norm in w.NAME_ONLY_VERBS:
+                return token.norm != "fired" or passive
+            if token.norm in ("was", "were", "been", "got"):
+                passive = True
+                continue
             if token.norm not in w.AUXILIARIES_AND_ADVERBS and not token.norm.endswith("ly"):
                 return False
         return False

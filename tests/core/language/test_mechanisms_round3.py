@@ -198,3 +198,156 @@ def test_real_prose_false_alarms_left_alone(sentence: str) -> None:
 @pytest.mark.parametrize("sentence", STILL_FLAGGED_REAL_PROSE)
 def test_real_prose_neighbours_still_flagged(sentence: str) -> None:
     assert flagged(sentence), sentence
+
+
+# Blame as the topic, not the claim: sentences of guides to blameless practice (PagerDuty's
+# public docs, github.com/PagerDuty/postmortem-docs and PagerDuty/incident-response-docs;
+# neither is in a real collection). Linting both repositories' 53 Markdown files flagged 133
+# sentences before this step, nearly all about blame rather than assigning it.
+QUIET_BLAME_DISCUSSED = [
+    # blaming as an attitude or belief (github.com/PagerDuty/postmortem-docs docs/culture/blameless.md)
+    "This impulse to blame and punish has the unintended effect of disincentivizing the "
+    "knowledge sharing required to prevent future failure.",
+    "This relates to the \u201cbad apple theory,\u201d the belief that there are negative actors "
+    "in your organization to blame for failures.",
+    "This also explains our tendency to blame individuals\u2019 characters to explain a major "
+    "incident.",
+    "Our reviewers resisted the urge to blame the release engineer.",
+    # a point of view described (github.com/PagerDuty/postmortem-docs docs/culture/blameless.md)
+    "This describes the old view of human error, assigning responsibility for a failure to bad "
+    "actors who are careless and incompetent.",
+    "This view attaches an individual's character to their actions, assuming negligence or bad "
+    "intent leads to the error.",
+    # hindsight bias explained (github.com/PagerDuty/postmortem-docs docs/culture/blameless.md)
+    "Knowing the outcome, it is easy to see the event as being predictable despite there having "
+    "been little or no objective basis for predicting it.",
+    # a mistake anyone could have made (github.com/PagerDuty/postmortem-docs docs/culture/blameless.md, how_to_write/writing.md)
+    "Anyone could have made the same mistake.",
+    "Assume any team member could have made the same mistake.",
+    # a sanction ruled out (github.com/PagerDuty/postmortem-docs docs/culture/introduce.md; github.com/PagerDuty/incident-response-docs docs/training/courses/incident_response.md)
+    "To practice blameless postmortems and encourage a culture of continuous improvement, you "
+    "need commitment from leadership that no individuals will be reprimanded in any way after an "
+    "incident.",
+    "A verbal commitment from management to refrain from punishing people for causing incidents "
+    "is an important start to introducing blameless postmortems, but that alone will not "
+    "eliminate the fear of blame.",
+    "If you name and shame people in a postmortem, it demotivates everyone.",
+    "Next time someone makes a mistake, they're not going to own up to it, because they'll be "
+    "afraid of getting shamed too.",
+    # fault denied outright (github.com/PagerDuty/incident-response-docs docs/after/effective_post_mortems.md)
+    "If someone deployed a change that broke things, it's not their fault, it's our fault for "
+    "having a system that allowed them to deploy a breaking change, etc.",
+    # learning from one's own mistakes; the retro question (PagerDuty/postmortem-docs
+    # docs/what_is.md; PagerDuty/incident-response-docs docs/after/post_mortem_process.md)
+    "Conducting an effective postmortem allows you to learn quickly from your mistakes and "
+    "improve your systems and processes.",
+    "We should discuss what happened, what we could've done better, and any follow-up actions "
+    "that we need to take.",
+    # (github.com/PagerDuty/postmortem-docs docs/how_to_write/writing.md)
+    "In the cases where someone's mistake did contribute to a failure, it is worth anonymizing "
+    "this in your analysis to avoid attaching blame to any individual.",
+    # human error as a subject of study (github.com/PagerDuty/postmortem-docs docs/what_is.md)
+    "Sidney Dekker's The Field Guide to Understanding Human Error describes two views.",
+]
+
+STILL_FLAGGED_BLAME_CLAIMED = [
+    "The release engineer is to blame for the outage.",
+    "It was their fault.",
+    "We learned from Bob's mistake.",
+    "Bob could have done better.",
+    "The on-call could have handled it better.",
+    "We could have rolled back sooner.",
+    "The root cause was human error.",
+    "The engineers who caused this will be reprimanded.",
+    "Anyone could see the on-call had ignored the page.",
+]
+
+
+@pytest.mark.parametrize("sentence", QUIET_BLAME_DISCUSSED)
+def test_blame_discussed_left_alone(sentence: str) -> None:
+    assert not flagged(sentence), (sentence, flagged(sentence))
+
+
+@pytest.mark.parametrize("sentence", STILL_FLAGGED_BLAME_CLAIMED)
+def test_blame_claimed_still_flagged(sentence: str) -> None:
+    assert flagged(sentence), sentence
+
+
+# News prose names people the lexicon does not know; a verb only a person does or undergoes
+# ("was sacked", "mistyped") makes an unknown capitalised word, or a bare
+# "worker", a person. Blame called wrong to pin is rejected, not assigned.
+CAUGHT_NEWS = [
+    "Subsequently, Okonjo was sacked.",
+    "Okafor mistyped the target host during the switch-over.",
+    "The worker was reprimanded after the blackout.",
+]
+QUIET_NEWS = [
+    # http://isssource.com/multiple-causes-to-southwest-blackout/
+    "Donald Robinson, president and chief operating officer of Arizona Public Service Co., said "
+    "it was wrong to pin the blame solely on a utility worker at his company's substation.",
+    "It would be simplistic to lay the blame on the night operator.",
+    "The Lambda fired an event every second.",
+    "Chrome entered full-screen mode.",
+    "Kafka fired the rebalance callback twice.",
+    "Redis messed up the ordering of the stream.",
+]
+STILL_FLAGGED_NEWS = [
+    "The regulator pinned the blame on a utility worker.",
+    # https://www.hardocp.com/news/2011/09/10/feds_launch_probe_southwest_power_outage/
+    "The outage was caused by a solitary maintenance worker doing regular maintenance on a "
+    "system which led to a catastrophic domino effect power failure.",
+]
+
+
+@pytest.mark.parametrize("sentence", CAUGHT_NEWS + STILL_FLAGGED_NEWS)
+def test_news_register_caught(sentence: str) -> None:
+    assert flagged(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", QUIET_NEWS)
+def test_news_register_left_alone(sentence: str) -> None:
+    assert not flagged(sentence), (sentence, flagged(sentence))
+
+
+# A fresh incident in the news register (Telstra's 2016 mobile outage; no page about it is in
+# either real collection): what the rules catch and leave alone there, as a regression guard.
+TELSTRA_BLAME = [
+    # http://www.dailymail.co.uk/news/article-3438226/Customers-left-furious-Telstra-mobile-services-Australia-leaving-thousands-without-phone-internet-connections.html
+    "Telstra chief operations officer Kate McKenzie said a technician tending to a network "
+    "malfunction did not follow procedure which resulted in a backlog of services around the "
+    "country.",
+    # https://www.techpartner.news//News/414851,telstra-incredibly-disappointed-over-mass-outage.aspx
+    "Unfortunately the individual who did that did not follow the correct procedures and "
+    "restarted the malfunctioning node before he had transferred the customers.",
+    # http://todaysglobalnews.net/telstra-mobile-and-internet-outage-caused-by-human-error/
+    # (bare "workers" before "were to blame": the mechanism added for this sentence)
+    "The chief operations officer of Telstra, Kate McKenzie, was the one to declare that the "
+    "workers were to blame for the unpleasant occurrence.",
+    # https://www.nova969.com.au/news/national-telstra-mobile-outage-was-caused-single-person
+    "Telstra's pointing their finger at a single individual who caused their national network "
+    "outage.",
+]
+TELSTRA_OK = [
+    # https://perthnow.com.au/7b0c2c35b180f237e231bc88c90c2fb4
+    "Telstra NSW media manager David Taylor said the node failure created overwhelming demand "
+    "that affected users nationwide in a domino effect.",
+    "The network is configured to manage this, however in this instance we had issues "
+    "transferring customers to other nodes which caused congestion on the network for some "
+    "customers.",
+    # http://thenewdaily.com.au/news/2016/02/09/telstra-across-australia/
+    "We do not like causing that level of inconvenience to our customers.",
+    # own: software as the subject of the same shape
+    "Redis was to blame for the latency.",
+    "The worker pool was to blame for the latency.",
+    "The workers were not to blame for the outage.",
+]
+
+
+@pytest.mark.parametrize("sentence", TELSTRA_BLAME)
+def test_fresh_incident_blame_caught(sentence: str) -> None:
+    assert flagged(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", TELSTRA_OK)
+def test_fresh_incident_neutral_left_alone(sentence: str) -> None:
+    assert not flagged(sentence), (sentence, flagged(sentence))
