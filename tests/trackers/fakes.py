@@ -99,7 +99,7 @@ class FakeTracker:
                 self._send(status, {}, answer)
 
             def _send(self, status: int, headers: dict[str, str], answer: Any) -> None:
-                data = json.dumps(answer).encode()
+                data = b"" if status == 204 else json.dumps(answer).encode()
                 try:
                     self.send_response(status)
                     for name, value in headers.items():

@@ -56,6 +56,11 @@ def incident_url(item: ActionItem) -> str:
     return f"{settings.KINTSUGI_BASE_URL}/incidents/{item.incident_id}/"
 
 
+def ticket_label(key: str) -> str:
+    """What the item shows: ``#12`` for an issue number, Jira's ``OPS-12`` as it is."""
+    return f"#{key}" if key.isdigit() else key
+
+
 def owner_for(link: TicketLink, ticket: Ticket) -> User | None:
     """The user behind the tracker's assignee: by email first, then the mapping table."""
     if ticket.assignee_email:
@@ -112,8 +117,9 @@ def apply_remote(
             remote=Side.of_ticket(ticket),
         )
         fields = _item_fields(link, item, ticket, plan.to_item)
-        if item.ticket_id != f"#{ticket.key}" or (ticket.url and item.ticket_url != ticket.url):
-            fields["ticket_id"] = f"#{ticket.key}"
+        label = ticket_label(ticket.key)
+        if item.ticket_id != label or (ticket.url and item.ticket_url != ticket.url):
+            fields["ticket_id"] = label
             if ticket.url:
                 fields["ticket_url"] = ticket.url
         try:
@@ -215,9 +221,9 @@ def poll_due(now: datetime) -> int:
 
 def _within_pace(connection_id: int, kind: str, now: datetime) -> bool:
     """Whether the tracker's documented write limits leave room for one more job."""
-    from kintsugi.trackers.providers import github, gitlab
+    from kintsugi.trackers.providers import provider_class
 
-    limits = {"github": github.GitHub, "gitlab": gitlab.GitLab}[kind]
+    limits = provider_class(kind)
     writes = SyncJob.objects.filter(
         link__connection_id=connection_id, kind__in=(JobKind.CREATE, JobKind.PUSH)
     )
