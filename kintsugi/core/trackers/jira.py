@@ -113,8 +113,9 @@ def jira_hook_ticket(payload: Any, *, browse: str, cloud: bool) -> Ticket | None
     )
 
 
-def issue_key(reference: str, *, project: str, host: str) -> str | None:
-    """The key in ``OPS-12``, ``ops-12`` or ``https://<host>/browse/OPS-12``.
+def issue_key(reference: str, *, project: str, host: str, root: str = "") -> str | None:
+    """The key in ``OPS-12``, ``ops-12`` or ``https://<host><root>/browse/OPS-12`` (``root``
+    is a Data Center context path such as ``/jira``).
 
     Another project's key, another host or any other path is refused (None): a link stays
     inside the connection the team chose.
@@ -125,9 +126,10 @@ def issue_key(reference: str, *, project: str, host: str) -> str | None:
         if parts.scheme not in ("http", "https") or parts.netloc.lower() != host.lower():
             return None
         path = parts.path.rstrip("/")
-        if not path.startswith("/browse/"):
+        browse = root.rstrip("/") + "/browse/"
+        if not path.startswith(browse):
             return None
-        text = path.removeprefix("/browse/")
+        text = path.removeprefix(browse)
     found = _ISSUE_KEY.fullmatch(text)
     if found is None or found.group(1).upper() != project.upper():
         return None

@@ -167,7 +167,8 @@ class Jira:
         raise NotImplementedError
 
     def number_in(self, reference: str) -> str | None:
-        return issue_key(reference, project=self.project, host=urlsplit(self.browse).netloc)
+        site = urlsplit(self.browse)
+        return issue_key(reference, project=self.project, host=site.netloc, root=site.path)
 
     # -- change -------------------------------------------------------------------------
 

@@ -36,6 +36,14 @@ def test_issue_keys_stay_in_the_project_and_site(reference, key):
     assert issue_key(reference, project="OPS", host=HOST) == key
 
 
+def test_a_data_center_context_path_is_part_of_the_browse_url():
+    url = "https://jira.acme.test/jira/browse/OPS-4"
+    assert issue_key(url, project="OPS", host="jira.acme.test", root="/jira/") == "OPS-4"
+    assert issue_key(url, project="OPS", host="jira.acme.test") is None
+    other = "https://jira.acme.test/other/browse/OPS-4"
+    assert issue_key(other, project="OPS", host="jira.acme.test", root="/jira") is None
+
+
 def test_a_description_keeps_its_paragraphs_and_links():
     body = (
         "Do it.\n\nFrom [Outage](https://k.test/incidents/2/) now.\n\n<!-- kintsugi:create:1:2 -->"
