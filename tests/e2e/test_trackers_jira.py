@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from kintsugi.postmortems.models import ActionItem
 from tests.e2e.test_trackers import _send
 from tests.trackers.conftest import run_worker
-from tests.trackers.fake_jira import EMAIL, FakeJira
-from tests.trackers.fakes import TOKEN
+from tests.trackers.fake_jira import serve
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ENV = "KINTSUGI_E2E_JIRA_TOKEN"
@@ -19,9 +18,7 @@ ENV = "KINTSUGI_E2E_JIRA_TOKEN"
 
 @pytest.fixture(params=["jira_cloud", "jira_dc"])
 def jira(request, monkeypatch):
-    cloud = request.param == "jira_cloud"
-    monkeypatch.setenv(ENV, f"{EMAIL}:{TOKEN}" if cloud else TOKEN)
-    with FakeJira(cloud=cloud) as server:
+    with serve(request.param, monkeypatch, ENV) as server:
         yield server
 
 

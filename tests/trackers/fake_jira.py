@@ -316,3 +316,11 @@ class FakeJira(FakeTracker):
             "X-Hub-Signature": f"sha256={digest}",
             "X-Atlassian-Webhook-Identifier": str(uuid.uuid4()),
         }
+
+
+def serve(kind: str, monkeypatch: Any, env: str) -> FakeJira:
+    """A fake of flavour ``kind`` (jira_cloud, jira_dc), its token put in ``env`` in the form
+    that flavour expects; use it as a context manager."""
+    cloud = kind == "jira_cloud"
+    monkeypatch.setenv(env, f"{EMAIL}:{TOKEN}" if cloud else TOKEN)
+    return FakeJira(cloud=cloud)

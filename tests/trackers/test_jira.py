@@ -17,7 +17,7 @@ from kintsugi.postmortems.services.action_items import action_item_add, action_i
 from kintsugi.trackers.models import AccountMapping, JobState, SyncJob, TicketLink, WebhookDelivery
 from kintsugi.trackers.services.tickets import ticket_create, ticket_link, ticket_retry
 from tests.trackers.conftest import post_hook, run_worker
-from tests.trackers.fake_jira import EMAIL, FakeJira
+from tests.trackers.fake_jira import EMAIL, serve
 from tests.trackers.fakes import TOKEN
 
 ENV = "KINTSUGI_TEST_JIRA_TOKEN"
@@ -25,9 +25,7 @@ ENV = "KINTSUGI_TEST_JIRA_TOKEN"
 
 @pytest.fixture(params=["jira_cloud", "jira_dc"])
 def jira(request, monkeypatch):
-    cloud = request.param == "jira_cloud"
-    monkeypatch.setenv(ENV, f"{EMAIL}:{TOKEN}" if cloud else TOKEN)
-    with FakeJira(cloud=cloud) as server:
+    with serve(request.param, monkeypatch, ENV) as server:
         yield server
 
 
