@@ -11,14 +11,18 @@ class ConnectionForm(forms.Form):
     kind = forms.ChoiceField(choices=TrackerKind.choices)
     name = forms.CharField(max_length=100)
     team = forms.ChoiceField(choices=(), help_text="The team whose action items it holds.")
-    project = forms.CharField(max_length=300, help_text="owner/repository or group/project")
+    project = forms.CharField(
+        max_length=300, help_text="owner/repository, group/project or a Jira project key (OPS)"
+    )
     token_env = forms.CharField(
         max_length=100,
         label="Token variable",
         help_text="The environment variable holding the token (never the token itself).",
     )
     api_url = forms.CharField(
-        max_length=500, required=False, help_text="Empty: github.com or gitlab.com."
+        max_length=500,
+        required=False,
+        help_text="Empty: github.com or gitlab.com. Jira: the site, e.g. https://acme.atlassian.net.",
     )
     web_url = forms.CharField(max_length=500, required=False)
 

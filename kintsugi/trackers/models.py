@@ -18,6 +18,8 @@ from kintsugi.teams.models import Team
 class TrackerKind(models.TextChoices):
     GITHUB = "github", "GitHub Issues"
     GITLAB = "gitlab", "GitLab Issues"
+    JIRA_CLOUD = "jira_cloud", "Jira Cloud"
+    JIRA_DC = "jira_dc", "Jira Data Center"
 
 
 class TrackerConnection(models.Model):

@@ -99,7 +99,7 @@ class FakeTracker:
                 self._send(status, {}, answer)
 
             def _send(self, status: int, headers: dict[str, str], answer: Any) -> None:
-                data = json.dumps(answer).encode()
+                data = b"" if status == 204 else json.dumps(answer).encode()
                 try:
                     self.send_response(status)
                     for name, value in headers.items():
@@ -186,7 +186,11 @@ class FakeGitHub(FakeTracker):
             return 404, {"message": "Not Found"}
         issue = self.issues[int(rest)]
         if method == "PATCH":
-            self.change(int(rest), **(body or {}))
+            body = dict(body or {})
+            if "assignees" in body:  # "Logins for Users to assign to this issue"
+                logins = body.pop("assignees") or []
+                body["assignee"] = logins[0] if logins else None
+            self.change(int(rest), **body)
         return 200, issue
 
     def change(self, number: int, **fields: Any) -> dict[str, Any]:
@@ -228,6 +232,8 @@ class FakeGitLab(FakeTracker):
         super().__init__()
         self.project = project
         self.url_api = ""
+        # "List users" (docs.gitlab.com/api/users): ?username= exact, ?search= name or email.
+        self.users = [{"id": 7, "username": "bobby", "public_email": "bobby@acme.test"}]
 
     def __enter__(self) -> FakeGitLab:
         super().__enter__()
@@ -265,6 +271,13 @@ class FakeGitLab(FakeTracker):
                 "closed_by": None,
             }
             return 201, self.issues[number]
+        if parts.path == "/api/v4/users" and method == "GET":
+            query = parse_qs(parts.query)
+            name, search = query.get("username", [""])[0], query.get("search", [""])[0].lower()
+            return 200, [
+                u for u in self.users
+                if (name and u["username"] == name) or (search and search == u["public_email"])
+            ]  # fmt: skip
         if where == prefix and method == "GET":
             query = parse_qs(parts.query)
             label = query.get("labels", [""])[0]
@@ -279,6 +292,9 @@ class FakeGitLab(FakeTracker):
             return 404, {"message": "404 Not found"}
         if method == "PUT":
             body = body or {}
+            if "assignee_ids" in body:
+                ids = body.pop("assignee_ids") or []
+                body["assignee"] = next((u for u in self.users if u["id"] in ids), None)
             event = body.pop("state_event", None)
             if event:
                 body["state"] = "closed" if event == "close" else "opened"

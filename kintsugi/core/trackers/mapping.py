@@ -4,8 +4,9 @@ The conflict rule (docs/integrations.md, "Trackers"): each synced field (title, 
 target date) is compared with the snapshot last agreed with the tracker. A field changed on
 one side only goes to the other side. A field changed on both sides to different values
 takes the tracker's value, because the work happens there, and the conflict is recorded on
-the link and shown beside the item. The assignee only travels from the tracker to
-Kintsugi: an account that maps to a user becomes the owner; one that does not is shown.
+the link and shown beside the item. The assignee follows the same rule (``owners.py``): an
+account that maps to a user becomes the owner, one that does not is shown; an owner changed
+in Kintsugi becomes the assignee where the tracker knows them.
 """
 
 from __future__ import annotations

@@ -47,3 +47,5 @@ class Draft:
     due_on: date | None = None
     closed: bool | None = None
     not_planned: bool = False
+    # The tracker account to assign: None leaves the assignee alone, "" unassigns.
+    assignee: str | None = None

@@ -45,6 +45,7 @@ class Provider(Protocol):
     def find_created(self, marker: str) -> Ticket | None: ...
     def changed_since(self, since: datetime) -> list[Ticket]: ...
     def number_in(self, reference: str) -> str | None: ...
+    def account_for(self, email: str) -> str | None: ...
 
 
 def token_from(env_name: str) -> str:
@@ -95,6 +96,8 @@ def _http_error(error: urllib.error.HTTPError) -> TrackerError:
     except ValueError:
         detail = {}
     message = detail.get("message") if isinstance(detail, dict) else None
+    if message is None and isinstance(detail, dict):
+        message = _jira_message(detail)
     limited = error.code == 429 or (
         error.code == 403
         and (headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers)
@@ -103,3 +106,12 @@ def _http_error(error: urllib.error.HTTPError) -> TrackerError:
     what = "rate limited" if limited else f"HTTP {error.code}"
     text = f"The tracker answered {what}" + (f": {str(message)[:300]}" if message else ".")
     return TrackerError(text, retryable=retryable, headers=headers)
+
+
+def _jira_message(detail: dict[str, Any]) -> str | None:
+    """Jira's errors: ``{"errorMessages": [...], "errors": {"field": "why"}}``."""
+    parts = [str(m) for m in detail.get("errorMessages") or [] if isinstance(m, str)]
+    errors = detail.get("errors")
+    if isinstance(errors, dict):
+        parts.extend(f"{name}: {why}" for name, why in errors.items() if isinstance(why, str))
+    return "; ".join(parts) or None

@@ -69,6 +69,8 @@ class GitHub:
     def update(self, key: str, draft: Draft) -> Ticket:
         path = f"/repos/{self.repo}/issues/{int(key)}"
         body: dict[str, Any] = {"title": draft.title}
+        if draft.assignee is not None:
+            body["assignees"] = [draft.assignee] if draft.assignee else []
         if draft.closed is not None:
             body["state"] = "closed" if draft.closed else "open"
             if draft.closed:
@@ -104,6 +106,11 @@ class GitHub:
             if len(rows) < PAGE:
                 break
         return found
+
+    def account_for(self, email: str) -> str | None:
+        """GitHub finds people by email only where they made it public: no lookup; the
+        mapping table (Settings → Trackers) names the login."""
+        return None
 
     def number_in(self, reference: str) -> str | None:
         host = urlsplit(self.connection.web_url).netloc

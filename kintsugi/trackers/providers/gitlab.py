@@ -67,6 +67,8 @@ class GitLab:
         }
         if draft.closed is not None:
             body["state_event"] = "close" if draft.closed else "reopen"
+        if draft.assignee is not None:
+            body["assignee_ids"] = [self._user_id(draft.assignee)] if draft.assignee else []
         return self._ticket(
             self.http.call("PUT", f"/projects/{self.project}/issues/{int(key)}", body)
         )
@@ -91,6 +93,27 @@ class GitLab:
             if len(rows) < PAGE:
                 break
         return found
+
+    def _user_id(self, username: str) -> int:
+        """``GET /users?username=`` (docs.gitlab.com/api/users): assignees go by id."""
+        found = self.http.call("GET", f"/users?username={quote(username, safe='')}")
+        first = found[0] if isinstance(found, list) and found else None
+        user_id = first.get("id") if isinstance(first, dict) else None
+        if not isinstance(user_id, int):
+            raise TrackerError(f"GitLab has no user {username!r}.", retryable=False)
+        return user_id
+
+    def account_for(self, email: str) -> str | None:
+        """``GET /users?search=<email>`` matches public emails (all emails for admins)."""
+        found = self.http.call("GET", f"/users?search={quote(email, safe='')}")
+        for person in found if isinstance(found, list) else []:
+            if not isinstance(person, dict):
+                continue
+            emails = {str(person.get(n) or "").lower() for n in ("email", "public_email")}
+            if email.lower() in emails:
+                username = person.get("username")
+                return username if isinstance(username, str) else None
+        return None
 
     def number_in(self, reference: str) -> str | None:
         host = urlsplit(self.connection.web_url).netloc

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from kintsugi.accounts.models import User
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.trackers.jira import PROJECT_KEY
 from kintsugi.core.validation import clean_url
 from kintsugi.postmortems import access
 from kintsugi.teams.models import Membership, Team
@@ -20,6 +21,8 @@ DEFAULTS = {
     TrackerKind.GITHUB: ("https://api.github.com", "https://github.com"),
     TrackerKind.GITLAB: ("https://gitlab.com/api/v4", "https://gitlab.com"),
 }
+# Jira has no public default site: its address (the API root and the browse root) is given.
+JIRA_KINDS = (TrackerKind.JIRA_CLOUD, TrackerKind.JIRA_DC)
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,99}")
 _PROJECT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){1,9}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}")
@@ -33,12 +36,22 @@ def _check(kind: str, name: str, project: str, token_env: str) -> None:
             "A name is 1 to 100 letters, digits, spaces and - _ . (first a letter or digit).",
             field="name",
         )
+    if kind in JIRA_KINDS:
+        if not PROJECT_KEY.fullmatch(project):
+            raise ValidationProblem(
+                "For Jira the project is its key in capitals, for example OPS.", field="project"
+            )
+        return _check_env(token_env)
     dots = any(part.strip(".") == "" for part in project.split("/"))
     if not _PROJECT.fullmatch(project) or dots:
         raise ValidationProblem(
             "The project is owner/repository (GitHub) or group/project (GitLab).",
             field="project",
         )
+    _check_env(token_env)
+
+
+def _check_env(token_env: str) -> None:
     if not _ENV_NAME.fullmatch(token_env):
         raise ValidationProblem(
             "Name the environment variable that holds the token (capitals, digits, _), "
@@ -63,7 +76,12 @@ def connection_create(
         raise PermissionDenied("Only the team's leads and admins set up its tracker.")
     name, project, token_env = name.strip(), project.strip().strip("/"), token_env.strip()
     _check(kind, name, project, token_env)
-    api, web = DEFAULTS[TrackerKind(kind)]
+    if kind in JIRA_KINDS and not base_url.strip():
+        raise ValidationProblem(
+            "Give the Jira site's address, for example https://acme.atlassian.net.",
+            field="base_url",
+        )
+    api, web = DEFAULTS.get(TrackerKind(kind), (base_url, web_url or base_url))
     base = clean_url(base_url or api, field="base_url", max_length=500, label="API address")
     site = clean_url(web_url or web, field="web_url", max_length=500, label="web address")
     for url in (base, site):

@@ -11,6 +11,7 @@ last failure stays on the link, shown beside the item with a retry button.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ from kintsugi.core.trackers.mapping import (
     status_from_remote,
 )
 from kintsugi.core.trackers.model import Ticket
+from kintsugi.core.trackers.owners import owner_way, unmapped_note
 from kintsugi.core.vocabulary import ActionStatus
 from kintsugi.postmortems.models import ActionItem
 from kintsugi.postmortems.services.action_items import action_item_update
@@ -56,6 +58,11 @@ def incident_url(item: ActionItem) -> str:
     return f"{settings.KINTSUGI_BASE_URL}/incidents/{item.incident_id}/"
 
 
+def ticket_label(key: str) -> str:
+    """What the item shows: ``#12`` for an issue number, Jira's ``OPS-12`` as it is."""
+    return f"#{key}" if key.isdigit() else key
+
+
 def owner_for(link: TicketLink, ticket: Ticket) -> User | None:
     """The user behind the tracker's assignee: by email first, then the mapping table."""
     if ticket.assignee_email:
@@ -75,7 +82,12 @@ def owner_for(link: TicketLink, ticket: Ticket) -> User | None:
 
 
 def _item_fields(
-    link: TicketLink, item: ActionItem, ticket: Ticket, changes: dict[str, Any]
+    link: TicketLink,
+    item: ActionItem,
+    ticket: Ticket,
+    changes: dict[str, Any],
+    *,
+    take_assignee: bool = True,
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if "title" in changes:
@@ -92,7 +104,7 @@ def _item_fields(
             if status == ActionStatus.WONT_DO:
                 who = f" by {ticket.closed_by}" if ticket.closed_by else ""
                 fields["status_reason"] = f"Closed as not planned in the tracker{who}."
-    owner = owner_for(link, ticket)
+    owner = owner_for(link, ticket) if take_assignee else None
     if owner is not None and owner.pk != item.owner_id:
         fields["owner"] = owner
     return fields
@@ -103,17 +115,20 @@ def apply_remote(
 ) -> TicketLink:
     """Reconcile the item with the ticket; write Kintsugi's side now, the tracker's side
     now if a provider is at hand (the worker) or by a queued push (a webhook)."""
+    agreed = None if first or not link.snapshot else link.snapshot
     for _ in range(3):
-        item = ActionItem.objects.select_related("incident").get(pk=link.action_item_id)
-        snapshot = None if first or not link.snapshot else Side.of_snapshot(link.snapshot)
+        item = ActionItem.objects.select_related("incident", "owner").get(pk=link.action_item_id)
+        snapshot = None if agreed is None else Side.of_snapshot(agreed)
         plan = reconcile(
             snapshot=snapshot,
             item=Side.of_item(item.title, item.status, item.due_on),
             remote=Side.of_ticket(ticket),
         )
-        fields = _item_fields(link, item, ticket, plan.to_item)
-        if item.ticket_id != f"#{ticket.key}" or (ticket.url and item.ticket_url != ticket.url):
-            fields["ticket_id"] = f"#{ticket.key}"
+        way = owner_way(agreed=agreed, owner_id=item.owner_id, assignee=ticket.assignee)
+        fields = _item_fields(link, item, ticket, plan.to_item, take_assignee=way.to_item)
+        label = ticket_label(ticket.key)
+        if item.ticket_id != label or (ticket.url and item.ticket_url != ticket.url):
+            fields["ticket_id"] = label
             if ticket.url:
                 fields["ticket_url"] = ticket.url
         try:
@@ -129,21 +144,48 @@ def apply_remote(
                 f"The tracker's change was not applied: {problem.message}", retryable=False
             ) from None
     remote = ticket
-    if plan.to_tracker:
+    conflicts = plan.conflicts + ([way.conflict] if way.conflict else [])
+    # The owner agreed with the tracker; kept as it was while a push is still to be made.
+    owner_agreed = item.owner_id
+    if way.to_tracker and provider is None:
+        owner_agreed = agreed.get("owner_id") if agreed is not None else None
+    if plan.to_tracker or way.to_tracker:
         if provider is None:
             _enqueue_push(link, item.version)
         else:
-            remote = provider.update(ticket.key, draft_for_changes(plan.to_tracker, ticket))
+            draft = draft_for_changes(plan.to_tracker, ticket)
+            if way.to_tracker:
+                account = assignee_for(link, provider, item.owner)
+                if account is None:
+                    conflicts.append(unmapped_note(item.owner.username if item.owner else ""))
+                elif account != ticket.assignee:
+                    draft = replace(draft, assignee=account)
+            if plan.to_tracker or draft.assignee is not None:
+                remote = provider.update(ticket.key, draft)
     link.key, link.url = ticket.key, ticket.url or link.url
-    link.snapshot = remote.snapshot()
+    link.snapshot = {**remote.snapshot(), "owner_id": owner_agreed}
     link.remote_assignee = ticket.assignee
     link.closed_by = ticket.closed_by if ticket.closed else ""
-    link.conflict = "; ".join(plan.conflicts) if plan.conflicts else link.conflict
+    link.conflict = "; ".join(conflicts) if conflicts else link.conflict
     link.synced_version = item.version
     link.last_synced_at = timezone.now()
     link.sync_error = ""
     link.save()
     return link
+
+
+def assignee_for(link: TicketLink, provider: Provider, owner: User | None) -> str | None:
+    """The tracker account for Kintsugi's owner: "" (unassign) for no owner, else the
+    account the tracker finds by the owner's email, else the mapping table's; None if
+    neither knows them (shown on the row, the assignee left alone)."""
+    if owner is None:
+        return ""
+    if owner.email:
+        found = provider.account_for(owner.email)
+        if found:
+            return found
+    mapped = AccountMapping.objects.filter(connection_id=link.connection_id, user=owner).first()
+    return mapped.account if mapped is not None else None
 
 
 def _enqueue_push(link: TicketLink, version: int) -> None:
@@ -215,9 +257,9 @@ def poll_due(now: datetime) -> int:
 
 def _within_pace(connection_id: int, kind: str, now: datetime) -> bool:
     """Whether the tracker's documented write limits leave room for one more job."""
-    from kintsugi.trackers.providers import github, gitlab
+    from kintsugi.trackers.providers import provider_class
 
-    limits = {"github": github.GitHub, "gitlab": gitlab.GitLab}[kind]
+    limits = provider_class(kind)
     writes = SyncJob.objects.filter(
         link__connection_id=connection_id, kind__in=(JobKind.CREATE, JobKind.PUSH)
     )
@@ -310,7 +352,9 @@ def _create(job: SyncJob, link: TicketLink, provider: Provider) -> None:
             )
         )
     with transaction.atomic():
-        link.snapshot = ticket.snapshot()  # agreed: the ticket says what the item says
+        # Agreed: the ticket says what the item says, but has no assignee yet: an owner
+        # goes out as the assignee by the reconciliation below.
+        link.snapshot = {**ticket.snapshot(), "owner_id": None}
         apply_remote(link, ticket, provider=provider)
 
 

@@ -92,7 +92,8 @@ def ticket_link(*, user: User | None, item: ActionItem, reference: str) -> Ticke
     number = provider.number_in(reference)
     if number is None:
         raise ValidationProblem(
-            f"Give an issue number (12 or #12) or the URL of an issue in {connection.project}.",
+            f"Give an issue number (12 or #12), a key (OPS-12) or the URL of an issue in "
+            f"{connection.project}.",
             field="reference",
         )
     if TicketLink.objects.filter(action_item=item).exclude(key="").exists():

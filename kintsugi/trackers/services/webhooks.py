@@ -1,8 +1,8 @@
 """A tracker's webhook: prove the sender, drop a replay, apply the ticket's new state.
 
 A delivery is recorded by its id (GitHub ``X-GitHub-Delivery``; GitLab ``Idempotency-Key``,
-else ``X-Gitlab-Event-UUID``) in the same transaction that applies it, so a redelivery is
-answered and ignored. A ticket no item links to is acknowledged and left alone.
+else ``X-Gitlab-Event-UUID``; Jira ``X-Atlassian-Webhook-Identifier``) in the same
+transaction that applies it, so a redelivery is answered and ignored. A ticket no item links to is acknowledged and left alone.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from kintsugi.core.trackers.jira import SYNCED_EVENTS, jira_hook_ticket, jira_signature_ok
+from kintsugi.core.trackers.model import Ticket
 from kintsugi.core.trackers.payloads import github_hook_ticket, gitlab_hook_ticket
 from kintsugi.core.trackers.signatures import github_signature_ok, gitlab_token_ok
 from kintsugi.trackers.models import TicketLink, TrackerConnection, TrackerKind, WebhookDelivery
 from kintsugi.trackers.providers.base import TrackerError
 from kintsugi.trackers.services.sync import apply_remote
+
+JIRA_KINDS = (TrackerKind.JIRA_CLOUD, TrackerKind.JIRA_DC)
 
 
 @dataclass
@@ -35,12 +39,16 @@ def signed(
 ) -> bool:
     """The same work for an unknown connection as for a wrong secret."""
     secret = connection.webhook_secret if connection is not None else ""
+    if kind in JIRA_KINDS:
+        return jira_signature_ok(body, headers.get("X-Hub-Signature", ""), secret)
     if kind == TrackerKind.GITHUB:
         return github_signature_ok(body, headers.get("X-Hub-Signature-256", ""), secret)
     return gitlab_token_ok(headers.get("X-Gitlab-Token", ""), secret)
 
 
 def _delivery_id(kind: str, headers: Mapping[str, str]) -> str:
+    if kind in JIRA_KINDS:  # the same on Jira's retries of one delivery
+        return headers.get("X-Atlassian-Webhook-Identifier", "")
     if kind == TrackerKind.GITHUB:
         return headers.get("X-GitHub-Delivery", "")
     return headers.get("Idempotency-Key", "") or headers.get("X-Gitlab-Event-UUID", "")
@@ -48,6 +56,8 @@ def _delivery_id(kind: str, headers: Mapping[str, str]) -> str:
 
 def receive(connection: TrackerConnection, headers: Mapping[str, str], body: bytes) -> Outcome:
     kind = connection.kind
+    if kind in JIRA_KINDS:
+        return _receive_jira(connection, headers, body)
     event = headers.get("X-GitHub-Event" if kind == TrackerKind.GITHUB else "X-Gitlab-Event", "")
     if kind == TrackerKind.GITHUB and event == "ping":
         return Outcome(200, {"ok": "pong"})
@@ -61,7 +71,31 @@ def receive(connection: TrackerConnection, headers: Mapping[str, str], body: byt
     ticket = reader(payload)
     if ticket is None:
         return Outcome(400, {"error": "The payload holds no issue with a number."})
-    delivery = _delivery_id(kind, headers)[:100]
+    return _apply(connection, ticket, _delivery_id(kind, headers)[:100])
+
+
+def _receive_jira(
+    connection: TrackerConnection, headers: Mapping[str, str], body: bytes
+) -> Outcome:
+    """Jira names the event in the body (``webhookEvent``), not in a header."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return Outcome(400, {"error": "The body is not JSON."})
+    event = payload.get("webhookEvent") if isinstance(payload, dict) else None
+    if isinstance(event, str) and event not in SYNCED_EVENTS:
+        return Outcome(202, {"ignored": f"Event {event[:50]!r} is not synced."})
+    ticket = jira_hook_ticket(
+        payload,
+        browse=connection.web_url or connection.base_url,
+        cloud=connection.kind == TrackerKind.JIRA_CLOUD,
+    )
+    if ticket is None:
+        return Outcome(400, {"error": "The payload holds no issue with a key."})
+    return _apply(connection, ticket, _delivery_id(connection.kind, headers)[:100])
+
+
+def _apply(connection: TrackerConnection, ticket: Ticket, delivery: str) -> Outcome:
     link = TicketLink.objects.filter(connection=connection, key=ticket.key).first()
     try:
         with transaction.atomic():

@@ -24,7 +24,7 @@ from kintsugi.trackers.services.sync import jobs_run_due
 
 
 class Command(BaseCommand):
-    help = "Add and list tracker connections (GitHub, GitLab); run the sync now."
+    help = "Add and list tracker connections (GitHub, GitLab, Jira); run the sync now."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as", dest="as_user", help="Act as this user (default: operator).")
@@ -33,9 +33,13 @@ class Command(BaseCommand):
         add.add_argument("kind", choices=TrackerKind.values)
         add.add_argument("name")
         add.add_argument("--team", required=True, help="Slug of the team.")
-        add.add_argument("--project", required=True, help="owner/repo or group/project")
+        add.add_argument(
+            "--project", required=True, help="owner/repo, group/project or a Jira project key"
+        )
         add.add_argument("--token-env", required=True, help="Environment variable with the token.")
-        add.add_argument("--api-url", default="", help="API root (GitHub Enterprise, GitLab).")
+        add.add_argument(
+            "--api-url", default="", help="API root (GitHub Enterprise, GitLab); the site for Jira."
+        )
         add.add_argument("--web-url", default="", help="Web root the issue URLs start with.")
         sub.add_parser("list", help="List connections as JSON (without secrets).")
         sync = sub.add_parser("sync", help="Run the due sync jobs until none is left.")
