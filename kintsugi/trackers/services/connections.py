@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
@@ -15,17 +14,17 @@ from kintsugi.core.validation import clean_url
 from kintsugi.postmortems import access
 from kintsugi.teams.models import Membership, Team
 from kintsugi.trackers.models import TrackerConnection, TrackerKind
+from kintsugi.trackers.services.secrets import new_webhook_secret, token_fields
 
 DEFAULTS = {
     TrackerKind.GITHUB: ("https://api.github.com", "https://github.com"),
     TrackerKind.GITLAB: ("https://gitlab.com/api/v4", "https://gitlab.com"),
 }
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,99}")
 _PROJECT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){1,9}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}")
 
 
-def _check(kind: str, name: str, project: str, token_env: str) -> None:
+def _check(kind: str, name: str, project: str) -> None:
     if kind not in TrackerKind.values:
         raise ValidationProblem(f"Choose a tracker: {', '.join(TrackerKind.values)}.", field="kind")
     if not _NAME.fullmatch(name):
@@ -39,12 +38,6 @@ def _check(kind: str, name: str, project: str, token_env: str) -> None:
             "The project is owner/repository (GitHub) or group/project (GitLab).",
             field="project",
         )
-    if not _ENV_NAME.fullmatch(token_env):
-        raise ValidationProblem(
-            "Name the environment variable that holds the token (capitals, digits, _), "
-            "for example KINTSUGI_GITHUB_TOKEN; the token itself is never stored.",
-            field="token_env",
-        )
 
 
 def connection_create(
@@ -54,15 +47,19 @@ def connection_create(
     kind: str,
     name: str,
     project: str,
-    token_env: str,
+    token_env: str = "",
     base_url: str = "",
     web_url: str = "",
+    token: str = "",
 ) -> TrackerConnection:
-    """A new connection with a fresh webhook secret (shown to the person who made it)."""
+    """A new connection with a fresh webhook secret (shown to the person who made it).
+
+    The token is named by ``token_env`` or given as ``token`` (sealed, ``secrets.py``)."""
     if user is not None and not access.can_manage_team(user, team):
         raise PermissionDenied("Only the team's leads and admins set up its tracker.")
     name, project, token_env = name.strip(), project.strip().strip("/"), token_env.strip()
-    _check(kind, name, project, token_env)
+    _check(kind, name, project)
+    tokens = token_fields(token_env=token_env, token=token)
     api, web = DEFAULTS[TrackerKind(kind)]
     base = clean_url(base_url or api, field="base_url", max_length=500, label="API address")
     site = clean_url(web_url or web, field="web_url", max_length=500, label="web address")
@@ -78,8 +75,8 @@ def connection_create(
         base_url=base,
         web_url=site,
         project=project,
-        token_env=token_env,
-        webhook_secret=secrets.token_urlsafe(32),
+        **tokens,
+        webhook_secret=new_webhook_secret(),
     )
 
 
