@@ -106,3 +106,14 @@ def test_bulk_create_shows_progress_then_the_tickets(
         titles = sorted(issue["title"] for issue in fake.issues.values())
         assert titles == sorted([action.title, "Item 0", "Item 1"])
         assert not page.js_errors  # type: ignore[attr-defined]
+
+
+def test_a_team_lead_finds_trackers_in_the_user_menu(page, login, owner):
+    login("alice")
+    page.goto("/")
+    expect(page.get_by_test_id("nav-trackers")).to_have_count(0)
+    page.get_by_test_id("user-menu").locator("summary").click()
+    page.get_by_test_id("menu-trackers").click()
+    page.wait_for_url("**/settings/trackers/")
+    expect(page.get_by_role("heading", name="Trackers", exact=True)).to_be_visible()
+    assert not page.js_errors  # type: ignore[attr-defined]
