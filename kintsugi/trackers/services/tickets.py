@@ -178,3 +178,23 @@ def ticket_retry(*, user: User | None, link: TicketLink) -> int:
             state=JobState.WAITING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
         )
     )
+
+
+def ticket_sync_now(*, user: User | None, item: ActionItem) -> int:
+    """Sync an item's ticket at the worker's next pass: its failed jobs are tried again, or
+    else the ticket is read and reconciled (both ways). Asking again while one waits is the
+    same job. Returns the number of jobs queued or re-queued."""
+    if user is not None and not access.can_edit(user, item.incident):
+        raise PermissionDenied("You may not edit this incident.")
+    link = TicketLink.objects.filter(action_item=item).first()
+    if link is None:
+        raise ValidationProblem(
+            "This item has no ticket: create or link one first.", field="ticket"
+        )
+    failed = SyncJob.objects.filter(link=link, state=JobState.FAILED).exists()
+    if failed or link.sync_error:
+        return ticket_retry(user=user, link=link)
+    if not link.key or SyncJob.objects.filter(link=link, state=JobState.WAITING).exists():
+        return 0  # its create, or a sync, is queued already
+    _enqueue(link, JobKind.PULL, f"pull:{link.pk}:{timezone.now():%Y%m%d%H%M%S%f}")
+    return 1
