@@ -16,8 +16,16 @@ class ConnectionForm(forms.Form):
     )
     token_env = forms.CharField(
         max_length=100,
+        required=False,
         label="Token variable",
-        help_text="The environment variable holding the token (never the token itself).",
+        help_text="The environment variable holding the token; or leave empty and give the token.",
+    )
+    token = forms.CharField(
+        max_length=4096,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Kept sealed with the key in KINTSUGI_ENCRYPTION_KEY; never shown again.",
     )
     api_url = forms.CharField(
         max_length=500,
@@ -35,3 +43,14 @@ class MappingForm(forms.Form):
     connection = forms.IntegerField(min_value=1)
     account = forms.CharField(max_length=200, help_text="The tracker account name (login).")
     username = forms.CharField(max_length=150, help_text="The Kintsugi user it is.")
+
+
+class RotateForm(forms.Form):
+    connection = forms.IntegerField(min_value=1)
+    grace_hours = forms.IntegerField(
+        min_value=0,
+        max_value=720,
+        initial=24,
+        label="Old secret valid for (hours)",
+        help_text="0 refuses the old secret at once.",
+    )

@@ -1,8 +1,11 @@
 """A team's tracker, the ticket behind an action item, and the outbox of calls to make.
 
-The token itself is never stored: a connection names the environment variable that holds
-it (``token_env``), read when a call is made. The webhook secret is Kintsugi's own (it is
-generated here and given to the tracker), so it is kept to check deliveries.
+The token is either named by the environment variable that holds it (``token_env``, read
+when a call is made), or typed in once and kept sealed (``token_sealed``: Fernet under the
+key in ``KINTSUGI_ENCRYPTION_KEY``, ``kintsugi/core/sealing.py``); exactly one is set. The
+webhook secret is Kintsugi's own (it is generated here and given to the tracker), so it is
+kept to check deliveries; after a rotation the previous one is accepted until
+``previous_valid_until`` (``kintsugi/core/rotation.py``, the rule capture sources use).
 """
 
 from __future__ import annotations
@@ -33,8 +36,14 @@ class TrackerConnection(models.Model):
         max_length=500, help_text="Where people open issues, e.g. https://github.com"
     )
     project = models.CharField(max_length=300, help_text="owner/repo or group/project")
-    token_env = models.CharField(max_length=100, help_text="Environment variable holding the token")
+    token_env = models.CharField(
+        max_length=100, blank=True, help_text="Environment variable holding the token"
+    )
+    token_sealed = models.TextField(blank=True, help_text="The token, sealed (never shown)")
     webhook_secret = models.CharField(max_length=100)
+    previous_webhook_secret = models.CharField(max_length=100, blank=True)
+    previous_valid_until = models.DateTimeField(null=True, blank=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     # The poll (the fallback for lost webhooks) lists the issues changed since then: one

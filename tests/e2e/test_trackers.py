@@ -70,3 +70,50 @@ def test_a_ticket_goes_out_and_comes_back_done(page, login, live_server, tracker
     expect(row.get_by_test_id("action-ticket")).to_contain_text("#1")
     assert ActionItem.objects.get(pk=item.pk).completed_at is not None
     assert not page.js_errors  # type: ignore[attr-defined]
+
+
+def test_bulk_create_shows_progress_then_the_tickets(
+    page, login, live_server, team, action, monkeypatch
+):
+    """The bulk create: htmx posts, the panel polls while the worker creates the issues in
+    the loopback GitHub, then the rows show their tickets."""
+    from kintsugi.postmortems.services.action_items import action_item_add
+
+    monkeypatch.setenv("KINTSUGI_E2E_TRACKER_TOKEN", TOKEN)
+    with FakeGitHub() as fake:
+        fake.kind = "github"
+        connect(fake, team, "KINTSUGI_E2E_TRACKER_TOKEN")
+        incident = action.incident
+        others = [
+            action_item_add(user=action.owner, incident=incident, title=f"Item {n}")
+            for n in range(2)
+        ]
+        login("alice")
+        page.goto(f"/incidents/{incident.pk}/")
+        button = page.get_by_test_id("tickets-bulk-create")
+        expect(button).to_contain_text("the 3 items without one")
+        button.click()
+        progress = page.get_by_test_id("tickets-progress-text")
+        expect(progress).to_contain_text("0 of 3 tickets created")
+        assert page.url.endswith(f"/incidents/{incident.pk}/")  # no reload: htmx
+
+        assert run_worker() == "3 synced, 0 failed"
+        expect(progress).to_contain_text("3 of 3 tickets created.", timeout=8_000)
+        for item in (action, *others):
+            row = page.locator(f"#action-{item.pk}")
+            expect(row.get_by_test_id("ticket-synced")).to_be_visible(timeout=8_000)
+        expect(page.get_by_test_id("tickets-bulk-create")).to_have_count(0)
+        titles = sorted(issue["title"] for issue in fake.issues.values())
+        assert titles == sorted([action.title, "Item 0", "Item 1"])
+        assert not page.js_errors  # type: ignore[attr-defined]
+
+
+def test_a_team_lead_finds_trackers_in_the_user_menu(page, login, owner):
+    login("alice")
+    page.goto("/")
+    expect(page.get_by_test_id("nav-trackers")).to_have_count(0)
+    page.get_by_test_id("user-menu").locator("summary").click()
+    page.get_by_test_id("menu-trackers").click()
+    page.wait_for_url("**/settings/trackers/")
+    expect(page.get_by_role("heading", name="Trackers", exact=True)).to_be_visible()
+    assert not page.js_errors  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kintsugi.capture.models import Source, SourceKind
 from kintsugi.capture.services.sources import hash_secret
 from kintsugi.core.capture.pagerduty import signature_matches
+from kintsugi.core.rotation import previous_still_valid
 
 _NOBODY = hash_secret("no source has this secret")
 
@@ -22,8 +23,7 @@ def find_source(kind: str, source_id: int) -> Source | None:
 
 
 def _previous_valid(source: Source) -> bool:
-    until = source.previous_valid_until
-    return until is not None and until > timezone.now()
+    return previous_still_valid(source.previous_valid_until, timezone.now())
 
 
 def bearer_ok(source: Source | None, authorization: str) -> bool:

@@ -24,12 +24,11 @@ from kintsugi.accounts.models import User
 from kintsugi.capture.models import Source, SourceKind
 from kintsugi.core.capture.severity import DEFAULT_LABEL, DEFAULT_MAP, clean_severity_map
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.rotation import DEFAULT_GRACE, previous_valid_until
 from kintsugi.core.validation import clean_text
 from kintsugi.postmortems import access
 from kintsugi.teams.models import Membership, Team
 
-DEFAULT_GRACE = timedelta(hours=24)
-MAX_GRACE = timedelta(days=30)
 BEARER_KINDS = (SourceKind.ALERTMANAGER, SourceKind.GENERIC, SourceKind.CSV)
 MIN_SIGNING_SECRET = 16
 
@@ -159,11 +158,10 @@ def source_rotate(
     """A new secret; the old one stays valid for ``grace`` (zero: revoked at once)."""
     if user is not None and not can_manage(user, source.team):
         raise PermissionDenied("Only admins, or the team's leads, rotate this source's secret.")
-    if not timedelta(0) <= grace <= MAX_GRACE:
-        raise ValidationProblem("The grace period is 0 to 30 days.", field="grace")
     now = timezone.now()
+    until = previous_valid_until(now, grace)  # the rule shared with tracker webhooks
     fresh = Source.objects.select_for_update().get(pk=source.pk)
-    fresh.previous_valid_until = now + grace if grace else None
+    fresh.previous_valid_until = until
     fresh.rotated_at = now
     secret: str | None = None
     if fresh.kind == SourceKind.PAGERDUTY:

@@ -13,9 +13,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from kintsugi.core.sealing import KEY_VARIABLE, SealingError, unseal
 from kintsugi.core.trackers.model import Draft, Ticket
+
+if TYPE_CHECKING:
+    from kintsugi.trackers.models import TrackerConnection
 
 MAX_ANSWER = 5 * 1024 * 1024
 PAGE = 100
@@ -56,6 +60,21 @@ def token_from(env_name: str) -> str:
             retryable=False,
         )
     return token
+
+
+def token_for(connection: TrackerConnection) -> str:
+    """The connection's token: from its environment variable, or its sealed copy opened
+    with the key(s) in ``KINTSUGI_ENCRYPTION_KEY`` (read at each call, like the variable)."""
+    if connection.token_env:
+        return token_from(connection.token_env)
+    if not connection.token_sealed:
+        raise TrackerError(
+            "This connection has no token: set one under Settings, Trackers.", retryable=False
+        )
+    try:
+        return unseal(connection.token_sealed, os.environ.get(KEY_VARIABLE, ""))
+    except SealingError as error:
+        raise TrackerError(error.message, retryable=False) from None
 
 
 class Http:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 from kintsugi.core.trackers.mapping import LABEL
 from kintsugi.core.trackers.model import Draft, Ticket
 from kintsugi.core.trackers.payloads import DUE_LINE, github_ticket, issue_number
-from kintsugi.trackers.providers.base import MAX_PAGES, PAGE, Http, TrackerError, token_from
+from kintsugi.trackers.providers.base import MAX_PAGES, PAGE, Http, TrackerError, token_for
 
 if TYPE_CHECKING:
     from kintsugi.trackers.models import TrackerConnection
@@ -36,7 +36,7 @@ class GitHub:
         self.http = Http(
             connection.base_url,
             {
-                "Authorization": f"Bearer {token_from(connection.token_env)}",
+                "Authorization": f"Bearer {token_for(connection)}",
                 "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": "2022-11-28",
                 "User-Agent": "kintsugi",

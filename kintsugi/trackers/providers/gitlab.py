@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 from kintsugi.core.trackers.mapping import LABEL
 from kintsugi.core.trackers.model import Draft, Ticket
 from kintsugi.core.trackers.payloads import gitlab_ticket, issue_number
-from kintsugi.trackers.providers.base import MAX_PAGES, PAGE, Http, TrackerError, token_from
+from kintsugi.trackers.providers.base import MAX_PAGES, PAGE, Http, TrackerError, token_for
 
 if TYPE_CHECKING:
     from kintsugi.trackers.models import TrackerConnection
@@ -32,7 +32,7 @@ class GitLab:
         self.project = quote(connection.project, safe="")
         self.http = Http(
             connection.base_url,
-            {"PRIVATE-TOKEN": token_from(connection.token_env), "User-Agent": "kintsugi"},
+            {"PRIVATE-TOKEN": token_for(connection), "User-Agent": "kintsugi"},
             timeout=timeout,
         )
 

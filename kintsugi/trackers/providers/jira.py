@@ -42,7 +42,7 @@ from kintsugi.core.trackers.jira import (
 )
 from kintsugi.core.trackers.mapping import LABEL
 from kintsugi.core.trackers.model import Draft, Ticket
-from kintsugi.trackers.providers.base import MAX_PAGES, PAGE, Http, TrackerError, token_from
+from kintsugi.trackers.providers.base import MAX_PAGES, PAGE, Http, TrackerError, token_for
 
 if TYPE_CHECKING:
     from kintsugi.trackers.models import TrackerConnection
@@ -67,7 +67,7 @@ class Jira:
         self.http = Http(
             connection.base_url,
             {
-                "Authorization": self.authorization(token_from(connection.token_env)),
+                "Authorization": self.authorization(token_for(connection)),
                 "Accept": "application/json",
                 "User-Agent": "kintsugi",
             },
@@ -228,7 +228,8 @@ class JiraCloud(Jira):
     def authorization(self, token: str) -> str:
         if ":" not in token:
             raise TrackerError(
-                f"{self.connection.token_env} must hold email:api-token for Jira Cloud.",
+                f"{self.connection.token_env or 'The sealed token'} must hold email:api-token "
+                "for Jira Cloud.",
                 retryable=False,
             )
         return "Basic " + base64.b64encode(token.encode()).decode()

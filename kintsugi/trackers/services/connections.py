@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from kintsugi.core.validation import clean_url
 from kintsugi.postmortems import access
 from kintsugi.teams.models import Membership, Team
 from kintsugi.trackers.models import TrackerConnection, TrackerKind
+from kintsugi.trackers.services.secrets import new_webhook_secret, token_fields
 
 DEFAULTS = {
     TrackerKind.GITHUB: ("https://api.github.com", "https://github.com"),
@@ -23,12 +23,11 @@ DEFAULTS = {
 }
 # Jira has no public default site: its address (the API root and the browse root) is given.
 JIRA_KINDS = (TrackerKind.JIRA_CLOUD, TrackerKind.JIRA_DC)
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,99}")
 _PROJECT = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){1,9}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}")
 
 
-def _check(kind: str, name: str, project: str, token_env: str) -> None:
+def _check(kind: str, name: str, project: str) -> None:
     if kind not in TrackerKind.values:
         raise ValidationProblem(f"Choose a tracker: {', '.join(TrackerKind.values)}.", field="kind")
     if not _NAME.fullmatch(name):
@@ -41,22 +40,12 @@ def _check(kind: str, name: str, project: str, token_env: str) -> None:
             raise ValidationProblem(
                 "For Jira the project is its key in capitals, for example OPS.", field="project"
             )
-        return _check_env(token_env)
+        return
     dots = any(part.strip(".") == "" for part in project.split("/"))
     if not _PROJECT.fullmatch(project) or dots:
         raise ValidationProblem(
             "The project is owner/repository (GitHub) or group/project (GitLab).",
             field="project",
-        )
-    _check_env(token_env)
-
-
-def _check_env(token_env: str) -> None:
-    if not _ENV_NAME.fullmatch(token_env):
-        raise ValidationProblem(
-            "Name the environment variable that holds the token (capitals, digits, _), "
-            "for example KINTSUGI_GITHUB_TOKEN; the token itself is never stored.",
-            field="token_env",
         )
 
 
@@ -67,20 +56,24 @@ def connection_create(
     kind: str,
     name: str,
     project: str,
-    token_env: str,
+    token_env: str = "",
     base_url: str = "",
     web_url: str = "",
+    token: str = "",
 ) -> TrackerConnection:
-    """A new connection with a fresh webhook secret (shown to the person who made it)."""
+    """A new connection with a fresh webhook secret (shown to the person who made it).
+
+    The token is named by ``token_env`` or given as ``token`` (sealed, ``secrets.py``)."""
     if user is not None and not access.can_manage_team(user, team):
         raise PermissionDenied("Only the team's leads and admins set up its tracker.")
     name, project, token_env = name.strip(), project.strip().strip("/"), token_env.strip()
-    _check(kind, name, project, token_env)
+    _check(kind, name, project)
     if kind in JIRA_KINDS and not base_url.strip():
         raise ValidationProblem(
             "Give the Jira site's address, for example https://acme.atlassian.net.",
             field="base_url",
         )
+    tokens = token_fields(token_env=token_env, token=token)
     api, web = DEFAULTS.get(TrackerKind(kind), (base_url, web_url or base_url))
     base = clean_url(base_url or api, field="base_url", max_length=500, label="API address")
     site = clean_url(web_url or web, field="web_url", max_length=500, label="web address")
@@ -96,8 +89,8 @@ def connection_create(
         base_url=base,
         web_url=site,
         project=project,
-        token_env=token_env,
-        webhook_secret=secrets.token_urlsafe(32),
+        **tokens,
+        webhook_secret=new_webhook_secret(),
     )
 
 

@@ -7,8 +7,11 @@ tracker. An incident without a team has no tracker.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kintsugi.accounts.models import User
@@ -71,13 +74,54 @@ def ticket_create(*, user: User | None, item: ActionItem) -> TicketLink:
 
 
 def tickets_create_missing(*, user: User | None, incident: Incident) -> int:
-    """Queue a ticket for every item of the incident without one; returns how many."""
+    """Queue a ticket for every item of the incident without one; returns how many.
+
+    Idempotent: an item already queued is skipped, and two clicks racing each other make
+    one link per item (the second meets the one-to-one constraint and skips it)."""
+    if user is not None and not access.can_edit(user, incident):
+        raise PermissionDenied("You may not edit this incident.")
+    if connection_for(incident) is None:
+        raise ValidationProblem(
+            "This incident's team has no tracker connection; a team lead sets one up "
+            "under Settings → Trackers.",
+            field="ticket",
+        )
     count = 0
     items = incident.action_items.filter(ticket_id="", ticket_link__isnull=True)
     for item in items.select_related("incident"):
-        ticket_create(user=user, item=item)
+        try:
+            ticket_create(user=user, item=item)
+        except IntegrityError:
+            continue  # queued meanwhile by a concurrent request
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """The incident's ticket creations: one aggregate query, for the progress bar."""
+
+    total: int
+    created: int
+    failed: int  # gave up: the row shows the error and a Retry button
+    retrying: int  # failed once, waiting for the next attempt
+    waiting: int
+
+    @property
+    def finished(self) -> bool:
+        return self.waiting == 0
+
+
+def bulk_progress(incident: Incident) -> BulkProgress:
+    jobs = SyncJob.objects.filter(kind=JobKind.CREATE, link__action_item__incident_id=incident.pk)
+    counts = jobs.aggregate(
+        total=Count("pk"),
+        created=Count("pk", filter=Q(state=JobState.DONE)),
+        failed=Count("pk", filter=Q(state=JobState.FAILED)),
+        retrying=Count("pk", filter=Q(state=JobState.WAITING) & ~Q(last_error="")),
+        waiting=Count("pk", filter=Q(state=JobState.WAITING)),
+    )
+    return BulkProgress(**counts)
 
 
 def ticket_link(*, user: User | None, item: ActionItem, reference: str) -> TicketLink:
@@ -135,3 +179,23 @@ def ticket_retry(*, user: User | None, link: TicketLink) -> int:
             state=JobState.WAITING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
         )
     )
+
+
+def ticket_sync_now(*, user: User | None, item: ActionItem) -> int:
+    """Sync an item's ticket at the worker's next pass: its failed jobs are tried again, or
+    else the ticket is read and reconciled (both ways). Asking again while one waits is the
+    same job. Returns the number of jobs queued or re-queued."""
+    if user is not None and not access.can_edit(user, item.incident):
+        raise PermissionDenied("You may not edit this incident.")
+    link = TicketLink.objects.filter(action_item=item).first()
+    if link is None:
+        raise ValidationProblem(
+            "This item has no ticket: create or link one first.", field="ticket"
+        )
+    failed = SyncJob.objects.filter(link=link, state=JobState.FAILED).exists()
+    if failed or link.sync_error:
+        return ticket_retry(user=user, link=link)
+    if not link.key or SyncJob.objects.filter(link=link, state=JobState.WAITING).exists():
+        return 0  # its create, or a sync, is queued already
+    _enqueue(link, JobKind.PULL, f"pull:{link.pk}:{timezone.now():%Y%m%d%H%M%S%f}")
+    return 1

@@ -19,6 +19,7 @@ from kintsugi.core.trackers.payloads import github_hook_ticket, gitlab_hook_tick
 from kintsugi.core.trackers.signatures import github_signature_ok, gitlab_token_ok
 from kintsugi.trackers.models import TicketLink, TrackerConnection, TrackerKind, WebhookDelivery
 from kintsugi.trackers.providers.base import TrackerError
+from kintsugi.trackers.services.secrets import webhook_secrets
 from kintsugi.trackers.services.sync import apply_remote
 
 JIRA_KINDS = (TrackerKind.JIRA_CLOUD, TrackerKind.JIRA_DC)
@@ -37,13 +38,18 @@ def find_connection(kind: str, connection_id: int) -> TrackerConnection | None:
 def signed(
     connection: TrackerConnection | None, kind: str, headers: Mapping[str, str], body: bytes
 ) -> bool:
-    """The same work for an unknown connection as for a wrong secret."""
-    secret = connection.webhook_secret if connection is not None else ""
+    """The same work for an unknown connection as for a wrong secret; after a rotation the
+    previous secret counts until its deadline (``secrets.webhook_secrets``)."""
+    keys = webhook_secrets(connection) or [""]
     if kind in JIRA_KINDS:
-        return jira_signature_ok(body, headers.get("X-Hub-Signature", ""), secret)
-    if kind == TrackerKind.GITHUB:
-        return github_signature_ok(body, headers.get("X-Hub-Signature-256", ""), secret)
-    return gitlab_token_ok(headers.get("X-Gitlab-Token", ""), secret)
+        header = headers.get("X-Hub-Signature", "")
+        results = [jira_signature_ok(body, header, key) for key in keys]
+    elif kind == TrackerKind.GITHUB:
+        header = headers.get("X-Hub-Signature-256", "")
+        results = [github_signature_ok(body, header, key) for key in keys]
+    else:
+        results = [gitlab_token_ok(headers.get("X-Gitlab-Token", ""), key) for key in keys]
+    return any(results)  # every key checked: the time says nothing about which one matched
 
 
 def _delivery_id(kind: str, headers: Mapping[str, str]) -> str:

@@ -1,16 +1,22 @@
 """``/settings/trackers/``: a team's tracker connections and account mappings, for its
-leads and admins (``can_manage_team``). The webhook secret is shown once, when made."""
+leads and admins (``can_manage_team``). The webhook secret is shown once, when made or
+rotated (the previous one is accepted for the grace period chosen)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.trackers.forms import ConnectionForm, MappingForm
+from kintsugi.core.rotation import grace_from_hours
+from kintsugi.postmortems import access
+from kintsugi.trackers.forms import ConnectionForm, MappingForm, RotateForm
+from kintsugi.trackers.models import TrackerConnection
 from kintsugi.trackers.services.connections import (
     account_map,
     connection_create,
@@ -18,6 +24,27 @@ from kintsugi.trackers.services.connections import (
     hook_path,
     teams_managed_by,
 )
+from kintsugi.trackers.services.secrets import webhook_rotate
+
+
+def _rotate(
+    request: HttpRequest, mine: QuerySet[TrackerConnection]
+) -> tuple[TrackerConnection | None, str]:
+    """A new webhook secret for one of the person's connections, shown once."""
+    form = RotateForm(request.POST)
+    problem = "Choose one of your connections and a grace period of 0 to 720 hours."
+    if form.is_valid():
+        connection = mine.filter(pk=form.cleaned_data["connection"]).first()
+        if connection is not None:
+            hours = form.cleaned_data["grace_hours"]
+            fresh = webhook_rotate(
+                user=request.user,  # type: ignore[arg-type]
+                connection=connection,
+                grace=grace_from_hours(hours),
+            )
+            return fresh, ""
+        problem = "There is no such connection among yours."
+    return None, problem
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,7 +58,11 @@ def tracker_settings(request: HttpRequest) -> HttpResponse:
     created = None
     status = 200
     mine = connections_for(user)  # type: ignore[arg-type]
-    if request.method == "POST" and request.POST.get("action") == "map":
+    rotated, rotate_problem = None, ""
+    if request.method == "POST" and request.POST.get("action") == "rotate":
+        rotated, rotate_problem = _rotate(request, mine)
+        status = 422 if rotate_problem else 200
+    elif request.method == "POST" and request.POST.get("action") == "map":
         mapping = MappingForm(request.POST)
         status = 422
         if mapping.is_valid():
@@ -66,6 +97,7 @@ def tracker_settings(request: HttpRequest) -> HttpResponse:
                     name=data["name"],
                     project=data["project"],
                     token_env=data["token_env"],
+                    token=data["token"],
                     base_url=data["api_url"],
                     web_url=data["web_url"],
                 )
@@ -81,8 +113,22 @@ def tracker_settings(request: HttpRequest) -> HttpResponse:
         "mapping": mapping,
         "rows": rows,
         "created": created,
+        "rotated": rotated,
+        "rotated_url": settings.KINTSUGI_BASE_URL + hook_path(rotated) if rotated else "",
+        "rotate_problem": rotate_problem,
+        "now": timezone.now(),
+        "nav": "trackers",
         "created_url": settings.KINTSUGI_BASE_URL + hook_path(created) if created else "",
     }
     response = render(request, "trackers/settings.html", context, status=status)
     response["Cache-Control"] = "no-store"  # it may show a secret: never from a cache
     return response
+
+
+@require_http_methods(["GET"])
+def tracker_menu(request: HttpRequest) -> HttpResponse:
+    """The user menu's Trackers link, for the leads of a team and admins: asked for when the
+    menu opens, so no page pays the query that finds out whether someone leads a team."""
+    user = request.user
+    may = access.is_signed_in(user) and teams_managed_by(user).exists()  # type: ignore[arg-type]
+    return render(request, "trackers/_menu.html", {"may_manage": may})

@@ -90,6 +90,31 @@ def action_item_row(context: template.Context, item: Any) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
+def tickets_bulk(context: template.Context) -> SafeString:
+    """ "Create tickets for all items without one", or its progress (issue 17): from the
+    tracker state the rows already read (no query of its own), after the rows."""
+    from django.template.loader import render_to_string
+
+    from kintsugi.trackers.selectors import ticket_states
+
+    incident = context["incident"]
+    if not context.get("can_edit") or incident.team_id is None:
+        return SafeString("")
+    shared = context.render_context.get(("kintsugi.action-items", incident.pk))
+    tickets = shared[2] if shared is not None else ticket_states(incident)
+    if not tickets.offer:
+        return SafeString("")
+    items = context.get("action_items") or []
+    missing = sum(1 for item in items if item.pk not in tickets.by_item and not item.ticket_id)
+    creating = sum(1 for state in tickets.by_item.values() if not state.key)
+    return render_to_string(
+        "web/postmortems/_tickets_bulk.html",
+        {"incident": incident, "missing": missing, "creating": creating},
+        request=context.get("request"),
+    )
+
+
+@register.simple_tag(takes_context=True)
 def row_actions(context: template.Context, name: str, pk: int) -> SafeString:
     """The Edit and Delete buttons of a row of the list ``name`` (``kintsugi.web.sections``):
     one markup for every editable list (``web/sections/_row_actions.html``, Jinja2)."""

@@ -1,15 +1,15 @@
 """An action item's ticket (issue 17): Create ticket, Link ticket, Retry, and "create tickets
 for all items without one". Plain POSTs that answer with the post-mortem page (303), the
-outcome in a message; the calls to the tracker are the worker's, except the first read of
+outcome in a message (the bulk create, from htmx, answers with its progress panel instead); the calls to the tracker are the worker's, except the first read of
 a linked issue, made here so a wrong number is said at once."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems import access
@@ -47,12 +47,33 @@ def ticket_action(request: HttpRequest, pk: int, item_pk: int, what: str) -> Htt
     return _back(pk, item_pk)
 
 
-@require_POST
-def tickets_create_missing(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+@require_http_methods(["GET", "POST"])
+def tickets_create_missing(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: queue a ticket for every item without one (idempotent). From htmx, the answer
+    is the progress panel, which polls GET here until the worker has made them all; without
+    JavaScript, the page again with the outcome in a message."""
     incident = access.get_incident(request.user, pk, edit=True)
-    try:
-        count = tickets.tickets_create_missing(user=request.user, incident=incident)
-        messages.success(request, f"{count} ticket(s) will be created in the tracker.")
-    except ValidationProblem as problem:
-        messages.error(request, problem.message)
-    return _back(pk)
+    queued, problem = 0, ""
+    if request.method == "POST":
+        try:
+            queued = tickets.tickets_create_missing(user=request.user, incident=incident)
+        except ValidationProblem as error:
+            problem = error.message
+        if not request.htmx:
+            if problem:
+                messages.error(request, problem)
+            else:
+                messages.success(request, f"{queued} ticket(s) will be created in the tracker.")
+            return _back(pk)
+    elif not request.htmx:
+        return _back(pk)
+    context = {
+        "incident": incident,
+        "progress": tickets.bulk_progress(incident),
+        "queued": queued,
+        "problem": problem,
+        "posted": request.method == "POST",
+    }
+    response = render(request, "web/postmortems/_tickets_bulk.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -12,7 +12,6 @@ import json
 import signal
 import sys
 import threading
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,7 +20,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kintsugi.capture.models import RawDelivery, SourceKind
 from kintsugi.capture.services.ingest import deliveries_process_waiting, delivery_process
 from kintsugi.capture.services.sources import (
-    MAX_GRACE,
     source_create,
     source_rotate,
     source_url,
@@ -29,6 +27,7 @@ from kintsugi.capture.services.sources import (
 )
 from kintsugi.core.capture.severity import DEFAULT_LABEL, parse_severity_map
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.rotation import add_grace_option, grace_from_hours
 from kintsugi.postmortems.cli_identity import resolve_actor
 from kintsugi.teams.models import Team
 
@@ -49,12 +48,7 @@ class Command(BaseCommand):
         sub.add_parser("list", help="List sources as JSON (without secrets).")
         rotate = sub.add_parser("rotate", help="Replace a source's secret and print the new one.")
         rotate.add_argument("name")
-        rotate.add_argument(
-            "--grace-hours",
-            type=int,
-            default=24,
-            help="Hours the previous secret stays valid (0: at once).",
-        )
+        add_grace_option(rotate)
         rotate.add_argument("--signing-secret-stdin", action="store_true")
         again = sub.add_parser(
             "reprocess", help="Process a stored delivery again (after fixing a source's settings)."
@@ -119,14 +113,12 @@ class Command(BaseCommand):
         source = sources_for(user).filter(name=options["name"]).first()
         if source is None:
             raise ValidationProblem(f"There is no source named {options['name']!r}.")
-        hours = options["grace_hours"]
-        if not 0 <= hours <= MAX_GRACE.total_seconds() // 3600:
-            raise ValidationProblem("--grace-hours is 0 to 720.")
+        grace = grace_from_hours(options["grace_hours"])
         issued = source_rotate(
             user=user,
             source=source,
             signing_secret=self._stdin_secret(options),
-            grace=timedelta(hours=hours),
+            grace=grace,
         )
         return issued.as_json()
 
