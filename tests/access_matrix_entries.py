@@ -248,6 +248,13 @@ API: dict[str, Entry] = {
     "api:update_service": api("PATCH", ADMIN_ONLY, params={"service_slug": "web"}, data={}),
     "api:delete_service": api("DELETE", ADMIN_ONLY, params={"service_slug": "web"}),
     "api:list_users": api_read(),
+    # Trackers (issue 17): connections are listed to those who manage them (others get an
+    # empty page); an item's ticket follows the item's incident.
+    "api:list_connections": api("GET", SIGNED_IN),
+    "api:get_ticket": api_read(),
+    "api:create_ticket": api("POST", WRITE, note="no connection in the matrix: refused after access"),
+    "api:link_ticket": api("POST", WRITE, data={"reference": "#1"}),
+    "api:sync_ticket": api("POST", WRITE),
     "api:lint": api("POST", READ, data={"text": "He broke it."}, note="no writes: readers lint"),
     "api:lint_incident": api_read(),
     "api:get_five_whys": api_read(),
@@ -361,7 +368,7 @@ ENTRIES.update(
 ENTRIES.update(
     {
         "action-item-ticket": page("POST", WRITE, params={"what": "create"}),
-        "action-items-tickets": page("POST", WRITE),
+        "action-items-tickets": page(("GET", "POST"), WRITE, htmx=True),
         "tracker-hook": api(
             "POST",
             dict.fromkeys(ROLES, LOGIN),
@@ -376,6 +383,7 @@ ENTRIES.update(
 # leads a team).
 ENTRIES.update(
     {
+        "tracker-menu": page("GET", SIGNED_IN, htmx=True, note="the user menu's trackers link"),
         "tracker-settings": page(
             ("GET", "POST"),
             {**ADMIN_ONLY, "non_member": FORBIDDEN},
