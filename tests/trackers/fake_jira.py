@@ -82,6 +82,7 @@ class FakeJira(FakeTracker):
         self.project = project
         self.api = "/rest/api/3" if cloud else "/rest/api/2"
         self.refuse_fields: set[str] = set()  # fields not on the create screen
+        self.workflow = dict(TRANSITIONS)  # the transitions this project's workflow offers
         self.people = [
             {"accountId": "5b10a2844c20165700ede21g", "name": "bobby",
              "emailAddress": "bobby@acme.test", "displayName": "Bobby Tables"},
@@ -218,14 +219,14 @@ class FakeJira(FakeTracker):
         if method == "GET":
             rows = [
                 {"id": tid, "name": name, "to": {"name": name, **self._status(name)}}
-                for tid, name in TRANSITIONS.items()
+                for tid, name in self.workflow.items()
                 if name != current
             ]
             return 200, {"transitions": rows}
         tid = ((body or {}).get("transition") or {}).get("id")
-        if tid not in TRANSITIONS or TRANSITIONS[tid] == current:
+        if tid not in self.workflow or self.workflow[tid] == current:
             return 400, {"errorMessages": ["Transition id is not valid for this issue."]}
-        self.change(number, status=TRANSITIONS[tid])
+        self.change(number, status=self.workflow[tid])
         return 204, None
 
     def search(self, query: dict[str, list[str]]) -> tuple[int, Any]:
