@@ -167,13 +167,14 @@ def test_a_429_stops_the_connection_for_the_pass(jira, connection, owner, incide
 
 
 def test_done_in_jira_is_done_by_polling(jira, connection, linked):
-    jira.change(1, status="Done", summary="Circuit breaker on the payment client")
+    jira.change(1, status="Done", summary="Circuit breaker on the payment client", by="Jo Jira")
     before = len(jira.requests)
     assert run_worker(_later()) == "0 synced, 0 failed, 1 updated by the poll"
     assert len(jira.requests) == before + 1  # one search, however many items are linked
     stored = _fresh(linked)
     assert stored.status == "done" and stored.completed_at is not None
     assert stored.title == "Circuit breaker on the payment client"
+    assert TicketLink.objects.get().closed_by == "Jo Jira"  # from the changelog
 
 
 def test_wont_do_in_jira_is_wont_do(jira, connection, linked):
