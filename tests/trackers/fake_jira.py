@@ -82,6 +82,8 @@ class FakeJira(FakeTracker):
         self.project = project
         self.api = "/rest/api/3" if cloud else "/rest/api/2"
         self.refuse_fields: set[str] = set()  # fields not on the create screen
+        self.workflow = dict(TRANSITIONS)  # the transitions this project's workflow offers
+        self.histories: dict[int, list[dict[str, Any]]] = {}  # "expand=changelog"
         self.people = [
             {"accountId": "5b10a2844c20165700ede21g", "name": "bobby",
              "emailAddress": "bobby@acme.test", "displayName": "Bobby Tables"},
@@ -135,10 +137,21 @@ class FakeJira(FakeTracker):
         if found.group(3):
             return self.transitions(number, method, body)
         if method == "GET":
-            return 200, self.issues[number]
+            return 200, self.shown(number, query)
         if method == "PUT":
             return self.edit(number, body)
         return 405, {"errorMessages": ["Method not allowed."], "errors": {}}
+
+    def shown(self, number: int, query: dict[str, list[str]]) -> dict[str, Any]:
+        """The issue, with ``changelog.histories`` only when ``expand=changelog`` asks."""
+        issue = self.issues[number]
+        if "changelog" not in query.get("expand", [""])[0].split(","):
+            return issue
+        histories = self.histories.get(number, [])
+        return {
+            **issue,
+            "changelog": {"startAt": 0, "total": len(histories), "histories": histories},
+        }
 
     def person(self, person: dict[str, str]) -> dict[str, str]:
         """Cloud identifies people by ``accountId``, DC by ``name``."""
@@ -218,14 +231,14 @@ class FakeJira(FakeTracker):
         if method == "GET":
             rows = [
                 {"id": tid, "name": name, "to": {"name": name, **self._status(name)}}
-                for tid, name in TRANSITIONS.items()
+                for tid, name in self.workflow.items()
                 if name != current
             ]
             return 200, {"transitions": rows}
         tid = ((body or {}).get("transition") or {}).get("id")
-        if tid not in TRANSITIONS or TRANSITIONS[tid] == current:
+        if tid not in self.workflow or self.workflow[tid] == current:
             return 400, {"errorMessages": ["Transition id is not valid for this issue."]}
-        self.change(number, status=TRANSITIONS[tid])
+        self.change(number, status=self.workflow[tid])
         return 204, None
 
     def search(self, query: dict[str, list[str]]) -> tuple[int, Any]:
@@ -258,6 +271,7 @@ class FakeJira(FakeTracker):
         if self.cloud:
             start = int(query.get("nextPageToken", ["0"])[0].removeprefix("page-") or 0)
             page = rows[start : start + size]
+            page = [self.shown(int(r["id"]) - 10000, query) for r in page]
             answer: dict[str, Any] = {"issues": page, "isLast": start + size >= len(rows)}
             if start + size < len(rows):
                 answer["nextPageToken"] = f"page-{start + size}"
@@ -267,7 +281,7 @@ class FakeJira(FakeTracker):
             "startAt": start,
             "maxResults": size,
             "total": len(rows),
-            "issues": rows[start : start + size],
+            "issues": [self.shown(int(r["id"]) - 10000, query) for r in rows[start : start + size]],
         }
 
     # -- changes made in Jira (by the API or by a person) ---------------------------------
@@ -286,6 +300,13 @@ class FakeJira(FakeTracker):
             fields["assignee"] = self.person(person) if person else None
         if "status" in changes:
             name = changes["status"]
+            self.histories.setdefault(number, []).append(
+                {"id": str(len(self.histories.get(number, [])) + 1),
+                 "author": {"displayName": changes.get("by", "Kintsugi Bot")},
+                 "created": _stamp(datetime.now(UTC)),
+                 "items": [{"field": "status", "fromString": fields["status"]["name"],
+                            "toString": name}]}
+            )  # fmt: skip
             fields["status"] = self._status(name)
             if STATUSES[name] == "done":
                 fields["resolution"] = {"name": name if name != "Done" else "Done"}

@@ -167,13 +167,14 @@ def test_a_429_stops_the_connection_for_the_pass(jira, connection, owner, incide
 
 
 def test_done_in_jira_is_done_by_polling(jira, connection, linked):
-    jira.change(1, status="Done", summary="Circuit breaker on the payment client")
+    jira.change(1, status="Done", summary="Circuit breaker on the payment client", by="Jo Jira")
     before = len(jira.requests)
     assert run_worker(_later()) == "0 synced, 0 failed, 1 updated by the poll"
     assert len(jira.requests) == before + 1  # one search, however many items are linked
     stored = _fresh(linked)
     assert stored.status == "done" and stored.completed_at is not None
     assert stored.title == "Circuit breaker on the payment client"
+    assert TicketLink.objects.get().closed_by == "Jo Jira"  # from the changelog
 
 
 def test_wont_do_in_jira_is_wont_do(jira, connection, linked):
@@ -250,6 +251,31 @@ def test_changes_in_kintsugi_reach_jira_with_a_transition(jira, connection, link
     posts = [r for r in jira.requests if r[0] == "POST" and r[1].endswith("/transitions")]
     assert posts == [("POST", f"{jira.api}/issue/OPS-1/transitions", {"transition": {"id": "31"}})]
     assert run_worker() == "0 synced, 0 failed"
+
+
+def test_a_workflow_without_a_way_to_done_is_said_on_the_row(jira, connection, linked, owner):
+    jira.workflow = {"21": "In Progress"}
+    stored = _fresh(linked)
+    action_item_update(user=owner, item=stored, version=stored.version, status="done")
+    assert run_worker() == "0 synced, 1 failed"
+    link = TicketLink.objects.get()
+    assert "No transition of OPS-1 leads to Done" in link.sync_error
+    assert SyncJob.objects.get(kind="push").state == JobState.FAILED  # not retried blindly
+    assert jira.fields(1)["status"]["name"] == "To Do"
+
+
+def test_a_failed_poll_is_kept_and_tried_again(jira, connection, linked):
+    from kintsugi.trackers.models import TrackerConnection
+
+    jira.change(1, status="Done")
+    jira.faults.append((502, {}))
+    later = _later()
+    run_worker(later)
+    stored = TrackerConnection.objects.get()
+    assert "502" in stored.poll_error and stored.last_polled_at < later
+    run_worker(later + timedelta(seconds=1))
+    assert TrackerConnection.objects.get().poll_error == ""
+    assert _fresh(linked).status == "done"
 
 
 def test_wont_do_in_kintsugi_takes_the_wont_do_transition(jira, connection, linked, owner):

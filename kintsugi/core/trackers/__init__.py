@@ -2,6 +2,7 @@
 item's, which side wins a conflict, how a webhook proves its sender, when to try again.
 
 The providers (``kintsugi.trackers.providers``) speak HTTP; everything they decide is here,
-so it is tested without a network or a database. Jira (next) fits the same shapes: a key
-such as ``OPS-12`` instead of a number, a status category instead of open/closed.
+so it is tested without a network or a database. Jira (``jira.py``) fits the same shapes:
+a key such as ``OPS-12`` instead of a number, a status category instead of open/closed;
+``owners.py`` says which way an owner change travels.
 """

@@ -94,9 +94,26 @@ def jira_ticket(
         due_on=_date(_str(fields, "duedate")),
         updated_at=_str(fields, "updated"),
         closed_at=_str(fields, "resolutiondate") if done else "",
-        closed_by=closed_by if done else "",
+        closed_by=(closed_by or _status_changed_by(issue)) if done else "",
         labels=tuple(x for x in labels if isinstance(x, str)) if isinstance(labels, list) else (),
     )
+
+
+def _status_changed_by(issue: Any) -> str:
+    """Who last changed the status, from ``changelog.histories`` (``expand=changelog``):
+    for a done issue, who closed it."""
+    histories = _get(issue, "changelog", "histories")
+    latest = ("", "")
+    for history in histories if isinstance(histories, list) else []:
+        items = _get(history, "items")
+        moved = isinstance(items, list) and any(
+            isinstance(i, dict) and i.get("field") == "status" for i in items
+        )
+        when = _str(history, "created")
+        if moved and when >= latest[0]:
+            who = _str(history, "author", "displayName") or _str(history, "author", "name")
+            latest = (when, who)
+    return latest[1]
 
 
 def jira_hook_ticket(payload: Any, *, browse: str, cloud: bool) -> Ticket | None:

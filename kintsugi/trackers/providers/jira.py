@@ -136,7 +136,8 @@ class Jira:
     # -- read ---------------------------------------------------------------------------
 
     def fetch(self, key: str) -> Ticket:
-        return self._ticket(self.http.call("GET", self._path(key, f"?fields={FIELDS}")))
+        path = self._path(key, f"?fields={FIELDS}&expand=changelog")  # who closed it
+        return self._ticket(self.http.call("GET", path))
 
     def find_created(self, marker: str) -> Ticket | None:
         """The issue whose description carries the marker, among the project's recent
@@ -247,7 +248,7 @@ class JiraCloud(Jira):
         rows: list[Any] = []
         token = ""
         for _ in range(pages):
-            query = {"jql": jql, "fields": fields, "maxResults": str(size)}
+            query = {"jql": jql, "fields": fields, "maxResults": str(size), "expand": "changelog"}
             if token:
                 query["nextPageToken"] = token
             answer = self.http.call("GET", f"{self.api}/search/jql?{urlencode(query)}")
@@ -290,7 +291,13 @@ class JiraDataCenter(Jira):
         rows: list[Any] = []
         start = 0
         for _ in range(pages):
-            query = {"jql": jql, "fields": fields, "startAt": str(start), "maxResults": str(size)}
+            query = {
+                "jql": jql,
+                "fields": fields,
+                "startAt": str(start),
+                "maxResults": str(size),
+                "expand": "changelog",
+            }
             answer = self.http.call("GET", f"{self.api}/search?{urlencode(query)}")
             page = answer.get("issues") if isinstance(answer, dict) else None
             page = page if isinstance(page, list) else []

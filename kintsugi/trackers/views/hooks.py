@@ -1,7 +1,7 @@
 """``POST /hooks/trackers/<kind>/<connection-id>/``: the trackers' webhooks.
 
-Not behind the login (trackers are machines) and exempt from CSRF (no cookie: GitHub signs
-the body, GitLab repeats the secret token). Answers are JSON; an unknown connection answers
+Not behind the login (trackers are machines) and exempt from CSRF (no cookie: GitHub and
+Jira sign the body, GitLab repeats the secret token). Answers are JSON; an unknown connection answers
 exactly as a wrong signature does.
 """
 

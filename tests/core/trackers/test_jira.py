@@ -121,3 +121,20 @@ def test_the_signature_covers_the_body_and_needs_a_secret():
     assert not jira_signature_ok(body, good, "other")
     assert not jira_signature_ok(body, jira_signature(body, "no secret set"), "")
     assert not jira_signature_ok(body, good.removeprefix("sha256="), "s3cret")
+
+
+def test_who_closed_it_comes_from_the_last_status_change():
+    done = {"statusCategory": {"key": "done"}}
+    histories = [
+        {"created": "2026-12-01T10:00:00.000+0000", "author": {"displayName": "Ann"},
+         "items": [{"field": "status"}]},
+        {"created": "2026-12-03T10:00:00.000+0000", "author": {"displayName": "Sam"},
+         "items": [{"field": "summary"}]},
+        {"created": "2026-12-02T10:00:00.000+0000", "author": {"name": "jo"},
+         "items": [{"field": "status"}]},
+    ]  # fmt: skip
+    issue = {**_issue(status=done), "changelog": {"histories": histories}}
+    ticket = jira_ticket(issue, browse="https://j.test")
+    assert ticket is not None and ticket.closed_by == "jo"
+    still_open = {**_issue(), "changelog": {"histories": histories}}
+    assert jira_ticket(still_open, browse="https://j.test").closed_by == ""  # type: ignore[union-attr]
