@@ -16,7 +16,8 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
+
+from bench.figures import fresh_sqlite
 
 
 def main() -> int:
@@ -25,14 +26,7 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=20, help="Alert groups (incidents).")
     parser.add_argument("--alerts", type=int, default=50, help="Alerts per group.")
     args = parser.parse_args()
-    path = Path(args.data_dir).resolve() / "capture.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{path}",
-        KINTSUGI_ENV="test",
-        DJANGO_SETTINGS_MODULE="kintsugi.settings",
-    )
+    fresh_sqlite(args.data_dir, "capture.sqlite3")
     import django
 
     django.setup()

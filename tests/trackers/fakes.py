@@ -68,6 +68,7 @@ class FakeTracker:
     def __init__(self) -> None:
         self.issues: dict[int, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, Any] | None]] = []
+        self.stamps: list[float] = []  # time.monotonic() of each request (pacing tests)
         self.faults: deque[tuple[Any, Any]] = deque()
         self.numbers = itertools.count(1)
         self.lock = threading.Lock()
@@ -82,6 +83,7 @@ class FakeTracker:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
                 fake.requests.append((self.command, self.path, body))
+                fake.stamps.append(time.monotonic())
                 fault = fake.faults.popleft() if fake.faults else None
                 late = 0.0
                 if fault and fault[0] == "sleep":

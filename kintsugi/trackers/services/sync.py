@@ -255,20 +255,69 @@ def poll_due(now: datetime) -> int:
     return applied
 
 
-def _within_pace(connection_id: int, kind: str, now: datetime) -> bool:
-    """Whether the tracker's documented write limits leave room for one more job."""
+# The windows of the trackers' documented write limits (a test shrinks them to run fast).
+MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
+
+
+def pace_free_at(connection_id: int, kind: str, now: datetime) -> datetime:
+    """When the tracker's documented write limits leave room for one more write: ``now``
+    if they do already, else when the oldest write that fills a window leaves it."""
     from kintsugi.trackers.providers import provider_class
 
     limits = provider_class(kind)
     writes = SyncJob.objects.filter(
         link__connection_id=connection_id, kind__in=(JobKind.CREATE, JobKind.PUSH)
     )
-    if (
-        writes.filter(finished_at__gt=now - timedelta(minutes=1)).count()
-        >= limits.writes_per_minute
-    ):
-        return False
-    return writes.filter(finished_at__gt=now - timedelta(hours=1)).count() < limits.writes_per_hour
+    free = now
+    for window, limit in ((MINUTE, limits.writes_per_minute), (HOUR, limits.writes_per_hour)):
+        filling = (
+            writes.filter(finished_at__gt=now - window)
+            .order_by("-finished_at")
+            .values_list("finished_at", flat=True)[limit - 1 : limit]
+        )
+        for finished in filling:
+            free = max(free, finished + window)
+    return free
+
+
+def _within_pace(connection_id: int, kind: str, now: datetime) -> bool:
+    """Whether the tracker's documented write limits leave room for one more job."""
+    return pace_free_at(connection_id, kind, now) <= now
+
+
+def next_wake(now: datetime) -> datetime | None:
+    """When a waiting job can next run: the earliest retry time (a tracker's Retry-After
+    or the back-off), or when a due job's tracker pace frees up. None: nothing waits."""
+    waiting = SyncJob.objects.filter(state=JobState.WAITING)
+    later = waiting.filter(next_attempt_at__gt=now).order_by("next_attempt_at")
+    candidates = [at for at in later.values_list("next_attempt_at", flat=True)[:1]]
+    due = (
+        waiting.filter(next_attempt_at__lte=now)
+        .values_list("link__connection_id", "link__connection__kind")
+        .order_by()
+        .distinct()
+    )
+    for connection_id, kind in due:
+        candidates.append(pace_free_at(connection_id, kind, now))
+    claimed = waiting.filter(claimed_until__gt=now).order_by("claimed_until")
+    candidates += [at for at in claimed.values_list("claimed_until", flat=True)[:1] if at]
+    return min(candidates) if candidates else None
+
+
+def _hold_connection(connection_id: int, until: datetime) -> None:
+    """The tracker asked to wait (429, Retry-After): its other due jobs wait as long, so
+    the next pass does not knock again before the time it gave."""
+    SyncJob.objects.filter(
+        state=JobState.WAITING, link__connection_id=connection_id, next_attempt_at__lt=until
+    ).update(next_attempt_at=until)
+
+
+def _clock(now: datetime) -> datetime:
+    """The time a write is counted at: when it ended, not when the pass began (a pass
+    of 200 writes takes a while, and the tracker counts them as they arrive); a test's
+    ``now`` in the future is kept."""
+    return max(now, timezone.now())
 
 
 def _claim(job_id: int, now: datetime) -> bool:
@@ -295,7 +344,7 @@ def jobs_run_due(now: datetime | None = None, *, limit: int = 200) -> str:
     for job_id, connection_id, kind in rows:
         if connection_id in limited:
             continue
-        if not _within_pace(connection_id, kind, now):
+        if not _within_pace(connection_id, kind, _clock(now)):
             limited.add(connection_id)  # its jobs wait for the next pass
             continue
         if not _claim(job_id, now):
@@ -320,13 +369,17 @@ def job_run(job: SyncJob, *, now: datetime) -> str:
             apply_remote(link, provider.fetch(link.key), provider=provider)
     except TrackerError as error:
         _failed(job, link, error, now)
-        return "limited" if backoff.told_wait(error.headers, now) is not None else "failed"
+        answered = _clock(now)
+        told = backoff.told_wait(error.headers, answered) if error.retryable else None
+        if told is not None:
+            _hold_connection(link.connection_id, answered + told)
+        return "limited" if told is not None else "failed"
     SyncJob.objects.filter(pk=job.pk).update(
         state=JobState.DONE,
         attempts=F("attempts") + 1,
         claimed_until=None,
         last_error="",
-        finished_at=now,
+        finished_at=_clock(now),
     )
     return "done"
 
@@ -359,6 +412,7 @@ def _create(job: SyncJob, link: TicketLink, provider: Provider) -> None:
 
 
 def _failed(job: SyncJob, link: TicketLink, error: TrackerError, now: datetime) -> None:
+    now = _clock(now)  # Retry-After counts from the answer, not from the pass's start
     attempts = job.attempts + 1
     retry_at = backoff.next_attempt(attempts, error.headers, now) if error.retryable else None
     if retry_at is None:
@@ -372,6 +426,6 @@ def _failed(job: SyncJob, link: TicketLink, error: TrackerError, now: datetime) 
         next_attempt_at=retry_at or now,
         claimed_until=None,
         last_error=error.message,
-        finished_at=now,
+        finished_at=_clock(now),
     )
     TicketLink.objects.filter(pk=link.pk).update(sync_error=note[:2000])

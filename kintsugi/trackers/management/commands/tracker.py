@@ -6,19 +6,23 @@ read from standard input (``--token-stdin``, never an argument: other users of t
 could read it in the process list) and kept sealed with ``KINTSUGI_ENCRYPTION_KEY``.
 ``rotate`` replaces the webhook secret (the old one is accepted for ``--grace-hours``);
 ``rekey`` seals the stored tokens again under the first key (key rotation); ``newkey``
-prints a fresh key. ``sync`` runs the sync outbox until it is empty, with a progress line
-on stderr.
+prints a fresh key. ``sync`` runs the sync outbox until it is empty, waiting (rather than
+stopping) when a tracker asks to slow down or its documented pace is reached, with a
+progress bar on a terminal and plain progress lines otherwise, on stderr.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.rotation import add_grace_option, grace_from_hours
@@ -28,7 +32,7 @@ from kintsugi.teams.models import Team
 from kintsugi.trackers.models import JobState, SyncJob, TrackerKind
 from kintsugi.trackers.services.connections import connection_create, connections_for, hook_path
 from kintsugi.trackers.services.secrets import tokens_rekey, webhook_rotate
-from kintsugi.trackers.services.sync import jobs_run_due
+from kintsugi.trackers.services.sync import jobs_run_due, next_wake
 
 
 class Command(BaseCommand):
@@ -62,7 +66,13 @@ class Command(BaseCommand):
         sub.add_parser("rekey", help="Seal the stored tokens again with the first key.")
         sub.add_parser("newkey", help="Print a new key for KINTSUGI_ENCRYPTION_KEY.")
         sync = sub.add_parser("sync", help="Run the due sync jobs until none is left.")
-        sync.add_argument("--batch", type=int, default=200)
+        sync.add_argument("--batch", type=int, default=200, help="Jobs per pass (1 to 10,000).")
+        sync.add_argument(
+            "--max-wait",
+            type=int,
+            default=24 * 3600,
+            help="Seconds to wait in all for rate limits before stopping (default a day).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = resolve_actor(options.get("as_user"))
@@ -141,21 +151,95 @@ class Command(BaseCommand):
         return {"key": new_key()}
 
     def _sync(self, user: Any, options: dict[str, Any]) -> object:
+        """Run the outbox until it is empty, waiting when a tracker says "slow down" (its
+        Retry-After) or its documented pace is reached, rather than stopping."""
         if options.get("as_user"):
             raise ValidationProblem("`tracker sync` acts as the operator; leave out --as.")
         if not 1 <= options["batch"] <= 10_000:
             raise ValidationProblem("--batch is 1 to 10,000.")
+        max_wait = options["max_wait"]
+        if not 0 <= max_wait <= 7 * 24 * 3600:
+            raise ValidationProblem("--max-wait is 0 to 604,800 seconds (a week).")
         waiting = SyncJob.objects.filter(state=JobState.WAITING)
-        total = waiting.count()
-        passes = []
+        failed_before = SyncJob.objects.filter(state=JobState.FAILED).count()
+        progress = Progress(self.stderr, waiting.count(), tty=self.stderr.isatty())
+        passes = waited = 0
+        stopped = ""
         while True:
-            passes.append(jobs_run_due(limit=options["batch"]))
+            line = jobs_run_due(limit=options["batch"])
+            passes += 1
             left = waiting.count()
-            done = max(0, total - left)
-            self.stderr.write(
-                f"\r[{'#' * (20 * done // max(total, 1)):<20}] {done}/{total}", ending=""
-            )
-            if not left or passes[-1].startswith("0 synced"):
+            failed = SyncJob.objects.filter(state=JobState.FAILED).count() - failed_before
+            progress.show(left, failed)
+            if not left:
                 break
-        self.stderr.write("")
-        return {"passes": passes, "waiting": waiting.count()}
+            if not line.startswith("0 synced, 0 failed"):
+                continue  # it moved: the next pass at once
+            now = timezone.now()
+            wake = next_wake(now)
+            if wake is None:
+                break
+            pause = max(0.1, (wake - now).total_seconds())
+            if waited + pause > max_wait:
+                stopped = f"stopped: the next job is due at {wake:%Y-%m-%d %H:%M:%S} UTC"
+                break
+            progress.waiting(left, failed, wake)
+            time.sleep(min(pause, 60.0))  # wake at least each minute to show progress
+            waited += min(pause, 60.0)
+        progress.end()
+        result: dict[str, object] = {
+            "passes": passes,
+            "waiting": waiting.count(),
+            "failed": SyncJob.objects.filter(state=JobState.FAILED).count() - failed_before,
+            "seconds_waited": round(waited, 1),
+        }
+        if stopped:
+            result["stopped"] = stopped
+        return result
+
+
+class Progress:
+    """A bar redrawn in place on a terminal; plain lines otherwise (cron, a log file),
+    at most one every ``EVERY`` seconds, and one at the end."""
+
+    EVERY = 10.0
+    WIDTH = 30
+
+    def __init__(self, out: Any, total: int, *, tty: bool) -> None:
+        self.out, self.total, self.tty = out, total, tty
+        self.started = self.last = time.monotonic()
+
+    def _figures(self, left: int, failed: int) -> str:
+        done = max(0, self.total - left)
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = done / elapsed
+        text = f"{done:,}/{self.total:,} synced or tried ({rate:,.1f}/s)"
+        return text + (f", {failed:,} failed" if failed else "")
+
+    def _bar(self, left: int) -> str:
+        done = max(0, self.total - left)
+        filled = self.WIDTH * done // max(self.total, 1)
+        return f"[{'#' * filled}{'.' * (self.WIDTH - filled)}]"
+
+    def show(self, left: int, failed: int) -> None:
+        if self.tty:
+            line = f"{self._bar(left)} {self._figures(left, failed)}"
+            self.out.write(f"\r{line:<100}", ending="")
+            self.out.flush()
+        elif time.monotonic() - self.last >= self.EVERY or not left:
+            self.out.write(f"tracker sync: {self._figures(left, failed)}")
+            self.last = time.monotonic()
+
+    def waiting(self, left: int, failed: int, until: datetime) -> None:
+        note = f"waiting for the tracker's rate limit until {until:%H:%M:%S} UTC"
+        if self.tty:
+            line = f"{self._bar(left)} {self._figures(left, failed)}; {note}"
+            self.out.write(f"\r{line:<100}", ending="")
+            self.out.flush()
+        elif time.monotonic() - self.last >= self.EVERY:
+            self.out.write(f"tracker sync: {self._figures(left, failed)}; {note}")
+            self.last = time.monotonic()
+
+    def end(self) -> None:
+        if self.tty:
+            self.out.write("")
