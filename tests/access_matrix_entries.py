@@ -252,7 +252,9 @@ API: dict[str, Entry] = {
     # empty page); an item's ticket follows the item's incident.
     "api:list_connections": api("GET", SIGNED_IN),
     "api:get_ticket": api_read(),
-    "api:create_ticket": api("POST", WRITE, note="no connection in the matrix: refused after access"),
+    "api:create_ticket": api(
+        "POST", WRITE, note="no connection in the matrix: refused after access"
+    ),
     "api:link_ticket": api("POST", WRITE, data={"reference": "#1"}),
     "api:sync_ticket": api("POST", WRITE),
     "api:lint": api("POST", READ, data={"text": "He broke it."}, note="no writes: readers lint"),
