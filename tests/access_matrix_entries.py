@@ -375,3 +375,24 @@ ENTRIES.update(
         ),
     }
 )
+
+# Reviews (issue 18): the review panel and comment threads of one post-mortem. Reading and
+# commenting follow the incident; asking, publishing, sending back and waiving need the
+# editor's role; only the people asked to review may decide (nobody in this matrix is).
+NOT_ASKED = {**READ, "viewer": FORBIDDEN, "editor": FORBIDDEN, "admin": FORBIDDEN,
+             "member": FORBIDDEN}  # fmt: skip
+ENTRIES.update(
+    {
+        "review": page("GET", READ, htmx=True),
+        "review-request": page("POST", WRITE),
+        "review-decide": page("POST", NOT_ASKED, data={"decision": "approved"}),
+        "review-publish": page("POST", WRITE),
+        "review-send-back": page("POST", WRITE, data={"reason": "Not yet."}),
+        "review-waive": page("POST", WRITE, data={"problem": "template/timeline", "reason": "x"}),
+        "review-unwaive": page("POST", WRITE),
+        "comments": page("GET", READ, htmx=True),
+        "thread-start": page("POST", READ, data={"anchor": "section:timeline", "text": "Why?"}),
+        "thread-reply": page("POST", READ, data={"text": "Because."}),
+        "thread-resolve": page("POST", WRITE),
+    }
+)
