@@ -396,3 +396,22 @@ ENTRIES.update(
         "thread-resolve": page("POST", WRITE),
     }
 )
+ENTRIES.update(
+    {
+        "api:get_review": api_read(),
+        "api:request_review": api("POST", WRITE, data={"reviewers": ["alice"]}),
+        "api:decide_review": api("POST", NOT_ASKED, data={"decision": "approved"}),
+        "api:publish_reviewed": api("POST", WRITE),
+        "api:send_back": api("POST", WRITE, data={"reason": "Not yet."}),
+        "api:add_waiver": api("POST", WRITE, data={"problem": "template/timeline", "reason": "x"}),
+        "api:delete_waiver": api("DELETE", WRITE),
+        "api:list_threads": api_read(),
+        "api:start_thread": api("POST", READ, data={"anchor": "section:timeline", "text": "Why?"}),
+        "api:reply_thread": api("POST", READ, data={"text": "Because."}),
+        "api:resolve_thread": api("PATCH", WRITE, data={"resolved": True}),
+        "api:list_audit": api_read(),
+        "api:set_review_settings": api(
+            "PUT", ADMIN_ONLY, params={"slug": "platform"}, data={"approvals_needed": 2}
+        ),
+    }
+)

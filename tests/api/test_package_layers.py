@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "schemas.action_items",
         "schemas.teams",
         "schemas.representation",
+        "schemas.reviews",
     ),
     # Exceptions answered in the error shape (a 409 carries the stored object).
     ("handlers",),
@@ -48,6 +49,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.lint",
         "routers.five_whys",
         "routers.insights",
+        "routers.reviews",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),
