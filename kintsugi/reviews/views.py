@@ -46,7 +46,9 @@ def _answer(
     if request.htmx:
         response = render(request, template, context, status=status)
         if request.method == "POST" and status < 400:
-            trigger_client_event(response, "kintsugi:reviewed")
+            # The review panel listens for comments: a reviewer's open threads block approval.
+            event = "kintsugi:reviewed" if template == PANEL else "kintsugi:commented"
+            trigger_client_event(response, event)
     else:
         response = render(
             request,
