@@ -44,7 +44,8 @@ def _answer(
     if not request.htmx and status < 400 and request.method == "POST":
         return redirect(reverse("postmortem-detail", args=[incident.pk]) + f"#{anchor}")
     if request.htmx:
-        response = render(request, template, context, status=status)
+        # The header's status badge follows the workflow (an out-of-band swap).
+        response = render(request, template, {**context, "oob": True}, status=status)
         if request.method == "POST" and status < 400:
             # The review panel listens for comments: a reviewer's open threads block approval.
             event = "kintsugi:reviewed" if template == PANEL else "kintsugi:commented"
@@ -90,6 +91,7 @@ def _threads(
         anchor = parse_anchor(thread.anchor)
         step = questions.get(anchor.why_id or 0)
         thread.label = anchor.label(f"“{step[:60]}”" if step else None)  # type: ignore[attr-defined]
+        thread.target = anchor.target  # type: ignore[attr-defined]
     context = {
         "incident": incident,
         "threads": listed,

@@ -66,6 +66,7 @@ def test_request_review_comment_approve_and_publish(page, login, owner, teammate
     expect(page.get_by_test_id("section-review").get_by_test_id("review-status")).to_have_text(
         "Published"
     )
+    expect(page.locator("#header [data-testid=header-status]")).to_have_text("Published")
     audit = page.get_by_test_id("audit-log")
     audit.locator("summary").click()
     expect(audit.locator("[data-testid=audit-entry][data-action=publish]")).to_have_count(1)

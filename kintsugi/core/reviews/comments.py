@@ -35,6 +35,17 @@ FIELDS: dict[str, str] = {
     "appendix": "Appendix",
 }
 
+# The section of the page each field is shown in (the element id to link to).
+FIELD_SECTIONS: dict[str, str] = {
+    "title": "header",
+    "summary": "executive-summary",
+    "impact": "executive-summary",
+    "trigger": "narrative",
+    "detection": "narrative",
+    "resolution": "narrative",
+    "appendix": "header",
+}
+
 # "@name" not preceded by a word character, "@" or "." (so "ops@example.com" is no mention).
 _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_.+-]{1,150})")
 
@@ -51,6 +62,15 @@ class Anchor:
     @property
     def why_id(self) -> int | None:
         return int(self.name) if self.kind == "why" else None
+
+    @property
+    def target(self) -> str:
+        """The id of the element the thread is about on the post-mortem page."""
+        if self.kind == "section":
+            return self.name
+        if self.kind == "field":
+            return FIELD_SECTIONS[self.name]
+        return f"why-{self.name}"
 
     def label(self, step: str | None = None) -> str:
         if self.kind == "section":

@@ -6,7 +6,13 @@ import pytest
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.reviews import MAX_COMMENT, mentioned_usernames, parse_anchor
-from kintsugi.core.reviews.comments import MAX_MENTIONS, clean_comment
+from kintsugi.core.reviews.comments import (
+    FIELD_SECTIONS,
+    FIELDS,
+    MAX_MENTIONS,
+    SECTIONS,
+    clean_comment,
+)
 
 
 def test_it_reads_section_field_and_step_anchors():
@@ -14,6 +20,13 @@ def test_it_reads_section_field_and_step_anchors():
     assert parse_anchor(" field:impact ").label() == "Who was affected"
     step = parse_anchor("why:0042")
     assert step.value == "why:42" and step.why_id == 42
+
+
+def test_every_anchor_links_to_its_place_on_the_page():
+    assert parse_anchor("section:action-items").target == "action-items"
+    assert parse_anchor("field:impact").target == "executive-summary"
+    assert parse_anchor("why:7").target == "why-7"
+    assert set(FIELD_SECTIONS) == set(FIELDS) and set(FIELD_SECTIONS.values()) <= set(SECTIONS)
 
 
 @pytest.mark.parametrize(
