@@ -70,3 +70,16 @@ def test_a_step_anchor_must_be_a_step_of_this_incident(complete, owner):
     )
     with pytest.raises(ValidationProblem, match="no such 5 Whys step"):
         thread_start(user=owner, incident=other, anchor=f"why:{step.pk}", text="Why?")
+
+
+def test_a_name_cannot_inject_mail_headers(
+    smtp, incident, owner, teammate, django_capture_on_commit_callbacks
+):
+    owner.first_name = "Alice\r\nBcc: everyone@example.com"
+    owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_start(user=owner, incident=incident, anchor="field:impact", text="@bob look")
+    _wait_for(smtp, 1)
+    assert [rcpt for _, rcpt in smtp.envelopes] == [["bob@example.com"]]
+    assert smtp.messages[0]["Bcc"] is None
+    assert smtp.messages[0]["Subject"].startswith("Alice Bcc: everyone@example.com Ng mentioned")

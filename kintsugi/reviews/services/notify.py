@@ -27,6 +27,8 @@ def incident_url(incident: Incident, anchor: str = "") -> str:
 
 def send_each(people: Iterable[User], subject: str, body: str) -> int:
     """One message per person with an address; how many the server accepted."""
+    # A title or a name is one line in a header, whatever was typed (no header injection).
+    subject = " ".join(subject.split())[:200]
     messages = [
         EmailMessage(
             subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[p.email]
@@ -45,7 +47,7 @@ def send_each(people: Iterable[User], subject: str, body: str) -> int:
 
 
 def review_requested(incident: Incident, reviewers: Iterable[User], by: User) -> int:
-    subject = f"Review requested: {incident.reference} {incident.title}"[:200]
+    subject = f"Review requested: {incident.reference} {incident.title}"
     body = (
         f"{by.display_name} asks you to review the post-mortem {incident.reference} "
         f"“{incident.title}”.\n\n"
@@ -56,7 +58,7 @@ def review_requested(incident: Incident, reviewers: Iterable[User], by: User) ->
 
 
 def mentioned(incident: Incident, people: Iterable[User], by: User, text: str, anchor: str) -> int:
-    subject = f"{by.display_name} mentioned you on {incident.reference}"[:200]
+    subject = f"{by.display_name} mentioned you on {incident.reference}"
     quoted = "\n".join(f"> {line}" for line in text[:2000].splitlines())
     body = (
         f"{by.display_name} mentioned you in a comment on {incident.reference} "
