@@ -55,6 +55,9 @@ SCHEMA_COMMANDS = {
     "shell",
     "test",
     "testserver",
+    # A backup reads whatever schema is there; a restore brings its own.
+    "backup",
+    "restore",
 }
 
 
@@ -73,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintsugi.settings")
+    if args and args[0] == "serve":
+        _share_metrics_between_processes()
     from kintsugi.config import ConfigurationError, relax_checks
 
     command = args[0] if args else "help"
@@ -88,6 +93,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kintsugi: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _share_metrics_between_processes() -> None:
+    """``serve`` forks several processes: each must count requests into files one scrape
+    adds up (prometheus_client's multiprocess mode), chosen before prometheus_client is
+    first imported, which happens while the URLs are checked at start-up."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="kintsugi-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 def _preflight(command: str) -> None:

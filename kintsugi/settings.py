@@ -61,9 +61,12 @@ INSTALLED_APPS = [
     "kintsugi.reviews",
     "kintsugi.web",
     "kintsugi.api",
+    "kintsugi.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id and the timing cover every layer below (docs/operations.md).
+    "kintsugi.operations.middleware.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so that static files carry the policy too.
     "kintsugi.web.middleware.ContentSecurityPolicyMiddleware",
@@ -198,7 +201,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", 
 SECURE_HSTS_PRELOAD = _env.boolean("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = _env.boolean("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
 # A load balancer's health check speaks plain HTTP to the app server.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and scrapers inside the network speak plain HTTP to the app servers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^readyz$", r"^metrics$"]
 # Preloading is the domain owner's decision (it binds every subdomain, for months, in every
 # browser): off unless SECURE_HSTS_PRELOAD says so, without a warning in `check --deploy`.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
@@ -233,10 +237,23 @@ LOGIN_FAILURE_WINDOW_MINUTES = _env.integer(
     "LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
 )
 
+# Logs as text, or one JSON object a line (with the request id on every record either way).
+KINTSUGI_LOG_FORMAT = _env.choice("KINTSUGI_LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kintsugi.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"()": "kintsugi.operations.logs.TextFormatter"},
+        "json": {"()": "kintsugi.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": KINTSUGI_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": _env.choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -245,6 +262,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# /metrics answers only with this bearer token (unset: the page is off); docs/operations.md.
+KINTSUGI_METRICS_TOKEN = env_str("KINTSUGI_METRICS_TOKEN")
+# /readyz reports the worker "stale" after this long without a finished pass.
+KINTSUGI_WORKER_STALE_SECONDS = _env.integer(
+    "KINTSUGI_WORKER_STALE_SECONDS", 300, minimum=10, maximum=7 * 24 * 3600
+)
 
 # Outgoing email (weekly reviews and reminders, sent by `kintsugi worker`); docs/configuration.md.
 # In development (`make run`) no SMTP server listens on localhost:25, and the worker would

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("kintsugi.trackers.urls")),
     path("", include("kintsugi.capture.urls")),
     path("", include("kintsugi.reviews.urls")),
+    path("", include("kintsugi.operations.urls")),
     path("", include("kintsugi.web.urls")),
 ]
 

@@ -115,6 +115,14 @@ PAGES: dict[str, Entry] = {
         "GET", OPEN, params={"uidb64": "MQ", "token": "bad-token"}, note="an invalid link"
     ),
     "healthz": page("GET", OPEN),
+    "livez": page("GET", OPEN),
+    "readyz": page("GET", OPEN),
+    "metrics": page(
+        "GET",
+        dict.fromkeys(ROLES, NOT_FOUND),
+        note="off without KINTSUGI_METRICS_TOKEN; with it, a bearer token, never a session "
+        "(tests/operations/test_metrics.py)",
+    ),
     # One's own account.
     "account": page("GET", SIGNED_IN),
     "password-change": page("GET", SIGNED_IN),

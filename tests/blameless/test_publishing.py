@@ -320,3 +320,72 @@ def test_the_web_summary_says_why_publishing_is_blocked(block, owner, incident, 
     assert "Branch 1, step 3" in body
     first_sentence = RULES[rule].message.split(". ")[0]
     assert first_sentence in body.replace("&#x27;", "'")
+
+
+# ------------------------------------------------------------------ the CLI import obeys it
+
+_IMPORTED_WHYS = """\
+---
+title: Imported checkout outage
+status: published
+started_at: 2026-03-01T14:00:00Z
+---
+# Imported checkout outage
+
+## 5 Whys
+
+1. Why did checkout fail for 20 minutes?
+   Because the payment service could not open database connections.
+2. Why could it not open connections?
+   Because the connection pool of 10 was held by requests waiting on a slow query.
+3. Why was the query slow?
+   Because {root_cause}
+
+**Action items:** A1
+
+## Action Items
+
+| # | Priority | Action |
+|---|---|---|
+| A1 | P1 | Add an index on orders.customer_id |
+"""
+
+
+@pytest.mark.parametrize(
+    ("root_cause", "rule"),
+    [
+        ("the DBA team dropped the index without telling anyone.", "whys/ends-on-person"),
+        ("AWS had an outage of RDS storage in eu-west-1.", "whys/external-only"),
+        ("release 2026.12.1 was deployed at 14:05.", "whys/trigger-as-root-cause"),
+    ],
+)
+def test_the_cli_import_refuses_a_published_5_whys_that_ends_badly(
+    block, owner, tmp_path, root_cause, rule
+):
+    """``kintsugi import`` publishes what the file says is published: the gate must see the
+    analysis, which the importer writes after the incident row."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "imported.md"
+    path.write_text(_IMPORTED_WHYS.format(root_cause=root_cause), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_postmortem", str(path), "--as", owner.username, stdout=StringIO())
+    assert "Publishing is blocked: the 5 Whys analysis" in str(refused.value)
+    assert rule in str(refused.value)
+    assert not Incident.objects.filter(title="Imported checkout outage").exists()
+
+
+def test_the_cli_import_publishes_a_5_whys_that_reaches_a_condition(block, owner, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "imported.md"
+    cause = "the orders table has no index on customer_id, and the ORM issues a full scan."
+    path.write_text(_IMPORTED_WHYS.format(root_cause=cause), encoding="utf-8")
+    call_command("import_postmortem", str(path), "--as", owner.username, stdout=StringIO())
+    incident = Incident.objects.get(title="Imported checkout outage")
+    assert incident.status == "published"
+    assert publishing_verdict(incident).whys == []

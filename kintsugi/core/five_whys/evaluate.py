@@ -15,6 +15,14 @@ Without PATH it scores, separately, the three sets in tests/core/five_whys/:
   exists. Only its aggregate figures are printed, never a chain (``--show-misses`` is
   refused for it), so that nobody tunes the rules to it, even by accident.
 
+- the real chains, tests/core/five_whys/real/: why-chains taken from published post-mortems
+  (source URL per chain), labelled before the checks ever ran on them and split once by
+  incident. Its tuning part is scored like the tuning set (misses listed); its held-out
+  part, real/heldout.yaml, in aggregate only (never a chain; ``--show-misses`` is refused).
+  A real chain without ``actions`` is one whose follow-ups were not published (or not
+  read): the action rules are not judged on it, rather than counting every such chain as
+  "no action item addresses the root cause".
+
 ``--own-only`` scores chains.yaml alone (tuning and our own held-out blocks) and leaves the
 independent set unscored, for a session that must stay blind to it; so does giving PATH.
 
@@ -67,13 +75,20 @@ BAR = 0.9
 WRITERS_DIR = SETS_DIR / "writers"
 # The blind batch W2 lives inside chains.yaml; its ids start so.
 BLIND_BATCH_PREFIX = "tb-"
+# Judged only where the post-mortem's action items (and so its links) are known.
+ACTION_RULES = frozenset({"whys/root-cause-unaddressed", "whys/action-not-actionable"})
+REAL_DIR = SETS_DIR / "real"
+REAL_TUNING = REAL_DIR / "tuning.yaml"
+REAL_HELDOUT = REAL_DIR / "heldout.yaml"
 
 
 @dataclass(frozen=True)
 class LabelledChain:
     id: str
     tree: WhyTree
-    action_items: tuple[str, ...]
+    # None: the post-mortem's action items are unknown (a real chain whose follow-ups were
+    # not published); the checks then take links at their word and judge no action item.
+    action_items: tuple[str, ...] | None
     expected: frozenset[str]
     note: str = ""
     # 0: tuning; 1: our first held-out block; 2, 3...: later blocks, each scored apart
@@ -142,12 +157,16 @@ class Report:
         return counts
 
 
-def load_chains(path: Path = DEFAULT_PATH) -> list[LabelledChain]:
-    """Read the labelled set; raise ValidationProblem naming the entry that is malformed."""
+def load_chains(path: Path = DEFAULT_PATH, *, real: bool = False) -> list[LabelledChain]:
+    """Read the labelled set; raise ValidationProblem naming the entry that is malformed.
+
+    ``real``: a set of chains from published post-mortems, where every entry must name its
+    ``source`` (an http(s) URL) and its incident (``doc``, the unit of the split), and a
+    missing ``actions`` means "not known" rather than "none"."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValidationProblem(f"{path}: expected a list of chains.")
-    chains = [_chain(entry) for entry in data]
+    chains = [_chain(entry, real=real) for entry in data]
     ids = [chain.id for chain in chains]
     duplicates = sorted({chain_id for chain_id in ids if ids.count(chain_id) > 1})
     if duplicates:
@@ -158,8 +177,12 @@ def load_chains(path: Path = DEFAULT_PATH) -> list[LabelledChain]:
 def evaluate(chains: Sequence[LabelledChain]) -> Report:
     outcomes = []
     for chain in chains:
-        findings = check_tree(chain.tree, action_items=list(chain.action_items))
+        actions = None if chain.action_items is None else list(chain.action_items)
+        findings = check_tree(chain.tree, action_items=actions)
         predicted = frozenset(f.rule for f in findings if f.rule in RULES)
+        if actions is None:
+            # Follow-ups unknown: links are unknown too, so the action rules are not judged.
+            predicted -= ACTION_RULES
         outcomes.append(Outcome(chain, predicted))
     return Report(tuple(outcomes))
 
@@ -247,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if paths:
         path = Path(paths[0])
         if _is_independent(path):
+            if path.resolve() == REAL_HELDOUT.resolve() and not show_misses:
+                return _held_out_aggregate(path, title="Real chains, held-out part")
             return _independent(path, show_misses=show_misses)
         sets = [(path, True)]
     else:
@@ -279,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print()
             if part is tuning and (report.precision < BAR or report.recall < BAR):
                 status = 1
+    if not paths:
+        status = max(status, _real_sets())
     if not paths and not own_only:
         for independent_path in INDEPENDENT_SETS:
             if independent_path.exists() and _independent(independent_path, show_misses=False):
@@ -286,7 +313,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def _real_sets(tuning: Path = REAL_TUNING, heldout: Path = REAL_HELDOUT) -> int:
+    """The real chains: the tuning part in full, the held-out part in aggregate only.
+    Reported, not gated (the bar is the tuning set's); 2 when a part cannot be read."""
+    if not tuning.exists() and not heldout.exists():
+        return 0
+    try:
+        chains = load_chains(tuning, real=True) if tuning.exists() else []
+    except (OSError, yaml.YAMLError, ValidationProblem) as error:
+        print(f"cannot read the real chains: {error}", file=sys.stderr)
+        return 2
+    if chains:
+        title = f"Real chains, tuning part ({tuning.parent.name}/{tuning.name})"
+        print(format_report(evaluate(chains), title=title))
+        print()
+    if heldout.exists():
+        return _held_out_aggregate(heldout, title="Real chains, held-out part")
+    return 0
+
+
+def _held_out_aggregate(path: Path, *, title: str) -> int:
+    """Pair and chain figures and per-rule counts; never a chain id or text."""
+    try:
+        chains = load_chains(path, real=True)
+    except (OSError, yaml.YAMLError, ValidationProblem):
+        print(f"cannot read the labelled set {path.name}", file=sys.stderr)
+        return 2
+    report = evaluate(chains)
+    bad = sum(1 for o in report.outcomes if o.chain.expected)
+    print(f"== {title} ({path.parent.name}/{path.name}; aggregate figures only)")
+    print(f"Labelled chains: {len(chains)} ({len(chains) - bad} good, {bad} with problems)")
+    print(
+        f"Precision: {report.precision:.3f}   Recall: {report.recall:.3f}   (per (chain, rule) pair)"
+    )
+    print(
+        f"Chain precision: {report.chain_precision:.3f}   Chain recall: {report.chain_recall:.3f}"
+    )
+    print(f"{'rule':32} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for rule, (tp, fp, fn) in report.per_rule().items():
+        print(f"{rule:32} {tp:>4} {fp:>4} {fn:>4}")
+    return 0
+
+
 def _is_independent(path: Path) -> bool:
+    if path.resolve() == REAL_HELDOUT.resolve():
+        return True
     return path.name in {each.name for each in INDEPENDENT_SETS}
 
 
@@ -315,18 +386,24 @@ def _independent(path: Path, *, show_misses: bool) -> int:
     return 0
 
 
-def _chain(entry: Any) -> LabelledChain:
+def _chain(entry: Any, *, real: bool = False) -> LabelledChain:
     if not isinstance(entry, dict) or "id" not in entry:
         raise ValidationProblem(f"every chain needs an id: {entry!r:.80}")
     chain_id = str(entry["id"])
-    actions = tuple(str(title) for title in entry.get("actions") or ())
+    if real:
+        source = str(entry.get("source") or "")
+        if not source.startswith(("https://", "http://")) or not entry.get("doc"):
+            raise ValidationProblem(f"{chain_id}: a real chain needs its source URL and doc")
+    actions: tuple[str, ...] | None = tuple(str(title) for title in entry.get("actions") or ())
+    if real and "actions" not in entry:
+        actions = None
     unknown = set(entry.get("expect") or ()) - set(RULES)
     if unknown:
         raise ValidationProblem(f"{chain_id}: unknown rules {sorted(unknown)}")
     if "branches" in entry:
         branches = [_branch(raw, chain_id, default_links=[]) for raw in entry["branches"]]
     else:
-        everything = list(range(1, len(actions) + 1))
+        everything = list(range(1, len(actions or ()) + 1))
         branches = [_branch(entry, chain_id, default_links=everything)]
     return LabelledChain(
         chain_id,

@@ -36,6 +36,21 @@ EXTERNAL_EVENTS = (
     "heatwave", "solar flare", "leap second", "cosmic ray", "act of god", "bgp leak",
     "bgp hijack", "routing problems on the internet", "internet routing",
     "grid failure", "grid outage", "roadworks", "road works", "construction work",
+    # events in the world that change how people use us
+    "pandemic", "covid", "lockdown", "lightning",
+)  # fmt: skip
+
+# Software we run but do not write: a root cause that is a defect in one of them ("A
+# MySQL bug sometimes caused ORDER BY to be ignored") stops at upstream, as a vendor's
+# outage does, unless it says how we depend on it. Extend per team in configuration.
+UPSTREAM_SOFTWARE = (
+    "mysql", "mariadb", "postgres", "postgresql", "mongodb", "redis", "memcached", "kafka",
+    "zookeeper", "etcd", "consul", "cassandra", "elasticsearch", "opensearch", "rabbitmq",
+    "nginx", "haproxy", "envoy", "kubernetes", "docker", "linux", "the kernel", "glibc",
+    "openssl", "the jvm", "java", "node.js", "nodejs", "golang", "python", "ruby", "rails",
+    "django", "boltdb", "vxworks", "windows", "ios", "android", "chrome", "firefox",
+    "third-party library", "third party library", "open source library", "open-source library",
+    "third-party sdk", "third party sdk",
 )  # fmt: skip
 
 # What a trigger looks like: a change someone made or an event of load. Matched as word
@@ -63,6 +78,12 @@ TRIGGER_EVENTS = (
     # scheduled signing key rotation", "the monthly patch night", "the traffic peak"
     "update", "rotation", "hotfix", "patch", "edit", "retrain", "traffic peak", "peak",
     "change request", "event started",
+    # a one-off change told in the passive: "StackEgg was enabled for all users", "'/' was
+    # checked into the blacklist", "its capacity had been downgraded to save money"
+    "was enabled", "were enabled", "checked in", "downgrad",
+    # load named by its size alone: "Extreme load: a new peak of 3.4 million users"
+    "extreme load", "record load", "unprecedented load", "unprecedented traffic",
+    "unprecedented demand", "new peak", "record number",
 )  # fmt: skip
 
 # When an event happened: a root cause that dates an event ("on Sunday night", "at 18:00",
@@ -90,7 +111,7 @@ CONDITION_MARKERS = word_set(
     "unmonitored unguarded manual manually hard-coded hardcoded shared single whenever any "
     "because since though although instead predates still assumes assumed relies rely "
     "relied depends depend depended treats treated ignores ignored silently optional "
-    "synchronously scales"
+    "synchronously scales gap gaps incomplete insufficient inadequate"
 )
 
 # Words that name a group of people, a role or a department: as the subject of a root

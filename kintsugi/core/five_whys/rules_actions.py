@@ -113,7 +113,10 @@ _SHOULD = LazyRegex(
 # the item names a deliverable or a date.
 _OPEN_ENDED = LazyRegex(
     r"^\s*(?:investigate|explore|consider|evaluate|research|study|analy[sz]e|assess"
-    r"|look\s+(?:into|at)|think\s+about|revisit|reconsider|re-?evaluate|dig\s+into)\b",
+    r"|look\s+(?:into|at)|think\s+about|revisit|reconsider|re-?evaluate|dig\s+into"
+    # a look back at what happened: "Review this event to determine how ...", "Find out why"
+    r"|(?:review|examine|study)\s+(?:this|the|that)\s+(?:event|incident|outage|issue|failure)"
+    r"|(?:determine|find\s+out|figure\s+out|understand|work\s+out)\s+(?:how|why|whether|what))\b",
     re.IGNORECASE,
 )
 _BOUNDED = LazyRegex(
@@ -144,6 +147,22 @@ _GENERIC = word_set(
     "resilient reliable underlying hygiene platform across risk risks around regarding "
     "architecture design strategy areas area aspects aspect overall end-to-end out with "
     "logging logs metrics"
+)
+
+
+# Kinds of work and wished-for effects: after a vague verb they name no change.
+_ACTIVITY = word_set(
+    "planning plans upgrades updates deployments releases changes disruptions disruption "
+    "outages downtime incompatibilities events detection detect detecting response respond "
+    "remediation recovery faster quicker sooner earlier prevent prevented preventing "
+    "minimise minimize minimising minimizing service services future similar"
+)
+# "Implement / establish / put in place" a kind of measure, with nothing specific after it.
+_PUT_IN_PLACE = word_set("implement establish introduce adopt put define create set")
+_MEASURES = word_set(
+    "processes process procedures procedure measures measure controls control safeguards "
+    "safeguard mechanisms mechanism practices practice steps step policies policy "
+    "guidelines guideline improvements improvement"
 )
 
 
@@ -586,7 +605,16 @@ def is_actionable(title: str) -> bool:
     if _OPEN_ENDED.match(title) and not _BOUNDED.search(title):
         return False  # the outcome is a finding, not a change: say which change, or by when
     specific = [word for word in meaningful[1:] if word not in _GENERIC]
-    if first in _VAGUE_VERBS:
-        return len(specific) >= 2
+    if first in _VAGUE_VERBS or (
+        first in _PUT_IN_PLACE and len(meaningful) > 1 and meaningful[1] in _MEASURES
+    ):
+        # "Improve planning around upgrades", "Implement processes to minimise disruptions":
+        # the activity and the hoped-for effect name no change either.
+        named = [
+            word
+            for word in specific
+            if word not in _ACTIVITY and word not in _MEASURES and word not in _VAGUE_VERBS
+        ]
+        return len(named) >= 2
     # "Add more tests", "Write better docs": any verb with nothing specific after it.
     return len(specific) >= 1

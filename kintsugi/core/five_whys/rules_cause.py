@@ -21,7 +21,7 @@ from kintsugi.core.five_whys.findings import (
     Finding,
     Location,
 )
-from kintsugi.core.five_whys.lexicon import FILLERS, GROUP_WORDS, SYSTEM_NOUNS
+from kintsugi.core.five_whys.lexicon import FILLERS, GROUP_WORDS, SYSTEM_NOUNS, UPSTREAM_SOFTWARE
 from kintsugi.core.five_whys.rules_stop import (
     condition_step,
     is_external_stop,
@@ -32,7 +32,7 @@ from kintsugi.core.five_whys.rules_stop import (
     party_leads,
     their_side,
 )
-from kintsugi.core.five_whys.text import main_clause, words
+from kintsugi.core.five_whys.text import main_clause, without_intro, words
 from kintsugi.core.five_whys.verbs import base_form
 from kintsugi.core.five_whys.words import (
     AUXILIARIES,
@@ -151,14 +151,21 @@ _VAGUE = word_set(
     "turnover silos siloed handoff handoffs clarity unclear responsibilities "
     "responsibility expectations requirements management governance oversight sharing "
     "human error errors mistake mistakes missing no not none enough proper good wrong "
-    "changes change happens happened constraint constraints limitation limitations"
+    "changes change happens happened constraint constraints limitation limitations "
+    "failure failures internal"
+)
+# Verbs that report a finding rather than a mechanism: "It highlighted a failure in internal
+# process", "this exposed gaps in our practices". They say nothing about what happened.
+_REPORTING = word_set(
+    "highlighted highlights showed shows revealed reveals exposed exposes demonstrated "
+    "demonstrates reflected reflects underlined underlines surfaced surfaces"
 )
 
 _EXTERNAL_EVENT = LazyRegex(
     r"\b(?:viral|ddos|dos\s+attack"
     r"|denial[- ]of[- ]service|botnet|fib(?:er|re)\s+cut|power\s+(?:outage|failure|cut)"
     r"|natural\s+disaster|earthquake|hurricane|heat\s*wave|solar\s+flare|leap\s+second"
-    r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack))",
+    r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack)|pandemic|covid|lockdown|lightning)",
     re.IGNORECASE,
 )
 _EXTERNAL_PARTY = LazyRegex(
@@ -242,6 +249,24 @@ def ends_on_person(answer: str) -> bool:
     runbook, and "The on-call has no dashboard for the workers" on what they were given.
     """
     clause = main_clause(answer)
+    if _HUMAN_ACT.search(clause):
+        return True  # "The wrong push of a button": a person's act, named as a noun
+    # "During maintenance, an engineer changed ...": the subject follows the introduction,
+    # and a person in the introduction ("After the engineer left, the job ...") is not it.
+    return _acts_as_person(without_intro(clause)) or _pinned_on_person(answer)
+
+
+# A person's act named as a noun: "the wrong push of a button", "a stray keystroke".
+_HUMAN_ACT = LazyRegex(
+    r"\b(?:wrong|mistaken|accidental|errant|stray|inadvertent)\s+(?:push|press|click|keystroke"
+    r"|key\s*press|tap|flip)\b"
+    r"|\b(?:push|press|click|flip|tap)\s+of\s+(?:a|an|the|one)\s+(?:\w+\s+)?(?:button|switch|key"
+    r"|lever|toggle)\b",
+    re.IGNORECASE,
+)
+
+
+def _acts_as_person(clause: str) -> bool:
     tokens = _WORD_CASED.findall(clause)
     if _WE_LACKED.match(clause):
         return False  # "we never set up backups": a missing control, said in the first person
@@ -251,7 +276,6 @@ def ends_on_person(answer: str) -> bool:
         _person_subject_acts(tokens)
         or _passive_by_person(tokens)
         or _hidden_actor(clause)
-        or _pinned_on_person(answer)
         or _person_absent(tokens)
     )
 
@@ -353,9 +377,21 @@ _ATTENTION_VERBS = word_set(
 )
 
 
+# An act done by mistake, told in the passive with no one named: "the production database
+# was accidentally deleted", "a maintenance process was inadvertently run". Only a person
+# acts by accident; a process that misbehaves is said to do so ("the job deleted ...").
+_ACCIDENTAL = LazyRegex(
+    r"\b(?:was|were|got|been|is|are)\s+(?:accidentally|inadvertently|mistakenly|unintentionally"
+    r"|erroneously|wrongly|unknowingly)\s+[a-z]+(?:ed|en|wn|t)\b"
+    r"|\b(?:was|were|got|been)\s+[a-z]+(?:ed|en)\s+by\s+(?:mistake|accident)\b",
+    re.IGNORECASE,
+)
+
+
 def _hidden_actor(clause: str) -> bool:
-    """A signal that "was ignored" with no one named: the actor is a person all the same."""
-    match = _IGNORED.search(clause)
+    """A signal that "was ignored", or a thing that "was accidentally deleted", with no one
+    named: the actor is a person all the same."""
+    match = _IGNORED.search(clause) or _ACCIDENTAL.search(clause)
     if match is None:
         return False
     tail = clause[match.end() :].lower()
@@ -368,9 +404,24 @@ def _hidden_actor(clause: str) -> bool:
     )
 
 
+# A defect in software we run but do not write: "A MySQL bug sometimes caused ...", "a bug
+# in the Postgres driver", "a memory leak in a third-party library".
+_UPSTREAM_DEFECT = LazyRegex(
+    r"\b(?:"
+    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in UPSTREAM_SOFTWARE)
+    + r")(?:'s|’s)?\s+(?:\w+\s+)?(?:bug|bugs|regression|defect|flaw)\b"
+    r"|\b(?:bug|bugs|regression|defect|flaw|memory\s+leak|leak)\s+in\s+(?:the\s+|a\s+|an\s+)?(?:"
+    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in UPSTREAM_SOFTWARE)
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
 def is_external_only(answer: str) -> bool:
-    event = _EXTERNAL_EVENT.search(answer) or (
-        _EXTERNAL_PARTY.search(answer) and _OUTAGE.search(answer)
+    event = (
+        _EXTERNAL_EVENT.search(answer)
+        or (_EXTERNAL_PARTY.search(answer) and _OUTAGE.search(answer))
+        or _UPSTREAM_DEFECT.search(main_clause(answer) or answer)
     )
     ours = _OUR_DESIGN.search(answer) or our_making(main_clause(answer) or answer)
     return bool(event) and not ours and not names_our_condition(answer)
@@ -383,6 +434,7 @@ def is_vague(answer: str) -> bool:
         for word in words(answer)
         if word not in STOPWORDS
         and word not in FILLERS
+        and word not in _REPORTING
         and not (word.endswith("ly") and len(word) > 4 and word not in _VAGUE)
     ]  # "Mostly people and process stuff, honestly": the adverbs say nothing either
     return bool(meaningful) and all(word in _VAGUE for word in meaningful)

@@ -53,6 +53,21 @@ _IMPLIED = {
 }
 # "The CPU was saturated at 100% so keepalives were missed": the cause comes before "so".
 _SO = LazyRegex(r"\s+so\s+(?!that\b)", re.IGNORECASE)
+# A standing practice or design, told in the present: "Manual operations are regularly
+# executed on production databases", "The system requires scheduled manual updates". After
+# an answer about one event of that kind it says why such events happen, which is the next
+# step down, not the same step again.
+_STANDING = LazyRegex(
+    r"\b(?:regularly|routinely|always|usually|typically|normally|by\s+design|requires?"
+    r"|(?:is|are)\s+required\s+to|relies|rely|depends|(?:is|are)\s+designed)\b",
+    re.IGNORECASE,
+)
+
+
+def _generalises(answer: str, previous: str) -> bool:
+    return bool(_STANDING.search(answer)) and not _STANDING.search(previous)
+
+
 REPEAT_CONTAINMENT = 0.8
 REPEAT_OVERLAP = 0.5
 
@@ -83,13 +98,22 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
         # A word the question says in so many words is not new, whatever it was folded
         # into: "Running of the scheduler had stopped" after "Why was it not running?".
         asked = Meaning(asked.words | content_stems(step.question), asked.negated, asked.failed)
-        if previous is not None and _PRONOUN.search(step.question):
+        if (
+            previous is not None
+            and _PRONOUN.search(step.question)
+            and not _generalises(step.answer, path[position - 2].answer)
+        ):
             # "Why were they consumed slowly?": "they" are what the previous answer named.
             asked = Meaning(asked.words | previous.words, asked.negated, asked.failed)
         if (
             says_again(said, asked)
             or (position > 1 and says_again(said, problem))
-            or (previous is not None and says_again(said, previous) and covers(said, previous))
+            or (
+                previous is not None
+                and says_again(said, previous)
+                and covers(said, previous)
+                and not _generalises(step.answer, path[position - 2].answer)
+            )
         ):
             yield RESTATES_QUESTION.finding(location)
         else:
@@ -103,12 +127,15 @@ def shape_findings(chain: Chain) -> Iterator[Finding]:
                 (
                     index
                     for index, other in enumerate(earlier, 1)
-                    if repeats(answer, other)
-                    or (cause != answer and repeats(cause, other))
-                    or repeats(set(said.words), earlier_said[index - 1])
-                    or (
-                        says_again(cause_said, earlier_meant[index - 1])
-                        and covers(cause_said, earlier_meant[index - 1])
+                    if not _generalises(step.answer, path[index - 1].answer)
+                    and (
+                        repeats(answer, other)
+                        or (cause != answer and repeats(cause, other))
+                        or repeats(set(said.words), earlier_said[index - 1])
+                        or (
+                            says_again(cause_said, earlier_meant[index - 1])
+                            and covers(cause_said, earlier_meant[index - 1])
+                        )
                     )
                 ),
                 None,

@@ -29,7 +29,7 @@ from kintsugi.core.five_whys.lexicon import (
     TIME_ANCHORS,
     TRIGGER_EVENTS,
 )
-from kintsugi.core.five_whys.text import main_clause, words
+from kintsugi.core.five_whys.text import main_clause, without_intro, words
 from kintsugi.core.five_whys.verbs import base_form
 from kintsugi.core.five_whys.words import AUXILIARIES, IRREGULAR_PAST, STOPWORDS, word_set
 from kintsugi.core.language.patterns import LazyRegex
@@ -207,7 +207,9 @@ _SUBJECT_MODIFIERS = 4
 
 def is_trigger(answer: str) -> bool:
     """The root cause tells what happened (a change, an event), not what let it do harm."""
-    clause = main_clause(answer) or answer
+    # "After the primary was restarted, it came back with the wrong filesystem": what the
+    # clause says happened comes after its introduction.
+    clause = without_intro(main_clause(answer) or answer)
     if not _TRIGGER.search(clause) and not _dated_event(clause):
         return False
     # "kicked off", "turned on": the trigger's own words are no condition, and neither is

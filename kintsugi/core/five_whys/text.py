@@ -57,6 +57,21 @@ def content_stems(text: str) -> set[str]:
     return {stem(word) for word in words(text) if word not in STOPWORDS and word != "not"}
 
 
+# An introductory phrase before the subject: "Instead of using a library, someone wrote
+# ...", "During maintenance of the backbone, an engineer ...", "After the primary was
+# restarted, it was brought back ...". The subject and its verb come after the comma.
+_INTRO = re.compile(
+    r"^(?:instead\s+of|during|after|before|while|when|whilst|following|despite|in\s+spite\s+of"
+    r"|as\s+part\s+of|in\s+the\s+course\s+of|on|at|once)\b[^,]{3,90},\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def without_intro(clause: str) -> str:
+    """The clause without an introductory phrase, so that its subject comes first."""
+    return _INTRO.sub("", clause, count=1)
+
+
 def main_clause(answer: str) -> str:
     """The clause that states the cause.
 

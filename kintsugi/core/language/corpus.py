@@ -21,9 +21,9 @@ INDEPENDENT_HELDOUT = _TESTS / "heldout.tsv"
 # third is not written at all: real sentences quoted from published post-mortems, outage news
 # and forum threads, labelled blind (tests/core/language/real/README.md). Its other half,
 # from other documents, is for tuning: real text to learn from, scored with its misses.
-# A second collection (real2) from other documents was split the same way.
-REAL_TUNING = (_TESTS / "real" / "real-tuning.tsv", _TESTS / "real" / "real2-tuning.tsv")
-REAL_HELDOUT = (_TESTS / "real" / "real-heldout.tsv", _TESTS / "real" / "real2-heldout.tsv")
+# A second and a third collection (real2, real3) from other documents were split the same way.
+REAL_TUNING = tuple(_TESTS / "real" / f"{name}-tuning.tsv" for name in ("real", "real2", "real3"))
+REAL_HELDOUT = tuple(_TESTS / "real" / f"{name}-heldout.tsv" for name in ("real", "real2", "real3"))
 INDEPENDENT_SETS = (INDEPENDENT_HELDOUT, _TESTS / "heldout2.tsv", *REAL_HELDOUT)
 LABELS = ("blame", "ok")
 TUNING, OWN_HELDOUT = "tuning", "own held-out"

@@ -9,14 +9,14 @@ Without a path it scores three sets, because a figure only predicts new text whe
 were not written from it:
 
 1. *tuning*: ``tests/core/language/corpus.tsv`` before its ``# === held-out (own)`` heading,
-   and ``real/real-tuning.tsv`` and ``real/real2-tuning.tsv`` (real sentences, the other
+   and ``real/real-tuning.tsv``, ``real/real2-tuning.tsv`` and ``real/real3-tuning.tsv`` (real sentences, the other
    documents of the real sets); the rules are tuned on these sentences, so these figures
    are in-sample;
 2. *own held-out*: the sentences after that heading, written before the rules were changed
    and never tuned on;
 3. *independent held-out*: ``tests/core/language/heldout.tsv`` and ``heldout2.tsv``, written
-   by people who never saw the checker, and ``real/real-heldout.tsv`` and
-   ``real/real2-heldout.tsv``, sentences quoted from real published post-mortems and outage
+   by people who never saw the checker, and ``real/real-heldout.tsv``,
+   ``real/real2-heldout.tsv`` and ``real/real3-heldout.tsv``, sentences quoted from real published post-mortems and outage
    reports. Only their aggregate figures are printed,
    never their sentences, so that nobody tunes to them by accident; ``--show-misses``
    refuses them.

@@ -16,7 +16,7 @@ from bisect import bisect_left
 from functools import cached_property
 
 from kintsugi.core.language import grammar_words as w
-from kintsugi.core.language.grammar_kinds import WordKinds
+from kintsugi.core.language.grammar_kinds import WordKinds, _singular_of
 from kintsugi.core.language.people import Kind, PeopleLexicon
 from kintsugi.core.language.tokens import Token
 
@@ -146,6 +146,38 @@ class SentenceView(WordKinds):
             if after.text in ",(" or (after.is_word and after.norm.endswith("ing")):
                 return kind
         return None
+
+    def _modifies_next_noun(self, k: int) -> bool:
+        """Whether the department word at ``k`` only qualifies the noun after it ("a
+        *marketing* campaign", "the *sales* pipeline"): a determiner comes before it, and the
+        noun after has no kind of its own, is not a verb form and does not end the phrase.
+        "The marketing team" keeps its kind (team has one), and so does "the infra team
+        changes" (team is not a department word)."""
+        if (
+            k + 1 >= len(self.tokens)
+            or k == 0
+            or self.tokens[k].norm not in self.lexicon.departments
+            or self.tokens[k - 1].norm not in w.DETERMINERS
+        ):
+            return False  # only a department word after a determiner: "a marketing campaign"
+        after = self.tokens[k + 1]
+        if not after.is_word or after.possessive_base:
+            return False
+        norm = after.norm
+        if (
+            norm in w.OBJECT_STOPS
+            or norm in w.COORDINATORS
+            or norm in w.DETERMINERS
+            or norm in w.CLAUSE_PRONOUNS
+            or norm in w.VERBISH
+            or norm in w.SKIP
+            or norm in ("that", "which", "who", "whose")
+            or norm.endswith(("ing", "ed", "'s", "n't"))
+        ):
+            return False
+        if _singular_of(norm) in self.lexicon.person_heads:
+            return False  # "a management worker": the department makes the worker a person
+        return self.kind_at(k + 1) is None
 
     def _member_of_team(self, j: int) -> bool:
         """ "Someone on the data team", "an engineer from the platform team": a person."""
@@ -307,6 +339,9 @@ class SentenceView(WordKinds):
             if norm == "one" and k + 1 < len(self.tokens) and self.tokens[k + 1].norm == "who":
                 return Kind.PERSON  # "the oversight of the one who ran the release"
             kind = self.kind_at(k)
+            if kind is Kind.TEAM and self._modifies_next_noun(k):
+                content += 1  # "caused by a marketing campaign": the campaign, not marketing
+                continue
             if kind is not None:
                 return kind
             if norm in self.lexicon.conduct_nouns:

@@ -8,6 +8,8 @@ clauses and asks this mixin about each word.
 
 from __future__ import annotations
 
+import re
+
 from kintsugi.core.language import grammar_words as w
 from kintsugi.core.language.people import Kind, PeopleLexicon
 from kintsugi.core.language.tokens import Token
@@ -15,6 +17,11 @@ from kintsugi.core.language.tokens import Token
 
 def _singular_of(norm: str) -> str:
     return norm[:-1] if norm.endswith("s") and len(norm) > 3 else norm
+
+
+# A word with a capital inside it ("DropletWorkflow", "PagerDuty"): a product or component
+# name, not a person's name or a job title.
+_CAMEL_CASE = re.compile(r"[A-Za-z][a-z]+[A-Z]\w*$")
 
 
 class WordKinds:
@@ -44,6 +51,13 @@ class WordKinds:
             and previous in self.lexicon.software_modifiers
         ):
             return Kind.THING  # "the alert manager", "the ingress controller"
+        if (
+            kind is Kind.PERSON
+            and base in w.SOFTWARE_ROLES
+            and j > 0
+            and _CAMEL_CASE.match(self.tokens[j - 1].text)
+        ):
+            return Kind.THING  # "the DropletWorkflow Manager": a component named in CamelCase
         if kind is Kind.PERSON and j > 0 and self.lexicon.is_ambiguous_role(base):
             # "the Postgres operator" is software: a capitalised non-name word before it.
             before = self.tokens[j - 1]
@@ -78,6 +92,14 @@ class WordKinds:
             and previous in self.lexicon.person_modifiers
         ):
             return Kind.PERSON  # "a temp worker", "the support agent", "a staff member"
+        if (
+            kind is None
+            and word[:1].isupper()
+            and word[1:].islower()
+            and base not in self.lexicon.systems
+            and self._name_verb_after(j)
+        ):
+            return Kind.PERSON  # "Subsequently, Nesbit was sacked": a surname the lexicon lacks
         if kind is None and _singular_of(base) in w.HUMAN_VERB_HEADS and self._human_verb_after(j):
             return Kind.PERSON  # "the worker misheard the message": software does not mishear
         # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
@@ -113,6 +135,14 @@ class WordKinds:
             and self.tokens[j - 2].norm in ("the", "our", "their")
         ):
             return Kind.TEAM  # "the Berlin office", "our Warsaw group"
+        if (
+            base in lexicon.department_heads
+            and word[:1].isupper()
+            and j > 0
+            and self.tokens[j - 1].text[:1].isupper()
+            and self.tokens[j - 1].norm in lexicon.department_head_modifiers
+        ):
+            return Kind.TEAM  # "Technology Services", "IT Services": a department's name
         if base in w.PRONOUN_DEPARTMENTS and not word.isupper():
             return None  # "It panicked and crashed": the pronoun, not the IT department
         if base in lexicon.departments and previous == "by" and self._ends_phrase(j):
@@ -149,15 +179,58 @@ class WordKinds:
                 return Kind.TEAM
         return None
 
+    def _blamed_after(self, j: int) -> bool:
+        """Whether the words after token ``j`` put the blame on it ("the workers were to
+        blame", "the worker was at fault"). Asked only of a bare "worker": news prose blames
+        workers this way, while "Redis was to blame" names software, so an unknown
+        capitalised word does not become a person by it."""
+        norms = self._norms_after(j, 4)
+        if not norms or norms[0] not in ("was", "were", "is", "are"):
+            return False
+        rest = (
+            norms[1:]
+            if len(norms) < 2 or norms[1] not in ("solely", "entirely", "partly")
+            else norms[2:]
+        )
+        return rest[:2] in (("to", "blame"), ("at", "fault"))
+
+    def _norms_after(self, j: int, count: int) -> tuple[str, ...]:
+        words = []
+        for token in self.tokens[j + 1 : j + 1 + count]:
+            if not token.is_word:
+                break
+            words.append(token.norm)
+        return tuple(words)
+
     def _human_verb_after(self, j: int) -> bool:
         """Whether the verb after token ``j`` (past auxiliaries and adverbs) is one only a
         person does ("the worker had mistyped", "the worker also misheard")."""
+        if self._blamed_after(j):
+            return True
         for k in range(j + 1, min(len(self.tokens), j + 4)):
             token = self.tokens[k]
             if not token.is_word:
                 return False
             if token.norm in w.HUMAN_ONLY_VERBS:
                 return True
+            if token.norm not in w.AUXILIARIES_AND_ADVERBS and not token.norm.endswith("ly"):
+                return False
+        return False
+
+    def _name_verb_after(self, j: int) -> bool:
+        """Whether an unknown capitalised word at ``j`` is followed (past auxiliaries) by a verb
+        only a person does or undergoes; "fired" only in the passive ("was fired"), since a
+        Lambda fires an event."""
+        passive = False
+        for k in range(j + 1, min(len(self.tokens), j + 4)):
+            token = self.tokens[k]
+            if not token.is_word:
+                return False
+            if token.norm in w.NAME_ONLY_VERBS:
+                return token.norm != "fired" or passive
+            if token.norm in ("was", "were", "been", "got"):
+                passive = True
+                continue
             if token.norm not in w.AUXILIARIES_AND_ADVERBS and not token.norm.endswith("ly"):
                 return False
         return False

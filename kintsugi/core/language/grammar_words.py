@@ -16,7 +16,7 @@ SKIP = word_set(
     """had has have having was were is are am be been being did do does will would should
     could might may must can shall 'd need needs needed to also then just still already even
     never not again only first later soon once ever always often sometimes too both all each
-    now almost himself herself themselves myself ourselves yourself itself got get gets keep keeps
+    now almost likely himself herself themselves myself ourselves yourself itself got get gets keep keeps
     kept"""
 )
 # Words ending in -ly that are not adverbs, so they are not skipped.
@@ -53,7 +53,8 @@ THING_PRONOUNS = frozenset(
 )
 DETERMINERS = word_set(
     """the a an this that these those some any every each all our their its your no one two
-    three both either whole entire another other such"""
+    three both either whole entire another other such certain several many most few various
+    multiple numerous"""
 )
 OBJECT_STOPS = word_set(
     """to for with in on at by from of because when while after before and but or so if than
@@ -88,7 +89,19 @@ HUMAN_ONLY_VERBS = frozenset(
     {
         "entered", "typed", "mistyped", "pressed", "clicked", "misheard", "misread", "forgot",
         "unplugged", "mixed", "admitted", "apologised", "apologized", "realised", "realized",
-        "goofed", "blundered", "fumbled", "flubbed",
+        "goofed", "blundered", "fumbled", "flubbed", "sacked", "reprimanded", "disciplined",
+        "demoted",
+    }
+)  # fmt: skip
+# What only a person does or undergoes, strict enough to make an unknown capitalised word a
+# person: "Subsequently, Nesbit was sacked", "Okafor mistyped the target" (news prose names
+# people the lexicon does not know). "Chrome entered full-screen" stays a thing, and so does
+# "Redis messed up the ordering" (software can mess up; it cannot mistype).
+NAME_ONLY_VERBS = frozenset(
+    {
+        "mistyped", "misheard", "misread", "forgot", "goofed", "blundered", "fumbled", "flubbed",
+        "apologised", "apologized", "admitted",
+        "sacked", "reprimanded", "disciplined", "demoted", "fired",
     }
 )  # fmt: skip
 AUXILIARIES_AND_ADVERBS = frozenset(

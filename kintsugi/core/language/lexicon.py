@@ -20,6 +20,8 @@ _ACTOR_KEYS = (
     "ambiguous_roles",
     "groups",
     "departments",
+    "department_heads",
+    "department_head_modifiers",
     "group_heads_after_modifier",
     "group_modifiers",
     "systems",
@@ -40,6 +42,8 @@ class Lexicon:
     ambiguous_roles: frozenset[str]
     groups: frozenset[str]
     departments: frozenset[str]
+    department_heads: frozenset[str]
+    department_head_modifiers: frozenset[str]
     group_heads_after_modifier: frozenset[str]
     group_modifiers: frozenset[str]
     systems: frozenset[str]

@@ -57,6 +57,45 @@ DENIAL_FRAME = re.compile(
     r" (?:is|was|will be|are|were) (?:being |going to be )?(?:blamed|retrained|disciplined|punished"
     r"|sanctioned|fired|at fault|to blame|held (?:\w+ )?(?:responsible|accountable))\b"
     r"|(?:nobody|no one|no-one) (?:here |on \w+ )?(?:thinks|believes|says|claims|is saying)\b"
+    # Blame as the topic of a guide or an essay on blameless practice (issue 13, third round):
+    # blaming as an attitude or a belief ("the impulse to blame and punish", "the tendency to
+    # blame individuals", "the assumption that an individual is at fault", "the fear of being
+    # blamed", "the bad apple theory"); a mistake anyone could have made; a sanction ruled
+    # out ("no individuals will be reprimanded", "refrain from punishing people", "don't name
+    # and shame someone", "if you name and shame people ..., it demotivates everyone").
+    r"|\b(?:tendency|tendencies|impulse|urge|temptation|instinct|desire|reflex|inclination|pressure"
+    r"|fear|culture|search|hunt|quest|assumption|belief|notion|theory|myth|narrative)"
+    r" (?:\w+ ){0,2}?(?:to (?:blame|punish|shame|scapegoat)\b|of (?:blame|blaming|being blamed"
+    r"|punish\w*|shame|shaming|scapegoat\w*)\b|that (?:[\w'’-]+ ){0,5}?(?:is|are|was|were) (?:\w+ )?"
+    r"(?:at fault|to blame|responsible|negligent|careless|incompetent|bad actors?)\b)"
+    r"|\bbad apples?\b"
+    r"|\b(?:anyone|anybody|everyone|any (?:\w+ ){0,2}?(?:engineer|member|person|one|of us|responder))"
+    r" (?:else )?(?:could|would|might|can|may) (?:\w+ )?(?:have )?(?:made|make) (?:the same|that|this|a similar)"
+    r" (?:\w+ )?(?:mistake|error|slip|call|decision|change)\b"
+    r"|\bno (?:\w+ )?(?:individuals?|one|engineers?|people|persons?|employees?|responders?)"
+    r" (?:will|would|should|shall|must|can) (?:ever )?be (?:\w+ )?(?:reprimanded|punished|blamed|fired"
+    r"|disciplined|named|shamed|sanctioned)\b"
+    r"|\b(?:avoid|avoids|avoiding|refrain|refrains|refraining from|stop|stops|quit|resist|resists)"
+    r" (?:\w+ )?(?:blaming|punishing|shaming|naming and shaming|reprimanding|firing|scapegoating"
+    r"|pointing (?:the )?fingers?)\b"
+    r"|\b(?:do not|don[’']t|never|should not|shouldn[’']t)(?: \w+)? (?:name and shame|shame|scapegoat"
+    r"|reprimand|point (?:the )?fingers? at)\b"
+    r"|\bif (?:you|we|they|leaders|managers|management) (?:\w+ )?(?:blame|punish|shame|name and shame"
+    r"|fire|reprimand)\b[^.]{0,80}?\b(?:it|they|this|that|people|engineers|everyone)"
+    r" (?:\w+ )?(?:demotivat|discourag|teach|will|won[’']t|stop|hide|hid)\w*"
+    # A point of view on failure described ("the old view of human error", "this view
+    # attaches an individual's character to their actions"), hindsight bias explained
+    # ("knowing the outcome, it is easy to see..."), fault denied outright ("it's not their
+    # fault, it's our fault for having a system that allowed them..."), and learning from
+    # one's own mistakes as an idiom.
+    r"|\b(?:old|new|traditional|classic|this|that|the \w+) (?:view|model|school|approach|way of thinking)"
+    r" (?:of|on|about|to) (?:human error|blame|failure|accidents?|incidents?|mistakes?)\b|^\W*this view\b"
+    r"|\bknowing the (?:outcome|result|ending|answer)\b"
+    r"|(?:is not|isn[’']t|was not|wasn[’']t|[’']s not|\bnot) (?:really |entirely |just |only |necessarily )?"
+    r"(?:their|his|her|your|the (?:\w+ )?(?:engineer|person|operator|individual|employee|worker|intern)[’']s) fault\b"
+    r"|\blearn\w* (?:\w+ ){0,2}?from (?:our|your|their|my) (?:own )?(?:mistakes|errors|failures)\b"
+    r"|\b(?:avoid|avoids|avoiding|without|refrain\w* from) (?:attaching|assigning|placing|apportioning|laying)"
+    r" (?:any |the )?blame\b"
     # Real prose (issue 13): a denial reported ("the contractors have denied that any human
     # error was identified"), blame called unfair in the past or present ("it was unfair for
     # the media to ..."), hindsight itself as the subject ("hindsight makes every incident look
@@ -88,7 +127,8 @@ DENIAL_FRAME = re.compile(
     # Blame discussed as a temptation, corrected, or ruled out: "it's easy to blame the
     # operator", "people were quick to blame the intern", "nobody should lose their job over a
     # typo", "... was blamed on human error, but the real cause was ...", "was not at fault".
-    r"|(?:easy|tempting|convenient|lazy|natural|quick|unfair|wrong|pointless) to (?:blame|point (?:the|a) finger)\b"
+    r"|(?:easy|tempting|convenient|lazy|natural|quick|unfair|wrong|pointless|misleading|simplistic)"
+    r" to (?:blame|scapegoat|single out|point (?:the|a) finger|(?:pin|put|lay|place|heap) (?:all )?(?:the |any )?blame)\b"
     r"|(?:nobody|no one|no-one) (?:should|deserves to|ought to|needs to|has to) (?:\w+ )?(?:lose|be fired"
     r"|be sacked|be punished|be blamed|be disciplined|get fired)\b"
     r"|\bbut the (?:real|actual|underlying|true|root|deeper) (?:cause|problem|issue|question|culprit|failure)\b"

@@ -111,6 +111,8 @@ class PeopleLexicon:
         self._groups = frozenset(_singular(g.strip().lower()) for g in groups if g.strip())
         lexicon = _LEXICON
         self.departments = lexicon.departments
+        self.department_heads = lexicon.department_heads
+        self.department_head_modifiers = lexicon.department_head_modifiers
         self.group_heads_after_modifier = lexicon.group_heads_after_modifier
         self.group_modifiers = lexicon.group_modifiers
         self.systems = lexicon.systems

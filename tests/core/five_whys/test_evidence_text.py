@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kintsugi.core.errors import ValidationProblem
@@ -13,6 +13,9 @@ from kintsugi.core.vocabulary import EvidenceKind
 from tests.core.five_whys.strategies import evidence
 
 
+# No deadline: the property is about what reads back, not how fast. On a loaded shared
+# machine one run failed once and never again in 20,000 examples run apart (2026-12-07).
+@settings(deadline=None)
 @given(st.lists(evidence, max_size=10))
 def test_the_prefilled_text_reads_back_as_the_same_evidence(pieces):
     assert parse_evidence_lines(evidence_lines(pieces)) == pieces

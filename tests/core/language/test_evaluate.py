@@ -62,7 +62,13 @@ def write_set(folder: Path, name: str) -> Path:
 def test_it_prints_only_aggregates_for_the_independent_set(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("heldout.tsv", "heldout2.tsv", "real-heldout.tsv", "real2-heldout.tsv"):
+    for name in (
+        "heldout.tsv",
+        "heldout2.tsv",
+        "real-heldout.tsv",
+        "real2-heldout.tsv",
+        "real3-heldout.tsv",
+    ):
         path = write_set(tmp_path, name)
         assert main([str(path)]) == 0
         out = capsys.readouterr().out
@@ -74,7 +80,13 @@ def test_it_prints_only_aggregates_for_the_independent_set(
 def test_it_refuses_to_show_the_independent_sets_misses(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("heldout.tsv", "heldout2.tsv", "real-heldout.tsv", "real2-heldout.tsv"):
+    for name in (
+        "heldout.tsv",
+        "heldout2.tsv",
+        "real-heldout.tsv",
+        "real2-heldout.tsv",
+        "real3-heldout.tsv",
+    ):
         path = write_set(tmp_path, name)
         assert main([str(path), "--show-misses"]) == 2
         assert "refused" in capsys.readouterr().err

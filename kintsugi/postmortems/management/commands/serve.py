@@ -34,11 +34,14 @@ class Command(BaseCommand):
                 self.cfg.set("bind", f"{host}:{port}")
                 self.cfg.set("workers", workers)
                 self.cfg.set("threads", threads)
-                self.cfg.set("accesslog", "-")
+                # With JSON logs every request is one JSON line from Kintsugi itself.
+                if settings.KINTSUGI_LOG_FORMAT != "json":
+                    self.cfg.set("accesslog", "-")
                 self.cfg.set("worker_class", "gthread")
                 # gunicorn's longest request line (its default is 4094): a URL up to the
                 # API's own limit reaches Django and gets the API's JSON 414 (docs/api.md).
                 self.cfg.set("limit_request_line", 8190)
+                self.cfg.set("child_exit", _forget_metrics_of)
                 if settings.KINTSUGI_PDF_WARM_UP:
                     self.cfg.set("post_fork", _warm_up_pdf)
 
@@ -96,3 +99,14 @@ def _warm_up_pdf(server: object, worker: object) -> None:
     from kintsugi.core.markdown.pdf_process import warm_up
 
     threading.Thread(target=warm_up, name="kintsugi-pdf-warm-up", daemon=True).start()
+
+
+def _forget_metrics_of(server: object, worker: object) -> None:
+    """gunicorn's child_exit hook: a replaced worker's live gauges must not linger in the
+    shared metrics folder (its counters and histograms stay counted)."""
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

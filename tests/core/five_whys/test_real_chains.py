@@ -1,0 +1,131 @@
+"""The real chains: why-chains from published post-mortems, split once by incident.
+
+The held-out part is scored in aggregate and never printed, so that nobody tunes to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.five_whys import RULES
+from kintsugi.core.five_whys.evaluate import (
+    REAL_HELDOUT,
+    REAL_TUNING,
+    evaluate,
+    load_chains,
+    main,
+)
+
+REAL = Path(__file__).parent / "real"
+
+
+def _entries(path: Path) -> list[dict[str, object]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def test_the_parts_are_where_the_evaluation_reads_them() -> None:
+    assert REAL_TUNING == REAL / "tuning.yaml" and REAL_HELDOUT == REAL / "heldout.yaml"
+
+
+def test_every_real_chain_names_its_source_and_incident() -> None:
+    for path in (REAL_TUNING, REAL_HELDOUT):
+        for chain in load_chains(path, real=True):  # raises on an entry without them
+            assert chain.id.startswith("real-")
+        for entry in _entries(path):
+            assert str(entry["source"]).startswith("https://") or str(entry["source"]).startswith(
+                "http://"
+            )
+            assert entry["read_at"], "the pages actually read are listed"
+
+
+def test_the_split_is_by_incident_and_follows_its_rule() -> None:
+    """Held out when the first hex digit of sha1(doc) is 0-4: decided once, before scoring."""
+    tuning = {str(e["doc"]) for e in _entries(REAL_TUNING)}
+    held = {str(e["doc"]) for e in _entries(REAL_HELDOUT)}
+    assert tuning and held and not tuning & held
+    for doc in tuning | held:
+        first = int(hashlib.sha1(doc.encode(), usedforsecurity=False).hexdigest()[0], 16)
+        assert (first < 5) == (doc in held), doc
+    ids = [str(e["id"]) for e in _entries(REAL_TUNING) + _entries(REAL_HELDOUT)]
+    assert len(ids) == len(set(ids))
+
+
+def test_labels_name_known_rules_and_both_kinds_of_chain_are_there() -> None:
+    chains = load_chains(REAL_TUNING, real=True) + load_chains(REAL_HELDOUT, real=True)
+    assert all(chain.expected <= set(RULES) for chain in chains)
+    assert any(chain.expected for chain in chains)
+    assert any(not chain.expected for chain in chains)
+
+
+def test_a_real_chain_without_a_source_is_refused(tmp_path: Path) -> None:
+    for source in ("", "javascript:alert(1)", "file:///etc/passwd"):
+        path = tmp_path / "bad.yaml"
+        path.write_text(
+            yaml.safe_dump([{"id": "x", "doc": "d", "source": source,
+                             "steps": [{"q": "Why?", "a": "Because."}]}]),
+            encoding="utf-8",
+        )  # fmt: skip
+        with pytest.raises(ValidationProblem, match="source URL"):
+            load_chains(path, real=True)
+
+
+def test_unknown_follow_ups_are_not_judged_but_missing_ones_are(tmp_path: Path) -> None:
+    """A real chain without ``actions`` did not publish them: no action rule is predicted.
+    In the written sets a chain without actions has none, which the checks must flag."""
+    chain = {
+        "id": "x",
+        "doc": "d",
+        "source": "https://example.org/pm",
+        "steps": [
+            {"q": "Why did checkout fail?", "a": "The payment service could not open connections."},
+            {"q": "Why?", "a": "The pool of 10 was held by requests waiting on a slow query."},
+            {"q": "Why was it slow?", "a": "The orders table has no index on customer_id."},
+        ],
+    }
+    path = tmp_path / "one.yaml"
+    path.write_text(yaml.safe_dump([chain]), encoding="utf-8")
+    (unknown,) = evaluate(load_chains(path, real=True)).outcomes
+    (written,) = evaluate(load_chains(path)).outcomes
+    assert unknown.chain.action_items is None and unknown.predicted == frozenset()
+    assert "whys/root-cause-unaddressed" in written.predicted
+
+
+def test_the_report_shows_the_tuning_part_and_only_figures_of_the_held_out_part(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--own-only"]) == 0
+    out = capsys.readouterr().out
+    assert "Real chains, tuning part" in out
+    assert "Real chains, held-out part (real/heldout.yaml; aggregate figures only)" in out
+    held = out.split("Real chains, held-out part", 1)[1]
+    assert "Precision:" in held and "Chain recall:" in held
+    for entry in _entries(REAL_HELDOUT):
+        assert str(entry["id"]) not in out
+        assert str(entry["doc"]) not in out
+        steps = entry["steps"]
+        assert isinstance(steps, list)
+        assert all(str(step["a"]) not in out for step in steps)
+
+
+def test_show_misses_is_refused_for_the_real_held_out_part(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--show-misses", str(REAL_HELDOUT)]) == 2
+    captured = capsys.readouterr()
+    assert "refused" in captured.err and "real-" not in captured.out
+
+
+def test_the_held_out_part_alone_prints_only_its_aggregate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([str(REAL_HELDOUT)]) == 0
+    out = capsys.readouterr().out
+    assert "aggregate figures only" in out
+    assert not any(str(e["id"]) in out for e in _entries(REAL_HELDOUT))
