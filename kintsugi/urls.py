@@ -10,6 +10,7 @@ urlpatterns = [
     path("insights/", include("kintsugi.insights.urls")),
     path("", include("kintsugi.trackers.urls")),
     path("", include("kintsugi.capture.urls")),
+    path("", include("kintsugi.reviews.urls")),
     path("", include("kintsugi.operations.urls")),
     path("", include("kintsugi.web.urls")),
 ]

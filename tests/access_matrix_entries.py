@@ -393,3 +393,43 @@ ENTRIES.update(
         ),
     }
 )
+
+# Reviews (issue 18): the review panel and comment threads of one post-mortem. Reading and
+# commenting follow the incident; asking, publishing, sending back and waiving need the
+# editor's role; only the people asked to review may decide (nobody in this matrix is).
+NOT_ASKED = {**READ, "viewer": FORBIDDEN, "editor": FORBIDDEN, "admin": FORBIDDEN,
+             "member": FORBIDDEN}  # fmt: skip
+ENTRIES.update(
+    {
+        "review": page("GET", READ, htmx=True),
+        "review-request": page("POST", WRITE),
+        "review-decide": page("POST", NOT_ASKED, data={"decision": "approved"}),
+        "review-publish": page("POST", WRITE),
+        "review-send-back": page("POST", WRITE, data={"reason": "Not yet."}),
+        "review-waive": page("POST", WRITE, data={"problem": "template/timeline", "reason": "x"}),
+        "review-unwaive": page("POST", WRITE),
+        "comments": page("GET", READ, htmx=True),
+        "thread-start": page("POST", READ, data={"anchor": "section:timeline", "text": "Why?"}),
+        "thread-reply": page("POST", READ, data={"text": "Because."}),
+        "thread-resolve": page("POST", WRITE),
+    }
+)
+ENTRIES.update(
+    {
+        "api:get_review": api_read(),
+        "api:request_review": api("POST", WRITE, data={"reviewers": ["alice"]}),
+        "api:decide_review": api("POST", NOT_ASKED, data={"decision": "approved"}),
+        "api:publish_reviewed": api("POST", WRITE),
+        "api:send_back": api("POST", WRITE, data={"reason": "Not yet."}),
+        "api:add_waiver": api("POST", WRITE, data={"problem": "template/timeline", "reason": "x"}),
+        "api:delete_waiver": api("DELETE", WRITE),
+        "api:list_threads": api_read(),
+        "api:start_thread": api("POST", READ, data={"anchor": "section:timeline", "text": "Why?"}),
+        "api:reply_thread": api("POST", READ, data={"text": "Because."}),
+        "api:resolve_thread": api("PATCH", WRITE, data={"resolved": True}),
+        "api:list_audit": api_read(),
+        "api:set_review_settings": api(
+            "PUT", ADMIN_ONLY, params={"slug": "platform"}, data={"approvals_needed": 2}
+        ),
+    }
+)

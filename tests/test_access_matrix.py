@@ -151,6 +151,8 @@ class Side:
     lesson: Any
     item: Any
     node: Any
+    thread: Any = None  # a comment thread (kintsugi/reviews)
+    waiver: Any = None  # a waived publish-checklist problem
 
 
 @dataclass
@@ -207,7 +209,16 @@ def _side(owner: Any, team: Any, service: Any, item_owner: Any, *, restricted: b
         question=f"Why did checkout fail{mark}?",
         answer="The pool was exhausted",
     )
-    return Side(incident, event, factor, evidence, lesson, item, node)
+    from kintsugi.reviews.services.comments import thread_start
+    from kintsugi.reviews.services.workflow import waiver_add
+
+    thread = thread_start(
+        user=owner, incident=incident, anchor="section:timeline", text=f"When{mark}?"
+    ).comment.thread
+    waiver = waiver_add(
+        user=owner, incident=incident, problem_key="template/impact", reason=f"Later{mark}"
+    )
+    return Side(incident, event, factor, evidence, lesson, item, node, thread, waiver)
 
 
 def _build_world() -> World:
@@ -287,6 +298,10 @@ PARAMETER_OBJECTS = {
     "item_id": "item",
     "node_pk": "node",
     "node_id": "node",
+    "thread_pk": "thread",
+    "thread_id": "thread",
+    "waiver_pk": "waiver",
+    "waiver_id": "waiver",
 }
 # Patterns whose pk is not an incident's.
 OTHER_PKS = {"debt-delivery-retry": "delivery"}

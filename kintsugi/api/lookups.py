@@ -22,6 +22,7 @@ from kintsugi.postmortems.models import (
     Lesson,
     TimelineEvent,
 )
+from kintsugi.reviews.models import Thread
 from kintsugi.teams.models import Service, Team
 
 M = TypeVar("M", bound=Model)
@@ -63,6 +64,17 @@ def evidence_for(request: HttpRequest, pk: int, *, edit: bool = False) -> Eviden
     return row
 
 
+def thread_incident(request: HttpRequest, pk: int) -> Incident:
+    """The incident of a comment thread the caller may see (404 alike otherwise)."""
+    incident_id = Thread.objects.filter(pk=pk).values_list("incident_id", flat=True).first()
+    if incident_id is None:
+        raise Http404("No such comment thread.")
+    try:
+        return incident_for(request, incident_id)
+    except Http404:
+        raise Http404("No such comment thread.") from None
+
+
 # Path parameters that name an object, and how to find it for the caller.
 _FINDERS = {
     "incident_id": lambda request, pk, edit: incident_for(request, pk, edit=edit),
@@ -79,9 +91,12 @@ _FINDERS = {
         request, ActionItem.objects.all(), pk, label="action item", edit=edit
     ),
     "evidence_id": lambda request, pk, edit: evidence_for(request, pk, edit=edit),
+    # Anyone who sees the incident may comment; the service decides who resolves.
+    "thread_id": lambda request, pk, edit: thread_incident(request, pk),
     "team_slug": lambda request, slug, edit: _directory_row(request, Team, slug, edit),
     "service_slug": lambda request, slug, edit: _directory_row(request, Service, slug, edit),
 }
+_READER_WRITES = frozenset({"threads", "comments", "decision"})
 # Collections where POST creates something, and who may do that.
 _CREATORS = {
     "incidents": access.can_create,
@@ -108,12 +123,14 @@ def authorize_path(request: HttpRequest) -> None:
     """
     match = request.resolver_match
     kwargs = match.kwargs if match is not None else {}
-    edit = request.method not in SAFE_METHODS
+    collection = request.path.rstrip("/").rsplit("/", 1)[-1]
+    # Writes that readers may make too (a comment, a reviewer's decision): the service
+    # decides who, so the incident is only required to be visible.
+    edit = request.method not in SAFE_METHODS and collection not in _READER_WRITES
     for name, value in kwargs.items():
         finder = _FINDERS.get(name)
         if finder is not None:
             finder(request, value, edit)
-    collection = request.path.rstrip("/").rsplit("/", 1)[-1]
     creator = _CREATORS.get(collection) if not kwargs and request.method == "POST" else None
     if creator is not None and not creator(current_user(request)):
         raise PermissionDenied("Your role may not create this.")

@@ -51,3 +51,4 @@ api.add_router("", "kintsugi.api.routers.lint.router")  # blameless language (is
 api.add_router("", "kintsugi.api.routers.five_whys.router")  # 5 Whys (issue 3)
 api.add_router("", "kintsugi.api.routers.insights.router")  # Insights (issue 16)
 api.add_router("", "kintsugi.api.routers.trackers.router")  # trackers (issue 17)
+api.add_router("", "kintsugi.api.routers.reviews.router")  # reviews and comments (issue 18)

@@ -54,11 +54,17 @@ SEVERITY_DEFINITIONS = {
 class PostmortemStatus(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
+    APPROVED = "approved"  # by enough reviewers (kintsugi/core/reviews); not yet published
     PUBLISHED = "published"
 
     @property
     def label(self) -> str:
-        return {"draft": "Draft", "in_review": "In review", "published": "Published"}[self.value]
+        return {
+            "draft": "Draft",
+            "in_review": "In review",
+            "approved": "Approved",
+            "published": "Published",
+        }[self.value]
 
 
 class Priority(StrEnum):

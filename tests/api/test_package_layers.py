@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "schemas.teams",
         "schemas.representation",
         "schemas.trackers",
+        "schemas.reviews",
     ),
     # Exceptions answered in the error shape (a 409 carries the stored object).
     ("handlers",),
@@ -50,6 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.five_whys",
         "routers.insights",
         "routers.trackers",
+        "routers.reviews",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),

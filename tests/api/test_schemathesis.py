@@ -78,7 +78,15 @@ def seed(owner: Any, number: int) -> dict[str, Any]:
         question="Why did checkout fail?",
         answer="The payment client retried without a budget.",
     )
+    from kintsugi.reviews.services.comments import thread_start
+    from kintsugi.reviews.services.workflow import waiver_add
+
+    thread = thread_start(user=owner, incident=incident, anchor="field:impact", text="Who?")
+    waiver = waiver_add(user=owner, incident=incident, problem_key="template/impact", reason="x")
     return {
+        "thread_id": thread.comment.thread_id,
+        "waiver_id": waiver.pk,
+        "slug": team.slug,
         "incident_id": incident.pk,
         "event_id": event.pk,
         "factor_id": factor.pk,

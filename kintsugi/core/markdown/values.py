@@ -144,6 +144,7 @@ def parse_severity(value: object, *, field: str = "severity") -> Severity:
 _STATUS_WORDS = {
     PostmortemStatus.DRAFT: ("draft",),
     PostmortemStatus.IN_REVIEW: ("in review",),
+    PostmortemStatus.APPROVED: ("approved",),
     PostmortemStatus.PUBLISHED: ("published",),
 }
 
@@ -161,7 +162,7 @@ def parse_postmortem_status(value: object, *, field: str = "status") -> Postmort
     reading = read_status(value)
     if not reading.exact:
         raise ValidationProblem(
-            f"Unknown post-mortem status {str(value)!r}; use draft, in_review or published.",
+            f"Unknown post-mortem status {str(value)!r}; use draft, in_review, approved or published.",
             field=field,
         )
     return reading.value

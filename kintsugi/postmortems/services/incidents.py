@@ -19,7 +19,7 @@ from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services.guards import require_edit
-from kintsugi.postmortems.services.policies import check_publishing
+from kintsugi.postmortems.services.policies import audit, check_publishing
 from kintsugi.postmortems.services.timeline import check_timeline
 from kintsugi.postmortems.services.versioning import save_versioned
 from kintsugi.teams.models import Service, Team
@@ -131,6 +131,9 @@ def incident_create(
     incident.authors.set(list(authors) or ([user] if user is not None else []))
     if members:
         incident.members.set(members)
+    audit(user=user, incident=incident, action="create", detail={"status": incident.status})
+    if incident.status == PostmortemStatus.PUBLISHED:
+        audit(user=user, incident=incident, action="publish", detail={})
     return incident
 
 
@@ -160,6 +163,7 @@ def incident_update(
     if clean.get("status") == PostmortemStatus.PUBLISHED and incident.published_at is None:
         clean["published_at"] = timezone.now()
     clean["updated_at"] = timezone.now()
+    before_people = _people(incident) if authors is not None or members is not None else None
     fresh = save_versioned(incident, version=version, fields=clean)
     if services is not None:
         fresh.services.set(services)
@@ -167,11 +171,47 @@ def incident_update(
         fresh.authors.set(authors)
     if members is not None:
         fresh.members.set(members)
+    _audit_update(user, incident, fresh, clean, before_people)
     return fresh
+
+
+def _people(incident: Incident) -> dict[str, list[str]]:
+    return {
+        "authors": sorted(incident.authors.values_list("username", flat=True)),
+        "members": sorted(incident.members.values_list("username", flat=True)),
+    }
+
+
+def _audit_update(
+    user: User | None,
+    before: Incident,
+    after: Incident,
+    clean: dict[str, Any],
+    before_people: dict[str, list[str]] | None,
+) -> None:
+    """The audited part of an update: publication and other status moves, restriction, and
+    who may see it (authors and members)."""
+    if "status" in clean and clean["status"] != before.status:
+        action = "publish" if clean["status"] == PostmortemStatus.PUBLISHED else "status"
+        detail = {"from": before.status, "to": clean["status"], "via": "edit"}
+        audit(user=user, incident=after, action=action, detail=detail)
+    if "is_restricted" in clean and clean["is_restricted"] != before.is_restricted:
+        action = "restrict" if clean["is_restricted"] else "unrestrict"
+        audit(user=user, incident=after, action=action, detail={})
+    if before_people is not None:
+        now = _people(after)
+        changed = {
+            key: {"from": before_people[key], "to": now[key]}
+            for key in now
+            if now[key] != before_people[key]
+        }
+        if changed:
+            audit(user=user, incident=after, action="access", detail=changed)
 
 
 @transaction.atomic
 def incident_delete(*, user: User | None, incident: Incident) -> None:
     if user is not None and not (access.is_admin(user) or incident.created_by_id == user.pk):
         raise PermissionDenied("Only an admin or the person who created it can delete an incident.")
+    audit(user=user, incident=incident, action="delete", detail={"title": incident.title})
     incident.delete()

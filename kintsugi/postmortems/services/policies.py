@@ -6,7 +6,9 @@ rules that every write of a post-mortem must obey belong to apps above it:
 - the publishing gate (``kintsugi.blameless.publishing``): in ``block`` mode, refuse to
   publish a post-mortem with blameful text or a why-chain that stops at a person;
 - the due-date policy (``kintsugi.debt``, stored per team): what target date an action
-  item of each priority gets.
+  item of each priority gets;
+- the audit log (``kintsugi.reviews``): who published, restricted, deleted an incident or
+  changed who may see it.
 
 Each owner hands its rule over when Django starts (its ``AppConfig.ready``), so the web
 form, the API, the importer and the demo all obey the same rule. A rule that was never
@@ -25,9 +27,11 @@ if TYPE_CHECKING:
 
 PublishingGate = Callable[..., object]  # (*, incident, changes) -> verdict; raises to refuse
 TeamPolicy = Callable[[int | None], DuePolicy]
+AuditLog = Callable[..., object]  # (*, user, incident, action, detail) -> entry
 
 _gate: PublishingGate | None = None
 _team_policy: TeamPolicy | None = None
+_audit: AuditLog | None = None
 
 
 def use_publishing_gate(gate: PublishingGate) -> None:
@@ -40,6 +44,21 @@ def use_due_policy(policy_for_team: TeamPolicy) -> None:
     """Date action items with ``policy_for_team(team_id)`` (``None``: no team)."""
     global _team_policy
     _team_policy = policy_for_team
+
+
+def use_audit_log(record: AuditLog) -> None:
+    """Record audited changes with ``record(user=..., incident=..., action=..., detail=...)``."""
+    global _audit
+    _audit = record
+
+
+def audit(
+    *, user: object, incident: Incident, action: str, detail: Mapping[str, object] | None = None
+) -> None:
+    """Write one audit entry (in the caller's transaction: no entry without the change)."""
+    if _audit is None:
+        raise RuntimeError(_missing("audit log", "kintsugi.reviews"))
+    _audit(user=user, incident=incident, action=action, detail=dict(detail or {}))
 
 
 def check_publishing(*, incident: Incident, changes: Mapping[str, object]) -> None:

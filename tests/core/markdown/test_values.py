@@ -83,6 +83,7 @@ def test_unknown_or_contradictory_severity_words_are_not_read(word):
         ("in_review", PostmortemStatus.IN_REVIEW),
         ("In review", PostmortemStatus.IN_REVIEW),
         ("in-review", PostmortemStatus.IN_REVIEW),
+        ("Approved", PostmortemStatus.APPROVED),
         ("PUBLISHED", PostmortemStatus.PUBLISHED),
     ],
 )

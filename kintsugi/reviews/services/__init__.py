@@ -1,0 +1,1 @@
+"""Writes of the reviews app (keyword-only, validating, atomic)."""
