@@ -10,11 +10,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kintsugi.blameless.services import lint_prose
+from kintsugi.blameless.services import linter_for_organisation
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.five_whys import Finding as WhyFinding
 from kintsugi.core.five_whys import FindingSeverity, check_tree
-from kintsugi.core.language import Finding, Level
+from kintsugi.core.language import Finding, Level, Linter
 from kintsugi.five_whys.selectors import analysis_view
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 
@@ -61,26 +61,32 @@ def incident_findings(
     """Every finding in the post-mortem, in page order. ``changes``: incident fields about to
     be saved (the publishing gate lints what *will* be published)."""
     changes = changes or {}
+    # One linter for the whole document: asking per field cost a query per field (683 on a
+    # large post-mortem) and made the summary's queries grow with the document.
+    linter = linter_for_organisation()
     found: list[FieldFinding] = []
     for name, label, anchor in INCIDENT_FIELDS:
         text = changes.get(name, getattr(incident, name, ""))
-        found.extend(_field(str(text or ""), name, None, label, anchor))
+        found.extend(_field(linter, str(text or ""), name, None, label, anchor))
     for model, fields, prefix, label, anchor in PARTS:
         rows = (
             model.objects.filter(incident_id=incident.pk).order_by("pk").values_list("pk", *fields)
         )
         for pk, *texts in rows:
             for name, text in zip(fields, texts, strict=True):
-                found.extend(_field(text or "", f"{prefix}.{name}", pk, label, f"{anchor}-{pk}"))
+                found.extend(
+                    _field(linter, text or "", f"{prefix}.{name}", pk, label, f"{anchor}-{pk}")
+                )
     return found
 
 
 def _field(
-    text: str, field: str, item_id: int | None, label: str, anchor: str
+    linter: Linter, text: str, field: str, item_id: int | None, label: str, anchor: str
 ) -> Iterable[FieldFinding]:
+    """Post-mortem fields are Markdown: code and links in them are not prose."""
     if not text.strip():
         return []
-    return [FieldFinding(field, item_id, label, anchor, f) for f in lint_prose(text)]
+    return [FieldFinding(field, item_id, label, anchor, f) for f in linter.lint_markdown(text)]
 
 
 def incident_whys_findings(incident: Incident) -> list[WhyFinding]:
