@@ -66,9 +66,10 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
     People who see every incident read the rows with everything in; everyone else reads
     the rows without restricted incidents and adds those they may see, one by one.
     """
-    if not access.is_signed_in(user):
+    seen = access.sight(user)
+    if seen is access.Sight.NOTHING:
         return TallyRow.objects.none()
-    if access.is_admin(user):  # visible_incidents filters nothing for them
+    if seen is access.Sight.EVERYTHING:  # visible_incidents filters nothing for them
         if everyone:
             return TallyRow.objects.filter(team_key=EVERYTHING)
         return TallyRow.objects.filter(team_key__in=team_keys)
@@ -122,7 +123,7 @@ class _Scope:
 
 def _hidden_among(user: User, items: list[ItemFacts]) -> set[int]:
     restricted = {item.incident_id for item in items if item.restricted}
-    if not restricted or access.is_admin(user):
+    if not restricted or access.sight(user) is access.Sight.EVERYTHING:
         return set()
     hidden = access.hidden_incidents(user).filter(pk__in=restricted)
     return set(hidden.values_list("pk", flat=True))
@@ -148,7 +149,7 @@ def _oldest_elsewhere(scope: _Scope, logged: list[int], dimension: str, key: str
     items = TallyItem.objects.exclude(incident_id__in=logged)
     if not scope.everyone:
         items = items.filter(team_key__in=scope.team_keys)
-    if not access.is_admin(scope.user):
+    if access.sight(scope.user) is not access.Sight.EVERYTHING:
         hidden = access.hidden_incidents(scope.user).values("pk")
         items = items.exclude(restricted=True, incident_id__in=hidden)
     return facts.oldest_open_in(items, dimension, key)
