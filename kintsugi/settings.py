@@ -106,7 +106,11 @@ TEMPLATES = [
         # kintsugi/rendering/jinja.py.
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "web" / "jinja2", BASE_DIR / "debt" / "jinja2"],
+        "DIRS": [
+            BASE_DIR / "web" / "jinja2",
+            BASE_DIR / "debt" / "jinja2",
+            BASE_DIR / "insights" / "jinja2",
+        ],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "kintsugi.rendering.jinja.environment"},
     },

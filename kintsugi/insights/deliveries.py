@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.template.loader import render_to_string
 
 from kintsugi.core.insights.months import add_months, month_label, month_of
+from kintsugi.core.insights.text_chart import text_chart
 from kintsugi.debt.models import Channel, Delivery, DeliveryKind, TeamDebtSettings
 from kintsugi.debt.services.deliveries import enqueue
 from kintsugi.debt.services.weekly_review import weekly_review_recipients
@@ -40,19 +41,26 @@ def _bodies(digest: Digest, page: str) -> tuple[str, str]:
     )
 
 
+def _mrkdwn(text: str) -> str:
+    """Slack's mrkdwn treats &, < and > specially; text typed by a user must not link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _slack(digest: Digest, page: str) -> dict[str, object]:
     lines = [f"*Monthly digest: {digest.month:%B %Y}*"]
     published = digest.published[:SLACK_LIMIT]
     lines.append(f"{len(digest.published)} post-mortems published.")
-    lines += [f"• {i.reference} ({i.severity}): {i.title}" for i in published]
+    lines += [_mrkdwn(f"• {i.reference} ({i.severity}): {i.title}") for i in published]
     if len(digest.published) > SLACK_LIMIT:
         lines.append(f"… and {len(digest.published) - SLACK_LIMIT} more.")
+    # Each chart as text in a monospaced block (Slack draws no table nor SVG): block
+    # characters for the bars, every value printed beside its bar.
+    for chart in digest.charts:
+        trend = f" (trend of the median: {chart.trend.label})" if chart.trend else ""
+        lines.append(_mrkdwn(f"*{chart.title}*{trend}"))
+        lines.append("```" + "\n".join(_mrkdwn(line) for line in text_chart(chart)) + "```")
     lines.append(f"<{page}|The digest online>")
-    # Slack's mrkdwn treats &, < and > specially; a title typed by a user must not link.
-    safe = [lines[0], lines[1]] + [
-        line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines[2:-1]
-    ]
-    return {"text": "\n".join([*safe, lines[-1]])}
+    return {"text": "\n".join(lines)}
 
 
 def enqueue_monthly_digest(*, team: Team, month: date, now: datetime, base_url: str) -> int:

@@ -1,7 +1,7 @@
 """The monthly digest: the post-mortems published in a month and how the figures moved.
 
-A page (``views.digest``); the email and Slack deliveries are still to come
-(docs/insights.md, "Remaining").
+A page (``views.digest``), an email and a Slack message (``deliveries``; Slack draws the
+charts as text, ``core.insights.text_chart``).
 """
 
 from __future__ import annotations

@@ -44,10 +44,6 @@ def _log(expression: str) -> str:
     return f"INSERT INTO {LOG} (incident_id) VALUES ({expression});"
 
 
-def _changed(columns: tuple[str, ...], distinct: str) -> str:
-    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
-
-
 def _name(table: str, operation: str) -> str:
     return f"{PREFIX}{table.removeprefix('postmortems_')}_{operation}"
 
@@ -57,7 +53,7 @@ def _sqlite() -> list[str]:
         f"CREATE TRIGGER {_name(INCIDENT, 'insert')} AFTER INSERT ON {INCIDENT} "
         f"BEGIN {_log('NEW.id')} END",
         f"CREATE TRIGGER {_name(INCIDENT, 'update')} AFTER UPDATE ON {INCIDENT} "
-        f"WHEN {_changed(INCIDENT_COLUMNS, 'IS NOT')} BEGIN {_log('NEW.id')} END",
+        f"WHEN {tally_triggers.changed(INCIDENT_COLUMNS, 'IS NOT')} BEGIN {_log('NEW.id')} END",
         f"CREATE TRIGGER {_name(INCIDENT, 'delete')} AFTER DELETE ON {INCIDENT} "
         f"BEGIN {_log('OLD.id')} END",
     ]
@@ -67,7 +63,7 @@ def _sqlite() -> list[str]:
             f"CREATE TRIGGER {_name(table, 'insert')} AFTER INSERT ON {table} "
             f"BEGIN {_log('NEW.incident_id')} END",
             f"CREATE TRIGGER {_name(table, 'update')} AFTER UPDATE ON {table} "
-            f"WHEN {_changed(watched, 'IS NOT')} "
+            f"WHEN {tally_triggers.changed(watched, 'IS NOT')} "
             f"BEGIN {_log('OLD.incident_id')} {_log('NEW.incident_id')} END",
             f"CREATE TRIGGER {_name(table, 'delete')} AFTER DELETE ON {table} "
             f"BEGIN {_log('OLD.incident_id')} END",
@@ -88,26 +84,24 @@ def _postgresql() -> list[str]:
 
     def trigger(table: str, operation: str, function: str, condition: str = "") -> list[str]:
         name = _name(table, operation)
-        where = f" WHEN ({condition})" if condition else ""
-        return [
-            f"DROP TRIGGER IF EXISTS {name} ON {table}",
-            f"CREATE TRIGGER {name} AFTER {operation.upper()} ON {table} FOR EACH ROW{where} "
-            f"EXECUTE FUNCTION {function}()",
-        ]
+        return tally_triggers.pg_trigger(name, operation.upper(), table, function, condition)
 
     statements += trigger(INCIDENT, "insert", "insights_log_incident")
     statements += trigger(
         INCIDENT,
         "update",
         "insights_log_incident",
-        _changed(INCIDENT_COLUMNS, "IS DISTINCT FROM"),
+        tally_triggers.changed(INCIDENT_COLUMNS, "IS DISTINCT FROM"),
     )
     statements += trigger(INCIDENT, "delete", "insights_log_incident")
     for table, columns in CHILDREN.items():
         watched = (*columns, "incident_id")
         statements += trigger(table, "insert", "insights_log_child")
         statements += trigger(
-            table, "update", "insights_log_child", _changed(watched, "IS DISTINCT FROM")
+            table,
+            "update",
+            "insights_log_child",
+            tally_triggers.changed(watched, "IS DISTINCT FROM"),
         )
         statements += trigger(table, "delete", "insights_log_child")
     return statements

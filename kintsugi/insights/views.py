@@ -3,18 +3,32 @@ the middleware; every figure counts only what the viewer may see)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
 
 from kintsugi.core.debt.clock import utc_today
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.core.insights.charts import Chart
 from kintsugi.core.insights.months import parse_month
 from kintsugi.core.vocabulary import Severity
 from kintsugi.debt.clock import get_clock
 from kintsugi.insights.digest import monthly_digest
 from kintsugi.insights.filters import parse_filters
 from kintsugi.insights.selectors import insights_report
+from kintsugi.rendering.jinja import template
 from kintsugi.teams.models import Service, Team
+
+
+def chart_rows(charts: Iterable[Chart]) -> list[tuple[Chart, SafeString]]:
+    """Each chart with its table rows rendered at once by Jinja2
+    (``insights/_chart_rows.html``): in the page's Django template the rows of ten charts
+    of 36 months cost about half the page. The same bytes as the Django rows."""
+    rows = template("insights/_chart_rows.html")
+    # The environment escapes every value (rendering/jinja.py).
+    return [(chart, mark_safe(rows.render(rows=chart.rows))) for chart in charts]  # noqa: S308
 
 
 def insights(request: HttpRequest) -> HttpResponse:
@@ -24,6 +38,7 @@ def insights(request: HttpRequest) -> HttpResponse:
         "nav": "insights",
         "filters": filters,
         "report": report,
+        "charts": chart_rows(report.charts),
         "teams": list(Team.objects.order_by("name")),
         "services": list(Service.objects.order_by("name")),
         "severities": list(Severity),
@@ -50,4 +65,5 @@ def digest(request: HttpRequest, month: str) -> HttpResponse:
     except ValidationProblem as problem:
         raise Http404(problem.message) from None
     result = monthly_digest(request.user, first)  # type: ignore[arg-type]
-    return render(request, "insights/digest.html", {"nav": "insights", "digest": result})
+    context = {"nav": "insights", "digest": result, "charts": chart_rows(result.charts)}
+    return render(request, "insights/digest.html", context)

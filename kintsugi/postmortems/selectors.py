@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import router
 from django.db.models import CharField, Count, Q, QuerySet, Value
@@ -41,8 +42,31 @@ class IncidentFilters:
 
 
 def incident_list(*, user: User, filters: IncidentFilters | None = None) -> QuerySet[Incident]:
-    filters = filters or IncidentFilters()
     queryset = access.visible_incidents(user).select_related("team")
+    return _filtered(queryset, filters or IncidentFilters()).order_by("-started_at", "-id")
+
+
+def incident_list_keys(*, user: User, filters: IncidentFilters | None = None) -> QuerySet[Any]:
+    """The ids of ``incident_list``, in its order, for a page to slice (``incidents_of``).
+
+    A deferred join: the list page's later pages skip thousands of incidents, and reading
+    only their ids (the ``(started_at, id)`` index, the short list of incidents hidden from
+    the reader checked once: ``access.visible_through``) costs a fraction of reading, and
+    joining the team of, every skipped row. The same incidents as ``incident_list``.
+    """
+    queryset = Incident.objects.filter(access.visible_through(user, "pk"))
+    filtered = _filtered(queryset, filters or IncidentFilters())
+    return filtered.order_by("-started_at", "-id").values_list("pk", flat=True)
+
+
+def incidents_of(keys: QuerySet[Any]) -> list[Incident]:
+    """The incidents of a slice of ``incident_list_keys`` with their teams, in its order
+    (one query: the slice is a subquery)."""
+    rows = Incident.objects.select_related("team").filter(pk__in=keys)
+    return list(rows.order_by("-started_at", "-id"))
+
+
+def _filtered(queryset: QuerySet[Incident], filters: IncidentFilters) -> QuerySet[Incident]:
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.severity:
@@ -58,7 +82,7 @@ def incident_list(*, user: User, filters: IncidentFilters | None = None) -> Quer
         )
     if filters.q:
         queryset = queryset.filter(title__icontains=filters.q)
-    return queryset.order_by("-started_at", "-id")
+    return queryset
 
 
 def with_list_details(page: list[Incident]) -> list[Incident]:

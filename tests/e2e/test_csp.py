@@ -124,7 +124,7 @@ def test_the_post_mortem_page_works_without_inline_code(watched, login, incident
     expect(page.get_by_test_id("summary-text")).to_contain_text("retries doubled load")
 
     # 5 Whys, loaded after the page and edited with htmx.
-    section = page.get_by_test_id("section-analysis")
+    section = page.get_by_test_id("section-five-whys")
     section.get_by_test_id("why-new-branch").click()
     new = section.locator("details.why-new form")
     new.get_by_test_id("why-question-input").fill("Why did checkout fail?")

@@ -14,7 +14,7 @@ def test_it_builds_a_branching_chain(page, login, owner, incident):
     login("alice")
     page.goto(f"/incidents/{incident.pk}/")
     page.evaluate("window.__kintsugiMarker = 'still-here'")
-    section = page.get_by_test_id("section-analysis")
+    section = page.get_by_test_id("section-five-whys")
 
     # Start the first branch; Enter in the answer saves it.
     section.get_by_test_id("why-new-branch").click()

@@ -64,6 +64,14 @@ def test_it_posts_to_slack_without_restricted_post_mortems(settings, clock, buil
             deliver_due(now=clock.now)
     text = hook.received[0]["text"]
     assert "Public &lt;!channel&gt;" in text and "Secret outage" not in text
+    # The charts as text: a monospaced block per chart, the value printed beside its bar.
+    assert "*Incidents per month by severity*" in text
+    block = text.split("*Incidents per month by severity*\n```", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    assert lines[0].strip() == "Total"
+    assert lines[-1].startswith("2026-11  █") and lines[-1].endswith("  1")  # the public one
+    assert all(line.startswith("2026-") for line in lines[1:]) and len(lines) == 7
+    assert text.count("```") == 2 * 4  # the four digest charts
 
 
 @pytest.mark.parametrize(

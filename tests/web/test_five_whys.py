@@ -41,9 +41,15 @@ def add(client, incident, **data):
 def test_it_shows_the_section_between_factors_and_lessons(login, owner, incident):
     chain(owner, incident, 2)
     html = login(owner).get(f"/incidents/{incident.pk}/").content.decode()
-    assert html.index('id="factors"') < html.index('id="analysis"') < html.index('id="lessons"')
+    assert html.index('id="factors"') < html.index('id="five-whys"') < html.index('id="lessons"')
     assert "Root Cause Analysis (5 Whys)" in html
     assert 'data-testid="why-step"' in html
+    # The section was #analysis: an old link's anchor lands just before it, and the
+    # page's own links and htmx targets use the new name.
+    assert html.index('id="factors"') < html.index('id="analysis"') < html.index('id="five-whys"')
+    assert html.count('id="analysis"') == 1
+    assert 'href="#five-whys"' in html and 'href="#analysis"' not in html
+    assert 'hx-target="#analysis"' not in html
 
 
 def test_it_adds_a_step_and_offers_the_next_question(login, owner, incident):
@@ -387,3 +393,10 @@ def test_the_old_address_hides_a_restricted_incident_and_refuses_viewers(
                                   {"version": version(incident)}, **HTMX)  # fmt: skip
     assert response.status_code == 403
     assert WhyNode.objects.filter(pk=node.pk).exists()
+
+
+def test_a_post_without_htmx_lands_on_the_five_whys_anchor(login, owner, incident):
+    payload = {"version": version(incident), "slot": "new", "question": "Why?", "answer": "Pool."}
+    response = login(owner).post(base(incident) + "add/", payload)
+    assert response.status_code == 302
+    assert response["Location"] == f"/incidents/{incident.pk}/#five-whys"

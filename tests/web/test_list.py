@@ -154,3 +154,27 @@ def test_it_uses_a_constant_number_of_queries(login, owner, outsider, team, serv
     fill(27)
     many = _count_queries(client, "/?team=platform")
     assert few == many
+
+
+def test_a_later_page_shows_what_the_reader_may_see_in_order(login, owner, outsider, team):
+    """The pages slice the visible incidents' ids, then read those rows (a deferred join):
+    every page holds the next 25 the reader may see, in the list's order, and a later
+    page costs the queries the first one does."""
+    from kintsugi.postmortems.models import Incident
+    from kintsugi.postmortems.selectors import incident_list
+
+    made = _make(owner, 60, team=team)
+    hidden = [incident.pk for incident in made[::3]]  # every third restricted to the team
+    Incident.objects.filter(pk__in=hidden).update(is_restricted=True)
+    client = login(outsider)
+    expected = [incident.title for incident in incident_list(user=outsider)]
+    assert len(expected) == 40 and not set(expected) & {f"Incident {i}" for i in range(0, 60, 3)}
+    shown = []
+    for number in (1, 2):
+        html = client.get(f"/?page={number}").content.decode()
+        shown += [title for title in expected if f">{title}<" in html]
+        assert html.count('data-testid="incident-row"') == (25 if number == 1 else 15)
+    assert shown == expected
+    assert _count_queries(client, "/?page=2") == _count_queries(client, "/?page=1")
+    # The team sees the restricted ones too, on the same pages.
+    assert "Page 1 of 3" in login(owner).get("/?page=1").content.decode()

@@ -11,6 +11,7 @@ from; the live tables are what a page must show. Both are turned into the same
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from kintsugi.core.debt.tally import OPEN_STATUSES, ItemFacts
-from kintsugi.debt.models import TallyItem, TallyService
+from kintsugi.debt.models import TallyItem, TallyLog, TallyService, TallyState
 from kintsugi.django_internals import compiled_sql
 from kintsugi.postmortems.models import ActionItem, Incident
 
@@ -218,3 +219,92 @@ def oldest_open_stored(team_key: int, scope: int | None, dimension: str, key: st
     else:
         items = items.filter(incident_id=scope, restricted=True)
     return oldest_open_in(items, dimension, key)
+
+
+@dataclass
+class Logged:
+    """What a page corrects the stored rows with, read in one statement (``logged_facts``)."""
+
+    incident_ids: list[int]  # the incidents logged since the last pass (in scope)
+    then: list[ItemFacts]  # their items as the stored rows counted them
+    now: list[ItemFacts]  # and as they are now
+    hidden: set[int]  # those of them the reader may not see (when asked)
+    version: int | None  # the organisation's state ``version`` the statement saw
+
+
+def logged_facts(
+    team_keys: list[int] | None,
+    *,
+    limit: int,
+    hidden: QuerySet[Incident] | None,
+    state_key: int,
+) -> Logged | None:
+    """The logged incidents of ``team_keys`` (None: every team), their stored and live
+        items and services, which of them ``hidden`` holds, and the ``version`` of the state
+    row ``state_key`` (the organisation's):
+        one statement instead of seven, so the figures of one moment and one round trip.
+
+        None when more than ``limit`` incidents are logged (the caller reads the live aggregate;
+        the statement reads at most ``limit + 1`` of them, so its cost is bounded too).
+    """
+    q = connection.ops.quote_name
+    log, state = q(TallyLog._meta.db_table), q(TallyState._meta.db_table)
+    stored, links = q(TallyItem._meta.db_table), q(TallyService._meta.db_table)
+    action, incident = q(ActionItem._meta.db_table), q(Incident._meta.db_table)
+    through = q(THROUGH._meta.db_table)
+    params: list[Any] = []
+    where = ""
+    if team_keys is not None:
+        where = (
+            f" WHERE team_key IN ({', '.join(['%s'] * len(team_keys))})"
+            if team_keys
+            else (" WHERE 1 = 0")
+        )
+        params += team_keys
+    params += [limit + 1, state_key]
+    pad = ", NULL" * (len(STORED_FIELDS) - 1)
+    stored_columns = ", ".join(f"s.{q(name)}" for name in STORED_FIELDS)
+    in_logged = "IN (SELECT incident_id FROM logged)"
+    # The two fully typed branches first: PostgreSQL types a chain of UNIONs pair by pair,
+    # and two NULL columns met first would be typed as text.
+    branches = [
+        f"SELECT 'S', {stored_columns} FROM {stored} s WHERE s.incident_id {in_logged}",
+        "SELECT 'L', a.id, a.incident_id, i.team_id, i.is_restricted, a.owner_id, i.severity, "
+        "a.status, a.priority, a.due_on, a.policy_due_on, a.created_at, a.completed_at, "
+        f"a.ticket_id <> '' FROM {action} a JOIN {incident} i ON i.id = a.incident_id "
+        f"WHERE a.incident_id {in_logged}",
+        f"SELECT 'G', incident_id{pad} FROM logged",
+        f"SELECT 'V', version{pad} FROM {state} WHERE team_key = %s",
+        f"SELECT 's', incident_id, service_id{pad[6:]} FROM {links} WHERE incident_id {in_logged}",
+        f"SELECT 'l', incident_id, service_id{pad[6:]} FROM {through} WHERE incident_id {in_logged}",
+    ]
+    if hidden is not None:
+        hidden_sql, hidden_params = compiled_sql(hidden.values("pk"))
+        branches.append(
+            f"SELECT 'H', id{pad} FROM {incident} WHERE is_restricted AND id {in_logged} "
+            f"AND id IN ({hidden_sql})"
+        )
+        params += hidden_params
+    sql = (
+        f"WITH logged AS (SELECT DISTINCT incident_id FROM {log}{where} "
+        "ORDER BY incident_id LIMIT %s) " + " UNION ALL ".join(branches)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for kind, *row in rows:
+        found.setdefault(kind, []).append(tuple(row))
+    ids = sorted(int(row[0]) for row in found.get("G", []))
+    if len(ids) > limit:
+        return None
+    versions = [row[0] for row in found.get("V", [])]
+    then_services = _services((row[0], row[1]) for row in found.get("s", []))
+    now_services = _services((row[0], row[1]) for row in found.get("l", []))
+    return Logged(
+        incident_ids=ids,
+        then=[_facts(_parsed(row), then_services) for row in found.get("S", [])],
+        now=[_facts(_parsed(row), now_services) for row in found.get("L", [])],
+        hidden={int(row[0]) for row in found.get("H", [])},
+        version=int(versions[0]) if versions else None,
+    )

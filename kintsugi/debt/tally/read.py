@@ -6,9 +6,11 @@ are now. It subtracts the first and adds the second (``core.debt.tally``), so th
 are those of the live items without recounting them and without taking a lock. No
 statement here writes; the worker (``compute``) folds the log in.
 
-The reads are several statements; a worker pass that lands between them changes the
-organisation's ``version``, and a page that corrects the rows reads again (it never mixes
-two passes' rows and log).
+The reads are three statements: the teams' states, the stored rows, and everything logged
+(the incidents, their stored and live items and services, which of them the reader may
+not see: ``facts.logged_facts``, one statement where there were seven). The last two each
+read the organisation's ``version``; a worker pass that lands between them changes it, and
+a page that corrects the rows reads again (it never mixes two passes' rows and log).
 When the tally is not usable (not counted today or with another at-risk threshold,
 because no worker ran, or more than ``READ_LIMIT`` incidents logged since its last pass)
 the caller falls back to the live aggregate, which also reads only.
@@ -35,7 +37,7 @@ from kintsugi.core.debt.tally import (
     TallyDay,
 )
 from kintsugi.core.debt.weekly_review import SectionKey
-from kintsugi.debt.models import TallyItem, TallyLog, TallyRow, TallyState
+from kintsugi.debt.models import TallyItem, TallyRow, TallyState
 from kintsugi.debt.selectors.dashboard import Counts, Dashboard, Row, counts_of, oldest_open
 from kintsugi.debt.selectors.dashboard import trend_points as _trend_points
 from kintsugi.debt.selectors.policy import PolicyBook
@@ -66,9 +68,10 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
     People who see every incident read the rows with everything in; everyone else reads
     the rows without restricted incidents and adds those they may see, one by one.
     """
-    if not access.is_signed_in(user):
+    seen = access.sight(user)
+    if seen is access.Sight.NOTHING:
         return TallyRow.objects.none()
-    if access.is_admin(user):  # visible_incidents filters nothing for them
+    if seen is access.Sight.EVERYTHING:  # visible_incidents filters nothing for them
         if everyone:
             return TallyRow.objects.filter(team_key=EVERYTHING)
         return TallyRow.objects.filter(team_key__in=team_keys)
@@ -81,8 +84,10 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
 
 def _stored(
     user: User, team_keys: list[int], everyone: bool, dimensions: tuple[str, ...]
-) -> CellMap:
-    """The stored rows summed per (dimension, key); the key of ``all`` is the team.
+) -> tuple[CellMap, int | None]:
+    """The stored rows summed per (dimension, key); the key of ``all`` is the team. And
+    the organisation's ``version`` in the same statement, so that the caller knows which
+    pass's rows these are.
 
     Summed by the database and read from the cursor (about 300 rows): through the ORM,
     its per-value converters cost ten times the query (10 ms of the dashboard's 45)."""
@@ -94,15 +99,23 @@ def _stored(
         .order_by()
     )
     sql, params = compiled_sql(found)
+    state = connection.ops.quote_name(TallyState._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"SELECT v.version, s.* FROM {state} v LEFT JOIN ({sql}) s ON 1 = 1 "  # noqa: S608
+            "WHERE v.team_key = %s",
+            [*params, EVERYTHING],
+        )
         rows = cursor.fetchall()
-    return {
+    version = int(rows[0][0]) if rows else None
+    cells = {
         (dimension, key): Cell(
             values=[int(value or 0) for value in sums], oldest_open=facts.moment_of(oldest)
         )
-        for dimension, key, *sums, oldest in rows
+        for _version, dimension, key, *sums, oldest in rows
+        if dimension is not None
     }
+    return cells, version
 
 
 @dataclass
@@ -118,14 +131,6 @@ class _Scope:
         if not self.everyone and item.team_key not in self.team_keys:
             return False
         return item.scope is None or item.scope not in self.hidden
-
-
-def _hidden_among(user: User, items: list[ItemFacts]) -> set[int]:
-    restricted = {item.incident_id for item in items if item.restricted}
-    if not restricted or access.is_admin(user):
-        return set()
-    hidden = access.hidden_incidents(user).filter(pk__in=restricted)
-    return set(hidden.values_list("pk", flat=True))
 
 
 def _grouped(tally: Tally, dimensions: tuple[str, ...]) -> CellMap:
@@ -148,7 +153,7 @@ def _oldest_elsewhere(scope: _Scope, logged: list[int], dimension: str, key: str
     items = TallyItem.objects.exclude(incident_id__in=logged)
     if not scope.everyone:
         items = items.filter(team_key__in=scope.team_keys)
-    if not access.is_admin(scope.user):
+    if access.sight(scope.user) is not access.Sight.EVERYTHING:
         hidden = access.hidden_incidents(scope.user).values("pk")
         items = items.exclude(restricted=True, incident_id__in=hidden)
     return facts.oldest_open_in(items, dimension, key)
@@ -201,29 +206,36 @@ def read_cells(
             return None
         if not all(is_fresh(states.get(key), today, book) for key in keys):
             return None
-        log = TallyLog.objects.all() if everyone else TallyLog.objects.filter(team_key__in=keys)
-        logged = sorted(set(log.values_list("incident_id", flat=True)))
-        if len(logged) > READ_LIMIT:
+        # Everyone but admins may have restricted incidents hidden among the logged ones.
+        hidden = None
+        if access.sight(user) is not access.Sight.EVERYTHING:
+            hidden = access.hidden_incidents(user)
+        logged = facts.logged_facts(
+            None if everyone else keys, limit=READ_LIMIT, hidden=hidden, state_key=EVERYTHING
+        )
+        if logged is None:
             return None
-        stored = _stored(user, keys, everyone, dimensions)
-        then = facts.stored_facts(incident_ids=logged)
-        now = facts.live_facts(logged)
-        scope = _Scope(user, keys, everyone, _hidden_among(user, [*then, *now]))
+        stored, version = _stored(user, keys, everyone, dimensions)
+        scope = _Scope(user, keys, everyone, logged.hidden)
         day = TallyDay.of(today)
 
         def threshold(key: int) -> int:
             return at_risk_days(key, book)
 
-        removed = Tally().count([i for i in then if scope.counts(i)], day, threshold)
-        added = Tally().count([i for i in now if scope.counts(i)], day, threshold)
+        removed = Tally().count([i for i in logged.then if scope.counts(i)], day, threshold)
+        added = Tally().count([i for i in logged.now if scope.counts(i)], day, threshold)
         cells = _corrected(
-            stored, _grouped(removed, dimensions), _grouped(added, dimensions), scope, logged
+            stored,
+            _grouped(removed, dimensions),
+            _grouped(added, dimensions),
+            scope,
+            logged.incident_ids,
         )
-        if not logged:
+        if not logged.incident_ids:
             # Nothing to correct: the rows alone are one pass's sums, whichever pass.
             return cells
-        version = TallyState.objects.filter(team_key=EVERYTHING).values_list("version", flat=True)
-        if list(version) == [org.version]:
+        # The rows, the log and the facts of one pass: no pass landed between the reads.
+        if version == logged.version == org.version:
             return cells
     return None
 

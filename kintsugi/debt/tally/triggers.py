@@ -63,13 +63,28 @@ _LOG_NEW_TEAM = (
 _OLD_FUNCTIONS = ("debt_tally_item_changed", "debt_tally_incident_changed")
 
 
-def _changed(columns: tuple[str, ...], distinct: str) -> str:
+def changed(columns: tuple[str, ...], distinct: str) -> str:
+    """A trigger's condition: one of ``columns`` differs (``IS NOT`` on SQLite, ``IS
+    DISTINCT FROM`` on PostgreSQL, so that NULLs compare); shared with Insights."""
     return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
 
 
+def pg_trigger(
+    name: str, operation: str, table: str, function: str, condition: str = ""
+) -> list[str]:
+    """A PostgreSQL row trigger, dropped first so that a new version replaces the
+    installed one (shared with Insights)."""
+    where = f" WHEN ({condition})" if condition else ""
+    return [
+        f"DROP TRIGGER IF EXISTS {name} ON {table}",
+        f"CREATE TRIGGER {name} AFTER {operation} ON {table} FOR EACH ROW{where} "
+        f"EXECUTE FUNCTION {function}()",
+    ]
+
+
 def _sqlite() -> list[str]:
-    changed_item = _changed(ITEM_COLUMNS, "IS NOT")
-    changed_incident = _changed(INCIDENT_COLUMNS, "IS NOT")
+    changed_item = changed(ITEM_COLUMNS, "IS NOT")
+    changed_incident = changed(INCIDENT_COLUMNS, "IS NOT")
     created = [
         f"CREATE TRIGGER IF NOT EXISTS debt_tally_item_insert AFTER INSERT ON {ACTION} "
         f"BEGIN {_log_incidents('NEW.incident_id')} END",
@@ -98,14 +113,6 @@ def _postgresql() -> list[str]:
             f"BEGIN {body} RETURN NULL; END $$"
         )
 
-    def trigger(name: str, when: str, table: str, func: str, condition: str = "") -> list[str]:
-        where = f" WHEN ({condition})" if condition else ""
-        return [
-            f"DROP TRIGGER IF EXISTS {name} ON {table}",
-            f"CREATE TRIGGER {name} AFTER {when} ON {table} FOR EACH ROW{where} "
-            f"EXECUTE FUNCTION {func}()",
-        ]
-
     return [
         function(
             "debt_tally_log_item",
@@ -117,25 +124,25 @@ def _postgresql() -> list[str]:
             "debt_tally_log_incident",
             f"{_LOG_OLD_TEAM} IF TG_OP = 'UPDATE' THEN {_LOG_NEW_TEAM} END IF;",
         ),
-        *trigger("debt_tally_item_insert", "INSERT", ACTION, "debt_tally_log_item"),
-        *trigger(
+        *pg_trigger("debt_tally_item_insert", "INSERT", ACTION, "debt_tally_log_item"),
+        *pg_trigger(
             "debt_tally_item_update",
             "UPDATE",
             ACTION,
             "debt_tally_log_item",
-            _changed(ITEM_COLUMNS, "IS DISTINCT FROM"),
+            changed(ITEM_COLUMNS, "IS DISTINCT FROM"),
         ),
-        *trigger("debt_tally_item_delete", "DELETE", ACTION, "debt_tally_log_item"),
-        *trigger(
+        *pg_trigger("debt_tally_item_delete", "DELETE", ACTION, "debt_tally_log_item"),
+        *pg_trigger(
             "debt_tally_incident_update",
             "UPDATE",
             INCIDENT,
             "debt_tally_log_incident",
-            _changed(INCIDENT_COLUMNS, "IS DISTINCT FROM"),
+            changed(INCIDENT_COLUMNS, "IS DISTINCT FROM"),
         ),
-        *trigger("debt_tally_incident_delete", "DELETE", INCIDENT, "debt_tally_log_incident"),
-        *trigger("debt_tally_services_insert", "INSERT", SERVICES, "debt_tally_log_item"),
-        *trigger("debt_tally_services_delete", "DELETE", SERVICES, "debt_tally_log_item"),
+        *pg_trigger("debt_tally_incident_delete", "DELETE", INCIDENT, "debt_tally_log_incident"),
+        *pg_trigger("debt_tally_services_insert", "INSERT", SERVICES, "debt_tally_log_item"),
+        *pg_trigger("debt_tally_services_delete", "DELETE", SERVICES, "debt_tally_log_item"),
         *(f"DROP FUNCTION IF EXISTS {name}()" for name in _OLD_FUNCTIONS),
     ]
 

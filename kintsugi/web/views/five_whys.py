@@ -48,11 +48,11 @@ def _section(
     notice: str = "",
 ) -> HttpResponse:
     if not request.htmx:
-        return redirect(detail_url(incident.pk, "analysis"))
+        return redirect(detail_url(incident.pk, "five-whys"))
     context = five_whys_context(incident, can_edit=access.can_edit(request.user, incident))
     context.update({"why_draft": draft or {}, "why_focus": focus, "why_notice": notice})
     response = render(request, f"{TEMPLATE}#analysis", context, status=status)
-    retarget(response, "#analysis")
+    retarget(response, "#five-whys")
     reswap(response, "outerHTML")
     if status == 200:
         trigger_client_event(response, "kintsugi:saved")

@@ -14,7 +14,8 @@ from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.selectors import (
-    incident_list,
+    incident_list_keys,
+    incidents_of,
     postmortem_detail,
     with_list_details,
 )
@@ -50,9 +51,11 @@ def postmortem_list(request: HttpRequest) -> HttpResponse:
     if not page_number.isdigit():
         errors.append(f"Page “{page_number[:20]}” is not a page number: showing the first page.")
         page_number = "1"
-    paginator = Paginator(incident_list(user=request.user, filters=filters), PAGE_SIZE)
+    # The pages slice the ids, then read the page's 25 incidents (a deferred join): page
+    # 200 no longer reads and joins the 4,975 incidents before it.
+    paginator = Paginator(incident_list_keys(user=request.user, filters=filters), PAGE_SIZE)
     page = paginator.get_page(page_number)
-    incidents = with_list_details(list(page.object_list))
+    incidents = with_list_details(incidents_of(page.object_list))
     context = {
         "nav": "list",
         "page": page,

@@ -14,10 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.insights.months import add_months, month_of, parse_month
+from kintsugi.debt.clock import get_clock
 from kintsugi.insights import services
 from kintsugi.insights.deliveries import enqueue_monthly_digest
 from kintsugi.teams.models import Team
@@ -65,7 +65,9 @@ class Command(BaseCommand):
                 break
 
     def _digest(self, month: str, team: str) -> None:
-        now = timezone.now()
+        # The app's clock, as the worker that sends the deliveries reads it (a queued
+        # delivery is due from ``now``; the wall clock here made it late for a test clock).
+        now = get_clock().now()
         try:
             first = parse_month(month) if month else add_months(month_of(now), -1)
         except ValidationProblem as problem:
