@@ -10,6 +10,7 @@ urlpatterns = [
     path("insights/", include("kintsugi.insights.urls")),
     path("", include("kintsugi.trackers.urls")),
     path("", include("kintsugi.capture.urls")),
+    path("", include("kintsugi.sso.urls")),  # single sign-on (OpenID Connect)
     path("", include("kintsugi.web.urls")),
 ]
 

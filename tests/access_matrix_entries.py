@@ -108,6 +108,10 @@ PAGES: dict[str, Entry] = {
     # Open to everyone: signing in and resetting a forgotten password.
     "login": page("GET", OPEN),
     "logout": page("POST", OPEN, note="signs out whoever asks; a redirect for everyone"),
+    # Open to everyone when single sign-on is set up; without it (here) not found for anyone.
+    # tests/sso/test_sso_flow.py signs in through them with a real provider.
+    "sso-login": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
+    "sso-callback": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
     "password-reset": page("GET", OPEN),
     "password-reset-sent": page("GET", OPEN),
     "password-reset-complete": page("GET", OPEN),
