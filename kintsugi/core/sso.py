@@ -5,8 +5,9 @@ install says, in two environment variables, what those groups mean here:
 
 - ``KINTSUGI_SSO_GROUP_ROLES``: ``group=role`` pairs (``kintsugi-admins=admin``), the
   organisation-wide role (viewer, editor, admin). The strongest matching role wins.
-- ``KINTSUGI_SSO_GROUP_TEAMS``: ``group=team-slug`` or ``group=team-slug:lead`` pairs, the
-  teams a person belongs to (and leads).
+- ``KINTSUGI_SSO_GROUP_TEAMS``: ``group=team-slug[:role]`` pairs, the teams a person
+  belongs to and their team role (viewer, editor, admin; ``member`` is editor and ``lead``
+  admin; editor when none is given). The strongest role a person's groups give wins.
 
 Pairs are separated by commas, or by new lines when there is more than one line (then a
 group name may hold commas, as LDAP-style names do: ``cn=sre,ou=groups=editor``). Group names are matched exactly, as the provider
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 ROLES = ("viewer", "editor", "admin")  # weakest first
-TEAM_ROLES = ("member", "lead")
+TEAM_ROLE_ALIASES = {"member": "editor", "lead": "admin"}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
 USERNAME_MAX = 150
@@ -57,16 +58,17 @@ def parse_group_roles(text: str) -> dict[str, str]:
 
 
 def parse_group_teams(text: str) -> dict[str, list[tuple[str, str]]]:
-    """``KINTSUGI_SSO_GROUP_TEAMS`` as ``{group: [(team slug, member|lead), ...]}``."""
+    """``KINTSUGI_SSO_GROUP_TEAMS`` as ``{group: [(team slug, viewer|editor|admin), ...]}``."""
     teams: dict[str, list[tuple[str, str]]] = {}
     for group, value in _pairs(text, "KINTSUGI_SSO_GROUP_TEAMS"):
         slug, _, team_role = value.partition(":")
-        team_role = team_role or "member"
+        team_role = TEAM_ROLE_ALIASES.get(team_role, team_role or "editor")
         if not _SLUG.match(slug):
             raise MappingError(f"KINTSUGI_SSO_GROUP_TEAMS: {slug!r} (for {group!r}) is not a slug")
-        if team_role not in TEAM_ROLES:
+        if team_role not in ROLES:
             raise MappingError(
-                f"KINTSUGI_SSO_GROUP_TEAMS: {team_role!r} (for {group!r}) is not member or lead"
+                f"KINTSUGI_SSO_GROUP_TEAMS: {team_role!r} (for {group!r}) is not one of "
+                "viewer, editor, admin (or member, lead)"
             )
         teams.setdefault(group, []).append((slug, team_role))
     return teams
@@ -86,10 +88,10 @@ def groups_claim(claims: Mapping[str, object], name: str) -> list[str]:
 @dataclass(frozen=True)
 class Placement:
     """Where someone's groups put them: a role (None when no group names one) and
-    ``{team slug: leads it}`` for every team the mapping manages."""
+    ``{team slug: team role}`` for the teams their groups give."""
 
     role: str | None
-    teams: dict[str, bool] = field(default_factory=dict)
+    teams: dict[str, str] = field(default_factory=dict)
     managed_teams: frozenset[str] = frozenset()
 
 
@@ -103,12 +105,12 @@ def place(
     mine = set(groups)
     granted = [roles[group] for group in mine if group in roles]
     role = max(granted, key=ROLES.index) if granted else None
-    placed: dict[str, bool] = {}
+    placed: dict[str, str] = {}
     for group, targets in teams.items():
         if group not in mine:
             continue
         for slug, team_role in targets:
-            placed[slug] = placed.get(slug, False) or team_role == "lead"
+            placed[slug] = max(placed.get(slug, "viewer"), team_role, key=ROLES.index)
     managed = frozenset(slug for targets in teams.values() for slug, _ in targets)
     return Placement(role=role, teams=placed, managed_teams=managed)
 

@@ -129,9 +129,9 @@ def _apply_groups(user: User, claims: Mapping[str, object]) -> None:
             if membership is not None:
                 membership.delete()
             continue
-        lead = placement.teams[slug]
+        flags = Membership.flags(placement.teams[slug])
         if membership is None:
-            Membership.objects.create(team=team, user=user, is_lead=lead)
-        elif membership.is_lead != lead:
-            membership.is_lead = lead
-            membership.save(update_fields=["is_lead"])
+            Membership.objects.create(team=team, user=user, **flags)
+        elif membership.role != placement.teams[slug]:
+            membership.is_lead, membership.read_only = flags["is_lead"], flags["read_only"]
+            membership.save(update_fields=["is_lead", "read_only"])

@@ -14,10 +14,13 @@ def test_it_reads_pairs_separated_by_commas_or_by_lines():
         "writers": "editor",
         "readers": "viewer",
     }
-    assert sso.parse_group_teams("sre=sre\nsre-leads=sre:lead\n ops=ops:member\nops=sre\n") == {
-        "sre": [("sre", "member")],
-        "sre-leads": [("sre", "lead")],
-        "ops": [("ops", "member"), ("sre", "member")],
+    assert sso.parse_group_teams(
+        "sre=sre\nsre-leads=sre:lead\n ops=ops:member\nops=sre:viewer\nops-admins=ops:admin\n"
+    ) == {
+        "sre": [("sre", "editor")],
+        "sre-leads": [("sre", "admin")],
+        "ops": [("ops", "editor"), ("sre", "viewer")],
+        "ops-admins": [("ops", "admin")],
     }
     assert sso.parse_group_roles("") == {}
     assert sso.parse_group_teams(" ,\n ") == {}
@@ -52,7 +55,7 @@ def test_a_malformed_role_mapping_says_which_pair(text, message):
     [
         ("sre", "is not group=value"),
         ("sre=the sre team", "is not a slug"),
-        ("sre=sre:owner", "is not member or lead"),
+        ("sre=sre:owner", "is not one of viewer, editor, admin"),
         ("sre=<script>", "is not a slug"),
     ],
 )
@@ -63,17 +66,22 @@ def test_a_malformed_team_mapping_says_which_pair(text, message):
 
 def test_the_strongest_role_and_every_team_are_placed():
     roles = {"readers": "viewer", "admins": "admin", "writers": "editor"}
-    teams = {"sre": [("sre", "member")], "sre-leads": [("sre", "lead")], "ops": [("ops", "member")]}
+    teams = {
+        "sre": [("sre", "editor")],
+        "sre-leads": [("sre", "admin")],
+        "ops": [("ops", "editor")],
+        "db-readers": [("db", "viewer")],
+    }
 
-    placed = sso.place(["readers", "admins", "sre", "sre-leads", "unknown"], roles, teams)
+    placed = sso.place(["readers", "admins", "sre", "sre-leads", "db-readers", "x"], roles, teams)
 
     assert placed.role == "admin"
-    assert placed.teams == {"sre": True}
-    assert placed.managed_teams == {"sre", "ops"}  # ops: to leave, if a member
+    assert placed.teams == {"sre": "admin", "db": "viewer"}
+    assert placed.managed_teams == {"sre", "ops", "db"}  # ops: to leave, if a member
 
 
 def test_no_matching_group_places_no_role_and_no_team():
-    placed = sso.place([], {"admins": "admin"}, {"sre": [("sre", "member")]})
+    placed = sso.place([], {"admins": "admin"}, {"sre": [("sre", "editor")]})
     assert placed.role is None
     assert placed.teams == {}
     assert placed.managed_teams == {"sre"}

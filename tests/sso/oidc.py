@@ -181,7 +181,7 @@ def sso(oidc_provider, settings):
     settings.SSO_CLIENT_SECRET = oidc_provider.client_secret
     settings.SSO_SCOPES = SCOPES
     settings.SSO_GROUP_ROLES = {"kintsugi-editors": "editor", "kintsugi-admins": "admin"}
-    settings.SSO_GROUP_TEAMS = {"sre-team": [("sre", "member")], "sre-leads": [("sre", "lead")]}
+    settings.SSO_GROUP_TEAMS = {"sre-team": [("sre", "editor")], "sre-leads": [("sre", "admin")]}
     settings.SSO_DEFAULT_ROLE = "viewer"
     settings.SSO_ONLY = False
     settings.SSO_ALLOWED_DOMAINS = []

@@ -71,7 +71,7 @@ def test_the_first_sign_in_creates_the_account_with_its_role_and_team(sso, sre):
     assert (carol.first_name, carol.last_name) == ("Carol", "Jones")
     assert carol.role == "editor"  # kintsugi-editors
     assert not carol.has_usable_password()
-    assert Membership.objects.filter(team=sre, user=carol, is_lead=False).exists()
+    assert Membership.objects.get(team=sre, user=carol).role == "editor"
     identity = SsoIdentity.objects.get(user=carol)
     assert (identity.issuer, identity.subject) == (sso.issuer, "sub-carol")
     assert "carol" in _signed_in_as(http, sso.app_url)
@@ -84,7 +84,7 @@ def test_groups_make_an_admin_and_a_team_lead(sso, sre):  # noqa: F811
 
     erin = _user("erin")
     assert erin.role == "admin"
-    assert Membership.objects.get(team=sre, user=erin).is_lead
+    assert Membership.objects.get(team=sre, user=erin).role == "admin"
 
 
 def test_no_mapped_group_gives_the_default_role_and_no_team(sso, sre):  # noqa: F811
@@ -103,7 +103,7 @@ def test_the_next_sign_in_reuses_the_account_and_follows_the_mapping(sso, sre, s
 
     through_provider(requests.Session(), sso.app_url, "carol")
     # The install stops giving sre-team the team and kintsugi-editors the editor role.
-    settings.SSO_GROUP_TEAMS = {"sre-leads": [("sre", "lead")]}
+    settings.SSO_GROUP_TEAMS = {"sre-leads": [("sre", "admin")]}
     settings.SSO_GROUP_ROLES = {"kintsugi-admins": "admin"}
     through_provider(requests.Session(), sso.app_url, "carol")
 
