@@ -62,7 +62,10 @@ SCHEMA_COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _identity(list(sys.argv[1:] if argv is None else argv))
+    if args is None:
+        print("kintsugi: --as needs a username: kintsugi --as USERNAME <command>", file=sys.stderr)
+        return 2
     if args and args[0] == "lint":
         from kintsugi.lint import main as lint_main
 
@@ -108,6 +111,22 @@ def _share_metrics_between_processes() -> None:
     folder = tempfile.mkdtemp(prefix="kintsugi-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+def _identity(args: list[str]) -> list[str] | None:
+    """``kintsugi --as USERNAME <command> ...``: the identity given before the command, for
+    every command that acts as someone (kintsugi/postmortems/cli_identity.py), passed on
+    as ``KINTSUGI_CLI_USER``. None when ``--as`` has no name after it."""
+    if not args or not (args[0] == "--as" or args[0].startswith("--as=")):
+        return args
+    if args[0] == "--as":
+        if len(args) < 2 or not args[1].strip() or args[1].startswith("-"):
+            return None
+        name, rest = args[1], args[2:]
+    else:
+        name, rest = args[0].removeprefix("--as="), args[1:]
+        if not name.strip():
+            return None
+    os.environ["KINTSUGI_CLI_USER"] = name.strip()
+    return rest
 
 
 def _preflight(command: str) -> None:

@@ -16,6 +16,7 @@ from kintsugi.config import (
     env_str,
     production_problems,
 )
+from kintsugi.core import sso as sso_rules
 
 # Every problem is collected and raised at the end of this module as one line (config.py).
 _env = EnvReader()
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "kintsugi.insights",
     "kintsugi.trackers",
     "kintsugi.reviews",
+    "kintsugi.sso",
     "kintsugi.web",
     "kintsugi.api",
     "kintsugi.operations",
@@ -243,6 +245,46 @@ LOGIN_FAILURE_WINDOW_MINUTES = _env.integer(
 
 # Logs as text, or one JSON object a line (with the request id on every record either way).
 KINTSUGI_LOG_FORMAT = _env.choice("KINTSUGI_LOG_FORMAT", "text", ("text", "json"))
+# Single sign-on with OpenID Connect (kintsugi/sso; docs/deployment.md, "Single sign-on"). On
+# when a discovery URL (or an issuer) and a client id are set; the client is confidential.
+SSO_ISSUER = env_str("KINTSUGI_SSO_ISSUER").rstrip("/")
+SSO_DISCOVERY_URL = env_str(
+    "KINTSUGI_SSO_DISCOVERY_URL",
+    f"{SSO_ISSUER}/.well-known/openid-configuration" if SSO_ISSUER else "",
+)
+SSO_CLIENT_ID = env_str("KINTSUGI_SSO_CLIENT_ID")
+SSO_CLIENT_SECRET = env_str("KINTSUGI_SSO_CLIENT_SECRET")
+SSO_ENABLED = bool(SSO_DISCOVERY_URL and SSO_CLIENT_ID)
+SSO_SCOPES = env_str("KINTSUGI_SSO_SCOPES", "openid email profile")
+SSO_GROUPS_CLAIM = env_str("KINTSUGI_SSO_GROUPS_CLAIM", "groups")
+SSO_DEFAULT_ROLE = _env.choice("KINTSUGI_SSO_DEFAULT_ROLE", "viewer", sso_rules.ROLES)
+SSO_REQUIRE_VERIFIED_EMAIL = _env.boolean("KINTSUGI_SSO_REQUIRE_VERIFIED_EMAIL", True)
+SSO_CREATE_USERS = _env.boolean("KINTSUGI_SSO_CREATE_USERS", True)
+SSO_ALLOWED_DOMAINS = env_list("KINTSUGI_SSO_ALLOWED_DOMAINS", [])
+SSO_ONLY = _env.boolean("KINTSUGI_SSO_ONLY", False)
+SSO_LABEL = env_str("KINTSUGI_SSO_LABEL", "Sign in with single sign-on")
+SSO_TIMEOUT_SECONDS = _env.integer("KINTSUGI_SSO_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
+try:
+    SSO_GROUP_ROLES = sso_rules.parse_group_roles(env_str("KINTSUGI_SSO_GROUP_ROLES"))
+    SSO_GROUP_TEAMS = sso_rules.parse_group_teams(env_str("KINTSUGI_SSO_GROUP_TEAMS"))
+except sso_rules.MappingError as error:
+    SSO_GROUP_ROLES, SSO_GROUP_TEAMS = {}, {}
+    _env.keep(ConfigurationError(str(error)))
+if SSO_ONLY and not SSO_ENABLED:
+    _env.keep(
+        ConfigurationError(
+            "KINTSUGI_SSO_ONLY=1 turns password sign-in off, but single sign-on is not set up: "
+            "set KINTSUGI_SSO_ISSUER (or KINTSUGI_SSO_DISCOVERY_URL) and KINTSUGI_SSO_CLIENT_ID."
+        )
+    )
+if SSO_ENABLED and not SSO_CLIENT_SECRET:
+    _env.keep(
+        ConfigurationError(
+            "KINTSUGI_SSO_CLIENT_ID is set without KINTSUGI_SSO_CLIENT_SECRET: register Kintsugi "
+            "as a confidential (web) client and give its secret."
+        )
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

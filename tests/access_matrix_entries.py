@@ -36,7 +36,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "viewer", "editor", "admin", "member", "non_member")
+BASE_ROLES = ("anonymous", "viewer", "editor", "admin", "member", "non_member")
+# Team roles (kintsugi.teams.TeamRole), both in the restricted incident's team: a company-wide
+# editor who is a *viewer* of the team, and a company-wide viewer who is an *editor* of it.
+TEAM_ROLES = ("team_viewer", "team_editor")
+ROLES = BASE_ROLES + TEAM_ROLES
 
 LOGIN = "login"
 OK = "ok"
@@ -48,7 +52,7 @@ MOVED = "moved"
 
 # The usual shapes of a rule. For a URL that does not name an incident, ``non_member`` is a
 # plain editor: ``HIDDEN`` then reads as the editor's outcome (see ``Entry.expected``).
-OPEN = dict.fromkeys(ROLES, OK)
+OPEN = dict.fromkeys(BASE_ROLES, OK)
 READ = {**OPEN, "anonymous": LOGIN, "non_member": HIDDEN}
 WRITE = {**READ, "viewer": FORBIDDEN}
 ADMIN_ONLY = {**WRITE, "editor": FORBIDDEN, "member": FORBIDDEN}
@@ -70,10 +74,22 @@ class Entry:
     note: str = ""
 
     def expected(self, role: str, *, names_incident: bool) -> str:
+        if role not in self.expect:
+            return self._team_role_outcome(role, names_incident=names_incident)
         outcome = self.expect[role]
         if outcome == HIDDEN and not names_incident:
             return self.expect["editor"]
         return outcome
+
+    def _team_role_outcome(self, role: str, *, names_incident: bool) -> str:
+        """The rule for the team roles, unless an entry says otherwise: on a URL naming one
+        of the team's incidents the team role decides (a team viewer gets what a viewer gets,
+        a team editor what an editor in the team gets); elsewhere the organisation role does
+        (a team viewer is a company-wide editor in the team: the ``member``; a team editor a
+        company-wide viewer)."""
+        if role == "team_viewer":
+            return self.expected("viewer" if names_incident else "member", names_incident=False)
+        return self.expected("member" if names_incident else "viewer", names_incident=False)
 
 
 def page(methods: tuple[str, ...] | str, expect: Mapping[str, str], **extra: Any) -> Entry:
@@ -108,6 +124,10 @@ PAGES: dict[str, Entry] = {
     # Open to everyone: signing in and resetting a forgotten password.
     "login": page("GET", OPEN),
     "logout": page("POST", OPEN, note="signs out whoever asks; a redirect for everyone"),
+    # Open to everyone when single sign-on is set up; without it (here) not found for anyone.
+    # tests/sso/test_sso_flow.py signs in through them with a real provider.
+    "sso-login": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
+    "sso-callback": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
     "password-reset": page("GET", OPEN),
     "password-reset-sent": page("GET", OPEN),
     "password-reset-complete": page("GET", OPEN),
@@ -200,7 +220,13 @@ PAGES: dict[str, Entry] = {
     "debt-deliveries": page("GET", READ),
     "debt-delivery-retry": page(
         "POST",
-        {**ADMIN_ONLY, "viewer": NOT_FOUND, "editor": NOT_FOUND, "non_member": NOT_FOUND},
+        {
+            **ADMIN_ONLY,
+            "viewer": NOT_FOUND,
+            "editor": NOT_FOUND,
+            "non_member": NOT_FOUND,
+            "team_editor": FORBIDDEN,  # in the team, whatever the team role
+        },
         note="a team's delivery: its members see it (403 to retry), others do not (404)",
     ),
     "debt-policy": page("GET", READ),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db import router
@@ -41,6 +42,8 @@ class UserBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
+        if password is not None and settings.SSO_ONLY:
+            return None  # every password form (the admin's too) is off; see sso/views.py
         if request is None or password is None:
             # No client to throttle (a command, a test's ``authenticate()``).
             return super().authenticate(request, username, password, **kwargs)  # type: ignore[return-value]

@@ -1,6 +1,7 @@
 """The sign-in page: Django's ``LoginView`` behind the failed sign-in throttle.
 
-A locked account or address gets 429 and says for how long, without the password being
+With ``KINTSUGI_SSO_ONLY`` the page offers single sign-on only and a posted password is
+refused (403) without being checked. A locked account or address gets 429 and says for how long, without the password being
 looked at. Failures the form catches before any password check (an empty or overlong
 username) count for the address too, so that junk cannot be sent without limit.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
@@ -16,12 +18,26 @@ from kintsugi.accounts import throttle
 from kintsugi.accounts.backends import FAILURE_RECORDED
 
 TEMPLATE = "web/login.html"
+SSO_ONLY_MESSAGE = "Password sign-in is turned off here: sign in with single sign-on."
 
 
 class ThrottledLoginView(auth_views.LoginView):
     template_name = TEMPLATE
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            sso_enabled=settings.SSO_ENABLED,
+            sso_only=settings.SSO_ONLY,
+            sso_label=settings.SSO_LABEL,
+        )
+        return context
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.SSO_ONLY:
+            context = self.get_context_data(form=self.get_form_class()(request, data=None))
+            context["throttle_message"] = SSO_ONLY_MESSAGE
+            return self.render_to_response(context, status=403)
         username = request.POST.get("username", "")
         found = throttle.lockout(request, username)
         if found is None:

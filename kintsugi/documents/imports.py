@@ -258,7 +258,7 @@ def _existing_to_replace(
     existing = _existing(writer, document, source_key)
     if existing is None:
         return None
-    if writer.user is not None and not access.edits_what_they_see(writer.user):
+    if writer.user is not None and not access.can_edit(writer.user, existing):
         raise PermissionDenied(f"You may not edit {existing.reference}.")
     # Lock the row: two imports of the same file must not both pass the check.
     existing = Incident.objects.select_for_update().get(pk=existing.pk)

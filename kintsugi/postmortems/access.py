@@ -7,7 +7,12 @@ incidents by permission. Rules:
 - admins (role ``admin`` or superusers) see and edit everything;
 - an unrestricted incident is visible to every signed-in user and editable by editors;
 - a restricted incident is visible only to its members, its authors, its creator and the
-  members of its team (and admins); editors among them may edit it.
+  members of its team (and admins); editors among them may edit it;
+- who is an editor of an incident: for the members of the incident's team, their **team
+  role** (``teams.TeamRole``: a team viewer reads, a team editor or team admin edits),
+  whatever their organisation role; for everyone else, the organisation role (``Role``).
+  Creating incidents, and the pages that are not about one incident, follow the
+  organisation role; a team's settings are for its team admins (and admins).
 
 The debt pages' rules that follow from these are here too: an action item is seen with
 its incident; the organisation's due policy and the delivery retries are for admins; a
@@ -21,12 +26,17 @@ from collections.abc import Iterable
 from enum import Enum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from kintsugi.accounts.models import Role, User
 from kintsugi.postmortems.models import ActionItem, Incident
-from kintsugi.teams.models import Membership, Team
+from kintsugi.teams.models import Membership, Team, TeamRole, team_role
+
+# Set on an incident ``get_incident`` read: the reader's team role in its team (None: not a
+# member), so that ``can_edit`` asks no second query.
+TEAM_ROLE = "reader_team_role"
+_UNREAD = object()
 
 
 def is_admin(user: User) -> bool:
@@ -181,13 +191,54 @@ def can_view(user: User, incident: Incident) -> bool:
 
 
 def can_edit(user: User, incident: Incident) -> bool:
-    return can_view(user, incident) and edits_what_they_see(user)
+    return can_view(user, incident) and edits_seen_incident(user, incident)
+
+
+def team_role_in(user: User, incident: Incident) -> TeamRole | None:
+    """The user's role in the incident's team (None: no team, or not a member); read from
+    ``get_incident``'s annotation when there is one, else one query."""
+    known = getattr(incident, TEAM_ROLE, _UNREAD)
+    if known is not _UNREAD:
+        return TeamRole(known) if known else None
+    if incident.team_id is None:
+        return None
+    row = (
+        Membership.objects.filter(team_id=incident.team_id, user_id=user.pk)
+        .values_list("is_lead", "read_only")
+        .first()
+    )
+    return None if row is None else team_role(*row)
+
+
+def edits_seen_incident(user: User, incident: Incident) -> bool:
+    """``can_edit`` for an incident the user may see (``get_incident`` has just returned
+    it): admins edit; a member of its team as their team role says; anyone else as their
+    organisation role says."""
+    if not is_signed_in(user):
+        return False
+    if is_admin(user):
+        return True
+    role = team_role_in(user, incident)
+    if role is not None:
+        return role != TeamRole.VIEWER
+    return user.role == Role.EDITOR
+
+
+def with_team_role(user_id: int, queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """``queryset`` with the reader's team role in each incident's team (``TEAM_ROLE``)."""
+    mine = Membership.objects.filter(team_id=OuterRef("team_id"), user_id=user_id).annotate(
+        stored_role=Case(
+            When(is_lead=True, then=Value(TeamRole.ADMIN.value)),
+            When(read_only=True, then=Value(TeamRole.VIEWER.value)),
+            default=Value(TeamRole.EDITOR.value),
+        )
+    )
+    return queryset.annotate(**{TEAM_ROLE: Subquery(mine.values("stored_role")[:1])})
 
 
 def edits_what_they_see(user: User) -> bool:
-    """Whether the user's role lets them edit the incidents they may see: ``can_edit``
-    for an incident ``get_incident`` has just returned, without asking again whether a
-    restricted one is visible."""
+    """Whether the user's organisation role lets them edit: creating incidents, and the
+    incidents of teams they are not in (``edits_seen_incident`` decides for one incident)."""
     return is_signed_in(user) and (is_admin(user) or user.role == Role.EDITOR)
 
 
@@ -208,10 +259,13 @@ def get_incident(
 ) -> Incident:
     """The incident if the user may see it (404 otherwise: its existence is not revealed);
     PermissionDenied if they may see but not edit it and ``edit`` is asked."""
-    incident = visible_incidents(user, queryset).filter(pk=incident_key(pk)).first()
+    visible = visible_incidents(user, queryset)
+    if sight(user) is Sight.INVOLVED:
+        visible = with_team_role(user.pk, visible)
+    incident = visible.filter(pk=incident_key(pk)).first()
     if incident is None:
         raise Http404("No such incident.")
-    if edit and not can_edit(user, incident):
+    if edit and not edits_seen_incident(user, incident):
         raise PermissionDenied("You may view this incident but not edit it.")
     return incident
 

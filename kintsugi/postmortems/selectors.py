@@ -272,11 +272,13 @@ _INCIDENT_FIELDS = attnames(Incident)
 _TEAM_FIELDS = attnames(Team)
 
 
-def _incident_columns(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+def _incident_columns(queryset: QuerySet[Incident], *extra: str) -> QuerySet[Incident]:
     return queryset.annotate(
         # The 5 Whys tree's version, which its section would otherwise read on its own.
         why_version=Coalesce("why_analysis__version", 0)
-    ).values_list(*_INCIDENT_FIELDS, *(f"team__{name}" for name in _TEAM_FIELDS), "why_version")
+    ).values_list(
+        *_INCIDENT_FIELDS, *(f"team__{name}" for name in _TEAM_FIELDS), "why_version", *extra
+    )
 
 
 # Which incidents a person may see is decided in access.py (``sight``); these are the
@@ -286,7 +288,10 @@ _INCIDENT_FOR_ADMIN = PreparedRead(
 )  # fmt: skip
 _INCIDENT_FOR_NON_ADMIN = PreparedRead(
     lambda pk, user_id: _incident_columns(
-        Incident.objects.filter(access.visible_to_non_admin(user_id), pk=pk)
+        access.with_team_role(
+            user_id, Incident.objects.filter(access.visible_to_non_admin(user_id), pk=pk)
+        ),
+        access.TEAM_ROLE,  # the reader's role in its team, for ``can_edit``
     )
 )
 
@@ -309,7 +314,9 @@ def _visible_incident(user: User, pk: object) -> Incident:
     incident = Incident.from_db(db, _INCIDENT_FIELDS, row[:width])
     team_row = row[width : width + team_width]
     incident.team = Team.from_db(db, _TEAM_FIELDS, team_row) if team_row[0] is not None else None
-    incident.why_version = row[-1]  # type: ignore[attr-defined]
+    incident.why_version = row[width + team_width]  # type: ignore[attr-defined]
+    if seen is access.Sight.INVOLVED:
+        setattr(incident, access.TEAM_ROLE, row[-1])
     return incident
 
 
@@ -384,7 +391,7 @@ def postmortem_detail(*, user: User, pk: object) -> PostmortemView:
         lessons=lessons,
         action_items=action_items,
         metrics=metrics,
-        can_edit=access.edits_what_they_see(user),  # get_incident checked the rest
+        can_edit=access.edits_seen_incident(user, incident),  # get_incident: the rest
         why_version=incident.why_version,  # type: ignore[attr-defined]
         involved=involved(incident.pk),
     )

@@ -1,9 +1,9 @@
 """The web interface's URLs. Every ``incidents/<pk>/...`` view asks the access module first."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, include, path
 
 from kintsugi.accounts.views import ThrottledLoginView
+from kintsugi.sso.views import logout_view
 from kintsugi.web.sections import ACTION_ITEMS
 from kintsugi.web.views import (
     action_items,
@@ -102,7 +102,7 @@ incident_urls = [
 
 urlpatterns = [
     path("login/", ThrottledLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", logout_view, name="logout"),  # and at the identity provider (kintsugi/sso)
     path("", include("kintsugi.accounts.urls")),  # account page, password change and reset
     path("healthz", health.healthz, name="healthz"),
     path("", incidents.postmortem_list, name="postmortem-list"),

@@ -162,19 +162,20 @@ def test_the_page_reads_a_constant_number_of_queries(client, admin_user, django_
 
 
 def _cli(*args: str, stdin: str = "") -> dict:
+    """The command as the admin ``root`` (the ``admin_user`` fixture)."""
     out = io.StringIO()
     import sys
 
     saved = sys.stdin
     sys.stdin = io.StringIO(stdin)
     try:
-        call_command("source", *args, stdout=out, stderr=io.StringIO())
+        call_command("source", "--as", "root", *args, stdout=out, stderr=io.StringIO())
     finally:
         sys.stdin = saved
     return json.loads(out.getvalue())
 
 
-def test_the_command_adds_lists_and_rotates(db, team):
+def test_the_command_adds_lists_and_rotates(db, team, admin_user):
     added = _cli(
         "add",
         "alertmanager",
@@ -203,11 +204,12 @@ def test_the_command_adds_lists_and_rotates(db, team):
         ("rotate", "prod", "--grace-hours", "-1"),
     ],
 )
-def test_the_command_refuses_bad_usage_with_exit_2(db, args):
+def test_the_command_refuses_bad_usage_with_exit_2(db, args, admin_user):
     source_create(user=None, kind="generic", name="prod")
     with pytest.raises(CommandError) as raised:
-        call_command("source", *args, stdout=io.StringIO())
+        call_command("source", "--as", "root", *args, stdout=io.StringIO())
     assert raised.value.returncode == 2
+    assert "acts as a named user" not in str(raised.value)
 
 
 def test_the_command_as_a_non_admin_is_refused(db, teammate):
@@ -218,7 +220,7 @@ def test_the_command_as_a_non_admin_is_refused(db, teammate):
     assert raised.value.returncode == 1
 
 
-def test_the_command_reprocesses_a_kept_delivery(client, db):
+def test_the_command_reprocesses_a_kept_delivery(client, db, admin_user):
     from kintsugi.capture.models import RawDelivery
 
     issued = source_create(user=None, kind="alertmanager", name="am", severity_label="level")
@@ -234,8 +236,8 @@ def test_the_command_reprocesses_a_kept_delivery(client, db):
     result = _cli("reprocess", str(delivery.pk))
     assert result["status"] == "processed" and result["events_added"] == 1
     assert _cli("reprocess", str(delivery.pk))["status"] == "duplicate"
-    with pytest.raises(CommandError):
-        call_command("source", "reprocess", "999999", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no delivery 999999"):
+        call_command("source", "--as", "root", "reprocess", "999999", stdout=io.StringIO())
 
 
 def test_the_page_adds_a_pagerduty_source_with_its_signing_secret(client, admin_user):

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from kintsugi.cli import main
 from kintsugi.debt.models import Delivery
@@ -43,19 +43,25 @@ def test_it_exits_2_with_a_one_line_reason(db, capsys, args, reason):
     assert reason in err and "\n" not in err
 
 
-def test_it_prints_markdown_escaping_user_text(clock, agenda_data, capsys):
-    call_command("weekly_review", "--week", "2026-W48", "--team", "platform", clock=clock)
+def test_it_prints_markdown_escaping_user_text(clock, agenda_data, capsys, admin_user):
+    call_command(
+        "weekly_review", "--week", "2026-W48", "--team", "platform", "--as", "root", clock=clock
+    )
     out = capsys.readouterr().out
     assert out.startswith("# Weekly review 2026-W48 - team Platform\n")
     assert "Cap the \\*pool\\* \\[x\\](javascript:alert(1))" in out
     assert "## Overdue (1)" in out
 
 
-def test_it_prints_json_and_html(clock, agenda_data, capsys):
-    call_command("weekly_review", "--week", "2026-W48", "--format", "json", clock=clock)
+def test_it_prints_json_and_html(clock, agenda_data, capsys, admin_user):
+    call_command(
+        "weekly_review", "--week", "2026-W48", "--format", "json", "--as", "root", clock=clock
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["week"] == "2026-W48" and data["summary"]["overdue"] == 1
-    call_command("weekly_review", "--week", "2026-W48", "--format", "html", clock=clock)
+    call_command(
+        "weekly_review", "--week", "2026-W48", "--format", "html", "--as", "root", clock=clock
+    )
     html = capsys.readouterr().out
     assert html.startswith("<!doctype html>") and "<script" not in html
     assert "Cap the *pool* [x](javascript:alert(1))" in html  # escaped text, not a link
@@ -63,14 +69,19 @@ def test_it_prints_json_and_html(clock, agenda_data, capsys):
 
 
 def test_it_applies_the_access_rules_of_the_user_given(
-    clock, make_incident, make_item, outsider, capsys
+    clock, make_incident, make_item, outsider, admin_user, capsys
 ):
     hidden = make_incident("Leaked key", restricted=True)
     make_item("Rotate the key", incident=hidden, due_on=date(2026, 11, 16))
     call_command("weekly_review", "--week", "2026-W48", "--as", "mallory", clock=clock)
     assert "Rotate the key" not in capsys.readouterr().out
-    call_command("weekly_review", "--week", "2026-W48", clock=clock)  # local operator
+    call_command("weekly_review", "--week", "2026-W48", "--as", "root", clock=clock)  # an admin
     assert "Rotate the key" in capsys.readouterr().out
+    # No implicit admin: without an identity it refuses, printing nothing.
+    with pytest.raises(CommandError, match="acts as a named user") as refused:
+        call_command("weekly_review", "--week", "2026-W48", clock=clock)
+    assert refused.value.returncode == 2
+    assert "Rotate the key" not in capsys.readouterr().out
 
 
 def test_it_sends_now_with_send(clock, settings, agenda_data, capsys):

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,14 +18,17 @@ from kintsugi.postmortems.models import Incident
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, admin_user):
+    """The demo post-mortems; the commands act as the admin ``root`` (``--as root``)."""
     call_command("demo", stdout=StringIO())
     return Incident.objects.get(title=MAIN_TITLE)
 
 
 def _export(incident_id, fmt, tmp_path, *extra):
     target = tmp_path / f"out.{fmt}"
-    call_command("export", str(incident_id), "--format", fmt, "-o", str(target), *extra)
+    call_command(
+        "export", str(incident_id), "--format", fmt, "-o", str(target), "--as", "root", *extra
+    )
     return target.read_text(encoding="utf-8")
 
 
@@ -59,12 +61,12 @@ def test_it_exports_json(demo, tmp_path):
 
 def test_it_round_trips_the_demo_through_markdown_without_loss(demo, tmp_path, admin_user):
     path = tmp_path / "demo.md"
-    call_command("export", str(demo.pk), "--format", "md", "-o", str(path))
+    call_command("export", str(demo.pk), "--format", "md", "-o", str(path), "--as", "root")
     # Without its id the file is a new post-mortem (with it, it updates the demo: see
     # tests/documents/test_import_command.py).
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(f"id: {demo.pk}\n", "", 1), encoding="utf-8")
-    call_command("import_postmortem", str(path), stdout=StringIO())
+    call_command("import_postmortem", str(path), "--as", "root", stdout=StringIO())
     copy = Incident.objects.exclude(pk=demo.pk).get(title=MAIN_TITLE)
     original = document_from_incident(user=admin_user, pk=demo.pk)
     imported = document_from_incident(user=admin_user, pk=copy.pk)
@@ -75,7 +77,7 @@ def test_it_round_trips_the_demo_through_markdown_without_loss(demo, tmp_path, a
 
 def test_it_refuses_an_unknown_format(demo):
     with pytest.raises(CommandError, match="Unknown format"):
-        call_command("export", str(demo.pk), "--format", "docx")
+        call_command("export", str(demo.pk), "--format", "docx", "--as", "root")
 
 
 def test_it_refuses_an_incident_the_user_may_not_see(restricted_incident, outsider):
@@ -104,38 +106,47 @@ def test_it_refuses_a_viewer_import(demo, viewer, tmp_path):
         (b"---\ntitle: X\nseverity: SEV9\nstarted_at: 2026-01-01T00:00:00Z\n---\n# X\n", "SEV9"),
     ],
 )
-def test_it_refuses_a_malformed_file_and_writes_nothing(db, tmp_path, content, message):
+def test_it_refuses_a_malformed_file_and_writes_nothing(db, tmp_path, content, message, admin_user):
     """Strictly: best effort keeps what it cannot read instead (test_import_command.py);
     text that is not UTF-8 or holds NUL bytes is refused either way."""
     path = tmp_path / "bad.md"
     path.write_bytes(content)
     before = Incident.objects.count()
     with pytest.raises(CommandError, match=message):
-        call_command("import_postmortem", str(path), "--strict")
+        call_command("import_postmortem", str(path), "--strict", "--as", "root")
     assert Incident.objects.count() == before
 
 
-def test_it_refuses_a_file_over_the_size_limit(db, tmp_path):
+def test_it_refuses_a_file_over_the_size_limit(db, tmp_path, admin_user):
     from kintsugi.core.markdown.limits import MAX_DOCUMENT_BYTES
 
     path = tmp_path / "huge.md"
     path.write_bytes(b"# Huge\n" + b"x" * MAX_DOCUMENT_BYTES)
     with pytest.raises(CommandError, match="limit"):
-        call_command("import_postmortem", str(path))
+        call_command("import_postmortem", str(path), "--as", "root")
 
 
-def test_it_refuses_a_missing_file(db):
+def test_it_refuses_a_missing_file(db, admin_user):
     with pytest.raises(CommandError, match="cannot read"):
-        call_command("import_postmortem", "/nonexistent/file.md")
+        call_command("import_postmortem", "/nonexistent/file.md", "--as", "root")
 
 
 def test_it_exits_2_with_a_one_line_reason_from_the_real_command(tmp_path):
-    env = {**os.environ, "KINTSUGI_ENV": "test", "KINTSUGI_DATA_DIR": str(tmp_path)}
+    # Its own SQLite file in tmp_path, whatever DATABASE_URL the suite runs on.
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KINTSUGI_CLI_USER")}
+    env = {**base, "KINTSUGI_ENV": "test", "KINTSUGI_DATA_DIR": str(tmp_path)}
     subprocess.run(
         [sys.executable, "-m", "kintsugi", "migrate", "-v0"], env=env, check=True, timeout=120
     )
+    subprocess.run(
+        [sys.executable, "-m", "kintsugi", "createsuperuser", "--noinput", "--username", "root",
+         "--email", "root@example.com"],
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": "a-long-admin-password"},
+        check=True,
+        timeout=120,
+    )  # fmt: skip
     result = subprocess.run(
-        [sys.executable, "-m", "kintsugi", "import", str(Path(tmp_path) / "missing.md")],
+        [sys.executable, "-m", "kintsugi", "--as", "root", "import", str(tmp_path / "missing.md")],
         env=env,
         capture_output=True,
         text=True,
@@ -148,7 +159,7 @@ def test_it_exits_2_with_a_one_line_reason_from_the_real_command(tmp_path):
 
 def test_it_exports_a_pdf(demo, tmp_path):
     target = tmp_path / "out.pdf"
-    call_command("export", str(demo.pk), "--format", "pdf", "-o", str(target))
+    call_command("export", str(demo.pk), "--format", "pdf", "-o", str(target), "--as", "root")
     data = target.read_bytes()
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")

@@ -31,7 +31,19 @@ def test_it_refuses_a_post_mortem_over_the_limit_in_one_line(tmp_path):
             capture_output=True,
         )
     result = subprocess.run(
-        [sys.executable, "-m", "kintsugi", "export", "1", "--format", "pdf", "-o", "x.pdf"],
+        [
+            sys.executable,
+            "-m",
+            "kintsugi",
+            "export",
+            "1",
+            "--format",
+            "pdf",
+            "-o",
+            "x.pdf",
+            "--as",
+            "demo",
+        ],  # fmt: skip
         env=env,
         cwd=tmp_path,
         capture_output=True,

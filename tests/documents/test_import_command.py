@@ -17,6 +17,12 @@ from kintsugi.postmortems.models import ActionItem, Incident
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _as_root(admin_user):
+    """The admin the commands act as (``--as root``): there is no implicit one."""
+
+
 BLOG_POST = """\
 ---
 layout: post
@@ -42,7 +48,10 @@ Jobs waited up to 40 minutes.
 
 
 def _run(*args: str) -> tuple[str, CommandError | None]:
+    """The command as the admin ``root`` (``_as_root``) unless the test names someone."""
     out = StringIO()
+    if "--as" not in args:
+        args = ("--as", "root", *args)
     try:
         call_command("import_postmortem", *args, stdout=out)
     except CommandError as error:
@@ -179,14 +188,23 @@ def test_an_empty_folder_is_bad_usage(tmp_path):
 
 
 def test_the_real_command_prints_the_report_and_exits_0(tmp_path):
-    env = {**os.environ, "KINTSUGI_ENV": "test", "KINTSUGI_DATA_DIR": str(tmp_path)}
+    # Its own SQLite file in tmp_path, whatever DATABASE_URL the suite runs on.
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KINTSUGI_CLI_USER")}
+    env = {**base, "KINTSUGI_ENV": "test", "KINTSUGI_DATA_DIR": str(tmp_path)}
     subprocess.run(
         [sys.executable, "-m", "kintsugi", "migrate", "-v0"], env=env, check=True, timeout=120
     )
+    subprocess.run(
+        [sys.executable, "-m", "kintsugi", "createsuperuser", "--noinput", "--username", "root",
+         "--email", "root@example.com"],
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": "a-long-admin-password"},
+        check=True,
+        timeout=120,
+    )  # fmt: skip
     path = tmp_path / "post.md"
     path.write_text(BLOG_POST, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "kintsugi", "import", "--dry-run", str(path)],
+        [sys.executable, "-m", "kintsugi", "import", "--dry-run", "--as", "root", str(path)],
         env=env,
         capture_output=True,
         text=True,

@@ -36,7 +36,11 @@ class Command(BaseCommand):
     help = "Add, list and rotate capture sources (webhook receivers); reprocess a delivery."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as", dest="as_user", help="Act as this user (default: operator).")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            help="Act as this user (or KINTSUGI_CLI_USER): their access applies.",
+        )
         sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         add = sub.add_parser("add", help="Create a source and print its URL and secret.")
         add.add_argument("kind", choices=SourceKind.values)
@@ -64,7 +68,8 @@ class Command(BaseCommand):
         return sys.stdin.readline().strip()
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = resolve_actor(options.get("as_user"))
+        # `work` is the system's own job (as `worker`): it takes no identity.
+        user = None if options["action"] == "work" else resolve_actor(options.get("as_user"))
         try:
             result = getattr(self, f"_{options['action']}")(user, options)
         except ValidationProblem as problem:

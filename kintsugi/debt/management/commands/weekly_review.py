@@ -1,7 +1,8 @@
 """``kintsugi weekly-review [--team T] [--week YYYY-Www] [--format md|html|json] [--send]``.
 
 Prints the weekly review agenda (Markdown by default), as the person given with ``--as``
-(or KINTSUGI_USER) may see it; without either it runs as the local operator. ``--send``
+(or KINTSUGI_CLI_USER) may see it; without either it refuses (kintsugi/postmortems/
+cli_identity.py). ``--send``
 delivers the team's review now by email and Slack, as the schedule would, and reports
 what was sent. Bad input exits with status 2 and a one-line reason.
 """

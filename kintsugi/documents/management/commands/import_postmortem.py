@@ -138,13 +138,12 @@ class Command(BaseCommand):
 
 
 def _importer(as_user: str | None) -> Any:
-    """The user the files are imported as (``None``: the local operator), who must be
+    """The user the files are imported as (``--as`` or ``KINTSUGI_CLI_USER``), who must be
     allowed to create post-mortems."""
     from kintsugi.postmortems import access
 
-    actor = resolve_actor(as_user)
-    user = actor if actor.pk else None
-    if user is not None and not access.can_create(user):
+    user = resolve_actor(as_user)
+    if not access.can_create(user):
         raise CommandError(
             f"{user.username}'s role may not import post-mortems (viewers read only).",
             returncode=2,

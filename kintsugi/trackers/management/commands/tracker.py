@@ -39,7 +39,11 @@ class Command(BaseCommand):
     help = "Add and list tracker connections (GitHub, GitLab, Jira); run the sync now."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as", dest="as_user", help="Act as this user (default: operator).")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            help="Act as this user (or KINTSUGI_CLI_USER): their access applies.",
+        )
         sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         add = sub.add_parser("add", help="Connect a team to its tracker.")
         add.add_argument("kind", choices=TrackerKind.values)
@@ -75,7 +79,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = resolve_actor(options.get("as_user"))
+        # `sync` is the system's own job (as `worker`): it takes no identity.
+        user = None if options["action"] == "sync" else resolve_actor(options.get("as_user"))
         try:
             result = getattr(self, f"_{options['action']}")(user, options)
         except ValidationProblem as problem:

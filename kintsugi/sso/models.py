@@ -1,0 +1,30 @@
+"""Which account an identity provider's person is.
+
+An account is found by the provider's stable subject (``iss`` + ``sub``), not by email: an
+address can be reused or changed at the provider, a subject cannot. The email is used once,
+at the first sign-in, to link a verified address to an existing account.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class SsoIdentity(models.Model):
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_sso_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"
