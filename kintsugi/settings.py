@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kintsugi.capture",
     "kintsugi.insights",
     "kintsugi.trackers",
+    "kintsugi.search",
     "kintsugi.web",
     "kintsugi.api",
     "kintsugi.operations",
