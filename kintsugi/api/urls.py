@@ -50,3 +50,4 @@ for module in (
 api.add_router("", "kintsugi.api.routers.lint.router")  # blameless language (issue 4)
 api.add_router("", "kintsugi.api.routers.five_whys.router")  # 5 Whys (issue 3)
 api.add_router("", "kintsugi.api.routers.insights.router")  # Insights (issue 16)
+api.add_router("", "kintsugi.api.routers.search.router")  # Search (issue 18)

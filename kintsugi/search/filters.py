@@ -1,7 +1,8 @@
 """The search's filters: the list page's (team, service, severity, status) plus dates and
 "has open action items", read from request parameters by the page and the API alike.
 
-Every bad value becomes a message and is left out; nothing here raises.
+Every bad value becomes a message and is left out (the page says it ignored it, the API
+refuses the request); nothing here raises.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _date(params: Mapping[str, str], name: str, errors: list[str]) -> date | Non
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        errors.append(f"“{value[:20]}” is not a date (YYYY-MM-DD): the {name} filter was ignored.")
+        errors.append(f"“{value[:20]}” is not a date (YYYY-MM-DD) for “{name}”.")
         return None
 
 
@@ -68,7 +69,7 @@ def parse_search_filters(params: Mapping[str, str]) -> SearchFilters:
         if allowed(value):
             setattr(found.incident, name, value)
         else:
-            found.errors.append(f"Unknown {name} “{value[:40]}”: that filter was ignored.")
+            found.errors.append(f"Unknown {name} “{value[:40]}”.")
     found.started_from = _date(params, "from", found.errors)
     found.started_to = _date(params, "to", found.errors)
     found.open_actions = (params.get("open_actions") or "").strip().lower() in YES

@@ -39,6 +39,10 @@ class SearchResults:
     page: int = 1
 
     @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1
+
+    @property
     def has_next(self) -> bool:
         return self.page < MAX_PAGE and self.page * PAGE_SIZE < self.total
 

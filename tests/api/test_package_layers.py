@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.lint",
         "routers.five_whys",
         "routers.insights",
+        "routers.search",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),
