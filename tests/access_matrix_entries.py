@@ -393,3 +393,7 @@ ENTRIES.update(
         "api:search": api_read(variants=({"?": "q=zqx+restricted"},), shows_restricted=True),
     }
 )
+
+# Similar incidents on a post-mortem (issue 18): read with the incident; the list holds only
+# incidents the reader may see (tests/search/test_similar.py).
+ENTRIES.update({"incident-similar": page("GET", READ)})

@@ -35,33 +35,38 @@ def matches(
     *,
     limit: int,
     offset: int = 0,
+    snippets: bool = True,
 ) -> list[Match]:
-    """The best ``limit`` entries from ``offset``, best first (bm25 / ts_rank_cd)."""
+    """The best ``limit`` entries from ``offset``, best first (bm25 / ts_rank_cd), with
+    their snippets unless ``snippets`` is False (an empty one each)."""
     scope_sql, scope_params = scope
     if connection.vendor == "sqlite":
+        snippet = f"snippet({FTS}, 0, %s, %s, '…', {SNIPPET_WORDS})" if snippets else "''"
         sql = (
-            f"SELECT e.id, e.kind, e.source_id, e.incident_id, "
-            f"snippet({FTS}, 0, %s, %s, '…', {SNIPPET_WORDS}) "
+            f"SELECT e.id, e.kind, e.source_id, e.incident_id, {snippet} "
             f"FROM {FTS} JOIN {ENTRY} e ON e.id = {FTS}.rowid "
             f"WHERE {FTS} MATCH %s AND {scope_sql} "
             f"ORDER BY bm25({FTS}), e.id LIMIT %s OFFSET %s"
         )
-        params = [MARK_START, MARK_END, query.as_fts5(), *scope_params, limit, offset]
+        marks = [MARK_START, MARK_END] if snippets else []
+        params = [*marks, query.as_fts5(), *scope_params, limit, offset]
     else:
         options = (
             f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, '
             'MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'
         )
+        headline = f"ts_headline('{PG_CONFIG}', body, q, %s)" if snippets else "''"
         sql = (
             f"SELECT id, kind, source_id, incident_id, "
-            f"ts_headline('{PG_CONFIG}', body, q, %s) FROM ("
+            f"{headline} FROM ("
             f"SELECT e.id, e.kind, e.source_id, e.incident_id, e.body, q, "
             f"ts_rank_cd(e.document, q) AS score "
             f"FROM {ENTRY} e, websearch_to_tsquery('{PG_CONFIG}', %s) q "
             f"WHERE e.document @@ q AND {scope_sql} "
             f"ORDER BY score DESC, e.id LIMIT %s OFFSET %s) best ORDER BY score DESC, id"
         )
-        params = [options, query.as_websearch(), *scope_params, limit, offset]
+        given = [options] if snippets else []
+        params = [*given, query.as_websearch(), *scope_params, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Match(*row) for row in cursor.fetchall()]

@@ -109,6 +109,7 @@ urlpatterns = [
     path("", incidents.postmortem_list, name="postmortem-list"),
     path("incidents/new/", incidents.incident_create, name="incident-create"),
     path("search/", search.search_page, name="search"),
+    path("incidents/<int:pk>/similar/", search.similar_section, name="incident-similar"),
     path("import/", imports.import_page, name="postmortem-import"),
     path("import/confirm/", imports.import_confirm, name="postmortem-import-confirm"),
     path("import/owners/", imports.owners_page, name="import-owners"),
