@@ -19,7 +19,7 @@ from kintsugi.search.sources import BY_KIND
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
-MAX_PAGE = 50  # deeper than 1,000 hits nobody reads; the page says to narrow the search
+MAX_PAGE = 25  # the 500 hits engines.WINDOW ranks; the page says to narrow the search
 
 
 @dataclass(frozen=True, slots=True)
