@@ -134,3 +134,18 @@ def rebuild(connection: Any) -> int:
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
         cursor.execute(f"SELECT COUNT(*) FROM {ENTRY}")
         return int(cursor.fetchone()[0])
+
+
+def uninstall(connection: Any) -> None:
+    """Drop the triggers (and the FTS table): what unapplying the first migration needs
+    before the index table goes, so that writes to the sources keep working."""
+    with connection.cursor() as cursor:
+        for source in SOURCES:
+            name = f"search_index_{source.kind}"
+            if connection.vendor == "sqlite":
+                for event in ("insert", "update", "delete"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}_{event}")
+            else:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS}")

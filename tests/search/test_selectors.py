@@ -134,3 +134,22 @@ def test_rebuild_writes_the_same_index(written, owner, search_for):
     assert triggers.rebuild(connection) == len(before)
     assert sorted(SearchEntry.objects.values_list("kind", "source_id", "body")) == before
     assert search_for(owner, "canary").total == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unapplying_the_index_leaves_writes_working(owner, team):
+    from django.core.management import call_command
+
+    from kintsugi.postmortems import services
+
+    call_command("migrate", "search", "zero", verbosity=0)
+    try:
+        incident = services.incident_create(
+            user=owner, title="After unapply", started_at=datetime(2026, 1, 1, tzinfo=UTC)
+        )
+        services.lesson_add(user=owner, incident=incident, kind="went_well", text="Fine")
+    finally:
+        call_command("migrate", "search", verbosity=0)
+    from kintsugi.search.models import SearchEntry
+
+    assert SearchEntry.objects.filter(kind="lesson").exists()  # rebuilt on re-apply

@@ -12,6 +12,12 @@ def install_and_fill(apps, schema_editor):
     triggers.rebuild(schema_editor.connection)
 
 
+def uninstall(apps, schema_editor):
+    from kintsugi.search import triggers
+
+    triggers.uninstall(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -44,5 +50,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(install_and_fill, migrations.RunPython.noop),
+        migrations.RunPython(install_and_fill, uninstall),
     ]
