@@ -196,6 +196,7 @@ def main() -> None:
     __import__("bench.insights").insights.time_insights(
         args.label, admin, editor, auth, args.requests
     )
+    __import__("bench.search").search.time_search(args.label, client, admin, auth, args.requests)
 
 
 def _time_saves(user: User, incident: int, n: int) -> tuple[float, float]:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kintsugi.trackers",
     "kintsugi.reviews",
     "kintsugi.sso",
+    "kintsugi.search",
     "kintsugi.web",
     "kintsugi.api",
     "kintsugi.operations",

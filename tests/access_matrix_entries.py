@@ -459,3 +459,16 @@ ENTRIES.update(
         ),
     }
 )
+# Search (issue 18): everyone signed in searches; the hits are only what the reader may see
+# (tests/search checks the engines, tests/web/test_search.py and tests/api/test_search.py
+# the page and the endpoint). The API refuses an empty query, so it is asked with one.
+ENTRIES.update(
+    {
+        "search": page("GET", READ, variants=({"?": "q=zqx+restricted"},), shows_restricted=True),
+        "api:search": api_read(variants=({"?": "q=zqx+restricted"},), shows_restricted=True),
+    }
+)
+
+# Similar incidents on a post-mortem (issue 18): read with the incident; the list holds only
+# incidents the reader may see (tests/search/test_similar.py).
+ENTRIES.update({"incident-similar": page("GET", READ)})

@@ -52,6 +52,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.insights",
         "routers.trackers",
         "routers.reviews",
+        "routers.search",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),

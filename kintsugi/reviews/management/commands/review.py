@@ -61,7 +61,7 @@ class Command(BaseCommand):
     help = "The review workflow of a post-mortem: status, request, decide, publish, audit."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as", dest="as_user", help="Act as this user (default: operator).")
+        parser.add_argument("--as", dest="as_user", help="Act as this user (or KINTSUGI_CLI_USER).")
         sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         sub.add_parser("status", help="Status, reviewers, checklist.").add_argument("incident")
         ask = sub.add_parser("request", help="Ask reviewers (people and/or teams).")

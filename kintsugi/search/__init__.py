@@ -1,0 +1,1 @@
+"""Full-text search over post-mortems, and the similar incidents each one shows."""

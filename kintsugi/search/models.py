@@ -1,0 +1,30 @@
+"""The search index: one row per piece of searchable text, whatever it belongs to.
+
+Rows are written only by database triggers on the source tables (``sources.py``), never
+by Django: ``QuerySet.update()``, bulk loads, imports and the admin all keep the index
+true. The full-text part is outside Django's model: an FTS5 external-content table on
+SQLite, a generated ``tsvector`` column with a GIN index on PostgreSQL (``triggers.py``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    # Which source (``sources.SOURCES``) and which of its rows.
+    kind = models.CharField(max_length=16)
+    source_id = models.BigIntegerField()
+    # A plain number, not a foreign key: the row follows its source by trigger, and the
+    # access rules filter on it inside the search query.
+    incident_id = models.BigIntegerField()
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source_id"], name="search_entry_source")
+        ]
+        indexes = [models.Index(fields=["incident_id"], name="search_entry_incident")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id} of incident {self.incident_id}"
