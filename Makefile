@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in emails and Slack messages point where `make run` serves, unless already set.
 KINTSUGI_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-postgres test-browser lint format bench eval clean venv
+.PHONY: run test test-postgres test-browser lint format bench load eval clean venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kintsugi needs Python >= 3.11 (found %s)" % sys.version.split()[0])'
@@ -53,6 +53,12 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	KINTSUGI_ENV=test $(BIN)/python -m bench
+
+# 50 users for 5 minutes against `kintsugi serve` (docs/operations.md, "Load test"); not part
+# of `make test`. LOAD_SECONDS=60 for a quick run, LOAD_DATABASE_URL=postgres://... for
+# PostgreSQL, LOAD_ARGS='--users 20 --spawn-rate 2' for the rest.
+load: $(STAMP)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 # Every evaluation runs even when an earlier one is below its bar (exit 1 at the end).
 eval: $(STAMP)
