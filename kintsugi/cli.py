@@ -111,6 +111,8 @@ def _share_metrics_between_processes() -> None:
     folder = tempfile.mkdtemp(prefix="kintsugi-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
 def _identity(args: list[str]) -> list[str] | None:
     """``kintsugi --as USERNAME <command> ...``: the identity given before the command, for
     every command that acts as someone (kintsugi/postmortems/cli_identity.py), passed on
