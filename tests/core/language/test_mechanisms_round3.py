@@ -292,6 +292,19 @@ TELSTRA_OK = [
 ]
 
 
+# An abbreviation in brackets between the owner and the noun ("the local controller's (LC)
+# failure to properly identify the aircraft", real2-tuning line 131, NTSB prose): the owner
+# is still the owner. Own sentences; a system owner stays a system.
+CAUGHT_ASIDE = [
+    "The approach controller's (AC) failure to provide a resolution led to the collision.",
+    "The on-call engineer's (JS) mistake took down the API.",
+]
+QUIET_ASIDE = [
+    "The scheduler's (v2) failure to renew the lease took down the API.",
+    "The balancer's (ALB) health check marked every target unhealthy.",
+]
+
+
 # Each list above is one round's mechanisms; the tests run them all.
 MUST_FLAG = (
     CAUGHT
@@ -301,8 +314,11 @@ MUST_FLAG = (
     + CAUGHT_NEWS
     + STILL_FLAGGED_NEWS
     + TELSTRA_BLAME
+    + CAUGHT_ASIDE
 )
-MUST_STAY_QUIET = QUIET + QUIET_REAL_PROSE + QUIET_BLAME_DISCUSSED + QUIET_NEWS + TELSTRA_OK
+MUST_STAY_QUIET = (
+    QUIET + QUIET_REAL_PROSE + QUIET_BLAME_DISCUSSED + QUIET_NEWS + TELSTRA_OK + QUIET_ASIDE
+)
 
 
 @pytest.mark.parametrize("sentence", MUST_FLAG)
