@@ -305,6 +305,40 @@ QUIET_ASIDE = [
 ]
 
 
+# Essays on blameless practice (blogs found with the search tool; none in a collection): a
+# sanction feared or avoided, a hypothetical sanction on anyone, the hunt for a culprit as a
+# pressure, blame-driven reviews, human error as where an investigation starts.
+QUIET_ESSAYS = [
+    # https://codeclaritylab.com/glossary/postmortem
+    "Blame-focused postmortems \u2014 engineers self-censor and hide information to avoid "
+    "punishment.",
+    # https://www.merebtechnology.com/blog/blameless-postmortem
+    "Human error is the start of the investigation, not the conclusion.",
+    "If you fire an engineer for a mistake, you're just paying for a training session for their "
+    "next employer.",
+    # https://stimpunks.org/glossary/post-mortem/
+    "Why shouldn't they be punished or reprimanded?",
+    "Because an engineer who thinks they're going to be reprimanded are disincentivized to give "
+    "the details necessary to get an understanding of the mechanism, pathology, and operation "
+    "of the failure.",
+    "It means that by investigating mistakes in a way that focuses on the situational aspects "
+    "of a failure's mechanism and the decision-making process of individuals proximate to the "
+    "failure, an organization can come out safer than it would normally be if it had simply "
+    "punished the actors involved as a remediation.",
+    # https://papingu.com/blog/postmortems-without-blame
+    "After an incident, there's pressure to find who caused it.",
+    "In practice, blame-driven postmortems make people defensive, drive mistakes underground, "
+    "and ensure the same failure happens again to someone too scared to flag it early.",
+]
+STILL_FLAGGED_ESSAYS = [
+    "We fired the engineer for the mistake.",
+    "The contractor was punished for pulling the plug.",
+    "The root cause was human error.",
+    "Human error by the night operator caused the outage.",
+    "Bob caused it.",
+]
+
+
 # Each list above is one round's mechanisms; the tests run them all.
 MUST_FLAG = (
     CAUGHT
@@ -315,9 +349,16 @@ MUST_FLAG = (
     + STILL_FLAGGED_NEWS
     + TELSTRA_BLAME
     + CAUGHT_ASIDE
+    + STILL_FLAGGED_ESSAYS
 )
 MUST_STAY_QUIET = (
-    QUIET + QUIET_REAL_PROSE + QUIET_BLAME_DISCUSSED + QUIET_NEWS + TELSTRA_OK + QUIET_ASIDE
+    QUIET
+    + QUIET_REAL_PROSE
+    + QUIET_BLAME_DISCUSSED
+    + QUIET_NEWS
+    + TELSTRA_OK
+    + QUIET_ASIDE
+    + QUIET_ESSAYS
 )
 
 
