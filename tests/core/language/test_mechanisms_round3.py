@@ -329,8 +329,16 @@ QUIET_ESSAYS = [
     "After an incident, there's pressure to find who caused it.",
     "In practice, blame-driven postmortems make people defensive, drive mistakes underground, "
     "and ensure the same failure happens again to someone too scared to flag it early.",
+    # A speech act after "because" is not a harmful act, and "proved me wrong" is a prediction
+    # that failed (https://www.heavybit.com/library/podcasts/getting-there/ep-3-the-october-2021-roblox-outage).
+    "But I am issuing a public apology because I stated publicly that I did not believe Roblox "
+    "would publish this post incident report and they did, so you comprehensively proved me "
+    "wrong, which is excellent.",
+    "The incident review was delayed because the director said the timeline needed a second pass.",
 ]
 STILL_FLAGGED_ESSAYS = [
+    "The site went down because the on-call deployed the wrong build.",
+    "Our payments broke because the contractor ran the cleanup against production.",
     "We fired the engineer for the mistake.",
     "The contractor was punished for pulling the plug.",
     "The root cause was human error.",
