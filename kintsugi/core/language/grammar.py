@@ -252,10 +252,18 @@ class SentenceView(WordKinds):
         return Kind.THING if content else Kind.NONE
 
     def _possessor_before(self, j: int, *, limit: int, count_their: bool) -> Kind | None:
-        for k in range(j - 1, max(-1, j - 1 - limit), -1):
+        k, budget = j - 1, limit
+        while k >= 0 and budget > 0:
             token = self.tokens[k]
             if not token.is_word:
+                if token.text == ")" and (opening := self._opening_bracket(k)) is not None:
+                    # An abbreviation between owner and noun: "the local controller's (LC)
+                    # failure to identify the aircraft". The aside costs no budget.
+                    k = opening - 1
+                    continue
                 if token.text in w.TRANSPARENT_PUNCT:
+                    k -= 1
+                    budget -= 1
                     continue
                 return None
             norm = token.norm
@@ -276,6 +284,18 @@ class SentenceView(WordKinds):
                 kind = self.kind_at(k)
                 if kind is not None:
                     return kind
+            k -= 1
+            budget -= 1
+        return None
+
+    def _opening_bracket(self, close: int) -> int | None:
+        """Index of the "(" that opens the aside closed at ``close``, when the aside is at
+        most a few tokens long (an abbreviation or initials), else None."""
+        for k in range(close - 1, max(-1, close - 7), -1):
+            if self.tokens[k].text == "(":
+                return k
+            if not self.tokens[k].is_word and self.tokens[k].text not in ".-":
+                return None
         return None
 
     def _ends_noun_phrase(self, k: int) -> bool:

@@ -83,6 +83,28 @@ DENIAL_FRAME = re.compile(
     r"|\bif (?:you|we|they|leaders|managers|management) (?:\w+ )?(?:blame|punish|shame|name and shame"
     r"|fire|reprimand)\b[^.]{0,80}?\b(?:it|they|this|that|people|engineers|everyone)"
     r" (?:\w+ )?(?:demotivat|discourag|teach|will|won[’']t|stop|hide|hid)\w*"
+    # Essays on blameless practice (blogs found with the search tool, in no collection): a
+    # sanction as what people fear or avoid ("to avoid punishment", "thinks they're going to
+    # be reprimanded"), a hypothetical sanction on anyone ("If you fire an engineer for a
+    # mistake, ...", "than if it had simply punished the actors involved"), the question of
+    # whether to punish ("Why shouldn't they be punished?"), the hunt for a culprit as a
+    # pressure ("there's pressure to find who caused it"), and blame-driven reviews.
+    r"|\b(?:avoid|avoiding|escape|escaping|fear of|afraid of|scared of|risk of|threat of|for fear of)"
+    r" (?:\w+ ){0,2}?(?:punishment|retribution|reprisals?|sanctions?|retaliation|being (?:punished|blamed"
+    r"|fired|reprimanded|shamed)|getting (?:fired|blamed|punished|shamed))\b"
+    r"|\b(?:thinks?|thought|fears?|feared|expects?|expected|worr(?:y|ies|ied)) (?:that )?(?:they|he|she|you|we)"
+    r"(?:[’']re| are| will| would| were| was)? (?:going to |gonna )?(?:be|get) (?:reprimanded|punished|blamed"
+    r"|fired|disciplined|shamed)\b"
+    r"|\bif (?:you|we) (?:\w+ )?(?:fire|punish|blame|reprimand|discipline|sack|shame) (?:an?|any|every|someone"
+    r"|somebody|people|engineers|employees|staff)\b"
+    r"|\bif (?:it|they|we|you|the (?:\w+ )?(?:organi[sz]ation|company|team|business)) had (?:simply |just |only )?"
+    r"(?:punished|fired|blamed|reprimanded|disciplined|sacked)\b"
+    r"|^\W*why (?:should|shouldn[’']t|would|wouldn[’']t) (?:they|we|you|he|she|someone|people|engineers)"
+    r" (?:\w+ )?(?:be )?(?:punished|reprimanded|fired|blamed|disciplined)\b"
+    r"|\b(?:pressure|temptation|urge|instinct|impulse|desire|need|rush|hunt|search|quest) (?:\w+ ){0,2}?"
+    r"(?:to (?:find|identify|name|single out) (?:who|whoever|the (?:person|culprit|one|individual)|someone"
+    r"|somebody|a (?:culprit|scapegoat|person))|for (?:a |the )?(?:culprit|scapegoat|someone to blame))\b"
+    r"|\bblame-(?:driven|focused|based|oriented|heavy|laden|centric|seeking)\b"
     # A point of view on failure described ("the old view of human error", "this view
     # attaches an individual's character to their actions"), hindsight bias explained
     # ("knowing the outcome, it is easy to see..."), fault denied outright ("it's not their

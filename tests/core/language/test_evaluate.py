@@ -99,6 +99,24 @@ def test_it_shows_misses_for_other_sets(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Missed (blame, not flagged): 0" in out and "False alarms (ok, flagged): 0" in out
 
 
+def test_it_never_lists_the_own_held_out_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "split.tsv"
+    path.write_text(
+        "# === tuning\n"
+        "blame\tindividual\tThe tuning sentence nobody flags is about a sandwich.\n"
+        "# === held-out (own)\n"
+        "blame\tindividual\tThe held-out sentence nobody flags is about a teapot.\n",
+        encoding="utf-8",
+    )
+    main([str(path), "--show-misses"])
+    out = capsys.readouterr().out
+    assert "sandwich" in out  # the tuning part's miss is listed
+    assert "teapot" not in out  # the held-out part's is not
+    assert "Own held-out" in out and "never listed" in out
+
+
 def test_it_accepts_the_extra_label_categories(tmp_path: Path) -> None:
     path = tmp_path / "roles.tsv"
     path.write_text("blame\trole\tThe summer trainee botched the rollout.\n", encoding="utf-8")

@@ -292,6 +292,61 @@ TELSTRA_OK = [
 ]
 
 
+# An abbreviation in brackets between the owner and the noun ("the local controller's (LC)
+# failure to properly identify the aircraft", real2-tuning line 131, NTSB prose): the owner
+# is still the owner. Own sentences; a system owner stays a system.
+CAUGHT_ASIDE = [
+    "The approach controller's (AC) failure to provide a resolution led to the collision.",
+    "The on-call engineer's (JS) mistake took down the API.",
+]
+QUIET_ASIDE = [
+    "The scheduler's (v2) failure to renew the lease took down the API.",
+    "The balancer's (ALB) health check marked every target unhealthy.",
+]
+
+
+# Essays on blameless practice (blogs found with the search tool; none in a collection): a
+# sanction feared or avoided, a hypothetical sanction on anyone, the hunt for a culprit as a
+# pressure, blame-driven reviews, human error as where an investigation starts.
+QUIET_ESSAYS = [
+    # https://codeclaritylab.com/glossary/postmortem
+    "Blame-focused postmortems \u2014 engineers self-censor and hide information to avoid "
+    "punishment.",
+    # https://www.merebtechnology.com/blog/blameless-postmortem
+    "Human error is the start of the investigation, not the conclusion.",
+    "If you fire an engineer for a mistake, you're just paying for a training session for their "
+    "next employer.",
+    # https://stimpunks.org/glossary/post-mortem/
+    "Why shouldn't they be punished or reprimanded?",
+    "Because an engineer who thinks they're going to be reprimanded are disincentivized to give "
+    "the details necessary to get an understanding of the mechanism, pathology, and operation "
+    "of the failure.",
+    "It means that by investigating mistakes in a way that focuses on the situational aspects "
+    "of a failure's mechanism and the decision-making process of individuals proximate to the "
+    "failure, an organization can come out safer than it would normally be if it had simply "
+    "punished the actors involved as a remediation.",
+    # https://papingu.com/blog/postmortems-without-blame
+    "After an incident, there's pressure to find who caused it.",
+    "In practice, blame-driven postmortems make people defensive, drive mistakes underground, "
+    "and ensure the same failure happens again to someone too scared to flag it early.",
+    # A speech act after "because" is not a harmful act, and "proved me wrong" is a prediction
+    # that failed (https://www.heavybit.com/library/podcasts/getting-there/ep-3-the-october-2021-roblox-outage).
+    "But I am issuing a public apology because I stated publicly that I did not believe Roblox "
+    "would publish this post incident report and they did, so you comprehensively proved me "
+    "wrong, which is excellent.",
+    "The incident review was delayed because the director said the timeline needed a second pass.",
+]
+STILL_FLAGGED_ESSAYS = [
+    "The site went down because the on-call deployed the wrong build.",
+    "Our payments broke because the contractor ran the cleanup against production.",
+    "We fired the engineer for the mistake.",
+    "The contractor was punished for pulling the plug.",
+    "The root cause was human error.",
+    "Human error by the night operator caused the outage.",
+    "Bob caused it.",
+]
+
+
 # Each list above is one round's mechanisms; the tests run them all.
 MUST_FLAG = (
     CAUGHT
@@ -301,8 +356,18 @@ MUST_FLAG = (
     + CAUGHT_NEWS
     + STILL_FLAGGED_NEWS
     + TELSTRA_BLAME
+    + CAUGHT_ASIDE
+    + STILL_FLAGGED_ESSAYS
 )
-MUST_STAY_QUIET = QUIET + QUIET_REAL_PROSE + QUIET_BLAME_DISCUSSED + QUIET_NEWS + TELSTRA_OK
+MUST_STAY_QUIET = (
+    QUIET
+    + QUIET_REAL_PROSE
+    + QUIET_BLAME_DISCUSSED
+    + QUIET_NEWS
+    + TELSTRA_OK
+    + QUIET_ASIDE
+    + QUIET_ESSAYS
+)
 
 
 @pytest.mark.parametrize("sentence", MUST_FLAG)
