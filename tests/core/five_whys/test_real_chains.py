@@ -55,6 +55,12 @@ def test_the_split_is_by_incident_and_follows_its_rule() -> None:
         assert (first < 5) == (doc in held), doc
     ids = [str(e["id"]) for e in _entries(REAL_TUNING) + _entries(REAL_HELDOUT)]
     assert len(ids) == len(set(ids))
+    # Two chains from one post-mortem share its incident, so they fall on one side.
+    docs_of: dict[str, set[str]] = {}
+    for entry in _entries(REAL_TUNING) + _entries(REAL_HELDOUT):
+        source = str(entry["source"]).split("#")[0].rstrip("/")
+        docs_of.setdefault(source, set()).add(str(entry["doc"]))
+    assert all(len(docs) == 1 for docs in docs_of.values()), docs_of
 
 
 def test_labels_name_known_rules_and_both_kinds_of_chain_are_there() -> None:
