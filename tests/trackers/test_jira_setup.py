@@ -13,7 +13,7 @@ from tests.trackers.test_cli import run
 
 
 @pytest.mark.parametrize("kind", ["jira_cloud", "jira_dc"])
-def test_the_cli_adds_a_jira_connection(db, team, kind):
+def test_the_cli_adds_a_jira_connection(db, team, kind, admin_user):
     out, _ = run("add", kind, "ops-jira", "--team", "platform", "--project", "OPS",
                  "--token-env", "KINTSUGI_JIRA_TOKEN", "--api-url", "https://acme.atlassian.net")  # fmt: skip
     shown = json.loads(out)
@@ -35,7 +35,7 @@ def test_the_cli_adds_a_jira_connection(db, team, kind):
         (["--project", "OPS", "--token-env", "T", "--api-url", "javascript:alert(1)"], "http"),
     ],
 )  # fmt: skip
-def test_the_cli_refuses_a_bad_jira_connection(db, team, args, message):
+def test_the_cli_refuses_a_bad_jira_connection(db, team, args, message, admin_user):
     with pytest.raises(CommandError, match=message):
         run("add", "jira_cloud", "j", "--team", "platform", *args)
     assert not TrackerConnection.objects.exists()

@@ -34,6 +34,8 @@ from kintsugi.trackers.services.connections import connection_create, connection
 from kintsugi.trackers.services.secrets import tokens_rekey, webhook_rotate
 from kintsugi.trackers.services.sync import jobs_run_due, next_wake
 
+SYSTEM_ACTIONS = ("sync", "rekey", "newkey")
+
 
 class Command(BaseCommand):
     help = "Add and list tracker connections (GitHub, GitLab, Jira); run the sync now."
@@ -79,8 +81,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # `sync` is the system's own job (as `worker`): it takes no identity.
-        user = None if options["action"] == "sync" else resolve_actor(options.get("as_user"))
+        # `sync` is the system's own job (as `worker`), and `rekey` / `newkey` handle the
+        # encryption key, not incident data: they take no identity.
+        system = options["action"] in SYSTEM_ACTIONS
+        user = None if system else resolve_actor(options.get("as_user"))
         try:
             result = getattr(self, f"_{options['action']}")(user, options)
         except ValidationProblem as problem:
