@@ -464,8 +464,10 @@ ENTRIES.update(
 # the page and the endpoint). The API refuses an empty query, so it is asked with one.
 ENTRIES.update(
     {
-        "search": page("GET", READ, variants=({"?": "q=zqx+restricted"},), shows_restricted=True),
-        "api:search": api_read(variants=({"?": "q=zqx+restricted"},), shows_restricted=True),
+        # "zqx" alone: PostgreSQL's parser reads the marker's "~RESTRICTED" as one token
+        # "~restricted", which the stemmed query word "restricted" does not match.
+        "search": page("GET", READ, variants=({"?": "q=zqx"},), shows_restricted=True),
+        "api:search": api_read(variants=({"?": "q=zqx"},), shows_restricted=True),
     }
 )
 
