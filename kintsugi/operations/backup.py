@@ -33,6 +33,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from kintsugi import __version__
 from kintsugi.core.backup import (
     MANIFEST_NAME,
+    MAX_MANIFEST_BYTES,
     SNAPSHOT_NAMES,
     Difference,
     Manifest,
@@ -324,8 +325,6 @@ def _opened(path: Path) -> Iterator[tuple[Manifest, Path]]:
 
 
 def _read(archive: tarfile.TarFile, entry: tarfile.TarInfo) -> bytes:
-    from kintsugi.core.backup import MAX_MANIFEST_BYTES
-
     if entry.size > MAX_MANIFEST_BYTES:
         raise BackupError("The manifest is larger than a backup's can be: not a Kintsugi backup.")
     handle = archive.extractfile(entry)
@@ -366,7 +365,7 @@ def restore(path: Path, *, replace: bool) -> RestoreResult:
                 f"This backup is of a {manifest.engine} database and DATABASE_URL names a "
                 f"{kind} one: restore it into {manifest.engine}."
             )
-        expected = {name: "" for name in manifest.tables}
+        expected = list(manifest.tables)
         if kind == "sqlite":
             # Check the snapshot's rows before anything of the live database is touched.
             wrong = compare(manifest.tables, _sqlite_digests(snapshot, _pks(snapshot, expected)))
@@ -388,7 +387,7 @@ def restore(path: Path, *, replace: bool) -> RestoreResult:
     return RestoreResult(manifest, sum(d.rows for d in found.values()), differences)
 
 
-def _pks(path: Path, names: dict[str, str]) -> dict[str, str]:
+def _pks(path: Path, names: list[str]) -> dict[str, str]:
     """Primary key columns as the file itself declares them (the archive may be older than
     this release's models)."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
