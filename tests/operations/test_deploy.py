@@ -154,7 +154,10 @@ def test_the_units_commands_start_and_work(site: dict[str, str], tmp_path: Path)
             assert worker.poll() is None, (tmp_path / "worker.log").read_text()
             assert time.monotonic() < deadline, "the worker unit's command never passed"
             time.sleep(0.3)
-        assert capture.poll() is None, (tmp_path / "capture.log").read_text()
+        while "capture: started" not in (tmp_path / "capture.log").read_text():
+            assert capture.poll() is None, (tmp_path / "capture.log").read_text()
+            assert time.monotonic() < deadline, "the capture unit's command never started"
+            time.sleep(0.3)
     finally:
         codes = [_stop(p) for p in (capture, worker, web) if p is not None]
     assert codes == [0, 0, 0], [(tmp_path / f).read_text() for f in ("capture.log", "worker.log")]

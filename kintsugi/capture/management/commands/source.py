@@ -151,6 +151,9 @@ class Command(BaseCommand):
         if not options["once"]:
             for number in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(number, lambda *_: stop.set())
+            # Said once the stop signals are handled, so a supervisor (and the deploy
+            # test) knows from here on a SIGTERM ends the loop cleanly.
+            self.stderr.write("capture: started")
         while True:
             done = deliveries_process_waiting()
             if done:
