@@ -128,6 +128,9 @@ PAGES: dict[str, Entry] = {
     # tests/sso/test_sso_flow.py signs in through them with a real provider.
     "sso-login": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
     "sso-callback": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
+    "sso-backchannel-logout": page(
+        "POST", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"
+    ),
     "password-reset": page("GET", OPEN),
     "password-reset-sent": page("GET", OPEN),
     "password-reset-complete": page("GET", OPEN),
