@@ -75,12 +75,26 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
         SanityEvent(places[index] or heading, entry.kind, entry.at, entry.text)
         for index, entry in enumerate(document.entries)
     ]
-    warnings = check_timeline_sanity(
-        events,
-        started_at=document.started_at,
-        ended_at=document.ended_at,
-        now=now or datetime.now(UTC),
-    )
+    outages = _outages(lines, start, end)
+    if len(outages) < 2:
+        warnings = check_timeline_sanity(
+            events,
+            started_at=document.started_at,
+            ended_at=document.ended_at,
+            now=now or datetime.now(UTC),
+        )
+    else:
+        # A report of several outages: each is checked on its own, without the document's
+        # bounds (they span all of them). Order, gaps and downtime between two outages say
+        # nothing about either (docs/lint-review.md, "Precision round", review5 33-36).
+        warnings = []
+        for first, last in outages:
+            group = [
+                event
+                for index, event in enumerate(events)
+                if places[index] is not None and first <= int(str(event.ref)) <= last
+            ]
+            warnings.extend(check_timeline_sanity(group, now=now or datetime.now(UTC)))
     offsets = line_offsets(lines)
     findings = []
     for warning in warnings:
@@ -105,6 +119,31 @@ def _read(text: str) -> TimelinePart | None:
 def _section(lines: list[str]) -> tuple[int, int, int] | None:
     """(heading line, 1-based; first body index; end index) of the timeline section."""
     return find_section(lines, "timeline", max_level=3)
+
+
+# A sub-section that reports an incident of its own: its own duration, impact, causes or
+# timeline ("**Duration:** 21:45 to 23:28 UTC", "**Timeline:**").
+_OUTAGE_LABEL = re.compile(
+    r"^[ \t>*_-]*(?:duration|impact|root causes?|timeline|time to (?:detect|resolve))\b[*_ \t]*:",
+    re.IGNORECASE,
+)
+_SUBHEADING = re.compile(r"^[ ]{0,3}(#{2,6})[ \t]+\S")
+
+
+def _outages(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The 1-based line ranges of the sub-sections of the timeline section that each report
+    an outage of their own, when there are at least two (else an empty list).
+
+    A multi-day incident told under date headings ("### 2024-03-01") is one timeline and
+    keeps its checks across days; only sub-sections that carry their own duration, impact,
+    causes or timeline label are separate incidents."""
+    heads = [index for index in range(start, end) if _SUBHEADING.match(lines[index])]
+    ranges: list[tuple[int, int]] = []
+    for number, head in enumerate(heads):
+        stop = heads[number + 1] if number + 1 < len(heads) else end
+        if any(_OUTAGE_LABEL.match(line) for line in lines[head + 1 : stop]):
+            ranges.append((head + 1, stop))
+    return ranges if len(ranges) >= 2 else []
 
 
 def _words(text: str) -> str:

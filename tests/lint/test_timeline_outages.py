@@ -1,0 +1,76 @@
+"""A report of several outages: the timeline checks run per outage (docs/lint-review.md,
+"Precision round on review1-5", review5 rows 33-36)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kintsugi.core.language import LintConfig, get_linter
+from kintsugi.lint.timeline import check_timeline
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+OUTAGE = """### {day} - {title}
+{labels}
+- **{t1} UTC** - {first}
+- **{t2} UTC** - Alert fires for the errors
+- **{t3} UTC** - Fix deployed
+- **{t4} UTC** - Service fully recovered
+"""
+
+
+def report(*, labels: bool, second: str = "March 6, 2026") -> str:
+    def outage(day: str, title: str, first: str, times: tuple[str, ...]) -> str:
+        block = "**Duration:** {0} to {3} UTC\n**Impact:** checkouts failed\n".format(*times)
+        return OUTAGE.format(
+            day=day,
+            title=title,
+            labels=block if labels else "",
+            first=first,
+            t1=times[0],
+            t2=times[1],
+            t3=times[2],
+            t4=times[3],
+        )
+
+    return (
+        "# Checkout API: two outages\n\n## Summary\n\nThe API failed twice in a week.\n\n"
+        "## Timeline\n\n"
+        + outage(
+            "March 3, 2026",
+            "Pool exhausted",
+            "Deploy of the pool change",
+            ("14:00", "14:05", "14:20", "14:40"),
+        )
+        + "\n"
+        + outage(
+            second,
+            "Certificate expired",
+            "Certificate expires",
+            ("09:10", "09:12", "09:30", "09:50"),
+        )
+    )
+
+
+def rules(text: str) -> list[str]:
+    return [f.rule for f in check_timeline(text, get_linter(LintConfig()), now=NOW)]
+
+
+def test_separate_outages_are_checked_each_on_its_own() -> None:
+    assert rules(report(labels=True)) == []
+
+
+def test_one_incident_under_date_headings_keeps_its_checks_across_days() -> None:
+    # Without the outage labels the date headings are days of one incident: the quiet
+    # days in between are reported, as before.
+    assert "timeline/long-gap" in rules(report(labels=False))
+
+
+def test_a_problem_inside_one_outage_is_still_reported() -> None:
+    # The second outage's entries, dated a month later than its own heading says, sit far
+    # from each other once one of them is mistyped: the check still sees inside an outage.
+    broken = report(labels=True).replace(
+        "- **09:50 UTC** - Service fully recovered",
+        "- **2026-04-06 09:50 UTC** - Service fully recovered",
+    )
+    assert rules(broken)
