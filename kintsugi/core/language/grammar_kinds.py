@@ -62,6 +62,13 @@ class WordKinds:
             return None  # "customers who did not update": the customers, not a person
         if kind is Kind.PERSON and base in w.PLURAL_PRONOUNS and self._pronoun_not_person(j):
             return None  # "due to them being unnecessary" (the fees), "they" (the attacker)
+        if (
+            kind is Kind.TEAM
+            and base == "management"
+            and previous in w.PROCESS_MANAGEMENT_MODIFIERS
+            and self.tokens[j - 1].text.islower()
+        ):
+            return None  # "inflexible configuration management": a process
         if kind is Kind.PERSON and base in self.lexicon.populations and self._affected(j):
             return None  # "a lot of people had not updated": the network's users
         if (

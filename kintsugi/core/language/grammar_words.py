@@ -32,8 +32,8 @@ WORD_NAMES = word_set(
     hope joy art bill rose lee dean ted chase bob sam val wes jo ed jay lou ned gary kim"""
 )
 # Role nouns that also name software after a modifier ("alert manager", "ingress controller").
-SOFTWARE_ROLES = frozenset(
-    {"manager", "managers", "operator", "operators", "controller", "handler", "handlers"}
+SOFTWARE_ROLES = word_set(
+    "manager managers operator operators controller controllers handler handlers"
 )
 # Words that can follow a department name used as a subject ("Backend messed up").
 VERBISH = word_set(
@@ -127,6 +127,15 @@ STATE_NOT_ADJECTIVES = word_set("told asked made given sent able about also stil
 USAGE_ACTS = word_set(
     """make made making send sent sending pay paid paying buy bought buying place placed placing
     submit submitted submitting"""
+)
+
+# "configuration management", "change management": a process named after what it manages,
+# not the management (review4, PostHog 2025-09-29). "Release management" stays a group.
+PROCESS_MANAGEMENT_MODIFIERS = word_set(
+    """configuration config change incident capacity patch vulnerability lifecycle version risk
+    data inventory cost memory secret secrets key keys package dependency state session
+    connection cache identity access credential credentials certificate certificates resource
+    schema"""
 )
 
 # Finite verbs that end a clause's subject: "that the blockchain *was* stuck".
