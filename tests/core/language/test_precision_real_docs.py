@@ -180,3 +180,18 @@ def test_non_narrative_masking_keeps_offsets_on_hostile_input() -> None:
     masked = mask_markdown(source).text
     assert len(masked) == len(source) and masked.count("\n") == source.count("\n")
     assert masked.endswith("# Back\nBob was careless.\n")
+
+
+# -- software roles, possession, processes ------------------------------------------------------
+
+
+def test_roles_that_name_software_and_processes_named_after_what_they_manage() -> None:
+    assert rules("Jobs stalled due to the webhook handler being down for an hour.") == set()
+    assert rules("Our API controllers should have in general a budget of two retries.") == set()
+    quiet = "The rollback was slowed by brittle change management and untested scripts."
+    assert rules(quiet) == set()
+    # people in the same shapes are still reported
+    assert rules("Jobs stalled due to the on-call engineer being away for an hour.")
+    assert rules("Release management pushed the train out with two red checks.")
+    assert rules("Bob should have, in hindsight, checked the logs.")
+    assert rules("He should have at least asked his lead.")
