@@ -276,6 +276,8 @@ class WordKinds:
                 and not (after.norm in w.VERBISH or after.norm.endswith(("ed", "s")))
             ):
                 return None  # "Web traffic spiked": the department word modifies a noun
+            if self._reduced_passive_after(j):
+                return None  # "Product put into production without monitoring": the product
             before = self.tokens[j - 1] if j > 0 else None
             if before is not None and before.norm in w.NOT_DEPARTMENT_QUALIFIERS:
                 return None  # "Production data was wiped": data, not the data team
@@ -299,6 +301,20 @@ class WordKinds:
             if j == self.first_word and word[:1].isupper():
                 return Kind.TEAM
         return None
+
+    def _reduced_passive_after(self, j: int) -> bool:
+        """Whether a verb that cannot go without an object follows ``j`` straight into a
+        preposition ("Product put into production prematurely"): a passive with its
+        auxiliary dropped, as notes and bullet lists write it, so ``j`` is what was acted
+        on. "Product put the feature live" has its object and keeps the group, and so does
+        "Security put into place a new policy" (the object after the idiom)."""
+        words = self._norms_after(j, 3)
+        return (
+            len(words) >= 2
+            and words[0] in w.OBJECT_REQUIRING_VERBS
+            and words[1] in w.DIRECTION_PREPOSITIONS
+            and words[2:] not in (("place",), ("effect",), ("action",), ("practice",), ("motion",))
+        )  # "put into place a new policy": the object comes after the idiom
 
     def _blamed_after(self, j: int) -> bool:
         """Whether the words after token ``j`` put the blame on it ("the workers were to

@@ -138,6 +138,11 @@ PROCESS_MANAGEMENT_MODIFIERS = word_set(
     schema"""
 )
 
+# Verbs that need an object: right before a preposition they are a passive without its
+# auxiliary ("Product put into production without monitoring", DFDS 2022, review4).
+OBJECT_REQUIRING_VERBS = word_set("put placed brought taken sent")
+DIRECTION_PREPOSITIONS = word_set("into onto to in on under through")
+
 # Finite verbs that end a clause's subject: "that the blockchain *was* stuck".
 CLAUSE_VERBS = word_set(
     """was were is are had has have did does do could would should will can may might must

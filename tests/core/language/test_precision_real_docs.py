@@ -195,3 +195,10 @@ def test_roles_that_name_software_and_processes_named_after_what_they_manage() -
     assert rules("Release management pushed the train out with two red checks.")
     assert rules("Bob should have, in hindsight, checked the logs.")
     assert rules("He should have at least asked his lead.")
+
+
+def test_a_passive_without_its_auxiliary_names_no_group() -> None:
+    assert rules("Feature put into production early without any alerting.") == set()
+    assert rules("Product put into production early without any alerting.") == set()
+    assert rules("Product put the feature into production without any alerting.")
+    assert rules("Security put into place a new policy without telling anyone.")
