@@ -25,6 +25,7 @@ from kintsugi.lint.section_lines import find_section, line_finding, line_offsets
 
 if TYPE_CHECKING:
     from kintsugi.core.markdown.timeline_part import TimelinePart
+    from kintsugi.core.timeline_sanity import SanityEvent
 
 CATEGORY = "timeline"
 
@@ -76,7 +77,21 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
         for index, entry in enumerate(document.entries)
     ]
     outages = _outages(lines, start, end)
-    if len(outages) < 2:
+    if len(outages) >= 2:
+        # A report of several outages: each is checked on its own, without the document's
+        # bounds (they span all of them). Order, gaps and downtime between two outages say
+        # nothing about either (docs/lint-review.md, "Precision round", review5 33-36).
+        groups = [
+            [
+                event
+                for index, event in enumerate(events)
+                if places[index] is not None and first <= int(str(event.ref)) <= last
+            ]
+            for first, last in outages
+        ]
+    else:
+        groups = _occurrences(events)
+    if len(groups) < 2:
         warnings = check_timeline_sanity(
             events,
             started_at=document.started_at,
@@ -84,16 +99,8 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
             now=now or datetime.now(UTC),
         )
     else:
-        # A report of several outages: each is checked on its own, without the document's
-        # bounds (they span all of them). Order, gaps and downtime between two outages say
-        # nothing about either (docs/lint-review.md, "Precision round", review5 33-36).
         warnings = []
-        for first, last in outages:
-            group = [
-                event
-                for index, event in enumerate(events)
-                if places[index] is not None and first <= int(str(event.ref)) <= last
-            ]
+        for group in groups:
             warnings.extend(check_timeline_sanity(group, now=now or datetime.now(UTC)))
     offsets = line_offsets(lines)
     findings = []
@@ -144,6 +151,44 @@ def _outages(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
         if any(_OUTAGE_LABEL.match(line) for line in lines[head + 1 : stop]):
             ranges.append((head + 1, stop))
     return ranges if len(ranges) >= 2 else []
+
+
+# An event that says the failure came back: "Second occurrence of a node in NotReady state",
+# "We discover that another node has entered NodeLost", "the errors returned", "it happened
+# again".
+_RECURRENCE = re.compile(
+    r"(?i)\b(?:(?:second|third|fourth|fifth|sixth|seventh|another|new|next|\d+(?:st|nd|rd|th))"
+    r" (?:\w+ )?(?:occurr?ences?|outages?|incidents?|episodes?|failures?|crash(?:es)?)"
+    r"|another (?:\w+ ){0,2}?(?:has |had |have )?(?:entered|failed|crashed|went|gone|is|was)"
+    r"|recurr\w*|re-?occurr\w*|(?:happened|happens|occurred|failed|crashed|broke) again"
+    r"|(?:came|comes|is|was) back|returned|once more)\b"
+)
+# How far apart two occurrences must be for the gap between them to be the gap between two
+# incidents: the sanity checks' own minimum gap.
+_RECURRENCE_GAP_HOURS = 24
+
+
+def _occurrences(events: list[SanityEvent]) -> list[list[SanityEvent]]:
+    """The events split where a failure comes back after a quiet day or more, when there is
+    such a place; else one group (docs/lint-review.md, "Precision round on review1-5").
+
+    A timeline of a problem that recurred ("First occurrence ...", three days later "Second
+    occurrence ...") is not one incident with a hole in it or a mistyped date: its gap,
+    outliers and downtime are checked within each occurrence."""
+    ordered = sorted(events, key=lambda event: event.at)
+    groups: list[list[SanityEvent]] = []
+    for event in ordered:
+        if (
+            groups
+            and (event.at - groups[-1][-1].at).total_seconds() >= _RECURRENCE_GAP_HOURS * 3600
+            and _RECURRENCE.search(event.text)
+        ):
+            groups.append([event])
+        elif groups:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    return groups
 
 
 def _words(text: str) -> str:

@@ -74,3 +74,35 @@ def test_a_problem_inside_one_outage_is_still_reported() -> None:
         "- **2026-04-06 09:50 UTC** - Service fully recovered",
     )
     assert rules(broken)
+
+
+RECURRING = """# Workers lost
+
+## Summary
+
+Worker nodes dropped out of the cluster on two days.
+
+## Timeline
+
+All times in UTC.
+
+| Time             | Event |
+| :--------------- | ----- |
+| 2026-05-04 08:10 | First occurrence of a worker going NotReady |
+| 2026-05-07 09:00 | {second} |
+| 2026-05-07 09:20 | Pods rescheduled onto the remaining workers |
+| 2026-05-07 10:05 | Kubelet reserve raised and pushed to the node pool |
+| 2026-05-07 10:40 | Workers stable again |
+"""
+
+
+def test_a_failure_that_came_back_is_checked_per_occurrence() -> None:
+    again = RECURRING.format(second="Second occurrence of a worker going NotReady")
+    assert rules(again) == []
+    also = RECURRING.format(second="We discover that another worker has entered NotReady")
+    assert rules(also) == []
+
+
+def test_a_quiet_stretch_without_a_recurrence_is_still_a_gap() -> None:
+    quiet = RECURRING.format(second="Capacity review meeting held")
+    assert "timeline/long-gap" in rules(quiet)
