@@ -92,9 +92,13 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
     else:
         groups = _occurrences(events)
     if len(groups) < 2:
+        incident, lead_up = _without_lead_up(events)
+        started_at = document.started_at
+        if lead_up and started_at is not None and started_at <= lead_up[-1].at:
+            started_at = None  # the start was taken from the lead-up, not from the incident
         warnings = check_timeline_sanity(
-            events,
-            started_at=document.started_at,
+            incident,
+            started_at=started_at,
             ended_at=document.ended_at,
             now=now or datetime.now(UTC),
         )
@@ -189,6 +193,39 @@ def _occurrences(events: list[SanityEvent]) -> list[list[SanityEvent]]:
         else:
             groups.append([event])
     return groups
+
+
+# An event that tells how the latent condition came to be: "Crashloop bug preventing Boskos
+# from updating is introduced", "the StatefulSet spec is updated but the pod is not".
+_LATENT = re.compile(
+    r"(?i)\b(?:is|was|were|are|been|gets?|got)\s+(?:\w+\s+)?(?:introduced|merged|landed|added"
+    r"|updated|changed|created|configured|enabled|disabled|set up|committed)\b"
+    r"|\b(?:introduc|merg|commit)\w* (?:the |a |an )?(?:\w+ )?(?:bug|change|regression|commit|pr)\b"
+)
+
+
+def _without_lead_up(
+    events: list[SanityEvent],
+) -> tuple[list[SanityEvent], list[SanityEvent]]:
+    """(the incident's events, the lead-up before them).
+
+    A timeline often opens with how the latent condition came to be, weeks or months before
+    the incident: the bug introduced, the spec changed. Such an event is not a mistyped date,
+    the quiet time after it is no gap in the response, and the incident did not start with
+    it. Leading events that say so and are followed by a quiet day or more are set aside
+    (docs/lint-review.md, "Precision round on review1-5")."""
+    ordered = sorted(events, key=lambda event: event.at)
+    cut = 0
+    while (
+        cut + 1 < len(ordered)
+        and _LATENT.search(ordered[cut].text)
+        and (ordered[cut + 1].at - ordered[cut].at).total_seconds()
+        >= _RECURRENCE_GAP_HOURS * 3600
+    ):
+        cut += 1
+    if len(ordered) - cut < 2:
+        return events, []
+    return ordered[cut:], ordered[:cut]
 
 
 def _words(text: str) -> str:

@@ -106,3 +106,30 @@ def test_a_failure_that_came_back_is_checked_per_occurrence() -> None:
 def test_a_quiet_stretch_without_a_recurrence_is_still_a_gap() -> None:
     quiet = RECURRING.format(second="Capacity review meeting held")
     assert "timeline/long-gap" in rules(quiet)
+
+
+LEAD_UP = """# Scheduler down
+
+## Summary
+
+The job scheduler was down for an hour.
+
+## Timeline
+
+- [2026-01-10 09:00 UTC] {first}
+- [2026-04-02 10:00 UTC] Node pool upgrade starts
+- [2026-04-02 10:20 UTC] Scheduler pod fails to start; jobs stop (**outage starts**)
+- [2026-04-02 10:25 UTC] Alert fires for the job backlog
+- [2026-04-02 10:50 UTC] Fixed scheduler image deployed
+- [2026-04-02 11:20 UTC] Backlog drained (**outage ends**)
+"""
+
+
+def test_the_lead_up_months_before_is_not_a_mistyped_date() -> None:
+    introduced = LEAD_UP.format(first="The start-up bug in the scheduler is introduced")
+    assert rules(introduced) == []
+
+
+def test_an_ordinary_event_months_before_is_still_an_outlier() -> None:
+    typo = LEAD_UP.format(first="On-call acknowledges the page")
+    assert "timeline/outlier-event" in rules(typo)
