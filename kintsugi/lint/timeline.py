@@ -219,8 +219,7 @@ def _without_lead_up(
     while (
         cut + 1 < len(ordered)
         and _LATENT.search(ordered[cut].text)
-        and (ordered[cut + 1].at - ordered[cut].at).total_seconds()
-        >= _RECURRENCE_GAP_HOURS * 3600
+        and (ordered[cut + 1].at - ordered[cut].at).total_seconds() >= _RECURRENCE_GAP_HOURS * 3600
     ):
         cut += 1
     if len(ordered) - cut < 2:
