@@ -202,3 +202,17 @@ def test_a_passive_without_its_auxiliary_names_no_group() -> None:
     assert rules("Product put into production early without any alerting.") == set()
     assert rules("Product put the feature into production without any alerting.")
     assert rules("Security put into place a new policy without telling anyone.")
+
+
+def test_a_dismissed_alert_told_with_the_writers_reason() -> None:
+    reason = "We dismissed the scanner's alert because we assumed the job only saw trusted input."
+    assert rules(reason) == set()
+    assert rules("We dismissed the alert.")
+    assert rules("Bob dismissed the scanner's alert because he thought it was noise.")
+
+
+def test_a_pace_the_team_chose_is_not_a_judgment() -> None:
+    chosen = "We decided to roll the fix out quickly and hastily, then audit the other endpoints."
+    assert rules(chosen) == set()
+    assert rules("Bob hastily merged the PR.")
+    assert rules("The change was approved hastily.")
