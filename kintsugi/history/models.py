@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from kintsugi.core.history.sections import SECTIONS
 from kintsugi.postmortems.models import Incident
 
 
@@ -50,3 +51,7 @@ class Version(models.Model):
     @property
     def who(self) -> str:
         return self.author_name or "system"
+
+    @property
+    def section_labels(self) -> list[str]:
+        return [SECTIONS[key].label for key in self.sections if key in SECTIONS]
