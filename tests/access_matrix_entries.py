@@ -477,3 +477,22 @@ ENTRIES.update(
 # Similar incidents on a post-mortem (issue 18): read with the incident; the list holds only
 # incidents the reader may see (tests/search/test_similar.py).
 ENTRIES.update({"incident-similar": page("GET", READ)})
+
+# History (issue 18): a post-mortem's versions, diffs and restores. Read with the incident
+# (a restricted one's versions stay hidden); restoring is an edit (read-only readers get
+# 403). The matrix's post-mortems have one version each (tests/test_access_matrix.py), so a
+# restore of it answers 422 ("already as it was") once past access control.
+HISTORY_RESTORE = {"section": "summary", "seen": "1"}
+ENTRIES.update(
+    {
+        "history": page("GET", READ, variants=({}, {"?": "before=5"})),
+        "history-diff": page("GET", READ, variants=({"?": "from=1&to=1"},)),
+        "history-restore": page("POST", WRITE, params={"number": "1"}, data=HISTORY_RESTORE),
+        "api:list_versions": api_read(variants=({}, {"?": "before=5&limit=10"})),
+        "api:get_version": api_read(params={"number": "1"}),
+        "api:diff_versions": api_read(params={"number": "1"}),
+        "api:restore_version": api(
+            "POST", WRITE, params={"number": "1"}, data={"section": "summary", "seen": 1}
+        ),
+    }
+)

@@ -135,6 +135,7 @@ class AuditAction(models.TextChoices):
     REVIEW_DECISION = "review_decision", "Review decision"
     WAIVE = "waive", "Checklist problem waived"
     UNWAIVE = "unwaive", "Waiver withdrawn"
+    RESTORE = "restore", "Section restored"  # kintsugi.history, through postmortems' hook
 
 
 class AuditEntry(models.Model):
