@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kintsugi.capture.urls")),
     path("", include("kintsugi.reviews.urls")),
     path("", include("kintsugi.operations.urls")),
+    path("", include("kintsugi.administration.urls")),  # /manage/, /invite/, /welcome/
     path("", include("kintsugi.sso.urls")),  # single sign-on (OpenID Connect)
     path("", include("kintsugi.web.urls")),
 ]
