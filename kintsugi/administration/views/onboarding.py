@@ -25,6 +25,7 @@ from kintsugi.administration.models import Invitation
 from kintsugi.administration.services import users as people
 from kintsugi.administration.views.common import show_problem
 from kintsugi.core.errors import ValidationProblem
+from kintsugi.postmortems import access
 from kintsugi.teams.models import Membership
 
 BACKEND = "kintsugi.accounts.backends.UserBackend"
@@ -78,7 +79,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     }
     response = render(request, "administration/invitation_accept.html", context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the link is a secret until used
+    # The link is a secret until used: never sent to another site (same-origin, not
+    # no-referrer, which makes the browser post the form with "Origin: null", refused by CSRF).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -103,6 +106,6 @@ def team_list_url(user_id: int) -> str:
 def welcome(request: HttpRequest) -> HttpResponse:
     """The first-run guide: where an accepted invitation lands, once; it stays reachable
     as a short guide, and its button goes on to the team's post-mortems."""
-    return render(
-        request, "administration/welcome.html", {"target": team_list_url(request.user.pk)}
-    )
+    led = access.teams_managed_by(request.user).order_by("name").first()  # type: ignore[arg-type]
+    context = {"target": team_list_url(request.user.pk), "led_team": led}
+    return render(request, "administration/welcome.html", context)
