@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kintsugi.sso",
     "kintsugi.search",
     "kintsugi.history",
+    "kintsugi.administration",
     "kintsugi.web",
     "kintsugi.api",
     "kintsugi.operations",

@@ -496,3 +496,58 @@ ENTRIES.update(
         ),
     }
 )
+
+# Administration (issue 19): site admins only, except what team admins may do for their own
+# teams (nobody in this matrix leads a team: tests/administration/test_access.py checks a
+# team admin). The invitation link is open and names one signed invitation; a bad one is
+# not found for everyone. The first-run guide is for anyone signed in.
+ENTRIES.update(
+    {
+        "administration": page("GET", ADMIN_ONLY),
+        "admin-users": page("GET", ADMIN_ONLY, variants=({}, {"?": "q=bo&page=2"})),
+        "admin-invite": page(("GET", "POST"), ADMIN_ONLY, data={"email": "not an address"}),
+        "admin-invitation-withdraw": page(
+            "POST",
+            {**ADMIN_ONLY, "admin": NOT_FOUND},
+            params={"invitation_id": "999999"},
+            note="no such invitation: the admin gets 404, the rest 403 before any lookup",
+        ),
+        "admin-user": page("GET", ADMIN_ONLY, params={"username": "bob"}),
+        "admin-user-active": page(
+            "POST", ADMIN_ONLY, params={"username": "bob"}, data={"active": "1"}
+        ),
+        "admin-user-role": page(
+            "POST", ADMIN_ONLY, params={"username": "bob"}, data={"role": "editor"}
+        ),
+        "admin-user-token-revoke": page(
+            "POST", ADMIN_ONLY, params={"username": "root", "token_pk": "own_token"}
+        ),
+        "admin-teams": page(("GET", "POST"), ADMIN_ONLY, data={"name": "", "slug": ""}),
+        "admin-team": page("GET", ADMIN_ONLY, params={"slug": "platform"}),
+        "admin-member-add": page(
+            "POST", ADMIN_ONLY, params={"slug": "platform"}, data={"person": "", "role": "x"}
+        ),
+        "admin-member-role": page(
+            "POST",
+            ADMIN_ONLY,
+            params={"slug": "platform", "username": "bob"},
+            data={"role": "editor"},
+        ),  # fmt: skip
+        "admin-member-remove": page(
+            "POST", ADMIN_ONLY, params={"slug": "platform", "username": "bob"}
+        ),
+        "admin-services": page(("GET", "POST"), ADMIN_ONLY, data={"name": "", "slug": ""}),
+        "admin-service-rename": page(
+            "POST", ADMIN_ONLY, params={"service_slug": "web"}, data={"name": "Web"}
+        ),
+        "admin-severities": page("GET", ADMIN_ONLY),
+        "admin-audit": page("GET", ADMIN_ONLY),
+        "invitation-accept": page(
+            ("GET", "POST"),
+            dict.fromkeys(ROLES, NOT_FOUND),
+            params={"token": "bad-token"},
+            note="an invalid link (tests/administration/test_invitations.py uses real ones)",
+        ),
+        "welcome": page("GET", SIGNED_IN),
+    }
+)

@@ -136,6 +136,9 @@ class AuditAction(models.TextChoices):
     WAIVE = "waive", "Checklist problem waived"
     UNWAIVE = "unwaive", "Waiver withdrawn"
     RESTORE = "restore", "Section restored"  # kintsugi.history, through postmortems' hook
+    # Not about an incident: users, teams, services changed on the administration pages
+    # (kintsugi/administration/audit.py; ``incident_ref`` names what changed).
+    ADMINISTRATION = "administration", "Administration change"
 
 
 class AuditEntry(models.Model):
