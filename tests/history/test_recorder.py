@@ -131,3 +131,20 @@ def test_an_api_write_is_a_version_by_the_tokens_user(api, recorded, teammate, c
     assert answer.status_code == 201, answer.json()
     latest = Version.objects.filter(incident=recorded).first()
     assert (latest.number, latest.author_name, latest.sections) == (2, "bob", ["lessons"])
+
+
+def test_a_rolled_back_savepoint_leaves_only_what_committed(incident, owner, committed):
+    from django.db import transaction
+
+    record(incident.pk, user=owner)
+    with committed(), transaction.atomic():
+        try:
+            with transaction.atomic():
+                services.lesson_add(user=owner, incident=incident, kind="went_well", text="Gone")
+                raise RuntimeError("refused later in the same step")
+        except RuntimeError:
+            pass
+        services.lesson_add(user=owner, incident=incident, kind="went_well", text="Kept")
+    versions = list(Version.objects.filter(incident=incident).order_by("number"))
+    assert len(versions) == 2
+    assert [row["text"] for row in selectors.rebuild(versions[1])["lessons"]] == ["Kept"]
