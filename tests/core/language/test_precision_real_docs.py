@@ -216,3 +216,10 @@ def test_a_pace_the_team_chose_is_not_a_judgment() -> None:
     assert rules(chosen) == set()
     assert rules("Bob hastily merged the PR.")
     assert rules("The change was approved hastily.")
+
+
+def test_a_population_that_acts_otherwise_is_still_an_actor() -> None:
+    # counted, but what they did is no use of the product, or they are members of a group
+    assert rules("Many people ignored the alert.")
+    assert rules("Many people on the team ignored the alert.")
+    assert rules("Everyone ignored the upgrade notice.")
