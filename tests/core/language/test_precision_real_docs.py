@@ -223,3 +223,17 @@ def test_a_population_that_acts_otherwise_is_still_an_actor() -> None:
     assert rules("Many people ignored the alert.")
     assert rules("Many people on the team ignored the alert.")
     assert rules("Everyone ignored the upgrade notice.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bob noticed that the disk was full and did nothing.",
+        "Priya saw that the alert had fired and ignored it.",
+        "The on-call knew that the deploy was risky and pushed it anyway.",
+        "The engineer assumed that the flag was off and deleted the table.",
+    ],
+)
+def test_a_finite_verb_after_and_is_the_sentence_subjects_act(sentence: str) -> None:
+    # Only an -ing form after "and" continues the subordinate clause's predicate.
+    assert rules(sentence)
