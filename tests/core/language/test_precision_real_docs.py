@@ -237,3 +237,10 @@ def test_a_population_that_acts_otherwise_is_still_an_actor() -> None:
 def test_a_finite_verb_after_and_is_the_sentence_subjects_act(sentence: str) -> None:
     # Only an -ing form after "and" continues the subordinate clause's predicate.
     assert rules(sentence)
+
+
+def test_a_warning_about_a_person_and_an_hr_file_stay_sanctions() -> None:
+    assert "blame/reprimanded" in rules("Ricardo received a warning that he would be let go.")
+    assert "blame/reprimanded" in rules("Ricardo received a warning saying he must slow down.")
+    assert "blame/performance-review" in rules("This will be noted in Bob's HR file.")
+    assert rules("Kim received a warning from the registrar saying that the domain expires.") == set()
