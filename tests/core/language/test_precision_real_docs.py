@@ -243,4 +243,6 @@ def test_a_warning_about_a_person_and_an_hr_file_stay_sanctions() -> None:
     assert "blame/reprimanded" in rules("Ricardo received a warning that he would be let go.")
     assert "blame/reprimanded" in rules("Ricardo received a warning saying he must slow down.")
     assert "blame/performance-review" in rules("This will be noted in Bob's HR file.")
-    assert rules("Kim received a warning from the registrar saying that the domain expires.") == set()
+    assert (
+        rules("Kim received a warning from the registrar saying that the domain expires.") == set()
+    )
