@@ -237,8 +237,11 @@ class WordKinds:
         words = self.tokens[j + 1 : j + 5]
         if not words or not words[0].is_word or words[0].norm not in ("on", "in", "from", "at"):
             return False
-        for k in range(j + 2, min(len(self.tokens), j + 5)):
-            if self.kind_at(k) in (Kind.TEAM, Kind.PERSON):
+        for token in words[1:]:
+            # the word's own kind only: kind_at would resolve pronouns back to ``j`` again
+            if token.is_word and self.lexicon.word_kind(
+                token.possessive_base or token.text, token.possessive_base or token.norm
+            ) in (Kind.TEAM, Kind.PERSON):
                 return True
         return False
 

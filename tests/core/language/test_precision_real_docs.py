@@ -246,3 +246,46 @@ def test_a_warning_about_a_person_and_an_hr_file_stay_sanctions() -> None:
     assert (
         rules("Kim received a warning from the registrar saying that the domain expires.") == set()
     )
+
+
+def test_resolution_never_loops_on_hostile_word_salad() -> None:
+    # Pronouns, relatives and populations that point at each other in every order: the
+    # resolution only looks back (or at a word's own kind), so it ends, and fast.
+    import random
+
+    words = [
+        "they",
+        "them",
+        "who",
+        "people",
+        "many",
+        "of",
+        "a",
+        "lot",
+        "on",
+        "in",
+        "the",
+        "team",
+        "attacker",
+        "users",
+        "and",
+        "that",
+        "was",
+        "being",
+        "careless",
+        "ignored",
+        "did",
+        "not",
+        "update",
+        "upgrade",
+        "because",
+        "Bob",
+        ",",
+        ".",
+    ]
+    generator = random.Random(13)
+    for _ in range(300):
+        sentence = " ".join(generator.choice(words) for _ in range(generator.randint(3, 40)))
+        lint_text(sentence)
+    lint_text("Many people in them were upset and they ignored it.")
+    lint_text(" ".join(["they them who people"] * 500))
