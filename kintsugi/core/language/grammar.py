@@ -89,11 +89,12 @@ class SentenceView(WordKinds):
         return self._head_kind(j)
 
     def _clause_subject(self, coordinator: int) -> Kind | None:
-        """The subject of the subordinate clause a coordinated verb belongs to.
+        """The subject of the subordinate clause a coordinated predicate belongs to.
 
         "I notified the chat that *the blockchain* was stuck and not moving forward": the
-        second verb shares the subject of its own clause ("the blockchain"), not the
-        sentence's ("I"). Found by walking back to the nearest "that" or subordinator whose
+        -ing form goes on describing the clause's subject ("the blockchain"), not the
+        sentence's ("I"); a finite verb after "and" ("...was full and did nothing") is the
+        sentence subject's act, as before. Found by walking back to the nearest "that" or subordinator whose
         clause has a subject of its own (a noun before its verb); a relative "that" followed
         straight by its verb ("the change that broke prod and...") has none, and then the
         sentence's subject is used as before. None when there is no such clause, or when a
@@ -101,6 +102,8 @@ class SentenceView(WordKinds):
         """
         if coordinator > 0 and self.tokens[coordinator - 1].text == ",":
             return None  # ", and ignored": joined to the main clause, whose subject it shares
+        if not self._continues_predicate(coordinator):
+            return None  # "Bob noticed that the disk was full and did nothing": Bob did
         for s in range(coordinator - 1, max(-1, coordinator - 1 - 2 * w.MAX_WALK), -1):
             token = self.tokens[s]
             if not token.is_word:
@@ -133,6 +136,20 @@ class SentenceView(WordKinds):
                     break
             return None
         return None
+
+    def _continues_predicate(self, coordinator: int) -> bool:
+        """Whether what follows the coordinator goes on describing a state with an -ing
+        form ("was stuck and not moving forward"), which shares the subject of the clause it
+        continues; a finite verb ("and did nothing", "and ignored it") is a new act of the
+        sentence's subject."""
+        for token in self.tokens[coordinator + 1 : coordinator + 5]:
+            if not token.is_word:
+                return False
+            norm = token.norm
+            if norm in ("not", "never", "still", "also", "just", "barely") or _is_adverb(norm):
+                continue
+            return norm.endswith("ing")
+        return False
 
     def _head_kind(self, j: int) -> Kind:
         kind = self.kind_at(j)

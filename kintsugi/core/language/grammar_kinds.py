@@ -199,16 +199,18 @@ class WordKinds:
         return not after.endswith(("ed", "ing")) and after not in w.STATE_NOT_ADJECTIVES
 
     def _affected(self, j: int) -> bool:
-        """Whether the population word at ``j`` ("people") names the product's users as a
-        population or as users: counted ("a lot of people", "thousands of people", "many
-        people") or doing what users do with the product ("people taking time to upgrade",
-        "people that had not updated", "people were mistakenly making transfers")."""
+        """Whether the population word at ``j`` ("people") names the product's users: doing
+        what users do with the product ("people taking time to upgrade", "a lot of people
+        that had not updated", "people were mistakenly making transfers"), or counted as a
+        population with no act of its own ("due to many people"). Another act first ("many
+        people ignored the alert") or a group ("people on the team") keeps them actors."""
         lexicon = self.lexicon
         previous = self.tokens[j - 1].norm if j > 0 else ""
-        if previous in lexicon.population_quantifiers:
-            return True
-        if previous == "of" and j > 1 and self.tokens[j - 2].norm in lexicon.population_quantifiers:
-            return True
+        counted = previous in lexicon.population_quantifiers or (
+            previous == "of" and j > 1 and self.tokens[j - 2].norm in lexicon.population_quantifiers
+        )
+        if counted and self._member_phrase_after(j):
+            return False  # "many people on the team": colleagues
         for k in range(j + 1, min(len(self.tokens), j + 9)):
             token = self.tokens[k]
             if not token.is_word:
@@ -225,6 +227,21 @@ class WordKinds:
             if norm in lexicon.usage_verbs:
                 return not self._object_in(k + 1, lexicon.not_usage_objects)
             if norm in w.USAGE_ACTS and self._object_in(k + 1, lexicon.usage_objects):
+                return True
+            if norm.endswith("ed") or norm in w.USAGE_ACTS or norm in w.PAST_ACTS:
+                return False  # "many people ignored the alert": what they did is no use
+        return counted  # "due to many people": a population with no act of its own
+
+    def _member_phrase_after(self, j: int) -> bool:
+        """ "people on the team", "people in ops", "folks from Payments": members of a group."""
+        words = self.tokens[j + 1 : j + 5]
+        if not words or not words[0].is_word or words[0].norm not in ("on", "in", "from", "at"):
+            return False
+        for token in words[1:]:
+            # the word's own kind only: kind_at would resolve pronouns back to ``j`` again
+            if token.is_word and self.lexicon.word_kind(
+                token.possessive_base or token.text, token.possessive_base or token.norm
+            ) in (Kind.TEAM, Kind.PERSON):
                 return True
         return False
 

@@ -123,6 +123,8 @@ NOT_PLURAL_NOUNS = word_set(
 )
 # After "being"/"were": participles and adverbs that are no state ("they were told").
 STATE_NOT_ADJECTIVES = word_set("told asked made given sent able about also still too so very")
+# Irregular past verbs that end the search for a use of the product ("people broke...").
+PAST_ACTS = word_set("broke took ran put let set got went did kept left brought wrote forgot")
 # Verbs by which an affected party uses the product with an object: "making transfers".
 USAGE_ACTS = word_set(
     """make made making send sent sending pay paid paying buy bought buying place placed placing

@@ -216,3 +216,76 @@ def test_a_pace_the_team_chose_is_not_a_judgment() -> None:
     assert rules(chosen) == set()
     assert rules("Bob hastily merged the PR.")
     assert rules("The change was approved hastily.")
+
+
+def test_a_population_that_acts_otherwise_is_still_an_actor() -> None:
+    # counted, but what they did is no use of the product, or they are members of a group
+    assert rules("Many people ignored the alert.")
+    assert rules("Many people on the team ignored the alert.")
+    assert rules("Everyone ignored the upgrade notice.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bob noticed that the disk was full and did nothing.",
+        "Priya saw that the alert had fired and ignored it.",
+        "The on-call knew that the deploy was risky and pushed it anyway.",
+        "The engineer assumed that the flag was off and deleted the table.",
+    ],
+)
+def test_a_finite_verb_after_and_is_the_sentence_subjects_act(sentence: str) -> None:
+    # Only an -ing form after "and" continues the subordinate clause's predicate.
+    assert rules(sentence)
+
+
+def test_a_warning_about_a_person_and_an_hr_file_stay_sanctions() -> None:
+    assert "blame/reprimanded" in rules("Ricardo received a warning that he would be let go.")
+    assert "blame/reprimanded" in rules("Ricardo received a warning saying he must slow down.")
+    assert "blame/performance-review" in rules("This will be noted in Bob's HR file.")
+    assert (
+        rules("Kim received a warning from the registrar saying that the domain expires.") == set()
+    )
+
+
+def test_resolution_never_loops_on_hostile_word_salad() -> None:
+    # Pronouns, relatives and populations that point at each other in every order: the
+    # resolution only looks back (or at a word's own kind), so it ends, and fast.
+    import random
+
+    words = [
+        "they",
+        "them",
+        "who",
+        "people",
+        "many",
+        "of",
+        "a",
+        "lot",
+        "on",
+        "in",
+        "the",
+        "team",
+        "attacker",
+        "users",
+        "and",
+        "that",
+        "was",
+        "being",
+        "careless",
+        "ignored",
+        "did",
+        "not",
+        "update",
+        "upgrade",
+        "because",
+        "Bob",
+        ",",
+        ".",
+    ]
+    generator = random.Random(13)
+    for _ in range(300):
+        sentence = " ".join(generator.choice(words) for _ in range(generator.randint(3, 40)))
+        lint_text(sentence)
+    lint_text("Many people in them were upset and they ignored it.")
+    lint_text(" ".join(["they them who people"] * 500))
