@@ -182,3 +182,15 @@ def test_a_root_cause_without_an_action_item_only_warns_in_block_mode(
     assert body["whys"][0]["severity"] == "warning"
     assert body["publishing"] == {"mode": "block", "blocked": False}
     assert _publish_api(client, incident, owner).status_code == 200
+
+
+def test_the_editor_checks_know_the_same_people_as_the_gate(client, owner, incident):
+    """The 5 Whys checks endpoint (what the editor shows) flags the user's name as the gate
+    refuses it, and does not for the same sentence about a system."""
+    _store(owner, incident, "Eirlys rewrote the query without a limit.")
+    api = ApiCaller(client)
+    findings = api.get(f"/incidents/{incident.pk}/five-whys/checks", user=owner).json()["findings"]
+    assert [f["step"] for f in findings if f["rule"] == "whys/ends-on-person"] == [3]
+    _store(owner, incident, "Postgres rewrote the plan after the statistics were reset.")
+    findings = api.get(f"/incidents/{incident.pk}/five-whys/checks", user=owner).json()["findings"]
+    assert not [f for f in findings if f["rule"] == "whys/ends-on-person"]
