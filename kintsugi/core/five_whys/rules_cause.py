@@ -10,7 +10,9 @@ described twice is noise.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from kintsugi.core.five_whys.findings import (
     ENDS_ON_PERSON,
@@ -446,6 +448,24 @@ def is_vague(answer: str) -> bool:
     return bool(meaningful) and all(word in _VAGUE for word in meaningful)
 
 
+# Whether a word names one of the organisation's people (its users), for the duration of
+# one check (``known_people``): the names are data the caller hands in, so the analysis
+# stays pure and the shipped list of first names is only the fallback.
+_KNOWN_PEOPLE: ContextVar[Callable[[str], bool] | None] = ContextVar(
+    "five_whys_known_people", default=None
+)
+
+
+@contextmanager
+def known_people(is_name: Callable[[str], bool] | None) -> Iterator[None]:
+    """Within the block, a capitalised word for which ``is_name`` holds is a person."""
+    token = _KNOWN_PEOPLE.set(is_name)
+    try:
+        yield
+    finally:
+        _KNOWN_PEOPLE.reset(token)
+
+
 def _person_at(tokens: list[str], index: int) -> int | None:
     """Index of the last token of a person phrase starting at ``index``, or None."""
     lowered = tokens[index].lower()
@@ -472,6 +492,9 @@ def _person_at(tokens: list[str], index: int) -> int | None:
         return index
     if tokens[index][:1].isupper() and (lowered in FIRST_NAMES or tokens[index] in _NAMES):
         return index
+    is_name = _KNOWN_PEOPLE.get()
+    if is_name is not None and tokens[index][:1].isupper() and is_name(tokens[index]):
+        return index  # "Marisol rewrote the query": one of the organisation's users
     return None
 
 
@@ -488,6 +511,8 @@ def _person_subject_acts(tokens: list[str]) -> bool:
             continue
         if index > start and lowered in _PRONOUNS:
             return False  # "the health check we relied on": a relative clause, not the subject
+        if any(token.lower() in {"that", "which", "whom"} for token in tokens[start:index]):
+            return False  # "the exporter that Dave wrote has no page size": the same
         while end + 1 < len(tokens) and _person_at(tokens, end + 1) is not None:
             end = _person_at(tokens, end + 1) or end  # "the on-call engineer"
         if end + 2 < len(tokens) and tokens[end + 1].lower() in DETERMINERS:
@@ -550,6 +575,8 @@ def _is_action_verb(word: str) -> bool:
         return False
     if word in _ACTION_AUXILIARIES or word in PERSON_PRESENT_ACTIONS:
         return True
+    if word.startswith("re") and word[2:] in IRREGULAR_PAST:
+        return True  # "rewrote", "rebuilt", "reran"
     return base_form(word) is not None
 
 

@@ -156,3 +156,34 @@ def test_thinking_advice_priorities_and_wished_states_are_not_actionable(title: 
 )
 def test_the_same_verbs_with_a_change_named_are_actionable(title: str) -> None:
     assert is_actionable(title)
+
+
+# ------------------------------------------------------- the organisation's own people
+
+
+def _tree(root_cause: str):
+    from kintsugi.core.five_whys import parse_analysis
+
+    return parse_analysis(
+        "1. **Why** did the invoice run stop?\n   **Because:** The worker was killed for memory.\n"
+        "2. **Why** did it use so much memory?\n   **Because:** It loaded all line items.\n"
+        f"3. **Why** did it load them all?\n   **Because:** {root_cause}\n"
+    )
+
+
+def test_a_name_the_organisation_knows_ends_on_a_person() -> None:
+    from kintsugi.core.five_whys import check_tree
+
+    def known(word: str) -> bool:
+        return word in {"Eirlys", "Wojcik"}
+
+    def rules(cause: str, people=None) -> set[str]:
+        return {f.rule for f in check_tree(_tree(cause), people=people)}
+
+    assert PERSON in rules("Eirlys rewrote the query without a limit.", known)
+    assert PERSON in rules("The query was rewritten by Wojcik without a limit.", known)
+    # without the organisation's names, an unlisted first name is the known limit
+    assert PERSON not in rules("Eirlys rewrote the query without a limit.")
+    # a system with the same grammar, and a name that is not the subject, stay quiet
+    assert PERSON not in rules("Postgres rewrote the plan after the statistics reset.", known)
+    assert PERSON not in rules("The exporter that Eirlys wrote has no page size setting.", known)
