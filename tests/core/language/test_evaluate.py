@@ -180,3 +180,22 @@ def test_a_changed_toml_text_is_parsed_not_looked_up() -> None:
     from kintsugi.core.language import tomlcache
 
     assert tomlcache.loads('x = "not in the cache"\n') == {"x": "not in the cache"}
+
+
+def test_it_says_the_models_line_is_in_sample_on_a_set_it_learnt_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "split.tsv"
+    path.write_text(
+        "# === tuning\n"
+        "blame\tindividual\tDana flubbed the failover.\n"
+        "# === held-out (own)\n"
+        "ok\t-\tThe parser is sloppy with whitespace.\n",
+        encoding="utf-8",
+    )
+    assert main([str(path)]) == 0
+    tuning, held_out = capsys.readouterr().out.split("Own held-out")
+    assert "(the model was trained on these: in-sample)" in tuning
+    assert "With the statistical signal" in held_out and "in-sample" not in held_out
+    # A named set never runs the half-minute cross-validation; the default run does.
+    assert "cross-validated" not in tuning + held_out
