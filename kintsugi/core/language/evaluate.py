@@ -64,7 +64,7 @@ from kintsugi.core.language.corpus import (
     load_corpus,
     split_of,
 )
-from kintsugi.core.language.crossval import language_findings
+from kintsugi.core.language.crossval import Scored, language_findings
 from kintsugi.core.language.engine import STATISTICAL, Linter
 
 __all__ = [
@@ -318,34 +318,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if ok else 1
 
 
-def crossval_summary() -> str:
+def crossval_summary(results: dict[str, list[Scored]] | None = None) -> str:
     """The statistical model's out-of-sample figures on tuning material: each real
     collection scored by a model trained without it, each blind writer likewise (see
     :mod:`crossval`). The figure the model's choices were made on; about half a minute."""
     from kintsugi.core.language.crossval import Figures, cross_validate, pooled
     from kintsugi.core.language.model import THRESHOLD, training_groups
 
-    results = pooled(cross_validate(training_groups()))
+    results = pooled(results if results is not None else cross_validate(training_groups()))
     names = {
-        "REAL": "the three real tuning halves, each left out in turn",
-        "BLIND-W": "the blind writers w3-w5, each left out in turn",
+        "REAL": ("the three real tuning halves, each left out in turn", "in-sample: tuned on them"),
+        "BLIND-W": ("the blind writers w3-w5, each left out in turn", "read in an earlier round"),
     }
     lines = [
         "Statistical model, cross-validated (leave one group out; never a held-out set)",
     ]
     for pool, items in results.items():
+        title, rules_note = names[pool]
         rules = Figures.of(items, None)
         both = Figures.of(items, THRESHOLD)
         alone = Figures.of(items, THRESHOLD, rules=False)
+        rows = (
+            ("rules alone", rules, f" ({rules_note})"),
+            (
+                f"rules or model >= {THRESHOLD:g}",
+                both,
+                f"; the model's own findings: {both.by_model}, {both.model_precision:.3f} blame",
+            ),
+            (f"model alone >= {THRESHOLD:g}", alone, ""),
+        )
+        lines.append(f"  {title} ({len(items)} sentences):")
         lines += [
-            f"  {names[pool]} ({len(items)} sentences):",
-            f"    rules alone:               precision {rules.precision:.3f}, recall "
-            f"{rules.recall:.3f} (rules tuned on them: in-sample)",
-            f"    rules or model >= {THRESHOLD:g}:    precision {both.precision:.3f}, recall "
-            f"{both.recall:.3f}; the model's own findings: {both.by_model}, "
-            f"{both.model_precision:.3f} blame",
-            f"    model alone >= {THRESHOLD:g}:       precision {alone.precision:.3f}, recall "
-            f"{alone.recall:.3f}",
+            f"    {label + ':':<24} precision {f.precision:.3f}, recall {f.recall:.3f}{note}"
+            for label, f, note in rows
         ]
     return "\n".join(lines)
 
