@@ -251,6 +251,33 @@ def format_table(
     return "\n".join(lines)
 
 
+CALIBRATION_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.98, 1.0)
+
+
+def calibration(
+    items: Sequence[Scored], bins: Sequence[float] = CALIBRATION_BINS
+) -> list[tuple[float, float, int, float]]:
+    """(low, high, count, share blame) per score bin: whether a score of 0.95 means blame 95%
+    of the time. Items the model may not judge (score 0.0, no actor) are left out."""
+    rows = []
+    for low, high in zip(bins, bins[1:], strict=False):
+        inside = [
+            i for i in items if i.score > 0.0 and (low <= i.score < high or high == 1.0 == i.score)
+        ]
+        blame = sum(1 for i in inside if i.blame)
+        rows.append((low, high, len(inside), blame / len(inside) if inside else 0.0))
+    return rows
+
+
+def format_calibration(results: dict[str, list[Scored]]) -> str:
+    lines = [f"{'group':<8} {'score':<11} {'items':>6} {'blame':>6}"]
+    for name, items in results.items():
+        for low, high, count, share in calibration(items):
+            lines.append(f"{name:<8} {low:.2f}-{high:.2f}  {count:6d} {share:6.3f}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def _numbers(text: str, option: str) -> list[float]:
     try:
         return [float(t) for t in text.split(",") if t.strip()]
@@ -292,6 +319,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="keep the model quiet on negated sentences, as the rules' own gate does",
     )
     parser.add_argument("--folds", action="store_true", help="print every fold, not just pools")
+    parser.add_argument(
+        "--calibration",
+        action="store_true",
+        help="also print, per score bin, the share of the items that are blame",
+    )
     args = parser.parse_args(argv)
     try:
         thresholds = _numbers(args.thresholds, "--thresholds")
@@ -321,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.folds:
         shown.update({name: results[name] for name in (OWN, "w2") if name in results})
     print(format_table(shown, thresholds, gates))
+    if args.calibration:
+        print(format_calibration(shown))
     return 0
 
 

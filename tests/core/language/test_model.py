@@ -12,7 +12,9 @@ from kintsugi.core.language.config import LintConfig
 from kintsugi.core.language.crossval import (
     Figures,
     Scored,
+    calibration,
     cross_validate,
+    format_calibration,
     format_table,
     main,
     pooled,
@@ -315,3 +317,19 @@ def test_frame_features_mark_blame_denied_or_negated() -> None:
     assert "#denial" not in Featurizer(PeopleLexicon(), frames=False).features(
         "The review did not find that the operator was at fault."
     )
+
+
+def test_calibration_counts_the_share_of_blame_per_score_bin() -> None:
+    items = [
+        Scored(True, False, 0.95),
+        Scored(False, False, 0.93),
+        Scored(True, False, 1.0),
+        Scored(False, False, 0.05),
+        Scored(True, False, 0.0),  # not judged by the model: left out
+    ]
+    rows = {(low, high): (count, share) for low, high, count, share in calibration(items)}
+    assert rows[(0.9, 0.98)] == (2, 0.5)
+    assert rows[(0.98, 1.0)] == (1, 1.0)
+    assert rows[(0.0, 0.1)] == (1, 0.0)
+    assert sum(count for count, _ in rows.values()) == 4
+    assert "0.90-0.98" in format_calibration({"REAL": items})
