@@ -128,6 +128,9 @@ PAGES: dict[str, Entry] = {
     # tests/sso/test_sso_flow.py signs in through them with a real provider.
     "sso-login": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
     "sso-callback": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
+    "sso-backchannel-logout": page(
+        "POST", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"
+    ),
     "password-reset": page("GET", OPEN),
     "password-reset-sent": page("GET", OPEN),
     "password-reset-complete": page("GET", OPEN),
@@ -474,3 +477,77 @@ ENTRIES.update(
 # Similar incidents on a post-mortem (issue 18): read with the incident; the list holds only
 # incidents the reader may see (tests/search/test_similar.py).
 ENTRIES.update({"incident-similar": page("GET", READ)})
+
+# History (issue 18): a post-mortem's versions, diffs and restores. Read with the incident
+# (a restricted one's versions stay hidden); restoring is an edit (read-only readers get
+# 403). The matrix's post-mortems have one version each (tests/test_access_matrix.py), so a
+# restore of it answers 422 ("already as it was") once past access control.
+HISTORY_RESTORE = {"section": "summary", "seen": "1"}
+ENTRIES.update(
+    {
+        "history": page("GET", READ, variants=({}, {"?": "before=5"})),
+        "history-diff": page("GET", READ, variants=({"?": "from=1&to=1"},)),
+        "history-restore": page("POST", WRITE, params={"number": "1"}, data=HISTORY_RESTORE),
+        "api:list_versions": api_read(variants=({}, {"?": "before=5&limit=10"})),
+        "api:get_version": api_read(params={"number": "1"}),
+        "api:diff_versions": api_read(params={"number": "1"}),
+        "api:restore_version": api(
+            "POST", WRITE, params={"number": "1"}, data={"section": "summary", "seen": 1}
+        ),
+    }
+)
+
+# Administration (issue 19): site admins only, except what team admins may do for their own
+# teams (nobody in this matrix leads a team: tests/administration/test_access.py checks a
+# team admin). The invitation link is open and names one signed invitation; a bad one is
+# not found for everyone. The first-run guide is for anyone signed in.
+ENTRIES.update(
+    {
+        "administration": page("GET", ADMIN_ONLY),
+        "admin-users": page("GET", ADMIN_ONLY, variants=({}, {"?": "q=bo&page=2"})),
+        "admin-invite": page(("GET", "POST"), ADMIN_ONLY, data={"email": "not an address"}),
+        "admin-invitation-withdraw": page(
+            "POST",
+            {**ADMIN_ONLY, "admin": NOT_FOUND},
+            params={"invitation_id": "999999"},
+            note="no such invitation: the admin gets 404, the rest 403 before any lookup",
+        ),
+        "admin-user": page("GET", ADMIN_ONLY, params={"username": "bob"}),
+        "admin-user-active": page(
+            "POST", ADMIN_ONLY, params={"username": "bob"}, data={"active": "1"}
+        ),
+        "admin-user-role": page(
+            "POST", ADMIN_ONLY, params={"username": "bob"}, data={"role": "editor"}
+        ),
+        "admin-user-token-revoke": page(
+            "POST", ADMIN_ONLY, params={"username": "root", "token_pk": "own_token"}
+        ),
+        "admin-teams": page(("GET", "POST"), ADMIN_ONLY, data={"name": "", "slug": ""}),
+        "admin-team": page("GET", ADMIN_ONLY, params={"slug": "platform"}),
+        "admin-member-add": page(
+            "POST", ADMIN_ONLY, params={"slug": "platform"}, data={"person": "", "role": "x"}
+        ),
+        "admin-member-role": page(
+            "POST",
+            ADMIN_ONLY,
+            params={"slug": "platform", "username": "bob"},
+            data={"role": "editor"},
+        ),  # fmt: skip
+        "admin-member-remove": page(
+            "POST", ADMIN_ONLY, params={"slug": "platform", "username": "bob"}
+        ),
+        "admin-services": page(("GET", "POST"), ADMIN_ONLY, data={"name": "", "slug": ""}),
+        "admin-service-rename": page(
+            "POST", ADMIN_ONLY, params={"service_slug": "web"}, data={"name": "Web"}
+        ),
+        "admin-severities": page("GET", ADMIN_ONLY),
+        "admin-audit": page("GET", ADMIN_ONLY),
+        "invitation-accept": page(
+            ("GET", "POST"),
+            dict.fromkeys(ROLES, NOT_FOUND),
+            params={"token": "bad-token"},
+            note="an invalid link (tests/administration/test_invitations.py uses real ones)",
+        ),
+        "welcome": page("GET", SIGNED_IN),
+    }
+)

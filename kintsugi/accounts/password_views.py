@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from kintsugi.accounts import reset_mail, reset_throttle, throttle
@@ -34,6 +38,22 @@ SIGNED_OUT_ELSEWHERE = (
     "Your other sessions are signed out, and your API tokens are revoked: "
     "create new ones for your scripts."
 )
+
+
+def sso_only_refusal(request: HttpRequest) -> HttpResponse | None:
+    """With ``KINTSUGI_SSO_ONLY`` there is no password to reset: the reset pages say so and
+    point to the identity provider (a GET is answered, a POST refused with 403)."""
+    if not settings.SSO_ONLY:
+        return None
+    issuer = urlsplit(settings.SSO_ISSUER or settings.SSO_DISCOVERY_URL)
+    web = issuer.scheme in ("https", "http") and issuer.netloc
+    context = {
+        "provider": f"{issuer.scheme}://{issuer.netloc}/" if web else "",
+        "provider_host": issuer.netloc if web else "",
+        "sso_label": settings.SSO_LABEL,
+    }
+    status = 200 if request.method in ("GET", "HEAD") else 403
+    return render(request, "accounts/password_reset_sso.html", context, status=status)
 
 
 class AccountView(TemplateView):
@@ -86,6 +106,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_request.html"
     success_url = reverse_lazy("password-reset-sent")
 
+    @method_decorator(login_not_required)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return sso_only_refusal(request) or super().dispatch(request, *args, **kwargs)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         found = reset_throttle.address_lockout(request)
         if found is None:
@@ -126,6 +150,11 @@ class PasswordResetSentView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
+
+    @method_decorator(login_not_required)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A link sent before single sign-on became the only way in sets no password now.
+        return sso_only_refusal(request) or super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -321,3 +321,21 @@ def deliveries_visible_to(user: User) -> Q:
     teams = Membership.objects.filter(user_id=user.pk).values("team_id")
     mine = Q(recipient=user.email) if user.email else Q(pk__in=[])
     return mine | Q(team_id__in=teams)
+
+
+def teams_managed_by(user: User) -> QuerySet[Team]:
+    """The teams whose members and services ``user`` administers (issue 19): every team
+    for admins, the teams they lead for team admins, none for anyone else."""
+    if not is_signed_in(user):
+        return Team.objects.none()
+    if is_admin(user):
+        return Team.objects.all()
+    return Team.objects.filter(memberships__user_id=user.pk, memberships__is_lead=True)
+
+
+def can_administer(user: User) -> bool:
+    """Whether the administration pages open at all: to admins and team admins (what each
+    page then shows is ``is_admin``'s or ``teams_managed_by``'s to say)."""
+    if not is_signed_in(user):
+        return False
+    return is_admin(user) or Membership.objects.filter(user_id=user.pk, is_lead=True).exists()

@@ -261,7 +261,13 @@ _HUMAN_ACT = LazyRegex(
     r"\b(?:wrong|mistaken|accidental|errant|stray|inadvertent)\s+(?:push|press|click|keystroke"
     r"|key\s*press|tap|flip)\b"
     r"|\b(?:push|press|click|flip|tap)\s+of\s+(?:a|an|the|one)\s+(?:\w+\s+)?(?:button|switch|key"
-    r"|lever|toggle)\b",
+    r"|lever|toggle)\b"
+    # An omission named as a noun, with no one said to have omitted it: "The failure to
+    # patch and decommission the server", "Neglecting to review the change". The duties
+    # are people's (a system's failure is said with its name: "the job's failure to ...").
+    r"|^\W*(?:the\s+|a\s+|an\s+|our\s+)?(?:failure|failing|neglect|neglecting|omission)\s+to\s+"
+    r"(?:\w+ly\s+)?(?:patch|decommission|review|test|verify|check|validate|document|communicate"
+    r"|escalate|notice|read|inform|notify|update|upgrade|renew|rotate|remove|monitor|report)\b",
     re.IGNORECASE,
 )
 
@@ -350,7 +356,7 @@ _WE_LACKED = LazyRegex(
 # notes", "nobody noticed") is still a person's act.
 _HABITUAL = LazyRegex(
     r"^\s*(?:we|nobody|no\s+one|no-one|none\s+of\s+us)\s+(?:currently\s+|still\s+|usually\s+"
-    r"|generally\s+|routinely\s+)?(?:(?:do|does)\s+not\s+|don['’]t\s+|doesn['’]t\s+|never\s+"
+    r"|generally\s+|routinely\s+|(?!only\b)[a-z]+ly\s+)?(?:(?:do|does)\s+not\s+|don['’]t\s+|doesn['’]t\s+|never\s+"
     r"|rarely\s+|only\s+)?(?P<verb>[a-z]+)\b",
     re.IGNORECASE,
 )
@@ -455,6 +461,13 @@ def _person_at(tokens: list[str], index: int) -> int | None:
         before = tokens[index - 1]
         if before.lower() in SYSTEM_NOUNS or (before[:1].isupper() and index > 1):
             return None  # "the lock owner", "the Postgres operator": software
+    if (
+        lowered in GROUP_WORDS
+        and index > 1
+        and tokens[index - 1][:1].isupper()
+        and any(char.isupper() for char in tokens[index][1:])
+    ):
+        return None  # "Azure DevOps", "Atlassian OpsGenie": a product, written as one
     if lowered in PERSON_WORDS or lowered in GROUP_WORDS or singular in _ROLES_AND_GROUPS:
         return index
     if tokens[index][:1].isupper() and (lowered in FIRST_NAMES or tokens[index] in _NAMES):
@@ -515,7 +528,21 @@ def _acts(tokens: list[str], index: int) -> bool:
         tokens[index].lower() in _ADVERBS or tokens[index].lower().endswith("ly")
     ):
         index += 1
+    if index < len(tokens) and tokens[index].lower() in _DO_AUXILIARIES:
+        # "We did not receive alerts": what happened to us, not what we did; the main
+        # verb after "did (not)" decides.
+        main = index + 1
+        while main < len(tokens) and tokens[main].lower() in _ADVERBS:
+            main += 1
+        if main < len(tokens) and tokens[main].lower() in _UNDERGONE:
+            return False
     return index < len(tokens) and _is_action_verb(tokens[index].lower())
+
+
+# "did", "does": an auxiliary whose main verb follows; verbs a person undergoes rather
+# than does ("receive", "get") are not acts.
+_DO_AUXILIARIES = word_set("did didn't does doesn't do don't")
+_UNDERGONE = word_set("receive get")
 
 
 def _is_action_verb(word: str) -> bool:

@@ -1,0 +1,1 @@
+"""Writes of the administration pages: each checks who asks, validates, saves and audits."""
