@@ -12,6 +12,7 @@ from kintsugi.config import (
     LOG_LEVELS,
     ConfigurationError,
     EnvReader,
+    database_settings,
     env_list,
     env_str,
     production_problems,
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: the report views' reads may go to a read replica (after sign-in, on the primary).
+    "kintsugi.operations.replicas.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "kintsugi.urls"
@@ -148,6 +151,49 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A server that drops packets must not hang a start-up (or a request) for minutes; a
     # connect_timeout in DATABASE_URL's query string wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+# A read replica for reports (docs/operations.md, "Read replicas"): PostgreSQL's streaming
+# replica of the primary. The router sends the reads of KINTSUGI_REPLICA_VIEWS to it and
+# everything else to the primary; without it, the router does nothing.
+_replica_url = env_str("KINTSUGI_REPLICA_DATABASE_URL")
+if _replica_url:
+    try:
+        _replica = database_settings(
+            _replica_url, conn_max_age=_env.integer("DB_CONN_MAX_AGE", 60, minimum=0)
+        )
+    except ConfigurationError as error:
+        named = str(error).replace("DATABASE_URL=", "KINTSUGI_REPLICA_DATABASE_URL=", 1)
+        _env.keep(ConfigurationError(named))
+    else:
+        postgres = "django.db.backends.postgresql"
+        if _replica["ENGINE"] != postgres or DATABASES["default"]["ENGINE"] != postgres:
+            _env.keep(
+                ConfigurationError(
+                    "KINTSUGI_REPLICA_DATABASE_URL is set, but read replicas need PostgreSQL "
+                    "for both DATABASE_URL and the replica (a postgres:// URL of a streaming "
+                    "replica of the primary); unset it to read everything from the primary."
+                )
+            )
+        else:
+            _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+            # Tests see the replica as the primary itself (Django's test mirror).
+            _replica["TEST"] = {"MIRROR": "default"}
+            DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["kintsugi.operations.replicas.ReplicaRouter"]
+# The views whose reads may go to the replica: reports that read across post-mortems or the
+# whole of one and change nothing (URL names; the API's with "api:").
+KINTSUGI_REPLICA_VIEWS = frozenset(
+    {
+        "insights",
+        "insights-csv",
+        "insights-digest",
+        "search",
+        "export",
+        "api:insights",
+        "api:insights_digest",
+        "api:search",
+        "api:export_postmortem",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's ModelBackend and database sessions, with the reads every request makes
