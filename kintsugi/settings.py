@@ -6,6 +6,7 @@ KINTSUGI_ENV selects the safety level: ``production`` (the default, refuses unsa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kintsugi.config import (
@@ -289,6 +290,16 @@ LOGIN_FAILURES_PER_ADDRESS = _env.integer("LOGIN_FAILURES_PER_ADDRESS", 20, mini
 LOGIN_FAILURE_WINDOW_MINUTES = _env.integer(
     "LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
 )
+# Password hashes at once on this machine, sign-ins of a process waiting for one, and how
+# long one waits before the answer is 503 + Retry-After (kintsugi/accounts/hash_slots.py).
+KINTSUGI_SIGNIN_CONCURRENCY = _env.integer(
+    "KINTSUGI_SIGNIN_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2), minimum=1, maximum=256
+)
+KINTSUGI_SIGNIN_QUEUE = _env.integer("KINTSUGI_SIGNIN_QUEUE", 2, minimum=0, maximum=1000)
+KINTSUGI_SIGNIN_WAIT_SECONDS = _env.integer(
+    "KINTSUGI_SIGNIN_WAIT_SECONDS", 3, minimum=1, maximum=60
+)
+KINTSUGI_SIGNIN_SLOT_DIR = Path(env_str("KINTSUGI_SIGNIN_SLOT_DIR", str(DATA_DIR / "signin-slots")))
 
 # Logs as text, or one JSON object a line (with the request id on every record either way).
 KINTSUGI_LOG_FORMAT = _env.choice("KINTSUGI_LOG_FORMAT", "text", ("text", "json"))
