@@ -39,6 +39,10 @@ PASSWORD = "replica-test-password-42"
 router = ReplicaRouter()
 
 
+# The router reads only the alias's name; no connection is made to it.
+pytestmark_replica = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+
+
 @pytest.fixture
 def with_replica(settings):
     """The settings a configured replica gives (the router reads only the alias's name)."""
@@ -52,6 +56,7 @@ def test_without_a_replica_everything_reads_the_primary(settings) -> None:
     assert router.db_for_write(Incident) == DEFAULT_DB_ALIAS
 
 
+@pytestmark_replica
 def test_reports_read_the_replica_and_nothing_else_does(with_replica) -> None:
     assert router.db_for_read(Incident) is None  # not in a report
     with replica_reads():
@@ -64,6 +69,7 @@ def test_reports_read_the_replica_and_nothing_else_does(with_replica) -> None:
     assert router.db_for_read(Incident) is None  # the block ended
 
 
+@pytestmark_replica
 @pytest.mark.django_db(transaction=True)
 def test_a_transaction_reads_where_it_writes(with_replica) -> None:
     with replica_reads():
