@@ -23,6 +23,7 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -61,6 +62,10 @@ def _close_connections(user: HttpUser) -> None:
         user.client.headers["Connection"] = "close"
 
 
+# A person told to retry tries again after Retry-After, this many times at most.
+SIGN_IN_ATTEMPTS = 10
+
+
 class _Person(HttpUser):
     """Someone using the web app: signs in through the form, as a person does."""
 
@@ -70,6 +75,13 @@ class _Person(HttpUser):
     def on_start(self) -> None:
         _close_connections(self)
         self.account = next(_accounts)
+        for _attempt in range(SIGN_IN_ATTEMPTS):
+            if self._sign_in():
+                return
+
+    def _sign_in(self) -> bool:
+        """One attempt; False when the server asked to retry (503 with Retry-After: too
+        many sign-ins at once, docs/operations.md "Sign-in bursts"), as a person would."""
         form = self.client.get("/login/", name="sign in (form)")
         token = CSRF_FORM.search(form.text)
         with self.client.post(
@@ -83,8 +95,14 @@ class _Person(HttpUser):
             name="sign in",
             catch_response=True,
         ) as answer:
+            if answer.status_code == 503 and answer.headers.get("Retry-After"):
+                answer.success()  # not an error: the server answered, and said when
+                retry = answer.headers["Retry-After"]
+                time.sleep(min(int(retry), 30) if retry.isdigit() else 5)
+                return False
             if answer.url.rstrip("/").endswith("/login"):
                 answer.failure("sign-in refused")
+        return True
 
     def unsafe(self) -> dict[str, str]:
         """What htmx sends with a POST: its header and the CSRF token (from the cookie)."""

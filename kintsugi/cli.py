@@ -21,6 +21,7 @@ ALIASES = {
     "weekly-review": "weekly_review",
     "debt-tally": "debt_tally",
     "unlock-signin": "unlock_signin",
+    "check-migrations": "check_migrations",
 }
 # What lists or describes commands: needs the installed apps, not a valid configuration.
 HELP = {"help", "--help", "-h", "version", "--version"}
@@ -58,6 +59,8 @@ SCHEMA_COMMANDS = {
     # A backup reads whatever schema is there; a restore brings its own.
     "backup",
     "restore",
+    # Reads the migrations' SQL, whatever this database has applied.
+    "check_migrations",
 }
 
 

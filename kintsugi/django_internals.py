@@ -102,12 +102,22 @@ class PreparedRead:
         self._build = build
         self._text = text
         self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._model: type[Model] | None = None
+        self._spare: tuple[int, QuerySet[Any]] | None = None
         PreparedRead.made.append(self)
 
-    def rows(self, *ids: int | str, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+    def rows(self, *ids: int | str, using: str | None = None) -> list[tuple[Any, ...]]:
+        """``using``: the database alias; by default the one the routers choose for the
+        model read, as the ORM would (a report's reads may go to a read replica)."""
         keys = self._keys(ids)
         if keys is None:
             return []  # no row has such an id; the database would refuse the number
+        if using is None:
+            if self._model is None:  # once per process: the model the read is of
+                stand_ins = self._TEXT_STAND_INS if self._text else self._STAND_INS
+                built = self._build(*stand_ins[: len(keys)])
+                self._model, self._spare = built.model, (len(keys), built)
+            using = router.db_for_read(self._model)
         connection = connections[using]
         compiled = self._compiled.get((using, connection.vendor))
         if compiled is None:
@@ -146,7 +156,8 @@ class PreparedRead:
         stand_ins: tuple[Any, ...] = (self._TEXT_STAND_INS if self._text else self._STAND_INS)[
             :count
         ]
-        queryset = self._build(*stand_ins)
+        spare, self._spare = self._spare, None  # built to learn the model: compile it
+        queryset = spare[1] if spare and spare[0] == count else self._build(*stand_ins)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         slots = [

@@ -6,12 +6,14 @@ KINTSUGI_ENV selects the safety level: ``production`` (the default, refuses unsa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kintsugi.config import (
     LOG_LEVELS,
     ConfigurationError,
     EnvReader,
+    database_settings,
     env_list,
     env_str,
     production_problems,
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: the report views' reads may go to a read replica (after sign-in, on the primary).
+    "kintsugi.operations.replicas.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "kintsugi.urls"
@@ -150,6 +154,49 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A server that drops packets must not hang a start-up (or a request) for minutes; a
     # connect_timeout in DATABASE_URL's query string wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+# A read replica for reports (docs/operations.md, "Read replicas"): PostgreSQL's streaming
+# replica of the primary. The router sends the reads of KINTSUGI_REPLICA_VIEWS to it and
+# everything else to the primary; without it, the router does nothing.
+_replica_url = env_str("KINTSUGI_REPLICA_DATABASE_URL")
+if _replica_url:
+    try:
+        _replica = database_settings(
+            _replica_url, conn_max_age=_env.integer("DB_CONN_MAX_AGE", 60, minimum=0)
+        )
+    except ConfigurationError as error:
+        named = str(error).replace("DATABASE_URL=", "KINTSUGI_REPLICA_DATABASE_URL=", 1)
+        _env.keep(ConfigurationError(named))
+    else:
+        postgres = "django.db.backends.postgresql"
+        if _replica["ENGINE"] != postgres or DATABASES["default"]["ENGINE"] != postgres:
+            _env.keep(
+                ConfigurationError(
+                    "KINTSUGI_REPLICA_DATABASE_URL is set, but read replicas need PostgreSQL "
+                    "for both DATABASE_URL and the replica (a postgres:// URL of a streaming "
+                    "replica of the primary); unset it to read everything from the primary."
+                )
+            )
+        else:
+            _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+            # Tests see the replica as the primary itself (Django's test mirror).
+            _replica["TEST"] = {"MIRROR": "default"}
+            DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["kintsugi.operations.replicas.ReplicaRouter"]
+# The views whose reads may go to the replica: reports that read across post-mortems or the
+# whole of one and change nothing (URL names; the API's with "api:").
+KINTSUGI_REPLICA_VIEWS = frozenset(
+    {
+        "insights",
+        "insights-csv",
+        "insights-digest",
+        "search",
+        "export",
+        "api:insights",
+        "api:insights_digest",
+        "api:search",
+        "api:export_postmortem",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's ModelBackend and database sessions, with the reads every request makes
@@ -245,6 +292,16 @@ LOGIN_FAILURES_PER_ADDRESS = _env.integer("LOGIN_FAILURES_PER_ADDRESS", 20, mini
 LOGIN_FAILURE_WINDOW_MINUTES = _env.integer(
     "LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
 )
+# Password hashes at once on this machine, sign-ins of a process waiting for one, and how
+# long one waits before the answer is 503 + Retry-After (kintsugi/accounts/hash_slots.py).
+KINTSUGI_SIGNIN_CONCURRENCY = _env.integer(
+    "KINTSUGI_SIGNIN_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2), minimum=1, maximum=256
+)
+KINTSUGI_SIGNIN_QUEUE = _env.integer("KINTSUGI_SIGNIN_QUEUE", 2, minimum=0, maximum=1000)
+KINTSUGI_SIGNIN_WAIT_SECONDS = _env.integer(
+    "KINTSUGI_SIGNIN_WAIT_SECONDS", 3, minimum=1, maximum=60
+)
+KINTSUGI_SIGNIN_SLOT_DIR = Path(env_str("KINTSUGI_SIGNIN_SLOT_DIR", str(DATA_DIR / "signin-slots")))
 
 # Logs as text, or one JSON object a line (with the request id on every record either way).
 KINTSUGI_LOG_FORMAT = _env.choice("KINTSUGI_LOG_FORMAT", "text", ("text", "json"))

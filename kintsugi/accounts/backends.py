@@ -23,6 +23,7 @@ from django.db import router
 from django.http import HttpRequest
 
 from kintsugi.accounts import throttle
+from kintsugi.accounts.hash_slots import SignInBusy, hashing_slot
 from kintsugi.accounts.models import User
 from kintsugi.django_internals import PreparedRead, attnames
 
@@ -32,6 +33,8 @@ _USER = PreparedRead(lambda pk: User._default_manager.filter(pk=pk).values_list(
 
 # Set on a request the backend has counted or refused, so the view does not count it again.
 FAILURE_RECORDED = "_kintsugi_signin_failure_recorded"
+# Set (to the SignInBusy) on a request whose password was not checked: no slot was free.
+SIGNIN_BUSY = "_kintsugi_signin_busy"
 
 
 class UserBackend(ModelBackend):
@@ -52,7 +55,15 @@ class UserBackend(ModelBackend):
             throttle.refused(request, username, found)
             setattr(request, FAILURE_RECORDED, True)
             raise PermissionDenied(found.message(throttle.clock()))  # stops every backend
-        user = super().authenticate(request, username, password, **kwargs)
+        try:
+            with hashing_slot():  # the hash is slow on purpose: a few at a time per machine
+                user = super().authenticate(request, username, password, **kwargs)
+        except SignInBusy as busy:
+            # Not a failure: nothing was checked. The sign-in page answers 503; any other
+            # password form refuses this attempt like a wrong password, uncounted.
+            setattr(request, SIGNIN_BUSY, busy)
+            setattr(request, FAILURE_RECORDED, True)
+            raise PermissionDenied(str(busy)) from None
         if user is None:
             throttle.record_failure(request, username)
             setattr(request, FAILURE_RECORDED, True)

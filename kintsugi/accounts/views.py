@@ -15,10 +15,14 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
 from kintsugi.accounts import throttle
-from kintsugi.accounts.backends import FAILURE_RECORDED
+from kintsugi.accounts.backends import FAILURE_RECORDED, SIGNIN_BUSY
 
 TEMPLATE = "web/login.html"
 SSO_ONLY_MESSAGE = "Password sign-in is turned off here: sign in with single sign-on."
+BUSY_MESSAGE = (
+    "Many people are signing in at this moment, so yours was not checked. "
+    "Please try again in a few seconds."
+)
 
 
 class ThrottledLoginView(auth_views.LoginView):
@@ -51,6 +55,14 @@ class ThrottledLoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
+        busy = getattr(self.request, SIGNIN_BUSY, None)
+        if busy is not None:
+            # No slot to check the password in (hash_slots.py): not a failure, try again.
+            form = self.get_form_class()(self.request, data=None)
+            context = self.get_context_data(form=form, throttle_message=BUSY_MESSAGE)
+            response = self.render_to_response(context, status=503)
+            response["Retry-After"] = str(busy.retry_after)
+            return response
         if not getattr(self.request, FAILURE_RECORDED, False):
             throttle.record_failure(self.request, self.request.POST.get("username", ""))
         return super().form_invalid(form)

@@ -48,15 +48,30 @@ def _link(request: HttpRequest, *, limit: int, offset: int) -> str:
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet[M],
+    queryset: QuerySet[M] | QuerySet[Any],
     params: PageParams,
     *,
     decorate: Callable[[list[M]], list[M]] | None = None,
+    rows_of: Callable[[QuerySet[Any]], list[M]] | None = None,
 ) -> dict[str, Any]:
-    """One COUNT and one SELECT, plus whatever ``decorate`` adds once per page."""
+    """One COUNT and one SELECT, plus whatever ``decorate`` adds once per page.
+
+    A deferred join, as the web list pages do it: the page's ids are sliced first (the
+    skipped rows are read from an index, never joined to their owners or teams), then
+    only the page's rows are read, in one statement with the slice as a subquery. With
+    ``rows_of``, ``queryset`` is already the ids in page order (``values_list("pk")``,
+    e.g. the incidents visible to someone, spelt cheaply) and ``rows_of`` reads a slice
+    of them in that order; otherwise both come from ``queryset``.
+    """
     count = queryset.count()
     limit, offset = params.limit, params.offset
-    rows = list(queryset[offset : offset + limit]) if offset < count else []
+    rows: list[M] = []
+    if offset < count:
+        if rows_of is not None:
+            rows = rows_of(queryset[offset : offset + limit])
+        else:
+            keys = queryset.values_list("pk", flat=True)[offset : offset + limit]
+            rows = list(queryset.filter(pk__in=keys))
     if decorate is not None and rows:
         rows = decorate(rows)
     return {

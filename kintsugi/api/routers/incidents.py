@@ -87,8 +87,10 @@ def list_incidents(request: HttpRequest, params: Query[IncidentQuery]) -> dict[s
         service=params.service or "",
         q=(params.q or "").strip(),
     )
-    queryset = selectors.incident_list(user=current_user(request), filters=filters)
-    return paginate(request, queryset, params, decorate=selectors.with_list_details)
+    keys = selectors.incident_list_keys(user=current_user(request), filters=filters)
+    return paginate(
+        request, keys, params, rows_of=selectors.incidents_of, decorate=selectors.with_list_details
+    )
 
 
 @router.get("/incidents/{int:incident_id}", response={200: IncidentDetail, **ERRORS})
