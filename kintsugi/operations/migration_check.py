@@ -58,6 +58,9 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("search", "0001_search_index"): _EARLY
     + "installs the search triggers and indexes what is written: reads every text once, "
     "writes only the new index table",
+    ("search", "0002_index_comments"): "reinstalls the search triggers (comments added) and "
+    "rebuilds the index as 0001 does: reads every text table once, writes only search's own "
+    "table; no source table is locked beyond the read",
     ("teams", "0002_membership_team_role"): _EARLY
     + "teams_membership has one row per person and team",
     ("trackers", "0003_tracker_secrets"): _EARLY
