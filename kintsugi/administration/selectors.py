@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from kintsugi.accounts.models import ApiToken, User
 from kintsugi.administration.models import Invitation
 from kintsugi.postmortems import access
+from kintsugi.reviews.models import TeamReviewSettings
 from kintsugi.teams.models import Membership, Service, Team
 
 PAGE_SIZE = 25
@@ -91,6 +92,7 @@ class TeamView:
     memberships: list[Membership]
     services: list[Service]
     invitations: list[Invitation]
+    approvals_needed: int
 
 
 def team_view(team: Team) -> TeamView:
@@ -98,9 +100,13 @@ def team_view(team: Team) -> TeamView:
         Membership.objects.filter(team=team).select_related("user").order_by("user__username")
     )
     services = list(Service.objects.filter(team=team).order_by("name"))
-    return TeamView(
-        team, memberships, services, open_invitations(teams=Team.objects.filter(pk=team.pk))
+    approvals = (
+        TeamReviewSettings.objects.filter(team=team)
+        .values_list("approvals_needed", flat=True)
+        .first()
     )
+    invitations = open_invitations(teams=Team.objects.filter(pk=team.pk))
+    return TeamView(team, memberships, services, invitations, approvals or 1)
 
 
 def services_for(user: User) -> list[Service]:
