@@ -80,3 +80,11 @@ def test_get_does_not_change_anything(login, admin_user, teammate):
     for url in ("/manage/users/bob/active/", "/manage/users/bob/role/",
                 "/manage/teams/platform/members/bob/remove/"):  # fmt: skip
         assert client.get(url).status_code == 405
+
+
+def test_the_account_page_links_team_admins_to_the_administration(login, owner, teammate):
+    assert 'data-testid="account-administration"' in login(owner).get("/account/").content.decode()
+    assert (
+        'data-testid="account-administration"'
+        not in login(teammate).get("/account/").content.decode()
+    )
