@@ -30,7 +30,8 @@ def user_page(*, query: str = "", page: object = 1) -> Page:
     """People matching ``query`` (username, name or email), 25 a page, each with their
     teams and the number of their active API tokens (3 queries: count, rows, teams)."""
     people = User.objects.order_by("username")
-    text = query.strip()[:MAX_QUERY]
+    # Control characters match no name, and PostgreSQL refuses a NUL in a parameter.
+    text = "".join(c for c in query[:MAX_QUERY] if c >= " ").strip()
     if text:
         people = people.filter(
             Q(username__icontains=text)
@@ -63,7 +64,14 @@ class Person:
     tokens: list[ApiToken]
 
 
+def readable(text: str) -> bool:
+    """No control characters: such a name exists nowhere, and PostgreSQL refuses a NUL."""
+    return all(c >= " " for c in text)
+
+
 def person(username: str) -> Person | None:
+    if not readable(username):
+        return None
     user = User.objects.filter(username=username[:150]).first()
     if user is None:
         return None

@@ -91,6 +91,8 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _membership(team: Team, username: str) -> Membership:
+    if not selectors.readable(username):
+        raise Http404("No such member.")
     membership = (
         Membership.objects.select_related("team", "user")
         .filter(team=team, user__username=username[:150])
