@@ -197,6 +197,7 @@ def main() -> None:
         args.label, admin, editor, auth, args.requests
     )
     __import__("bench.search").search.time_search(args.label, client, admin, auth, args.requests)
+    __import__("bench.history").history.time_history(args.label, client, auth, args.requests)
 
 
 def _time_saves(user: User, incident: int, n: int) -> tuple[float, float]:

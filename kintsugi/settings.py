@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kintsugi.reviews",
     "kintsugi.sso",
     "kintsugi.search",
+    "kintsugi.history",
     "kintsugi.administration",
     "kintsugi.web",
     "kintsugi.api",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("kintsugi.trackers.urls")),
     path("", include("kintsugi.capture.urls")),
     path("", include("kintsugi.reviews.urls")),
+    path("", include("kintsugi.history.urls")),
     path("", include("kintsugi.operations.urls")),
     path("", include("kintsugi.administration.urls")),  # /manage/, /invite/, /welcome/
     path("", include("kintsugi.sso.urls")),  # single sign-on (OpenID Connect)

@@ -128,6 +128,9 @@ PAGES: dict[str, Entry] = {
     # tests/sso/test_sso_flow.py signs in through them with a real provider.
     "sso-login": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
     "sso-callback": page("GET", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"),
+    "sso-backchannel-logout": page(
+        "POST", dict.fromkeys(ROLES, NOT_FOUND), note="SSO is off in this test"
+    ),
     "password-reset": page("GET", OPEN),
     "password-reset-sent": page("GET", OPEN),
     "password-reset-complete": page("GET", OPEN),
@@ -474,6 +477,25 @@ ENTRIES.update(
 # Similar incidents on a post-mortem (issue 18): read with the incident; the list holds only
 # incidents the reader may see (tests/search/test_similar.py).
 ENTRIES.update({"incident-similar": page("GET", READ)})
+
+# History (issue 18): a post-mortem's versions, diffs and restores. Read with the incident
+# (a restricted one's versions stay hidden); restoring is an edit (read-only readers get
+# 403). The matrix's post-mortems have one version each (tests/test_access_matrix.py), so a
+# restore of it answers 422 ("already as it was") once past access control.
+HISTORY_RESTORE = {"section": "summary", "seen": "1"}
+ENTRIES.update(
+    {
+        "history": page("GET", READ, variants=({}, {"?": "before=5"})),
+        "history-diff": page("GET", READ, variants=({"?": "from=1&to=1"},)),
+        "history-restore": page("POST", WRITE, params={"number": "1"}, data=HISTORY_RESTORE),
+        "api:list_versions": api_read(variants=({}, {"?": "before=5&limit=10"})),
+        "api:get_version": api_read(params={"number": "1"}),
+        "api:diff_versions": api_read(params={"number": "1"}),
+        "api:restore_version": api(
+            "POST", WRITE, params={"number": "1"}, data={"section": "summary", "seen": 1}
+        ),
+    }
+)
 
 # Administration (issue 19): site admins only, except what team admins may do for their own
 # teams (nobody in this matrix leads a team: tests/administration/test_access.py checks a

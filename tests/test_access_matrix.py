@@ -218,6 +218,9 @@ def _side(owner: Any, team: Any, service: Any, item_owner: Any, *, restricted: b
     waiver = waiver_add(
         user=owner, incident=incident, problem_key="template/impact", reason=f"Later{mark}"
     )
+    from kintsugi.history.services.recorder import record
+
+    record(incident.pk, user=owner)  # version 1 (its commit would have; this is one transaction)
     return Side(incident, event, factor, evidence, lesson, item, node, thread, waiver)
 
 

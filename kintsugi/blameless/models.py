@@ -123,3 +123,30 @@ def _check_rule_ids(patterns: tuple[str, ...], key: str) -> None:
                 "see the rule list in docs/blameless-language.md.",
                 field=key,
             )
+
+
+class SummaryCache(models.Model):
+    """The findings of one post-mortem, kept under the key of what produced them.
+
+    Linting a 500-event post-mortem costs about 150 ms of CPU and every post-mortem page
+    asks for it (issue 20). The key (``summary_cache.summary_key``) digests the linter's
+    rules and settings, the incident's own text and the versions of its parts, so a row
+    whose key differs from the current one is simply recomputed: no process keeps state
+    that can go stale, and every app server shares the rows. A table rather than Django's
+    cache so a row is written in the same transaction as the edit that made it, rolls
+    back with it, and is backed up and restored with the data it describes.
+    """
+
+    incident = models.OneToOneField(
+        "postmortems.Incident", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    key = models.CharField(max_length=64)
+    findings = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "blamelessness summary"
+        verbose_name_plural = "blamelessness summaries"
+
+    def __str__(self) -> str:
+        return f"Findings of incident {self.incident_id} ({self.key[:8]})"

@@ -17,14 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kintsugi.blameless.models import PublishingMode
-from kintsugi.blameless.selectors import (
-    FieldFinding,
-    counts,
-    incident_findings,
-    incident_whys_findings,
-    whys_counts,
-)
-from kintsugi.blameless.services import organisation_linter
+from kintsugi.blameless.selectors import FieldFinding, counts, whys_counts
+from kintsugi.blameless.summary_cache import cached_findings
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.five_whys import Finding as WhyFinding
 from kintsugi.core.five_whys import FindingSeverity
@@ -65,12 +59,10 @@ class PublishingVerdict:
 def publishing_verdict(
     incident: Incident, *, changes: Mapping[str, object] | None = None
 ) -> PublishingVerdict:
-    mode = organisation_linter().publishing_mode
-    return PublishingVerdict(
-        mode=mode,
-        findings=incident_findings(incident, changes=changes),
-        whys=incident_whys_findings(incident),
-    )
+    """The findings come from ``summary_cache``: linted once per version of the post-mortem
+    (and of the rules), whichever app server asks."""
+    mode, findings, whys = cached_findings(incident, changes=changes)
+    return PublishingVerdict(mode=mode, findings=findings, whys=whys)
 
 
 def publishing_gate(*, incident: Incident, changes: Mapping[str, object]) -> PublishingVerdict:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from kintsugi.accounts.models import User
 from kintsugi.blameless import services
-from kintsugi.blameless.models import LanguageSettings
+from kintsugi.blameless.models import LanguageSettings, SummaryCache
+from kintsugi.five_whys.models import Analysis, WhyNode
+from kintsugi.postmortems.models import ActionItem, Factor, Lesson, TimelineEvent
+
+_PARTS = (TimelineEvent, Factor, Lesson, ActionItem, WhyNode, Analysis)
 
 _IRRELEVANT = frozenset({"last_login", "password"})
 
@@ -35,3 +39,30 @@ def user_deleted(sender: type, instance: User, **kwargs: Any) -> None:
 def settings_saved(sender: type, instance: LanguageSettings, **kwargs: Any) -> None:
     # The row's new stamp already tells other processes; this one forgets at once.
     services.forget_linter()
+
+
+# (The incident's own text is part of the key itself.) The stored findings are keyed on versions (``summary_cache``), which every service write
+# bumps. A row saved another way (the Django admin, a fixture, a shell) keeps its version,
+# so its incident's stored findings are dropped here as well; a bulk ``update()`` of text
+# without a version bump is the one path neither notices.
+def _forget_summary(incident_id: int | None) -> None:
+    if incident_id is not None:
+        SummaryCache.objects.filter(incident_id=incident_id).delete()
+
+
+@receiver(post_save, dispatch_uid="blameless-part-saved")
+@receiver(post_delete, dispatch_uid="blameless-part-deleted")
+def part_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    if sender in _PARTS:
+        _forget_summary(getattr(instance, "incident_id", None))
+
+
+@receiver(m2m_changed, sender=WhyNode.factors.through, dispatch_uid="blameless-why-factors")
+@receiver(m2m_changed, sender=WhyNode.action_items.through, dispatch_uid="blameless-why-items")
+def why_links_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, WhyNode):
+        _forget_summary(instance.incident_id)
+    elif kwargs.get("pk_set"):
+        nodes = WhyNode.objects.filter(pk__in=kwargs["pk_set"]).values_list("incident_id")
+        for (incident_id,) in nodes.distinct():
+            _forget_summary(incident_id)

@@ -219,6 +219,7 @@ class DeliveryKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     WEEKLY_REVIEW = "weekly_review", "Weekly review"
     MONTHLY_DIGEST = "monthly_digest", "Monthly digest"  # sent by kintsugi.insights
+    MENTION = "mention", "Comment mention"  # queued by kintsugi.reviews
 
 
 class DeliveryStatus(models.TextChoices):

@@ -142,7 +142,17 @@ def analysis_findings(tree: WhyTree, action_titles: Sequence[str] | None) -> lis
             linter = answer_linter()
         return linter.lint_text(text)
 
-    return check_tree(tree, action_items=action_titles, extra_answer_checks=(lint_answer,))
+    def is_person(word: str) -> bool:
+        # The same people the publish gate knows: a root cause that ends on a user by name
+        # is flagged in the editor as it is refused at publishing.
+        nonlocal linter
+        if linter is None:
+            linter = answer_linter()
+        return linter.lexicon.is_name(word)
+
+    return check_tree(
+        tree, action_items=action_titles, extra_answer_checks=(lint_answer,), people=is_person
+    )
 
 
 def findings_by_node(view: AnalysisView) -> tuple[dict[int, list[Finding]], list[Finding]]:

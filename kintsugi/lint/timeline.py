@@ -25,6 +25,7 @@ from kintsugi.lint.section_lines import find_section, line_finding, line_offsets
 
 if TYPE_CHECKING:
     from kintsugi.core.markdown.timeline_part import TimelinePart
+    from kintsugi.core.timeline_sanity import SanityEvent
 
 CATEGORY = "timeline"
 
@@ -75,12 +76,36 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
         SanityEvent(places[index] or heading, entry.kind, entry.at, entry.text)
         for index, entry in enumerate(document.entries)
     ]
-    warnings = check_timeline_sanity(
-        events,
-        started_at=document.started_at,
-        ended_at=document.ended_at,
-        now=now or datetime.now(UTC),
-    )
+    outages = _outages(lines, start, end)
+    if len(outages) >= 2:
+        # A report of several outages: each is checked on its own, without the document's
+        # bounds (they span all of them). Order, gaps and downtime between two outages say
+        # nothing about either (docs/lint-review.md, "Precision round", review5 33-36).
+        groups = [
+            [
+                event
+                for index, event in enumerate(events)
+                if places[index] is not None and first <= int(str(event.ref)) <= last
+            ]
+            for first, last in outages
+        ]
+    else:
+        groups = _occurrences(events)
+    if len(groups) < 2:
+        incident, lead_up = _without_lead_up(events)
+        started_at = document.started_at
+        if lead_up and started_at is not None and started_at <= lead_up[-1].at:
+            started_at = None  # the start was taken from the lead-up, not from the incident
+        warnings = check_timeline_sanity(
+            incident,
+            started_at=started_at,
+            ended_at=document.ended_at,
+            now=now or datetime.now(UTC),
+        )
+    else:
+        warnings = []
+        for group in groups:
+            warnings.extend(check_timeline_sanity(group, now=now or datetime.now(UTC)))
     offsets = line_offsets(lines)
     findings = []
     for warning in warnings:
@@ -105,6 +130,101 @@ def _read(text: str) -> TimelinePart | None:
 def _section(lines: list[str]) -> tuple[int, int, int] | None:
     """(heading line, 1-based; first body index; end index) of the timeline section."""
     return find_section(lines, "timeline", max_level=3)
+
+
+# A sub-section that reports an incident of its own: its own duration, impact, causes or
+# timeline ("**Duration:** 21:45 to 23:28 UTC", "**Timeline:**").
+_OUTAGE_LABEL = re.compile(
+    r"^[ \t>*_-]*(?:duration|impact|root causes?|timeline|time to (?:detect|resolve))\b[*_ \t]*:",
+    re.IGNORECASE,
+)
+_SUBHEADING = re.compile(r"^[ ]{0,3}(#{2,6})[ \t]+\S")
+
+
+def _outages(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The 1-based line ranges of the sub-sections of the timeline section that each report
+    an outage of their own, when there are at least two (else an empty list).
+
+    A multi-day incident told under date headings ("### 2024-03-01") is one timeline and
+    keeps its checks across days; only sub-sections that carry their own duration, impact,
+    causes or timeline label are separate incidents."""
+    heads = [index for index in range(start, end) if _SUBHEADING.match(lines[index])]
+    ranges: list[tuple[int, int]] = []
+    for number, head in enumerate(heads):
+        stop = heads[number + 1] if number + 1 < len(heads) else end
+        if any(_OUTAGE_LABEL.match(line) for line in lines[head + 1 : stop]):
+            ranges.append((head + 1, stop))
+    return ranges if len(ranges) >= 2 else []
+
+
+# An event that says the failure came back: "Second occurrence of a node in NotReady state",
+# "We discover that another node has entered NodeLost", "the errors returned", "it happened
+# again".
+_RECURRENCE = re.compile(
+    r"(?i)\b(?:(?:second|third|fourth|fifth|sixth|seventh|another|new|next|\d+(?:st|nd|rd|th))"
+    r" (?:\w+ )?(?:occurr?ences?|outages?|incidents?|episodes?|failures?|crash(?:es)?)"
+    r"|another (?:\w+ ){0,2}?(?:has |had |have )?(?:entered|failed|crashed|went|gone|is|was)"
+    r"|recurr\w*|re-?occurr\w*|(?:happened|happens|occurred|failed|crashed|broke) again"
+    r"|(?:came|comes|is|was) back|returned|once more)\b"
+)
+# How far apart two occurrences must be for the gap between them to be the gap between two
+# incidents: the sanity checks' own minimum gap.
+_RECURRENCE_GAP_HOURS = 24
+
+
+def _occurrences(events: list[SanityEvent]) -> list[list[SanityEvent]]:
+    """The events split where a failure comes back after a quiet day or more, when there is
+    such a place; else one group (docs/lint-review.md, "Precision round on review1-5").
+
+    A timeline of a problem that recurred ("First occurrence ...", three days later "Second
+    occurrence ...") is not one incident with a hole in it or a mistyped date: its gap,
+    outliers and downtime are checked within each occurrence."""
+    ordered = sorted(events, key=lambda event: event.at)
+    groups: list[list[SanityEvent]] = []
+    for event in ordered:
+        if (
+            groups
+            and (event.at - groups[-1][-1].at).total_seconds() >= _RECURRENCE_GAP_HOURS * 3600
+            and _RECURRENCE.search(event.text)
+        ):
+            groups.append([event])
+        elif groups:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    return groups
+
+
+# An event that tells how the latent condition came to be: "Crashloop bug preventing Boskos
+# from updating is introduced", "the StatefulSet spec is updated but the pod is not".
+_LATENT = re.compile(
+    r"(?i)\b(?:is|was|were|are|been|gets?|got)\s+(?:\w+\s+)?(?:introduced|merged|landed|added"
+    r"|updated|changed|created|configured|enabled|disabled|set up|committed)\b"
+    r"|\b(?:introduc|merg|commit)\w* (?:the |a |an )?(?:\w+ )?(?:bug|change|regression|commit|pr)\b"
+)
+
+
+def _without_lead_up(
+    events: list[SanityEvent],
+) -> tuple[list[SanityEvent], list[SanityEvent]]:
+    """(the incident's events, the lead-up before them).
+
+    A timeline often opens with how the latent condition came to be, weeks or months before
+    the incident: the bug introduced, the spec changed. Such an event is not a mistyped date,
+    the quiet time after it is no gap in the response, and the incident did not start with
+    it. Leading events that say so and are followed by a quiet day or more are set aside
+    (docs/lint-review.md, "Precision round on review1-5")."""
+    ordered = sorted(events, key=lambda event: event.at)
+    cut = 0
+    while (
+        cut + 1 < len(ordered)
+        and _LATENT.search(ordered[cut].text)
+        and (ordered[cut + 1].at - ordered[cut].at).total_seconds() >= _RECURRENCE_GAP_HOURS * 3600
+    ):
+        cut += 1
+    if len(ordered) - cut < 2:
+        return events, []
+    return ordered[cut:], ordered[:cut]
 
 
 def _words(text: str) -> str:

@@ -100,7 +100,10 @@ def check_whys(text: str, linter: Linter) -> list[Finding]:
         return [make(MALFORMED.id, MALFORMED.severity, message, MALFORMED.suggestion,
                      problem.line or heading)]  # fmt: skip
     findings = check_tree(
-        tree, action_items=_action_titles(text), extra_answer_checks=(linter.lint_text,)
+        tree,
+        action_items=_action_titles(text),
+        extra_answer_checks=(linter.lint_text,),
+        people=linter.lexicon.is_name,
     )
     result = []
     for finding in findings:

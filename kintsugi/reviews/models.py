@@ -135,6 +135,7 @@ class AuditAction(models.TextChoices):
     REVIEW_DECISION = "review_decision", "Review decision"
     WAIVE = "waive", "Checklist problem waived"
     UNWAIVE = "unwaive", "Waiver withdrawn"
+    RESTORE = "restore", "Section restored"  # kintsugi.history, through postmortems' hook
     # Not about an incident: users, teams, services changed on the administration pages
     # (kintsugi/administration/audit.py; ``incident_ref`` names what changed).
     ADMINISTRATION = "administration", "Administration change"

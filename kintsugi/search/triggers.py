@@ -36,7 +36,7 @@ def _changed(source: Source, distinct: str) -> str:
 def _upsert(source: Source, body: str) -> str:
     return (
         f"INSERT INTO {ENTRY} (kind, source_id, incident_id, body) "
-        f"VALUES ('{source.kind}', NEW.id, NEW.\"{source.incident_column}\", {body}) "
+        f"VALUES ('{source.kind}', NEW.id, {source.incident_sql('NEW')}, {body}) "
         "ON CONFLICT (kind, source_id) DO UPDATE "
         "SET incident_id = excluded.incident_id, body = excluded.body;"
     )
@@ -127,7 +127,7 @@ def rebuild(connection: Any) -> int:
                 body = "concat_ws(E'\\n', " + ", ".join(f'"{c}"' for c in source.text_columns) + ")"
             cursor.execute(
                 f"INSERT INTO {ENTRY} (kind, source_id, incident_id, body) "
-                f"SELECT '{source.kind}', id, \"{source.incident_column}\", {body} "
+                f"SELECT '{source.kind}', id, {source.incident_sql(source.table)}, {body} "
                 f"FROM {source.table}"
             )
         if connection.vendor == "sqlite":

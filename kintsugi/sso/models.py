@@ -28,3 +28,26 @@ class SsoIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} at {self.issuer}"
+
+
+class SsoSession(models.Model):
+    """A Kintsugi session that began with a sign-in at the provider, so that the provider's
+    back-channel logout (which names the person, or the provider's own session ``sid``)
+    can end it. Written at the callback, removed at sign-out; rows older than a session
+    can live are removed at the next sign-in."""
+
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    sid = models.CharField(max_length=255, blank=True)  # the provider's session, if it says
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["issuer", "subject"], name="sso_session_subject"),
+            models.Index(fields=["issuer", "sid"], name="sso_session_sid"),
+            models.Index(fields=["created_at"], name="sso_session_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"session of {self.subject} at {self.issuer}"

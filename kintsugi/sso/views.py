@@ -19,14 +19,23 @@ from authlib.common.errors import AuthlibBaseError
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 
+from kintsugi.core.sso_logout import LogoutTokenError
 from kintsugi.sso import client as oidc
+from kintsugi.sso import sessions
 from kintsugi.sso.services import Refused, sign_in
 
 log = logging.getLogger(__name__)
@@ -95,6 +104,14 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     target = request.session.get(NEXT_KEY) or reverse(settings.LOGIN_REDIRECT_URL)
     login(request, result.user, backend=BACKEND)
     request.session[ID_TOKEN_KEY] = token.get("id_token", "")
+    request.session.save()  # the key the provider's back-channel logout will end
+    sid = claims.get("sid")
+    sessions.remember(
+        issuer=issuer,
+        subject=str(claims["sub"]),
+        sid=sid if isinstance(sid, str) else "",
+        session_key=str(request.session.session_key),
+    )
     return redirect(_safe_next(request, str(target)))
 
 
@@ -119,6 +136,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     """Signs out here, then at the provider when it offers RP-initiated logout and the
     person signed in through it; a password sign-in just ends here."""
     id_token = request.session.get(ID_TOKEN_KEY)
+    sessions.forget(request.session.session_key)
     logout(request)
     done = request.build_absolute_uri(reverse(settings.LOGOUT_REDIRECT_URL))
     if id_token and settings.SSO_ENABLED:
@@ -142,3 +160,47 @@ def logout_view(request: HttpRequest) -> HttpResponse:
                 request, "sso/signing_out.html", {"provider_url": f"{endpoint}{separator}{query}"}
             )
     return HttpResponseRedirect(done)
+
+
+# A logout token is a few hundred bytes; anything much larger is not one.
+MAX_LOGOUT_BODY = 16_384
+
+
+def _logout_refused(description: str) -> JsonResponse:
+    response = JsonResponse(
+        {"error": "invalid_request", "error_description": description}, status=400
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # the provider's server posts here, not a browser; the token is the proof
+@login_not_required
+@require_POST
+def backchannel_logout(request: HttpRequest) -> HttpResponse:
+    """OpenID Connect Back-Channel Logout: the provider says someone signed out there, and
+    their Kintsugi sessions end now rather than when they expire."""
+    if not settings.SSO_ENABLED:
+        raise Http404("Single sign-on is not set up.")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_LOGOUT_BODY + 1
+    if length > MAX_LOGOUT_BODY:
+        return _logout_refused(f"The body is larger than {MAX_LOGOUT_BODY} bytes.")
+    token = request.POST.get("logout_token", "")
+    if not token or len(token) > MAX_LOGOUT_BODY:
+        return _logout_refused("Send the logout token as the form field logout_token.")
+    try:
+        issuer, target = sessions.verified_logout(token)
+    except LogoutTokenError as refusal:
+        log.warning("sso: back-channel logout refused: %s", refusal)
+        return _logout_refused(str(refusal))
+    except (requests.RequestException, AuthlibBaseError) as error:
+        log.warning("sso: cannot fetch the provider's keys for a logout: %s", error)
+        return _logout_refused("The identity provider's keys cannot be fetched.")
+    ended = sessions.end_sessions(issuer, target)
+    log.info("sso: back-channel logout ended %d session(s)", ended)
+    response = HttpResponse(status=200)
+    response["Cache-Control"] = "no-store"
+    return response

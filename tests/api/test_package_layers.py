@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "schemas.representation",
         "schemas.trackers",
         "schemas.reviews",
+        "schemas.history",
     ),
     # Exceptions answered in the error shape (a 409 carries the stored object).
     ("handlers",),
@@ -53,6 +54,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.trackers",
         "routers.reviews",
         "routers.search",
+        "routers.history",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),

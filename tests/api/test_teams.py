@@ -36,9 +36,16 @@ def test_it_lets_everyone_read_teams_with_members(api, viewer, owner, teammate, 
     body = api.get("/teams", user=viewer).json()
     assert body["count"] == 1
     assert body["results"][0]["members"] == [
-        {"username": "alice", "is_lead": True},
-        {"username": "bob", "is_lead": False},
+        {"username": "alice", "role": "admin", "is_lead": True},
+        {"username": "bob", "role": "editor", "is_lead": False},
     ]
+    Membership.objects.filter(user=teammate).update(read_only=True)
+    (bob,) = [
+        m
+        for m in api.get("/teams/platform", user=viewer).json()["members"]
+        if m["username"] == "bob"
+    ]
+    assert bob == {"username": "bob", "role": "viewer", "is_lead": False}
     assert api.get("/teams/platform", user=viewer).json()["name"] == "Platform"
     missing = api.get("/teams/nope", user=viewer)
     assert missing.status_code == 404

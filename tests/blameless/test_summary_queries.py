@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kintsugi.blameless.publishing import publishing_verdict
+from kintsugi.blameless.summary_cache import forget
 from kintsugi.postmortems.models import TimelineEvent
 
 T0 = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
@@ -26,6 +27,8 @@ def _add_events(incident, count: int, start: int) -> None:
 
 
 def _queries(incident) -> tuple[int, int]:
+    """A verdict computed afresh (the stored one forgotten): the linting path."""
+    forget(incident.pk)
     with CaptureQueriesContext(connection) as captured:
         verdict = publishing_verdict(incident)
     return len(captured.captured_queries), len(verdict.findings)

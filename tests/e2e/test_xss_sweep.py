@@ -132,6 +132,12 @@ def _seed(owner):  # type: ignore[no-untyped-def]
     return incident
 
 
+def _latest_version(incident) -> int:  # type: ignore[no-untyped-def]
+    from kintsugi.history.models import Version
+
+    return Version.objects.filter(incident=incident).order_by("-number").first().number
+
+
 def _shows(page, *tags: str) -> None:  # type: ignore[no-untyped-def]
     """Each payload is on the page as text (escaped, not dropped)."""
     text = page.inner_text("body")
@@ -172,6 +178,10 @@ def test_no_payload_runs_on_any_page(page, login, owner, tmp_path):
         "/debt/me/": (),
         "/account/": (),
         "/account/tokens/": ("token",),
+        # History (issue 18): each seeding write above committed, so each is a version.
+        f"{base}/history/": (),
+        f"{base}/history/diff/?from=1&to={_latest_version(incident)}": (
+            "event", "factor-title", "item-title", "why-question"),
     }  # fmt: skip
     for url, tags in pages.items():
         page.goto(url)

@@ -83,3 +83,80 @@ def test_a_name_cannot_inject_mail_headers(
     assert [rcpt for _, rcpt in smtp.envelopes] == [["bob@example.com"]]
     assert smtp.messages[0]["Bcc"] is None
     assert smtp.messages[0]["Subject"].startswith("Alice Bcc: everyone@example.com Ng mentioned")
+
+
+@pytest.fixture
+def slack_hook(team):
+    from kintsugi.debt.models import TeamDebtSettings
+    from tests.debt.servers import WebhookServer
+
+    with WebhookServer() as server:
+        TeamDebtSettings.objects.create(team=team, slack_webhook_url=server.url)
+        yield server
+
+
+def _slack_ids(*pairs):
+    from kintsugi.debt.services.settings import person_settings_save
+
+    for user, member in pairs:
+        person_settings_save(
+            user=user, email_enabled=True, slack_enabled=True, slack_member_id=member
+        )
+
+
+def test_mentions_reach_the_teams_slack_channel_once(
+    slack_hook, incident, owner, teammate, carol, settings
+):
+    from kintsugi.debt.clock import get_clock
+    from kintsugi.debt.models import Delivery, PersonDebtSettings
+    from kintsugi.debt.services.deliveries import deliver_due
+
+    settings.KINTSUGI_BASE_URL = "https://postmortems.example.com"
+    _slack_ids((teammate, "U0BOB"), (carol, "U0CAROL"))
+    PersonDebtSettings.objects.filter(user=carol).update(slack_enabled=False)
+    posted = thread_start(
+        user=owner,
+        incident=incident,
+        anchor="section:timeline",
+        text="@bob @carol was <!channel> paged at 14:05? & why",
+    )
+    assert deliver_due(now=get_clock().now).sent == 1
+    (payload,) = slack_hook.received
+    text = payload["text"]
+    assert text.startswith("<@U0BOB> Alice Ng mentioned you on <https://postmortems.example.com")
+    assert f"#thread-{posted.comment.thread_id}|INC-{incident.pk}>" in text
+    assert "U0CAROL" not in text  # carol switched Slack off: email only
+    assert "&lt;!channel&gt; paged at 14:05? &amp; why" in text  # no channel-wide ping
+    delivery = Delivery.objects.get()
+    assert (delivery.kind, delivery.recipient) == ("mention", f"team:{incident.team_id}")
+    # Sending again sends nothing more.
+    assert deliver_due(now=get_clock().now).sent == 0
+
+
+def test_a_restricted_postmortem_keeps_its_title_and_comment_out_of_slack(
+    slack_hook, restricted_incident, owner, teammate, outsider
+):
+    from kintsugi.debt.clock import get_clock
+    from kintsugi.debt.services.deliveries import deliver_due
+
+    _slack_ids((teammate, "U0BOB"), (outsider, "U0MAL"))
+    thread_start(
+        user=owner,
+        incident=restricted_incident,
+        anchor="section:timeline",
+        text="@bob @mallory the leaked zanzibar key",
+    )
+    deliver_due(now=get_clock().now)
+    (payload,) = slack_hook.received
+    assert "U0MAL" not in payload["text"]  # mallory may not see it: not mentioned at all
+    assert payload["text"].startswith("<@U0BOB> you were mentioned in a comment on <")
+    assert "zanzibar" not in payload["text"] and restricted_incident.title not in payload["text"]
+
+
+def test_no_slack_message_without_a_webhook_or_a_member_id(incident, owner, teammate):
+    from kintsugi.debt.models import Delivery
+
+    thread_start(user=owner, incident=incident, anchor="section:timeline", text="@bob see")
+    _slack_ids((teammate, "U0BOB"))
+    thread_start(user=owner, incident=incident, anchor="section:timeline", text="@bob again")
+    assert not Delivery.objects.exists()  # the team has no webhook

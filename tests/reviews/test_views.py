@@ -3,6 +3,8 @@ input, escaping, and a query count that does not grow with the number of threads
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -193,6 +195,7 @@ def test_query_counts_do_not_grow_with_threads_reviewers_or_history(
     base = _base(complete)
     review_request(user=owner, incident=complete, people=[teammate])
     thread_start(user=owner, incident=complete, anchor="section:timeline", text="one")
+    _queries(client, f"{base}/review/")  # the findings are linted once and stored
     small = (_queries(client, f"{base}/review/"), _queries(client, f"{base}/comments/"))
     review_request(user=owner, incident=complete, people=[carol])
     for index in range(12):
@@ -203,3 +206,40 @@ def test_query_counts_do_not_grow_with_threads_reviewers_or_history(
     assert AuditEntry.objects.filter(incident=complete).count() >= 3
     large = (_queries(client, f"{base}/review/"), _queries(client, f"{base}/comments/"))
     assert large == small
+
+
+def test_the_checklist_lints_an_unchanged_post_mortem_once(login, owner, complete, monkeypatch):
+    """The publish checklist reads the stored findings (issue 20): a second load of the
+    review panel asks the linter nothing; an edit makes it lint again."""
+    from kintsugi.core.language import Linter
+    from kintsugi.postmortems import services
+
+    calls: list[str] = []
+    original = Linter.lint_markdown
+
+    def spy(self, text, *args, **kwargs):
+        calls.append(text)
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Linter, "lint_markdown", spy)
+    client = login(owner)
+
+    def panel() -> str:
+        html = client.get(f"{_base(complete)}/review/", **HTMX).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    first = panel()
+    assert calls
+    calls.clear()
+    assert panel() == first
+    assert calls == []
+    complete.refresh_from_db()
+    services.incident_update(
+        user=owner,
+        incident=complete,
+        version=complete.version,
+        impact="The on-call engineer carelessly broke checkout for everyone.",
+    )
+    again = panel()
+    assert calls
+    assert "carelessly" in again

@@ -153,3 +153,36 @@ def test_unapplying_the_index_leaves_writes_working(owner, team):
     from kintsugi.search.models import SearchEntry
 
     assert SearchEntry.objects.filter(kind="lesson").exists()  # rebuilt on re-apply
+
+
+def test_it_finds_review_comments_within_the_access_rules(written, owner, outsider, search_for):
+    from kintsugi.reviews.models import Thread
+    from kintsugi.reviews.services.comments import comment_reply, thread_start
+
+    incident, restricted = written["incident"], written["restricted"]
+    thread = thread_start(
+        user=owner, incident=incident, anchor="section:factors", text="Was the queue depth graphed?"
+    ).comment.thread
+    comment_reply(user=owner, thread=thread, text="Only in the bouncer's own dashboard.")
+    thread_start(
+        user=owner, incident=restricted, anchor="section:timeline", text="Quokka rotated too?"
+    )
+    assert ("comment", incident.pk) in pairs(search_for(owner, "graphed"))
+    assert ("comment", incident.pk) in pairs(search_for(owner, "dashboard"))
+    hit = search_for(owner, "graphed").hits[0]
+    assert (hit.label, hit.anchor) == ("Comment", "comments")
+    # A comment is one of its incident's texts: hidden wherever the incident is.
+    assert ("comment", restricted.pk) in pairs(search_for(owner, "quokka"))
+    assert search_for(outsider, "quokka").total == 0
+    # Rebuilt from the tables, the comments come back the same.
+    from kintsugi.search import triggers
+    from kintsugi.search.models import SearchEntry
+
+    before = sorted(SearchEntry.objects.filter(kind="comment").values_list("source_id", "body"))
+    triggers.rebuild(connection)
+    after = sorted(SearchEntry.objects.filter(kind="comment").values_list("source_id", "body"))
+    assert after == before and len(after) == 3
+    # Deleting the thread takes its comments out of the index.
+    Thread.objects.filter(pk=thread.pk).delete()
+    assert search_for(owner, "graphed").total == 0
+    assert search_for(owner, "dashboard").total == 0

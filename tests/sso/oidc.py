@@ -80,6 +80,7 @@ class Provider:
     issuer: str
     client_secret: str
     app_url: str
+    signing_key: dict[str, str]  # the private JWK the provider signs its tokens with
 
 
 def _require(reason: str) -> None:
@@ -119,16 +120,26 @@ def oidc_provider(live_server, tmp_path_factory):
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
     secret = secrets.token_urlsafe(24)
+    from joserfc.jwk import RSAKey
+
+    signing_key = RSAKey.generate_key(
+        2048, parameters={"kid": "tests-1", "use": "sig", "alg": "RS256"}, private=True
+    ).as_dict(private=True)
     config = {
         "issuer": issuer,
         "port": port,
         "cookie_key": secrets.token_urlsafe(24),
+        "jwks": {"keys": [signing_key]},
         "clients": [
             {
                 "client_id": CLIENT_ID,
                 "client_secret": secret,
                 "redirect_uris": [f"{live_server.url}/sso/callback/"],
                 "post_logout_redirect_uris": [f"{live_server.url}/login/"],
+                # Node resolves "localhost" to ::1 first; the live server listens on IPv4.
+                "backchannel_logout_uri": live_server.url.replace("//localhost:", "//127.0.0.1:")
+                + "/sso/backchannel-logout/",
+                "backchannel_logout_session_required": True,
                 "grant_types": ["authorization_code"],
                 "response_types": ["code"],
                 "token_endpoint_auth_method": "client_secret_basic",
@@ -147,7 +158,12 @@ def oidc_provider(live_server, tmp_path_factory):
     )
     try:
         _wait_until_listening(process, issuer)
-        yield Provider(issuer=issuer, client_secret=secret, app_url=live_server.url)
+        yield Provider(
+            issuer=issuer,
+            client_secret=secret,
+            app_url=live_server.url,
+            signing_key=signing_key,
+        )
     finally:
         process.terminate()
         try:

@@ -11,11 +11,16 @@ from kintsugi.teams.models import Membership, Service, Team
 
 class TeamMemberOut(Schema):
     username: str
-    is_lead: bool
+    role: str  # viewer, editor or admin (the team admin)
+    is_lead: bool  # kept for existing clients: role == "admin"
 
     @staticmethod
     def resolve_username(obj: Membership) -> str:
         return obj.user.username
+
+    @staticmethod
+    def resolve_role(obj: Membership) -> str:
+        return str(obj.role.value)
 
 
 class TeamOut(Schema):

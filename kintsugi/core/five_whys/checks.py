@@ -24,7 +24,7 @@ from kintsugi.core.five_whys.findings import (
     Rule,
 )
 from kintsugi.core.five_whys.rules_actions import action_findings, unaddressed_finding
-from kintsugi.core.five_whys.rules_cause import cause_findings
+from kintsugi.core.five_whys.rules_cause import cause_findings, known_people
 from kintsugi.core.five_whys.rules_chain import depth_finding, shape_findings
 from kintsugi.core.five_whys.tree import Chain, WhyTree
 
@@ -64,13 +64,24 @@ def check_tree(
     *,
     action_items: Sequence[str] | None = None,
     extra_answer_checks: Sequence[AnswerCheck] = (),
+    people: Callable[[str], bool] | None = None,
 ) -> list[Finding]:
     """Every finding on the tree, in document order.
 
     ``action_items`` are the post-mortem's action item titles in order (A1 is the first).
     Pass None when they are unknown (an editor showing only the tree): links are then
     taken at their word and action items are not judged.
+    ``people`` tells whether a word names one of the organisation's people (its users,
+    for example the language checker's ``PeopleLexicon.is_name``): a root cause whose
+    subject is one of them ends on a person even when the name is on no shipped list.
     """
+    with known_people(people):
+        return _check_tree(tree, action_items, extra_answer_checks)
+
+
+def _check_tree(
+    tree: WhyTree, action_items: Sequence[str] | None, extra_answer_checks: Sequence[AnswerCheck]
+) -> list[Finding]:
     chains = list(tree.chains())
     findings: list[Finding] = []
     action_count = None if action_items is None else len(action_items)

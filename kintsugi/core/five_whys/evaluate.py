@@ -18,7 +18,9 @@ Without PATH it scores, separately, the three sets in tests/core/five_whys/:
 - the real chains, tests/core/five_whys/real/: why-chains taken from published post-mortems
   (source URL per chain), labelled before the checks ever ran on them and split once by
   incident. Its tuning part is scored like the tuning set (misses listed); its held-out
-  part, real/heldout.yaml, in aggregate only (never a chain; ``--show-misses`` is refused).
+  parts, real/heldout.yaml and real/heldout2.yaml (batch 5, held out from the round that
+  added it and scored once at its end), in aggregate only (never a chain; ``--show-misses``
+  is refused).
   A real chain without ``actions`` is one whose follow-ups were not published (or not
   read): the action rules are not judged on it, rather than counting every such chain as
   "no action item addresses the root cause".
@@ -80,6 +82,14 @@ ACTION_RULES = frozenset({"whys/root-cause-unaddressed", "whys/action-not-action
 REAL_DIR = SETS_DIR / "real"
 REAL_TUNING = REAL_DIR / "tuning.yaml"
 REAL_HELDOUT = REAL_DIR / "heldout.yaml"
+# Batch 5 (issue 13's second real round): held out from every change of that round and
+# scored once at its end, apart from the first part, which earlier rounds had been scored on.
+REAL_HELDOUT2 = REAL_DIR / "heldout2.yaml"
+REAL_HELDOUTS = (REAL_HELDOUT, REAL_HELDOUT2)
+REAL_HELDOUT_TITLES = {
+    REAL_HELDOUT: "Real chains, held-out part",
+    REAL_HELDOUT2: "Real chains, held-out part 2 (batch 5)",
+}
 
 
 @dataclass(frozen=True)
@@ -270,8 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if paths:
         path = Path(paths[0])
         if _is_independent(path):
-            if path.resolve() == REAL_HELDOUT.resolve() and not show_misses:
-                return _held_out_aggregate(path, title="Real chains, held-out part")
+            real_heldout = _real_heldout(path)
+            if real_heldout is not None and not show_misses:
+                return _held_out_aggregate(path, title=REAL_HELDOUT_TITLES[real_heldout])
             return _independent(path, show_misses=show_misses)
         sets = [(path, True)]
     else:
@@ -313,10 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
-def _real_sets(tuning: Path = REAL_TUNING, heldout: Path = REAL_HELDOUT) -> int:
-    """The real chains: the tuning part in full, the held-out part in aggregate only.
+def _real_sets(tuning: Path = REAL_TUNING, heldouts: Sequence[Path] = REAL_HELDOUTS) -> int:
+    """The real chains: the tuning part in full, each held-out part in aggregate only.
     Reported, not gated (the bar is the tuning set's); 2 when a part cannot be read."""
-    if not tuning.exists() and not heldout.exists():
+    if not tuning.exists() and not any(path.exists() for path in heldouts):
         return 0
     try:
         chains = load_chains(tuning, real=True) if tuning.exists() else []
@@ -327,9 +338,13 @@ def _real_sets(tuning: Path = REAL_TUNING, heldout: Path = REAL_HELDOUT) -> int:
         title = f"Real chains, tuning part ({tuning.parent.name}/{tuning.name})"
         print(format_report(evaluate(chains), title=title))
         print()
-    if heldout.exists():
-        return _held_out_aggregate(heldout, title="Real chains, held-out part")
-    return 0
+    status = 0
+    for heldout in heldouts:
+        if heldout.exists():
+            title = REAL_HELDOUT_TITLES.get(heldout, "Real chains, held-out part")
+            status = max(status, _held_out_aggregate(heldout, title=title))
+            print()
+    return status
 
 
 def _held_out_aggregate(path: Path, *, title: str) -> int:
@@ -355,8 +370,16 @@ def _held_out_aggregate(path: Path, *, title: str) -> int:
     return 0
 
 
+def _real_heldout(path: Path) -> Path | None:
+    """Which real held-out part ``path`` is, if it is one."""
+    for heldout in REAL_HELDOUTS:
+        if path.resolve() == heldout.resolve():
+            return heldout
+    return None
+
+
 def _is_independent(path: Path) -> bool:
-    if path.resolve() == REAL_HELDOUT.resolve():
+    if _real_heldout(path) is not None:
         return True
     return path.name in {each.name for each in INDEPENDENT_SETS}
 

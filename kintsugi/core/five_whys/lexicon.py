@@ -26,6 +26,9 @@ EXTERNAL_PARTIES = (
     "manufacturer", "utility company", "power company", "energy company",
     "certificate authority", "code host", "code hosting", "hosting service",
     "hosting provider", "public registry", "package registry", "cloud provider",
+    # outsiders who act against us: "An entity gained access to the organization"
+    "attacker", "attackers", "hacker", "hackers", "threat actor", "intruder", "intruders",
+    "an entity", "unknown party", "malicious actor", "malicious party",
 )  # fmt: skip
 
 # Outside events that nobody on our side set off.
@@ -78,6 +81,8 @@ TRIGGER_EVENTS = (
     # scheduled signing key rotation", "the monthly patch night", "the traffic peak"
     "update", "rotation", "hotfix", "patch", "edit", "retrain", "traffic peak", "peak",
     "change request", "event started",
+    # a change of ours named as such: "An internal change intended to reduce load reverted ..."
+    "internal change", "code change", "recent change",
     # a one-off change told in the passive: "StackEgg was enabled for all users", "'/' was
     # checked into the blacklist", "its capacity had been downgraded to save money"
     "was enabled", "were enabled", "checked in", "downgrad",

@@ -80,6 +80,18 @@ _EXHORTATION = LazyRegex(
     r"|(?:hold|schedule|set\s+up)\s+a\s+(?:meeting|call|sync|retro)|sync\s+(?:up\s+)?with"
     r"|follow[- ]up|share\s+(?:the\s+|our\s+)?(?:learnings|lessons|post-?mortem|knowledge)"
     r"|align\s+(?:with|on)|brainstorm|tbd\b|n/?a\b"
+    # Thinking it over, and hedges: "Reflect on how announcements can become more visible",
+    # "Schedule a discussion about ...", "If possible observe the next run".
+    r"|reflect\s+(?:on|upon|if|whether|about)\b"
+    r"|(?:schedule|plan|organi[sz]e|arrange|have|start)\s+a\s+(?:discussion|conversation|debate)\b"
+    r"|(?:if|where|when)\s+possible\b|observe\s+(?:the\s+)?(?:next|following|upcoming)\b"
+    # Advice to people, reported or planned: "We've advised the teams to adjust ..."
+    rf"|(?:we(?:['’]ve|\s+have)?\s+)?(?:advised?|reminded|urged|encouraged)"
+    rf"\s+{_PEOPLE}\s+to\b"
+    # A priority or a pace set on work, not the change: "Prioritize upgrading the stack",
+    # "Expedite capacity planning", "Accelerate the disaster recovery program".
+    r"|(?:prioriti[sz]e|expedite|accelerate|fast-?track)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:\w+ing|program(?:me)?s?|projects?|efforts?|work|initiatives?|roadmap)\b"
     # Wishes: the outcome, with no change named.
     r"|(?:ensure|make\s+sure|prevent|avoid|stop)\s+(?:that\s+)?(?:this|it|that|the\s+same|similar)\b"
     r"|(?:aim|strive|aspire|hope|endeavou?r|seek|wish|want|commit|work)\s+(?:for|to|towards?)\b"
@@ -109,10 +121,55 @@ _SHOULD = LazyRegex(
     r"|\bsimilar\s+(?:incidents?|issues?|problems?|outages?|failures?)\b",
     re.IGNORECASE,
 )
+# The same work done again and again, with no cadence or trigger named: "Regularly test
+# failure modes". The same work done sooner: "Start incidents earlier".
+_HABIT_OF_WORK = LazyRegex(
+    r"^\s*(?:regularly|periodically|continuously|constantly|routinely|frequently)\s+(?:test|review"
+    r"|check|monitor|audit|assess|evaluate|revisit|exercise|validate|verify)\b"
+    r"|^\s*(?:\S+\s+){1,3}(?:earlier|sooner|faster|quicker|more\s+quickly|more\s+often)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+# A wished-for state with no verb: "Better signals for traffic changes", "Enhanced
+# debugging dashboards", "Improved monitoring".
+_WISHED_STATE = LazyRegex(
+    r"^\s*(?:better|improved|enhanced|stronger|greater|increased|more\s+robust"
+    r"|more\s+reliable)\s+",
+    re.IGNORECASE,
+)
+# How a vague verb's change is made: "Improve monitoring of GraphQL errors by alerting
+# when ...", "Enhance the pipeline run with a synthetic check".
+_MEANS = LazyRegex(
+    r"\b(?:by|with|using|via|through|so\s+that|when|whenever|if|to\s+(?!be\b)[a-z]+)\b|\d",
+    re.IGNORECASE,
+)
+# "to be resilient to broker restarts": a quality, not the means of a change.
+_QUALITY_TO = LazyRegex(
+    r"\b(?:to\s+be\s+)?(?:more\s+)?(?:resilient|robust|tolerant|immune|resistant)\s+to\b",
+    re.IGNORECASE,
+)
+# Qualities and capacities: after a vague verb with no means, "Improve coverage of
+# probes", "Improve multi-region availability", "Harden components to be resilient".
+_ABSTRACT_HEADS = word_set(
+    "availability coverage access management resilience resiliency resilient robustness "
+    "reliability efficiency handling capability capabilities posture maturity hygiene "
+    "governance independence scalability"
+)
+
+
+# Vague verbs that wish for more of a quality ("improve", "harden"), unlike those that
+# name a defect to remove ("fix", "reduce").
+_WISHING_VERBS = word_set(
+    "improve enhance harden strengthen better increase revise boost bolster optimise optimize"
+)
+
+
 # Verbs whose outcome is knowledge, not a change: done when someone feels done, unless
 # the item names a deliverable or a date.
 _OPEN_ENDED = LazyRegex(
     r"^\s*(?:investigate|explore|consider|evaluate|research|study|analy[sz]e|assess"
+    # an audit with no cadence: "Audit critical infrastructure" (not "Audit X monthly")
+    r"|audit(?!.*\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|every|each|on\s+each"
+    r"|after|before|whenever)\b)"
     r"|look\s+(?:into|at)|think\s+about|revisit|reconsider|re-?evaluate|dig\s+into"
     # a look back at what happened: "Review this event to determine how ...", "Find out why"
     r"|(?:review|examine|study)\s+(?:this|the|that)\s+(?:event|incident|outage|issue|failure)"
@@ -133,7 +190,7 @@ _VAGUE_VERBS = word_set(
     "investigate explore evaluate consider discuss rethink clean look work tackle handle "
     "better analyse analyze assess check harden mitigate minimise minimize reduce rethink "
     "bolster streamline modernise modernize prioritise prioritize focus maintain sort tidy "
-    "deal rework revamp overhaul refine polish formalise formalize"
+    "deal rework revamp overhaul refine polish formalise formalize revise"
 )
 _GENERIC = word_set(
     "monitoring alerting alert alerts testing tests test process processes communication "
@@ -598,6 +655,10 @@ def is_actionable(title: str) -> bool:
         return False
     if _asks_behaviour(title) or _ABSTRACT_AIM.search(title):
         return False
+    if (_HABIT_OF_WORK.search(title) or _WISHED_STATE.match(title)) and not (
+        _BOUNDED.search(title) or _MEANS.search(title)
+    ):
+        return False
     meaningful = [word for word in words(title) if word not in STOPWORDS and word != "not"]
     if len(meaningful) < 2:
         return False
@@ -615,6 +676,12 @@ def is_actionable(title: str) -> bool:
             for word in specific
             if word not in _ACTIVITY and word not in _MEASURES and word not in _VAGUE_VERBS
         ]
+        if (
+            first in _WISHING_VERBS
+            and any(word in _ABSTRACT_HEADS for word in meaningful)
+            and not _MEANS.search(_QUALITY_TO.sub(" ", title))
+        ):
+            return False  # a quality to have more of, with no change named
         return len(named) >= 2
     # "Add more tests", "Write better docs": any verb with nothing specific after it.
     return len(specific) >= 1

@@ -10,7 +10,9 @@ described twice is noise.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from kintsugi.core.five_whys.findings import (
     ENDS_ON_PERSON,
@@ -261,7 +263,13 @@ _HUMAN_ACT = LazyRegex(
     r"\b(?:wrong|mistaken|accidental|errant|stray|inadvertent)\s+(?:push|press|click|keystroke"
     r"|key\s*press|tap|flip)\b"
     r"|\b(?:push|press|click|flip|tap)\s+of\s+(?:a|an|the|one)\s+(?:\w+\s+)?(?:button|switch|key"
-    r"|lever|toggle)\b",
+    r"|lever|toggle)\b"
+    # An omission named as a noun, with no one said to have omitted it: "The failure to
+    # patch and decommission the server", "Neglecting to review the change". The duties
+    # are people's (a system's failure is said with its name: "the job's failure to ...").
+    r"|^\W*(?:the\s+|a\s+|an\s+|our\s+)?(?:failure|failing|neglect|neglecting|omission)\s+to\s+"
+    r"(?:\w+ly\s+)?(?:patch|decommission|review|test|verify|check|validate|document|communicate"
+    r"|escalate|notice|read|inform|notify|update|upgrade|renew|rotate|remove|monitor|report)\b",
     re.IGNORECASE,
 )
 
@@ -350,7 +358,7 @@ _WE_LACKED = LazyRegex(
 # notes", "nobody noticed") is still a person's act.
 _HABITUAL = LazyRegex(
     r"^\s*(?:we|nobody|no\s+one|no-one|none\s+of\s+us)\s+(?:currently\s+|still\s+|usually\s+"
-    r"|generally\s+|routinely\s+)?(?:(?:do|does)\s+not\s+|don['’]t\s+|doesn['’]t\s+|never\s+"
+    r"|generally\s+|routinely\s+|(?!only\b)[a-z]+ly\s+)?(?:(?:do|does)\s+not\s+|don['’]t\s+|doesn['’]t\s+|never\s+"
     r"|rarely\s+|only\s+)?(?P<verb>[a-z]+)\b",
     re.IGNORECASE,
 )
@@ -440,6 +448,24 @@ def is_vague(answer: str) -> bool:
     return bool(meaningful) and all(word in _VAGUE for word in meaningful)
 
 
+# Whether a word names one of the organisation's people (its users), for the duration of
+# one check (``known_people``): the names are data the caller hands in, so the analysis
+# stays pure and the shipped list of first names is only the fallback.
+_KNOWN_PEOPLE: ContextVar[Callable[[str], bool] | None] = ContextVar(
+    "five_whys_known_people", default=None
+)
+
+
+@contextmanager
+def known_people(is_name: Callable[[str], bool] | None) -> Iterator[None]:
+    """Within the block, a capitalised word for which ``is_name`` holds is a person."""
+    token = _KNOWN_PEOPLE.set(is_name)
+    try:
+        yield
+    finally:
+        _KNOWN_PEOPLE.reset(token)
+
+
 def _person_at(tokens: list[str], index: int) -> int | None:
     """Index of the last token of a person phrase starting at ``index``, or None."""
     lowered = tokens[index].lower()
@@ -455,10 +481,20 @@ def _person_at(tokens: list[str], index: int) -> int | None:
         before = tokens[index - 1]
         if before.lower() in SYSTEM_NOUNS or (before[:1].isupper() and index > 1):
             return None  # "the lock owner", "the Postgres operator": software
+    if (
+        lowered in GROUP_WORDS
+        and index > 1
+        and tokens[index - 1][:1].isupper()
+        and any(char.isupper() for char in tokens[index][1:])
+    ):
+        return None  # "Azure DevOps", "Atlassian OpsGenie": a product, written as one
     if lowered in PERSON_WORDS or lowered in GROUP_WORDS or singular in _ROLES_AND_GROUPS:
         return index
     if tokens[index][:1].isupper() and (lowered in FIRST_NAMES or tokens[index] in _NAMES):
         return index
+    is_name = _KNOWN_PEOPLE.get()
+    if is_name is not None and tokens[index][:1].isupper() and is_name(tokens[index]):
+        return index  # "Marisol rewrote the query": one of the organisation's users
     return None
 
 
@@ -475,6 +511,8 @@ def _person_subject_acts(tokens: list[str]) -> bool:
             continue
         if index > start and lowered in _PRONOUNS:
             return False  # "the health check we relied on": a relative clause, not the subject
+        if any(token.lower() in {"that", "which", "whom"} for token in tokens[start:index]):
+            return False  # "the exporter that Dave wrote has no page size": the same
         while end + 1 < len(tokens) and _person_at(tokens, end + 1) is not None:
             end = _person_at(tokens, end + 1) or end  # "the on-call engineer"
         if end + 2 < len(tokens) and tokens[end + 1].lower() in DETERMINERS:
@@ -515,7 +553,21 @@ def _acts(tokens: list[str], index: int) -> bool:
         tokens[index].lower() in _ADVERBS or tokens[index].lower().endswith("ly")
     ):
         index += 1
+    if index < len(tokens) and tokens[index].lower() in _DO_AUXILIARIES:
+        # "We did not receive alerts": what happened to us, not what we did; the main
+        # verb after "did (not)" decides.
+        main = index + 1
+        while main < len(tokens) and tokens[main].lower() in _ADVERBS:
+            main += 1
+        if main < len(tokens) and tokens[main].lower() in _UNDERGONE:
+            return False
     return index < len(tokens) and _is_action_verb(tokens[index].lower())
+
+
+# "did", "does": an auxiliary whose main verb follows; verbs a person undergoes rather
+# than does ("receive", "get") are not acts.
+_DO_AUXILIARIES = word_set("did didn't does doesn't do don't")
+_UNDERGONE = word_set("receive get")
 
 
 def _is_action_verb(word: str) -> bool:
@@ -523,6 +575,8 @@ def _is_action_verb(word: str) -> bool:
         return False
     if word in _ACTION_AUXILIARIES or word in PERSON_PRESENT_ACTIONS:
         return True
+    if word.startswith("re") and word[2:] in IRREGULAR_PAST:
+        return True  # "rewrote", "rebuilt", "reran"
     return base_form(word) is not None
 
 

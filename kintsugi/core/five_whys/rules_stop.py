@@ -64,7 +64,12 @@ _OUR_DESIGN = LazyRegex(
     re.IGNORECASE,
 )
 _CONDITION_PHRASE = LazyRegex(
-    r"\bby\s+hand\b|\bat\s+(?:the\s+same\s+time|once)\b|\bin\s+parallel\b|\ball\s+at\s+once\b",
+    r"\bby\s+hand\b|\bat\s+(?:the\s+same\s+time|once)\b|\bin\s+parallel\b|\ball\s+at\s+once\b"
+    # a difficulty or a standing design, said in other words: "the way the modules are
+    # organised makes it tough to stagger releases"
+    r"|\bmakes?\s+it\s+(?:\w+\s+)?(?:hard|harder|tough|tougher|difficult|impossible|easy|easier"
+    r"|likely|possible)\b|\bthe\s+way\s+(?:\S+\s+){1,3}?(?:is|are|was|were)\s+(?:organi[sz]ed"
+    r"|designed|built|structured|set\s+up|laid\s+out|versioned|released)\b",
     re.IGNORECASE,
 )
 # "Nothing we could do" speaks of us without saying anything about our side.
@@ -113,17 +118,41 @@ def is_external_stop(answer: str) -> bool:
         return False
     if _OUTSIDE_EVENT.search(answer) or _THEIR_SIDE.search(answer):
         return True
-    party = _PARTY.search(clause)
-    if party is None:
+    parties = [match for match in _PARTY.finditer(clause) if not _names_whose(clause, match)]
+    if not parties:
         return False
-    return bool(_OUTAGE.search(clause)) or _party_is_subject(clause, party.start())
+    return bool(_OUTAGE.search(clause)) or _party_is_subject(clause, parties[0].start())
+
+
+def _names_whose(clause: str, party: re.Match[str]) -> bool:
+    """The party only says whose thing is meant, inside a phrase after a preposition: "a
+    token for a Heroku machine account was found in a GitHub repository". A party that is
+    the subject, that is followed by a verb or an outage word, or that ends the clause is
+    not one of these."""
+    if _party_is_subject(clause, party.start()) or party.group(0).lower().endswith(("'s", "’s")):
+        return False  # "a fault in the cloud provider's control plane" is theirs
+    before = words(clause[: party.start()])[-4:]
+    if not any(word in _NOT_SUBJECT for word in before) or "by" in before[-2:]:
+        return False  # "written by Cloudflare": the party is the agent
+    following = words(clause[party.end() :])[:1]
+    if not following:
+        return False
+    word = following[0]
+    return word not in STOPWORDS and not (
+        word in AUXILIARIES or word in {"that", "who", "which"} or _is_verb(word)
+        or base_form(word) is not None or bool(_OUTAGE.fullmatch(word))
+    )  # fmt: skip
 
 
 # "their side had an outage", "status page said degraded performance": the answer points
 # at someone else's system without naming them.
 _THEIR_SIDE = LazyRegex(
     r"\b(?:their|the\s+other)\s+(?:side|end)\b|\btheir\s+status\s+page\b"
-    r"|^\W*(?:no\s+idea\W+)?(?:their\s+side|status\s+page)\b",
+    r"|^\W*(?:no\s+idea\W+)?(?:their\s+side|status\s+page)\b"
+    # a component the party runs for us: "the AWS-managed gateways did not scale fast enough"
+    r"|\b(?:"
+    + "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in EXTERNAL_PARTIES)
+    + r")[\s-]+(?:managed|hosted|operated)\b",
     re.IGNORECASE,
 )
 _OURS = LazyRegex(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)

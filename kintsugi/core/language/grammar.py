@@ -68,12 +68,16 @@ class SentenceView(WordKinds):
                 return self.sentence_subject(j)
             return Kind.NONE
         norm = token.norm
+        if norm in w.COORDINATORS:
+            clause = self._clause_subject(j)
+            if clause is not None:
+                return clause
         if norm in w.COORDINATORS or norm in w.FUNCTION_WORDS:
             return self.sentence_subject(j)
         if norm in w.SUBORDINATORS:
             return Kind.NONE
-        if norm == "who":
-            return Kind.PERSON
+        if norm in w.RELATIVE_WHO:
+            return self.kind_at(j) or Kind.THING  # "customers who ...": the antecedent
         if norm == "which":
             return Kind.THING
         if norm in w.THING_PRONOUNS:  # "Whoever merged this should have..."
@@ -83,6 +87,69 @@ class SentenceView(WordKinds):
         if _is_number(norm):
             return Kind.NONE
         return self._head_kind(j)
+
+    def _clause_subject(self, coordinator: int) -> Kind | None:
+        """The subject of the subordinate clause a coordinated predicate belongs to.
+
+        "I notified the chat that *the blockchain* was stuck and not moving forward": the
+        -ing form goes on describing the clause's subject ("the blockchain"), not the
+        sentence's ("I"); a finite verb after "and" ("...was full and did nothing") is the
+        sentence subject's act, as before. Found by walking back to the nearest "that" or subordinator whose
+        clause has a subject of its own (a noun before its verb); a relative "that" followed
+        straight by its verb ("the change that broke prod and...") has none, and then the
+        sentence's subject is used as before. None when there is no such clause, or when a
+        comma comes before the coordinator (", and ignored" joins the main clause).
+        """
+        if coordinator > 0 and self.tokens[coordinator - 1].text == ",":
+            return None  # ", and ignored": joined to the main clause, whose subject it shares
+        if not self._continues_predicate(coordinator):
+            return None  # "Bob noticed that the disk was full and did nothing": Bob did
+        for s in range(coordinator - 1, max(-1, coordinator - 1 - 2 * w.MAX_WALK), -1):
+            token = self.tokens[s]
+            if not token.is_word:
+                if token.text in w.CLAUSE_PUNCT and token.text not in ",()":
+                    return None
+                continue
+            if token.norm != "that" and token.norm not in w.SUBORDINATORS:
+                continue
+            nouns: list[int] = []
+            for k in range(s + 1, coordinator):
+                word = self.tokens[k]
+                if not word.is_word:
+                    if word.text in w.CLAUSE_PUNCT:
+                        break
+                    continue
+                if word.norm in w.CLAUSE_VERBS or (nouns and word.norm.endswith("ed")):
+                    if not nouns:
+                        return None
+                    for n in nouns:
+                        kind = self.kind_at(n)
+                        if kind is not None:
+                            return kind
+                    return Kind.THING
+                if word.norm in w.DETERMINERS or _is_number(word.norm):
+                    continue
+                if word.norm in w.SUBORDINATORS or word.norm in w.FUNCTION_WORDS:
+                    break
+                nouns.append(k)
+                if len(nouns) > 4:
+                    break
+            return None
+        return None
+
+    def _continues_predicate(self, coordinator: int) -> bool:
+        """Whether what follows the coordinator goes on describing a state with an -ing
+        form ("was stuck and not moving forward"), which shares the subject of the clause it
+        continues; a finite verb ("and did nothing", "and ignored it") is a new act of the
+        sentence's subject."""
+        for token in self.tokens[coordinator + 1 : coordinator + 5]:
+            if not token.is_word:
+                return False
+            norm = token.norm
+            if norm in ("not", "never", "still", "also", "just", "barely") or _is_adverb(norm):
+                continue
+            return norm.endswith("ing")
+        return False
 
     def _head_kind(self, j: int) -> Kind:
         kind = self.kind_at(j)

@@ -19,6 +19,17 @@ def _singular_of(norm: str) -> str:
     return norm[:-1] if norm.endswith("s") and len(norm) > 3 else norm
 
 
+def _plural_noun(norm: str) -> bool:
+    """A word that may be a plural noun ("fees", "wallets"): ends in -s, not in -ss or -us,
+    and is no function word."""
+    return (
+        len(norm) > 3
+        and norm.endswith("s")
+        and not norm.endswith(("ss", "us", "is", "'s", "’s"))
+        and norm not in w.NOT_PLURAL_NOUNS
+    )
+
+
 # A word with a capital inside it ("DropletWorkflow", "PagerDuty"): a product or component
 # name, not a person's name or a job title.
 _CAMEL_CASE = re.compile(r"[A-Za-z][a-z]+[A-Z]\w*$")
@@ -44,7 +55,22 @@ class WordKinds:
             return Kind.PERSON
         if base == "one" and previous == "no":
             return Kind.PERSON
+        if base in self.lexicon.adversaries:
+            return None  # "the attacker": the attack, not a colleague (see adversaries)
         kind = self.lexicon.word_kind(word, base)
+        if kind is Kind.PERSON and base in w.RELATIVE_WHO and self._antecedent_not_person(j):
+            return None  # "customers who did not update": the customers, not a person
+        if kind is Kind.PERSON and base in w.PLURAL_PRONOUNS and self._pronoun_not_person(j):
+            return None  # "due to them being unnecessary" (the fees), "they" (the attacker)
+        if (
+            kind is Kind.TEAM
+            and base == "management"
+            and previous in w.PROCESS_MANAGEMENT_MODIFIERS
+            and self.tokens[j - 1].text.islower()
+        ):
+            return None  # "inflexible configuration management": a process
+        if kind is Kind.PERSON and base in self.lexicon.populations and self._affected(j):
+            return None  # "a lot of people had not updated": the network's users
         if (
             kind is Kind.PERSON
             and base in w.SOFTWARE_ROLES
@@ -123,6 +149,118 @@ class WordKinds:
             return self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
         return kind
 
+    def _antecedent_not_person(self, j: int) -> bool:
+        """Whether the relative "who" at ``j`` follows an affected party or an adversary:
+        "customers who use a fixed SDK version", "users, who", "the attacker, who". Any
+        other antecedent ("the worker who", "those who", a name) keeps "who" a person."""
+        k = j - 1
+        if k >= 0 and self.tokens[k].text == ",":
+            k -= 1
+        if k < 0 or not self.tokens[k].is_word:
+            return False
+        before = self.tokens[k]
+        norm = before.possessive_base or before.norm
+        return norm in self.lexicon.affected_parties or norm in self.lexicon.adversaries
+
+    def _pronoun_not_person(self, j: int) -> bool:
+        """Whether "they"/"them" at ``j`` stands for something that is no colleague.
+
+        Pronouns are resolved to the nearest earlier candidate in the sentence: a person or a
+        team keeps the pronoun a person; an adversary ("since the attacker was in between,
+        they could have captured the second factor") makes it none. A plural thing resolves
+        it only when the pronoun is the subject of a state, not of an act ("unprepared to use
+        fees due to them being unnecessary"): "they ignored the alerts" stays about people.
+        """
+        state = self._state_follows(j)
+        for k in range(j - 1, max(-1, j - 1 - 2 * w.MAX_WALK), -1):
+            token = self.tokens[k]
+            if not token.is_word:
+                continue
+            norm = token.possessive_base or token.norm
+            if norm in self.lexicon.adversaries:
+                return True
+            if norm in w.PLURAL_PRONOUNS or norm in w.RELATIVE_WHO:
+                continue  # an earlier "they" for the same antecedent
+            kind = self.kind_at(k)
+            if kind in (Kind.SELF, Kind.WE):
+                continue  # "they" is never "we" or "I"
+            if kind is not None:
+                return False
+            if state and _plural_noun(norm) and not token.possessive_base:
+                return True
+        return False
+
+    def _state_follows(self, j: int) -> bool:
+        """ "them being unnecessary", "they were unavailable": a state, not an act."""
+        words = self._norms_after(j, 2)
+        if len(words) < 2 or words[0] not in ("being", "were", "are", "be"):
+            return False
+        after = words[1]
+        return not after.endswith(("ed", "ing")) and after not in w.STATE_NOT_ADJECTIVES
+
+    def _affected(self, j: int) -> bool:
+        """Whether the population word at ``j`` ("people") names the product's users: doing
+        what users do with the product ("people taking time to upgrade", "a lot of people
+        that had not updated", "people were mistakenly making transfers"), or counted as a
+        population with no act of its own ("due to many people"). Another act first ("many
+        people ignored the alert") or a group ("people on the team") keeps them actors."""
+        lexicon = self.lexicon
+        previous = self.tokens[j - 1].norm if j > 0 else ""
+        counted = previous in lexicon.population_quantifiers or (
+            previous == "of" and j > 1 and self.tokens[j - 2].norm in lexicon.population_quantifiers
+        )
+        if counted and self._member_phrase_after(j):
+            return False  # "many people on the team": colleagues
+        for k in range(j + 1, min(len(self.tokens), j + 9)):
+            token = self.tokens[k]
+            if not token.is_word:
+                if token.text in w.CLAUSE_PUNCT:
+                    return False
+                continue
+            norm = token.norm
+            if norm == "while" and self.tokens[k - 1].norm == "a":
+                continue  # "taking a while to upgrade": a noun, not a new clause
+            if norm in w.SUBORDINATORS or (
+                k > j + 1 and self.lexicon.word_kind(token.text, norm) is not None
+            ):
+                return False
+            if norm in lexicon.usage_verbs:
+                return not self._object_in(k + 1, lexicon.not_usage_objects)
+            if norm in w.USAGE_ACTS and self._object_in(k + 1, lexicon.usage_objects):
+                return True
+            if norm.endswith("ed") or norm in w.USAGE_ACTS or norm in w.PAST_ACTS:
+                return False  # "many people ignored the alert": what they did is no use
+        return counted  # "due to many people": a population with no act of its own
+
+    def _member_phrase_after(self, j: int) -> bool:
+        """ "people on the team", "people in ops", "folks from Payments": members of a group."""
+        words = self.tokens[j + 1 : j + 5]
+        if not words or not words[0].is_word or words[0].norm not in ("on", "in", "from", "at"):
+            return False
+        for token in words[1:]:
+            # the word's own kind only: kind_at would resolve pronouns back to ``j`` again
+            if token.is_word and self.lexicon.word_kind(
+                token.possessive_base or token.text, token.possessive_base or token.norm
+            ) in (Kind.TEAM, Kind.PERSON):
+                return True
+        return False
+
+    def _object_in(self, k: int, words: frozenset[str]) -> bool:
+        """Whether the noun phrase at ``k`` (past determiners and one modifier) is in ``words``."""
+        seen = 0
+        for token in self.tokens[k : k + 4]:
+            if not token.is_word:
+                return False
+            norm = token.norm
+            if norm in words:
+                return True
+            if norm in w.DETERMINERS or norm in ("their", "his", "her", "my"):
+                continue
+            seen += 1
+            if seen > 2:
+                return False
+        return False
+
     def _group_kind(self, j: int, base: str, word: str, previous: str) -> Kind | None:
         """Groups named without "team": "Finance engineering", "the night shift"."""
         lexicon = self.lexicon
@@ -155,6 +293,8 @@ class WordKinds:
                 and not (after.norm in w.VERBISH or after.norm.endswith(("ed", "s")))
             ):
                 return None  # "Web traffic spiked": the department word modifies a noun
+            if self._reduced_passive_after(j):
+                return None  # "Product put into production without monitoring": the product
             before = self.tokens[j - 1] if j > 0 else None
             if before is not None and before.norm in w.NOT_DEPARTMENT_QUALIFIERS:
                 return None  # "Production data was wiped": data, not the data team
@@ -178,6 +318,20 @@ class WordKinds:
             if j == self.first_word and word[:1].isupper():
                 return Kind.TEAM
         return None
+
+    def _reduced_passive_after(self, j: int) -> bool:
+        """Whether a verb that cannot go without an object follows ``j`` straight into a
+        preposition ("Product put into production prematurely"): a passive with its
+        auxiliary dropped, as notes and bullet lists write it, so ``j`` is what was acted
+        on. "Product put the feature live" has its object and keeps the group, and so does
+        "Security put into place a new policy" (the object after the idiom)."""
+        words = self._norms_after(j, 3)
+        return (
+            len(words) >= 2
+            and words[0] in w.OBJECT_REQUIRING_VERBS
+            and words[1] in w.DIRECTION_PREPOSITIONS
+            and words[2:] not in (("place",), ("effect",), ("action",), ("practice",), ("motion",))
+        )  # "put into place a new policy": the object comes after the idiom
 
     def _blamed_after(self, j: int) -> bool:
         """Whether the words after token ``j`` put the blame on it ("the workers were to

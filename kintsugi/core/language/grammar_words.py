@@ -32,7 +32,9 @@ WORD_NAMES = word_set(
     hope joy art bill rose lee dean ted chase bob sam val wes jo ed jay lou ned gary kim"""
 )
 # Role nouns that also name software after a modifier ("alert manager", "ingress controller").
-SOFTWARE_ROLES = frozenset({"manager", "managers", "operator", "operators", "controller"})
+SOFTWARE_ROLES = word_set(
+    "manager managers operator operators controller controllers handler handlers"
+)
 # Words that can follow a department name used as a subject ("Backend messed up").
 VERBISH = word_set(
     """broke took ran made sent put let set got went did kept left brought wrote shipped was
@@ -106,6 +108,47 @@ NAME_ONLY_VERBS = frozenset(
 )  # fmt: skip
 AUXILIARIES_AND_ADVERBS = frozenset(
     {"had", "has", "have", "was", "also", "then", "again", "just", "reportedly", "apparently"}
+)
+
+# Pronoun resolution (docs/lint-review.md, "Precision round"): the relative "who" follows its
+# antecedent, "they"/"them" the nearest earlier candidate (see grammar_kinds).
+RELATIVE_WHO = frozenset({"who", "whom"})
+PLURAL_PRONOUNS = frozenset({"they", "them"})
+# Words ending in -s that are no plural noun: "does", "has", "always", "was", "its".
+NOT_PLURAL_NOUNS = word_set(
+    """does has was always sometimes perhaps afterwards towards besides nevertheless across
+    unless whereas its yours ours theirs hers his this thus plus less loss process address
+    access status bus yes news lots seems looks becomes remains goes gets makes takes uses
+    says runs needs means was ones others"""
+)
+# After "being"/"were": participles and adverbs that are no state ("they were told").
+STATE_NOT_ADJECTIVES = word_set("told asked made given sent able about also still too so very")
+# Irregular past verbs that end the search for a use of the product ("people broke...").
+PAST_ACTS = word_set("broke took ran put let set got went did kept left brought wrote forgot")
+# Verbs by which an affected party uses the product with an object: "making transfers".
+USAGE_ACTS = word_set(
+    """make made making send sent sending pay paid paying buy bought buying place placed placing
+    submit submitted submitting"""
+)
+
+# "configuration management", "change management": a process named after what it manages,
+# not the management (review4, PostHog 2025-09-29). "Release management" stays a group.
+PROCESS_MANAGEMENT_MODIFIERS = word_set(
+    """configuration config change incident capacity patch vulnerability lifecycle version risk
+    data inventory cost memory secret secrets key keys package dependency state session
+    connection cache identity access credential credentials certificate certificates resource
+    schema"""
+)
+
+# Verbs that need an object: right before a preposition they are a passive without its
+# auxiliary ("Product put into production without monitoring", DFDS 2022, review4).
+OBJECT_REQUIRING_VERBS = word_set("put placed brought taken sent")
+DIRECTION_PREPOSITIONS = word_set("into onto to in on under through")
+
+# Finite verbs that end a clause's subject: "that the blockchain *was* stuck".
+CLAUSE_VERBS = word_set(
+    """was were is are had has have did does do could would should will can may might must
+    got gets kept"""
 )
 
 # Departments spelt like a pronoun: only the capitalised abbreviation ("IT") is the department.

@@ -31,6 +31,13 @@ _ACTOR_KEYS = (
     "person_modifiers",
     "honorifics",
     "conduct_nouns",
+    "affected_parties",
+    "populations",
+    "population_quantifiers",
+    "usage_verbs",
+    "usage_objects",
+    "not_usage_objects",
+    "adversaries",
 )
 
 
@@ -53,6 +60,13 @@ class Lexicon:
     person_modifiers: frozenset[str]
     honorifics: frozenset[str]
     conduct_nouns: frozenset[str]
+    affected_parties: frozenset[str]
+    populations: frozenset[str]
+    population_quantifiers: frozenset[str]
+    usage_verbs: frozenset[str]
+    usage_objects: frozenset[str]
+    not_usage_objects: frozenset[str]
+    adversaries: frozenset[str]
     lists: tuple[tuple[str, tuple[str, ...]], ...]
 
     def macros(self) -> dict[str, str]:

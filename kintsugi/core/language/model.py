@@ -2,8 +2,9 @@
 
 The rules are precise but only know the phrasings they were written for. This model is
 trained on every labelled sentence the project holds that is not held out: the tuning part
-of ``tests/core/language/corpus.tsv`` and the blind writers' sets in
-``tests/core/language/writers/`` (never on a held-out set). It reads a sentence as
+of ``tests/core/language/corpus.tsv``, the blind writers' sets in
+``tests/core/language/writers/`` and the tuning halves of the three real collections
+(``tests/core/language/real/*-tuning.tsv``; never a ``*-heldout.tsv``). It reads a sentence as
 
 * its words and word pairs, with every person, team, "I" and "we" replaced by a tag
   ("<p> flubbed the rollout") and system nouns by ``<sys>``, so it generalises across
@@ -11,18 +12,23 @@ of ``tests/core/language/corpus.tsv`` and the blind writers' sets in
 * light stems ("botch" for botched, botching) so an unseen inflection still counts;
 * word classes from the lexicon's lists (error verbs, judgment words, hindsight markers,
   sanction verbs, dismissal verbs...), alone and together with "an actor is named";
+* who each word class is said of, as the rules' grammar reads the sentence
+  ("#person-subj&slip", "#thing-subj&judgment"), and what kind of subject leads it;
+* blame talked about rather than assigned: the rules' denial frame, and each word class
+  under a negation ("nobody was fired");
 * sentence shape: an actor is named, an actor leads the sentence, "by <actor>", a modal
   with "have" ("should have caught"), a negation.
 
 It only speaks for sentences no rule flagged, and only when it is confident
-(``THRESHOLD``, chosen by leave-one-writer-out cross-validation: train on every writer but
-one, score the one left out; see :mod:`crossval`). Its finding names the words that
-weighed most, so the author sees what read as blame.
+(``THRESHOLD``). Every choice (the threshold, the features, the weight of real sentences,
+whether to add a precision gate) was made by cross-validation on tuning material only:
+leave one real collection out and leave one writer out (see :mod:`crossval`). Its finding
+names the words that weighed most, so the author sees what read as blame.
 
 Deterministic: training visits the sentences in a seeded order, and ``model.json`` is
 shipped, so the app never downloads or trains anything at run time. Retrain after changing
-the corpus, the writers' sets or the lexicon (a test fails while the shipped file is
-stale)::
+the corpus, the writers' sets, the real tuning halves, the lexicon or the grammar (a test
+fails while the shipped file is stale)::
 
     python -m kintsugi.core.language.model
 """
@@ -40,18 +46,38 @@ from functools import lru_cache
 from importlib import resources
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kintsugi.core.language.grammar import SentenceView
 from kintsugi.core.language.lexicon import load_lexicon
-from kintsugi.core.language.matching import SPEAKER_LINE, UNSCORABLE
+from kintsugi.core.language.matching import DENIAL_FRAME, SPEAKER_LINE, UNSCORABLE
 from kintsugi.core.language.people import Kind, PeopleLexicon
+from kintsugi.core.language.tokens import tokenize
+
+if TYPE_CHECKING:
+    from kintsugi.core.language.writers import Writer
 
 MODEL_FILE = "model.json"
-# Chosen by leave-one-writer-out cross-validation (python -m kintsugi.core.language.crossval;
-# figures in docs/blameless-language.md, "Statistical signal"): at 0.92 the sentences only
-# the model flags are blame 94-97% of the time for the blind writers W3-W5, and precision
-# on the project's own hard negatives stays at 0.95; lower thresholds add recall there but
-# cost precision on them.
-THRESHOLD = 0.92
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What is trained, and how: every choice here was made by cross-validation
+    (:mod:`crossval`), never on a held-out set."""
+
+    real_weight: float = 1.0  # the step of a real sentence, a written one's being 1
+    grammar: bool = True  # grammar_features(): who each word class is said of
+    real: bool = True  # train on the tuning halves of the real collections too
+    frames: bool = True  # frame_features(): blame denied, negated or discussed
+
+
+RECIPE = Recipe()
+# Chosen by cross-validation (python -m kintsugi.core.language.crossval; figures in
+# docs/blameless-language.md, "Fourth real round"): the lowest threshold at which the
+# sentences only the model flags are blame at least 90% of the time for the blind writers
+# left out (0.916 at 0.9, 0.860 at 0.8). On a real collection left out they are blame only
+# 30-38% of the time at any threshold from 0.5 to 0.98, which is why the model stays opt-in.
+THRESHOLD = 0.9
 # Whether the model judges only sentences that name a person, team, I or we. Scoring every
 # sentence added 0.7-1.4 points of recall per blind writer in the same cross-validation,
 # but cost a quarter of the linter's throughput (0.55 ms more per document, below the
@@ -107,6 +133,7 @@ _CLASS_LISTS = (
     ("sanction", "sanction_verbs"),
     ("live-target", "live_targets"),
 )
+_CLASSES = frozenset(name for name, _ in _CLASS_LISTS)
 _LINKS = frozenset({"by", "to", "on", "with"})  # "by <actor>": passive blame names the doer
 _PHRASE = re.compile(r" |\\s|\[- \]|\\b|\(\?[=!]")  # an entry of more than one word
 _STEM_SUFFIXES = ("ingly", "edly", "ness", "ing", "ed", "es", "ly", "s")
@@ -153,8 +180,12 @@ def stem(word: str) -> str:
 class Featurizer:
     """Turns a sentence into features; remembers each word's tag, since words repeat."""
 
-    def __init__(self, lexicon: PeopleLexicon) -> None:
+    def __init__(
+        self, lexicon: PeopleLexicon, *, grammar: bool | None = None, frames: bool | None = None
+    ) -> None:
         self.lexicon = lexicon
+        self.grammar = RECIPE.grammar if grammar is None else grammar
+        self.frames = RECIPE.frames if frames is None else frames
         self._tags: dict[str, str] = {}
 
     def word(self, raw: str) -> str:
@@ -182,7 +213,37 @@ class Featurizer:
 
     def features(self, text: str) -> set[str]:
         """Every feature of a sentence (see the module docstring)."""
-        return self.features_of(text, self.words(text))
+        return self._all_features(text, self.words(text))
+
+    def _all_features(self, text: str, words: list[str]) -> set[str]:
+        found = self.features_of(text, words)
+        if self.grammar:
+            found |= self.grammar_features(text)
+        if self.frames:
+            found |= frame_features(text, found)
+        return found
+
+    def grammar_features(self, text: str) -> set[str]:
+        """Who a word class is said of, as the rules' grammar reads it: "#person-subj&slip"
+        for "the new hire botched it", "#thing-subj&judgment" for "the parser is sloppy".
+        The same relation holds whatever the nouns, so it carries from one document's
+        outage to another's, where words and pairs do not."""
+        tokens = tokenize(text)
+        view: SentenceView | None = None
+        found: set[str] = set()
+        for i, token in enumerate(tokens):
+            if not token.is_word:
+                continue
+            classes = _classes_of_word(token.norm)
+            if not classes:
+                continue
+            if view is None:
+                view = SentenceView(text, 0, len(text), tokens, self.lexicon)
+            kind = view.subject_kind(i)
+            found.update(f"#{kind}-subj&{name}" for name in classes)
+        if view is not None:
+            found.add(f"#{view.sentence_subject(len(tokens))}-leads")
+        return found
 
     def actor_features(
         self, text: str, min_words: int = 0, *, needs_actor: bool = NEEDS_ACTOR
@@ -194,7 +255,7 @@ class Featurizer:
             return None
         if needs_actor and not any(word in _ACTOR_WORDS for word in words):
             return None
-        return self.features_of(text, words)
+        return self._all_features(text, words)
 
     def scorable(
         self,
@@ -216,7 +277,7 @@ class Featurizer:
             return None
         if (_QUOTED_OR_REASONED if score_negated else UNSCORABLE).search(sentence):
             return None
-        return self.features_of(sentence, words)
+        return self._all_features(sentence, words)
 
     @staticmethod
     def features_of(text: str, words: list[str]) -> set[str]:
@@ -243,6 +304,18 @@ class Featurizer:
         if _NEGATION.search(text):
             found.add("#negation")
         return found
+
+
+def frame_features(text: str, found: set[str]) -> set[str]:
+    """Blame talked about rather than assigned: the rules' denial frame ("did not find
+    that", "it is unfair to blame"), and each word class under a negation ("nobody was
+    fired"). Real prose discusses blame far more than written examples do."""
+    frames: set[str] = set()
+    if DENIAL_FRAME.search(text.lower()):
+        frames.add("#denial")
+    if "#negation" in found:
+        frames.update("#negation&" + f[1:] for f in found if f[:1] == "#" and f[1:] in _CLASSES)
+    return frames
 
 
 def _raw_words(text: str) -> list[str]:
@@ -404,14 +477,19 @@ def load_model() -> BlameModel | None:
         return None
 
 
-def train(samples: Sequence[tuple[set[str], int]]) -> tuple[dict[str, float], float]:
+def train(
+    samples: Sequence[tuple[set[str], int]], sample_weights: Sequence[float] | None = None
+) -> tuple[dict[str, float], float]:
     """Logistic regression by stochastic gradient descent, in a seeded order per epoch.
 
     Features are visited in sorted order so that float sums, and so the weights, do not
-    depend on set iteration order (which varies with the hash seed between processes)."""
+    depend on set iteration order (which varies with the hash seed between processes).
+    ``sample_weights`` scale a sentence's step: real sentences are few beside the written
+    ones, and they are the text the model has to read."""
     weights: dict[str, float] = {}
     bias = 0.0
     ordered = [(sorted(found), label) for found, label in samples]
+    scale = list(sample_weights) if sample_weights is not None else [1.0] * len(ordered)
     order = list(range(len(ordered)))
     for epoch in range(_EPOCHS):
         random.Random(epoch).shuffle(order)
@@ -420,7 +498,7 @@ def train(samples: Sequence[tuple[set[str], int]]) -> tuple[dict[str, float], fl
             z = bias
             for f in found:
                 z += weights.get(f, 0.0)
-            gradient = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - label
+            gradient = (1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - label) * scale[i]
             bias -= _RATE * gradient
             for f in found:
                 w = weights.get(f, 0.0)
@@ -428,32 +506,82 @@ def train(samples: Sequence[tuple[set[str], int]]) -> tuple[dict[str, float], fl
     return weights, bias
 
 
-def training_samples() -> list[tuple[set[str], int]]:
-    """Every writer's labelled sentences (never a held-out set), in a fixed order."""
-    from kintsugi.core.language.writers import load_writers
+REAL_PREFIX = "real"  # groups named real, real2, real3: the real collections' tuning halves
 
+
+def training_groups(*, real: bool = True) -> list[Writer]:
+    """Every labelled set the model may learn from, one group per writer or collection:
+    the writers (:mod:`writers`) and, with ``real``, the tuning half of each real
+    collection (``real/<name>-tuning.tsv``). A held-out file is never opened: the paths
+    come from ``REAL_TUNING`` only (a test watches every file opened)."""
+    from kintsugi.core.language.corpus import REAL_TUNING, load_corpus
+    from kintsugi.core.language.writers import Writer, load_writers
+
+    groups = list(load_writers())
+    if real:
+        for path in REAL_TUNING:
+            if path.exists():
+                loaded = load_corpus(path)
+                name = path.stem.removesuffix("-tuning")
+                groups.append(Writer(name, loaded.examples, loaded.people))
+    return groups
+
+
+def is_real(group_name: str) -> bool:
+    return group_name.startswith(REAL_PREFIX)
+
+
+def group_samples(
+    group: Writer, recipe: Recipe = RECIPE
+) -> tuple[list[tuple[set[str], int]], list[float]]:
+    """A group's sentences as (features, label), and each sentence's weight."""
+    featurizer = Featurizer(
+        PeopleLexicon(group.people), grammar=recipe.grammar, frames=recipe.frames
+    )
+    samples = [(featurizer.features(e.text), int(e.label == "blame")) for e in group.examples]
+    weight = recipe.real_weight if is_real(group.name) else 1.0
+    return samples, [weight] * len(samples)
+
+
+def training_samples(
+    recipe: Recipe = RECIPE,
+) -> tuple[list[tuple[set[str], int]], list[float]]:
+    """Every group's labelled sentences (never a held-out set), in a fixed order."""
     samples: list[tuple[set[str], int]] = []
-    for writer in load_writers():
-        featurizer = Featurizer(PeopleLexicon(writer.people))
-        samples.extend(
-            (featurizer.features(e.text), int(e.label == "blame")) for e in writer.examples
-        )
-    return samples
+    weights: list[float] = []
+    for group in training_groups(real=recipe.real):
+        found, weight = group_samples(group, recipe)
+        samples.extend(found)
+        weights.extend(weight)
+    return samples, weights
 
 
-def fit(samples: Sequence[tuple[set[str], int]]) -> BlameModel:
+def fit(
+    samples: Sequence[tuple[set[str], int]],
+    sample_weights: Sequence[float] | None = None,
+    *,
+    threshold: float = THRESHOLD,
+) -> BlameModel:
     """Train, then drop the smallest weights and round the rest, as the shipped file does,
     so that cross-validation measures exactly what ships."""
     # Features seen once are kept: dropping them was tried and lost recall on new writers
     # (they absorb what is peculiar to one sentence, so the common features stay moderate).
-    weights, bias = train(samples)
+    weights, bias = train(samples, sample_weights)
     kept = {k: round(v, 3) for k, v in sorted(weights.items()) if abs(v) >= _PRUNE}
-    return BlameModel(kept, round(bias, 3))
+    return BlameModel(kept, round(bias, 3), threshold)
 
 
-def build_payload(samples: Sequence[tuple[set[str], int]]) -> dict[str, object]:
-    model = fit(samples)
-    return {"version": 2, "threshold": THRESHOLD, "bias": model.bias, "weights": model.weights}
+def build_payload(
+    samples: Sequence[tuple[set[str], int]], sample_weights: Sequence[float] | None = None
+) -> dict[str, object]:
+    model = fit(samples, sample_weights)
+    return {
+        "version": 3,
+        "threshold": THRESHOLD,
+        "grammar": RECIPE.grammar,
+        "bias": model.bias,
+        "weights": model.weights,
+    }
 
 
 def serialise(payload: dict[str, object]) -> str:
@@ -465,9 +593,9 @@ def digest(text: str) -> str:
 
 
 def train_from_corpus(path: Path | None = None) -> Path:
-    """Train on the corpus's tuning sentences and the writers' sets; write ``model.json``."""
+    """Train on every group of :func:`training_groups`; write ``model.json``."""
     target = path or Path(__file__).with_name(MODEL_FILE)
-    target.write_text(serialise(build_payload(training_samples())), encoding="utf-8")
+    target.write_text(serialise(build_payload(*training_samples())), encoding="utf-8")
     load_model.cache_clear()
     return target
 

@@ -122,6 +122,13 @@ class PeopleLexicon:
         self.person_modifiers = lexicon.person_modifiers
         self.honorifics = lexicon.honorifics
         self.conduct_nouns = lexicon.conduct_nouns
+        self.affected_parties = lexicon.affected_parties
+        self.populations = lexicon.populations
+        self.population_quantifiers = lexicon.population_quantifiers
+        self.usage_verbs = lexicon.usage_verbs
+        self.usage_objects = lexicon.usage_objects
+        self.not_usage_objects = lexicon.not_usage_objects
+        self.adversaries = lexicon.adversaries
 
     def is_name(self, word: str) -> bool:
         """True when ``word`` (possessive already stripped, original case) names a person."""

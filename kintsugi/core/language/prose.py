@@ -48,6 +48,42 @@ _INLINE = re.compile(
 )
 
 
+# Text that is not the post-mortem's own account (docs/lint-review.md, "Precision round"): a
+# FAQ or Q&A answers readers ("You should follow the projects for the tokens you own") and
+# quotes the public's questions ("Q: Why did you not test this load?"); a chat log or
+# transcript quotes a conversation as it happened. Blameless wording is asked of the
+# analysis, so such a section (up to the next heading of the same or a higher level) and a
+# question line anywhere ("Q:", "**Question:**") are not linted.
+_HEADING = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_NON_NARRATIVE_HEADING = re.compile(
+    r"(?i)\b(?:faqs?|frequently[ -]asked[ -]questions|q[ \t]*&(?:amp;)?[ \t]*a|questions? and answers?"
+    r"|chat[ -]?(?:logs?|transcripts?|history)|transcripts?|(?:slack|irc|zoom|teams|discord)"
+    r" (?:logs?|transcripts?|threads?|messages|conversation))\b"
+)
+_QUESTION_LINE = re.compile(
+    r"^[ \t>*_-]*(?:\*\*|__)?(?:q|question)[ \t]*\d*[ \t]*[:.)]", re.IGNORECASE
+)
+
+
+def _mask_non_narrative(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    level: int | None = None  # the heading level of the section being skipped
+    for line in lines:
+        heading = _HEADING.match(line.rstrip("\r\n"))
+        if heading is not None:
+            depth = len(heading.group(1))
+            if level is not None and depth <= level:
+                level = None
+            if level is None and _NON_NARRATIVE_HEADING.search(heading.group(2)):
+                level = depth
+        if level is not None or _QUESTION_LINE.match(line):
+            out.append(_blank(line))
+        else:
+            out.append(line)
+    return "".join(out)
+
+
 def _blank(text: str) -> str:
     if "\n" not in text:
         return " " * len(text)
@@ -65,7 +101,7 @@ class MarkdownProse:
 
 def mask_markdown(source: str) -> MarkdownProse:
     """Blank out everything in ``source`` that is not prose; same length, same lines."""
-    masked = _mask_blocks(source)
+    masked = _mask_non_narrative(_mask_blocks(source))
     comments = tuple(m.span() for m in _HTML_COMMENT.finditer(masked))
     masked = _HTML_COMMENT.sub(lambda m: _blank(m.group()), masked)
     masked = _RAW_HTML_ELEMENT.sub(lambda m: _blank(m.group()), masked)

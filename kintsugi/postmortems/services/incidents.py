@@ -19,7 +19,7 @@ from kintsugi.core.vocabulary import PostmortemStatus, Severity
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services.guards import require_edit
-from kintsugi.postmortems.services.policies import audit, check_publishing
+from kintsugi.postmortems.services.policies import audit, check_publishing, note_change
 from kintsugi.postmortems.services.timeline import check_timeline
 from kintsugi.postmortems.services.versioning import save_versioned
 from kintsugi.teams.models import Service, Team
@@ -124,6 +124,7 @@ def incident_create(
     if clean.get("status") == PostmortemStatus.PUBLISHED:
         clean["published_at"] = timezone.now()
     incident = Incident.objects.create(created_by=user, **clean)
+    note_change(user=user, incident=incident)  # its first version (kintsugi.history)
     if incident.status == PostmortemStatus.PUBLISHED:
         check_publishing(incident=incident, changes={})  # rolls the creation back if blocked
     if services:

@@ -8,7 +8,9 @@ rules that every write of a post-mortem must obey belong to apps above it:
 - the due-date policy (``kintsugi.debt``, stored per team): what target date an action
   item of each priority gets;
 - the audit log (``kintsugi.reviews``): who published, restricted, deleted an incident or
-  changed who may see it.
+  changed who may see it;
+- the change log (``kintsugi.history``): every write is noted (who, which incident) so the
+  post-mortem's history can keep a version of what changed once the write commits.
 
 Each owner hands its rule over when Django starts (its ``AppConfig.ready``), so the web
 form, the API, the importer and the demo all obey the same rule. A rule that was never
@@ -28,10 +30,12 @@ if TYPE_CHECKING:
 PublishingGate = Callable[..., object]  # (*, incident, changes) -> verdict; raises to refuse
 TeamPolicy = Callable[[int | None], DuePolicy]
 AuditLog = Callable[..., object]  # (*, user, incident, action, detail) -> entry
+ChangeLog = Callable[..., object]  # (*, user, incident) -> None: a write to it is under way
 
 _gate: PublishingGate | None = None
 _team_policy: TeamPolicy | None = None
 _audit: AuditLog | None = None
+_change_log: ChangeLog | None = None
 
 
 def use_publishing_gate(gate: PublishingGate) -> None:
@@ -50,6 +54,20 @@ def use_audit_log(record: AuditLog) -> None:
     """Record audited changes with ``record(user=..., incident=..., action=..., detail=...)``."""
     global _audit
     _audit = record
+
+
+def use_change_log(record: ChangeLog) -> None:
+    """Note every write with ``record(user=..., incident=...)`` (before the write, in its
+    transaction: the recorder keeps a version only if the write commits)."""
+    global _change_log
+    _change_log = record
+
+
+def note_change(*, user: object, incident: Incident) -> None:
+    """Tell the history that ``user`` is changing ``incident`` in this transaction."""
+    if _change_log is None:
+        raise RuntimeError(_missing("change log", "kintsugi.history"))
+    _change_log(user=user, incident=incident)
 
 
 def audit(

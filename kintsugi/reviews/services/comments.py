@@ -4,7 +4,8 @@ Anyone who may see the post-mortem may comment (reviewers are often readers, not
 editors); the thread's starter and the incident's editors may resolve or reopen it.
 Comment text goes through the organisation's blameless checker: the findings are kept
 with the comment and shown beside it, never refusing it. ``@username`` mentions of
-people who may see the post-mortem are emailed; others are not told it exists.
+people who may see the post-mortem are emailed, and mentioned in the team's Slack channel
+when they gave their Slack member ID; others are not told it exists.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def _post(user: User, thread: Thread, incident: Incident, text: str) -> Posted:
     ]
     anchor = f"thread-{thread.pk}"
     transaction.on_commit(lambda: notify.mentioned(incident, people, user, text, anchor))
+    # In the same transaction as the comment: a comment saved is a mention queued.
+    notify.mention_in_slack(incident, people, user, text, anchor, f"mention:{comment.pk}")
     return Posted(comment, [p.username for p in people])
 
 

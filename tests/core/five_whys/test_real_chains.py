@@ -15,6 +15,8 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.five_whys import RULES
 from kintsugi.core.five_whys.evaluate import (
     REAL_HELDOUT,
+    REAL_HELDOUT2,
+    REAL_HELDOUTS,
     REAL_TUNING,
     evaluate,
     load_chains,
@@ -32,10 +34,14 @@ def _entries(path: Path) -> list[dict[str, object]]:
 
 def test_the_parts_are_where_the_evaluation_reads_them() -> None:
     assert REAL_TUNING == REAL / "tuning.yaml" and REAL_HELDOUT == REAL / "heldout.yaml"
+    assert REAL_HELDOUT2 == REAL / "heldout2.yaml" and REAL_HELDOUTS == (
+        REAL_HELDOUT,
+        REAL_HELDOUT2,
+    )
 
 
 def test_every_real_chain_names_its_source_and_incident() -> None:
-    for path in (REAL_TUNING, REAL_HELDOUT):
+    for path in (REAL_TUNING, *REAL_HELDOUTS):
         for chain in load_chains(path, real=True):  # raises on an entry without them
             assert chain.id.startswith("real-")
         for entry in _entries(path):
@@ -49,22 +55,29 @@ def test_the_split_is_by_incident_and_follows_its_rule() -> None:
     """Held out when the first hex digit of sha1(doc) is 0-4: decided once, before scoring."""
     tuning = {str(e["doc"]) for e in _entries(REAL_TUNING)}
     held = {str(e["doc"]) for e in _entries(REAL_HELDOUT)}
-    assert tuning and held and not tuning & held
+    held2 = {str(e["doc"]) for e in _entries(REAL_HELDOUT2)}
+    assert tuning and held and held2 and not tuning & held and not tuning & held2
+    assert not held & held2  # batch 5 holds only incidents no earlier batch had
+    held |= held2
     for doc in tuning | held:
         first = int(hashlib.sha1(doc.encode(), usedforsecurity=False).hexdigest()[0], 16)
         assert (first < 5) == (doc in held), doc
-    ids = [str(e["id"]) for e in _entries(REAL_TUNING) + _entries(REAL_HELDOUT)]
+    everything = _entries(REAL_TUNING) + _entries(REAL_HELDOUT) + _entries(REAL_HELDOUT2)
+    ids = [str(e["id"]) for e in everything]
     assert len(ids) == len(set(ids))
     # Two chains from one post-mortem share its incident, so they fall on one side.
     docs_of: dict[str, set[str]] = {}
-    for entry in _entries(REAL_TUNING) + _entries(REAL_HELDOUT):
+    for entry in everything:
         source = str(entry["source"]).split("#")[0].rstrip("/")
         docs_of.setdefault(source, set()).add(str(entry["doc"]))
     assert all(len(docs) == 1 for docs in docs_of.values()), docs_of
 
 
 def test_labels_name_known_rules_and_both_kinds_of_chain_are_there() -> None:
-    chains = load_chains(REAL_TUNING, real=True) + load_chains(REAL_HELDOUT, real=True)
+    chains = [
+        chain for path in (REAL_TUNING, *REAL_HELDOUTS) for chain in load_chains(path, real=True)
+    ]
+    assert len(chains) >= 200  # issue 13: at least 200 real chains
     assert all(chain.expected <= set(RULES) for chain in chains)
     assert any(chain.expected for chain in chains)
     assert any(not chain.expected for chain in chains)
@@ -110,9 +123,12 @@ def test_the_report_shows_the_tuning_part_and_only_figures_of_the_held_out_part(
     out = capsys.readouterr().out
     assert "Real chains, tuning part" in out
     assert "Real chains, held-out part (real/heldout.yaml; aggregate figures only)" in out
+    assert (
+        "Real chains, held-out part 2 (batch 5) (real/heldout2.yaml; aggregate figures only)" in out
+    )
     held = out.split("Real chains, held-out part", 1)[1]
     assert "Precision:" in held and "Chain recall:" in held
-    for entry in _entries(REAL_HELDOUT):
+    for entry in _entries(REAL_HELDOUT) + _entries(REAL_HELDOUT2):
         assert str(entry["id"]) not in out
         assert str(entry["doc"]) not in out
         steps = entry["steps"]
@@ -120,18 +136,20 @@ def test_the_report_shows_the_tuning_part_and_only_figures_of_the_held_out_part(
         assert all(str(step["a"]) not in out for step in steps)
 
 
-def test_show_misses_is_refused_for_the_real_held_out_part(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize("part", REAL_HELDOUTS)
+def test_show_misses_is_refused_for_the_real_held_out_parts(
+    part: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--show-misses", str(REAL_HELDOUT)]) == 2
+    assert main(["--show-misses", str(part)]) == 2
     captured = capsys.readouterr()
     assert "refused" in captured.err and "real-" not in captured.out
 
 
-def test_the_held_out_part_alone_prints_only_its_aggregate(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize("part", REAL_HELDOUTS)
+def test_a_held_out_part_alone_prints_only_its_aggregate(
+    part: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([str(REAL_HELDOUT)]) == 0
+    assert main([str(part)]) == 0
     out = capsys.readouterr().out
     assert "aggregate figures only" in out
-    assert not any(str(e["id"]) in out for e in _entries(REAL_HELDOUT))
+    assert not any(str(e["id"]) in out for e in _entries(part))

@@ -180,3 +180,37 @@ def test_a_changed_toml_text_is_parsed_not_looked_up() -> None:
     from kintsugi.core.language import tomlcache
 
     assert tomlcache.loads('x = "not in the cache"\n') == {"x": "not in the cache"}
+
+
+def test_it_says_the_models_line_is_in_sample_on_a_set_it_learnt_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "split.tsv"
+    path.write_text(
+        "# === tuning\n"
+        "blame\tindividual\tDana flubbed the failover.\n"
+        "# === held-out (own)\n"
+        "ok\t-\tThe parser is sloppy with whitespace.\n",
+        encoding="utf-8",
+    )
+    assert main([str(path)]) == 0
+    tuning, held_out = capsys.readouterr().out.split("Own held-out")
+    assert "(the model was trained on these: in-sample)" in tuning
+    assert "With the statistical signal" in held_out and "in-sample" not in held_out
+    # A named set never runs the half-minute cross-validation; the default run does.
+    assert "cross-validated" not in tuning + held_out
+
+
+def test_the_crossval_block_pools_the_real_collections_and_the_blind_writers() -> None:
+    from kintsugi.core.language.crossval import Scored
+    from kintsugi.core.language.evaluate import crossval_summary
+
+    real = [Scored(True, True, 0.0), Scored(False, False, 0.95), Scored(True, False, 0.2)]
+    blind = [Scored(True, False, 0.99), Scored(False, False, 0.1)]
+    text = crossval_summary({"real": real, "real2": real, "w3": blind, "own": blind})
+    assert "real tuning halves, each left out in turn (6 sentences)" in text
+    assert "blind writers w3-w5, each left out in turn (2 sentences)" in text
+    assert "rules alone:" in text and "(in-sample: tuned on them)" in text
+    assert "precision 1.000, recall 0.500 (in-sample" in text  # rules alone on the real pool
+    assert "the model's own findings: 2, 0.000 blame" in text  # two false alarms at 0.95
+    assert "model alone >= 0.9:" in text

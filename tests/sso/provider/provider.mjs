@@ -6,6 +6,8 @@
 // password, so that a test signs in exactly as a person would: no development shortcuts.
 //
 // CONFIG: {"issuer": "http://127.0.0.1:PORT", "port": PORT, "cookie_key": "...",
+//          "jwks": {"keys": [private JWKs the provider signs with]} (optional: the tests sign
+//                   their own logout tokens with the same key to probe each check),
 //          "clients": [oidc-provider client metadata...],
 //          "users": [{"sub", "username", "password", "email", "email_verified", "name", "groups"}]}
 
@@ -36,6 +38,14 @@ async function postLogoutSuccessSource(ctx) {
 
 const provider = new Provider(config.issuer, {
   clients: config.clients,
+  // The provider refuses to call special-use addresses (SSRF protection), loopback
+  // included; here the client it calls back (back-channel logout) is on loopback on
+  // purpose, so its own requests go out without that check.
+  fetch: (url, options) => {
+    const { dispatcher, ...rest } = options;
+    return fetch(url, rest);
+  },
+  ...(config.jwks ? { jwks: config.jwks } : {}),
   cookies: { keys: [config.cookie_key] },
   pkce: { required: () => true },
   scopes: ['openid', 'email', 'profile', 'groups', 'offline_access'],
@@ -48,6 +58,7 @@ const provider = new Provider(config.issuer, {
   features: {
     devInteractions: { enabled: false },
     rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+    backchannelLogout: { enabled: true },
   },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, sub) {
@@ -129,6 +140,17 @@ async function interaction(req, res, uid, action) {
   }
   return send(res, 400, page('Error', '<p>Unexpected step.</p>'));
 }
+
+// What the provider did on its own, for a failing test's output.
+provider.on('backchannel.error', (ctx, error, client) => {
+  process.stdout.write(`backchannel.error ${client.clientId}: ${error.message} ${error.cause ? error.cause.message : ""}\n`);
+});
+provider.on('backchannel.success', (ctx, client) => {
+  process.stdout.write(`backchannel.success ${client.clientId}\n`);
+});
+provider.on('server_error', (ctx, error) => {
+  process.stdout.write(`server_error: ${error.message}\n`);
+});
 
 const handle = provider.callback();
 const server = http.createServer((req, res) => {

@@ -1,0 +1,1 @@
+"""The history of a post-mortem as plain data: its sections' snapshots and their diffs."""

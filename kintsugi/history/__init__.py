@@ -1,0 +1,1 @@
+"""The history of a post-mortem: versions of its sections, their diffs, restoring (issue 18)."""

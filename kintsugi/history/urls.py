@@ -1,0 +1,13 @@
+from django.urls import path
+
+from kintsugi.history import views
+
+urlpatterns = [
+    path("incidents/<int:pk>/history/", views.history, name="history"),
+    path("incidents/<int:pk>/history/diff/", views.history_diff, name="history-diff"),
+    path(
+        "incidents/<int:pk>/history/<int:number>/restore/",
+        views.history_restore,
+        name="history-restore",
+    ),
+]
