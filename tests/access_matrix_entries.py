@@ -527,6 +527,9 @@ ENTRIES.update(
         "admin-member-add": page(
             "POST", ADMIN_ONLY, params={"slug": "platform"}, data={"person": "", "role": "x"}
         ),
+        "admin-team-approvals": page(
+            "POST", ADMIN_ONLY, params={"slug": "platform"}, data={"approvals_needed": "2"}
+        ),
         "admin-member-role": page(
             "POST",
             ADMIN_ONLY,
@@ -542,6 +545,7 @@ ENTRIES.update(
         ),
         "admin-severities": page("GET", ADMIN_ONLY),
         "admin-audit": page("GET", ADMIN_ONLY),
+        "admin-language": page(("GET", "POST"), ADMIN_ONLY, data={"publishing_mode": "x"}),
         "invitation-accept": page(
             ("GET", "POST"),
             dict.fromkeys(ROLES, NOT_FOUND),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from kintsugi.accounts.models import Role
+from kintsugi.blameless.models import PublishingMode
 from kintsugi.teams.models import TeamRole
 
 TEAM_ROLES = [
@@ -108,3 +109,35 @@ class ServiceForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["team"].choices = ([("", "No team")] if site_admin else []) + teams
+
+
+MAX_LIST = 20_000  # characters of one list setting: thousands of lines, not a novel
+
+
+def _lines(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=MAX_LIST,
+        strip=False,
+        help_text=help_text + " One per line; lines starting with # are comments.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class LanguageForm(forms.Form):
+    publishing_mode = forms.ChoiceField(
+        label="Publishing",
+        choices=PublishingMode.choices,
+        widget=forms.RadioSelect,
+    )
+    disabled_rules = _lines(
+        "Rules turned off", "Rule ids or globs, e.g. blame/clearly or blame/self-*."
+    )
+    enabled_rules = _lines("Rules turned on", "Rules that are off by default, by id or glob.")
+    extra_terms = _lines("Your blameful jargon", "Terms to flag, e.g. “cowboy deploy”.")
+    allowed_phrases = _lines("Phrases never flagged", "e.g. “Human Error Review Board”.")
+    people = _lines(
+        "People who are not users",
+        "Contractors, vendors' staff: names the checker should know are people.",
+    )

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from kintsugi.accounts.models import ApiToken, User
 from kintsugi.administration.models import Invitation
 from kintsugi.postmortems import access
+from kintsugi.reviews.models import TeamReviewSettings
 from kintsugi.teams.models import Membership, Service, Team
 
 PAGE_SIZE = 25
@@ -29,7 +30,8 @@ def user_page(*, query: str = "", page: object = 1) -> Page:
     """People matching ``query`` (username, name or email), 25 a page, each with their
     teams and the number of their active API tokens (3 queries: count, rows, teams)."""
     people = User.objects.order_by("username")
-    text = query.strip()[:MAX_QUERY]
+    # Control characters match no name, and PostgreSQL refuses a NUL in a parameter.
+    text = "".join(c for c in query[:MAX_QUERY] if c >= " ").strip()
     if text:
         people = people.filter(
             Q(username__icontains=text)
@@ -62,7 +64,14 @@ class Person:
     tokens: list[ApiToken]
 
 
+def readable(text: str) -> bool:
+    """No control characters: such a name exists nowhere, and PostgreSQL refuses a NUL."""
+    return all(c >= " " for c in text)
+
+
 def person(username: str) -> Person | None:
+    if not readable(username):
+        return None
     user = User.objects.filter(username=username[:150]).first()
     if user is None:
         return None
@@ -91,6 +100,7 @@ class TeamView:
     memberships: list[Membership]
     services: list[Service]
     invitations: list[Invitation]
+    approvals_needed: int
 
 
 def team_view(team: Team) -> TeamView:
@@ -98,9 +108,13 @@ def team_view(team: Team) -> TeamView:
         Membership.objects.filter(team=team).select_related("user").order_by("user__username")
     )
     services = list(Service.objects.filter(team=team).order_by("name"))
-    return TeamView(
-        team, memberships, services, open_invitations(teams=Team.objects.filter(pk=team.pk))
+    approvals = (
+        TeamReviewSettings.objects.filter(team=team)
+        .values_list("approvals_needed", flat=True)
+        .first()
     )
+    invitations = open_invitations(teams=Team.objects.filter(pk=team.pk))
+    return TeamView(team, memberships, services, invitations, approvals or 1)
 
 
 def services_for(user: User) -> list[Service]:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("manage/teams/", teams.team_list, name="admin-teams"),
     path("manage/teams/<slug:slug>/", teams.team_detail, name="admin-team"),
     path("manage/teams/<slug:slug>/members/", teams.member_add, name="admin-member-add"),
+    path("manage/teams/<slug:slug>/review/", teams.team_approvals, name="admin-team-approvals"),
     path(
         "manage/teams/<slug:slug>/members/<str:username>/role/",
         teams.member_role,
@@ -43,6 +44,7 @@ urlpatterns = [
     ),
     path("manage/severities/", pages.severities, name="admin-severities"),
     path("manage/audit/", pages.audit, name="admin-audit"),
+    path("manage/language/", pages.language, name="admin-language"),
     path("invite/<str:token>/", onboarding.invitation_accept, name="invitation-accept"),
     path("welcome/", onboarding.welcome, name="welcome"),
 ]

@@ -51,7 +51,7 @@ def test_the_nav_links_site_admins_to_the_administration(login, admin_user, owne
 def test_the_home_links_to_the_settings_pages_rather_than_copying_them(login, admin_user, team):
     home = login(admin_user).get("/manage/").content.decode()
     for link in ("/debt/policy/", "/debt/teams/platform/settings/", "/settings/trackers/",
-                 "/settings/sources/", "/admin/blameless/languagesettings/"):  # fmt: skip
+                 "/settings/sources/", "/manage/language/"):  # fmt: skip
         assert f'href="{link}"' in home, link
 
 
@@ -80,3 +80,11 @@ def test_get_does_not_change_anything(login, admin_user, teammate):
     for url in ("/manage/users/bob/active/", "/manage/users/bob/role/",
                 "/manage/teams/platform/members/bob/remove/"):  # fmt: skip
         assert client.get(url).status_code == 405
+
+
+def test_the_account_page_links_team_admins_to_the_administration(login, owner, teammate):
+    assert 'data-testid="account-administration"' in login(owner).get("/account/").content.decode()
+    assert (
+        'data-testid="account-administration"'
+        not in login(teammate).get("/account/").content.decode()
+    )

@@ -238,3 +238,11 @@ def test_the_form_needs_the_csrf_token(smtp, admin_user, team):
         "/manage/invite/", {"email": "lee@example.com", "team": "platform", "team_role": "editor"}
     )
     assert response.status_code == 403 and smtp.messages == []
+
+
+def test_a_deactivated_account_is_pointed_to_reactivation(smtp, login, admin_user, team, teammate):
+    teammate.is_active = False
+    teammate.save()
+    response = _invite(login(admin_user), email="bob@example.com")
+    assert response.status_code == 422 and "it is deactivated" in response.content.decode()
+    assert smtp.messages == []

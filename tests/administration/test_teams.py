@@ -181,3 +181,21 @@ def test_team_and_service_pages_read_a_fixed_number_of_queries(
     ):
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200
+
+
+def test_a_team_admin_sets_the_approvals_their_post_mortems_need(login, owner, team):
+    from kintsugi.reviews.models import TeamReviewSettings
+
+    client = login(owner)
+    assert (
+        'value="1" data-testid="approvals-needed"'
+        in client.get("/manage/teams/platform/").content.decode()
+    )
+    client.post("/manage/teams/platform/review/", {"approvals_needed": "2"})
+    assert TeamReviewSettings.objects.get(team=team).approvals_needed == 2
+    for bad, message in (("0", "between 1 and 10"), ("11", "between 1 and 10"),
+                         ("two", "whole number"), ("9" * 5000, "between 1 and 10"), ("", "whole number")):  # fmt: skip
+        page = client.post("/manage/teams/platform/review/", {"approvals_needed": bad}, follow=True)
+        assert message in page.content.decode(), bad[:10]
+    assert TeamReviewSettings.objects.get(team=team).approvals_needed == 2
+    assert audit_changes() == ["team.approvals"]

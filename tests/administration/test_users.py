@@ -110,11 +110,13 @@ def test_their_tokens_are_listed_and_revoked(login, admin_user, teammate, outsid
     assert audit_changes() == ["user.token_revoke"]
 
 
-def test_an_unknown_user_is_not_found(login, admin_user):
+def test_an_unknown_user_is_not_found(login, admin_user, team):
     client = login(admin_user)
     assert client.get("/manage/users/nobody/").status_code == 404
     assert client.get("/manage/users/" + "x" * 3000 + "/").status_code == 404
     assert client.post("/manage/users/nobody/active/", {"active": "0"}).status_code == 404
+    assert client.get("/manage/users/bo%00b/").status_code == 404  # PostgreSQL refuses a NUL
+    assert client.post("/manage/teams/platform/members/b%00/remove/").status_code == 404
 
 
 def test_the_audit_page_lists_the_changes(login, admin_user, teammate):

@@ -229,3 +229,23 @@ def test_the_admin_pages(watched, login, admin_user):
     ):
         page.goto(path)
         _assert_clean(page)
+
+
+def test_the_administration_pages(watched, login, admin_user, team, service, teammate):
+    page = watched
+    login("root")
+    for path in (
+        "/manage/",
+        "/manage/users/",
+        "/manage/users/bob/",
+        "/manage/invite/",
+        "/manage/teams/",
+        "/manage/teams/platform/",
+        "/manage/services/",
+        "/manage/severities/",
+        "/manage/language/",
+        "/manage/audit/",
+        "/welcome/",
+    ):
+        page.goto(path)
+        _assert_clean(page)

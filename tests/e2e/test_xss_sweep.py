@@ -321,3 +321,41 @@ def test_no_payload_runs_on_the_capture_pages(page, login, owner, incident):
     page.goto("/settings/sources/")
     watch.assert_inert("sources")
     _shows(page, "source-team")
+
+
+def test_no_payload_runs_on_the_administration_pages(page, login, admin_user):
+    """/manage/: hostile team, service, person and token names, a hostile language setting
+    and the audit entries that name them, shown as text."""
+    from kintsugi.accounts.models import ApiToken, User
+    from kintsugi.administration.services.teams import admin_service_create, admin_team_create
+    from kintsugi.teams.models import Membership
+
+    team = admin_team_create(
+        user=admin_user,
+        name=hostile("adm-team")[:100],
+        slug="hostile",
+        description=hostile("adm-td"),
+    )
+    admin_service_create(user=admin_user, name=hostile("adm-svc")[:100], slug="svc", team=team)
+    person = User.objects.create_user(
+        username="eve", email="eve@example.com", first_name=hostile("adm-first")[:150]
+    )
+    Membership.objects.create(team=team, user=person)
+    ApiToken.issue(user=person, name=hostile("adm-token")[:100])
+    page.set_default_timeout(30_000)  # the first page of a busy shared machine
+    watch = Watch(page)
+    login("root")
+    pages = {
+        "/manage/": ("adm-team",),
+        "/manage/users/": ("adm-first", "adm-team"),
+        "/manage/users/eve/": ("adm-first", "adm-token"),
+        "/manage/teams/": ("adm-team",),
+        "/manage/teams/hostile/": ("adm-team", "adm-td", "adm-first"),
+        "/manage/services/": ("adm-team",),
+        "/manage/audit/": ("adm-team", "adm-svc"),
+        "/manage/invite/": (),
+    }
+    for url, tags in pages.items():
+        page.goto(url)
+        watch.assert_inert(url)
+        _shows(page, *tags)

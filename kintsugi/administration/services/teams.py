@@ -16,6 +16,8 @@ from kintsugi.administration.audit import audit_admin_change
 from kintsugi.administration.services.users import require_site_admin, require_team_admin
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_choice, clean_text
+from kintsugi.reviews.models import TeamReviewSettings
+from kintsugi.reviews.services.workflow import team_approvals_set
 from kintsugi.teams import services as directory
 from kintsugi.teams.models import Membership, Service, Team, TeamRole
 
@@ -137,3 +139,21 @@ def admin_service_rename(*, user: User, service: Service, name: object) -> Servi
         audit_admin_change(user=user, change="service.rename", kind="service", name=service.slug,
                            detail={"from": before, "to": service.name})  # fmt: skip
     return service
+
+
+@transaction.atomic
+def admin_team_approvals(*, user: User, team: Team, approvals_needed: object) -> int:
+    """How many approvals the team's post-mortems need before publishing (1 to 10), set
+    by ``kintsugi.reviews``, which owns the rule; audited here."""
+    require_team_admin(user, team)
+    before = (
+        TeamReviewSettings.objects.filter(team=team)
+        .values_list("approvals_needed", flat=True)
+        .first()
+        or 1
+    )
+    row = team_approvals_set(user=user, team=team, approvals_needed=approvals_needed)
+    if row.approvals_needed != before:
+        audit_admin_change(user=user, change="team.approvals", kind="team", name=team.slug,
+                           detail={"from": before, "to": row.approvals_needed})  # fmt: skip
+    return row.approvals_needed

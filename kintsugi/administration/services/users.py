@@ -96,6 +96,8 @@ def user_invite(
         hint = (
             " add them to the team instead." if team is not None else " change their role instead."
         )
+        if not existing.is_active:
+            hint = " it is deactivated: a site admin reactivates it on its page."
         raise ValidationProblem(
             f"{address} already has an account ({existing.username}):{hint}", field="email"
         )

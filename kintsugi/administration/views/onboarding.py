@@ -25,8 +25,7 @@ from kintsugi.administration.models import Invitation
 from kintsugi.administration.services import users as people
 from kintsugi.administration.views.common import show_problem
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.postmortems import access
-from kintsugi.teams.models import Membership
+from kintsugi.teams.models import Membership, Team
 
 BACKEND = "kintsugi.accounts.backends.UserBackend"
 
@@ -52,6 +51,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except PermissionDenied as refused:
             context = {"message": str(refused)}
             return render(request, "administration/invitation_invalid.html", context, status=403)
+        except ValidationProblem as problem:  # used a moment ago, in another tab
+            context = {"message": problem.message}
+            return render(request, "administration/invitation_invalid.html", context, status=410)
         return redirect("welcome")
     if settings.SSO_ONLY:
         return redirect(f"{reverse('sso-login')}?{urlencode({'next': request.path})}")
@@ -106,6 +108,10 @@ def team_list_url(user_id: int) -> str:
 def welcome(request: HttpRequest) -> HttpResponse:
     """The first-run guide: where an accepted invitation lands, once; it stays reachable
     as a short guide, and its button goes on to the team's post-mortems."""
-    led = access.teams_managed_by(request.user).order_by("name").first()  # type: ignore[arg-type]
+    led = (
+        Team.objects.filter(memberships__user_id=request.user.pk, memberships__is_lead=True)
+        .order_by("name")
+        .first()
+    )
     context = {"target": team_list_url(request.user.pk), "led_team": led}
     return render(request, "administration/welcome.html", context)

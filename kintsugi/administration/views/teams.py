@@ -91,6 +91,8 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _membership(team: Team, username: str) -> Membership:
+    if not selectors.readable(username):
+        raise Http404("No such member.")
     membership = (
         Membership.objects.select_related("team", "user")
         .filter(team=team, user__username=username[:150])
@@ -184,3 +186,20 @@ def service_rename(request: HttpRequest, service_slug: str) -> HttpResponse:
     if request.POST.get("back") == "team" and service.team is not None:
         return redirect("admin-team", slug=service.team.slug)
     return redirect("admin-services")
+
+
+@administrators
+@require_POST
+def team_approvals(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _managed_team(request, slug)
+    try:
+        count = directory.admin_team_approvals(
+            user=request.user,  # type: ignore[arg-type]
+            team=team,
+            approvals_needed=request.POST.get("approvals_needed", "")[:20],
+        )
+    except ValidationProblem as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, f"{team.name}'s post-mortems need {count} approval(s).")
+    return redirect("admin-team", slug=team.slug)
