@@ -474,3 +474,14 @@ ENTRIES.update(
 # Similar incidents on a post-mortem (issue 18): read with the incident; the list holds only
 # incidents the reader may see (tests/search/test_similar.py).
 ENTRIES.update({"incident-similar": page("GET", READ)})
+
+# The read view (issue 18): the working page, the share link and the executive summary are
+# read with the incident (a restricted one is 404 to those outside it); the working page
+# shows its edit controls only to those who may edit.
+ENTRIES.update(
+    {
+        "postmortem-edit": page("GET", READ),
+        "postmortem-share": page("GET", READ),
+        "postmortem-executive": page("GET", READ),
+    }
+)
