@@ -485,3 +485,16 @@ ENTRIES.update(
         "postmortem-executive": page("GET", READ),
     }
 )
+
+# The review meeting (issue 18): its agenda and notes are read with the incident; the notes
+# and the follow-up are written by its editors (no meeting saved in the matrix: the
+# follow-up is refused after access, 422).
+ENTRIES.update(
+    {
+        "review-meeting": page("GET", READ),
+        "review-meeting-notes": page(
+            "POST", WRITE, data={"notes": "Agreed.", "attendees": "", "version": "0"}
+        ),
+        "review-meeting-follow-up": page("POST", WRITE),
+    }
+)
