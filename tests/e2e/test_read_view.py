@@ -142,3 +142,28 @@ def test_the_editing_page_and_an_admin_menu_fit_too(page, login, complete, admin
     expect(page.get_by_test_id("menu-nav-admin")).to_be_visible()
     _fits(page)
     assert page.js_errors == []
+
+
+def test_the_review_meeting_takes_notes_on_a_phone(page, login, complete, teammate):  # noqa: F811
+    from kintsugi.reviews.services.comments import thread_start
+
+    thread_start(
+        user=teammate, incident=complete, anchor="section:timeline", text="Who paged the DBA?"
+    )
+    page.set_viewport_size(PHONE)
+    login("alice")
+    page.goto(f"/incidents/{complete.pk}/edit/")
+    page.get_by_test_id("open-meeting").click()
+    page.wait_for_url(f"**/incidents/{complete.pk}/meeting/")
+    expect(page.get_by_test_id("agenda-question")).to_contain_text("Who paged the DBA?")
+    _fits(page)
+    page.get_by_test_id("meeting-attendees").fill("bob")
+    page.get_by_test_id("meeting-notes-text").fill("Bob answers: <b>the on-call</b> did.")
+    page.get_by_test_id("meeting-save").click()
+    expect(page.get_by_test_id("meeting-saved")).to_be_visible()
+    expect(page.get_by_test_id("meeting-notes-text")).to_have_value(
+        "Bob answers: <b>the on-call</b> did."
+    )
+    expect(page.get_by_test_id("meeting-send")).to_have_text("Email the follow-up to 1 attendee")
+    _fits(page)
+    assert page.js_errors == []
