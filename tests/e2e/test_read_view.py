@@ -121,6 +121,19 @@ def test_the_pages_fit_a_390_px_phone(page, login, complete, make_user):  # noqa
     ):
         page.goto(url)
         _fits(page)
+    # One row, visited by the keyboard in the order it is seen: logo, search, Menu, you.
+    order = ["nav-home", "nav-search", "nav-menu-button", "user-menu"]
+    boxes = [page.get_by_test_id(name).bounding_box() for name in order]
+    assert all(box is not None and box["x"] + box["width"] <= 390 for box in boxes), boxes
+    assert [box["x"] for box in boxes] == sorted(box["x"] for box in boxes), boxes
+    page.locator(".skip-link").focus()
+    seen = []
+    for _ in order:
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate("(document.activeElement.closest('[data-testid]') || {}).dataset.testid")
+        )
+    assert seen == order, seen
     # The site's links are in the Menu, not cut off at the edge.
     expect(page.get_by_test_id("nav-insights")).to_be_hidden()
     page.get_by_test_id("nav-menu-button").click()
