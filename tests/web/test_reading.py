@@ -203,3 +203,17 @@ def test_it_uses_a_constant_number_of_queries(request, login, incident, filled, 
     few = _queries(client, path)
     filled(30)
     assert _queries(client, path) == few
+
+
+def test_without_javascript_editing_a_published_one_returns_to_the_edit_page(
+    login, owner, incident
+):
+    _publish(incident)
+    response = login(owner).post(
+        f"/incidents/{incident.pk}/narrative/edit/",
+        {"version": incident.version, "trigger": "A deploy", "detection": "", "resolution": ""},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/incidents/{incident.pk}/edit/#narrative"
+    incident.refresh_from_db()
+    assert incident.trigger == "A deploy"
