@@ -555,3 +555,27 @@ ENTRIES.update(
         "welcome": page("GET", SIGNED_IN),
     }
 )
+
+# The read view (issue 18): the working page, the share link and the executive summary are
+# read with the incident (a restricted one is 404 to those outside it); the working page
+# shows its edit controls only to those who may edit.
+ENTRIES.update(
+    {
+        "postmortem-edit": page("GET", READ),
+        "postmortem-share": page("GET", READ),
+        "postmortem-executive": page("GET", READ),
+    }
+)
+
+# The review meeting (issue 18): its agenda and notes are read with the incident; the notes
+# and the follow-up are written by its editors (no meeting saved in the matrix: the
+# follow-up is refused after access, 422).
+ENTRIES.update(
+    {
+        "review-meeting": page("GET", READ),
+        "review-meeting-notes": page(
+            "POST", WRITE, data={"notes": "Agreed.", "attendees": "", "version": "0"}
+        ),
+        "review-meeting-follow-up": page("POST", WRITE),
+    }
+)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from kintsugi.core.reviews.comments import MAX_COMMENT
+from kintsugi.core.reviews.meeting import MAX_NOTES
 from kintsugi.core.reviews.workflow import MAX_REASON, Decision
 from kintsugi.core.vocabulary import choices
 from kintsugi.postmortems.models import Incident
@@ -166,3 +167,31 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.incident_ref} {self.action}"
+
+
+class ReviewMeeting(models.Model):
+    """The review meeting of a post-mortem: who came, the notes taken, the follow-up sent.
+
+    One per post-mortem: a review is one conversation, and a second meeting continues the
+    same notes. ``version`` guards the notes against two note-takers saving over each other.
+    """
+
+    incident = models.OneToOneField(
+        Incident, on_delete=models.CASCADE, related_name="review_meeting"
+    )
+    notes = models.TextField(blank=True, max_length=MAX_NOTES)
+    # The blameless checker's findings on the notes when saved (shown, never blocking).
+    findings = models.JSONField(default=list, blank=True)
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
+    follow_up_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Review meeting of INC-{self.incident_id}"

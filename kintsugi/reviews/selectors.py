@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from kintsugi.accounts.models import User
 from kintsugi.blameless.publishing import PublishingVerdict, publishing_verdict
@@ -22,7 +22,9 @@ from kintsugi.core.reviews import (
     template_problems,
 )
 from kintsugi.core.reviews.checklist import Waiver as WaiverRecord
+from kintsugi.core.reviews.meeting import FollowUpItem, StillOpen, is_question
 from kintsugi.core.reviews.workflow import WorkflowState
+from kintsugi.core.vocabulary import ActionStatus
 from kintsugi.five_whys.models import WhyNode
 from kintsugi.postmortems import access
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
@@ -174,3 +176,47 @@ def review_panel(incident: Incident, user: User) -> ReviewPanel:
         my_open_threads=open_threads_by(incident, user) if mine else 0,
         can_edit=access.can_edit(user, incident),
     )
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What a review meeting goes through, each part in the order it is discussed."""
+
+    questions: list[Thread]  # unresolved threads that ask something
+    discussions: list[Thread]  # the other unresolved threads
+    proposed: list[ActionItem]  # action items not started yet
+    problems: list[Problem]  # publish-checklist problems neither resolved nor waived
+
+    def still_open(self) -> StillOpen:
+        """The agenda's part of the follow-up mail (``core.reviews.meeting.follow_up_body``)."""
+        return StillOpen(
+            questions=[t.comments.all()[0].text[:300] for t in self.questions],
+            threads=len(self.questions) + len(self.discussions),
+            action_items=[
+                FollowUpItem(
+                    title=item.title,
+                    owner=item.owner.display_name if item.owner else item.owner_name,
+                    due=item.due_on.isoformat() if item.due_on else "",
+                    status=item.get_status_display(),
+                )
+                for item in self.proposed
+            ],
+            problems=len(self.problems),
+        )
+
+
+def meeting_agenda(incident: Incident) -> Agenda:
+    """A fixed number of queries: threads (three), action items (one), the checklist's."""
+    open_threads = [thread for thread in threads(incident) if not thread.is_resolved]
+    questions, discussions = [], []
+    for thread in open_threads:
+        first = thread.comments.all()[:1]
+        asks = bool(first) and is_question(first[0].text)
+        (questions if asks else discussions).append(thread)
+    proposed = list(
+        ActionItem.objects.filter(incident_id=incident.pk, status=ActionStatus.OPEN)
+        .select_related("owner")
+        .order_by("priority", F("due_on").asc(nulls_last=True), "id")
+    )
+    problems = [p for check in incident_checklist(incident).checks for p in check.problems]
+    return Agenda(questions, discussions, proposed, problems)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kintsugi.reviews import views
+from kintsugi.reviews import meeting_views, views
 
 urlpatterns = [
     path("incidents/<int:pk>/review/", views.review_section, name="review"),
@@ -25,5 +25,17 @@ urlpatterns = [
         "incidents/<int:pk>/comments/<int:thread_pk>/resolve/",
         views.thread_resolve,
         name="thread-resolve",
+    ),
+    # The review meeting: agenda, notes, follow-up to the attendees.
+    path("incidents/<int:pk>/meeting/", meeting_views.meeting_page, name="review-meeting"),
+    path(
+        "incidents/<int:pk>/meeting/notes/",
+        meeting_views.meeting_notes,
+        name="review-meeting-notes",
+    ),
+    path(
+        "incidents/<int:pk>/meeting/follow-up/",
+        meeting_views.meeting_follow_up,
+        name="review-meeting-follow-up",
     ),
 ]

@@ -15,6 +15,7 @@ from kintsugi.web.views import (
     incidents,
     lessons,
     lint,
+    reading,
     search,
     tickets,
     timeline,
@@ -75,6 +76,8 @@ action_urls = [
 
 incident_urls = [
     path("", incidents.postmortem_detail_page, name="postmortem-detail"),
+    path("edit/", reading.postmortem_edit_page, name="postmortem-edit"),
+    path("executive/", reading.executive_page, name="postmortem-executive"),
     *[
         item
         for section in ("header", "summary", "narrative")
@@ -114,6 +117,8 @@ urlpatterns = [
     path("import/confirm/", imports.import_confirm, name="postmortem-import-confirm"),
     path("import/owners/", imports.owners_page, name="import-owners"),
     path("incidents/<int:pk>/", include(incident_urls)),
+    # The share link: the id alone, so a new title never breaks it (the read view).
+    path("p/<int:pk>/", reading.postmortem_share, name="postmortem-share"),
     path("account/tokens/", tokens.tokens, name="api-tokens"),
     path("account/tokens/<int:token_pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]

@@ -167,6 +167,11 @@ def test_no_payload_runs_on_any_page(page, login, owner, tmp_path):
         f"{base}/": ("title", "team", "service", "summary", "event", "factor-title", "evidence",
                      "went_well", "item-title", "first", "owner-name", "why-question", "branch"),
         f"{base}/lint/": (),
+        # The read view, the executive summary, the review meeting (issue 18).
+        f"/p/{incident.pk}/": ("title", "summary", "event", "factor-title", "item-title",
+                               "why-question"),
+        f"{base}/executive/": ("title", "summary"),
+        f"{base}/meeting/": ("title",),
         f"/debt/incidents/{incident.pk}/recurrence/": (),
         "/debt/": (),
         "/debt/items/": ("item-title",),

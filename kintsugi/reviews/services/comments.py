@@ -35,7 +35,7 @@ class Posted:
     notified: list[str]  # usernames an email went to
 
 
-def _findings(text: str) -> list[dict[str, object]]:
+def lint_findings(text: str) -> list[dict[str, object]]:
     return [
         {
             "rule": f.rule,
@@ -55,7 +55,7 @@ def _require_view(user: User, incident: Incident) -> None:
 
 def _post(user: User, thread: Thread, incident: Incident, text: str) -> Posted:
     comment = Comment.objects.create(
-        thread=thread, author=user, text=text, findings=_findings(text)
+        thread=thread, author=user, text=text, findings=lint_findings(text)
     )
     names = [n for n in mentioned_usernames(text) if n != user.username]
     people = [

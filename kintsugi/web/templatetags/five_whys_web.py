@@ -36,6 +36,7 @@ def analysis_section(context: template.Context) -> SafeString:
         can_edit=bool(context.get("can_edit")),
         page=page if isinstance(page, PostmortemView) and page.incident.pk == incident.pk else None,
     )
+    data["reading"] = bool(context.get("reading"))  # the read view: no checks' findings
     # render_to_string returns a SafeString: the engine escaped every value already.
     return render_to_string(
         "web/postmortems/_five_whys.html#analysis-page", data, request=context.get("request")

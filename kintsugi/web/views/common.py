@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from kintsugi.core.vocabulary import LessonKind
+from kintsugi.core.vocabulary import LessonKind, PostmortemStatus
+from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.selectors import PostmortemView, postmortem_detail
 from kintsugi.postmortems.services import ConflictError
 
@@ -63,6 +64,16 @@ def page_context(view: PostmortemView) -> dict[str, Any]:
 def detail_url(pk: int, anchor: str = "") -> str:
     url = reverse("postmortem-detail", args=[pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+def back_to_page(pk: int, anchor: str = "") -> str:
+    """Where a write without JavaScript returns: the page it was made on. A published
+    post-mortem's own address is its read view, so its editing goes on at ``/edit/``
+    (one query, on this path only)."""
+    if Incident.objects.filter(pk=pk, status=PostmortemStatus.PUBLISHED).exists():
+        url = reverse("postmortem-edit", args=[pk])
+        return f"{url}#{anchor}" if anchor else url
+    return detail_url(pk, anchor)
 
 
 def focus(form: Any) -> None:
@@ -114,7 +125,7 @@ def sections(
     """After a write: the changed section (and out-of-band companions) for htmx; a redirect
     back to that section of the page otherwise."""
     if not request.htmx:
-        return redirect(detail_url(pk, main))
+        return redirect(back_to_page(pk, main))
     context = {**page_context(postmortem_detail(user=request.user, pk=pk)), **(extra or {})}
     focus(context.get("add_form"))
     html = render_to_string(SECTION_TEMPLATES[main], context, request=request)
@@ -133,7 +144,7 @@ def sections(
 def section_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """GET of a section alone (used by "Cancel" buttons); the whole page without htmx."""
     if not request.htmx:
-        return redirect(detail_url(pk, name))
+        return redirect(back_to_page(pk, name))
     context = page_context(postmortem_detail(user=request.user, pk=pk))
     response = render(request, SECTION_TEMPLATES[name], context)
     patch_vary_headers(response, ["HX-Request"])

@@ -29,7 +29,7 @@ from kintsugi.postmortems.models import Incident
 from kintsugi.postmortems.services import ConflictError
 from kintsugi.web.five_whys_context import five_whys_context, move_focus
 from kintsugi.web.forms.five_whys import RootCauseLinksForm, WhyStepForm
-from kintsugi.web.views.common import detail_url
+from kintsugi.web.views.common import back_to_page
 
 TEMPLATE = "web/postmortems/_five_whys.html"
 CONFLICT = (
@@ -48,7 +48,7 @@ def _section(
     notice: str = "",
 ) -> HttpResponse:
     if not request.htmx:
-        return redirect(detail_url(incident.pk, "five-whys"))
+        return redirect(back_to_page(incident.pk, "five-whys"))
     context = five_whys_context(incident, can_edit=access.can_edit(request.user, incident))
     context.update({"why_draft": draft or {}, "why_focus": focus, "why_notice": notice})
     response = render(request, f"{TEMPLATE}#analysis", context, status=status)

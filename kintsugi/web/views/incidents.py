@@ -33,11 +33,11 @@ from kintsugi.web.views.common import (
     detail_url,
     focus,
     fragment,
-    page_context,
     section_view,
     sections,
 )
 from kintsugi.web.views.lint import publish_notice
+from kintsugi.web.views.reading import read_page, working_page
 
 PAGE_SIZE = 25
 
@@ -98,8 +98,12 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 def postmortem_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
-    context = page_context(postmortem_detail(user=request.user, pk=pk))
-    return render(request, "web/postmortems/detail.html", context)
+    """A published post-mortem opens as a document for readers (``reading``); until then
+    this is the page it is written on."""
+    view = postmortem_detail(user=request.user, pk=pk)
+    if view.incident.status == PostmortemStatus.PUBLISHED:
+        return read_page(request, view)
+    return working_page(request, view)
 
 
 INCIDENT_SECTIONS: dict[str, tuple[type[IncidentSectionForm], tuple[str, ...], str]] = {

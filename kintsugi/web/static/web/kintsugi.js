@@ -127,7 +127,7 @@
       }
       return;
     }
-    document.querySelectorAll("details.menu[open], details.user-menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.menu[open], details.user-menu[open], details.nav-menu[open]").forEach(function (menu) {
       if (!menu.contains(event.target)) menu.removeAttribute("open");
     });
   });
