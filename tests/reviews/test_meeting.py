@@ -203,4 +203,7 @@ def test_the_agenda_reads_a_constant_number_of_queries(login, owner, teammate, i
         services.action_item_add(
             user=owner, incident=incident, title=f"Item {number}", owner=teammate
         )
+    # The first load after the writes lints once and stores the findings for this version
+    # (blameless/summary_cache.py); the count compared is the steady one, as above.
+    _queries(client, _url(incident))
     assert _queries(client, _url(incident)) == few
