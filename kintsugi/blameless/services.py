@@ -38,9 +38,19 @@ _cached: OrganisationLinter | None = None
 
 
 def language_settings() -> LanguageSettings:
-    """The settings row, created with the defaults the first time anyone asks."""
-    row, _created = LanguageSettings.objects.get_or_create(pk=SINGLETON_PK)
-    return row
+    """The settings row, created with the defaults the first time anyone asks.
+
+    A post-mortem page loads several fragments at once, and on a fresh database each asks
+    for the row: ``get_or_create`` let two of them insert it and the second failed (500s on
+    every fragment). The insert ignores a row written meanwhile; should this request's
+    snapshot still not see that row, the defaults it holds are returned unsaved."""
+    row = LanguageSettings.objects.filter(pk=SINGLETON_PK).first()
+    if row is not None:
+        return row
+    LanguageSettings.objects.bulk_create([LanguageSettings(pk=SINGLETON_PK)], ignore_conflicts=True)
+    return LanguageSettings.objects.filter(pk=SINGLETON_PK).first() or LanguageSettings(
+        pk=SINGLETON_PK
+    )
 
 
 @transaction.atomic
