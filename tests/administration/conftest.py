@@ -6,21 +6,11 @@ import re
 
 import pytest
 
-from tests.debt.servers import SmtpSink
+# The real SMTP server on loopback, as the review tests use it (same base URL).
+from tests.reviews.conftest import smtp  # noqa: F401
 
 BASE = "https://postmortems.example.com"
 LINK = re.compile(re.escape(BASE) + r"(/invite/[^/\s]+/)")
-
-
-@pytest.fixture
-def smtp(settings):
-    pytest.importorskip("aiosmtpd")
-    with SmtpSink() as sink:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", sink.port, 5
-        settings.KINTSUGI_BASE_URL = BASE
-        settings.DEFAULT_FROM_EMAIL = "kintsugi@example.com"
-        yield sink
 
 
 def body(message) -> str:

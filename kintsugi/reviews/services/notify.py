@@ -91,7 +91,8 @@ def mention_in_slack(
 ) -> int:
     """Queue one message in the team's channel mentioning ``people``; how many were queued
     (0 or 1). ``key`` makes it once per comment, however often this is called."""
-    if incident.team_id is None:
+    people = list(people)
+    if incident.team_id is None or not people:  # most comments mention nobody: no query
         return 0
     team = TeamDebtSettings.objects.filter(team_id=incident.team_id).first()
     members = slack_member_ids(people)
