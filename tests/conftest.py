@@ -16,6 +16,34 @@ import pytest  # noqa: E402
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_configure(config):
+    from tests.live_server_lock import install
+
+    install()
+
+
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server, started after the test database exists.
+
+    Started first, it would see the on-disk settings and give each request thread its own
+    connection to the shared-cache in-memory test database, where concurrent transactions
+    fail at once with "database table is locked" (SQLite's busy timeout does not apply to
+    shared-cache locks). Started after, it shares the test's connection, one request at a
+    time (tests/live_server_lock.py), as Django's LiveServerTestCase does.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def login():
     """``login(user)`` returns a test client signed in as that user (e2e has its own)."""
