@@ -34,7 +34,7 @@ _RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b"
 _CAUSE_IN_PROSE = re.compile(
     r"\bcaus(?:ed|ing|e of)\b|\bbecause\b|\bdue to\b|\broot cause\b|\bthe reason\b"
     r"|\b(?:a|the) bug in\b|\btriggered by\b|\bas a result of\b|\bresult(?:ed)? from\b"
-    r"|\bstemm(?:ed|ing) from\b|\bled to\b"
+    r"|\bstemm(?:ed|ing) from\b|\bled to\b|\bresult(?:ed|s|ing)? in\b|\bbrought (?:down|about)\b"
     # what failed, counted or described: "Three parts of the system failed", "the recipe
     # code had a bug where..."
     r"|\b(?:parts?|things?|pieces?|components?|safeguards?|checks?|layers?|systems?)\s+"
