@@ -57,6 +57,7 @@ class Item:
     group: int = -1  # the line of the heading the item is under
     text: str = ""  # the item as written (a list item's text; empty for a table row)
     group_due: str = ""  # the target its group's heading gives it, added to its due text
+    by_writer: bool = False  # a one-person project's writer commits to it ("I'll ...")
 
     def has_own_date(self) -> bool:
         """A date in the item itself, not one given to its group by a heading."""

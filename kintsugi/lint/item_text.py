@@ -26,7 +26,10 @@ DONE_TENSE = re.compile(
     r"|some|a few|\w+) (?:years|months|weeks|days))\s+)?(?!been\s+\w+ing\b)(?:been\s+)?"
     r"\w+(?:ed|en|wn|ne| up)\b"
     r"|^(?:we|they)\s+(?:(?:also|then|now|already)\s+)?"
-    r"(?!(?:need|proceed|exceed|succeed|feed|seed|speed)\b)\w+ed\b",
+    r"(?!(?:need|proceed|exceed|succeed|feed|seed|speed)\b)\w+ed\b"
+    # a state restored or put in place: "The nightly vacuum is back", "2FA is now enforced"
+    r"|^(?:the [^,.;:]{1,60}?|this|it|[\w`-]+)\s+(?:is|are)\s+(?:now\s+)?(?:back|live"
+    r"|in place|enforced|enabled|restored|deployed|fixed)\b(?!\s+(?:when|once|after|by|if)\b)",
     re.I,
 )
 # An item that opens on a verb in the past tense, with no subject ("Sent the notice to
@@ -34,9 +37,18 @@ DONE_TENSE = re.compile(
 # marked done; alone, "Automated tests for X" may be a title for work still to do.
 PAST_ITEM = re.compile(
     r"^[*_✅✔☑\s]*(?!(?:Need|Feed|Speed|Proceed|Exceed|Succeed|Seed|Embed|Red|Shed)\b)"
-    r"(?:[A-Z][a-z]+(?:-[a-z]+)?ed|Sent|Made|Built|Wrote|Ran|Shipped|Set up|Put|Took|Gave"
+    r"(?:[A-Z][a-z]+(?:-[a-z]+)?ed|Sent|Made|Built|Rebuilt|Wrote|Rewrote|Ran|Shipped|Set up|Put"
+    r"|Took|Gave"
     r"|Held|Began|Brought|Rolled back|Spun up)\b(?!\s+(?:by|to be|on|in)\b)"
 )
+# Participles that title work to do as often as they report it ("Automated tests for the
+# cache", "Improved paging"): read as past only with an object after them.
+ADJECTIVE_PARTICIPLES = frozenset(
+    {"automated", "improved", "increased", "reduced", "enhanced", "extended", "dedicated",
+     "integrated", "centralized", "centralised", "distributed", "expanded", "unified",
+     "simplified", "detailed", "scheduled", "managed", "structured", "advanced",
+     "hardened", "isolated", "versioned", "tiered", "staged", "guarded", "limited"}
+)  # fmt: skip
 # Past tenses that start or plan work rather than finish it: "Started mapping out a path",
 # "Made a plan to implement load shedding", "Filed an issue to track" are open work.
 _OPENING_PAST = re.compile(
@@ -49,7 +61,7 @@ _OPENING_PAST = re.compile(
 _PAST_CLAUSE = re.compile(
     r"^[*_✅✔☑\s]*(?:[A-Z][a-z]+ly\s+[a-z]+ed\b"
     r"|(?:[A-Z][a-z]+(?:-[a-z]+)?ed|Sent|Made|Built|Wrote|Ran|Shipped|Set|Put|Took|Gave|Held"
-    r"|Brought|Spun)(?:\s+(?:up|out|off|down|back))?(?:\s+and\s+[a-z]+ed)?\s+(?:the|a|an|all"
+    r"|Brought|Spun|Rebuilt|Rewrote|Reran|Resent|Reset)(?:\s+(?:up|out|off|down|back))?(?:\s+and\s+[a-z]+ed)?\s+(?:the|a|an|all"
     r"|our|their|its|any|every|some|more|each|both|two|three|\d+)\b)"
 )
 # A heading that marks the items under it done ("Immediate actions (completed)", "Done",
@@ -123,9 +135,13 @@ def reads_past(body: str) -> bool:
     """An item that opens on a verb in the past tense, after its label ("[ICL] Removed
     ...", "Temporarily doubled ..."), and not on one that only starts work."""
     text = without_label(body)
-    if _OPENING_PAST.match(text.lstrip("*_ ")):
+    plain = text.lstrip("*_✅✔☑ ")
+    if _OPENING_PAST.match(plain):
         return False
-    return bool(PAST_ITEM.match(text) or _PAST_CLAUSE.match(text))
+    if _PAST_CLAUSE.match(text):
+        return True
+    first = plain.split(" ", 1)[0].lower()
+    return bool(PAST_ITEM.match(text)) and first not in ADJECTIVE_PARTICIPLES
 
 
 def reads_past_clause(body: str) -> bool:
@@ -200,7 +216,11 @@ TOPIC_WORDS = frozenset(
      "short-term", "long-term", "temporary", "permanent", "immediate", "fix", "fixes",
      "update", "follow-up", "action", "proposal", "solution", "root", "cause", "step", "phase",
      "goal", "why", "what", "how", "next", "new", "the", "a", "our", "we", "i", "it", "this",
-     "tools", "tooling", "cluster", "service", "services", "server", "servers", "nodes"}
+     "tools", "tooling", "cluster", "service", "services", "server", "servers", "nodes",
+     # a label that opens on a verb is the work's title: "Scale Up Workers:", "Add Alerts:"
+     "add", "scale", "move", "remove", "improve", "increase", "reduce", "create",
+     "enable", "disable", "migrate", "upgrade", "review", "test", "document", "investigate",
+     "automate", "monitor", "limit", "rotate", "audit", "set", "use", "make", "check"}
 )  # fmt: skip
 
 
@@ -218,10 +238,12 @@ def owner_label(text: str) -> str | None:
 
 def _is_name(part: str) -> bool:
     words = part.split()
-    if words and _TEAM_WORD.match(words[-1]) and len(words) > 1:
-        words = words[:-1]  # "Platform team", "SRE on-call"
     if words and words[0].lower() == "the" and len(words) > 1:
         words = words[1:]
+    team = len(words) > 1 and bool(_TEAM_WORD.match(words[-1]))
+    if team:
+        # "Storage team", "SRE on-call": a team named for its topic is still a team.
+        return len(words) <= 4 and all(_NAME_WORD.match(word) for word in words[:-1])
     if not 1 <= len(words) <= 3:
         return False
     for word in words:
@@ -260,3 +282,16 @@ def not_team_work(text: str) -> bool:
     if _BY_US.search(plain):
         return False
     return bool(_TO_READER.match(plain) or _ON_ITS_OWN.search(plain))
+
+
+# A follow-up list introduced in the first person singular ("here are the two things I'll
+# be changing"), in a document with no "we": a one-person project, whose items the writer
+# owns.
+_WRITER_COMMITS = re.compile(r"\bI(?:'ll|’ll| will| am going to|'m going to|’m going to)\b")
+_WE = re.compile(r"\b(?:we|we'll|we're|we've|our|us)\b", re.I)
+
+
+def owned_by_writer(section_text: str, document_text: str) -> bool:
+    """Whether the writer commits to the items ("I'll be changing") in a document that
+    never speaks as a team ("we"), so that they own them."""
+    return bool(_WRITER_COMMITS.search(section_text)) and not _WE.search(document_text)
