@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from statistics import median
 from typing import Protocol
 
-from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
+from kintsugi.core.timeline import KEY_KINDS, EventKind, KeyEvent, compute_metrics
 
 # Beyond this from everything else, an event is almost surely a typo in its date.
 OUTLIER_DISTANCE = timedelta(days=7)
@@ -390,17 +390,9 @@ def _future(events: Sequence[SanityEvent], now: datetime) -> list[TimelineWarnin
     ]
 
 
-# The kinds that mark the outage itself: it started, someone was told, it was relieved.
-_OUTAGE_KINDS = frozenset(
-    {
-        EventKind.IMPACT_STARTED,
-        EventKind.ALERT_FIRED,
-        EventKind.PAGE_ACKNOWLEDGED,
-        EventKind.WORKAROUND_APPLIED,
-        EventKind.MITIGATED,
-        EventKind.FULLY_RECOVERED,
-    }
-)
+# The kinds that mark the outage itself (it started, someone was told, it was relieved) are
+# the key kinds, the ones the metrics read.
+_OUTAGE_KINDS = KEY_KINDS
 
 
 def outage_window(
