@@ -24,9 +24,9 @@ def flagged(text: str) -> set[str]:
 CAUGHT = [
     # Misjudgment verbs with the writer (or "we") as subject.
     "I misjudged how full the volume was and kept the site up instead of resizing.",
-    "We misread the vendor's notice and assumed the old endpoint would keep working.",
+    "Frankly I misread the vendor's notice and assumed the old endpoint would keep working.",
     "I underestimated the backlog and told support it would clear within the hour.",
-    "Honestly, we misunderstood how the failover script picks its target.",
+    "Honestly, I misunderstood how the failover script picks its target.",
     # A participle opening that confesses the misreading.
     "Misunderstanding the alert text, I restarted the healthy replica first.",
     "Underestimating the size of the table, we ran the migration at noon.",
@@ -74,6 +74,9 @@ LEFT_ALONE = [
     # Misjudgment by a thing, and advice in the present tense.
     "The autoscaler underestimated the load because its window was too short.",
     "The health check misread the 503 as a success.",
+    # An organisation's estimate told as one actor, and a misjudgment told with its reason.
+    "We underestimated the launch traffic, and the autoscaler's ceiling was too low.",
+    "I underestimated the lag because the replication dashboard averages over an hour.",
     "Running migrations at peak is a bad idea, so the pipeline now blocks them.",
     "It is easy for anyone to make such a costly mistake when the console has no confirmation.",
     # Haste the team chose as a trade-off.
