@@ -114,7 +114,7 @@ OWNER_IN_TEXT = re.compile(
     r"(?:^|[\s(\[,;])@[\w.-]+|\b(?:owners?|assignee|assigned to|dri)\b\s*[:=]?\s*\w", re.I
 )
 TICKET_IN_TEXT = re.compile(
-    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|[\w.-]+/[\w.-]+#\d+\b|https?://\S+"
+    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|(?<![\w.-])[\w.-]+/[\w.-]+#\d+\b|https?://\S+"
     r"|\]\([^)\s]+\)|\bticket\s*[:=]\s*\S",
     re.I,
 )
