@@ -33,6 +33,8 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "review6/cosmos-2025-05-05-github-malicious-contributor.md": [(74, "out-of-order")],
     # review6 "What lint did not report": "12 23:00 fully operational" before "12 21:25".
     "review6/freistil-2013-03-09-storage-cluster.md": [(37, "out-of-order")],
+    # review6 "What lint did not report": "2023-01-04/11:34" listed before 09:15.
+    "review6/wire-2023-01-04-website-dos-outage.md": [(23, "out-of-order")],
 }
 
 
