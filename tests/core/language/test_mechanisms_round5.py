@@ -7,7 +7,8 @@ reviewed sentences fails here): the direction of a cause, when a symptom appeare
 own question about how a signal travelled, a sanction noun used as a date or about an
 adversary, hindsight about test coverage, one phrase reported by two rules; and, on the
 recall side, misjudgment and haste told of oneself, a decision graded after the fact, idioms
-of being caught unready, and the "it would have been faster to" counterfactual.
+of being caught unready, and the "it would have been faster to" counterfactual; and two
+mechanisms from the real tuning halves' misses (a track record invoked, blame by degree).
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ CAUGHT = [
     "The lag should have been spotted immediately by whoever was watching.",
     # Kept: a cause that names a person outright.
     "The outage was due to Rafael running the cleanup twice.",
+    # Found in the real tuning halves' misses: a person's track record invoked, and blame
+    # graded by degree ("partially", "largely").
+    "The relief signaller had a long history of skipping the handover sheet.",
+    "A technician with a record of disabling alarms was on shift that night.",
+    "The vendor's support desk is largely to blame for the delay.",
+    "Our release manager was at least partly to blame.",
 ]
 
 
@@ -85,6 +92,11 @@ LEFT_ALONE = [
     "In hindsight it would have been better to have a replica in another region.",
     # Being caught off guard by the world is not a judgment.
     "The storm caught the whole region off guard.",
+    # A track record of a system, and a record of reliability.
+    "The primary has a history of stalling during vacuum.",
+    "We have a long record of uptime on this cluster, which made the page a surprise.",
+    # Degree without a person.
+    "The retry storm is largely to blame for the second hour of the outage.",
 ]
 
 
