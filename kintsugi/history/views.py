@@ -72,11 +72,10 @@ def _refused(request: HttpRequest, incident: Incident, message: str, status: int
 def _diff_context(
     request: HttpRequest, incident: Incident, first: int, second: int
 ) -> dict[str, Any] | None:
-    found = selectors.versions(incident, [first, second])
+    found, latest = selectors.versions_and_latest(incident, [first, second])
     if first not in found or second not in found:
         return None
     older, newer = sorted((found[first], found[second]), key=lambda v: v.number)
-    latest = selectors.latest_number(incident)
     diffs = selectors.diff(older, newer)
     return {
         "incident": incident,
