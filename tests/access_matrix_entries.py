@@ -487,6 +487,7 @@ ENTRIES.update(
     {
         "history": page("GET", READ, variants=({}, {"?": "before=5"})),
         "history-diff": page("GET", READ, variants=({"?": "from=1&to=1"},)),
+        "history-version": page("GET", READ, params={"number": "1"}),
         "history-restore": page("POST", WRITE, params={"number": "1"}, data=HISTORY_RESTORE),
         "api:list_versions": api_read(variants=({}, {"?": "before=5&limit=10"})),
         "api:get_version": api_read(params={"number": "1"}),
