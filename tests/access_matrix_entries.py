@@ -578,5 +578,8 @@ ENTRIES.update(
             "POST", WRITE, data={"notes": "Agreed.", "attendees": "", "version": "0"}
         ),
         "review-meeting-follow-up": page("POST", WRITE),
+        "api:get_meeting": api_read(),
+        "api:save_meeting": api("PUT", WRITE, data={"notes": "Agreed.", "version": 0}),
+        "api:send_follow_up": api("POST", WRITE),
     }
 )
