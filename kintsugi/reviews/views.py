@@ -48,7 +48,9 @@ def _answer(
         # (where a browser without JavaScript fills it); the edit page when that is unknown.
         back = came_from or reverse("postmortem-edit", args=[incident.pk])
         return redirect(f"{back}#{anchor}")
-    context = {**context, "back": came_from or request.path}
+    # The section's own page (no JavaScript) is where its forms are: they come back to it.
+    here = not request.htmx and request.method == "GET"
+    context = {**context, "back": request.path if here else (came_from or request.path)}
     if request.htmx:
         # The header's status badge follows the workflow (an out-of-band swap).
         response = render(request, template, {**context, "oob": True}, status=status)
