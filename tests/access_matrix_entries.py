@@ -487,6 +487,7 @@ ENTRIES.update(
     {
         "history": page("GET", READ, variants=({}, {"?": "before=5"})),
         "history-diff": page("GET", READ, variants=({"?": "from=1&to=1"},)),
+        "history-version": page("GET", READ, params={"number": "1"}),
         "history-restore": page("POST", WRITE, params={"number": "1"}, data=HISTORY_RESTORE),
         "api:list_versions": api_read(variants=({}, {"?": "before=5&limit=10"})),
         "api:get_version": api_read(params={"number": "1"}),
@@ -577,5 +578,8 @@ ENTRIES.update(
             "POST", WRITE, data={"notes": "Agreed.", "attendees": "", "version": "0"}
         ),
         "review-meeting-follow-up": page("POST", WRITE),
+        "api:get_meeting": api_read(),
+        "api:save_meeting": api("PUT", WRITE, data={"notes": "Agreed.", "version": 0}),
+        "api:send_follow_up": api("POST", WRITE),
     }
 )
