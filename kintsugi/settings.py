@@ -303,6 +303,9 @@ KINTSUGI_SIGNIN_WAIT_SECONDS = _env.integer(
 )
 KINTSUGI_SIGNIN_SLOT_DIR = Path(env_str("KINTSUGI_SIGNIN_SLOT_DIR", str(DATA_DIR / "signin-slots")))
 
+# How many days an invitation link works (kintsugi/administration/invitations.py).
+KINTSUGI_INVITATION_DAYS = _env.integer("KINTSUGI_INVITATION_DAYS", 7, minimum=1, maximum=90)
+
 # Logs as text, or one JSON object a line (with the request id on every record either way).
 KINTSUGI_LOG_FORMAT = _env.choice("KINTSUGI_LOG_FORMAT", "text", ("text", "json"))
 # Single sign-on with OpenID Connect (kintsugi/sso; docs/deployment.md, "Single sign-on"). On
