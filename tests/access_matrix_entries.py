@@ -524,6 +524,7 @@ ENTRIES.update(
         ),
         "admin-teams": page(("GET", "POST"), ADMIN_ONLY, data={"name": "", "slug": ""}),
         "admin-team": page("GET", ADMIN_ONLY, params={"slug": "platform"}),
+        "admin-my-team": page("GET", ADMIN_ONLY, note="a redirect to the reader's team page"),
         "admin-member-add": page(
             "POST", ADMIN_ONLY, params={"slug": "platform"}, data={"person": "", "role": "x"}
         ),

@@ -23,6 +23,7 @@ urlpatterns = [
         name="admin-user-token-revoke",
     ),
     path("manage/teams/", teams.team_list, name="admin-teams"),
+    path("manage/my-team/", teams.my_team, name="admin-my-team"),
     path("manage/teams/<slug:slug>/", teams.team_detail, name="admin-team"),
     path("manage/teams/<slug:slug>/members/", teams.member_add, name="admin-member-add"),
     path("manage/teams/<slug:slug>/review/", teams.team_approvals, name="admin-team-approvals"),

@@ -40,6 +40,19 @@ def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "administration/teams.html", context, status=status)
 
 
+@administrators
+@require_http_methods(["GET"])
+def my_team(request: HttpRequest) -> HttpResponse:
+    """The nav's Admin link for a team admin: their team's page when they lead one team,
+    the list of their teams when several (a site admin's link goes to /manage/)."""
+    if access.is_admin(request.user):  # type: ignore[arg-type]
+        return redirect("administration")
+    led = list(access.teams_managed_by(request.user).order_by("name")[:2])  # type: ignore[arg-type]
+    if len(led) == 1:
+        return redirect("admin-team", slug=led[0].slug)
+    return redirect("admin-teams")
+
+
 def _managed_team(request: HttpRequest, slug: str) -> Team:
     """The team if the reader administers it: 404 if there is none, 403 if not theirs."""
     team = Team.objects.filter(slug=slug[:100]).first()
