@@ -31,10 +31,11 @@ TEMPLATE = "administration/email/invitation.txt"
 class LinkProblem(Exception):
     """Why a link cannot be used, in words for the person who clicked it."""
 
-    def __init__(self, message: str, *, status: int = 404):
+    def __init__(self, message: str, *, status: int = 404, used_by: int | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.used_by = used_by  # who accepted it, when that is the problem
 
 
 def invitation_days() -> int:
@@ -75,7 +76,11 @@ def invitation_from_token(token: str) -> Invitation:
     if invitation is None or invitation.key != data.get("k") or invitation.withdrawn_at:
         raise invalid
     if invitation.accepted_at is not None:
-        raise LinkProblem("This invitation has already been used: sign in instead.", status=410)
+        raise LinkProblem(
+            "This invitation has already been used: sign in instead.",
+            status=410,
+            used_by=invitation.accepted_by_id,
+        )
     return invitation
 
 
