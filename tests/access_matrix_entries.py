@@ -545,6 +545,9 @@ ENTRIES.update(
             "POST", ADMIN_ONLY, params={"service_slug": "web"}, data={"name": "Web"}
         ),
         "admin-severities": page("GET", ADMIN_ONLY),
+        "admin-severity-edit": page(
+            "POST", ADMIN_ONLY, params={"level": "SEV3"}, data={"name": "", "definition": ""}
+        ),
         "admin-audit": page("GET", ADMIN_ONLY),
         "admin-language": page(("GET", "POST"), ADMIN_ONLY, data={"publishing_mode": "x"}),
         "invitation-accept": page(

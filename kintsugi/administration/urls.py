@@ -44,6 +44,7 @@ urlpatterns = [
         name="admin-service-rename",
     ),
     path("manage/severities/", pages.severities, name="admin-severities"),
+    path("manage/severities/<str:level>/", pages.severity_edit, name="admin-severity-edit"),
     path("manage/audit/", pages.audit, name="admin-audit"),
     path("manage/language/", pages.language, name="admin-language"),
     path("invite/<str:token>/", onboarding.invitation_accept, name="invitation-accept"),
