@@ -31,8 +31,9 @@ class User(AbstractUser):
     # memberships say, kept by kintsugi/teams/signals.py, so that the navigation offers the
     # team admin's links from the user row every request loads anyway, without a query per
     # page. Never written by a full ``save()`` (see ``save``): a user row loaded before a
-    # membership changed must not put the old value back.
-    leads_team = models.BooleanField(default=False, editable=False)
+    # membership changed must not put the old value back. A database default too, so that
+    # code of the previous release inserting users during an upgrade still can.
+    leads_team = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["username"]

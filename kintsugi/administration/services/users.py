@@ -168,6 +168,20 @@ def _mark_accepted(invitation: Invitation, person: User) -> None:
         raise ValidationProblem("This invitation has already been used: sign in instead.")
 
 
+def _audit_accepted(invitation: Invitation, person: User, **extra: object) -> None:
+    audit_admin_change(
+        user=person,
+        change="user.invite_accept",
+        kind="user",
+        name=person.username,
+        detail={
+            "email": invitation.email,
+            "team": invitation.team.slug if invitation.team else None,
+            **extra,
+        },
+    )
+
+
 @transaction.atomic
 def invitation_accept(
     *,
@@ -204,16 +218,7 @@ def invitation_accept(
                                 field="username") from None  # fmt: skip
     _mark_accepted(invitation, candidate)
     _join(invitation, candidate)
-    audit_admin_change(
-        user=candidate,
-        change="user.invite_accept",
-        kind="user",
-        name=candidate.username,
-        detail={
-            "email": invitation.email,
-            "team": invitation.team.slug if invitation.team else None,
-        },
-    )
+    _audit_accepted(invitation, candidate)
     return candidate
 
 
@@ -231,16 +236,7 @@ def invitation_apply(*, invitation: Invitation, user: User) -> User:
     if order.index(Role(invitation.role)) > order.index(Role(user.role)):
         user.role = invitation.role
         user.save(update_fields=["role"])
-    audit_admin_change(
-        user=user,
-        change="user.invite_accept",
-        kind="user",
-        name=user.username,
-        detail={
-            "email": invitation.email,
-            "team": invitation.team.slug if invitation.team else None,
-        },
-    )
+    _audit_accepted(invitation, user)
     return user
 
 
@@ -264,17 +260,7 @@ class InvitationAdmission:
                 "This invitation has just been used. Sign in again, or ask to be invited."
             ) from None
         _join(self.invitation, user)
-        audit_admin_change(
-            user=user,
-            change="user.invite_accept",
-            kind="user",
-            name=user.username,
-            detail={
-                "email": self.invitation.email,
-                "team": self.invitation.team.slug if self.invitation.team else None,
-                "through": "sso",
-            },
-        )
+        _audit_accepted(self.invitation, user, through="sso")
 
 
 def sso_admission(email: str) -> InvitationAdmission | None:
