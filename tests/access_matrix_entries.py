@@ -525,6 +525,7 @@ ENTRIES.update(
         ),
         "admin-teams": page(("GET", "POST"), ADMIN_ONLY, data={"name": "", "slug": ""}),
         "admin-team": page("GET", ADMIN_ONLY, params={"slug": "platform"}),
+        "admin-my-team": page("GET", ADMIN_ONLY, note="a redirect to the reader's team page"),
         "admin-member-add": page(
             "POST", ADMIN_ONLY, params={"slug": "platform"}, data={"person": "", "role": "x"}
         ),
@@ -545,6 +546,9 @@ ENTRIES.update(
             "POST", ADMIN_ONLY, params={"service_slug": "web"}, data={"name": "Web"}
         ),
         "admin-severities": page("GET", ADMIN_ONLY),
+        "admin-severity-edit": page(
+            "POST", ADMIN_ONLY, params={"level": "SEV3"}, data={"name": "", "definition": ""}
+        ),
         "admin-audit": page("GET", ADMIN_ONLY),
         "admin-language": page(("GET", "POST"), ADMIN_ONLY, data={"publishing_mode": "x"}),
         "invitation-accept": page(

@@ -69,6 +69,8 @@ REVIEWED: dict[tuple[str, str], str] = {
     "to post-mortems wait for it because their triggers write that table",
     ("teams", "0002_membership_team_role"): _EARLY
     + "teams_membership has one row per person and team",
+    ("teams", "0003_fill_leads_team"): "one UPDATE sets accounts_user.leads_team on the "
+    "users who lead a team (a few rows per team); memberships are only read",
     ("trackers", "0003_tracker_secrets"): _EARLY
     + "an index on tracker sync jobs, a queue that is emptied as it runs",
 }
