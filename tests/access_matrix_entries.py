@@ -277,6 +277,28 @@ API: dict[str, Entry] = {
     "api:update_service": api("PATCH", ADMIN_ONLY, params={"service_slug": "web"}, data={}),
     "api:delete_service": api("DELETE", ADMIN_ONLY, params={"service_slug": "web"}),
     "api:list_users": api_read(),
+    # Administration (issue 19): site admins; a team's admins for its members (nobody in
+    # this matrix leads a team: tests/api/test_administration.py checks a lead). Names
+    # that match nothing are refused after access (422), so nothing is changed here.
+    "api:invite_user": api("POST", ADMIN_ONLY, data={"email": "not an address"}),
+    "api:deactivate_user": api("POST", ADMIN_ONLY, params={"username": "nobody-here"}),
+    "api:reactivate_user": api("POST", ADMIN_ONLY, params={"username": "nobody-here"}),
+    "api:set_user_role": api(
+        "PUT", ADMIN_ONLY, params={"username": "nobody-here"}, data={"role": "viewer"}
+    ),
+    "api:add_team_member": api(
+        "POST", ADMIN_ONLY, params={"team_slug": "platform"}, data={"person": "nobody-here"}
+    ),
+    "api:set_team_member_role": api(
+        "PATCH",
+        ADMIN_ONLY,
+        params={"team_slug": "platform", "username": "nobody-here"},
+        data={"role": "viewer"},
+    ),
+    "api:remove_team_member": api(
+        "DELETE", ADMIN_ONLY, params={"team_slug": "platform", "username": "nobody-here"}
+    ),
+    "api:list_admin_audit": api("GET", ADMIN_ONLY),
     # Trackers (issue 17): connections are listed to those who manage them (others get an
     # empty page); an item's ticket follows the item's incident.
     "api:list_connections": api("GET", SIGNED_IN),

@@ -54,3 +54,4 @@ api.add_router("", "kintsugi.api.routers.trackers.router")  # trackers (issue 17
 api.add_router("", "kintsugi.api.routers.reviews.router")  # reviews and comments (issue 18)
 api.add_router("", "kintsugi.api.routers.search.router")  # Search (issue 18)
 api.add_router("", "kintsugi.api.routers.history.router")  # History (issue 18)
+api.add_router("", "kintsugi.api.routers.administration.router")  # administration (issue 19)

@@ -66,6 +66,9 @@ class ApiCaller:
     def patch(self, path: str, **kwargs: Any) -> Any:
         return self.call("patch", path, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.call("PUT", path, **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.call("delete", path, **kwargs)
 

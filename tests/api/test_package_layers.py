@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "schemas.trackers",
         "schemas.reviews",
         "schemas.history",
+        "schemas.administration",
     ),
     # Exceptions answered in the error shape (a 409 carries the stored object).
     ("handlers",),
@@ -55,6 +56,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "routers.reviews",
         "routers.search",
         "routers.history",
+        "routers.administration",
     ),
     # The NinjaAPI that puts them together.
     ("urls",),

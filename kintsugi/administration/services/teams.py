@@ -157,3 +157,61 @@ def admin_team_approvals(*, user: User, team: Team, approvals_needed: object) ->
         audit_admin_change(user=user, change="team.approvals", kind="team", name=team.slug,
                            detail={"from": before, "to": row.approvals_needed})  # fmt: skip
     return row.approvals_needed
+
+
+def _changes(before: dict[str, object], after: dict[str, object]) -> dict[str, object]:
+    return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+
+
+def _team_fields(team: Team) -> dict[str, object]:
+    return {"name": team.name, "slug": team.slug, "description": team.description}
+
+
+def _service_fields(service: Service) -> dict[str, object]:
+    team = service.team
+    return {"name": service.name, "slug": service.slug, "description": service.description,
+            "team": team.slug if team else None}  # fmt: skip
+
+
+@transaction.atomic
+def admin_team_update(*, user: User, team: Team, **fields: object) -> Team:
+    """A site admin's change to a team's name, slug or description (the API's PATCH)."""
+    require_site_admin(user)
+    before = _team_fields(team)
+    team = directory.team_update(user=user, team=team, **fields)
+    changed = _changes(before, _team_fields(team))
+    if changed:
+        audit_admin_change(user=user, change="team.update", kind="team", name=team.slug,
+                           detail=changed)  # fmt: skip
+    return team
+
+
+@transaction.atomic
+def admin_team_delete(*, user: User, team: Team) -> None:
+    require_site_admin(user)
+    gone = _team_fields(team)
+    directory.team_delete(user=user, team=team)
+    audit_admin_change(user=user, change="team.delete", kind="team", name=str(gone["slug"]),
+                       detail=gone)  # fmt: skip
+
+
+@transaction.atomic
+def admin_service_update(*, user: User, service: Service, **fields: object) -> Service:
+    """A site admin's change to a service (the API's PATCH; the page renames only)."""
+    require_site_admin(user)
+    before = _service_fields(service)
+    service = directory.service_update(user=user, service=service, **fields)
+    changed = _changes(before, _service_fields(service))
+    if changed:
+        audit_admin_change(user=user, change="service.update", kind="service",
+                           name=service.slug, detail=changed)  # fmt: skip
+    return service
+
+
+@transaction.atomic
+def admin_service_delete(*, user: User, service: Service) -> None:
+    require_site_admin(user)
+    gone = _service_fields(service)
+    directory.service_delete(user=user, service=service)
+    audit_admin_change(user=user, change="service.delete", kind="service",
+                       name=str(gone["slug"]), detail=gone)  # fmt: skip

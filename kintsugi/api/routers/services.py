@@ -1,4 +1,5 @@
-"""Services (what incidents affect): everyone reads them, admins change them."""
+"""Services (what incidents affect): everyone reads them, admins change them (through the
+administration services, so every change is in the audit log)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
+from kintsugi.administration.services import teams as admin_directory
 from kintsugi.api.auth import current_user
 from kintsugi.api.pagination import paginate
 from kintsugi.api.patches import changed_fields
@@ -61,7 +63,9 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Status:
     user = current_user(request)
     services.require_admin(user)
     data = _relations(changed_fields(payload, nullable=_NULLABLE))
-    return Status(201, services.service_create(user=user, **data))  # type: ignore[arg-type]
+    data.setdefault("team", None)
+    created = admin_directory.admin_service_create(user=user, **data)  # type: ignore[arg-type]
+    return Status(201, created)
 
 
 @router.patch("/services/{service_slug}", response={200: ServiceOut, **ERRORS})
@@ -70,10 +74,12 @@ def update_service(request: HttpRequest, service_slug: str, payload: ServicePatc
     service = _service(service_slug)
     services.require_admin(user)
     data = _relations(changed_fields(payload, nullable=_NULLABLE))
-    return services.service_update(user=user, service=service, **data)
+    return admin_directory.admin_service_update(user=user, service=service, **data)  # type: ignore[arg-type]
 
 
 @router.delete("/services/{service_slug}", response={204: None, **ERRORS})
 def delete_service(request: HttpRequest, service_slug: str) -> Status:
-    services.service_delete(user=current_user(request), service=_service(service_slug))
+    user = current_user(request)
+    services.require_admin(user)
+    admin_directory.admin_service_delete(user=user, service=_service(service_slug))  # type: ignore[arg-type]
     return Status(204, None)

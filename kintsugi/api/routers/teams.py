@@ -1,4 +1,5 @@
-"""Teams: everyone reads them (to file and filter incidents), admins change them."""
+"""Teams: everyone reads them (to file and filter incidents), admins change them (through
+the administration services, so every change is in the audit log)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
+from kintsugi.administration.services import teams as admin_directory
 from kintsugi.api.auth import current_user
 from kintsugi.api.pagination import PageParams, paginate
 from kintsugi.api.patches import changed_fields
@@ -41,20 +43,26 @@ def get_team(request: HttpRequest, team_slug: str) -> Team:
 
 @router.post("/teams", response={201: TeamOut, **ERRORS})
 def create_team(request: HttpRequest, payload: TeamIn) -> Status:
-    team = services.team_create(user=current_user(request), **changed_fields(payload))
+    user = current_user(request)
+    services.require_admin(user)
+    team = admin_directory.admin_team_create(user=user, **changed_fields(payload))  # type: ignore[arg-type]
     return Status(201, _team(team.slug))
 
 
 @router.patch("/teams/{team_slug}", response={200: TeamOut, **ERRORS})
 def update_team(request: HttpRequest, team_slug: str, payload: TeamPatch) -> Team:
     """Teams carry no version: they change rarely, and only admins change them."""
-    team = services.team_update(
-        user=current_user(request), team=_team(team_slug), **changed_fields(payload)
-    )
+    user = current_user(request)
+    team = _team(team_slug)
+    services.require_admin(user)
+    team = admin_directory.admin_team_update(user=user, team=team, **changed_fields(payload))  # type: ignore[arg-type]
     return _team(team.slug)
 
 
 @router.delete("/teams/{team_slug}", response={204: None, **ERRORS})
 def delete_team(request: HttpRequest, team_slug: str) -> Status:
-    services.team_delete(user=current_user(request), team=_team(team_slug))
+    user = current_user(request)
+    team = _team(team_slug)
+    services.require_admin(user)
+    admin_directory.admin_team_delete(user=user, team=team)  # type: ignore[arg-type]
     return Status(204, None)

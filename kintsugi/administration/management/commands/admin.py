@@ -16,37 +16,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kintsugi.accounts.models import Role, User
 from kintsugi.administration.audit import admin_changes
+from kintsugi.administration.lookups import membership_of, team_named, user_named
 from kintsugi.administration.services import teams as directory
 from kintsugi.administration.services import users as people
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems.cli_identity import resolve_actor
-from kintsugi.teams.models import Membership, Team, TeamRole
+from kintsugi.teams.models import TeamRole
 
 MAX_NAME = 254
-
-
-def _team(slug: str) -> Team:
-    team = Team.objects.filter(slug=slug[:100]).first()
-    if team is None:
-        raise ValidationProblem(f"There is no team {slug[:100]!r}.")
-    return team
-
-
-def _person(username: str) -> User:
-    person = User.objects.filter(username=username[:150]).first()
-    if person is None:
-        raise ValidationProblem(f"There is no user {username[:150]!r}.")
-    return person
-
-
-def _membership(team: Team, username: str) -> Membership:
-    found = Membership.objects.select_related("team", "user").filter(
-        team=team, user__username=username[:150]
-    )
-    membership = found.first()
-    if membership is None:
-        raise ValidationProblem(f"{username[:150]!r} is not in {team.name}.")
-    return membership
 
 
 class Command(BaseCommand):
@@ -98,7 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, indent=2))
 
     def _invite(self, user: User, options: dict[str, Any]) -> object:
-        team = _team(options["team"]) if options.get("team") else None
+        team = team_named(options["team"]) if options.get("team") else None
         invitation, sent = people.user_invite(user=user, email=options["email"][:MAX_NAME + 1],
                                               role=options["role"], team=team,
                                               team_role=options["team_role"])  # fmt: skip
@@ -106,7 +83,7 @@ class Command(BaseCommand):
                 "team": team.slug if team else None}  # fmt: skip
 
     def _set_active(self, user: User, username: str, active: bool) -> object:
-        person = people.user_set_active(user=user, person=_person(username), active=active)
+        person = people.user_set_active(user=user, person=user_named(username), active=active)
         return {"username": person.username, "active": person.is_active}
 
     def _deactivate(self, user: User, options: dict[str, Any]) -> object:
@@ -116,29 +93,29 @@ class Command(BaseCommand):
         return self._set_active(user, options["username"], True)
 
     def _role(self, user: User, options: dict[str, Any]) -> object:
-        person = people.user_set_role(user=user, person=_person(options["username"]),
+        person = people.user_set_role(user=user, person=user_named(options["username"]),
                                       role=options["role"])  # fmt: skip
         return {"username": person.username, "role": person.role}
 
     def _member_add(self, user: User, options: dict[str, Any]) -> object:
-        membership = directory.member_add(user=user, team=_team(options["team"]),
+        membership = directory.member_add(user=user, team=team_named(options["team"]),
                                           person=options["person"], role=options["role"])  # fmt: skip
         return {"team": membership.team.slug, "username": membership.user.username,
                 "role": membership.role.value}  # fmt: skip
 
     def _member_role(self, user: User, options: dict[str, Any]) -> object:
-        team = _team(options["team"])
+        team = team_named(options["team"])
         people.require_team_admin(user, team)  # before saying who is in the team
         membership = directory.member_set_role(
-            user=user, membership=_membership(team, options["username"]), role=options["role"]
+            user=user, membership=membership_of(team, options["username"]), role=options["role"]
         )
         return {"team": team.slug, "username": membership.user.username,
                 "role": membership.role.value}  # fmt: skip
 
     def _member_remove(self, user: User, options: dict[str, Any]) -> object:
-        team = _team(options["team"])
+        team = team_named(options["team"])
         people.require_team_admin(user, team)
-        directory.member_remove(user=user, membership=_membership(team, options["username"]))
+        directory.member_remove(user=user, membership=membership_of(team, options["username"]))
         return {"team": team.slug, "removed": options["username"][:150]}
 
     def _team_create(self, user: User, options: dict[str, Any]) -> object:
@@ -146,7 +123,7 @@ class Command(BaseCommand):
         return {"team": team.slug, "name": team.name}
 
     def _service_create(self, user: User, options: dict[str, Any]) -> object:
-        team = _team(options["team"]) if options.get("team") else None
+        team = team_named(options["team"]) if options.get("team") else None
         service = directory.admin_service_create(user=user, name=options["name"],
                                                  slug=options["slug"], team=team)  # fmt: skip
         return {"service": service.slug, "name": service.name, "team": team.slug if team else None}
