@@ -45,11 +45,12 @@ def _edit_twenty(user: object, incident_id: int, offset: int) -> None:
 
 def prepare(user: object, incident_id: int) -> tuple[int, int]:
     """Versions 1 (as it is) and 3 (40 events changed in two saves); returns their numbers."""
-    from kintsugi.history.models import SectionState, Version
+    from kintsugi.history.models import HistoryBlob, SectionState, Version
     from kintsugi.history.services.recorder import record
 
     Version.objects.filter(incident_id=incident_id).delete()
     SectionState.objects.filter(incident_id=incident_id).delete()
+    HistoryBlob.objects.filter(incident_id=incident_id).delete()
     record(incident_id, user=None)
     _edit_twenty(user, incident_id, 0)
     _edit_twenty(user, incident_id, 10)

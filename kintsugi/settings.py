@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kintsugi.teams.context_processors.severities",
             ],
         },
     },
@@ -302,6 +303,9 @@ KINTSUGI_SIGNIN_WAIT_SECONDS = _env.integer(
     "KINTSUGI_SIGNIN_WAIT_SECONDS", 3, minimum=1, maximum=60
 )
 KINTSUGI_SIGNIN_SLOT_DIR = Path(env_str("KINTSUGI_SIGNIN_SLOT_DIR", str(DATA_DIR / "signin-slots")))
+
+# How many days an invitation link works (kintsugi/administration/invitations.py).
+KINTSUGI_INVITATION_DAYS = _env.integer("KINTSUGI_INVITATION_DAYS", 7, minimum=1, maximum=90)
 
 # Logs as text, or one JSON object a line (with the request id on every record either way).
 KINTSUGI_LOG_FORMAT = _env.choice("KINTSUGI_LOG_FORMAT", "text", ("text", "json"))

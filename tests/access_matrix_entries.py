@@ -487,6 +487,7 @@ ENTRIES.update(
     {
         "history": page("GET", READ, variants=({}, {"?": "before=5"})),
         "history-diff": page("GET", READ, variants=({"?": "from=1&to=1"},)),
+        "history-version": page("GET", READ, params={"number": "1"}),
         "history-restore": page("POST", WRITE, params={"number": "1"}, data=HISTORY_RESTORE),
         "api:list_versions": api_read(variants=({}, {"?": "before=5&limit=10"})),
         "api:get_version": api_read(params={"number": "1"}),
@@ -524,6 +525,7 @@ ENTRIES.update(
         ),
         "admin-teams": page(("GET", "POST"), ADMIN_ONLY, data={"name": "", "slug": ""}),
         "admin-team": page("GET", ADMIN_ONLY, params={"slug": "platform"}),
+        "admin-my-team": page("GET", ADMIN_ONLY, note="a redirect to the reader's team page"),
         "admin-member-add": page(
             "POST", ADMIN_ONLY, params={"slug": "platform"}, data={"person": "", "role": "x"}
         ),
@@ -544,6 +546,9 @@ ENTRIES.update(
             "POST", ADMIN_ONLY, params={"service_slug": "web"}, data={"name": "Web"}
         ),
         "admin-severities": page("GET", ADMIN_ONLY),
+        "admin-severity-edit": page(
+            "POST", ADMIN_ONLY, params={"level": "SEV3"}, data={"name": "", "definition": ""}
+        ),
         "admin-audit": page("GET", ADMIN_ONLY),
         "admin-language": page(("GET", "POST"), ADMIN_ONLY, data={"publishing_mode": "x"}),
         "invitation-accept": page(
@@ -577,5 +582,8 @@ ENTRIES.update(
             "POST", WRITE, data={"notes": "Agreed.", "attendees": "", "version": "0"}
         ),
         "review-meeting-follow-up": page("POST", WRITE),
+        "api:get_meeting": api_read(),
+        "api:save_meeting": api("PUT", WRITE, data={"notes": "Agreed.", "version": 0}),
+        "api:send_follow_up": api("POST", WRITE),
     }
 )

@@ -22,6 +22,15 @@ def pytest_configure(config):
     install()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: keys made of row ids and counters repeat
+    across tests whose data was rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def live_server(request, django_db_setup):
     """pytest-django's live server, started after the test database exists.

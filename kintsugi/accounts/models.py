@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -26,9 +27,25 @@ class User(AbstractUser):
     """A person. The role is organisation-wide; incidents may further restrict who sees them."""
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.EDITOR)
+    # Whether they are a team admin (lead) of at least one team: a copy of what their
+    # memberships say, kept by kintsugi/teams/signals.py, so that the navigation offers the
+    # team admin's links from the user row every request loads anyway, without a query per
+    # page. Never written by a full ``save()`` (see ``save``): a user row loaded before a
+    # membership changed must not put the old value back. A database default too, so that
+    # code of the previous release inserting users during an upgrade still can.
+    leads_team = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["username"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and kwargs.get("update_fields") is None and not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "leads_team"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

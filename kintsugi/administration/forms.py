@@ -141,3 +141,12 @@ class LanguageForm(forms.Form):
         "People who are not users",
         "Contractors, vendors' staff: names the checker should know are people.",
     )
+
+
+class SeverityForm(forms.Form):
+    """One level's words; lengths and characters are the service's to check."""
+
+    name = forms.CharField(label="Name", required=False, strip=False,
+                           widget=forms.TextInput(attrs={"maxlength": 40}))  # fmt: skip
+    definition = forms.CharField(label="Definition", required=False, strip=False,
+                                 widget=forms.Textarea(attrs={"rows": 3, "maxlength": 600}))  # fmt: skip

@@ -3,7 +3,7 @@
 The link is ``/invite/<token>/`` on ``KINTSUGI_BASE_URL`` (never the request's Host, as
 for password resets: a forged Host must not send someone a link to another server). The
 token is the invitation's id and key, signed with ``SECRET_KEY`` and dated: it expires
-after ``INVITATION_DAYS``, and dies when the invitation is used, withdrawn or re-sent
+after ``KINTSUGI_INVITATION_DAYS`` (a setting, 7 by default), and dies when the invitation is used, withdrawn or re-sent
 (a new key).
 """
 
@@ -22,7 +22,6 @@ from kintsugi.administration.models import Invitation
 
 logger = logging.getLogger("kintsugi.security")
 
-INVITATION_DAYS = 7
 SALT = "kintsugi.administration.invitation"
 MAX_TOKEN = 300  # a real token is about 70 characters; longer is junk, refused unread
 SUBJECT = "You are invited to Kintsugi"
@@ -32,10 +31,16 @@ TEMPLATE = "administration/email/invitation.txt"
 class LinkProblem(Exception):
     """Why a link cannot be used, in words for the person who clicked it."""
 
-    def __init__(self, message: str, *, status: int = 404):
+    def __init__(self, message: str, *, status: int = 404, used_by: int | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.used_by = used_by  # who accepted it, when that is the problem
+
+
+def invitation_days() -> int:
+    """Read per use, not at import, so a test or a reloaded setting takes effect."""
+    return int(settings.KINTSUGI_INVITATION_DAYS)
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -54,11 +59,12 @@ def invitation_from_token(token: str) -> Invitation:
     )
     if not token or len(token) > MAX_TOKEN:
         raise invalid
+    days = invitation_days()
     try:
-        data = signing.loads(token, salt=SALT, max_age=timedelta(days=INVITATION_DAYS))
+        data = signing.loads(token, salt=SALT, max_age=timedelta(days=days))
     except signing.SignatureExpired:
         raise LinkProblem(
-            f"This invitation has expired (links work for {INVITATION_DAYS} days). "
+            f"This invitation has expired (links work for {days} days). "
             "Ask whoever invited you to send it again.",
             status=410,
         ) from None
@@ -70,7 +76,11 @@ def invitation_from_token(token: str) -> Invitation:
     if invitation is None or invitation.key != data.get("k") or invitation.withdrawn_at:
         raise invalid
     if invitation.accepted_at is not None:
-        raise LinkProblem("This invitation has already been used: sign in instead.", status=410)
+        raise LinkProblem(
+            "This invitation has already been used: sign in instead.",
+            status=410,
+            used_by=invitation.accepted_by_id,
+        )
     return invitation
 
 
@@ -82,7 +92,7 @@ def invitation_message(invitation: Invitation) -> EmailMessage:
             "invitation": invitation,
             "inviter": inviter.display_name if inviter else "An administrator",
             "link": invitation_link(invitation),
-            "days": INVITATION_DAYS,
+            "days": invitation_days(),
             "base_url": settings.KINTSUGI_BASE_URL,
             "sso_only": settings.SSO_ONLY,
         },

@@ -142,6 +142,9 @@ class SummaryCache(models.Model):
     )
     key = models.CharField(max_length=64)
     findings = models.JSONField()
+    # The summary fragment rendered from ``findings`` (the web app's template), "" when the
+    # row was stored without it; under the same key, which includes the template's stamp.
+    fragment = models.TextField(blank=True, default="")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -57,17 +57,19 @@ class PublishingVerdict:
 
 
 def publishing_verdict(
-    incident: Incident, *, changes: Mapping[str, object] | None = None
+    incident: Incident, *, changes: Mapping[str, object] | None = None, store: bool = False
 ) -> PublishingVerdict:
     """The findings come from ``summary_cache``: linted once per version of the post-mortem
-    (and of the rules), whichever app server asks."""
-    mode, findings, whys = cached_findings(incident, changes=changes)
+    (and of the rules), whichever app server asks. ``store`` only on a write path: a read
+    that misses lints without writing."""
+    mode, findings, whys = cached_findings(incident, changes=changes, store=store)
     return PublishingVerdict(mode=mode, findings=findings, whys=whys)
 
 
 def publishing_gate(*, incident: Incident, changes: Mapping[str, object]) -> PublishingVerdict:
     """Refuse to publish (ValidationProblem on ``status``) when the organisation blocks it."""
-    verdict = publishing_verdict(incident, changes=changes)
+    # The gate runs inside the save's transaction: what it lints is stored with the save.
+    verdict = publishing_verdict(incident, changes=changes, store=True)
     if verdict.blocked:
         message = " ".join(
             part

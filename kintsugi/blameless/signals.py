@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from kintsugi.accounts.models import User
 from kintsugi.blameless import services
 from kintsugi.blameless.models import LanguageSettings, SummaryCache
+from kintsugi.blameless.summary_cache import store_after_commit
 from kintsugi.five_whys.models import Analysis, WhyNode
-from kintsugi.postmortems.models import ActionItem, Factor, Lesson, TimelineEvent
+from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
+from kintsugi.postmortems.services.versioning import versioned_saved
 
 _PARTS = (TimelineEvent, Factor, Lesson, ActionItem, WhyNode, Analysis)
 
@@ -44,10 +47,24 @@ def settings_saved(sender: type, instance: LanguageSettings, **kwargs: Any) -> N
 # (The incident's own text is part of the key itself.) The stored findings are keyed on versions (``summary_cache``), which every service write
 # bumps. A row saved another way (the Django admin, a fixture, a shell) keeps its version,
 # so its incident's stored findings are dropped here as well; a bulk ``update()`` of text
-# without a version bump is the one path neither notices.
+# without a version bump is the one path neither notices. Either way the summary is linted
+# and stored again once the transaction commits, so the next page only reads (issue 20).
 def _forget_summary(incident_id: int | None) -> None:
     if incident_id is not None:
         SummaryCache.objects.filter(incident_id=incident_id).delete()
+        store_after_commit(incident_id, using=router.db_for_write(SummaryCache))
+
+
+@receiver(versioned_saved, dispatch_uid="blameless-versioned-saved")
+def versioned_write(sender: type, incident_id: int, **kwargs: Any) -> None:
+    """A service's versioned ``update()``: no ``post_save``, but the text may have changed."""
+    store_after_commit(incident_id, using=router.db_for_write(SummaryCache))
+
+
+@receiver(post_save, sender=Incident, dispatch_uid="blameless-incident-saved")
+def incident_saved(sender: type, instance: Incident, **kwargs: Any) -> None:
+    # Its own text is in the key: no row to drop, but one to store after the commit.
+    store_after_commit(instance.pk, using=router.db_for_write(SummaryCache))
 
 
 def part_changed(sender: type, instance: Any, **kwargs: Any) -> None:

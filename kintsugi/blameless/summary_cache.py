@@ -16,20 +16,29 @@ The findings depend only on what this module's key digests:
 
 The key is read *before* the parts are linted: an edit that lands in between leaves a
 row under the older key, which the next read recomputes, never a stale summary under a
-new key. Rows live in ``SummaryCache`` (one per incident, replaced on a miss), so every
-app server shares them and none keeps state of its own.
+new key. Rows live in ``SummaryCache`` (one per incident), so every app server shares
+them and none keeps state of its own.
+
+**A read never writes** (issue 20): a GET that misses lints without storing. Rows are
+written by writes: ``signals`` schedule :func:`summary_store` after the commit of any
+transaction that changed an incident or a part, the publishing gate stores what it
+linted, and the worker fills incidents that have no row yet (:func:`fill_missing`). The
+row also keeps the rendered summary fragment, rendered by whatever the web app registered
+(:func:`register_renderer`; this app renders nothing), keyed with the same key plus the
+renderer's stamp, so a GET of an unchanged post-mortem sends stored HTML.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Q
 
 import kintsugi
@@ -48,6 +57,26 @@ from kintsugi.five_whys.models import Analysis, WhyNode
 from kintsugi.postmortems.models import ActionItem, Factor, Incident, Lesson, TimelineEvent
 
 _KINDS = (TimelineEvent, Factor, Lesson, ActionItem, WhyNode)
+
+# (stamp of the templates, render(incident, mode, findings, whys) -> HTML), set by the web app.
+Renderer = Callable[[Incident, str, list[FieldFinding], list[WhyFinding]], str]
+_renderer: tuple[str, Renderer] | None = None
+
+
+def register_renderer(stamp: str, render: Renderer) -> None:
+    """The web app hands down how it renders the summary (this app sits below it)."""
+    global _renderer  # noqa: PLW0603 - set once at start-up, in AppConfig.ready()
+    _renderer = (stamp, render)
+
+
+@dataclass(frozen=True)
+class Summary:
+    mode: str
+    findings: list[FieldFinding]
+    whys: list[WhyFinding]
+    fragment: str  # the stored rendered fragment, "" when there is none for this key
+
+
 # Bump when the stored shape of the findings changes: older rows then miss.
 _FORMAT = 1
 
@@ -104,32 +133,103 @@ def summary_key(incident: Incident, stamp: str, changes: Mapping[str, object] | 
     changes = changes or {}
     texts = [str(changes.get(name, getattr(incident, name, "")) or "") for name, _l, _a in
              INCIDENT_FIELDS]  # fmt: skip
-    parts = [_FORMAT, engine_digest(), stamp, incident.pk, texts, _parts_totals(incident.pk)]
+    renderer = _renderer[0] if _renderer else ""
+    parts = [_FORMAT, engine_digest(), renderer, stamp, incident.pk, texts,
+             _parts_totals(incident.pk)]  # fmt: skip
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-def cached_findings(
-    incident: Incident, *, changes: Mapping[str, object] | None = None
-) -> tuple[str, list[FieldFinding], list[WhyFinding]]:
-    """(publishing mode, language findings, 5 Whys findings), linted only when the key
-    changed. Three queries on a hit, whatever the size of the post-mortem."""
+def summary_read(incident: Incident, *, changes: Mapping[str, object] | None = None) -> Summary:
+    """The summary, from the stored row when its key matches (three short queries), else
+    linted now and **not stored**: a read never writes."""
     stamp, mode = _settings()
     key = summary_key(incident, stamp, changes)
-    stored = SummaryCache.objects.filter(incident_id=incident.pk).values_list("key", "findings")
-    row = stored.first()
+    stored = SummaryCache.objects.filter(incident_id=incident.pk)
+    row = stored.values_list("key", "findings", "fragment").first()
     if row is not None and row[0] == key:
         decoded = _decode(row[1])
         if decoded is not None:
-            return mode, *decoded
-    findings = incident_findings(incident, changes=changes)
-    whys = incident_whys_findings(incident)
+            return Summary(mode, *decoded, fragment=row[2] or "")
+    return Summary(mode, *_lint(incident, changes), fragment="")
+
+
+def summary_store(
+    incident: Incident, *, changes: Mapping[str, object] | None = None, force: bool = False
+) -> Summary:
+    """Lint (unless the stored row has this key and ``force`` is off), render and store.
+    For writes only: the service that saved, the commit hook, the worker."""
+    stamp, mode = _settings()
+    key = summary_key(incident, stamp, changes)
+    row = SummaryCache.objects.filter(incident_id=incident.pk)
+    found = None if force else row.values_list("key", "findings", "fragment").first()
+    decoded = _decode(found[1]) if found is not None and found[0] == key else None
+    if decoded is not None and found is not None and found[2]:
+        return Summary(mode, *decoded, fragment=found[2])
+    findings, whys = decoded if decoded is not None else _lint(incident, changes)
+    fragment = _renderer[1](incident, mode, findings, whys) if _renderer else ""
     SummaryCache.objects.bulk_create(
-        [SummaryCache(incident_id=incident.pk, key=key, findings=_encode(findings, whys))],
+        [
+            SummaryCache(
+                incident_id=incident.pk,
+                key=key,
+                findings=_encode(findings, whys),
+                fragment=fragment,
+            )
+        ],  # fmt: skip
         update_conflicts=True,
         unique_fields=["incident"],
-        update_fields=["key", "findings", "computed_at"],
+        update_fields=["key", "findings", "fragment", "computed_at"],
     )
-    return mode, findings, whys
+    return Summary(mode, findings, whys, fragment)
+
+
+def cached_findings(
+    incident: Incident, *, changes: Mapping[str, object] | None = None, store: bool = False
+) -> tuple[str, list[FieldFinding], list[WhyFinding]]:
+    """(publishing mode, language findings, 5 Whys findings); stored only when ``store``."""
+    summary = (summary_store if store else summary_read)(incident, changes=changes)
+    return summary.mode, summary.findings, summary.whys
+
+
+def _lint(
+    incident: Incident, changes: Mapping[str, object] | None
+) -> tuple[list[FieldFinding], list[WhyFinding]]:
+    return incident_findings(incident, changes=changes), incident_whys_findings(incident)
+
+
+def store_after_commit(incident_id: int, *, using: str) -> None:
+    """Store the incident's summary once the current transaction commits (once per
+    incident however many of its parts the transaction saved). A rolled-back transaction
+    drops the callback with everything else."""
+    connection = connections[using]
+    if connection.in_atomic_block and any(
+        getattr(func, "summary_incident", None) == incident_id
+        for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+
+    def store() -> None:
+        store.summary_incident = None  # type: ignore[attr-defined]  # ran: no longer pending
+        incident = Incident.objects.filter(pk=incident_id).first()
+        if incident is not None:  # deleted in the same transaction
+            summary_store(incident, force=True)
+
+    store.summary_incident = incident_id  # type: ignore[attr-defined]
+    # robust: the edit is committed; a failing summary is logged and linted on the next read.
+    transaction.on_commit(store, using=using, robust=True)
+
+
+def fill_missing(limit: int = 20) -> int:
+    """Store the summaries of up to ``limit`` incidents that have none (new databases,
+    rows deleted by an operator, incidents written in bulk): the worker's step."""
+    missing = Incident.objects.exclude(pk__in=SummaryCache.objects.values("incident_id")).order_by(
+        "-pk"
+    )[:limit]
+    done = 0
+    for incident in missing:
+        summary_store(incident)
+        done += 1
+    return done
 
 
 def forget(incident_id: int | None = None) -> int:

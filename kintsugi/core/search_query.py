@@ -22,7 +22,9 @@ MAX_TERMS = 12
 # together as one token list the way both tokenizers split them (``db-01`` -> db 01).
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_NOT_KEPT = re.compile(r"[^\w.\-/@]+", re.UNICODE)
+# "/" and "~" are not kept: PostgreSQL would read "a/b" or "~a" as one file token, which the
+# index (kintsugi/search/triggers.py, PG_DOCUMENT) splits into words as FTS5 does.
+_NOT_KEPT = re.compile(r"[^\w.\-@]+", re.UNICODE)
 
 
 class SearchQueryError(ValueError):
@@ -100,7 +102,9 @@ def parse_search_query(text: str) -> SearchQuery:
         words = tuple(w.lower() for w in _WORD.findall(source or ""))
         if not words:
             continue
-        kept = " ".join(_NOT_KEPT.sub(" ", source or "").split()).lstrip("-")
+        # The "-" of an exclusion goes before the rest is cut: "-~x" must stay "-x" for
+        # PostgreSQL, not become "- x" (a dash and a wanted word).
+        kept = " ".join(_NOT_KEPT.sub(" ", (source or "").lstrip("-")).split()).lstrip("-")
         terms.append(
             Term(
                 words,

@@ -13,7 +13,15 @@ real but unusual incident still saves:
 - ``timeline/long-gap``: a gap between two events over a day and many times the usual gap;
 - ``timeline/long-downtime``: downtime of more than a day whose start or end is a lone
   event far from the rest of the story (or of more than a week at all), with the number;
-- ``timeline/future-event``: an event after the time the check runs.
+- ``timeline/future-event``: an event after the time the check runs;
+- ``timeline/out-of-order``: an entry listed among others whose dates go the other way
+  (``listed_out_of_order``, for a timeline read from a document, where the order is the
+  author's).
+
+A timeline often opens with context days or weeks before the outage (an upgrade, routine
+jobs "normal") and ends with follow-up (a call two days later, the provider's report two
+weeks later); ``outage_window`` sets those apart, so that the gaps and outliers checked are
+the response's.
 
 Each warning names the events involved and says what to check, in plain words. The same
 function serves the editor, the API and ``kintsugi lint``; callers pass ``now``. The editor
@@ -29,7 +37,7 @@ from datetime import datetime, timedelta
 from statistics import median
 from typing import Protocol
 
-from kintsugi.core.timeline import EventKind, KeyEvent, compute_metrics
+from kintsugi.core.timeline import KEY_KINDS, EventKind, KeyEvent, compute_metrics
 
 # Beyond this from everything else, an event is almost surely a typo in its date.
 OUTLIER_DISTANCE = timedelta(days=7)
@@ -51,6 +59,7 @@ OUTLIER_EVENT = "timeline/outlier-event"
 LONG_GAP = "timeline/long-gap"
 LONG_DOWNTIME = "timeline/long-downtime"
 FUTURE_EVENT = "timeline/future-event"
+OUT_OF_ORDER = "timeline/out-of-order"
 
 #: Rule id -> (short title, what to check), for lint's rule list and the docs.
 RULES = {
@@ -76,6 +85,11 @@ RULES = {
     FUTURE_EVENT: (
         "An event in the future",
         "Check the event's date: it is later than now.",
+    ),
+    OUT_OF_ORDER: (
+        "An entry listed out of order",
+        "Check the entry's date and time, or move it to its place: the entries around it "
+        "are in time order and it is not.",
     ),
 }
 
@@ -275,12 +289,18 @@ def _outliers(
             continue  # the bulk of the story
         others = [moment for moment in points if moment not in group]
         nearest = min(others, key=lambda moment: abs(moment - event.at))
-        direction = "after" if event.at > nearest else "before"
+        if event.at < min(others):
+            where = "before anything else in this incident"
+        elif event.at > max(others):
+            where = "after anything else in this incident"
+        else:  # other parts of the story lie on both sides: say only what is true
+            direction = "after" if event.at > nearest else "before"
+            where = f"{direction} the nearest other part of this incident"
         warnings.append(
             _rule(
                 OUTLIER_EVENT,
-                f"The event {event.name} is {_span(abs(event.at - nearest))} {direction} "
-                f"anything else in this incident (the nearest: {_when(nearest)}).",
+                f"The event {event.name} is {_span(abs(event.at - nearest))} {where} "
+                f"(the nearest: {_when(nearest)}).",
                 [event],
             )
         )
@@ -349,6 +369,11 @@ def _downtime(
     return []
 
 
+def future_events(events: Sequence[SanityEvent], now: datetime) -> list[TimelineWarning]:
+    """The future-event warning alone, for entries not otherwise checked (context)."""
+    return _future(sorted(events, key=lambda event: event.at), now)
+
+
 def _future(events: Sequence[SanityEvent], now: datetime) -> list[TimelineWarning]:
     ahead = [event for event in events if event.at > now + FUTURE_SLACK]
     if not ahead:
@@ -363,3 +388,101 @@ def _future(events: Sequence[SanityEvent], now: datetime) -> list[TimelineWarnin
             ahead,
         )
     ]
+
+
+# The kinds that mark the outage itself (it started, someone was told, it was relieved) are
+# the key kinds, the ones the metrics read.
+_OUTAGE_KINDS = KEY_KINDS
+
+
+def outage_window(
+    events: Sequence[SanityEvent],
+) -> tuple[list[SanityEvent], list[SanityEvent]]:
+    """(the outage's events, the context around it), both in time order.
+
+    The timeline is cut where a quiet day or more passes (``GAP_MINIMUM``). The outage runs
+    from the first stretch that holds an event marking it (impact, alert, acknowledgement,
+    mitigation, recovery) to the last such stretch; stretches before are lead-up, after it
+    epilogue. Context entries are not checked for gaps or outliers (an upgrade three weeks
+    before, the provider's report two weeks after, are correctly dated), and what they
+    would give as start or end is not the outage's. With no such event at all (a security
+    investigation, a timeline of notes) nothing marks an outage and nothing is set aside:
+    see ``is_investigation``.
+    """
+    ordered = sorted(events, key=lambda event: event.at)
+    stretches: list[list[SanityEvent]] = []
+    for event in ordered:
+        if stretches and event.at - stretches[-1][-1].at < GAP_MINIMUM:
+            stretches[-1].append(event)
+        else:
+            stretches.append([event])
+    if len(stretches) < 2:
+        return ordered, []
+    marked = [
+        index
+        for index, stretch in enumerate(stretches)
+        if any(event.kind in _OUTAGE_KINDS for event in stretch)
+    ]
+    if not marked:
+        return ordered, []
+    first, last = marked[0], marked[-1]
+    core = [event for stretch in stretches[first : last + 1] for event in stretch]
+    context = [
+        event
+        for index, stretch in enumerate(stretches)
+        if not first <= index <= last
+        for event in stretch
+    ]
+    return core, context
+
+
+def is_investigation(events: Sequence[SanityEvent]) -> bool:
+    """Whether no event marks an outage (no impact, alert, acknowledgement, mitigation or
+    recovery): an investigation told as dated steps (a security incident's weeks of audits).
+
+    Its steps spread over weeks are the work, not mistyped dates, and no metric is computed
+    from them: an outlier there says nothing (docs/lint-review.md, review6 10-13). Gaps are
+    still told: a report escalated and then left for a day is a gap in the response."""
+    return not any(event.kind in _OUTAGE_KINDS for event in events)
+
+
+# More descents than this share of the entries: the list is not meant as one time order
+# (grouped by topic, by system, or newest first with mixed parts), nothing is said.
+_DISORDER_SHARE = 0.1
+
+
+def listed_out_of_order(events: Sequence[SanityEvent]) -> list[TimelineWarning]:
+    """Entries whose date breaks the time order of the list around them (``events`` in
+    the order the author listed them).
+
+    The entry named is the one whose removal restores the order: "11:34" listed between
+    05:16 and 09:15 is the late one; "09:15" after "11:34" and "05:16" before it would be
+    named if "11:34" belonged there. A list written newest first is read that way. A list
+    with many descents is not one time order and gets nothing."""
+    if len(events) < 3:
+        return []
+    steps = [later.at - earlier.at for earlier, later in zip(events, events[1:], strict=False)]
+    descending = sum(step.total_seconds() < 0 for step in steps)
+    ascending = sum(step.total_seconds() > 0 for step in steps)
+    sequence = list(events) if ascending >= descending else list(reversed(events))
+    breaks = [
+        index for index in range(1, len(sequence)) if sequence[index].at < sequence[index - 1].at
+    ]
+    if not breaks or len(breaks) > max(1, int(len(sequence) * _DISORDER_SHARE)):
+        return []
+    warnings = []
+    for index in breaks:
+        earlier, later = sequence[index - 1], sequence[index]
+        if index >= 2 and sequence[index - 2].at <= later.at:
+            odd, other, side = earlier, later, "before"
+        else:
+            odd, other, side = later, earlier, "after"
+        warnings.append(
+            _rule(
+                OUT_OF_ORDER,
+                f"The entry {odd.name} is listed {side} {other.name}, but the dates say the "
+                "other way round.",
+                [odd],
+            )
+        )
+    return warnings

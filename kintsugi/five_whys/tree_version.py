@@ -15,7 +15,7 @@ from kintsugi.five_whys.models import Analysis
 from kintsugi.five_whys.records import relocate_links
 from kintsugi.five_whys.selectors import AnalysisView, analysis_view
 from kintsugi.postmortems.models import Incident
-from kintsugi.postmortems.services.versioning import ConflictError
+from kintsugi.postmortems.services.versioning import ConflictError, versioned_saved
 
 
 def claim_version(incident: Incident, version: int | None) -> int:
@@ -31,6 +31,7 @@ def claim_version(incident: Incident, version: int | None) -> int:
         except IntegrityError:
             pass
     elif Analysis.objects.filter(pk=incident.pk, version=version).update(version=F("version") + 1):
+        versioned_saved.send(sender=Analysis, incident_id=incident.pk)
         return version + 1
     current = Analysis.objects.filter(pk=incident.pk).first()
     raise ConflictError(current or Analysis(incident=incident, version=0))
@@ -40,6 +41,8 @@ def touch_tree(incident: Incident) -> None:
     """A step's text changed: the tree as a whole is newer too."""
     if not Analysis.objects.filter(pk=incident.pk).update(version=F("version") + 1):
         Analysis.objects.get_or_create(incident=incident)
+    else:
+        versioned_saved.send(sender=Analysis, incident_id=incident.pk)
 
 
 def settle_tree(incident: Incident) -> AnalysisView:

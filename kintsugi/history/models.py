@@ -4,7 +4,15 @@ A version is one committed write (or one transaction of writes: an import, a res
 when, and which sections changed. Each changed section is stored once as a snapshot
 (``SectionState``, plain JSON, kintsugi.core.history.sections); a version also names the
 state every other section had then (``states``: section -> SectionState id), so any version
-is rebuilt in two queries whatever its number, and an unchanged section costs nothing.
+is rebuilt in a fixed number of queries whatever its number, and an unchanged section costs
+nothing.
+
+A list section (timeline, factors, 5 Whys, lessons, action items) is not copied whole into
+its state: its rows are ``HistoryBlob`` rows stored once per incident under their digest,
+grouped into chunks (also blobs), and the state lists its chunks (``chunks``; see
+kintsugi.core.history.packing). So a version that edits one event of a 500-event timeline
+costs that event, one chunk of row references and the list of chunks, not the timeline.
+The summary is one mapping and stays in ``data``.
 """
 
 from __future__ import annotations
@@ -17,11 +25,28 @@ from kintsugi.core.history.sections import SECTIONS
 from kintsugi.postmortems.models import Incident
 
 
+class HistoryBlob(models.Model):
+    """A row of a list section, or a chunk (the ids of its rows), stored once per incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=32)
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "digest"], name="history_blob_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"INC-{self.incident_id} blob {self.digest[:8]}"
+
+
 class SectionState(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
     section = models.CharField(max_length=16)
     digest = models.CharField(max_length=32)
-    data = models.JSONField()
+    data = models.JSONField()  # the summary's mapping ([] for a packed list section)
+    chunks = models.JSONField(null=True, blank=True)  # a list section: its chunks' blob ids
 
     def __str__(self) -> str:
         return f"INC-{self.incident_id} {self.section} {self.digest[:8]}"

@@ -1,8 +1,8 @@
 """Reading a post-mortem's history: the list of versions, one version, the diff of two.
 
 Access is decided by the caller (``access.get_incident``). Every read is a fixed number
-of queries: a page of versions is one; a version or a diff is two (the versions, then only
-the snapshots of the sections that differ between them).
+of queries: a page of versions is one; a version or a diff is four (the versions, the
+states of the sections that differ between them, then those states' chunks and rows).
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Q, Subquery
+
 from kintsugi.core.history.diff import SectionDiff, document_diff
 from kintsugi.core.history.sections import SECTIONS, Snapshot
-from kintsugi.history.models import SectionState, Version
+from kintsugi.history.models import HistoryBlob, SectionState, Version
+from kintsugi.history.packing import unpack
 from kintsugi.postmortems.models import Incident
 
 PAGE_SIZE = 25
@@ -59,9 +62,26 @@ def versions(incident: Incident, numbers: Sequence[int]) -> dict[int, Version]:
     return {row.number: row for row in rows}
 
 
+def versions_and_latest(
+    incident: Incident, numbers: Sequence[int]
+) -> tuple[dict[int, Version], int]:
+    """The versions named (those that exist) and the newest one's number, in one query."""
+    newest = Version.objects.filter(incident=incident).order_by("-number").values("number")[:1]
+    rows = list(
+        Version.objects.filter(incident=incident).filter(
+            Q(number__in=list(numbers)) | Q(number=Subquery(newest))
+        )
+    )
+    latest = max((row.number for row in rows), default=0)
+    return {row.number: row for row in rows if row.number in numbers}, latest
+
+
 def states(ids: Sequence[int]) -> dict[int, Snapshot]:
-    rows = SectionState.objects.filter(pk__in=[i for i in ids if i]).values_list("id", "data")
-    return dict(rows)
+    """Section states as snapshots: list sections are put back together from their rows."""
+    rows = SectionState.objects.filter(pk__in=[i for i in ids if i]).values_list(
+        "id", "data", "chunks"
+    )
+    return unpack(HistoryBlob, list(rows))
 
 
 def rebuild(version: Version) -> dict[str, Snapshot]:

@@ -8,6 +8,7 @@ post-mortem's services. A refused restore answers the diff page again with the r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -72,11 +73,10 @@ def _refused(request: HttpRequest, incident: Incident, message: str, status: int
 def _diff_context(
     request: HttpRequest, incident: Incident, first: int, second: int
 ) -> dict[str, Any] | None:
-    found = selectors.versions(incident, [first, second])
+    found, latest = selectors.versions_and_latest(incident, [first, second])
     if first not in found or second not in found:
         return None
     older, newer = sorted((found[first], found[second]), key=lambda v: v.number)
-    latest = selectors.latest_number(incident)
     diffs = selectors.diff(older, newer)
     return {
         "incident": incident,
@@ -103,6 +103,59 @@ def history_diff(request: HttpRequest, pk: int) -> HttpResponse:
         missing = f"This post-mortem has no version {max(first, second)}."
         return _refused(request, incident, missing, 404)
     return render(request, "history/diff.html", context)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """One section of a version as the page shows it: labelled fields, row by row."""
+
+    key: str
+    label: str
+    fields: list[tuple[str, str]]  # the summary's (label, value)
+    rows: list[list[tuple[str, str]]]  # a list section's rows, each its (label, value)
+
+
+def _text(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_text(v) if not isinstance(v, dict) else v.get("url", "") for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _shown(snapshot: dict[str, Any]) -> list[_Shown]:
+    shown = []
+    for key, section in SECTIONS.items():
+        data = snapshot.get(key) or section.empty()
+        if section.rows:
+            rows = [
+                [(f.label, _text(row.get(f.key))) for f in section.fields if _text(row.get(f.key))]
+                for row in data
+            ]
+            shown.append(_Shown(key, section.label, [], rows))
+        else:
+            fields = [(f.label, _text(data.get(f.key))) for f in section.fields]
+            shown.append(_Shown(key, section.label, [(k, v) for k, v in fields if v], []))
+    return shown
+
+
+@require_GET
+def history_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The post-mortem as it was at version ``number``: read only, like the read view."""
+    incident = access.get_incident(_user(request), pk)
+    found, latest = selectors.versions_and_latest(incident, [number if number < MAX_NUMBER else 0])
+    if number not in found:
+        return _refused(request, incident, f"This post-mortem has no version {number}.", 404)
+    version = found[number]
+    context = {
+        "incident": incident,
+        "version": version,
+        "latest": latest,
+        "sections": _shown(selectors.rebuild(version)),
+    }
+    return render(request, "history/version.html", context)
 
 
 @require_POST

@@ -410,7 +410,7 @@ def _report(
     return report
 
 
-def _audience(user: User | None) -> tuple[bool, list[int] | None]:
+def audience(user: User | None) -> Audience:
     """(sees nothing, the restricted incidents seen: ``None`` for all of them)."""
     if user is None:  # an unknown audience (a mailing list, a Slack channel)
         return False, []
@@ -427,7 +427,12 @@ def _audience(user: User | None) -> tuple[bool, list[int] | None]:
 _Grouped = dict[tuple[Any, int, Any], list[int]]
 
 
-def _from_sums(user: User | None, filters: InsightsFilters) -> Report:
+Audience = tuple[bool, list[int] | None]
+
+
+def _from_sums(
+    user: User | None, filters: InsightsFilters, known: Audience | None = None
+) -> Report:
     """The figures from the per-month sums (``MonthSum``): rows bounded by months x
     groups whatever the number of incidents, restricted incidents added one by one for
     the readers who may see them, and the incidents logged since the fold replaced by
@@ -439,7 +444,7 @@ def _from_sums(user: User | None, filters: InsightsFilters) -> Report:
     first, last = month_key(filters.months.first), month_key(filters.months.last)
     team_key = sums.ANY_TEAM if filters.team is None else filters.team.pk
     severity_key = filters.severity or sums.ANY_SEVERITY
-    nothing, seen = _audience(user)
+    nothing, seen = known if known is not None else audience(user)
     grouped: _Grouped = {}
     pending = 0
     if not nothing:
@@ -574,9 +579,12 @@ def _from_sums(user: User | None, filters: InsightsFilters) -> Report:
     )
 
 
-def insights_report(user: User | None, filters: InsightsFilters) -> Report:
+def insights_report(
+    user: User | None, filters: InsightsFilters, known: Audience | None = None
+) -> Report:
     """The figures ``user`` may see; ``None`` is an unknown audience (a mailing list, a
-    Slack channel), who sees no restricted incident at all."""
+    Slack channel), who sees no restricted incident at all. ``known`` is ``audience(user)``
+    when the caller has read it already."""
     if filters.service is not None:
         return _per_incident(user, filters)
-    return _from_sums(user, filters)
+    return _from_sums(user, filters, known)

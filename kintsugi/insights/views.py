@@ -17,7 +17,7 @@ from kintsugi.core.vocabulary import Severity
 from kintsugi.debt.clock import get_clock
 from kintsugi.insights.digest import monthly_digest
 from kintsugi.insights.filters import parse_filters
-from kintsugi.insights.selectors import insights_report
+from kintsugi.insights.report_cache import cached_report
 from kintsugi.rendering.jinja import template
 from kintsugi.teams.models import Service, Team
 
@@ -33,7 +33,7 @@ def chart_rows(charts: Iterable[Chart]) -> list[tuple[Chart, SafeString]]:
 
 def insights(request: HttpRequest) -> HttpResponse:
     filters = parse_filters(request.GET, today=utc_today(get_clock()))
-    report = insights_report(request.user, filters)  # type: ignore[arg-type]
+    report = cached_report(request.user, filters)  # type: ignore[arg-type]
     context = {
         "nav": "insights",
         "filters": filters,
@@ -50,7 +50,7 @@ def insights(request: HttpRequest) -> HttpResponse:
 
 def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
     filters = parse_filters(request.GET, today=utc_today(get_clock()))
-    chart = insights_report(request.user, filters).chart(key)  # type: ignore[arg-type]
+    chart = cached_report(request.user, filters).chart(key)  # type: ignore[arg-type]
     if chart is None:
         raise Http404("No such chart.")
     response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")

@@ -19,14 +19,17 @@ from kintsugi.lint.item_text import (
     EMPTY_ITEM,
     META_ITEM,
     OWNER_IN_TEXT,
-    PAST_ITEM,
     PLACEHOLDER,
     TICKET_IN_TEXT,
     TRACKER_ONLY,
     group_target,
     is_missing,
     is_target,
+    not_team_work,
+    owner_label,
     reads_done,
+    reads_past,
+    reads_past_clause,
 )
 
 TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
@@ -54,6 +57,7 @@ class Item:
     group: int = -1  # the line of the heading the item is under
     text: str = ""  # the item as written (a list item's text; empty for a table row)
     group_due: str = ""  # the target its group's heading gives it, added to its due text
+    by_writer: bool = False  # a one-person project's writer commits to it ("I'll ...")
 
     def has_own_date(self) -> bool:
         """A date in the item itself, not one given to its group by a heading."""
@@ -71,8 +75,9 @@ class Item:
             return not is_missing(text)  # a cell that is not a date is reported on its own
         if name == "due":
             return is_target(text)
-        pattern = OWNER_IN_TEXT if name == "owner" else TICKET_IN_TEXT
-        return bool(pattern.search(text))
+        if name == "owner":
+            return bool(OWNER_IN_TEXT.search(text) or owner_label(self.text))
+        return bool(TICKET_IN_TEXT.search(text))
 
 
 @dataclass
@@ -199,7 +204,7 @@ def _read_item(
             if value is not None:
                 reader.parent.values[name] = (value[0], f"{value[1]} {text}")
         return after
-    if PLACEHOLDER.match(text) or META_ITEM.match(text):
+    if PLACEHOLDER.match(text) or META_ITEM.match(text) or not_team_work(text):
         reader.section.not_work.append(text)
         return after
     body = _with_targets(text, reader.links)
@@ -251,11 +256,21 @@ def _read_other(lines: Sequence[str], number: int, end: int, reader: _Reader) ->
 
 def _done_beside_done(items: Sequence[Item]) -> None:
     """An item opening on a past tense ("Sent the notice to every team") is done when an
-    item under the same heading is marked done ("✅ Reverted the change")."""
-    groups = {item.group for item in items if item.done}
+    item under the same heading is marked done ("✅ Reverted the change"), or when every
+    item under that heading opens on one and one of them surely is a verb ("Migrated the
+    Asia node"): a list of what was done, not titles of work to do ("Automated tests")."""
+    groups: dict[int, list[Item]] = {}
     for item in items:
-        if not item.done and item.group in groups and PAST_ITEM.match(item.text):
-            item.done = True
+        if item.table is None:
+            groups.setdefault(item.group, []).append(item)
+    for group in groups.values():
+        past = [item for item in group if reads_past(item.text)]
+        finished = any(item.done for item in group) or (
+            len(past) == len(group) >= 2 and any(reads_past_clause(item.text) for item in past)
+        )
+        if finished:
+            for item in past:
+                item.done = True
 
 
 def _share_ticket(

@@ -25,7 +25,11 @@ _WENT_WRONG = re.compile(
 _WORK_TO_DO = re.compile(
     r"\b(?:we|the team|I)\s+(?:(?:also|still|really)\s+)?(?:need|have|must|want|plan|intend"
     r"|are going|will need)\s+to\b|\bwe(?: will|'ll| must| should)\s+(?!not\b|have\b|'ve\b)\w+"
-    r"|\b(?:is|are)\s+(?:now\s+)?(?:exploring|investigating|evaluating|planning|working on)\b",
+    r"|\b(?:is|are)\s+(?:now\s+)?(?:exploring|investigating|evaluating|planning|working on)\b"
+    # work in progress: "More monitor nodes (currently being worked on)", "a workaround
+    # until we find the root cause"
+    r"|\b(?:currently |still |now )?being (?:worked on|investigated|implemented|built|added"
+    r"|rolled out|developed|evaluated)\b|\buntil we (?:find|fix|understand|replace|have)\b",
     re.I,
 )
 _RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b")
@@ -34,7 +38,7 @@ _RETROSPECTIVE = re.compile(r"\bwent (?:well|right)\b|\bgot lucky\b|\bwent ok\b"
 _CAUSE_IN_PROSE = re.compile(
     r"\bcaus(?:ed|ing|e of)\b|\bbecause\b|\bdue to\b|\broot cause\b|\bthe reason\b"
     r"|\b(?:a|the) bug in\b|\btriggered by\b|\bas a result of\b|\bresult(?:ed)? from\b"
-    r"|\bstemm(?:ed|ing) from\b|\bled to\b"
+    r"|\bstemm(?:ed|ing) from\b|\bled to\b|\bresult(?:ed|s|ing)? in\b|\bbrought (?:down|about)\b"
     # what failed, counted or described: "Three parts of the system failed", "the recipe
     # code had a bug where..."
     r"|\b(?:parts?|things?|pieces?|components?|safeguards?|checks?|layers?|systems?)\s+"

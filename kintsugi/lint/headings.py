@@ -30,7 +30,9 @@ SECTIONS = (
         "Executive Summary",
         ("executive summary", "summary", "impact", "overview", "incident summary", "tl;dr",
          "tldr", "customer impact", "impact summary", "summary of impact", "introduction",
-         "description", "incident description", "what happened"),
+         "description", "incident description", "what happened", "issue", "the issue",
+         "problem", "the problem", "problem description", "issue description",
+         "what is happening", "what's happening", "what was happening"),
         True,
     ),
     SectionSpec(
@@ -78,15 +80,37 @@ _IMPORT_KEYS = {
     "analysis": "factors", "trigger": "factors", "lessons": "lessons", "went_well": "lessons",
     "went_poorly": "lessons", "got_lucky": "lessons", "actions": "actions",
 }  # fmt: skip
-# What was done during the incident is its resolution, not the follow-up work.
-_NOT_FOLLOW_UP = re.compile(r"\b(?:actions?|steps?) (?:taken|performed)\b|^what we did$")
+# What was done during the incident is its resolution, not the follow-up work; steps for
+# the readers ("Next steps for users", "What you need to do") are not the team's work.
+_NOT_FOLLOW_UP = re.compile(
+    r"\b(?:actions?|steps?) (?:taken|performed)\b|^what we did$"
+    r"|\b(?:for|by) (?:our |the |all |affected )?(?:users?|customers?|you|readers|clients"
+    r"|members|subscribers|streamers|developers|maintainers|operators|the community"
+    r"|community members|everyone)\b|\bwhat (?:you|users|customers) (?:need|should|can|must)\b"
+)
+# A question that asks why ("Why did all this happen in such a short time?", "Why did the
+# failover not work?", "Why was the alert silent?") is answered by the causes.
+_WHY_QUESTION = re.compile(r"^why (?:did|does|do|was|were|is|are|has|have|had|didn't|wasn't)\b")
+# A question about what is being done ("What is being done about this?", "What are we
+# doing next?") is answered by the follow-up work.
+_WORK_QUESTION = re.compile(
+    r"^what (?:is|are|will be|has been|have we|are we|will we|we are|we're|we will)"
+    r"(?: being| going to be)? (?:done|doing|do|changing|change|fixing|improving)\b"
+    r"(?! (?:during|while|when|to (?:fix|resolve|restore|mitigate)))"
+)
+# "Timeline (all times UTC) Monday May 10th, 2021": a timeline heading whatever date,
+# zone or note follows its name.
+_TIMELINE_NOTE = re.compile(
+    r"^(?:incident |detailed |event |response )?(?:timeline|chronology)(?: of events)?\b"
+    r"(?!\s+(?:and|&|/)\b)"
+)
 # Follow-ups named by what they change rather than as "actions": "Long term solution",
 # "Short term fix", "Permanent fixes", "Proposed solutions" (a fix or a solution as work
 # still to do, not the incident's resolution).
 _FOLLOW_UP_NAME = re.compile(
-    r"^(?:(?:long|short|medium|near)[- ]?term|permanent|proposed|planned|future|further"
-    r"|follow[- ]?up)\s+(?:solutions?|fix(?:es)?|remediations?|improvements?|changes"
-    r"|mitigations?|work)$"
+    r"^(?:(?:the|our)\s+)?(?:(?:(?:long|short|medium|near)[- ]?term|permanent|proposed|planned"
+    r"|future|further|follow[- ]?up|possible|longer[- ]term)\s+(?:solutions?|fix(?:es)?"
+    r"|remediations?|improvements?|changes|mitigations?|work)|solutions|fixes)$"
 )
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -119,8 +143,12 @@ def section_of(heading: str) -> SectionSpec | None:
     if not name or _NOT_FOLLOW_UP.search(name):
         return None
     parts = [name, *(p.strip() for p in _HEADING_SPLIT.split(name))]
-    if _FOLLOW_UP_NAME.match(name):
+    if _FOLLOW_UP_NAME.match(name) or _WORK_QUESTION.match(name):
         return ACTIONS
+    if _WHY_QUESTION.match(name):
+        return BY_KEY["factors"]
+    if _TIMELINE_NOTE.match(name):
+        return BY_KEY["timeline"]
     for spec in SECTIONS:
         if any(part in spec.names for part in parts):
             return spec

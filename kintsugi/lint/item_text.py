@@ -26,7 +26,10 @@ DONE_TENSE = re.compile(
     r"|some|a few|\w+) (?:years|months|weeks|days))\s+)?(?!been\s+\w+ing\b)(?:been\s+)?"
     r"\w+(?:ed|en|wn|ne| up)\b"
     r"|^(?:we|they)\s+(?:(?:also|then|now|already)\s+)?"
-    r"(?!(?:need|proceed|exceed|succeed|feed|seed|speed)\b)\w+ed\b",
+    r"(?!(?:need|proceed|exceed|succeed|feed|seed|speed)\b)\w+ed\b"
+    # a state restored or put in place: "The nightly vacuum is back", "2FA is now enforced"
+    r"|^(?:the [^,.;:]{1,60}?|this|it|[\w`-]+)\s+(?:is|are)\s+(?:now\s+)?(?:back|live"
+    r"|in place|enforced|enabled|restored|deployed|fixed)\b(?!\s+(?:when|once|after|by|if)\b)",
     re.I,
 )
 # An item that opens on a verb in the past tense, with no subject ("Sent the notice to
@@ -34,8 +37,32 @@ DONE_TENSE = re.compile(
 # marked done; alone, "Automated tests for X" may be a title for work still to do.
 PAST_ITEM = re.compile(
     r"^[*_✅✔☑\s]*(?!(?:Need|Feed|Speed|Proceed|Exceed|Succeed|Seed|Embed|Red|Shed)\b)"
-    r"(?:[A-Z][a-z]+(?:-[a-z]+)?ed|Sent|Made|Built|Wrote|Ran|Shipped|Set up|Put|Took|Gave"
+    r"(?:[A-Z][a-z]+(?:-[a-z]+)?ed|Sent|Made|Built|Rebuilt|Wrote|Rewrote|Ran|Shipped|Set up|Put"
+    r"|Took|Gave"
     r"|Held|Began|Brought|Rolled back|Spun up)\b(?!\s+(?:by|to be|on|in)\b)"
+)
+# Participles that title work to do as often as they report it ("Automated tests for the
+# cache", "Improved paging"): read as past only with an object after them.
+ADJECTIVE_PARTICIPLES = frozenset(
+    {"automated", "improved", "increased", "reduced", "enhanced", "extended", "dedicated",
+     "integrated", "centralized", "centralised", "distributed", "expanded", "unified",
+     "simplified", "detailed", "scheduled", "managed", "structured", "advanced",
+     "hardened", "isolated", "versioned", "tiered", "staged", "guarded", "limited"}
+)  # fmt: skip
+# Past tenses that start or plan work rather than finish it: "Started mapping out a path",
+# "Made a plan to implement load shedding", "Filed an issue to track" are open work.
+_OPENING_PAST = re.compile(
+    r"^(?:Started|Began|Planned|Proposed|Scheduled|Requested|Asked|Drafted|Opened|Filed"
+    r"|Discussed|Considered|Explored|Identified|Made a plan|Agreed|Decided|Raised)\b"
+)
+# A past tense with an adverb before it ("Temporarily doubled the rewards") or an object
+# after it ("Migrated the Asia node", "Documented and published a report"): a verb, not
+# an adjective in a title for work to do ("Automated tests for the importer").
+_PAST_CLAUSE = re.compile(
+    r"^[*_✅✔☑\s]*(?:[A-Z][a-z]+ly\s+[a-z]+ed\b"
+    r"|(?:[A-Z][a-z]+(?:-[a-z]+)?ed|Sent|Made|Built|Wrote|Ran|Shipped|Set|Put|Took|Gave|Held"
+    r"|Brought|Spun|Rebuilt|Rewrote|Reran|Resent|Reset)(?:\s+(?:up|out|off|down|back))?(?:\s+and\s+[a-z]+ed)?\s+(?:the|a|an|all"
+    r"|our|their|its|any|every|some|more|each|both|two|three|\d+)\b)"
 )
 # A heading that marks the items under it done ("Immediate actions (completed)", "Done",
 # "Completed actions", "Shipped ✅").
@@ -87,7 +114,7 @@ OWNER_IN_TEXT = re.compile(
     r"(?:^|[\s(\[,;])@[\w.-]+|\b(?:owners?|assignee|assigned to|dri)\b\s*[:=]?\s*\w", re.I
 )
 TICKET_IN_TEXT = re.compile(
-    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|[\w.-]+/[\w.-]+#\d+\b|https?://\S+"
+    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|(?<![\w.-])[\w.-]+/[\w.-]+#\d+\b|https?://\S+"
     r"|\]\([^)\s]+\)|\bticket\s*[:=]\s*\S",
     re.I,
 )
@@ -101,7 +128,26 @@ TEXT_DATE = re.compile(
 
 
 def reads_done(body: str) -> bool:
-    return bool(DONE_TEXT.search(body) or DONE_TENSE.search(body))
+    return bool(DONE_TEXT.search(body) or DONE_TENSE.search(without_label(body)))
+
+
+def reads_past(body: str) -> bool:
+    """An item that opens on a verb in the past tense, after its label ("[ICL] Removed
+    ...", "Temporarily doubled ..."), and not on one that only starts work."""
+    text = without_label(body)
+    plain = text.lstrip("*_✅✔☑ ")
+    if _OPENING_PAST.match(plain):
+        return False
+    if _PAST_CLAUSE.match(text):
+        return True
+    first = plain.split(" ", 1)[0].lower()
+    return bool(PAST_ITEM.match(text)) and first not in ADJECTIVE_PARTICIPLES
+
+
+def reads_past_clause(body: str) -> bool:
+    """A past tense that is surely a verb: with an adverb before it or an object after."""
+    text = without_label(body)
+    return reads_past(body) and bool(_PAST_CLAUSE.match(text))
 
 
 def is_missing(value: str) -> bool:
@@ -138,3 +184,114 @@ def is_date(value: str) -> bool:
                 continue
             return True
     return False
+
+
+# An item that opens on who owns it: "Hypha: make the proposal", "Hypha + ICL: investigate",
+# "[SRE] rotate the keys", "**Dana**: add the alert", "Platform team - review the design".
+# The label is a name, a team or an organisation when every part of it (parts joined by
+# "+", "&", "/", ",", "and", "<>") is one to three capitalised words or acronyms, optionally
+# followed by a team word; a topic label ("**Content filtering**:", "Monitoring:", "CI:")
+# is the item's subject, not its owner.
+_LABEL = re.compile(
+    r"^(?:\[(?P<bracket>[^\]\n]{1,40})\]\s+(?=\S)"
+    r"|(?P<bold>\*\*|__)?(?P<plain>[^:\n*_\[\]()]{1,40}?)(?P=bold)?\s*(?::|\s[-–—]\s)\s*(?=\S))"
+)
+_JOINER = re.compile(r"\s*(?:\+|&|/|,|<>|\band\b)\s*")
+_TEAM_WORD = re.compile(
+    r"^(?:team|teams|squad|crew|guild|group|ops|on-?call|eng|engineering|folks|staff|lead|org)$",
+    re.I,
+)
+_NAME_WORD = re.compile(r"^(?:@[\w.-]+|[A-Z][A-Za-z0-9'.-]*)$")
+# Capitalised words that name a topic, not someone: labels of what an item is about.
+_TOPIC_SUFFIX = re.compile(
+    r"(?:ing|ion|ions|ment|ments|ness|ity|ance|ence|ure|ures|ics|ogy|ism|age|ies|ups|ogs)$", re.I
+)
+TOPIC_WORDS = frozenset(
+    {"ci", "cd", "dns", "api", "apis", "ui", "ux", "db", "sql", "tls", "ssl", "cdn", "vpn",
+     "sso", "mfa", "2fa", "http", "https", "k8s", "database", "databases", "docs", "logs",
+     "metrics", "tests", "code", "config", "process", "security", "network", "storage",
+     "infrastructure", "release", "releases", "deploy", "deploys", "build", "builds", "backup",
+     "runbook", "runbooks", "alerts", "dashboards", "status", "note", "todo", "tbd", "wip",
+     "fyi", "nb", "done", "p0", "p1", "p2", "p3", "p4", "high", "low", "medium", "critical",
+     "short-term", "long-term", "temporary", "permanent", "immediate", "fix", "fixes",
+     "update", "follow-up", "action", "proposal", "solution", "root", "cause", "step", "phase",
+     "goal", "why", "what", "how", "next", "new", "the", "a", "our", "we", "i", "it", "this",
+     "tools", "tooling", "cluster", "service", "services", "server", "servers", "nodes",
+     # a label that opens on a verb is the work's title: "Scale Up Workers:", "Add Alerts:"
+     "add", "scale", "move", "remove", "improve", "increase", "reduce", "create",
+     "enable", "disable", "migrate", "upgrade", "review", "test", "document", "investigate",
+     "automate", "monitor", "limit", "rotate", "audit", "set", "use", "make", "check"}
+)  # fmt: skip
+
+
+def owner_label(text: str) -> str | None:
+    """The owner an item names in a label at its start ("Hypha + ICL: ..."), else None."""
+    match = _LABEL.match(text)
+    if match is None:
+        return None
+    label = (match.group("bracket") or match.group("plain") or "").strip()
+    parts = [part for part in _JOINER.split(label) if part]
+    if not parts or not all(_is_name(part) for part in parts):
+        return None
+    return label
+
+
+def _is_name(part: str) -> bool:
+    words = part.split()
+    if words and words[0].lower() == "the" and len(words) > 1:
+        words = words[1:]
+    team = len(words) > 1 and bool(_TEAM_WORD.match(words[-1]))
+    if team:
+        # "Storage team", "SRE on-call": a team named for its topic is still a team.
+        return len(words) <= 4 and all(_NAME_WORD.match(word) for word in words[:-1])
+    if not 1 <= len(words) <= 3:
+        return False
+    for word in words:
+        if word.startswith("@"):
+            continue
+        if not _NAME_WORD.match(word) or word.lower() in TOPIC_WORDS:
+            return False
+        if not word.isupper() and _TOPIC_SUFFIX.search(word):
+            return False
+    return True
+
+
+def without_label(text: str) -> str:
+    """The item's text after a leading label, owner or topic ("**Temporary fix**: We've
+    enabled ...", "[ICL] Removed ..."), so that its tense is read where its verb is."""
+    match = _LABEL.match(text)
+    return text[match.end() :] if match else text
+
+
+# Readers' instructions ("Visit your dashboard and re-enable the bot") address the people
+# affected, and events ("Full service will automatically resume on April 6") happen on
+# their own: neither is the team's work, so neither asks for an owner, a ticket or a date.
+_TO_READER = re.compile(r"^\W*[\w-]+(?:\s+[\w-]+)?\s+(?:your|you)\b", re.I)
+_BY_US = re.compile(r"\b(?:we|our|us|we'll|we're|we've|team)\b", re.I)
+_ON_ITS_OWN = re.compile(
+    r"\bwill\s+(?:automatically\s+|then\s+)?(?:resume|end|expire|lapse|be lifted|come back"
+    r"|be restored|return to normal)\b",
+    re.I,
+)
+
+
+def not_team_work(text: str) -> bool:
+    """An item addressed to the reader ("Visit your dashboard") or telling an event ("Full
+    service will automatically resume on April 6"), not work the team will do."""
+    plain = without_label(text).lstrip("*_ ")
+    if _BY_US.search(plain):
+        return False
+    return bool(_TO_READER.match(plain) or _ON_ITS_OWN.search(plain))
+
+
+# A follow-up list introduced in the first person singular ("here are the two things I'll
+# be changing"), in a document with no "we": a one-person project, whose items the writer
+# owns.
+_WRITER_COMMITS = re.compile(r"\bI(?:'ll|’ll| will| am going to|'m going to|’m going to)\b")
+_WE = re.compile(r"\b(?:we|we'll|we're|we've|our|us)\b", re.I)
+
+
+def owned_by_writer(section_text: str, document_text: str) -> bool:
+    """Whether the writer commits to the items ("I'll be changing") in a document that
+    never speaks as a team ("we"), so that they own them."""
+    return bool(_WRITER_COMMITS.search(section_text)) and not _WE.search(document_text)

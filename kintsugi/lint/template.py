@@ -51,6 +51,7 @@ from kintsugi.lint.headings import (
     section_of,
 )
 from kintsugi.lint.item_findings import Make, check_items
+from kintsugi.lint.item_text import owned_by_writer
 from kintsugi.lint.section_lines import line_finding, line_offsets
 
 STRICT, RELAXED = "strict", "relaxed"
@@ -250,6 +251,9 @@ def _check_actions(
         ]
         section = read_section(lines, heading.line, end, heading.text, links, skip)
         section.as_lessons = heading.line == as_lessons
+        if owned_by_writer("\n".join(lines[heading.line : end]), "\n".join(lines)):
+            for item in section.items:
+                item.by_writer = True
         sections.append(section)
     findings: list[Finding] = []
     if not any(section.items for section in sections):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kintsugi.core.errors import ValidationProblem
@@ -63,7 +63,16 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
     section = _section(lines)
     if section is None:
         return []
-    from kintsugi.core.timeline_sanity import RULES, SanityEvent, check_timeline_sanity
+    from kintsugi.core.timeline_sanity import (
+        OUTLIER_EVENT,
+        RULES,
+        SanityEvent,
+        check_timeline_sanity,
+        future_events,
+        is_investigation,
+        listed_out_of_order,
+        outage_window,
+    )
 
     if not any(config.is_enabled(rule_id) for rule_id in RULES):
         return []
@@ -91,21 +100,36 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
         ]
     else:
         groups = _occurrences(events)
+    moment = now or datetime.now(UTC)
+    # The author's order: an entry whose date breaks it is probably mistyped (per outage
+    # when the report has several; in document order, before any sorting).
+    listed = groups if len(outages) >= 2 else [events]
+    warnings = [warning for group in listed for warning in listed_out_of_order(group)]
     if len(groups) < 2:
         incident, lead_up = _without_lead_up(events)
-        started_at = document.started_at
-        if lead_up and started_at is not None and started_at <= lead_up[-1].at:
-            started_at = None  # the start was taken from the lead-up, not from the incident
-        warnings = check_timeline_sanity(
-            incident,
-            started_at=started_at,
-            ended_at=document.ended_at,
-            now=now or datetime.now(UTC),
+        # Lead-up and epilogue (an upgrade weeks before, routine jobs, a call or the
+        # provider's report days after) are not the response: gaps, outliers and downtime
+        # are checked inside the outage (docs/lint-review.md, "After review6").
+        incident, context = outage_window(incident)
+        started_at, ended_at = document.started_at, document.ended_at
+        if incident:
+            first, last = incident[0].at, incident[-1].at
+            if started_at is not None and (
+                started_at < first - _BOUND_SLACK or (lead_up and started_at <= lead_up[-1].at)
+            ):
+                started_at = None  # taken from the lead-up, not from the outage
+            if ended_at is not None and ended_at > last + _BOUND_SLACK:
+                ended_at = None  # taken from the epilogue
+        checked = check_timeline_sanity(
+            incident, started_at=started_at, ended_at=ended_at, now=moment
         )
+        if is_investigation(incident):
+            checked = [warning for warning in checked if warning.rule != OUTLIER_EVENT]
+        warnings.extend(checked)
+        warnings.extend(future_events([*lead_up, *context], moment))
     else:
-        warnings = []
         for group in groups:
-            warnings.extend(check_timeline_sanity(group, now=now or datetime.now(UTC)))
+            warnings.extend(check_timeline_sanity(group, now=moment))
     offsets = line_offsets(lines)
     findings = []
     for warning in warnings:
@@ -129,7 +153,9 @@ def _read(text: str) -> TimelinePart | None:
 
 def _section(lines: list[str]) -> tuple[int, int, int] | None:
     """(heading line, 1-based; first body index; end index) of the timeline section."""
-    return find_section(lines, "timeline", max_level=3)
+    # Any level: the reader takes a timeline under "#### TIMELINE:" too, and a finding
+    # needs the section its entries came from.
+    return find_section(lines, "timeline", max_level=6)
 
 
 # A sub-section that reports an incident of its own: its own duration, impact, causes or
@@ -156,6 +182,10 @@ def _outages(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
             ranges.append((head + 1, stop))
     return ranges if len(ranges) >= 2 else []
 
+
+# A start or end of the document this far outside the outage's own events was taken from
+# context entries (or says nothing about the outage).
+_BOUND_SLACK = timedelta(hours=24)
 
 # An event that says the failure came back: "Second occurrence of a node in NotReady state",
 # "We discover that another node has entered NodeLost", "the errors returned", "it happened

@@ -61,8 +61,16 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("search", "0002_index_comments"): "reinstalls the search triggers (comments added) and "
     "rebuilds the index as 0001 does: reads every text table once, writes only search's own "
     "table; no source table is locked beyond the read",
+    ("history", "0003_pack_section_states"): "packs the history's list-section states into "
+    "rows and chunks, state by state: writes only the history's own tables (post-mortem "
+    "tables are not touched), so a save waits at most for its version to be recorded",
+    ("search", "0003_pg_path_tokens"): "PostgreSQL only: drops and re-adds search's own "
+    "generated tsvector column and its GIN index (one rewrite of the index table); writes "
+    "to post-mortems wait for it because their triggers write that table",
     ("teams", "0002_membership_team_role"): _EARLY
     + "teams_membership has one row per person and team",
+    ("teams", "0003_fill_leads_team"): "one UPDATE sets accounts_user.leads_team on the "
+    "users who lead a team (a few rows per team); memberships are only read",
     ("trackers", "0003_tracker_secrets"): _EARLY
     + "an index on tracker sync jobs, a queue that is emptied as it runs",
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,8 +42,15 @@ def _answer(
     request: HttpRequest, incident: Incident, template: str, context: dict[str, Any], status: int
 ) -> HttpResponse:
     anchor = "review" if template == PANEL else "comments"
+    came_from = _came_from(request, incident)
     if not request.htmx and status < 400 and request.method == "POST":
-        return redirect(reverse("postmortem-detail", args=[incident.pk]) + f"#{anchor}")
+        # Back where the form was: the read view, the edit page, or the section's own page
+        # (where a browser without JavaScript fills it); the edit page when that is unknown.
+        back = came_from or reverse("postmortem-edit", args=[incident.pk])
+        return redirect(f"{back}#{anchor}")
+    # The section's own page (no JavaScript) is where its forms are: they come back to it.
+    here = not request.htmx and request.method == "GET"
+    context = {**context, "back": request.path if here else (came_from or request.path)}
     if request.htmx:
         # The header's status badge follows the workflow (an out-of-band swap).
         response = render(request, template, {**context, "oob": True}, status=status)
@@ -59,6 +67,33 @@ def _answer(
         )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+PAGES = ("postmortem-detail", "postmortem-edit", "postmortem-share", "review", "comments")
+
+
+def _came_from(request: HttpRequest, incident: Incident) -> str | None:
+    """The page of this incident the form was on (its path), or None.
+
+    Read from the form's ``back`` field, else htmx's current URL, else the Referer; only a
+    path of this incident's own pages on this host is taken (never an open redirect).
+    """
+    for raw in (
+        request.POST.get("back", "") if request.method == "POST" else "",
+        request.headers.get("HX-Current-URL", ""),
+        request.headers.get("Referer", ""),
+    ):
+        if not raw or len(raw) > 2000:
+            continue
+        parts = urlsplit(raw)
+        if parts.scheme not in ("", "http", "https") or parts.netloc not in (
+            "",
+            request.get_host(),
+        ):
+            continue
+        if parts.path in {reverse(name, args=[incident.pk]) for name in PAGES}:
+            return parts.path
+    return None
 
 
 def _panel(

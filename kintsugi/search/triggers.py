@@ -22,6 +22,16 @@ FTS = "search_fts"
 # fold case; FTS5 also folds accents ("café" finds "cafe").
 FTS5_TOKENIZE = "porter unicode61 remove_diacritics 2"
 PG_CONFIG = "english"
+# PostgreSQL's parser reads "~word", "a~b", "/etc/hosts" and "C:\\dir" as single *file*
+# tokens ("~restricted", "/etc/hosts"), where FTS5 sees the words: a search for "hosts" or
+# "restricted" then found the text on SQLite and not on PostgreSQL. The document is read
+# with those path characters as spaces, as FTS5 reads them (the query side drops them too:
+# kintsugi/core/search_query.py).
+PG_PATH_CHARS = "~/\\"
+PG_DOCUMENT = (
+    f"to_tsvector('{PG_CONFIG}'::regconfig, "
+    f"translate(body, '{PG_PATH_CHARS}', '{' ' * len(PG_PATH_CHARS)}'))"
+)
 
 
 def _sqlite_body(source: Source, row: str) -> str:
@@ -75,7 +85,7 @@ def _sqlite() -> list[str]:
 def _postgresql() -> list[str]:
     sql = [
         f"ALTER TABLE {ENTRY} ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS "
-        f"(to_tsvector('{PG_CONFIG}'::regconfig, body)) STORED",
+        f"({PG_DOCUMENT}) STORED",
         f"CREATE INDEX IF NOT EXISTS search_entry_document ON {ENTRY} USING gin (document)",
     ]
     for source in SOURCES:

@@ -8,8 +8,9 @@ module reads and writes the rows.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +29,34 @@ class Refused(Exception):
     in words the person can act on."""
 
 
+class Admission(Protocol):
+    """What lets a person in when accounts are not created at sign-in: an open invitation
+    (kintsugi/administration, above this app, registers the lookup). ``role`` is the new
+    account's organisation role; ``complete`` records the use (teams, audit) once the
+    account exists, in the same transaction."""
+
+    role: str
+
+    def complete(self, user: User) -> None: ...
+
+
+_admissions: list[Callable[[str], Admission | None]] = []
+
+
+def register_admission(lookup: Callable[[str], Admission | None]) -> None:
+    """``lookup(email)`` returns the admission for that verified address, or None."""
+    if lookup not in _admissions:
+        _admissions.append(lookup)
+
+
+def _admission_for(email: str) -> Admission | None:
+    for lookup in _admissions:
+        found = lookup(email)
+        if found is not None:
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class SignIn:
     user: User
@@ -37,7 +66,8 @@ class SignIn:
 @transaction.atomic
 def sign_in(issuer: str, claims: Mapping[str, object]) -> SignIn:
     """The account for these claims: the one linked to ``iss``/``sub``, else the one with
-    the same verified email (linked now), else a new one if the install allows it."""
+    the same verified email (linked now), else a new one if the install allows it
+    (``KINTSUGI_SSO_CREATE_USERS``) or an open invitation for that email admits them."""
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
         raise Refused("The identity provider sent no usable subject (sub).")
@@ -76,12 +106,15 @@ def _match_or_create(claims: Mapping[str, object], email: str | None) -> tuple[U
         raise Refused("Several accounts have this email address; an administrator must link one.")
     if matches:
         return matches[0], False
+    admission = None
     if not settings.SSO_CREATE_USERS:
-        raise Refused("There is no account for this email address. Ask to be invited.")
+        admission = _admission_for(email)
+        if admission is None:
+            raise Refused("There is no account for this email address. Ask to be invited.")
     user = User(
         username=_free_username(rules.username_base(claims)),
         email=email,
-        role=settings.SSO_DEFAULT_ROLE,
+        role=admission.role if admission is not None else settings.SSO_DEFAULT_ROLE,
     )
     name = claims.get("name")
     if isinstance(name, str) and name.strip():
@@ -89,6 +122,8 @@ def _match_or_create(claims: Mapping[str, object], email: str | None) -> tuple[U
         user.first_name, user.last_name = first[:150], last[:150]
     user.set_unusable_password()
     user.save()
+    if admission is not None:
+        admission.complete(user)
     log.info("sso: created account %s on first sign-in", user.username)
     return user, True
 

@@ -85,3 +85,26 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SeverityDefinition(models.Model):
+    """The organisation's words for one severity level (issue 19).
+
+    The levels SEV1 to SEV4 are fixed (``kintsugi/core/vocabulary.py``: the Markdown
+    format, the API and the importer share them); what each is called and means here is a
+    setting. No row means the vocabulary's default text (``kintsugi/teams/severities.py``).
+    """
+
+    level = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=40)
+    definition = models.TextField(max_length=600)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.level} - {self.name}"

@@ -43,9 +43,15 @@ def test_a_deactivated_site_admin_is_refused(login, admin_user):
     assert client.get("/manage/").status_code == 302  # signed out
 
 
-def test_the_nav_links_site_admins_to_the_administration(login, admin_user, owner):
+def test_the_nav_links_site_admins_and_team_admins_to_the_administration(
+    login, admin_user, owner, teammate
+):
     assert 'href="/manage/" data-testid="nav-admin"' in login(admin_user).get("/").content.decode()
-    assert 'data-testid="nav-admin"' not in login(owner).get("/").content.decode()
+    # The owner leads the team: their link goes to it (tests/administration/test_team_admin_nav.py).
+    assert (
+        'href="/manage/my-team/" data-testid="nav-admin"' in login(owner).get("/").content.decode()
+    )
+    assert 'data-testid="nav-admin"' not in login(teammate).get("/").content.decode()
 
 
 def test_the_home_links_to_the_settings_pages_rather_than_copying_them(login, admin_user, team):

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from kintsugi.accounts.models import User
-from kintsugi.administration import invitations
 from kintsugi.administration.models import Invitation
 from kintsugi.teams.models import Membership
 from tests.administration.conftest import audit_changes, body, link_path
@@ -98,13 +97,42 @@ def test_a_forged_junk_or_oversized_link_is_not_found(smtp, login, admin_user, t
         assert "not valid" in response.content.decode()
 
 
-def test_an_expired_link_says_so(smtp, login, admin_user, team, monkeypatch):
+def _days_later(monkeypatch, days: float) -> None:
+    """Move the signature's clock forward: the token was dated at the real time."""
+    import time as real_time
+
+    from django.core import signing
+
+    moment = real_time.time() + days * 86400
+    monkeypatch.setattr(signing.time, "time", lambda: moment)
+
+
+@pytest.mark.parametrize(("setting", "elapsed", "expired"), [(1, 1.1, True), (3, 2.9, False),
+                                                             (3, 3.1, True)])  # fmt: skip
+def test_the_link_lives_as_many_days_as_the_setting_says(
+    smtp, login, admin_user, team, settings, monkeypatch, setting, elapsed, expired
+):
+    settings.KINTSUGI_INVITATION_DAYS = setting
     _invite(login(admin_user))
     path = link_path(smtp.messages[0])
-    monkeypatch.setattr(invitations, "INVITATION_DAYS", -1)  # every link is older than that
+    assert f"{setting} days" in body(smtp.messages[0])
+    _days_later(monkeypatch, elapsed)
     response = Client().get(path)
-    assert response.status_code == 410 and "expired" in response.content.decode()
-    assert Client().post(path, {"username": "lee"}).status_code == 410
+    if expired:
+        assert response.status_code == 410
+        assert f"links work for {setting} days" in response.content.decode()
+        assert Client().post(path, {"username": "lee"}).status_code == 410
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "91", "seven", "", "9" * 400, "7; rm -rf /"])
+def test_a_bad_invitation_lifetime_is_refused_with_its_name(value):
+    from kintsugi.config import ConfigurationError, env_int
+
+    with pytest.raises(ConfigurationError, match="KINTSUGI_INVITATION_DAYS"):
+        env_int("KINTSUGI_INVITATION_DAYS", 7, {"KINTSUGI_INVITATION_DAYS": value},
+                minimum=1, maximum=90)  # fmt: skip
 
 
 def test_inviting_again_or_withdrawing_kills_the_earlier_link(smtp, login, admin_user, team):

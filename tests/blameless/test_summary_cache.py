@@ -16,8 +16,7 @@ from django.urls import reverse
 from kintsugi.blameless.models import LanguageSettings, SummaryCache
 from kintsugi.blameless.publishing import publishing_verdict
 from kintsugi.blameless.services import language_settings_update
-from kintsugi.blameless.summary_cache import cached_findings, forget, summary_key
-from kintsugi.core.language import Linter
+from kintsugi.blameless.summary_cache import cached_findings, forget, summary_key, summary_store
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import ActionItem, TimelineEvent
 
@@ -28,17 +27,11 @@ BLAME = "the on-call engineer carelessly restarted the pool"
 
 
 @pytest.fixture
-def lint_calls(monkeypatch):
-    """How many texts the real linter was asked about."""
-    calls: list[str] = []
-    original = Linter.lint_markdown
-
-    def spy(self, text, *args, **kwargs):
-        calls.append(text)
-        return original(self, text, *args, **kwargs)
-
-    monkeypatch.setattr(Linter, "lint_markdown", spy)
-    return calls
+def fixtures_committed() -> None:
+    """The test's transaction never commits: the fixtures' own pending callbacks (creating
+    the incident scheduled its summary) would stand in for those of the writes under test,
+    which a real commit would have run before."""
+    connection.run_on_commit.clear()
 
 
 def _events(incident, count: int, start: int = 0) -> None:
@@ -64,9 +57,11 @@ def test_the_second_load_lints_nothing_in_few_queries(
     size, incident, owner, login, lint_calls
 ) -> None:
     _events(incident, size)
-    client = login(owner)
-    _first_queries, first = _load(client, incident)
+    summary_store(incident)  # what the write path does after its commit
     assert len(lint_calls) >= size  # every event was linted
+    client = login(owner)
+    lint_calls.clear()
+    _first_queries, first = _load(client, incident)
     lint_calls.clear()
     queries, second = _load(client, incident)
     assert lint_calls == []
@@ -78,11 +73,11 @@ def test_the_second_load_lints_nothing_in_few_queries(
 
 def test_the_hit_costs_the_same_queries_for_3_or_300_events(incident, owner, login) -> None:
     _events(incident, 3)
+    summary_store(incident)
     client = login(owner)
-    _load(client, incident)
     few, _ = _load(client, incident)
     _events(incident, 297, start=3)
-    _load(client, incident)
+    summary_store(incident)
     many, _ = _load(client, incident)
     assert many == few
 
@@ -111,29 +106,42 @@ def test_the_incidents_own_text_is_in_the_key(incident, lint_calls) -> None:
     assert any(f.field == "summary" for f in verdict.findings)
 
 
-def test_added_and_deleted_parts_change_the_key(incident, owner) -> None:
-    publishing_verdict(incident)
+def test_added_and_deleted_parts_change_the_key(
+    incident, owner, django_capture_on_commit_callbacks, fixtures_committed
+) -> None:
+    """The services' writes store the summary after their commit."""
+    summary_store(incident)
     before = SummaryCache.objects.get(incident=incident).key
-    item = services.action_item_add(
-        user=owner, incident=incident, title=f"Stop {BLAME}", priority="P2"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.action_item_add(
+            user=owner, incident=incident, title=f"Stop {BLAME}", priority="P2"
+        )
     assert any(f.item_id == item.pk for f in publishing_verdict(incident).findings)
     middle = SummaryCache.objects.get(incident=incident).key
-    services.action_item_delete(user=owner, item=item)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.action_item_delete(user=owner, item=item)
     assert not publishing_verdict(incident).findings
     after = SummaryCache.objects.get(incident=incident).key
     assert len({before, middle}) == 2 and after != middle
 
 
-def test_a_save_outside_the_services_drops_the_row(incident, lint_calls) -> None:
-    """The admin saves a row without bumping its version: the signal forgets the row."""
+def test_a_save_outside_the_services_drops_the_row(
+    incident, lint_calls, django_capture_on_commit_callbacks, fixtures_committed
+) -> None:
+    """The admin saves a row without bumping its version: the signal forgets the row, and
+    stores it linted anew after the commit."""
     _events(incident, 1)
-    publishing_verdict(incident)
+    summary_store(incident)
     event = TimelineEvent.objects.get(incident=incident)
     event.text = "Step 0: the pool was restarted."
-    event.save()
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        event.save()
     assert not SummaryCache.objects.filter(incident=incident).exists()
     assert not publishing_verdict(incident).findings
+    for callback in pending:
+        callback()
+    stored = SummaryCache.objects.get(incident=incident)
+    assert stored.findings["text"] == [] and "lint-clean" in stored.fragment
 
 
 def test_new_language_settings_change_the_key(incident, admin_user, lint_calls) -> None:
@@ -165,7 +173,7 @@ def test_the_gate_caches_what_it_linted_under_the_published_text(incident, owner
 
 def test_a_row_in_another_format_or_broken_is_recomputed(incident, lint_calls) -> None:
     _events(incident, 1)
-    mode, findings, whys = cached_findings(incident)
+    mode, findings, whys = cached_findings(incident, store=True)
     SummaryCache.objects.filter(incident=incident).update(findings={"format": 0})
     lint_calls.clear()
     assert cached_findings(incident) == (mode, findings, whys)
@@ -180,19 +188,19 @@ def test_five_whys_findings_round_trip(incident, owner, login) -> None:
 
     whys.step_add(user=owner, incident=incident, version=0, parent=None,
                   question="Why did checkout fail?", answer="Bob made a mistake.")  # fmt: skip
-    _, _, fresh = cached_findings(incident)
+    _, _, fresh = cached_findings(incident, store=True)
     _, _, stored = cached_findings(incident)
     assert fresh and stored == fresh
 
 
 def test_forget(incident) -> None:
-    publishing_verdict(incident)
+    summary_store(incident)
     assert forget(incident.pk) == 1
     assert forget() == 0
 
 
 def test_deleting_the_incident_deletes_the_row(incident, admin_user) -> None:
-    publishing_verdict(incident)
+    summary_store(incident)
     services.incident_delete(user=admin_user, incident=incident)
     assert not SummaryCache.objects.exists()
     assert not ActionItem.objects.exists()

@@ -193,3 +193,78 @@ def test_a_stored_timeline_without_its_incident_weighs_no_start_or_end():
     assert stored_timeline_warnings(stored, None, now=NOW) == []
     started = type("Incident", (), {"started_at": T0, "ended_at": None})()
     assert rules(stored_timeline_warnings(stored, started, now=NOW)) == [OUTLIER_EVENT]
+
+
+# After review6: lead-up and epilogue, investigations, the author's order.
+
+from kintsugi.core.timeline_sanity import (  # noqa: E402
+    OUT_OF_ORDER,
+    is_investigation,
+    listed_out_of_order,
+    outage_window,
+)
+
+
+def test_lead_up_and_epilogue_are_set_apart_from_the_outage():
+    lead_up = [ev(1, K.NOTE, days=-26, text="Database upgraded"), ev(2, K.NOTE, days=-5)]
+    epilogue = [ev(9, K.NOTE, days=2, text="Follow-up call"), ev(10, K.NOTE, days=14)]
+    events = [*lead_up, *QUIET_HOUR, *epilogue]
+    core, context = outage_window(events)
+    assert [e.ref for e in core] == [1, 2, 3, 4, 5, 6] and core == QUIET_HOUR
+    assert [e.ref for e in context] == [1, 2, 9, 10]
+    assert check(core) == []  # what lint checks: no outlier, no gap, no 26-day downtime
+    assert OUTLIER_EVENT in rules(check(events))  # unchanged for the editor's own check
+
+
+def test_a_quiet_stretch_between_two_marked_stretches_stays_in_the_window():
+    events = [*QUIET_HOUR[:3], ev(7, K.NOTE, days=2), ev(8, K.MITIGATED, days=4)]
+    core, context = outage_window(events)
+    assert context == [] and len(core) == 5
+
+
+def test_a_mistyped_key_event_far_away_stays_and_is_still_an_outlier():
+    events = [*QUIET_HOUR[:5], ev(6, K.FULLY_RECOVERED, days=365)]
+    core, context = outage_window(events)
+    assert context == [] and 6 in [e.ref for e in core]
+    assert OUTLIER_EVENT in rules(check(core))
+
+
+def test_a_timeline_without_an_outage_event_is_an_investigation_and_keeps_everything():
+    steps = [ev(i, K.INVESTIGATION if i % 2 else K.NOTE, days=i * 3) for i in range(8)]
+    core, context = outage_window(steps)
+    assert context == [] and is_investigation(core)
+    assert not is_investigation(QUIET_HOUR)
+
+
+def test_the_outlier_message_says_before_anything_else_only_when_it_is_true():
+    events = [*QUIET_HOUR, ev(7, K.NOTE, days=10), ev(8, K.NOTE, days=10, hours=1)]
+    events += [ev(9, K.NOTE, days=20 + i) for i in range(1)]
+    events += [ev(10 + i, K.NOTE, days=30, minutes=i) for i in range(12)]
+    middle = [w for w in check(events) if w.refs in ((7,), (8,))]
+    assert middle and all("anything else" not in w.message for w in middle)
+    assert all("nearest other part" in w.message for w in middle)
+
+
+def test_an_entry_listed_out_of_order_is_named_the_late_one_or_the_early_one():
+    def listed(*minutes):
+        return [ev(i, K.NOTE, m) for i, m in enumerate(minutes)]
+
+    late = listed(0, 3, 381, 242, 557, 600)  # 06:21 listed before 04:02
+    found = listed_out_of_order(late)
+    assert rules(found) == [OUT_OF_ORDER] and found[0].refs == (2,)
+    assert "listed before" in found[0].message
+    early = listed(0, 3, 100, 50, 120, 130)  # 00:50 fits after 00:03; 01:40 does not
+    assert listed_out_of_order(early)[0].refs == (2,)  # 01:40 is the one out of place
+    early2 = listed(0, 30, 60, 5, 90, 120)  # 00:05 cannot be where it is
+    assert listed_out_of_order(early2)[0].refs == (3,)
+
+
+def test_in_order_newest_first_or_unordered_lists_say_nothing():
+    def listed(*minutes):
+        return [ev(i, K.NOTE, m) for i, m in enumerate(minutes)]
+
+    assert listed_out_of_order(listed(0, 1, 1, 2, 30)) == []
+    assert listed_out_of_order(listed(90, 60, 30, 10, 0)) == []  # newest first
+    assert rules(listed_out_of_order(listed(90, 60, 75, 10, 0))) == [OUT_OF_ORDER]
+    assert listed_out_of_order(listed(0, 50, 10, 60, 20, 70, 30)) == []  # by topic
+    assert listed_out_of_order(listed(5, 1)) == []  # too short to tell

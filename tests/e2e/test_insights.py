@@ -94,3 +94,21 @@ def test_insights_shows_charts_filters_csv_and_the_digest(page, login, clock, se
     expect(published).to_contain_text("Pool exhausted")
     expect(published).not_to_contain_text("Secret outage")
     assert page.js_errors == []
+
+
+WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-scroll'))
+  .slice(0, 12).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def test_insights_fits_a_390_px_phone(page, login, clock, seeded):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("alice")
+    page.goto("/insights/")
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, (width, page.evaluate(WIDE))
+    # The tables scroll inside their own box rather than widening the page.
+    boxes = page.locator(".insights-chart .table-scroll")
+    assert boxes.count() > 0
+    assert boxes.first.evaluate("e => getComputedStyle(e).overflowX") == "auto"

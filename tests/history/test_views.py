@@ -185,3 +185,41 @@ def test_a_restricted_post_mortems_history_is_hidden_from_non_members(
         {"section": "summary", "seen": "1"},
     )
     assert answer.status_code == 404
+
+
+def test_a_version_page_shows_the_post_mortem_as_it_was_escaped_and_read_only(
+    edited, owner, login, committed
+):
+    with committed():
+        services.lesson_add(user=owner, incident=edited, kind="went_well", text="<b>Paged</b> fast")
+    client = login(owner)
+    listing = client.get(reverse("history", args=[edited.pk])).content.decode()
+    url = reverse("history-version", args=[edited.pk, 2])
+    assert f'href="{url}"' in listing
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Payments failed for EU users." in html
+    assert "Payments failed for all users." not in html
+    assert "Paged" not in html  # the lesson came later
+    assert 'data-testid="compare-with-newest"' in html and "<form" not in html.split("<main")[-1]
+    newest = client.get(reverse("history-version", args=[edited.pk, 4])).content.decode()
+    assert "&lt;b&gt;Paged&lt;/b&gt; fast" in newest and "<b>Paged</b>" not in newest
+    assert "This is the newest version." in newest
+
+
+@pytest.mark.parametrize("number", [0, 99, 2_000_000_000, 99_999_999_999_999_999_999])
+def test_a_version_that_does_not_exist_answers_404_with_the_reason(recorded, owner, login, number):
+    page = login(owner).get(f"/incidents/{recorded.pk}/history/{number}/")
+    assert page.status_code == 404
+    assert f"no version {number}" in page.content.decode()
+
+
+def test_a_restricted_post_mortems_version_page_is_hidden_from_non_members(
+    recorded, owner, login, django_user_model
+):
+    Incident.objects.filter(pk=recorded.pk).update(is_restricted=True)
+    stranger = django_user_model.objects.create_user("stranger", password="x" * 12)
+    page = login(stranger).get(reverse("history-version", args=[recorded.pk, 1]))
+    assert page.status_code == 404
+    assert login(owner).get(reverse("history-version", args=[recorded.pk, 1])).status_code == 200

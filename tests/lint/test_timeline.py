@@ -119,3 +119,77 @@ def test_a_document_without_a_timeline_loads_no_timeline_check():
     modules = set(result.stdout.split())
     assert "kintsugi.core.timeline_sanity" not in modules
     assert "kintsugi.core.markdown.timeline_part" not in modules
+
+
+# After review6: the outage window, investigations, the author's order (invented documents).
+
+LEAD_UP_DOC = """# Queue outage
+
+## Summary
+
+From 21:30 on 25 June to 13:20 on 26 June the export queue stopped.
+
+## Timeline of events
+
+* 30 May 2026 16:53 - Message broker upgraded to 3.12 (normal)
+* 2 June 2026 00:00 - Weekly export job start (timer, normal)
+* 4 June 2026 21:54 - Weekly export job finishes (normal)
+* 25 June 2026 21:30 - Export job fails, the queue stopped working
+* 25 June 2026 21:40 - First alert to Ops: export delayed
+* 26 June 2026 08:57 - Sam raises question of a potential workaround with the developer
+* 26 June 2026 11:00 - Developer explains how to replay the queue
+* 26 June 2026 13:20 - Queue replayed, exports fully recovered
+* 28 June 2026 18:00 - Fortnightly call discusses the failure
+* 12 July 2026 09:53 - Received the broker vendor's incident report
+"""
+
+
+def test_lead_up_and_epilogue_are_not_gaps_outliers_or_downtime():
+    found = check_timeline(LEAD_UP_DOC, get_linter(LintConfig()), now=NOW)
+    assert found == []
+
+
+def test_a_mistyped_date_inside_the_outage_is_still_reported():
+    text = LEAD_UP_DOC.replace("26 June 2026 13:20", "26 June 2027 13:20")
+    found = check_timeline(text, get_linter(LintConfig()), now=datetime(2028, 1, 1, tzinfo=UTC))
+    assert "timeline/outlier-event" in {f.rule for f in found}
+
+
+INVESTIGATION_DOC = """# Malicious contributor
+
+## Timeline (UTC)
+
+- 2026-05-05T20:06:00Z — Report received internally
+- 2026-05-05T22:23:00Z — Investigation begins
+- 2026-05-06T10:48:00Z — Remaining access removed from legacy teams
+- 2026-05-07T13:01:00Z — Deploy keys disabled
+- 2026-05-08T19:00:00Z — Binary analysts engaged to reverse engineer two binaries
+- 2026-05-20T12:03:00Z — Binary analysis delivered: nothing suspicious
+- 2026-05-20T18:18:00Z — Secondary audit of all contributions begins
+- 2026-05-27T19:22:00Z — Final audit report completed
+"""
+
+
+def test_an_investigation_spread_over_weeks_has_no_outliers():
+    assert check_timeline(INVESTIGATION_DOC, get_linter(LintConfig()), now=NOW) == []
+
+
+OUT_OF_ORDER_DOC = """# Website down
+
+#### TIMELINE:
+
+* [2026-03-09 21:50 UTC] Website monitor alert fired.
+* [2026-03-09 21:57 UTC] Hosting provider responds.
+* [2026-03-10 11:34 UTC] Provider blocks the attacking address.
+* [2026-03-10 09:15 UTC] Internal investigation starts.
+* [2026-03-10 14:30 UTC] Provider asked for the logs.
+* [2026-03-10 16:00 UTC] Incident closed.
+"""
+
+
+def test_an_entry_listed_out_of_order_is_reported_on_its_line_under_any_heading_level():
+    found = check_timeline(OUT_OF_ORDER_DOC, get_linter(LintConfig()), now=NOW)
+    assert [(f.rule, f.line) for f in found] == [("timeline/out-of-order", 7)]
+    assert "11:34" in found[0].message and "listed before" in found[0].message
+    fixed = OUT_OF_ORDER_DOC.replace("10 11:34", "10 08:34")
+    assert check_timeline(fixed, get_linter(LintConfig()), now=NOW) == []

@@ -54,7 +54,7 @@ def test_it_walks_the_workflow_over_http(login, complete, owner, teammate):
 def test_without_javascript_a_write_redirects_back_to_the_panel(login, complete, owner, teammate):
     response = login(owner).post(f"{_base(complete)}/review/request/", {"reviewers": "bob"})
     assert response.status_code == 302
-    assert response.url == f"/incidents/{complete.pk}/#review"
+    assert response.url == f"/incidents/{complete.pk}/edit/#review"  # no page known: the edit page
     refused = login(owner).post(f"{_base(complete)}/review/send-back/", {"reason": ""})
     assert refused.status_code == 422
     assert "<html" in refused.content.decode() and "reason is required" in refused.content.decode()
@@ -208,9 +208,15 @@ def test_query_counts_do_not_grow_with_threads_reviewers_or_history(
     assert large == small
 
 
-def test_the_checklist_lints_an_unchanged_post_mortem_once(login, owner, complete, monkeypatch):
-    """The publish checklist reads the stored findings (issue 20): a second load of the
-    review panel asks the linter nothing; an edit makes it lint again."""
+def test_the_checklist_lints_an_unchanged_post_mortem_once(
+    login, owner, complete, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The publish checklist reads the stored findings (issue 20): a load of the review
+    panel asks the linter nothing once a write stored them; an edit lints (after its
+    commit), and the panel then reads what it stored."""
+    from django.db import connection
+
+    from kintsugi.blameless.summary_cache import summary_store
     from kintsugi.core.language import Linter
     from kintsugi.postmortems import services
 
@@ -228,18 +234,82 @@ def test_the_checklist_lints_an_unchanged_post_mortem_once(login, owner, complet
         html = client.get(f"{_base(complete)}/review/", **HTMX).content.decode()
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
-    first = panel()
+    summary_store(complete)  # what the write that made it did after its commit
     assert calls
     calls.clear()
+    first = panel()
     assert panel() == first
     assert calls == []
     complete.refresh_from_db()
-    services.incident_update(
-        user=owner,
-        incident=complete,
-        version=complete.version,
-        impact="The on-call engineer carelessly broke checkout for everyone.",
-    )
-    again = panel()
+    connection.run_on_commit.clear()  # the fixtures' callbacks: this transaction never commits
+    with django_capture_on_commit_callbacks(execute=True):
+        services.incident_update(
+            user=owner,
+            incident=complete,
+            version=complete.version,
+            impact="The on-call engineer carelessly broke checkout for everyone.",
+        )
     assert calls
+    calls.clear()
+    again = panel()
+    assert calls == []
     assert "carelessly" in again
+
+
+@pytest.mark.parametrize(
+    ("page", "anchor"),
+    [("/", "#review"), ("/edit/", "#review"), ("/review/", "#review")],
+)
+def test_without_javascript_a_review_post_goes_back_to_the_page_it_came_from(
+    login, complete, owner, page, anchor
+):
+    client = login(owner)
+    came_from = f"/incidents/{complete.pk}{page}"
+    if page == "/review/":  # the page a browser without JavaScript fills the form on
+        form = client.get(came_from).content.decode()
+        assert f'name="back" value="{came_from}"' in form
+    response = client.post(
+        f"{_base(complete)}/review/request/", {"reviewers": "bob", "back": came_from}
+    )
+    assert response.status_code == 302
+    assert response.url == came_from + anchor
+
+
+def test_without_javascript_a_comment_goes_back_to_the_page_of_its_referer(login, complete, owner):
+    client = login(owner)
+    edit = f"http://testserver/incidents/{complete.pk}/edit/"
+    response = client.post(
+        f"{_base(complete)}/comments/new/",
+        {"anchor": "section:timeline", "text": "Which alert fired first?"},
+        HTTP_REFERER=edit,
+    )
+    assert response.status_code == 302, response.content
+    assert response.url == f"/incidents/{complete.pk}/edit/#comments"
+
+
+@pytest.mark.parametrize(
+    "back",
+    [
+        "https://evil.example/incidents/1/",
+        "//evil.example/",
+        "javascript:alert(1)",
+        "/incidents/999999/edit/",
+        "/admin/",
+        "/" + "a" * 5000,
+        "\\\\evil.example",
+    ],
+)
+def test_a_hostile_back_address_falls_back_to_the_edit_page(login, complete, owner, back):
+    response = login(owner).post(
+        f"{_base(complete)}/review/request/", {"reviewers": "bob", "back": back}
+    )
+    assert response.status_code == 302
+    assert response.url == f"/incidents/{complete.pk}/edit/#review"
+
+
+def test_the_loading_sections_link_to_their_pages_for_browsers_without_javascript(
+    login, complete, owner
+):
+    html = login(owner).get(f"/incidents/{complete.pk}/").content.decode()
+    assert f'<noscript><p><a href="/incidents/{complete.pk}/review/"' in html
+    assert f'<noscript><p><a href="/incidents/{complete.pk}/comments/"' in html

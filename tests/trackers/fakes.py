@@ -69,7 +69,7 @@ class FakeTracker:
         self.issues: dict[int, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, Any] | None]] = []
         self.stamps: list[float] = []  # time.monotonic() of each request (pacing tests)
-        self.faults: deque[tuple[Any, Any]] = deque()
+        self.faults: deque[tuple[Any, ...]] = deque()  # (status, headers[, message])
         self.numbers = itertools.count(1)
         self.lock = threading.Lock()
         fake = self
@@ -92,7 +92,8 @@ class FakeTracker:
                 if fault and fault[0] == "after":
                     late = fault[1]
                 elif fault:
-                    return self._send(fault[0], fault[1], {"message": "fault"})
+                    message = fault[2] if len(fault) > 2 else "fault"
+                    return self._send(fault[0], fault[1], {"message": message})
                 if not fake.authorised(self.headers):
                     return self._send(401, {}, fake.unauthorised)
                 with fake.lock:

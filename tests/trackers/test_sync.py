@@ -376,3 +376,29 @@ def test_bulk_creates_keep_to_the_trackers_write_limits(
     assert run_worker(now + timedelta(minutes=3)) == "0 synced, 0 failed"  # the hour is full
     assert run_worker(now + timedelta(minutes=61)).startswith("1 synced, 0 failed")
     assert len(fake.issues) == 5
+
+
+def test_a_secondary_limit_with_only_a_message_waits_a_minute(fake, connection, item, owner):
+    """GitHub: a secondary limit may answer 403 with its message and no header; wait at
+    least one minute, and never take it for a refusal that is given up on."""
+    ticket_create(user=owner, item=item)
+    message = "You have exceeded a secondary rate limit. Please wait a few minutes."
+    fake.faults.append((403, {}, message))
+    now = timezone.now()
+    assert run_worker(now) == "0 synced, 1 failed"
+    job = SyncJob.objects.get()
+    assert job.state == JobState.WAITING
+    assert job.next_attempt_at >= now + timedelta(seconds=60)
+    assert "rate limited" in TicketLink.objects.get().sync_error
+    assert run_worker(now + timedelta(seconds=45)) == "0 synced, 0 failed"  # not yet due
+    assert run_worker(now + timedelta(hours=1)) == "1 synced, 0 failed"
+    assert len(fake.issues) == 1
+
+
+def test_a_403_refusal_is_not_retried(fake, connection, item, owner):
+    ticket_create(user=owner, item=item)
+    fake.faults.append((403, {}, "Resource not accessible by personal access token"))
+    assert run_worker(timezone.now()) == "0 synced, 1 failed"
+    job = SyncJob.objects.get()
+    assert job.state != JobState.WAITING
+    assert "HTTP 403" in TicketLink.objects.get().sync_error

@@ -190,7 +190,9 @@ def _tables(client, url):
 # debt box reused the factors and action items the page had loaded, and recurrence (open
 # items of earlier incidents) moved to a request of its own, made once the page is shown.
 # 11 since issue 17: the items' tracker links and whether the team has a tracker (one union).
-PAGE_QUERIES = 11
+# 12 since issue 19: the organisation's severity names and definitions (one read, lazily,
+# for the header and the summary box).
+PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("user_fixture", ["owner", "viewer"])
@@ -205,6 +207,7 @@ def test_it_reads_each_part_of_the_page_once(request, login, incident, filled, u
     assert "postmortems_evidence" not in tables
     assert tables.count("postmortems_actionitem") == 1
     assert tables.count("trackers_ticketlink") == 1  # with the team's tracker (one union)
+    assert tables.count("teams_severitydefinition") == 1
     # No 5 Whys answer to check for blameful wording: the language settings are not read.
     assert "blameless_languagesettings" not in tables
 

@@ -128,8 +128,11 @@ def test_it_offers_new_only_to_people_who_may_create(login, owner, viewer):
     assert 'data-testid="nav-new"' not in body
 
 
-def test_it_shows_admin_link_only_to_staff(login, owner, admin_user):
-    assert 'data-testid="nav-admin"' not in login(owner).get("/").content.decode()
+def test_it_shows_admin_link_only_to_site_and_team_admins(login, owner, viewer, admin_user):
+    assert 'data-testid="nav-admin"' not in login(viewer).get("/").content.decode()
+    assert (
+        'href="/manage/my-team/" data-testid="nav-admin"' in login(owner).get("/").content.decode()
+    )
     assert 'data-testid="nav-admin"' in login(admin_user).get("/").content.decode()
 
 

@@ -7,6 +7,9 @@ post-mortems), and changes nothing else about a person.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,11 +19,12 @@ from django.utils import timezone
 
 from kintsugi.accounts.models import ApiToken, Role, User, is_admin
 from kintsugi.administration.audit import audit_admin_change
-from kintsugi.administration.invitations import send_invitation
+from kintsugi.administration.invitations import invitation_days, send_invitation
 from kintsugi.administration.models import Invitation, new_key
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.validation import clean_choice, clean_text
 from kintsugi.postmortems import access
+from kintsugi.sso.services import Refused
 from kintsugi.teams.models import Membership, Team, TeamRole
 
 MAX_EMAIL = 254
@@ -164,6 +168,20 @@ def _mark_accepted(invitation: Invitation, person: User) -> None:
         raise ValidationProblem("This invitation has already been used: sign in instead.")
 
 
+def _audit_accepted(invitation: Invitation, person: User, **extra: object) -> None:
+    audit_admin_change(
+        user=person,
+        change="user.invite_accept",
+        kind="user",
+        name=person.username,
+        detail={
+            "email": invitation.email,
+            "team": invitation.team.slug if invitation.team else None,
+            **extra,
+        },
+    )
+
+
 @transaction.atomic
 def invitation_accept(
     *,
@@ -200,16 +218,7 @@ def invitation_accept(
                                 field="username") from None  # fmt: skip
     _mark_accepted(invitation, candidate)
     _join(invitation, candidate)
-    audit_admin_change(
-        user=candidate,
-        change="user.invite_accept",
-        kind="user",
-        name=candidate.username,
-        detail={
-            "email": invitation.email,
-            "team": invitation.team.slug if invitation.team else None,
-        },
-    )
+    _audit_accepted(invitation, candidate)
     return candidate
 
 
@@ -227,17 +236,46 @@ def invitation_apply(*, invitation: Invitation, user: User) -> User:
     if order.index(Role(invitation.role)) > order.index(Role(user.role)):
         user.role = invitation.role
         user.save(update_fields=["role"])
-    audit_admin_change(
-        user=user,
-        change="user.invite_accept",
-        kind="user",
-        name=user.username,
-        detail={
-            "email": invitation.email,
-            "team": invitation.team.slug if invitation.team else None,
-        },
-    )
+    _audit_accepted(invitation, user)
     return user
+
+
+@dataclass(frozen=True)
+class InvitationAdmission:
+    """An open invitation letting its address in through single sign-on when accounts are
+    not created at sign-in (``KINTSUGI_SSO_CREATE_USERS`` off): the account gets the
+    invitation's organisation role, its team and team role, as by the link."""
+
+    invitation: Invitation
+
+    @property
+    def role(self) -> str:
+        return str(self.invitation.role)
+
+    def complete(self, user: User) -> None:
+        try:
+            _mark_accepted(self.invitation, user)
+        except ValidationProblem:  # used a moment ago by another sign-in
+            raise Refused(
+                "This invitation has just been used. Sign in again, or ask to be invited."
+            ) from None
+        _join(self.invitation, user)
+        _audit_accepted(self.invitation, user, through="sso")
+
+
+def sso_admission(email: str) -> InvitationAdmission | None:
+    """The newest open invitation for ``email`` (a verified address, from the provider)
+    younger than ``KINTSUGI_INVITATION_DAYS``, as its link would be; else None."""
+    if not isinstance(email, str) or not email or len(email) > MAX_EMAIL:
+        return None
+    since = timezone.now() - timedelta(days=invitation_days())
+    invitation = (
+        Invitation.objects.select_related("team")
+        .filter(email__iexact=email, accepted_at=None, withdrawn_at=None, created_at__gte=since)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return InvitationAdmission(invitation) if invitation is not None else None
 
 
 @transaction.atomic

@@ -41,6 +41,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = invitation_from_token(token)
     except LinkProblem as problem:
+        if problem.used_by is not None and problem.used_by == request.user.pk:
+            # Used by this very person: single sign-on admitted them with it on the way
+            # here (the link sent them to the provider and back).
+            return redirect("welcome")
         context = {"message": problem.message}
         return render(
             request, "administration/invitation_invalid.html", context, status=problem.status

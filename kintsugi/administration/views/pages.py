@@ -6,19 +6,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kintsugi.administration import selectors
 from kintsugi.administration.audit import admin_changes
-from kintsugi.administration.forms import LanguageForm
+from kintsugi.administration.forms import LanguageForm, SeverityForm
 from kintsugi.administration.services.language import FIELDS, admin_language_update
+from kintsugi.administration.services.severities import severity_reset, severity_update
 from kintsugi.administration.views.common import administrators, show_problem, site_admins
 from kintsugi.blameless.services import language_settings
 from kintsugi.core.errors import ValidationProblem
-from kintsugi.core.vocabulary import Severity
 from kintsugi.postmortems import access
+from kintsugi.teams.severities import severity_texts
 
 AUDIT_PAGE = 50
 
@@ -39,10 +40,52 @@ def home(request: HttpRequest) -> HttpResponse:
 @administrators
 @require_GET
 def severities(request: HttpRequest) -> HttpResponse:
-    """Read only: the severities are part of the Markdown format, the API and the import
-    (``kintsugi/core/vocabulary.py``), so changing them is a release, not a setting."""
-    rows = [(s.value, s.label, s.definition) for s in Severity]
-    return render(request, "administration/severities.html", {"nav": "admin", "severities": rows})
+    """The levels are fixed (the Markdown format, the API and the import share them:
+    ``kintsugi/core/vocabulary.py``); their names and definitions are the organisation's,
+    edited here by site admins and shown to team admins."""
+    return _severities_page(request)
+
+
+def _severities_page(
+    request: HttpRequest, *, failed: tuple[str, SeverityForm] | None = None
+) -> HttpResponse:
+    editable = access.is_admin(request.user)  # type: ignore[arg-type]
+    rows = []
+    for text in severity_texts().values():
+        form = None
+        if editable:
+            form = (
+                failed[1]
+                if failed and failed[0] == text.level
+                else SeverityForm(
+                    initial={"name": text.name, "definition": text.definition},
+                    auto_id=f"id_{text.level.lower()}_%s",
+                )
+            )
+        rows.append({"text": text, "form": form})
+    context = {"nav": "admin", "severities": rows, "editable": editable}
+    return render(request, "administration/severities.html", context, status=422 if failed else 200)
+
+
+@site_admins
+@require_POST
+def severity_edit(request: HttpRequest, level: str) -> HttpResponse:
+    """Save a level's words, or reset them to the vocabulary's default ("reset" posted)."""
+    form = SeverityForm(request.POST, auto_id=f"id_{level.lower()[:8]}_%s")
+    try:
+        if request.POST.get("reset"):
+            text = severity_reset(user=request.user, level=level)  # type: ignore[arg-type]
+            messages.success(request, f"{text.level} is back to its default words.")
+            return redirect("admin-severities")
+        if form.is_valid():
+            text = severity_update(user=request.user, level=level, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, f"{text.level} is saved.")
+            return redirect("admin-severities")
+    except ValidationProblem as problem:
+        if problem.field == "level":
+            raise Http404(problem.message) from None
+        show_problem(form, problem)
+    return _severities_page(request, failed=(level.upper()[:8], form))
 
 
 @site_admins

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kintsugi.administration import selectors
 from kintsugi.administration.forms import TEAM_ROLES, MemberForm, ServiceForm, TeamForm
@@ -38,6 +38,18 @@ def team_list(request: HttpRequest) -> HttpResponse:
         status = 422
     context = {"nav": "admin", "teams": selectors.teams_for(request.user), "form": form}  # type: ignore[arg-type]
     return render(request, "administration/teams.html", context, status=status)
+
+
+@administrators
+@require_GET
+def my_team(request: HttpRequest) -> HttpResponse:
+    """The nav's Admin link for a team admin: their team's page when they lead one team;
+    otherwise (several teams, or a site admin opening it) the list of teams."""
+    if not access.is_admin(request.user):  # type: ignore[arg-type]
+        led = list(access.teams_managed_by(request.user).order_by("name")[:2])  # type: ignore[arg-type]
+        if len(led) == 1:
+            return redirect("admin-team", slug=led[0].slug)
+    return team_list(request)
 
 
 def _managed_team(request: HttpRequest, slug: str) -> Team:

@@ -21,7 +21,7 @@ from kintsugi.core.insights.months import parse_month
 from kintsugi.debt.clock import get_clock
 from kintsugi.insights.digest import monthly_digest
 from kintsugi.insights.filters import parse_filters
-from kintsugi.insights.selectors import insights_report
+from kintsugi.insights.report_cache import cached_report
 
 router = Router(tags=["insights"])
 
@@ -92,7 +92,7 @@ def _chart(chart: Chart) -> dict[str, object]:
 @router.get("/insights", response={200: InsightsOut, **ERRORS})
 def insights(request: HttpRequest, params: Query[InsightsQuery]) -> dict[str, object]:
     filters = parse_filters(params.dict(), today=utc_today(get_clock()), strict=True)
-    report = insights_report(current_user(request), filters)
+    report = cached_report(current_user(request), filters)
     return {
         "start": f"{filters.months.first:%Y-%m}",
         "end": f"{filters.months.last:%Y-%m}",

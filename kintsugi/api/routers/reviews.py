@@ -11,14 +11,18 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from kintsugi.api.auth import current_user
+from kintsugi.api.errors import ApiError
 from kintsugi.api.lookups import incident_for, thread_incident
-from kintsugi.api.schemas.common import ERRORS
+from kintsugi.api.schemas.common import ERRORS, ErrorOut
 from kintsugi.api.schemas.reviews import (
     ApprovalsIn,
     ApprovalsOut,
     AuditOut,
     CommentIn,
     DecisionIn,
+    FollowUpOut,
+    MeetingIn,
+    MeetingOut,
     ReasonIn,
     ReviewOut,
     ReviewRequestIn,
@@ -27,16 +31,25 @@ from kintsugi.api.schemas.reviews import (
     ThreadPatch,
     WaiverIn,
 )
+from kintsugi.core.errors import ValidationProblem
 from kintsugi.postmortems.models import Incident
+from kintsugi.reviews.forms import names, users_named
 from kintsugi.reviews.models import AuditEntry, Comment, ReviewRequest, Thread, Waiver
 from kintsugi.reviews.selectors import (
     audit_visible_to,
     incident_checklist,
+    meeting_agenda,
     review_requests,
     threads,
     workflow_state,
 )
 from kintsugi.reviews.services import comments, workflow
+from kintsugi.reviews.services.meeting import (
+    NotesConflict,
+    meeting_follow_up_send,
+    meeting_notes_save,
+    meeting_of,
+)
 from kintsugi.teams.models import Team
 
 router = Router(tags=["reviews"])
@@ -257,3 +270,90 @@ def set_review_settings(request: HttpRequest, slug: str, payload: ApprovalsIn) -
         user=current_user(request), team=team, approvals_needed=payload.approvals_needed
     )
     return {"team": team.slug, "approvals_needed": row.approvals_needed}
+
+
+# The review meeting (issue 18), as the web's meeting mode (kintsugi/reviews/meeting_views.py):
+# everyone who may see the post-mortem reads the agenda and the notes; its editors save the
+# notes (409 when someone saved since the ``version`` sent) and send the follow-up.
+
+
+def _meeting_out(incident: Incident) -> dict[str, object]:
+    meeting = meeting_of(incident)
+    attendees = list(meeting.attendees.order_by("username")) if meeting.pk else []
+    agenda = meeting_agenda(incident)
+    return {
+        "notes": meeting.notes,
+        "attendees": [person.username for person in attendees],
+        "version": meeting.version,
+        "updated_at": meeting.updated_at,
+        "updated_by": meeting.updated_by.username if meeting.updated_by else None,
+        "findings": meeting.findings,
+        "agenda": {
+            "questions": [_thread_out(t) for t in agenda.questions],
+            "discussions": [_thread_out(t) for t in agenda.discussions],
+            "proposed": [
+                {
+                    "id": item.pk,
+                    "title": item.title,
+                    "owner": item.owner.username if item.owner else (item.owner_name or None),
+                    "priority": item.priority,
+                    "due_on": item.due_on,
+                }
+                for item in agenda.proposed
+            ],
+            "problems": [
+                {"check": p.check, "key": p.key, "text": p.text, "anchor": p.anchor}
+                for p in agenda.problems
+            ],
+        },
+    }
+
+
+@router.get("/incidents/{int:incident_id}/meeting", response={200: MeetingOut, **ERRORS})
+def get_meeting(request: HttpRequest, incident_id: int) -> dict[str, object]:
+    """The meeting's notes and attendees, and its agenda: open questions, other unresolved
+    threads, proposed action items, what still blocks publishing."""
+    return _meeting_out(incident_for(request, incident_id))
+
+
+@router.put(
+    "/incidents/{int:incident_id}/meeting", response={200: MeetingOut, 409: ErrorOut, **ERRORS}
+)
+def save_meeting(request: HttpRequest, incident_id: int, payload: MeetingIn) -> dict[str, object]:
+    """Save the notes and attendees (editors); ``version`` is the one read."""
+    incident = incident_for(request, incident_id, edit=True)
+    try:
+        people = users_named(names(payload.attendees, field="attendees"))
+    except ValidationProblem as problem:  # users_named speaks of reviewers
+        raise ValidationProblem(problem.message, field="attendees") from None
+    try:
+        meeting_notes_save(
+            user=current_user(request),
+            incident=incident,
+            notes=payload.notes,
+            attendees=people,
+            version=payload.version,
+        )
+    except NotesConflict as conflict:
+        message = (
+            f"The notes changed since version {payload.version}: they are at version "
+            f"{conflict.current.version}. Read them again and save on top."
+        )
+        raise ApiError(409, message, code="conflict", fields={"version": [message]}) from None
+    return _meeting_out(incident)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/meeting/follow-up",
+    response={200: FollowUpOut, 503: ErrorOut, **ERRORS},
+)
+def send_follow_up(request: HttpRequest, incident_id: int) -> dict[str, object]:
+    """Mail the notes and what is still open to the attendees (editors)."""
+    incident = incident_for(request, incident_id, edit=True)
+    result = meeting_follow_up_send(
+        user=current_user(request), incident=incident, agenda=meeting_agenda(incident)
+    )
+    if not result.sent:
+        message = "The mail server did not take the follow-up. Nothing is lost: send it again."
+        raise ApiError(503, message, code="unavailable")
+    return {"sent": result.sent, "recipients": result.recipients}

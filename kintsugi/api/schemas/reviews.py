@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -136,3 +136,46 @@ class AuditOut(Schema):
 class ApprovalsOut(Schema):
     team: str
     approvals_needed: int
+
+
+class MeetingItemOut(Schema):
+    id: int
+    title: str
+    owner: str | None
+    priority: str
+    due_on: date | None
+
+
+class MeetingProblemOut(Schema):
+    check: str
+    key: str
+    text: str
+    anchor: str
+
+
+class AgendaOut(Schema):
+    questions: list[ThreadOut]  # unresolved threads that ask something
+    discussions: list[ThreadOut]  # the other unresolved threads
+    proposed: list[MeetingItemOut]  # action items not started yet
+    problems: list[MeetingProblemOut]  # publish-checklist problems neither resolved nor waived
+
+
+class MeetingOut(Schema):
+    notes: str
+    attendees: list[str]
+    version: int = Field(..., description="Send it back with the notes: 409 if it moved.")
+    updated_at: datetime | None
+    updated_by: str | None
+    findings: list[dict[str, object]]
+    agenda: AgendaOut
+
+
+class MeetingIn(InputSchema):
+    notes: str = Field(..., max_length=20_000)
+    attendees: list[Name] = Field(default_factory=list, max_length=50, description="Usernames.")
+    version: int = Field(..., ge=0, le=999_999_999)
+
+
+class FollowUpOut(Schema):
+    sent: int
+    recipients: list[str]

@@ -31,6 +31,11 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "who",
         "dri",
         "responsible",
+        "responsible party",
+        "accountable",
+        "point of contact",
+        "poc",
+        "owner(s)",
     ),
     "ticket": ("ticket", "tickets", "jira", "bug", "issue", "tracking", "tracker", "link", "pr"),
     "due": ("due", "due date", "due by", "due on", "eta", "target", "target date", "deadline"),
@@ -44,7 +49,10 @@ LABELS: dict[str, tuple[str, ...]] = {**FIELD_NAMES, "owner": (*FIELD_NAMES["own
 # "Target completion date", "Owner (team)"), read after the exact names above; and a few
 # one-word headers that name a field only on their own ("By", "When", "Links").
 _HEADER_WORDS = (
-    ("owner", re.compile(r"^(?:owner|assignee|assigned)")),
+    (
+        "owner",
+        re.compile(r"^(?:owner|assignee|assigned|responsib|accountable|point of contact|dri\b)"),
+    ),
     ("ticket", re.compile(r"ticket|bug|issue|jira|tracking|tracker")),
     ("due", re.compile(r"due|target|deadline|eta|date")),
 )

@@ -25,7 +25,8 @@ from django.db import IntegrityError, transaction
 from kintsugi.accounts.models import User
 from kintsugi.core.history.sections import SECTIONS, digest
 from kintsugi.history import snapshots
-from kintsugi.history.models import SectionState, Version
+from kintsugi.history.models import HistoryBlob, SectionState, Version
+from kintsugi.history.packing import pack
 from kintsugi.postmortems.models import Incident
 
 
@@ -97,9 +98,15 @@ def _record(incident_id: int, user: User | None, restored_from: int | None) -> V
         fingerprint = digest(snapshot)
         before = known.get(key, digest(SECTIONS[key].empty()))
         if fingerprint != before:
-            state = SectionState.objects.create(
-                incident=incident, section=key, digest=fingerprint, data=snapshot
-            )
+            if SECTIONS[key].rows:  # rows and chunks once, the state lists the chunks
+                chunks = pack(HistoryBlob, incident.pk, snapshot)
+                state = SectionState.objects.create(
+                    incident=incident, section=key, digest=fingerprint, data=[], chunks=chunks
+                )
+            else:
+                state = SectionState.objects.create(
+                    incident=incident, section=key, digest=fingerprint, data=snapshot
+                )
             states[key] = state.pk
             changed.append(key)
     if not changed:

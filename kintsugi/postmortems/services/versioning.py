@@ -10,10 +10,16 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import F
+from django.dispatch import Signal
 
 from kintsugi.core.errors import ValidationProblem
 
 M = TypeVar("M", bound=models.Model)
+
+# Sent after a versioned write (``sender`` the model, ``incident_id``): a queryset
+# ``update()`` sends no ``post_save``, and the apps above (the blamelessness summary,
+# stored on write) need to know that an incident's text changed.
+versioned_saved = Signal()
 
 
 class ConflictError(ValidationProblem):
@@ -37,4 +43,9 @@ def save_versioned(instance: M, *, version: int | None, fields: dict[str, Any]) 
     fresh = model._default_manager.get(pk=instance.pk)
     if not updated:
         raise ConflictError(fresh)
+    incident_id = (
+        fresh.pk if model._meta.model_name == "incident" else getattr(fresh, "incident_id", None)
+    )
+    if incident_id is not None:
+        versioned_saved.send(sender=model, incident_id=incident_id)
     return fresh

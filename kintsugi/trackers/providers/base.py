@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 MAX_ANSWER = 5 * 1024 * 1024
 PAGE = 100
+SECONDARY_LIMIT_WAIT = 60  # seconds, when a limit gives no time of its own
 MAX_PAGES = 200  # 20,000 changed issues in one poll; the rest come at the next
 
 
@@ -119,12 +120,26 @@ def _http_error(error: urllib.error.HTTPError) -> TrackerError:
         message = _jira_message(detail)
     limited = error.code == 429 or (
         error.code == 403
-        and (headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers)
+        and (
+            headers.get("x-ratelimit-remaining") == "0"
+            or "retry-after" in headers
+            or _says_rate_limit(message)
+        )
     )
+    if limited and "retry-after" not in headers and "x-ratelimit-reset" not in headers:
+        # GitHub's secondary limit may come with a message only: "wait for at least one
+        # minute before retrying" (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+        headers["retry-after"] = str(SECONDARY_LIMIT_WAIT)
     retryable = limited or error.code >= 500
     what = "rate limited" if limited else f"HTTP {error.code}"
     text = f"The tracker answered {what}" + (f": {str(message)[:300]}" if message else ".")
     return TrackerError(text, retryable=retryable, headers=headers)
+
+
+def _says_rate_limit(message: object) -> bool:
+    """A 403 whose message names a rate limit (GitHub: "You have exceeded a secondary rate
+    limit"), not a permission refusal, which must not be retried."""
+    return isinstance(message, str) and "rate limit" in message.lower()
 
 
 def _jira_message(detail: dict[str, Any]) -> str | None:

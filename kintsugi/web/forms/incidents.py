@@ -15,6 +15,7 @@ from kintsugi.core.vocabulary import PostmortemStatus, Severity, choices
 from kintsugi.postmortems import services
 from kintsugi.postmortems.models import Incident
 from kintsugi.teams.models import Service, Team
+from kintsugi.teams.severities import severity_texts
 from kintsugi.web.forms.base import (
     ServiceForm,
     UtcTimeField,
@@ -60,7 +61,10 @@ class SeverityRadio(forms.RadioSelect):
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option = super().create_option(*args, **kwargs)
-        option["definition"] = Severity(option["value"]).definition
+        if not hasattr(self, "_texts"):  # one query for the four options
+            self._texts = severity_texts()
+        text = self._texts.get(str(option["value"]))
+        option["definition"] = text.definition if text else Severity(option["value"]).definition
         return option
 
 

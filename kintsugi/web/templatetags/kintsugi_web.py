@@ -147,3 +147,40 @@ def timeline_rows(context: template.Context, events: object) -> SafeString:
         can_edit=bool(context.get("can_edit")),
         csrf_token=str(context.get("csrf_token", "")),
     )
+
+
+def _severity_text(level: object, texts: object) -> Any:
+    """The organisation's words for ``level`` (``severity_texts`` from the context, or
+    read now when the template was drawn without a request)."""
+    from kintsugi.core.vocabulary import Severity
+    from kintsugi.teams.severities import default_text, severity_texts
+
+    table = texts if hasattr(texts, "get") else severity_texts()
+    found = table.get(str(level))
+    if found is None:
+        try:
+            return default_text(Severity(str(level)))
+        except ValueError:
+            return None
+    return found
+
+
+@register.filter
+def severity_definition(level: object, texts: object = None) -> str:
+    """``{{ incident.severity|severity_definition:severity_texts }}``"""
+    found = _severity_text(level, texts)
+    return found.definition if found is not None else ""
+
+
+@register.filter
+def severity_label(level: object, texts: object = None) -> str:
+    """``{{ incident.severity|severity_label:severity_texts }}``: "SEV1 - Critical"."""
+    found = _severity_text(level, texts)
+    return found.label if found is not None else str(level)
+
+
+@register.filter
+def severity_name(level: object, texts: object = None) -> str:
+    """``{{ incident.severity|severity_name:severity_texts }}``: "Critical"."""
+    found = _severity_text(level, texts)
+    return found.name if found is not None else ""

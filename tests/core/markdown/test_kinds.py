@@ -32,3 +32,37 @@ from kintsugi.core.timeline import EventKind
 )
 def test_it_guesses_the_kind_from_the_words(text, kind):
     assert infer_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # thought of, asked, proposed, believed: no outcome yet
+        ("Tom raises question of a potential workaround with the developer", EventKind.NOTE),
+        ("Believing the issue to be resolved, work resumes", EventKind.NOTE),
+        ("We discussed whether to fail over", EventKind.NOTE),
+        ("Should we roll back?", EventKind.NOTE),
+        ("A rollback was proposed but rejected", EventKind.NOTE),
+        ("The revert did not help", EventKind.NOTE),
+        ("Unable to roll back the schema", EventKind.NOTE),
+        ("Mitigation planned for the morning", EventKind.NOTE),
+        # the same words, asserted, still count
+        ("Rolled back the deploy; errors dropped", EventKind.WORKAROUND_APPLIED),
+        ("We believed it was the cache, so we rolled back", EventKind.WORKAROUND_APPLIED),
+        ("Issue resolved, the question is closed", EventKind.FULLY_RECOVERED),
+        # a failure is the impact, not a recovery
+        ("`kubectl logs` has stopped working", EventKind.IMPACT_STARTED),
+        ("The primary database went down", EventKind.IMPACT_STARTED),
+    ],
+)
+def test_an_outcome_counts_only_where_its_clause_asserts_it(text, kind):
+    assert infer_kind(text) == kind
+
+
+def test_quoted_output_and_later_paragraphs_are_not_the_event():
+    text = (
+        "`kubectl logs` fails, reporting:\n\n```\nerror: resolved nothing\n```\n\n"
+        "This occurred once before.\nThe first occurrence resolved itself."
+    )
+    assert infer_kind(text) == EventKind.NOTE
+    assert infer_kind("Error `resolved` in the log, traffic restored") == EventKind.FULLY_RECOVERED

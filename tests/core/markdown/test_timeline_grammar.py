@@ -202,3 +202,17 @@ def test_an_hour_over_12_with_am_or_pm_is_refused_not_guessed():
 def test_utc_is_the_same_object_for_all_spellings():
     zone = lookup_zone("utc")
     assert zone is not None and zone.tz is UTC
+
+
+def test_a_date_and_time_joined_by_a_slash_is_one_stamp():
+    """Wire's "*2023-01-04/11:34*: ..." (review6): the entry was lost before."""
+    from kintsugi.core.markdown.timeline_part import read_timeline_either
+
+    text = (
+        "# Outage\n\n## Timeline\n\n"
+        "*2023-01-04 05:13*: The monitor alerted.\n\n"
+        "*2023-01-04/11:34*: The provider blocked the address.\n\n"
+    )
+    entries = read_timeline_either(text).entries
+    assert [(e.at.hour, e.at.minute) for e in entries][:2] == [(5, 13), (11, 34)]
+    assert entries[1].text.startswith("The provider blocked")
