@@ -35,3 +35,31 @@ def test_a_rare_word_is_found_among_more_matches_than_the_window(owner, team, mo
     broad = run("pool")
     assert broad.total == 9  # counted beyond the window
     assert len(broad.hits) == 5 and first.pk not in [hit.incident.pk for hit in broad.hits]
+
+
+def test_the_index_path_for_few_matches_finds_the_same_hits_in_the_same_order(owner, team):
+    """``few=True`` (PostgreSQL reads the GIN index, then sorts) must give exactly what the
+    newest-first window gives, on both databases."""
+    from django.db import connection
+
+    from kintsugi.core.search_query import parse_search_query
+    from kintsugi.postmortems import services
+    from kintsugi.search import engines
+    from kintsugi.search.filters import SearchFilters
+    from kintsugi.search.selectors import search_scope
+
+    for index in range(6):
+        services.incident_create(
+            user=owner,
+            title=f"Pool wombat {index}" if index % 2 else f"Pool {index}",
+            summary="wombat wombat" if index == 4 else "",
+            started_at=datetime(2026, 2, 1, tzinfo=UTC),
+            team=team,
+        )
+    scope = search_scope(user=owner, filters=SearchFilters())
+    for text in ("wombat", "pool", "pool -wombat", '"pool wombat"'):
+        query = parse_search_query(text)
+        default = engines.matches(connection, query, scope, limit=20)
+        indexed = engines.matches(connection, query, scope, limit=20, few=True)
+        assert default == indexed, text
+        assert default  # each query matches something
