@@ -56,6 +56,10 @@ def test_a_person_picks_slack_messages_for_the_timeline(page, login, owner, inci
     expect(link).to_have_attribute(
         "href", f"https://acme.slack.com/archives/{CHANNEL_ID}/p1772373900000000"
     )
-    texts = list(TimelineEvent.objects.order_by("occurred_at").values_list("text", flat=True))
+    texts = list(
+        TimelineEvent.objects.filter(incident=incident)
+        .order_by("occurred_at")
+        .values_list("text", flat=True)
+    )
     assert texts[-1] == "alice.ng: Alice confirmed the rollback fixed checkout"
     assert page.js_errors == []
