@@ -4,6 +4,7 @@ timelines carry their source URL; each behaviour is tested in both directions.""
 
 from __future__ import annotations
 
+import gc
 import time as clock
 from datetime import UTC, datetime
 
@@ -212,10 +213,20 @@ def test_a_large_table_imports_in_linear_time():
         for minute in range(5000)
     )
     text = HEAD + "## Timeline (all times PDT)\n\n| Time | Event |\n|---|---|\n" + rows
-    started = clock.process_time()  # CPU time: other processes on the machine do not count
-    result = read_markdown(text)
-    elapsed = clock.process_time() - started
-    assert elapsed < 1.0
+    # CPU time (other processes on the machine do not count), the best of three runs with
+    # the collector paused: a full collection of a long test session's heap once took a
+    # run that needs 0.15 s to 1.2 s (CI, 2026-12-07).
+    gc.collect()
+    gc.disable()
+    try:
+        elapsed = []
+        for _ in range(3):
+            started = clock.process_time()
+            result = read_markdown(text)
+            elapsed.append(clock.process_time() - started)
+    finally:
+        gc.enable()
+    assert min(elapsed) < 1.0
     assert len(result.document.timeline) == 2000  # the limit; the rest is kept as text
     assert "Event 4999" in result.document.appendix
 
