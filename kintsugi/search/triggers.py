@@ -26,11 +26,12 @@ PG_CONFIG = "english"
 # tokens ("~restricted", "/etc/hosts"), where FTS5 sees the words: a search for "hosts" or
 # "restricted" then found the text on SQLite and not on PostgreSQL. The document is read
 # with those path characters as spaces, as FTS5 reads them (the query side drops them too:
-# kintsugi/core/search_query.py).
-PG_PATH_CHARS = "~/\\"
+# kintsugi/core/search_query.py). A "/" right after "<" is kept: it closes a tag
+# ("</script>"), which the parser skips whole; as "< script>" the parser took it for the
+# start of a tag and dropped every word up to the next ">", so a body that quoted HTML
+# lost the words after it from the index.
 PG_DOCUMENT = (
-    f"to_tsvector('{PG_CONFIG}'::regconfig, "
-    f"translate(body, '{PG_PATH_CHARS}', '{' ' * len(PG_PATH_CHARS)}'))"
+    f"to_tsvector('{PG_CONFIG}'::regconfig, regexp_replace(body, '(?<!<)[~/\\\\]', ' ', 'g'))"
 )
 
 

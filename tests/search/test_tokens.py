@@ -68,3 +68,27 @@ def test_the_same_text_is_found_the_same_way_on_both_databases(
 def test_path_characters_never_reach_postgresql_as_joiners():
     query = parse_search_query("~restricted a/b -~x")
     assert query.as_websearch() == "restricted a b -x"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script> quokka sighted",
+        "Pasted </div> from the page, then quokka",
+        "a/b and </span> quokka </p>",
+    ],
+)
+def test_a_closing_tag_keeps_the_words_after_it(incident, owner, search_for, text):
+    """A "/" that closes a tag stays: read as "< span>", PostgreSQL's parser took it for
+    the start of a tag and dropped every word up to the next ">" (a quoted HTML snippet
+    emptied the incident's whole index entry)."""
+    from kintsugi.postmortems import services
+
+    services.timeline_event_add(
+        user=owner,
+        incident=incident,
+        occurred_at=datetime(2026, 3, 1, 14, 30, tzinfo=UTC),
+        kind="note",
+        text=text,
+    )
+    assert search_for(owner, "quokka").hits
