@@ -159,8 +159,15 @@ def admin_team_approvals(*, user: User, team: Team, approvals_needed: object) ->
     return row.approvals_needed
 
 
-def _changes(before: dict[str, object], after: dict[str, object]) -> dict[str, object]:
-    return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+def _audit_update(
+    user: User, kind: str, name: str, before: dict[str, object], after: dict[str, object]
+) -> None:
+    """One ``<kind>.update`` entry with the fields that changed, [before, after]; none
+    when nothing did."""
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changed:
+        audit_admin_change(user=user, change=f"{kind}.update", kind=kind, name=name,
+                           detail=changed)  # fmt: skip
 
 
 def _team_fields(team: Team) -> dict[str, object]:
@@ -179,10 +186,7 @@ def admin_team_update(*, user: User, team: Team, **fields: object) -> Team:
     require_site_admin(user)
     before = _team_fields(team)
     team = directory.team_update(user=user, team=team, **fields)
-    changed = _changes(before, _team_fields(team))
-    if changed:
-        audit_admin_change(user=user, change="team.update", kind="team", name=team.slug,
-                           detail=changed)  # fmt: skip
+    _audit_update(user, "team", team.slug, before, _team_fields(team))
     return team
 
 
@@ -201,10 +205,7 @@ def admin_service_update(*, user: User, service: Service, **fields: object) -> S
     require_site_admin(user)
     before = _service_fields(service)
     service = directory.service_update(user=user, service=service, **fields)
-    changed = _changes(before, _service_fields(service))
-    if changed:
-        audit_admin_change(user=user, change="service.update", kind="service",
-                           name=service.slug, detail=changed)  # fmt: skip
+    _audit_update(user, "service", service.slug, before, _service_fields(service))
     return service
 
 
