@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from kintsugi.reviews.models import AuditEntry, Comment, ReviewRequest, Thread
 from kintsugi.reviews.services.comments import thread_start
 from kintsugi.reviews.services.workflow import review_request
+from tests.blameless.conftest import lint_calls  # noqa: F401  (the real linter, counted)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -209,7 +210,11 @@ def test_query_counts_do_not_grow_with_threads_reviewers_or_history(
 
 
 def test_the_checklist_lints_an_unchanged_post_mortem_once(
-    login, owner, complete, monkeypatch, django_capture_on_commit_callbacks
+    login,
+    owner,
+    complete,
+    lint_calls,  # noqa: F811  (the fixture imported above)
+    django_capture_on_commit_callbacks,
 ):
     """The publish checklist reads the stored findings (issue 20): a load of the review
     panel asks the linter nothing once a write stored them; an edit lints (after its
@@ -217,17 +222,9 @@ def test_the_checklist_lints_an_unchanged_post_mortem_once(
     from django.db import connection
 
     from kintsugi.blameless.summary_cache import summary_store
-    from kintsugi.core.language import Linter
     from kintsugi.postmortems import services
 
-    calls: list[str] = []
-    original = Linter.lint_markdown
-
-    def spy(self, text, *args, **kwargs):
-        calls.append(text)
-        return original(self, text, *args, **kwargs)
-
-    monkeypatch.setattr(Linter, "lint_markdown", spy)
+    calls = lint_calls
     client = login(owner)
 
     def panel() -> str:
