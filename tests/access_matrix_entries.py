@@ -436,7 +436,6 @@ ENTRIES.update(
 # leads a team).
 ENTRIES.update(
     {
-        "tracker-menu": page("GET", SIGNED_IN, htmx=True, note="the user menu's trackers link"),
         "tracker-settings": page(
             ("GET", "POST"),
             {**ADMIN_ONLY, "non_member": FORBIDDEN},

@@ -5,5 +5,4 @@ from kintsugi.trackers.views import hooks, settings
 urlpatterns = [
     path("hooks/trackers/<str:kind>/<int:connection_id>/", hooks.tracker_hook, name="tracker-hook"),
     path("settings/trackers/", settings.tracker_settings, name="tracker-settings"),
-    path("settings/trackers/menu/", settings.tracker_menu, name="tracker-menu"),
 ]

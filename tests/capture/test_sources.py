@@ -251,7 +251,7 @@ def test_the_page_adds_a_pagerduty_source_with_its_signing_secret(client, admin_
     assert Source.objects.get().signing_secret == PD_SECRET
 
 
-def test_the_nav_offers_sources_to_admins_only(client, admin_user, teammate):
+def test_the_nav_offers_sources_to_admins_and_not_to_members(client, admin_user, teammate):
     from tests.conftest import PASSWORD
 
     client.login(username=admin_user.username, password=PASSWORD)

@@ -108,12 +108,10 @@ def test_bulk_create_shows_progress_then_the_tickets(
         assert not page.js_errors  # type: ignore[attr-defined]
 
 
-def test_a_team_lead_finds_trackers_in_the_user_menu(page, login, owner):
+def test_a_team_lead_finds_trackers_in_the_nav(page, login, owner):
     login("alice")
     page.goto("/")
-    expect(page.get_by_test_id("nav-trackers")).to_have_count(0)
-    page.get_by_test_id("user-menu").locator("summary").click()
-    page.get_by_test_id("menu-trackers").click()
+    page.get_by_test_id("nav-trackers").first.click()
     page.wait_for_url("**/settings/trackers/")
     expect(page.get_by_role("heading", name="Trackers", exact=True)).to_be_visible()
     assert not page.js_errors  # type: ignore[attr-defined]

@@ -11,8 +11,10 @@ register = template.Library()
 
 @register.filter
 def trackers_in_nav(user: object) -> bool:
-    """Admins get the Trackers link in the nav. A team's leads manage its tracker too, but
-    asking whether someone leads a team would cost a query on every page (whose counts the
-    tests pin): they find the link in the user menu, fetched when the menu is opened
-    (``views.settings.tracker_menu``)."""
-    return access.is_admin(user) if access.is_signed_in(user) else False  # type: ignore[arg-type]
+    """Admins and team admins (leads) get the Trackers link in the nav: leads manage their
+    teams' trackers. Whether someone leads a team is ``User.leads_team``, on the user row
+    every request loads already (kintsugi/teams/signals.py keeps it), so the link costs no
+    query; the page itself still decides who may manage what."""
+    if not access.is_signed_in(user):
+        return False
+    return access.is_admin(user) or bool(getattr(user, "leads_team", False))  # type: ignore[arg-type]

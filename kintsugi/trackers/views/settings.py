@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.rotation import grace_from_hours
-from kintsugi.postmortems import access
 from kintsugi.trackers.forms import ConnectionForm, MappingForm, RotateForm
 from kintsugi.trackers.models import TrackerConnection
 from kintsugi.trackers.services.connections import (
@@ -123,12 +122,3 @@ def tracker_settings(request: HttpRequest) -> HttpResponse:
     response = render(request, "trackers/settings.html", context, status=status)
     response["Cache-Control"] = "no-store"  # it may show a secret: never from a cache
     return response
-
-
-@require_http_methods(["GET"])
-def tracker_menu(request: HttpRequest) -> HttpResponse:
-    """The user menu's Trackers link, for the leads of a team and admins: asked for when the
-    menu opens, so no page pays the query that finds out whether someone leads a team."""
-    user = request.user
-    may = access.is_signed_in(user) and teams_managed_by(user).exists()  # type: ignore[arg-type]
-    return render(request, "trackers/_menu.html", {"may_manage": may})
