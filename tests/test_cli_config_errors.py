@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.served import free_port
+
 _CLEARED = ("KINTSUGI_ENV", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "LOG_LEVEL")
 
 
@@ -158,12 +160,6 @@ def test_lint_and_generate_secret_key_need_no_secret_key_and_no_database(tmp_pat
     assert len(key.stdout.strip()) >= 50
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, str, dict[str, object]]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
@@ -177,7 +173,7 @@ def test_healthz_answers_503_json_when_the_database_goes_away(tmp_path):
     data.mkdir()
     env = _env(data)
     assert _run(["migrate", "-v0"], env).returncode == 0
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kintsugi", "serve", "--port", str(port), "--workers", "1"],
         env=env,
@@ -213,5 +209,5 @@ def test_serve_refuses_a_static_root_without_collected_files(tmp_path):
     blocker.write_text("not a folder")
     env = _env(tmp_path, **PRODUCTION_SAFE, STATIC_ROOT=str(blocker / "static"))
     assert _run(["migrate", "-v0"], env).returncode == 0
-    result = _run(["serve", "--port", str(_free_port())], env)
+    result = _run(["serve", "--port", str(free_port())], env)
     _assert_one_line_exit_2(result, "STATIC_ROOT=", "kintsugi collectstatic --noinput")

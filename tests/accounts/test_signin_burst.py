@@ -6,9 +6,7 @@ answer other requests. Real HTTP over loopback, several clients at once."""
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.served import kintsugi_env, kintsugi_serve
 
 PASSWORD = "burst-test-password-42"
 USERS = 8
@@ -33,18 +33,8 @@ for n in range({USERS}):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _env(folder: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "KINTSUGI_ENV", "PROMETHEUS_MULTIPROC_DIR"}}  # fmt: skip
-    env.update({"KINTSUGI_ENV": "development", "KINTSUGI_DATA_DIR": str(folder),
-                "KINTSUGI_PDF_WARM_UP": "0", **extra})  # fmt: skip
-    return env
+    return kintsugi_env(folder, **extra)
 
 
 @pytest.fixture(scope="module")
@@ -56,26 +46,6 @@ def prepared(tmp_path_factory) -> Path:
                               timeout=900)  # fmt: skip
         assert done.returncode == 0, done.stderr
     return folder
-
-
-def _serve(folder: Path, **limits: str):
-    port = _free_port()
-    log = (folder / f"server-{port}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kintsugi", "serve", "--port", str(port), "--workers", "1",
-         "--threads", "4"],
-        env=_env(folder, **limits), stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url + "/livez", timeout=5).read()  # noqa: S310
-            return process, log, url
-        except OSError:
-            assert process.poll() is None, Path(log.name).read_text()
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
 
 
 def _sign_in(url: str, username: str, results: list, ready: threading.Barrier) -> None:
@@ -118,14 +88,13 @@ def burst(url: str) -> tuple[list, list[float]]:
 
 
 def test_a_burst_is_answered_and_the_server_stays_responsive(prepared) -> None:
-    process, log, url = _serve(prepared, KINTSUGI_SIGNIN_CONCURRENCY="1",
-                               KINTSUGI_SIGNIN_QUEUE="1", KINTSUGI_SIGNIN_WAIT_SECONDS="2")  # fmt: skip
-    try:
-        results, probes = burst(url)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    limits = {"KINTSUGI_SIGNIN_CONCURRENCY": "1", "KINTSUGI_SIGNIN_QUEUE": "1",
+              "KINTSUGI_SIGNIN_WAIT_SECONDS": "2"}  # fmt: skip
+    env = _env(prepared, **limits)
+    log = prepared / "server.log"
+    options = ("--workers", "1", "--threads", "4")
+    with kintsugi_serve(env, *options, log=log, timeout=120) as served:
+        results, probes = burst(served.url)
     statuses = sorted(status for status, *_ in results)
     assert len(results) == USERS, results  # every sign-in was answered (no reset)
     assert set(statuses) <= {200, 503}, results  # 200: the page after the sign-in redirect

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ import pytest
 
 from kintsugi.api.transport import MAX_BODY_BYTES, MAX_URL_BYTES
 from tests.api.test_http_edges import BLAMING, error_code, send
-from tests.debt.servers import free_port
+from tests.served import kintsugi_serve
 
 _TOKEN_SCRIPT = """
 import django
@@ -52,19 +51,6 @@ def _run(command: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
-def _wait_for(port: int, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"kintsugi serve exited with {server.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("kintsugi serve did not start listening")
-
-
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory) -> tuple[Path, str]:
     """A migrated database with a user and a token, migrated once and copied per server."""
@@ -82,20 +68,8 @@ def serving(migrated: tuple[Path, str], data: Path) -> Iterator[tuple[str, str]]
     for suffix in ("", "-wal", "-shm"):  # whatever SQLite left beside it, in WAL mode
         if Path(f"{database}{suffix}").exists():
             shutil.copy(f"{database}{suffix}", data / f"api.sqlite3{suffix}")
-    env = _environment(data)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kintsugi", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port, server)
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with kintsugi_serve(_environment(data), "--workers", "1", timeout=60) as served:
+        yield served.url, token
 
 
 @pytest.fixture(scope="module")

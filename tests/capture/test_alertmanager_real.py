@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kintsugi.core.timeline import EventKind
+from tests.served import free_port
 
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 AMTOOL = "/usr/bin/amtool"
@@ -32,12 +33,6 @@ def _binaries() -> tuple[str, str]:
             pytest.fail(reason)
         pytest.skip(reason)
     return found  # type: ignore[return-value]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 CONFIG = """\
@@ -80,7 +75,7 @@ def alertmanager(tmp_path: Path, live_server, transactional_db):
     url = f"{live_server.url}/hooks/alertmanager/{issued.source.pk}/"
     config = tmp_path / "alertmanager.yml"
     config.write_text(CONFIG.format(url=url, secret_file=secret_file))
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             binary,

@@ -8,18 +8,15 @@ Retry-After, or 200 "ok" as Slack does.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections import deque
 from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.served import free_port
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+__all__ = ["SmtpSink", "WebhookServer", "free_port"]
 
 
 class SmtpSink:

@@ -15,7 +15,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 import pytest
 from django.core.management import get_commands
 from django.urls import resolve
+
+from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = ROOT / "deploy" / "systemd"
@@ -96,12 +97,6 @@ def test_every_variable_of_the_example_settings_is_documented() -> None:
         assert f"`{name}`" in documented, f"{name} is in the example but not in configuration.md"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _readyz(port: int) -> dict | None:
     import json
 
@@ -134,7 +129,7 @@ def _stop(process: subprocess.Popen[bytes]) -> int:
 
 
 def test_the_units_commands_start_and_work(site: dict[str, str], tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     web_command = [
         str(port) if word == "8000" else word for word in _command("kintsugi-web.service")
     ]

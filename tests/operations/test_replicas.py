@@ -15,13 +15,10 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -30,6 +27,7 @@ from kintsugi.accounts.models import ApiToken, User
 from kintsugi.config import ConfigurationError
 from kintsugi.operations.replicas import REPLICA, ReplicaRouter, replica_reads
 from kintsugi.postmortems.models import Incident, TimelineEvent
+from tests.served import kintsugi_serve
 
 PG_SERVER = os.environ.get("KINTSUGI_TEST_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 PRIMARY_DB = os.environ.get("KINTSUGI_TEST_REPLICA_PRIMARY", "kintsugi_test_primary")
@@ -193,40 +191,14 @@ def _env(primary: str, replica: str | None = None) -> dict[str, str]:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(databases, tmp_path_factory):
     primary, replica, token = databases
     folder = tmp_path_factory.mktemp("replica-server")
     env = {**_env(primary, replica), "KINTSUGI_DATA_DIR": str(folder)}
-    port = _free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kintsugi", "serve", "--port", str(port), "--workers", "1",
-         "--threads", "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url + "/livez", timeout=5).read()  # noqa: S310
-            break
-        except OSError:
-            assert process.poll() is None, (folder / "server.log").read_text()
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-    try:
-        yield url, token, primary
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    options = ("--workers", "1", "--threads", "2")
+    with kintsugi_serve(env, *options, log=folder / "server.log", timeout=120) as served:
+        yield served.url, token, primary
 
 
 def _signed_in(url: str) -> urllib.request.OpenerDirector:
@@ -287,30 +259,11 @@ def test_a_replica_that_is_down_sends_reports_to_the_primary(databases, tmp_path
     primary, _replica, _token = databases
     env = {**_env(primary, "postgres://postgres@127.0.0.1:1/none?connect_timeout=2"),
            "KINTSUGI_DATA_DIR": str(tmp_path)}  # fmt: skip
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kintsugi", "serve", "--port", str(port), "--workers", "1",
-         "--threads", "2"], env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "/livez", timeout=5).read()  # noqa: S310
-                break
-            except OSError:
-                assert process.poll() is None, Path(log.name).read_text()
-                assert time.monotonic() < deadline
-                time.sleep(0.3)
-        browser = _signed_in(url)
-        assert "read from the primary" in _read(browser, f"{url}/incidents/{MARKED}/")
+    log = tmp_path / "server.log"
+    with kintsugi_serve(env, "--workers", "1", "--threads", "2", log=log, timeout=120) as served:
+        browser = _signed_in(served.url)
+        assert "read from the primary" in _read(browser, f"{served.url}/incidents/{MARKED}/")
         for _ in range(2):  # the first finds the replica down, the second does not try it
-            exported = _read(browser, f"{url}/incidents/{MARKED}/export.md")
+            exported = _read(browser, f"{served.url}/incidents/{MARKED}/export.md")
             assert "read from the primary" in exported
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-    assert Path(log.name).read_text().count("Read replica failed") == 1
+    assert log.read_text().count("Read replica failed") == 1

@@ -7,8 +7,6 @@ them, or a dashboard would jump between workers' figures.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.served import kintsugi_env, kintsugi_serve
+
 TOKEN = "served-metrics-token-123"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -34,44 +28,15 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 
 @pytest.fixture
 def served(tmp_path: Path):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KINTSUGI_ENV"}}
-    env = {
-        **base,
-        "KINTSUGI_ENV": "development",
-        "KINTSUGI_DATA_DIR": str(tmp_path),
-        "KINTSUGI_METRICS_TOKEN": TOKEN,
-        "KINTSUGI_LOG_FORMAT": "json",
-        "KINTSUGI_PDF_WARM_UP": "0",
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    env = kintsugi_env(tmp_path, KINTSUGI_METRICS_TOKEN=TOKEN, KINTSUGI_LOG_FORMAT="json")
     migrate = subprocess.run(
         [sys.executable, "-m", "kintsugi", "migrate", "-v0"], env=env, capture_output=True,
         text=True, timeout=300,
     )  # fmt: skip
     assert migrate.returncode == 0, migrate.stderr
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kintsugi", "serve", "--port", str(port), "--workers", "2",
-         "--threads", "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            _get(url + "/livez")
-            break
-        except OSError:
-            assert server.poll() is None, (tmp_path / "server.log").read_text()
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-    try:
-        yield url, tmp_path / "server.log"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    log = tmp_path / "server.log"
+    with kintsugi_serve(env, "--workers", "2", "--threads", "2", log=log) as server:
+        yield server.url, log
 
 
 def _livez_count(text: str) -> float:

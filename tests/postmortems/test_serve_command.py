@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from django.apps import apps
 from django.contrib.staticfiles import finders
+
+from tests.served import free_port, kintsugi_serve
 
 COLLECT = "kintsugi collectstatic --noinput"
 
@@ -42,12 +42,6 @@ def _kintsugi(args: list[str], env: dict[str, str]) -> subprocess.CompletedProce
         [sys.executable, "-m", "kintsugi", *args], env=env, capture_output=True, text=True,
         timeout=90,
     )  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _source_names() -> list[str]:
@@ -76,7 +70,7 @@ def test_serve_without_collected_static_files_says_what_to_run(tmp_path):
     env = _env(tmp_path)
     assert _kintsugi(["migrate", "-v0"], env).returncode == 0
     started = time.monotonic()
-    result = _kintsugi(["serve", "--port", str(_free_port())], env)
+    result = _kintsugi(["serve", "--port", str(free_port())], env)
     _refused(result, "Static files are not collected", str(tmp_path / "static"), COLLECT)
     assert time.monotonic() - started < 30  # nothing was collected on the way
 
@@ -87,10 +81,10 @@ def test_serve_refuses_a_malformed_or_outdated_manifest(tmp_path):
     root = tmp_path / "static"
     root.mkdir()
     (root / "staticfiles.json").write_text("{not json")
-    _refused(_kintsugi(["serve", "--port", str(_free_port())], env), "not collected", COLLECT)
+    _refused(_kintsugi(["serve", "--port", str(free_port())], env), "not collected", COLLECT)
     names = _source_names()
     _write_manifest(root, names[1:])  # an earlier release, without one of today's files
-    result = _kintsugi(["serve", "--port", str(_free_port())], env)
+    result = _kintsugi(["serve", "--port", str(free_port())], env)
     _refused(result, "from an earlier release", names[0], COLLECT)
 
 
@@ -98,22 +92,6 @@ def test_serve_with_a_current_manifest_starts_at_once(tmp_path):
     env = _env(tmp_path)
     assert _kintsugi(["migrate", "-v0"], env).returncode == 0
     _write_manifest(tmp_path / "static", _source_names())
-    port = _free_port()
     started = time.monotonic()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kintsugi", "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:  # noqa: S310 (loopback)
-                    assert r.status == 200
-                    break
-            except OSError:
-                assert server.poll() is None, "the server exited"
-                assert time.monotonic() - started < 30, "the server did not start within 30 s"
-                time.sleep(0.2)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with kintsugi_serve(env, "--workers", "1", ready="/healthz", timeout=30):
+        assert time.monotonic() - started < 30

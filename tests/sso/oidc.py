@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from urllib.parse import urljoin
 
 import pytest
 import requests
+
+from tests.served import free_port
 
 PROVIDER_DIR = Path(__file__).parent / "provider"
 CLIENT_ID = "kintsugi-tests"
@@ -89,12 +90,6 @@ def _require(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _installed() -> None:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
@@ -117,7 +112,7 @@ def oidc_provider(live_server, tmp_path_factory):
     """The provider, registered with a confidential client whose redirect URIs are the
     live server's, and the people of ``PEOPLE``."""
     _installed()
-    port = _free_port()
+    port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     secret = secrets.token_urlsafe(24)
     from joserfc.jwk import RSAKey
