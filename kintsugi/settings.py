@@ -244,6 +244,8 @@ SESSION_COOKIE_SECURE = _env.boolean("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Explains a refusal caused by "Origin: null" (a no-referrer policy added in front of us).
+CSRF_FAILURE_VIEW = "kintsugi.web.views.refusals.csrf_failure"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (

@@ -236,6 +236,35 @@ def test_the_csrf_failure_page_is_styled_from_the_stylesheet(owner):
     _assert_headers(response)
 
 
+def test_a_form_posted_with_origin_null_is_refused_with_the_reason_explained(db):
+    """A proxy or an extension that adds ``Referrer-Policy: no-referrer`` makes browsers post
+    every form with ``Origin: null``: the refusal says so (reloading would not help)."""
+    strict = Client(enforce_csrf_checks=True)
+    token = strict.get("/login/").context["csrf_token"]
+    form = {"username": "alice", "password": "x", "csrfmiddlewaretoken": token}
+    response = strict.post("/login/", form, HTTP_ORIGIN="null")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'data-testid="csrf-origin-null"' in page and "Referrer-Policy" in page
+    plain = Client(enforce_csrf_checks=True).post("/login/", {"username": "a", "password": "x"})
+    assert (
+        plain.status_code == 403 and 'data-testid="csrf-origin-null"' not in plain.content.decode()
+    )
+
+
+def test_no_page_with_a_form_asks_browsers_to_send_no_referrer(admin_user, incident):
+    """``no-referrer`` on a page with a form would be the trap above (invitation pages once
+    set it): pages with forms send ``same-origin``."""
+    signed_in = Client()
+    signed_in.force_login(admin_user)
+    pages = [(Client(), "/login/"), (Client(), "/password-reset/")]
+    pages += [(signed_in, url) for url in ("/", "/account/", f"/incidents/{incident.pk}/edit/")]
+    for browser, url in pages:
+        response = browser.get(url)
+        assert response.status_code == 200 and b"<form" in response.content, url
+        assert response.get("Referrer-Policy") == "same-origin", url
+
+
 def test_the_server_error_page_links_the_stylesheet_by_a_name_that_always_exists():
     from django.template import loader
 
