@@ -78,6 +78,25 @@ def test_a_more_severe_alert_raises_the_drafts_severity(client, am_source):
     assert incident.severity == "SEV1"
 
 
+def test_a_raised_severity_moves_the_version_and_is_kept_in_the_history(
+    client, am_source, django_capture_on_commit_callbacks
+):
+    """An editor who opened the header before the raise cannot put the lower severity back
+    unseen (the save is refused as a conflict), and the history shows the change."""
+    from kintsugi.history.models import Version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, am_source, alertmanager(alert("a1", severity="warning")))
+    incident = Incident.objects.get()
+    before, versions = incident.version, Version.objects.filter(incident=incident).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, am_source, alertmanager(alert("a2", severity="critical")))
+    incident.refresh_from_db()
+    assert incident.severity == "SEV1" and incident.version == before + 1
+    latest = Version.objects.filter(incident=incident).latest("number")
+    assert latest.number == versions + 1 and "summary" in latest.sections
+
+
 def test_a_severity_set_by_hand_is_kept(client, am_source):
     post(client, am_source, alertmanager(alert("a1", severity="info")))
     incident = Incident.objects.get()

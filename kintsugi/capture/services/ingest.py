@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from kintsugi.capture.models import (
@@ -39,6 +39,7 @@ from kintsugi.postmortems.services import (
     timeline_event_add,
     timeline_events_add,
 )
+from kintsugi.postmortems.services.policies import note_change
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +159,14 @@ def _raise_severity(link: CaptureLink, severity: str | None) -> None:
     ):
         return
     # Only while nobody changed it meanwhile (the same condition, in the database).
+    # The version moves too: an editor's save based on the older header is then refused as
+    # a conflict instead of silently putting the lower severity back; and the change is
+    # noted for the history like any service write (by nobody: capture did it).
     changed = Incident.objects.filter(
         pk=incident.pk, severity=link.severity_set, status=PostmortemStatus.DRAFT
-    ).update(severity=severity)
+    ).update(severity=severity, version=F("version") + 1)
     if changed:
+        note_change(user=None, incident=incident)
         CaptureLink.objects.filter(pk=link.pk).update(severity_set=severity)
         incident.severity = link.severity_set = severity
 
