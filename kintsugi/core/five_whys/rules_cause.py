@@ -453,18 +453,46 @@ _UPSTREAM_DEFECT = LazyRegex(
 )
 
 
+# What an outside product or party does not do, as the subject: "The official Traefik API
+# schema does not prevent malformed manifests", "a case its provider had never
+# encountered". The chain stops at their limit and never asks why we relied on it without
+# a guard of our own; their "does not" is not ours.
+_THEIR_LIMIT = LazyRegex(
+    r"(?:^|\b(?:its|their|the|which|that|a|an)\s+)(?:official\s+\w+|provider|vendor|supplier"
+    r"|upstream|maintainers?|third[- ]party|partner|"
+    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in UPSTREAM_SOFTWARE)
+    + r")(?:\s+(?!and\b|but\b)[\w.]+){0,4}?\s+(?:does\s+not|doesn't|did\s+not|didn't|cannot|can't|could\s+not"
+    r"|couldn't|has\s+no|had\s+no|has\s+never|had\s+never|never)\b",
+    re.IGNORECASE,
+)
+
+
+_BEFORE_OBJECT = word_set("at in on to with from by for into via of against about over")
+
+
+def _their_limit(answer: str) -> re.Match[str] | None:
+    """Their limit, with the party as a subject: not in a phrase after a preposition ("The
+    client predates idempotency keys at the provider and was never updated" is our client)."""
+    for match in _THEIR_LIMIT.finditer(answer):
+        before = words(answer[: match.start()])
+        if not before or before[-1] not in _BEFORE_OBJECT:
+            return match
+    return None
+
+
 def is_external_only(answer: str) -> bool:
+    clause = main_clause(answer) or answer
+    limit = _their_limit(answer)
     event = (
         _EXTERNAL_EVENT.search(answer)
         or (_EXTERNAL_PARTY.search(answer) and _OUTAGE.search(answer))
-        or _UPSTREAM_DEFECT.search(main_clause(answer) or answer)
+        or _UPSTREAM_DEFECT.search(clause)
+        or limit
     )
-    ours = (
-        _OUR_DESIGN.search(answer)
-        or our_making(main_clause(answer) or answer)
-        or OUR_SETUP.search(answer)
-    )
-    return bool(event) and not ours and not names_our_condition(answer)
+    # Our side is judged without their limit's own words.
+    rest = answer if limit is None else answer[: limit.start()] + " " + answer[limit.end() :]
+    ours = _OUR_DESIGN.search(rest) or our_making(clause) or OUR_SETUP.search(answer)
+    return bool(event) and not ours and not names_our_condition(rest)
 
 
 def is_vague(answer: str) -> bool:

@@ -161,3 +161,30 @@ def test_schedule_pressure_or_workload_is_vague(cause: str) -> None:
 )
 def test_a_defect_with_its_component_is_not_vague(cause: str) -> None:
     assert VAGUE not in _ending(cause)
+
+
+# ------------------------------------------------------- what an outside product does not do
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        "The official Helm chart does not set a memory limit on the ledger sidecar.",
+        "Redis never persists keys unless it is told to.",
+        "It was an input its vendor had never tested.",
+    ],
+)
+def test_an_outside_products_limit_as_the_root_is_an_external_stop(cause: str) -> None:
+    assert EXTERNAL in _ending(cause)
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        "The official Helm chart does not set a memory limit, and we deploy it unchanged.",
+        "Redis never persists keys in our setup because persistence is off in our config.",
+        "Our ledger client does not retry when the vendor times out.",
+    ],
+)
+def test_their_limit_with_our_side_named_is_ours(cause: str) -> None:
+    assert EXTERNAL not in _ending(cause)
