@@ -91,7 +91,7 @@ REAL_HELDOUTS = (REAL_HELDOUT, REAL_HELDOUT2, REAL_HELDOUT3)
 REAL_HELDOUT_TITLES = {
     REAL_HELDOUT: "Real chains, held-out part",
     REAL_HELDOUT2: "Real chains, held-out part 2 (batch 5)",
-    REAL_HELDOUT3: "Real chains, held-out part 3 (batch 6)",
+    REAL_HELDOUT3: "Real chains, held-out part 3 (batches 6-7)",
 }
 
 
