@@ -18,8 +18,8 @@ Without PATH it scores, separately, the three sets in tests/core/five_whys/:
 - the real chains, tests/core/five_whys/real/: why-chains taken from published post-mortems
   (source URL per chain), labelled before the checks ever ran on them and split once by
   incident. Its tuning part is scored like the tuning set (misses listed); its held-out
-  parts, real/heldout.yaml and real/heldout2.yaml (batch 5, held out from the round that
-  added it and scored once at its end), in aggregate only (never a chain; ``--show-misses``
+  parts, real/heldout.yaml, real/heldout2.yaml (batch 5) and real/heldout3.yaml (batch 6),
+  each held out from the round that added it and scored at its end, in aggregate only (never a chain; ``--show-misses``
   is refused).
   A real chain without ``actions`` is one whose follow-ups were not published (or not
   read): the action rules are not judged on it, rather than counting every such chain as
@@ -85,10 +85,13 @@ REAL_HELDOUT = REAL_DIR / "heldout.yaml"
 # Batch 5 (issue 13's second real round): held out from every change of that round and
 # scored once at its end, apart from the first part, which earlier rounds had been scored on.
 REAL_HELDOUT2 = REAL_DIR / "heldout2.yaml"
-REAL_HELDOUTS = (REAL_HELDOUT, REAL_HELDOUT2)
+# Batch 6 (issue 13's third real round): held out the same way, half of the batch's incidents.
+REAL_HELDOUT3 = REAL_DIR / "heldout3.yaml"
+REAL_HELDOUTS = (REAL_HELDOUT, REAL_HELDOUT2, REAL_HELDOUT3)
 REAL_HELDOUT_TITLES = {
     REAL_HELDOUT: "Real chains, held-out part",
     REAL_HELDOUT2: "Real chains, held-out part 2 (batch 5)",
+    REAL_HELDOUT3: "Real chains, held-out part 3 (batches 6-7)",
 }
 
 

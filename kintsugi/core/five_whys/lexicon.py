@@ -116,7 +116,9 @@ CONDITION_MARKERS = word_set(
     "unmonitored unguarded manual manually hard-coded hardcoded shared single whenever any "
     "because since though although instead predates still assumes assumed relies rely "
     "relied depends depend depended treats treated ignores ignored silently optional "
-    "synchronously scales gap gaps incomplete insufficient inadequate"
+    "synchronously scales gap gaps incomplete insufficient inadequate "
+    # A behaviour that recurs is a condition: "each time it came back up".
+    "each"
 )
 
 # Words that name a group of people, a role or a department: as the subject of a root

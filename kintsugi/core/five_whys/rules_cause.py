@@ -25,6 +25,7 @@ from kintsugi.core.five_whys.findings import (
 )
 from kintsugi.core.five_whys.lexicon import FILLERS, GROUP_WORDS, SYSTEM_NOUNS, UPSTREAM_SOFTWARE
 from kintsugi.core.five_whys.rules_stop import (
+    OUR_SETUP,
     condition_step,
     is_external_stop,
     is_label,
@@ -91,6 +92,9 @@ _SHIFT_MODIFIERS = word_set(
 
 _HUMAN_ERROR = LazyRegex(
     r"\b(?:human|operator|user|pilot|manual)\s+(?:error|mistake|failure|slip)s?\b"
+    # A role's error is the same label: "engineer error", "developer mistake", "admin error".
+    r"|\b(?:engineer|engineering|developer|dev|programmer|admin|administrator|sysadmin|dba"
+    r"|staff|employee|technician|personnel|analyst|tester)\s+(?:error|mistake|slip)s?\b"
     r"|\bhuman\s+factors?\b"
     r"|\black\s+of\s+(?:care|attention|diligence|discipline|focus|rigou?r|concentration)\b"
     r"|\bcareless(?:ness|ly)?\b|\bnegligen(?:ce|t)\b|\binattenti(?:on|ve)\b"
@@ -103,7 +107,9 @@ _HUMAN_ERROR = LazyRegex(
     r"|^(?:a|an|the|one)?\s*(?:simple\s+|small\s+|single\s+|silly\s+)?(?:typo|mis-?click)s?\b"
     r"|\b(?:caused\s+by|due\s+to|because\s+of|was|by)\s+(?:a|an|one)\s+(?:simple\s+|small\s+)?"
     r"(?:typo|mis-?click)\b|\bcomplacen(?:cy|t)\b|\boverconfiden(?:ce|t)\b"
-    r"|\b(?:a|an|simple|honest|silly|stupid|careless|human)\s+(?:mistake|slip|lapse|error)s?\b"
+    # "an error in the SSL certificate file" is the file's defect, not a label on someone.
+    r"|\b(?:a|an|simple|honest|silly|stupid|careless|human)\s+(?:mistake|slip|lapse|error(?!s?\s+"
+    r"(?:in|within|inside)\s+(?:the|a|an|our|its|their|this|that)\b))s?\b"
     r"|\b(?:failure|failing|failed)\s+to\s+follow\b"
     r"|\b(?:did\s+not|didn't|not|never)\s+follow(?:ing|ed)?\s+(?:the\s+)?(?:runbook|process"
     r"|procedure|checklist|instructions|playbook|policy)\b"
@@ -154,7 +160,22 @@ _VAGUE = word_set(
     "responsibility expectations requirements management governance oversight sharing "
     "human error errors mistake mistakes missing no not none enough proper good wrong "
     "changes change happens happened constraint constraints limitation limitations "
-    "failure failures internal"
+    "failure failures internal "
+    # Kinds of defect with nothing named: "Two misconfigurations, plus a software bug".
+    "misconfiguration misconfigurations misconfigured bug bugs glitch glitches defect "
+    "defects fault faults software hardware plus two three several couple"
+)
+# Schedule pressure and workload as the cause: "the project was rushed to meet a market
+# deadline", "we have been so busy with issues that we couldn't prioritize the training".
+# They say why nobody did something, never what in the system let it happen.
+_PRESSURE = LazyRegex(
+    r"\b(?:we|team|teams|they|everyone|people|staff|engineers|i)\s+(?:\w+\s+)?(?:were|was|are"
+    r"|is|have\s+been|had\s+been|been)\s+(?:so\s+|too\s+|very\s+|extremely\s+|just\s+)?(?:busy"
+    r"|swamped|overloaded|stretched|overwhelmed|understaffed)\b"
+    r"|\b(?:was|were|been|being|got)\s+rushed\b|\brushed\s+(?:through|out|to\s+meet)\b"
+    r"|\bto\s+meet\s+(?:a|the|an)\s+(?:\w+\s+)?deadline\b|\bunder\s+(?:time\s+|schedule\s+)?"
+    r"pressure\b|\b(?:deadline|schedule|time)\s+pressure\b",
+    re.IGNORECASE,
 )
 # Verbs that report a finding rather than a mechanism: "It highlighted a failure in internal
 # process", "this exposed gaps in our practices". They say nothing about what happened.
@@ -167,7 +188,13 @@ _EXTERNAL_EVENT = LazyRegex(
     r"\b(?:viral|ddos|dos\s+attack"
     r"|denial[- ]of[- ]service|botnet|fib(?:er|re)\s+cut|power\s+(?:outage|failure|cut)"
     r"|natural\s+disaster|earthquake|hurricane|heat\s*wave|solar\s+flare|leap\s+second"
-    r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack)|pandemic|covid|lockdown|lightning)",
+    r"|cosmic\s+ray|act\s+of\s+god|bgp\s+(?:leak|hijack)|pandemic|covid|lockdown|lightning"
+    # Physical disasters at a site: "A fire in a datacenter", "flooding at the facility".
+    # ("fire" only as a blaze: an alert that did not fire is no disaster.)
+    r"|(?:a|the|an)\s+(?:\w+\s+)?fire\s+(?:in|at|broke|destroyed|damaged)"
+    r"|(?:data\s*cent(?:er|re)|building|facility|site|warehouse|exchange)\s+fire"
+    r"|wildfire|flooding|floodwater|typhoon|tornado|tsunami|volcanic|blizzard|snowstorm"
+    r"|(?:a|the)\s+storm\b)",
     re.IGNORECASE,
 )
 _EXTERNAL_PARTY = LazyRegex(
@@ -219,7 +246,7 @@ def cause_findings(answer: str, location: Location, earlier: Sequence[str] = ())
         # "Deploy sprawl", "poor communication about the release": a label that names
         # an event's area is still a label.
         return [_trigger_finding(location, earlier)]
-    if is_vague(answer) or is_label(answer):
+    if is_vague(answer) or is_label(answer) or _PRESSURE.search(main_clause(answer) or answer):
         return [VAGUE_ROOT_CAUSE.finding(location)]
     return []
 
@@ -390,7 +417,8 @@ _ATTENTION_VERBS = word_set(
 # acts by accident; a process that misbehaves is said to do so ("the job deleted ...").
 _ACCIDENTAL = LazyRegex(
     r"\b(?:was|were|got|been|is|are)\s+(?:accidentally|inadvertently|mistakenly|unintentionally"
-    r"|erroneously|wrongly|unknowingly)\s+[a-z]+(?:ed|en|wn|t)\b"
+    r"|erroneously|wrongly|unknowingly)\s+(?:[a-z]+(?:ed|en|wn|t)|run|put|set|cut|hit|shut"
+    r"|made|sent|left|lost|read|done|spun)\b"
     r"|\b(?:was|were|got|been)\s+[a-z]+(?:ed|en)\s+by\s+(?:mistake|accident)\b",
     re.IGNORECASE,
 )
@@ -425,14 +453,46 @@ _UPSTREAM_DEFECT = LazyRegex(
 )
 
 
+# What an outside product or party does not do, as the subject: "The official Traefik API
+# schema does not prevent malformed manifests", "a case its provider had never
+# encountered". The chain stops at their limit and never asks why we relied on it without
+# a guard of our own; their "does not" is not ours.
+_THEIR_LIMIT = LazyRegex(
+    r"(?:^|\b(?:its|their|the|which|that|a|an)\s+)(?:official\s+\w+|provider|vendor|supplier"
+    r"|upstream|maintainers?|third[- ]party|partner|"
+    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in UPSTREAM_SOFTWARE)
+    + r")(?:\s+(?!and\b|but\b)[\w.]+){0,4}?\s+(?:does\s+not|doesn't|did\s+not|didn't|cannot|can't|could\s+not"
+    r"|couldn't|has\s+no|had\s+no|has\s+never|had\s+never|never)\b",
+    re.IGNORECASE,
+)
+
+
+_BEFORE_OBJECT = word_set("at in on to with from by for into via of against about over")
+
+
+def _their_limit(answer: str) -> re.Match[str] | None:
+    """Their limit, with the party as a subject: not in a phrase after a preposition ("The
+    client predates idempotency keys at the provider and was never updated" is our client)."""
+    for match in _THEIR_LIMIT.finditer(answer):
+        before = words(answer[: match.start()])
+        if not before or before[-1] not in _BEFORE_OBJECT:
+            return match
+    return None
+
+
 def is_external_only(answer: str) -> bool:
+    clause = main_clause(answer) or answer
+    limit = _their_limit(answer)
     event = (
         _EXTERNAL_EVENT.search(answer)
         or (_EXTERNAL_PARTY.search(answer) and _OUTAGE.search(answer))
-        or _UPSTREAM_DEFECT.search(main_clause(answer) or answer)
+        or _UPSTREAM_DEFECT.search(clause)
+        or limit
     )
-    ours = _OUR_DESIGN.search(answer) or our_making(main_clause(answer) or answer)
-    return bool(event) and not ours and not names_our_condition(answer)
+    # Our side is judged without their limit's own words.
+    rest = answer if limit is None else answer[: limit.start()] + " " + answer[limit.end() :]
+    ours = _OUR_DESIGN.search(rest) or our_making(clause) or OUR_SETUP.search(answer)
+    return bool(event) and not ours and not names_our_condition(rest)
 
 
 def is_vague(answer: str) -> bool:

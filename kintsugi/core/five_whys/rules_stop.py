@@ -98,8 +98,20 @@ _LABEL_PLACE = LazyRegex(
 _IDENTIFIER = LazyRegex(r"\d|[a-z]+-[a-z0-9]+-\d|[._/]")
 
 
+# How we set up their product is ours, whoever's product it is: "The Amazon S3 settings on
+# the backups were wrong", "the bucket policy was public".
+OUR_SETUP = LazyRegex(
+    r"\b(?:settings|permissions|acls?|polic(?:y|ies)|configuration)\s+(?:on|for|of)\s+(?:our"
+    r"|the)\b|\b(?:settings|permissions|acls?|polic(?:y|ies)|configuration)\s+(?:was|were)\s+"
+    r"(?:wrong|incorrect|misconfigured|too\s+permissive|public|open)\b",
+    re.IGNORECASE,
+)
+
+
 def is_external_stop(answer: str) -> bool:
     """The root cause is the outside world, with nothing about our side of it."""
+    if OUR_SETUP.search(answer):
+        return False
     clause = main_clause(answer) or answer
     design = _OUR_DESIGN.search(_RESIGNED.sub(" ", answer))
     if (
@@ -234,11 +246,23 @@ _NOT_SUBJECT = word_set(
 _SUBJECT_MODIFIERS = 4
 
 
+# A defect as the subject is a latent condition, not the event that set it off: "A bug in
+# the configuration roll-out to a load balancer", "A bad line of C code introduced it". (A
+# change that introduced a bug, "A deployment introduced a bug", is still the change.)
+_DEFECT_SUBJECT = LazyRegex(
+    r"^(?:because\s+|due\s+to\s+)?(?:a|an|the|one|two|some)?\s*(?:\w+\s+){0,2}?(?:bug|bugs|defect"
+    r"|defects|flaw|flaws|line\s+of\s+(?:\w+\s+)?code|lines\s+of\s+(?:\w+\s+)?code)\b",
+    re.IGNORECASE,
+)
+
+
 def is_trigger(answer: str) -> bool:
     """The root cause tells what happened (a change, an event), not what let it do harm."""
     # "After the primary was restarted, it came back with the wrong filesystem": what the
     # clause says happened comes after its introduction.
     clause = without_intro(main_clause(answer) or answer)
+    if _DEFECT_SUBJECT.search(clause.strip()):
+        return False
     if not _TRIGGER.search(clause) and not _dated_event(clause):
         return False
     # "kicked off", "turned on": the trigger's own words are no condition, and neither is
@@ -272,6 +296,9 @@ def condition_step(answers: list[str]) -> int | None:
 
 
 _SHORT_LABEL = 4
+# A product's own name with a capital inside it (VxWorks, PostgreSQL, GitHub, macOS) names a
+# component; the words are lowercased before the other tests, so it is read from the text.
+_PRODUCT_NAME = LazyRegex(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
 
 
 def is_label(answer: str) -> bool:
@@ -279,6 +306,9 @@ def is_label(answer: str) -> bool:
     tokens = words(answer)
     meaningful = [word for word in tokens if word not in STOPWORDS and word != "not"]
     if not meaningful or not any(word in LABEL_HEADS for word in meaningful):
+        return False
+    if _PRODUCT_NAME.search(answer):
+        # "A priority inversion problem in the VxWorks operating system" names a component.
         return False
     head = [word for word in words(_LABEL_PLACE.sub("", answer.strip().rstrip(".!")))]
     if any(word in LABEL_HEADS for word in head):

@@ -16,6 +16,7 @@ from kintsugi.core.five_whys import RULES
 from kintsugi.core.five_whys.evaluate import (
     REAL_HELDOUT,
     REAL_HELDOUT2,
+    REAL_HELDOUT3,
     REAL_HELDOUTS,
     REAL_TUNING,
     evaluate,
@@ -34,10 +35,8 @@ def _entries(path: Path) -> list[dict[str, object]]:
 
 def test_the_parts_are_where_the_evaluation_reads_them() -> None:
     assert REAL_TUNING == REAL / "tuning.yaml" and REAL_HELDOUT == REAL / "heldout.yaml"
-    assert REAL_HELDOUT2 == REAL / "heldout2.yaml" and REAL_HELDOUTS == (
-        REAL_HELDOUT,
-        REAL_HELDOUT2,
-    )
+    assert REAL_HELDOUT2 == REAL / "heldout2.yaml" and REAL_HELDOUT3 == REAL / "heldout3.yaml"
+    assert REAL_HELDOUTS == (REAL_HELDOUT, REAL_HELDOUT2, REAL_HELDOUT3)
 
 
 def test_every_real_chain_names_its_source_and_incident() -> None:
@@ -56,13 +55,29 @@ def test_the_split_is_by_incident_and_follows_its_rule() -> None:
     tuning = {str(e["doc"]) for e in _entries(REAL_TUNING)}
     held = {str(e["doc"]) for e in _entries(REAL_HELDOUT)}
     held2 = {str(e["doc"]) for e in _entries(REAL_HELDOUT2)}
-    assert tuning and held and held2 and not tuning & held and not tuning & held2
-    assert not held & held2  # batch 5 holds only incidents no earlier batch had
+    held3 = {str(e["doc"]) for e in _entries(REAL_HELDOUT3)}
+    assert tuning and held and held2 and held3
+    assert not tuning & held and not tuning & held2 and not tuning & held3
+    assert not held & held2 and not held3 & (held | held2)  # each batch holds new incidents
     held |= held2
-    for doc in tuning | held:
+    later = {str(e["doc"]) for e in _entries(REAL_TUNING) if e.get("batch") in (6, 7)} | held3
+    for doc in (tuning | held) - later:
         first = int(hashlib.sha1(doc.encode(), usedforsecurity=False).hexdigest()[0], 16)
         assert (first < 5) == (doc in held), doc
-    everything = _entries(REAL_TUNING) + _entries(REAL_HELDOUT) + _entries(REAL_HELDOUT2)
+    # Batches 6 and 7: each batch's incidents sorted by sha1, the first half held out
+    # (decided before scoring).
+    for batch in (6, 7):
+        docs = {
+            str(e["doc"])
+            for path in (REAL_TUNING, REAL_HELDOUT3)
+            for e in _entries(path)
+            if e.get("batch") == batch
+        }
+        ordered = sorted(
+            docs, key=lambda d: hashlib.sha1(d.encode(), usedforsecurity=False).hexdigest()
+        )
+        assert set(ordered[: len(ordered) // 2]) == held3 & docs, batch
+    everything = [e for path in (REAL_TUNING, *REAL_HELDOUTS) for e in _entries(path)]
     ids = [str(e["id"]) for e in everything]
     assert len(ids) == len(set(ids))
     # Two chains from one post-mortem share its incident, so they fall on one side.
@@ -126,9 +141,13 @@ def test_the_report_shows_the_tuning_part_and_only_figures_of_the_held_out_part(
     assert (
         "Real chains, held-out part 2 (batch 5) (real/heldout2.yaml; aggregate figures only)" in out
     )
+    assert (
+        "Real chains, held-out part 3 (batches 6-7) (real/heldout3.yaml; aggregate figures only)"
+        in out
+    )
     held = out.split("Real chains, held-out part", 1)[1]
     assert "Precision:" in held and "Chain recall:" in held
-    for entry in _entries(REAL_HELDOUT) + _entries(REAL_HELDOUT2):
+    for entry in [e for path in REAL_HELDOUTS for e in _entries(path)]:
         assert str(entry["id"]) not in out
         assert str(entry["doc"]) not in out
         steps = entry["steps"]
