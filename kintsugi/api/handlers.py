@@ -39,10 +39,14 @@ from kintsugi.postmortems.services import ConflictError
 logger = logging.getLogger(__name__)
 
 
-def install_error_handlers(api: NinjaAPI) -> None:
-    """Replace Ninja's default handlers (``{"detail": ...}``) with our shape."""
+class _ErrorShape:
+    """The handlers, one method per kind of exception, answering through ``respond``."""
+
+    def __init__(self, api: NinjaAPI) -> None:
+        self.api = api
 
     def respond(
+        self,
         request: HttpRequest,
         status: int,
         message: str,
@@ -52,50 +56,52 @@ def install_error_handlers(api: NinjaAPI) -> None:
         **extra: Any,
     ) -> HttpResponse:
         body = error_body(code or CODES.get(status, "error"), message, fields, **extra)
-        response = api.create_response(request, body, status=status)
+        response = self.api.create_response(request, body, status=status)
         if status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="kintsugi"'
         return response
 
-    def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return respond(request, exc.status, exc.message, code=exc.code, fields=exc.fields)
+    def on_api_error(self, request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return self.respond(request, exc.status, exc.message, code=exc.code, fields=exc.fields)
 
-    def on_ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    def on_ninja_validation(self, request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         try:
             authorize_path(request)  # may the caller touch this at all? that answer comes first
         except Http404 as refusal:
-            return on_not_found(request, refusal)
+            return self.on_not_found(request, refusal)
         except PermissionDenied as refusal:
-            return on_permission_denied(request, refusal)
+            return self.on_permission_denied(request, refusal)
         fields = validation_fields(exc.errors)
-        return respond(request, 422, summary(fields), fields=fields)
+        return self.respond(request, 422, summary(fields), fields=fields)
 
-    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def on_http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc, AuthenticationError):
-            return respond(request, 401, UNAUTHENTICATED)
+            return self.respond(request, 401, UNAUTHENTICATED)
         cause = exc.__cause__
         if exc.status_code == 400 and isinstance(cause, json.JSONDecodeError):
             message = (
                 f"The request body is not valid JSON: {cause.msg} "
                 f"(line {cause.lineno}, column {cause.colno})."
             )
-            return respond(request, 400, message, code="malformed_json")
+            return self.respond(request, 400, message, code="malformed_json")
         if exc.status_code == 400 and isinstance(cause, UnicodeDecodeError):
-            return respond(request, 400, "The request body is not UTF-8.", code="malformed_json")
-        return respond(request, exc.status_code, str(exc))
+            return self.respond(
+                request, 400, "The request body is not UTF-8.", code="malformed_json"
+            )
+        return self.respond(request, exc.status_code, str(exc))
 
-    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def on_not_found(self, request: HttpRequest, exc: Http404) -> HttpResponse:
         # Our lookups raise Http404 with safe, generic text; never echo anything else.
         message = str(exc) if str(exc).startswith("No such") else "Not found."
-        return respond(request, 404, message)
+        return self.respond(request, 404, message)
 
-    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return respond(request, 403, str(exc) or "You may not do this.")
+    def on_permission_denied(self, request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return self.respond(request, 403, str(exc) or "You may not do this.")
 
-    def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    def on_conflict(self, request: HttpRequest, exc: ConflictError) -> HttpResponse:
         # The service's message speaks to the editor's page ("shown below"); an API client
         # gets the stored object in 'current' instead, and must be told so.
-        return respond(
+        return self.respond(
             request,
             409,
             CONFLICT_MESSAGE,
@@ -103,7 +109,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             current=represent(exc.current),
         )
 
-    def on_problem(request: HttpRequest, exc: ValidationProblem) -> HttpResponse:
+    def on_problem(self, request: HttpRequest, exc: ValidationProblem) -> HttpResponse:
         # A Markdown import reports every problem of the file at once (a ProblemList).
         problems: list[ValidationProblem] = getattr(exc, "problems", None) or [exc]
         fields: dict[str, list[str]] = {}
@@ -117,35 +123,39 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 for problem in problems
             ]
         message = f"{exc.field}: {exc.message}" if exc.field and exc.line is None else str(exc)
-        return respond(request, 422, message, fields=fields, **extra)
+        return self.respond(request, 422, message, fields=fields, **extra)
 
-    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return respond(request, 413, "The request body is too large.")
+    def on_too_big(self, request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return self.respond(request, 413, "The request body is too large.")
 
-    def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_database_error(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         # A database that cannot be reached (or stays locked) is neither the caller's fault
         # nor a bug: 503 as /healthz says, and the client may retry. The same exception
         # classes also carry bugs (a misused transaction), which stay a logged 500.
         if not database_is_down(exc):
-            return on_anything_else(request, exc)
+            return self.on_anything_else(request, exc)
         logger.exception("API: database unavailable on %s %s", request.method, request.path)
-        response = respond(request, 503, DATABASE_DOWN, code="database_unavailable")
+        response = self.respond(request, 503, DATABASE_DOWN, code="database_unavailable")
         response["Retry-After"] = RETRY_AFTER
         return response
 
-    def on_anything_else(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_anything_else(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with the traceback for operators; the caller only learns that it failed.
         logger.exception("API error on %s %s", request.method, request.path)
-        return respond(request, 500, "Something went wrong on our side; it has been logged.")
+        return self.respond(request, 500, "Something went wrong on our side; it has been logged.")
 
-    api.add_exception_handler(ApiError, on_api_error)
-    api.add_exception_handler(NinjaValidationError, on_ninja_validation)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(ConflictError, on_conflict)
-    api.add_exception_handler(ValidationProblem, on_problem)
-    api.add_exception_handler(RequestDataTooBig, on_too_big)
-    api.add_exception_handler(OperationalError, on_database_error)
-    api.add_exception_handler(InterfaceError, on_database_error)
-    api.add_exception_handler(Exception, on_anything_else)
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Replace Ninja's default handlers (``{"detail": ...}``) with our shape."""
+    shape = _ErrorShape(api)
+    api.add_exception_handler(ApiError, shape.on_api_error)
+    api.add_exception_handler(NinjaValidationError, shape.on_ninja_validation)
+    api.add_exception_handler(HttpError, shape.on_http_error)
+    api.add_exception_handler(Http404, shape.on_not_found)
+    api.add_exception_handler(PermissionDenied, shape.on_permission_denied)
+    api.add_exception_handler(ConflictError, shape.on_conflict)
+    api.add_exception_handler(ValidationProblem, shape.on_problem)
+    api.add_exception_handler(RequestDataTooBig, shape.on_too_big)
+    api.add_exception_handler(OperationalError, shape.on_database_error)
+    api.add_exception_handler(InterfaceError, shape.on_database_error)
+    api.add_exception_handler(Exception, shape.on_anything_else)

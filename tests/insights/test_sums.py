@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kintsugi.insights import services, sums
+from kintsugi.insights.from_sums import from_sums
 from kintsugi.insights.models import MonthSum
+from kintsugi.insights.per_incident import per_incident
 from tests.insights.conftest import fold
 
 NOV = datetime(2026, 11, 3, 9, tzinfo=UTC)
@@ -120,7 +122,6 @@ def test_the_sums_give_the_per_incident_figures(
     """Every chart from the sums equals the one counted incident by incident (the path a
     service filter takes), for an admin, an outsider and an unknown audience, folded or
     not (up to the histograms: these times fall one per bucket)."""
-    from kintsugi.insights import selectors
     from kintsugi.insights.filters import parse_filters
     from kintsugi.postmortems.models import Incident
     from kintsugi.teams.models import Team
@@ -158,8 +159,8 @@ def test_the_sums_give_the_per_incident_figures(
     filters = parse_filters({"start": "2025-06", "end": "2026-12", **params}, today=NOV.date())
     assert not filters.errors
     for user in (admin_user, outsider, None):
-        slow = selectors._per_incident(user, filters)
-        fast = selectors._from_sums(user, filters)
+        slow = per_incident(user, filters)
+        fast = from_sums(user, filters)
         counted = fast.chart("incidents-by-severity")
         assert counted is not None
         if not params:  # the data is there to compare
