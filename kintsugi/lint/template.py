@@ -251,7 +251,7 @@ def _check_actions(
     links = link_definitions(lines)
     document = "\n".join(lines)
     alone = one_person(document)
-    own_ids = own_ticket_ids(document)
+    own_ids: re.Pattern[str] | None | bool = False  # looked up for the first item without
     covered = -1
     for heading in headings:
         spec = found.get(heading.line)
@@ -270,9 +270,13 @@ def _check_actions(
         if alone or owned_by_writer("\n".join(lines[heading.line : end]), document):
             for item in section.items:
                 item.by_writer = True
-        if own_ids is not None:
-            for item in section.items:
-                item.own_ticket = bool(own_ids.search(item.text))
+        for item in section.items:
+            if item.table is None and not item.has("ticket"):
+                if own_ids is False:
+                    own_ids = own_ticket_ids(document)
+                item.own_ticket = isinstance(own_ids, re.Pattern) and bool(
+                    own_ids.search(item.text)
+                )
         sections.append(section)
     findings: list[Finding] = []
     if not any(section.items for section in sections):
