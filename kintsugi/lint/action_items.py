@@ -20,11 +20,11 @@ from kintsugi.lint.item_text import (
     META_ITEM,
     OWNER_IN_TEXT,
     PLACEHOLDER,
-    TICKET_IN_TEXT,
     TRACKER_ONLY,
     done_title,
     group_target,
     has_label,
+    has_ticket,
     is_missing,
     is_target,
     labels_a_team,
@@ -41,13 +41,13 @@ LIST_ITEM = re.compile(
 )
 _ANY_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<target>\S+)")
-_REFERENCE = re.compile(r"\[(?P<text>[^\]]+)\](?:\[(?P<label>[^\]]*)\])?")
+_REFERENCE = re.compile(r"\[(?P<text>[^\[\]]+)\](?:\[(?P<label>[^\]]*)\])?")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 # A numbered heading under the action items ("### 1) Set up websocket observability",
 # "#### 2. Verify cron is running"): one item written as a heading, its paragraphs the
 # detail, when no list follows it (a numbered heading over a list titles a group).
 _NUMBERED_HEADING = re.compile(
-    r"^ {0,3}#{1,6}[ \t]+(?:\d{1,2}[.):]|step \d{1,2}[.):]?)[ \t]+(?P<body>\S.*?)[ \t#]*$", re.I
+    r"^ {0,3}#{1,6}[ \t]+(?:\d{1,2}[.):]|step \d{1,2}[.):]?)[ \t]+(?P<body>\S.*)$", re.I
 )
 
 FIELDS = ("owner", "ticket", "due")
@@ -89,7 +89,7 @@ class Item:
         if name == "owner":
             label = owner_label(self.text) and not self.label_is_topic
             return bool(OWNER_IN_TEXT.search(text) or label)
-        return self.own_ticket or bool(TICKET_IN_TEXT.search(text))
+        return self.own_ticket or bool(has_ticket(text))
 
 
 @dataclass
@@ -149,7 +149,7 @@ def _group_of(line: int, heading: str, links: dict[str, str]) -> _Group:
     return _Group(
         line,
         done=bool(DONE_GROUP.search(text)),
-        ticket=linked if TICKET_IN_TEXT.search(linked) else "",
+        ticket=linked if has_ticket(linked) else "",
         due=text if group_target(text) else "",
     )
 
@@ -190,7 +190,8 @@ def read_section(
             continue
         titled = _NUMBERED_HEADING.match(line)
         if titled and not _lists_below(lines, number + 1, end):
-            number = _read_heading_item(lines, number, end, titled.group("body"), reader)
+            title = titled.group("body").rstrip(" \t#")
+            number = _read_heading_item(lines, number, end, title, reader)
             reader.in_paragraph = False
             continue
         item = LIST_ITEM.match(line)
@@ -348,7 +349,7 @@ def _share_ticket(
     documentation [see here for an issue](...)") gives each of them that ticket."""
     stop = next((n for n in range(start, end) if not lines[n].strip()), end)
     paragraph = _with_targets(" ".join(line.strip() for line in lines[start:stop]), links)
-    if not items or not BACK_REFERENCE.search(paragraph) or not TICKET_IN_TEXT.search(paragraph):
+    if not items or not BACK_REFERENCE.search(paragraph) or not has_ticket(paragraph):
         return
     for item in items:
         value = item.values.get("ticket")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from kintsugi.lint.action_items import LIST_ITEM, link_definitions, read_section
 from kintsugi.lint.headings import Heading, SectionSpec, end_of, normalise_heading, section_of
+from kintsugi.lint.item_text import OWNER_IN_TEXT, TRACKER_ONLY, has_ticket, owner_label
 
 # "What went wrong" is the response's retrospective when it sits with "What went well" or
 # under Lessons learned (the SRE template); standing on its own it tells what failed, the
@@ -83,12 +84,6 @@ _STAMP = re.compile(
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}\b",
     re.I,
 )
-# A ticket written in an item (a tracker key, #123, an issue link); an item that is only a
-# link is a reference, not work.
-_TICKET = re.compile(
-    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|https?://\S*/(?:issues|pull|tickets?)/\d"
-)
-_LINK_ONLY = re.compile(r"^\W*(?:\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|#\d+)\W*$")
 _DATED_ITEMS = 3  # at least this many list items, three in four of them dated
 # A moment given relative to another ("we were paged 1 minute after", "ten minutes later"):
 # with a range ("from 20:20 to 20:46") it completes start, detection and end.
@@ -238,7 +233,7 @@ def actions_by_content(
         if len(items) < 2:
             continue
         owned = sum(1 for item in items if _owned(item))
-        ticketed = sum(1 for item in items if _TICKET.search(item) and not _LINK_ONLY.match(item))
+        ticketed = sum(1 for item in items if has_ticket(item) and not TRACKER_ONLY.match(item))
         dated = sum(1 for item in items if _STAMP.search(item[:40]))
         score = 2 * (owned * 2 >= len(items)) + (ticketed * 2 >= len(items))
         score -= 3 * (dated * 4 >= len(items))
@@ -248,8 +243,6 @@ def actions_by_content(
 
 
 def _owned(item: str) -> bool:
-    from kintsugi.lint.item_text import OWNER_IN_TEXT, owner_label
-
     return bool(OWNER_IN_TEXT.search(item) or owner_label(item))
 
 

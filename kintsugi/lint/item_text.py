@@ -120,23 +120,42 @@ OWNER_IN_TEXT = re.compile(
 # A link is a ticket when it points at tracked work (an issue, a pull or merge request, a
 # tracker's item) or its text says it is one ("[ticket](...)", "[PR #12](...)"); a link
 # to a repository, a tool or a document says where the work happens, not that it is filed.
-_TRACKER_URL = (
-    r"https?://(?:[\w-]+\.)*(?:tracker|jira|issues?|tickets?|bugs|bugzilla|youtrack|redmine"
-    r"|linear|tasks|support)\.[^\s)>\]]*"
-    r"|https?://[^\s)>\]]*(?:/issues?/|/pulls?/|/merge_requests/|/-/issues|/browse/|/tickets?/"
-    r"|/tasks?/|/cards?/|/stor(?:y|ies)/|/bugs?/|show_bug|/projects?/|/milestones?/|/board"
-    r"|/backlog|/commit/|/compare/|/discussions/\d|jira|linear\.app|trello\.com|youtrack"
-    r"|/work_?items?/|/_workitems/|/tracker|/review/|/changes/|/D\d+|/r/\d+|phabricator"
-    r"|bugzilla|redmine|asana\.com|clickup|shortcut\.com|monday\.com|notion\.so)[^\s)>\]]*"
-)
-_TICKET_LINK_TEXT = (
-    r"\[[^\]]*\b(?:tickets?|issues?|pr|prs|pull requests?|bugs?|mr|story|task|card)\b[^\]]*\]\("
-)
-TICKET_IN_TEXT = re.compile(
-    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|(?<![\w.-])[\w.-]+/[\w.-]+#\d+\b"
-    rf"|{_TRACKER_URL}|{_TICKET_LINK_TEXT}|\bticket\s*[:=]\s*\S",
+# Each URL is read on its own (one pass to find them, then one over each), so that a line
+# of "http://http://..." costs its length, not its square.
+_URL = re.compile(r"https?://[^\s)>\]]+", re.I)
+_TRACKER_HOST = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:tracker|jira|issues?|tickets?|bugs|bugzilla|youtrack|redmine"
+    r"|linear|tasks|support)\.",
     re.I,
 )
+_TRACKER_PATH = re.compile(
+    r"/issues?/|/pulls?/|/merge_requests/|/-/issues|/browse/|/tickets?/|/tasks?/|/cards?/"
+    r"|/stor(?:y|ies)/|/bugs?/|show_bug|/projects?/|/milestones?/|/board|/backlog|/commit/"
+    r"|/compare/|/discussions/\d|jira|linear\.app|trello\.com|youtrack|/work_?items?/"
+    r"|/_workitems/|/tracker|/review/|/changes/|/D\d+|/r/\d+|phabricator|bugzilla|redmine"
+    r"|asana\.com|clickup|shortcut\.com|monday\.com|notion\.so",
+    re.I,
+)
+# A ticket written as a key (OPS-123), a number (#123, owner/repo#123), a link whose text
+# says it is one ("[ticket](...)", "[PR #12](...)") or a "Ticket:" field.
+_TICKET_FORMS = re.compile(
+    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|(?<![\w.-])[\w.-]+/[\w.-]+#\d+\b"
+    r"|\[[^\[\]]*\b(?:tickets?|issues?|pr|prs|pull requests?|bugs?|mr|story|task|card)\b"
+    r"[^\[\]]*\]\(|\bticket\s*[:=]\s*\S",
+    re.I,
+)
+
+
+def has_ticket(text: str) -> bool:
+    """Whether the text names a ticket: a tracker key or number, a link to tracked work
+    (an issue, a pull or merge request, a tracker's item or host), or a link whose text
+    says it is one. A link to a repository, a product page or a document says where the
+    work happens, not that it is filed (review7: "[cloud-platform-cli](https://...)")."""
+    if _TICKET_FORMS.search(text):
+        return True
+    return any(_TRACKER_HOST.match(url) or _TRACKER_PATH.search(url) for url in _URL.findall(text))
+
+
 DATE_PATTERNS = (
     re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
     re.compile(r"\b(\d{4})/(\d{2})/(\d{2})\b"),

@@ -375,3 +375,28 @@ def test_real_status_entry_has_its_summary_and_cause_found() -> None:
 def test_real_prose_follow_ups_in_three_sections_are_one_finding() -> None:
     name = "moj-cloud-platform-2026-03-30-ingress-nginx-rollback.md"
     assert [rule for rule, _ in _review7(name)].count("no-action-items") == 1
+
+
+# Hostile input: every new reading stays linear in the size of the document.
+
+HOSTILE = {
+    "a link made of schemes": "## Action items\n\n- " + "http://" * 20000 + "\n",
+    "unclosed brackets": "## Action items\n\n- " + "[" * 20000 + "\n",
+    "a numbered heading of spaces": "## Action items\n\n### 1) a" + " " * 20000 + "b\n",
+    "a heading of spaces": "## Action" + " " * 20000 + "items\n",
+    "many labels": "# T\n\n" + "- **Impact**:\n  - x\n" * 3000,
+    "backlog numbers": "## Action items\n\n- " + "P1234 " * 20000 + "\n",
+    "a long title": "## Action items\n\n### 1) " + "a " * 20000 + "scheduled\n",
+    "dated items with handles": "## Key\n\n" + "- 2020-01-01 10:00 @a\n" * 5000,
+    "owner labels": "## Action items\n\n" + "- **A B C**: x\n" * 5000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_read_in_linear_time(name: str) -> None:
+    import time
+
+    for config in (RELAXED, LintConfig()):
+        start = time.perf_counter()
+        check_template(HOSTILE[name], config)
+        assert time.perf_counter() - start < 3.0, name
