@@ -14,7 +14,13 @@ from collections.abc import Sequence
 
 from kintsugi.lint.action_items import LIST_ITEM, link_definitions, read_section
 from kintsugi.lint.headings import Heading, SectionSpec, end_of, normalise_heading, section_of
-from kintsugi.lint.item_text import OWNER_IN_TEXT, TRACKER_ONLY, has_ticket, owner_label
+from kintsugi.lint.item_text import (
+    OWNER_IN_TEXT,
+    TRACKER_ONLY,
+    has_ticket,
+    labels_a_team,
+    owner_label,
+)
 
 # "What went wrong" is the response's retrospective when it sits with "What went well" or
 # under Lessons learned (the SRE template); standing on its own it tells what failed, the
@@ -207,8 +213,9 @@ def actions_by_content(
     lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
 ) -> list[int]:
     """The lines of headings that name no section but hold action items by what their
-    items carry: a score of owners (a handle, "Owner:", an owner label or column) and
-    tickets, against dated entries (a timeline) and done work. An "Improvements" or "What
+    items carry: a score of owners (a handle, "Owner:", an owner column, or an owner label
+    that recurs or names a team: a one-off "Hub URL:" is a field of a fact sheet) and
+    tickets, against dated entries (a timeline). An "Improvements" or "What
     we will change" whose items say who does them is the action items list."""
     from kintsugi.lint.action_items import column_role  # a table's header, on first use
 
@@ -232,7 +239,13 @@ def actions_by_content(
         items = [m.group("body") for line in body if (m := LIST_ITEM.match(line))]
         if len(items) < 2:
             continue
-        owned = sum(1 for item in items if _owned(item))
+        labels = [owner_label(item) for item in items]
+        owned = sum(
+            1
+            for item, label in zip(items, labels, strict=True)
+            if OWNER_IN_TEXT.search(item)
+            or (label and (labels.count(label) > 1 or labels_a_team(label)))
+        )
         ticketed = sum(1 for item in items if has_ticket(item) and not TRACKER_ONLY.match(item))
         dated = sum(1 for item in items if _STAMP.search(item[:40]))
         score = 2 * (owned * 2 >= len(items)) + (ticketed * 2 >= len(items))
@@ -240,10 +253,6 @@ def actions_by_content(
         if score >= 2 and owned:
             held.append(heading.line)
     return held
-
-
-def _owned(item: str) -> bool:
-    return bool(OWNER_IN_TEXT.search(item) or owner_label(item))
 
 
 def dated_list(

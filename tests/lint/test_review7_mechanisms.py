@@ -116,6 +116,8 @@ def test_items_that_carry_owners_are_the_action_items_whatever_the_heading(secti
     [
         "## Related issues\n\n- [#12](https://git.example/x/issues/12)\n"
         "- [#13](https://git.example/x/issues/13)\n",
+        "## Important information\n\n- Hub URL: queue.example.org\n"
+        "- Support ticket ref: seen by the on-call\n",
         "## Key moments\n\n- 10:02 @dana paged the storage on-call\n"
         "- 10:40 @sol freed the disk\n- 11:00 @dana closed the incident\n",
     ],
