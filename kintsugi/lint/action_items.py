@@ -20,11 +20,14 @@ from kintsugi.lint.item_text import (
     META_ITEM,
     OWNER_IN_TEXT,
     PLACEHOLDER,
-    TICKET_IN_TEXT,
     TRACKER_ONLY,
+    done_title,
     group_target,
+    has_label,
+    has_ticket,
     is_missing,
     is_target,
+    labels_a_team,
     not_team_work,
     owner_label,
     reads_done,
@@ -38,8 +41,14 @@ LIST_ITEM = re.compile(
 )
 _ANY_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*(?P<target>\S+)")
-_REFERENCE = re.compile(r"\[(?P<text>[^\]]+)\](?:\[(?P<label>[^\]]*)\])?")
+_REFERENCE = re.compile(r"\[(?P<text>[^\[\]]+)\](?:\[(?P<label>[^\]]*)\])?")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+# A numbered heading under the action items ("### 1) Set up websocket observability",
+# "#### 2. Verify cron is running"): one item written as a heading, its paragraphs the
+# detail, when no list follows it (a numbered heading over a list titles a group).
+_NUMBERED_HEADING = re.compile(
+    r"^ {0,3}#{1,6}[ \t]+(?:\d{1,2}[.):]|step \d{1,2}[.):]?)[ \t]+(?P<body>\S.*)$", re.I
+)
 
 FIELDS = ("owner", "ticket", "due")
 
@@ -58,6 +67,8 @@ class Item:
     text: str = ""  # the item as written (a list item's text; empty for a table row)
     group_due: str = ""  # the target its group's heading gives it, added to its due text
     by_writer: bool = False  # a one-person project's writer commits to it ("I'll ...")
+    own_ticket: bool = False  # it carries a backlog number in the document's own form
+    label_is_topic: bool = False  # its leading label names a topic, as its neighbours' do
 
     def has_own_date(self) -> bool:
         """A date in the item itself, not one given to its group by a heading."""
@@ -76,8 +87,9 @@ class Item:
         if name == "due":
             return is_target(text)
         if name == "owner":
-            return bool(OWNER_IN_TEXT.search(text) or owner_label(self.text))
-        return bool(TICKET_IN_TEXT.search(text))
+            label = owner_label(self.text) and not self.label_is_topic
+            return bool(OWNER_IN_TEXT.search(text) or label)
+        return self.own_ticket or bool(has_ticket(text))
 
 
 @dataclass
@@ -137,7 +149,7 @@ def _group_of(line: int, heading: str, links: dict[str, str]) -> _Group:
     return _Group(
         line,
         done=bool(DONE_GROUP.search(text)),
-        ticket=linked if TICKET_IN_TEXT.search(linked) else "",
+        ticket=linked if has_ticket(linked) else "",
         due=text if group_target(text) else "",
     )
 
@@ -176,6 +188,12 @@ def read_section(
             number = _read_table(lines, number, end, reader.section)
             reader.in_paragraph = False
             continue
+        titled = _NUMBERED_HEADING.match(line)
+        if titled and not _lists_below(lines, number + 1, end):
+            title = titled.group("body").rstrip(" \t#")
+            number = _read_heading_item(lines, number, end, title, reader)
+            reader.in_paragraph = False
+            continue
         item = LIST_ITEM.match(line)
         if item and reader.item_indent is None:
             reader.item_indent = len(item.group(1))
@@ -186,6 +204,7 @@ def read_section(
         _read_other(lines, number, end, reader)
         number += 1
     _done_beside_done(reader.section.items)
+    _topic_labels(reader.section.items)
     return reader.section
 
 
@@ -227,6 +246,39 @@ def _read_item(
     reader.section.items.append(found)
     reader.run.append(found)
     reader.parent = found if numbered else None
+    return after
+
+
+def _lists_below(lines: Sequence[str], start: int, end: int) -> bool:
+    """Whether a list or a table comes before the next heading."""
+    for number in range(start, end):
+        line = lines[number]
+        if _HEADING.match(line):
+            return False
+        if LIST_ITEM.match(line) or ("|" in line and TABLE_DELIMITER.match(line)):
+            return True
+    return False
+
+
+def _read_heading_item(
+    lines: Sequence[str], number: int, end: int, title: str, reader: _Reader
+) -> int:
+    """Reads an item written as a numbered heading, with the paragraphs under it up to
+    the next heading (they say who does it and where it is tracked); returns that line."""
+    after = next((n for n in range(number + 1, end) if _HEADING.match(lines[n])), end)
+    detail = " ".join(line.strip() for line in lines[number + 1 : after] if line.strip())
+    text = f"{title} {detail}".strip()
+    reader.group = _Group(number)
+    reader.run = []
+    reader.parent = None
+    if PLACEHOLDER.match(title) or META_ITEM.match(title) or not_team_work(title):
+        reader.section.not_work.append(title)
+        return after
+    body = _with_targets(text, reader.links)
+    values: dict[str, tuple[int, str] | None] = {name: (1, body) for name in FIELDS}
+    done = bool(DONE_TEXT.search(title)) or reads_done(title) or done_title(title)
+    found = Item(number, 1, values, done=done, group=number, text=text)
+    reader.section.items.append(found)
     return after
 
 
@@ -273,6 +325,23 @@ def _done_beside_done(items: Sequence[Item]) -> None:
                 item.done = True
 
 
+def _topic_labels(items: Sequence[Item]) -> None:
+    """In a list whose items open on a label, one label that names a topic ("**Monitoring**:
+    Investigate ...") says what the labels are: "**Memory Limits**:" beside it is a topic
+    too, not an owner. Labels with a handle or a team word still name owners."""
+    groups: dict[int, list[Item]] = {}
+    for item in items:
+        if item.table is None and has_label(item.text):
+            groups.setdefault(item.group, []).append(item)
+    for group in groups.values():
+        if len(group) < 2 or all(owner_label(item.text) for item in group):
+            continue
+        for item in group:
+            label = owner_label(item.text) or ""
+            if label and not labels_a_team(label):
+                item.label_is_topic = True
+
+
 def _share_ticket(
     lines: Sequence[str], start: int, end: int, items: Sequence[Item], links: dict[str, str]
 ) -> None:
@@ -280,7 +349,7 @@ def _share_ticket(
     documentation [see here for an issue](...)") gives each of them that ticket."""
     stop = next((n for n in range(start, end) if not lines[n].strip()), end)
     paragraph = _with_targets(" ".join(line.strip() for line in lines[start:stop]), links)
-    if not items or not BACK_REFERENCE.search(paragraph) or not TICKET_IN_TEXT.search(paragraph):
+    if not items or not BACK_REFERENCE.search(paragraph) or not has_ticket(paragraph):
         return
     for item in items:
         value = item.values.get("ticket")

@@ -14,6 +14,13 @@ from collections.abc import Sequence
 
 from kintsugi.lint.action_items import LIST_ITEM, link_definitions, read_section
 from kintsugi.lint.headings import Heading, SectionSpec, end_of, normalise_heading, section_of
+from kintsugi.lint.item_text import (
+    OWNER_IN_TEXT,
+    TRACKER_ONLY,
+    has_ticket,
+    labels_a_team,
+    owner_label,
+)
 
 # "What went wrong" is the response's retrospective when it sits with "What went well" or
 # under Lessons learned (the SRE template); standing on its own it tells what failed, the
@@ -42,7 +49,11 @@ _CAUSE_IN_PROSE = re.compile(
     # what failed, counted or described: "Three parts of the system failed", "the recipe
     # code had a bug where..."
     r"|\b(?:parts?|things?|pieces?|components?|safeguards?|checks?|layers?|systems?)\s+"
-    r"(?:of\s+[\w\s]{1,30}?\s+)?(?:failed|broke)\b|\b(?:had|has|contained) a bug\b",
+    r"(?:of\s+[\w\s]{1,30}?\s+)?(?:failed|broke)\b|\b(?:had|has|contained) a bug\b"
+    # a cause told as a chain: "a cascade failure, prompted by a corrupted file", "the
+    # resulting failure increased load on other components"
+    r"|\b(?:prompted|set off|brought on|kicked off) by\b|\bowing to\b|\bthe resulting\b"
+    r"|\bcascad(?:e|ing) (?:failure|effect)\b",
     re.I,
 )
 _LEAD_WORDS = 12  # a lead paragraph this long under the title is the summary
@@ -58,9 +69,28 @@ _TIMED_NARRATIVE = 4  # distinct clock times in one section's own text
 _BACKGROUND = re.compile(r"^(?:background|context|incident background|the incident)$")
 _TELLS_INCIDENT = re.compile(
     r"\b(?:incident|outage|fail(?:ed|ure|ing)|broke(?:n)?|accidentally|unavailable|impact(?:ed)?"
-    r"|affected|errors?|downtime|degraded|leak(?:ed)?|exposed|compromised|down)\b",
+    r"|affected|errors?|downtime|degraded|leak(?:ed)?|exposed|compromised|down|unreachable"
+    r"|interrupt(?:ed|ion)|disrupt(?:ed|ion)|inaccessible|timeouts?|timed out)\b",
     re.I,
 )
+# Who was hit: the people or the things that served them.
+_WHO_HIT = re.compile(
+    r"\b(?:users?|customers?|clients?|visitors?|members?|readers?|everyone|anyone|services?"
+    r"|sites?|websites?|requests?|accounts?|tenants?|teams?)\b",
+    re.I,
+)
+# Parts a first section under another name may hold instead of the summary: none of the
+# template's other sections (a timeline or a list of causes at the top is not a summary).
+_NOT_SUMMARY = ("timeline", "factors", "actions", "lessons")
+# A section that is mostly a list of dated entries ("- First detected 2023-01-04 13:42",
+# "- Repaired 2023-01-04 17:54") is a timeline, whatever its heading ("Key events").
+_STAMP = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|(?<![\d:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d:])"
+    r"|\b\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}\b",
+    re.I,
+)
+_DATED_ITEMS = 3  # at least this many list items, three in four of them dated
 # A moment given relative to another ("we were paged 1 minute after", "ten minutes later"):
 # with a range ("from 20:20 to 20:46") it completes start, detection and end.
 _RELATIVE_TIME = re.compile(
@@ -170,6 +200,100 @@ def background_summary(lines: Sequence[str], headings: Sequence[Heading]) -> boo
     stop = next((h.line for h in headings if h.line > first.line), len(lines))
     body = " ".join(lines[first.line + 1 : stop])
     return len(body.split()) >= _LEAD_WORDS and bool(_TELLS_INCIDENT.search(body))
+
+
+# Headings over lists of links that name their items' tickets without being work to do.
+_REFERENCES = re.compile(
+    r"\b(?:references?|related|links?|see also|resources|further reading|sources|appendix"
+    r"|issues?|prs?|pull requests?|tickets?|bugs?)$"
+)
+
+
+def actions_by_content(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> list[int]:
+    """The lines of headings that name no section but hold action items by what their
+    items carry: a score of owners (a handle, "Owner:", an owner column, or an owner label
+    that recurs or names a team: a one-off "Hub URL:" is a field of a fact sheet) and
+    tickets, against dated entries (a timeline). An "Improvements" or "What
+    we will change" whose items say who does them is the action items list."""
+    from kintsugi.lint.action_items import column_role  # a table's header, on first use
+
+    held = []
+    stops = [h.line for h in headings[1:]] + [len(lines)]
+    for heading, stop in zip(headings, stops, strict=False):
+        if (
+            heading.level < 2
+            or heading.line in found
+            or _REFERENCES.search(normalise_heading(heading.text))
+        ):
+            continue
+        body = lines[heading.line + 1 : stop]
+        table = next((line for n, line in enumerate(body[:-1]) if "|" in line
+                      and re.match(r"^\s*\|?\s*:?-+", body[n + 1])), None)  # fmt: skip
+        if table is not None:
+            roles = {column_role(cell.strip()) for cell in table.strip(" |").split("|")}
+            if "owner" in roles and ("ticket" in roles or "due" in roles):
+                held.append(heading.line)
+            continue
+        items = [m.group("body") for line in body if (m := LIST_ITEM.match(line))]
+        if len(items) < 2:
+            continue
+        labels = [owner_label(item) for item in items]
+        owned = sum(
+            1
+            for item, label in zip(items, labels, strict=True)
+            if OWNER_IN_TEXT.search(item)
+            or (label and (labels.count(label) > 1 or labels_a_team(label)))
+        )
+        ticketed = sum(1 for item in items if has_ticket(item) and not TRACKER_ONLY.match(item))
+        dated = sum(1 for item in items if _STAMP.search(item[:40]))
+        score = 2 * (owned * 2 >= len(items)) + (ticketed * 2 >= len(items))
+        score -= 3 * (dated * 4 >= len(items))
+        if score >= 2 and owned:
+            held.append(heading.line)
+    return held
+
+
+def dated_list(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> bool:
+    """Whether a section other than the action items is a list of dated entries in its
+    own text (up to the next heading): the timeline under another name."""
+    stops = [h.line for h in headings[1:]] + [len(lines)]
+    for heading, stop in zip(headings, stops, strict=True):
+        spec = found.get(heading.line)
+        if spec is not None and spec.key == "actions":
+            continue
+        items = [m.group("body") for line in lines[heading.line + 1 : stop]
+                 if (m := LIST_ITEM.match(line))]  # fmt: skip
+        dated = sum(1 for body in items if _STAMP.search(body))
+        if len(items) >= _DATED_ITEMS and dated * 4 >= len(items) * 3:
+            return True
+    return False
+
+
+def first_section_tells(
+    lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
+) -> bool:
+    """Whether the first section with prose, under a heading that names none of the
+    template's other parts ("Details", "Overview", "Issue Description"), says what failed
+    and who was hit: the summary under another name."""
+    stops = [h.line for h in headings[1:]] + [len(lines)]
+    for heading, stop in zip(headings, stops, strict=True):
+        spec = found.get(heading.line)
+        if spec is not None and spec.key in _NOT_SUMMARY:
+            return False
+        prose = [
+            line.strip()
+            for line in lines[heading.line + 1 : stop]
+            if line.strip() and not line.lstrip().startswith(("!", "<", "|", "[", "#"))
+        ]
+        body = " ".join(prose)
+        if len(body.split()) < _LEAD_WORDS:
+            continue
+        return bool(_TELLS_INCIDENT.search(body) and _WHO_HIT.search(body))
+    return False
 
 
 def timed_narrative(

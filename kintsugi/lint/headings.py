@@ -84,6 +84,7 @@ _IMPORT_KEYS = {
 # the readers ("Next steps for users", "What you need to do") are not the team's work.
 _NOT_FOLLOW_UP = re.compile(
     r"\b(?:actions?|steps?) (?:taken|performed)\b|^what we did$"
+    r"|\bcalls? to action\b"
     r"|\b(?:for|by) (?:our |the |all |affected )?(?:users?|customers?|you|readers|clients"
     r"|members|subscribers|streamers|developers|maintainers|operators|the community"
     r"|community members|everyone)\b|\bwhat (?:you|users|customers) (?:need|should|can|must)\b"
@@ -112,11 +113,26 @@ _FOLLOW_UP_NAME = re.compile(
     r"|future|further|follow[- ]?up|possible|longer[- ]term)\s+(?:solutions?|fix(?:es)?"
     r"|remediations?|improvements?|changes|mitigations?|work)|solutions|fixes)$"
 )
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# A heading whose head noun is "action(s)" names the follow-up work whatever qualifies it
+# ("Review actions", "Resulting Action", "Corrective action"): the noun says what the
+# section holds, the modifier only when or why (review7: six reports went unchecked).
+_ACTION_HEAD = re.compile(r"^(?:[\w'-]+\s+){0,2}(?:action|actions|action items?|to-?dos?)$")
+# A top-level list item that is only a bold label ("- **Review actions**:", "- **Impact**:
+# Several nodes..."): documents written as one labelled list use these for their sections.
+_LIST_LABEL = re.compile(
+    r"^ ?[-*+][ \t]+(\*\*|__)(?P<text>[^*_\n]{2,60}?)(?::\1|\1:|\1(?=[ \t]*$))"
+    r"(?:[ \t]+\S.*)?[ \t]*$"
+)
+# The closing #s are stripped in code: a lazy group before "[ \t]*#*[ \t]*$" tried every
+# split of a long run of spaces (a heading of 2,000 spaces took 18 s).
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BOLD_LABEL = re.compile(r"^ {0,3}(\*\*|__)(?P<text>[^*_\n]{2,60}?):?\1:?[ \t]*$")
 _NUMBERING = re.compile(r"^(?:\d+|[ivx]+|[a-z])[.)]\s+")
 _HEADING_SPLIT = re.compile(r"\s*(?:/|&|\+|,|;|:|\band\b|\s[-–—]\s)\s*")
+
+
+LABEL_LEVEL = 6  # a labelled list item ends at the next heading or label
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,8 @@ def section_of(heading: str) -> SectionSpec | None:
         return BY_KEY["factors"]
     if _TIMELINE_NOTE.match(name):
         return BY_KEY["timeline"]
+    if _ACTION_HEAD.match(name):
+        return ACTIONS
     for spec in SECTIONS:
         if any(part in spec.names for part in parts):
             return spec
@@ -161,11 +179,19 @@ def section_of(heading: str) -> SectionSpec | None:
 
 def find_headings(lines: Sequence[str]) -> list[Heading]:
     headings = []
+    labels: list[Heading] = []
+    alone = 0  # labels with nothing after them on their line: their content is below
     for number, line in enumerate(lines):
+        label = _LIST_LABEL.match(line)
+        if label:
+            labels.append(Heading(number, LABEL_LEVEL, label.group("text").strip()))
+            alone += not line[label.end("text") :].strip(" \t*_:")
+            continue
         atx = _ATX.match(line)
         bold = _BOLD_LABEL.match(line)
         if atx:
-            headings.append(Heading(number, len(atx.group(1)), atx.group(2)))
+            text = atx.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
+            headings.append(Heading(number, len(atx.group(1)), text))
         elif bold and not (number > 0 and lines[number - 1].strip()):
             headings.append(Heading(number, 4, bold.group("text")))  # a bold label line
         elif (
@@ -177,6 +203,13 @@ def find_headings(lines: Sequence[str]) -> list[Heading]:
         ):
             level = 1 if line.strip().startswith("=") else 2
             headings.append(Heading(number - 1, level, lines[number - 1].strip()))
+    # Labelled list items are the sections of a document written as one list: three or
+    # more labels, one naming a section ("- **Impact**:"), one with its content below it
+    # ("- **Review actions**:" over a list). A bold label opening an item of a list ("-
+    # **Monitoring**: add alerts", "* **What happened:** a summary...") is its topic.
+    named = any(section_of(label.text) is not None for label in labels)
+    if len(labels) >= 3 and named and alone:
+        headings = sorted([*headings, *labels], key=lambda h: h.line)
     return headings
 
 

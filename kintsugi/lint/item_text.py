@@ -15,7 +15,9 @@ DONE_TEXT = re.compile(
     # a proposal decided against is closed: "it was rejected", "won't fix"
     r"|\b(?i:(?:was|were|has been|have been) (?:rejected|declined|turned down|abandoned)"
     r"|won'?t fix|wontfix)\b"
-    r"|[(_*]\s*(?i:done|completed?|fixed|resolved)\b[^()_*]*[)_*]+\s*\.?\s*$",
+    r"|[(_*]\s*(?i:done|completed?|fixed|resolved)\b[^()_*]*[)_*]+\s*\.?\s*$"
+    # a closing note that says so: "(monitoring done [in grafana](https://...))"
+    r"|\(\s*(?:\w+\s+){1,2}(?i:done|completed|fixed|resolved|in place)\b.*\)\s*\.?\s*$",
 )
 # A measure reported as taken ("We have enabled 2FA", "The action has been disabled") is
 # done, in the relaxed profile: security disclosures list what was done under "What we're
@@ -54,6 +56,8 @@ ADJECTIVE_PARTICIPLES = frozenset(
 _OPENING_PAST = re.compile(
     r"^(?:Started|Began|Planned|Proposed|Scheduled|Requested|Asked|Drafted|Opened|Filed"
     r"|Discussed|Considered|Explored|Identified|Made a plan|Agreed|Decided|Raised)\b"
+    # the work filed, not done: "Created a [ticket](...) to migrate ..."
+    r"|^(?:Created|Logged|Added|Wrote) (?:an? |the )?\[?(?:ticket|issue|story|card|task|bug)\b"
 )
 # A past tense with an adverb before it ("Temporarily doubled the rewards") or an object
 # after it ("Migrated the Asia node", "Documented and published a report"): a verb, not
@@ -111,13 +115,47 @@ MISSING_VALUES = frozenset(
      "?", "??", "???", "todo", "to do", "nobody", "no one", "x"}
 )  # fmt: skip
 OWNER_IN_TEXT = re.compile(
-    r"(?:^|[\s(\[,;])@[\w.-]+|\b(?:owners?|assignee|assigned to|dri)\b\s*[:=]?\s*\w", re.I
+    r"(?:^|[\s(\[,;`])@[\w.-]+|\b(?:owners?|assignee|assigned to|dri)\b\s*[:=]?\s*\w", re.I
 )
-TICKET_IN_TEXT = re.compile(
-    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|(?<![\w.-])[\w.-]+/[\w.-]+#\d+\b|https?://\S+"
-    r"|\]\([^)\s]+\)|\bticket\s*[:=]\s*\S",
+# A link is a ticket when it points at tracked work (an issue, a pull or merge request, a
+# tracker's item) or its text says it is one ("[ticket](...)", "[PR #12](...)"); a link
+# to a repository, a tool or a document says where the work happens, not that it is filed.
+# Each URL is read on its own (one pass to find them, then one over each), so that a line
+# of "http://http://..." costs its length, not its square.
+_URL = re.compile(r"https?://[^\s)>\]]+", re.I)
+_TRACKER_HOST = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:tracker|jira|issues?|tickets?|bugs|bugzilla|youtrack|redmine"
+    r"|linear|tasks|support)\.",
     re.I,
 )
+_TRACKER_PATH = re.compile(
+    r"/issues?/|/pulls?/|/merge_requests/|/-/issues|/browse/|/tickets?/|/tasks?/|/cards?/"
+    r"|/stor(?:y|ies)/|/bugs?/|show_bug|/projects?/|/milestones?/|/board|/backlog|/commit/"
+    r"|/compare/|/discussions/\d|jira|linear\.app|trello\.com|youtrack|/work_?items?/"
+    r"|/_workitems/|/tracker|/review/|/changes/|/D\d+|/r/\d+|phabricator|bugzilla|redmine"
+    r"|asana\.com|clickup|shortcut\.com|monday\.com|notion\.so",
+    re.I,
+)
+# A ticket written as a key (OPS-123), a number (#123, owner/repo#123), a link whose text
+# says it is one ("[ticket](...)", "[PR #12](...)") or a "Ticket:" field.
+_TICKET_FORMS = re.compile(
+    r"\b[A-Z][A-Z0-9]+-\d+\b|(?:^|[\s(\[,;])#\d+\b|(?<![\w.-])[\w.-]+/[\w.-]+#\d+\b"
+    r"|\[[^\[\]]*\b(?:tickets?|issues?|pr|prs|pull requests?|bugs?|mr|story|task|card)\b"
+    r"[^\[\]]*\]\(|\bticket\s*[:=]\s*\S",
+    re.I,
+)
+
+
+def has_ticket(text: str) -> bool:
+    """Whether the text names a ticket: a tracker key or number, a link to tracked work
+    (an issue, a pull or merge request, a tracker's item or host), or a link whose text
+    says it is one. A link to a repository, a product page or a document says where the
+    work happens, not that it is filed (review7: "[cloud-platform-cli](https://...)")."""
+    if _TICKET_FORMS.search(text):
+        return True
+    return any(_TRACKER_HOST.match(url) or _TRACKER_PATH.search(url) for url in _URL.findall(text))
+
+
 DATE_PATTERNS = (
     re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
     re.compile(r"\b(\d{4})/(\d{2})/(\d{2})\b"),
@@ -125,6 +163,22 @@ DATE_PATTERNS = (
 TEXT_DATE = re.compile(
     r"\b(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
 )
+
+
+# A title that reports a state reached ("Cron cleanup scheduled `@malte_j`", "Alerts
+# configured", "Runbook updated"): a noun phrase then a participle, nothing after it but
+# an owner. A title for work to do opens on its verb ("Schedule the cleanup").
+_DONE_TITLE = re.compile(
+    r"^[*_]*(?:[\w`'.-]+\s+){1,3}(?!(?:need|feed|speed|seed|embed|shed|red|bed)\b)"
+    r"(?:[a-z]+ed|set up|done|written|built|rebuilt|made|sent|shipped)[*_]*"
+    r"(?:\s+(?:by\s+)?`?@[\w.-]+`?(?:\s*(?:,|and|&)\s*`?@[\w.-]+`?)*)?\s*[.!]?$"
+)
+_NOT_DONE_TITLE = re.compile(r"\b(?:that|which|who|when|if|to|not|un\w+ed|needs?)\b", re.I)
+
+
+def done_title(title: str) -> bool:
+    """Whether a short title reports done work in the passive ("Alerts configured")."""
+    return bool(_DONE_TITLE.match(title)) and not _NOT_DONE_TITLE.search(title)
 
 
 def reads_done(body: str) -> bool:
@@ -236,6 +290,9 @@ def owner_label(text: str) -> str | None:
     return label
 
 
+_ID_WORD = re.compile(r"^[A-Z]{1,5}-?\d{2,}$")
+
+
 def _is_name(part: str) -> bool:
     words = part.split()
     if words and words[0].lower() == "the" and len(words) > 1:
@@ -247,6 +304,8 @@ def _is_name(part: str) -> bool:
     if not 1 <= len(words) <= 3:
         return False
     for word in words:
+        if _ID_WORD.match(word):
+            return False  # "P5200 Backlog:": a backlog number, not a name
         if word.startswith("@"):
             continue
         if not _NAME_WORD.match(word) or word.lower() in TOPIC_WORDS:
@@ -254,6 +313,16 @@ def _is_name(part: str) -> bool:
         if not word.isupper() and _TOPIC_SUFFIX.search(word):
             return False
     return True
+
+
+def has_label(text: str) -> bool:
+    """Whether the item opens on a label ("**Memory Limits**:", "[ICL]", "Hypha:")."""
+    return _LABEL.match(text) is not None
+
+
+def labels_a_team(label: str) -> bool:
+    """Whether a label surely names people: a handle or a team word in it."""
+    return "@" in label or any(_TEAM_WORD.match(word) for word in label.split())
 
 
 def without_label(text: str) -> str:
@@ -275,10 +344,19 @@ _ON_ITS_OWN = re.compile(
 )
 
 
+# A standing rule ("Never add mountpoints without preparing them", "Always run the plan
+# first", "Nobody to use the token going forward"): a practice to keep, with no end at
+# which it is done, so nothing to own, file or date.
+_STANDING_RULE = re.compile(r"^(?:never|always|no one (?:is )?to|nobody (?:is )?to)\b", re.I)
+
+
 def not_team_work(text: str) -> bool:
-    """An item addressed to the reader ("Visit your dashboard") or telling an event ("Full
-    service will automatically resume on April 6"), not work the team will do."""
+    """An item addressed to the reader ("Visit your dashboard"), telling an event ("Full
+    service will automatically resume on April 6") or stating a standing rule ("Never
+    ..."), not work the team will do."""
     plain = without_label(text).lstrip("*_ ")
+    if _STANDING_RULE.match(plain):
+        return True
     if _BY_US.search(plain):
         return False
     return bool(_TO_READER.match(plain) or _ON_ITS_OWN.search(plain))
@@ -289,6 +367,69 @@ def not_team_work(text: str) -> bool:
 # owns.
 _WRITER_COMMITS = re.compile(r"\bI(?:'ll|’ll| will| am going to|'m going to|’m going to)\b")
 _WE = re.compile(r"\b(?:we|we'll|we're|we've|our|us)\b", re.I)
+
+
+# A team speaks as one ("we", "our", "the team", colleagues, an on-call); a one-person
+# project owns its systems in the first person singular ("my services", "my server"), or
+# names a personal setting (a home lab, a home server, a personal site). "I reverted the
+# PR" alone is one team member writing.
+_TEAM_VOICE = re.compile(
+    r"\b(?:we|we'll|we're|we've|our|us|team|teams|colleagues?|engineers|on-?call|staff)\b",
+    re.I,
+)
+_SINGULAR = re.compile(
+    r"\bmy (?:own )?(?:[\w-]+ ){0,2}(?:servers?|sites?|website|blog|services?|network"
+    r"|lab|boxe?s?|vps|domains?|provider|hosts?|infrastructure|setup|machines?|nas|instance"
+    r"|homelab|media server|status page)\b",
+)
+_PERSONAL_SETTING = re.compile(
+    r"\b(?:home[- ]?lab|smart[- ]home|home (?:server|network|lan|dns|router|automation"
+    r"|setup|infrastructure|cluster|nas)|personal (?:project|site|website|server|blog"
+    r"|status page|infrastructure))\b",
+    re.I,
+)
+_HANDLE = re.compile(r"(?:^|[\s(\[,;`])(@[\w.-]+)")
+
+
+def one_person(document_text: str) -> bool:
+    """Whether one person wrote the document about their own systems: no team voice, no
+    two people named by handle, and the first person singular or a personal setting. The
+    writer owns every follow-up, so none needs an owner named."""
+    if _TEAM_VOICE.search(document_text):
+        return False
+    if len({m.group(1).lower() for m in _HANDLE.finditer(document_text)}) > 1:
+        return False
+    return bool(
+        _SINGULAR.search(document_text.replace("My ", "my "))
+        or _PERSONAL_SETTING.search(document_text)
+    )
+
+
+# A backlog number in the writer's own form ("P4900", "BUG1234"): letters then digits,
+# read as a ticket when the document numbers two or more things that way ("P4900",
+# "P5000", "P5200") or calls one a backlog item, ticket or task ("P5200 Backlog").
+_OWN_ID = re.compile(r"\b([A-Z]{1,5})(\d{3,6})\b")
+_TRACKER_WORD = re.compile(
+    r"^\W{0,3}(?:backlog|ticket|issue|task|story|card|item|bug)\b"
+    r"|\b(?:backlog|ticket|issue|task|story|card|item|bug)\W{0,3}$",
+    re.I,
+)
+
+
+def own_ticket_ids(document_text: str) -> re.Pattern[str] | None:
+    """A pattern for the ticket numbers the document writes in its own form, else None."""
+    numbers: dict[str, set[str]] = {}
+    prefixes: set[str] = set()
+    for match in _OWN_ID.finditer(document_text):
+        numbers.setdefault(match.group(1), set()).add(match.group(2))
+        before = document_text[max(0, match.start() - 12) : match.start()]
+        after = document_text[match.end() : match.end() + 12]
+        if _TRACKER_WORD.search(before) or _TRACKER_WORD.search(after):
+            prefixes.add(match.group(1))
+    prefixes |= {prefix for prefix, found in numbers.items() if len(found) >= 2}
+    if not prefixes:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(prefixes)) + r")\d{3,6}\b")
 
 
 def owned_by_writer(section_text: str, document_text: str) -> bool:

@@ -29,9 +29,12 @@ from kintsugi.core.language import Finding, Level, LintConfig, Rule
 from kintsugi.core.language.prose import mask_code_blocks
 from kintsugi.lint.action_items import Section, link_definitions, read_section
 from kintsugi.lint.evidence import (
+    actions_by_content,
     background_summary,
     cause_in_prose,
+    dated_list,
     failure_told,
+    first_section_tells,
     follow_ups_in_lessons,
     has_lead,
     headings_telling_work,
@@ -51,7 +54,7 @@ from kintsugi.lint.headings import (
     section_of,
 )
 from kintsugi.lint.item_findings import Make, check_items
-from kintsugi.lint.item_text import owned_by_writer
+from kintsugi.lint.item_text import one_person, own_ticket_ids, owned_by_writer
 from kintsugi.lint.section_lines import line_finding, line_offsets
 
 STRICT, RELAXED = "strict", "relaxed"
@@ -187,18 +190,28 @@ def _sections_present(
     lines, every, found = doc.lines, doc.every, doc.found
     headings = [h for h in every if h.level >= 2 or is_section(h)]
     present = {spec.key for spec in found.values()}
+    if relaxed and "actions" not in present:
+        # Items that say who does them are the action items, whatever the heading.
+        held = actions_by_content(lines, every, found)
+        if held:
+            found = {**found, **dict.fromkeys(held, ACTIONS)}
+            present.add("actions")
     if "summary" not in present and (
         has_lead(lines, headings) or background_summary(lines, headings)
     ):
         present.add("summary")
     if not relaxed:
         return present, found, None
+    if "summary" not in present and first_section_tells(lines, every, found):
+        present.add("summary")
     if "factors" not in present and (
         cause_in_prose(lines, every, found) or failure_told(lines, every)
     ):
         present.add("factors")
     if "timeline" not in present and (
-        timed_summary(lines, every, found) or timed_narrative(lines, every, found)
+        timed_summary(lines, every, found)
+        or timed_narrative(lines, every, found)
+        or dated_list(lines, every, found)
     ):
         present.add("timeline")
     if "actions" in present:
@@ -236,6 +249,9 @@ def _check_actions(
     the follow-ups (a document without an action items section, relaxed profile)."""
     sections: list[Section] = []
     links = link_definitions(lines)
+    document = "\n".join(lines)
+    alone = one_person(document)
+    own_ids: re.Pattern[str] | None | bool = False  # looked up for the first item without
     covered = -1
     for heading in headings:
         spec = found.get(heading.line)
@@ -251,16 +267,27 @@ def _check_actions(
         ]
         section = read_section(lines, heading.line, end, heading.text, links, skip)
         section.as_lessons = heading.line == as_lessons
-        if owned_by_writer("\n".join(lines[heading.line : end]), "\n".join(lines)):
+        if alone or owned_by_writer("\n".join(lines[heading.line : end]), document):
             for item in section.items:
                 item.by_writer = True
+        for item in section.items:
+            if item.table is None and not item.has("ticket"):
+                if own_ids is False:
+                    own_ids = own_ticket_ids(document)
+                item.own_ticket = isinstance(own_ids, re.Pattern) and bool(
+                    own_ids.search(item.text)
+                )
         sections.append(section)
     findings: list[Finding] = []
     if not any(section.items for section in sections):
         # No items anywhere (an empty "Follow-up" left from a template is not reported
         # when the items are in another section).
+        # One gap, one finding: follow-ups told in prose under two headings ("Corrective
+        # measures", "Future actions") are said once, at the first, naming the others.
         telling = headings_telling_work(lines, headings) if sections else set()
-        findings = [_no_items(lines, headings, section, make, telling) for section in sections]
+        if sections:
+            first = _no_items(lines, headings, sections[0], make, telling, sections[1:])
+            findings = [first]
     rules = {"owner": ACTION_OWNER, "ticket": ACTION_TICKET, "due": ACTION_DUE}
     findings.extend(check_items(sections, rules, make, relaxed=relaxed))
     return findings
@@ -272,11 +299,17 @@ def _no_items(
     section: Section,
     make: Make,
     telling: set[int],
+    others: Sequence[Section] = (),
 ) -> Finding:
     """One ``no-action-items`` finding for a section without items, saying what is there
-    instead: placeholders or this report itself, or follow-up work told in prose."""
+    instead: placeholders or this report itself, or follow-up work told in prose;
+    ``others`` are the document's other follow-up sections without items."""
     title, line = section.title, section.heading
-    message = NO_ACTION_ITEMS.message.split(". ")[0] + "."
+    also = ""
+    if others:
+        names = ", ".join(f"'{normalise_heading(s.title).capitalize()}'" for s in others[:3])
+        also = f" (nor {'does' if len(others) == 1 else 'do'} {names})"
+    message = NO_ACTION_ITEMS.message.split(". ")[0] + also + "."
     if section.not_work:
         listed = "; ".join(f"'{text}'" for text in section.not_work[:2])
         return make(
@@ -298,7 +331,7 @@ def _no_items(
         message = (
             f"'{normalise_heading(title).capitalize()}' describes the follow-up work in "
             f"{paragraphs} of prose but lists no items that could each have an owner, a "
-            "ticket and a date."
+            f"ticket and a date{also}."
         )
     return make(NO_ACTION_ITEMS, line, 1, message)
 

@@ -115,6 +115,14 @@ def mask_code_blocks(source: str) -> str:
     return _mask_blocks(source)
 
 
+def _inline_backticks(line: str, after_fence: int) -> bool:
+    """Whether a line opening on backticks has a backtick after them: then it is an
+    inline code span ("```Hostname does not match```"), not a fence (CommonMark: the
+    info string of a backtick fence holds no backtick). Read as a fence, it hid the
+    rest of a document from every check."""
+    return line.lstrip()[:1] == "`" and "`" in line[after_fence:]
+
+
 def _mask_blocks(source: str) -> str:
     lines = source.splitlines(keepends=True)
     out: list[str] = []
@@ -141,7 +149,7 @@ def _mask_blocks(source: str) -> str:
                 fence = None
             continue
         opening = _FENCE.match(content)
-        if opening:
+        if opening and not _inline_backticks(content, opening.end()):
             fence = opening.group(1)
             out.append(_blank(line))
             previous_blank = in_code = False
