@@ -263,27 +263,31 @@ def store_after_commit(incident_id: int, *, using: str) -> None:
     defer = _deferring.get()
     if connection.in_atomic_block:
         for _sids, func, _robust in connection.run_on_commit:
-            if getattr(func, "summary_incident", None) == incident_id:
-                # Coalesced; a deferred write in the same transaction wins (no lint).
-                func.summary_defer = func.summary_defer or defer  # type: ignore[attr-defined]
+            if isinstance(func, _StoreAfterCommit) and func.summary_incident == incident_id:
+                func.summary_defer = func.summary_defer or defer  # a deferred write wins
                 return
+    # robust: the edit is committed; a failing summary is logged and linted on the next read.
+    transaction.on_commit(_StoreAfterCommit(incident_id, defer), using=using, robust=True)
 
-    def store() -> None:
-        store.summary_incident = None  # type: ignore[attr-defined]  # ran: no longer pending
-        if (
-            store.summary_defer
-            or _parts_count(incident_id) > settings.KINTSUGI_SUMMARY_INLINE_PARTS
-        ):  # type: ignore[attr-defined]
+
+class _StoreAfterCommit:
+    """The commit callback of one incident, found again by later writes of the same
+    transaction (they coalesce into it)."""
+
+    def __init__(self, incident_id: int, defer: bool) -> None:
+        self.summary_incident: int | None = incident_id
+        self.summary_defer = defer
+
+    def __call__(self) -> None:
+        incident_id, self.summary_incident = self.summary_incident, None  # ran: not pending
+        if incident_id is None:
+            return
+        if self.summary_defer or _parts_count(incident_id) > settings.KINTSUGI_SUMMARY_INLINE_PARTS:
             SummaryCache.objects.filter(incident_id=incident_id).delete()
             return
         incident = Incident.objects.filter(pk=incident_id).first()
         if incident is not None:  # deleted in the same transaction
             summary_store(incident, force=True)
-
-    store.summary_incident = incident_id  # type: ignore[attr-defined]
-    store.summary_defer = defer  # type: ignore[attr-defined]
-    # robust: the edit is committed; a failing summary is logged and linted on the next read.
-    transaction.on_commit(store, using=using, robust=True)
 
 
 def _parts_count(incident_id: int) -> int:
