@@ -174,10 +174,16 @@ def fill_range(
             if rewrite
             else "DO NOTHING"
         )
+        # PostgreSQL: the batch's source rows are key-share locked until the batch commits,
+        # so a concurrent DELETE waits and its trigger then removes the entry written here
+        # (without the lock it found nothing to remove and the entry outlived its row).
+        # Text updates are not blocked: their trigger's upsert follows this one. SQLite has
+        # one writer at a time, so no such race.
+        lock = f" FOR KEY SHARE OF {source.table}" if connection.vendor == "postgresql" else ""
         cursor.execute(
             f"INSERT INTO {ENTRY} (kind, source_id, incident_id, body) "
             f"SELECT '{source.kind}', id, {source.incident_sql(source.table)}, {body} "
-            f"FROM {source.table} WHERE id > %s AND id <= %s "
+            f"FROM {source.table} WHERE id > %s AND id <= %s{lock} "
             f"ON CONFLICT (kind, source_id) {conflict}",
             [after_id, upper],
         )

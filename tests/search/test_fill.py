@@ -165,3 +165,47 @@ def test_bad_usage_is_refused_in_one_line(db, args, said) -> None:
     with pytest.raises(CommandError, match=said):
         call_command("search_index", *args)
     assert not IndexFill.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_deleted_during_a_batch_leaves_no_entry_behind(written, owner) -> None:
+    """PostgreSQL: a DELETE of a source row racing a fill batch waits for it, and its
+    trigger then removes the entry the batch wrote (an orphan would be found by search)."""
+    import threading
+
+    from django.db import connection as main_connection
+    from django.db import connections, transaction
+
+    if main_connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no race to test")
+    from kintsugi.reviews.models import Comment
+    from kintsugi.reviews.services.comments import thread_start
+    from kintsugi.search import triggers
+    from kintsugi.search.sources import SOURCES
+
+    posted = thread_start(user=owner, incident=written["incident"], anchor="section:timeline",
+                          text="A comment about the gazebo")  # fmt: skip
+    comment_id = posted.comment.pk
+    SearchEntry.objects.filter(kind="comment").delete()
+    source = next(s for s in SOURCES if s.kind == "comment")
+    batch_written = threading.Event()
+    deleted = threading.Event()
+    order: list[str] = []
+
+    def delete_it() -> None:
+        batch_written.wait(10)
+        Comment.objects.filter(pk=comment_id).delete()  # waits for the batch's commit
+        order.append("deleted")
+        deleted.set()
+        connections.close_all()
+
+    other = threading.Thread(target=delete_it)
+    other.start()
+    with transaction.atomic():
+        triggers.fill_range(main_connection, source, 0, 100)
+        batch_written.set()
+        assert not deleted.wait(1.0)  # the delete is held by the batch's lock
+        order.append("batch committed")
+    other.join(10)
+    assert order == ["batch committed", "deleted"]
+    assert not SearchEntry.objects.filter(kind="comment", source_id=comment_id).exists()
