@@ -22,6 +22,7 @@ ALIASES = {
     "debt-tally": "debt_tally",
     "unlock-signin": "unlock_signin",
     "check-migrations": "check_migrations",
+    "search-index": "search_index",
 }
 # What lists or describes commands: needs the installed apps, not a valid configuration.
 HELP = {"help", "--help", "-h", "version", "--version"}

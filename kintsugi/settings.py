@@ -381,6 +381,23 @@ KINTSUGI_WORKER_STALE_SECONDS = _env.integer(
     "KINTSUGI_WORKER_STALE_SECONDS", 300, minimum=10, maximum=7 * 24 * 3600
 )
 
+# The blamelessness summary (issue 20; docs/operations.md, "What the worker finishes after
+# an upgrade"): a web edit of a
+# post-mortem with at most this many parts (events, factors, lessons, items, whys) stores
+# its summary after the commit; larger ones, and every capture/import write, are left to
+# the worker, which fills for this many milliseconds per pass.
+KINTSUGI_SUMMARY_INLINE_PARTS = _env.integer(
+    "KINTSUGI_SUMMARY_INLINE_PARTS", 200, minimum=0, maximum=1_000_000
+)
+KINTSUGI_SUMMARY_FILL_MS = _env.integer(
+    "KINTSUGI_SUMMARY_FILL_MS", 2_000, minimum=10, maximum=600_000
+)
+# Search entries of a source a migration queued (``kintsugi/search/fill.py``): the worker
+# writes them in batches for this many milliseconds per pass.
+KINTSUGI_SEARCH_FILL_MS = _env.integer(
+    "KINTSUGI_SEARCH_FILL_MS", 2_000, minimum=10, maximum=600_000
+)
+
 # Outgoing email (weekly reviews and reminders, sent by `kintsugi worker`); docs/configuration.md.
 # In development (`make run`) no SMTP server listens on localhost:25, and the worker would
 # retry forever: mail is printed to the console unless EMAIL_HOST names a server.

@@ -145,11 +145,19 @@ class SummaryCache(models.Model):
     # The summary fragment rendered from ``findings`` (the web app's template), "" when the
     # row was stored without it; under the same key, which includes the template's stamp.
     fragment = models.TextField(blank=True, default="")
+    # What the key digests apart from the incident itself (rules, templates, settings;
+    # ``summary_cache.generation``): an upgrade or a settings change makes every row's
+    # generation differ, which the worker finds with one query (``fill_missing``), where
+    # the key alone can only be compared row by row. "" for rows left to the worker.
+    generation = models.CharField(max_length=16, blank=True, default="")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "blamelessness summary"
         verbose_name_plural = "blamelessness summaries"
+        # The worker's "which rows are current" reads this index only: the rows themselves
+        # hold the findings and the fragment (kilobytes each).
+        indexes = [models.Index(fields=["generation", "incident"], name="summary_generation")]
 
     def __str__(self) -> str:
         return f"Findings of incident {self.incident_id} ({self.key[:8]})"

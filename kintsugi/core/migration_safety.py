@@ -15,7 +15,14 @@ judged by what PostgreSQL (11 or later) does with it:
 - ``ADD CONSTRAINT`` UNIQUE or PRIMARY KEY builds an index under ACCESS EXCLUSIVE; a
   FOREIGN KEY or CHECK without ``NOT VALID`` scans the table while writes wait;
 - ``UPDATE`` or ``DELETE`` without ``WHERE``: every row, in the migration's transaction;
-- a Python step (``RunPython``): nothing tells what it reads or writes; a person must;
+- ``INSERT ... SELECT ... FROM`` another table without ``WHERE``: copies (rebuilds from)
+  a whole table in the migration's transaction;
+- a Python step (``RunPython``): its SQL cannot be printed, so its code is read
+  (:func:`python_risks`, given the step's source and that of the project functions it
+  calls): SQL it holds in strings (f-string parts as an unknown table) is judged as above,
+  and ORM calls that update, delete or loop over a whole table (``Model.objects.update()``,
+  ``for row in Model.objects.all()``, ``bulk_update``) are a ``python-whole-table`` risk.
+  What the reading cannot see still needs a person: the step stays a ``run-python`` risk;
 - ``VACUUM FULL``, ``CLUSTER``, ``LOCK TABLE``: a rewrite or an explicit lock.
 
 Pure: no Django, no database. ``kintsugi.operations.migration_check`` feeds it.
@@ -23,6 +30,7 @@ Pure: no Django, no database. ``kintsugi.operations.migration_check`` feeds it.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,6 +44,11 @@ _CREATE_INDEX = re.compile(
     rf"^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?(?:{_IDENT} )?ON (?:ONLY )?"
     rf"{_IDENT}",
     re.I,
+)
+# The source is the first table after FROM; a WHERE or LIMIT anywhere after the SELECT
+# bounds it (or makes it conditional) and lets it pass.
+_INSERT_SELECT = re.compile(
+    rf"^INSERT INTO (?:ONLY )?{_IDENT}.*?\bSELECT\b(.*?\bFROM\s+(?:ONLY )?{_IDENT}.*)$", re.I | re.S
 )
 _UPDATE = re.compile(rf"^UPDATE (?:ONLY )?{_IDENT}", re.I)
 _DELETE = re.compile(rf"^DELETE FROM (?:ONLY )?{_IDENT}", re.I)  # noqa: S608 - a pattern
@@ -140,6 +153,14 @@ def _statement_risks(
             for action in _ACTION_SPLIT.split(match.group(2))
             if (risk := _alter_risk(table, action.strip(), statement, in_place)) is not None
         ]
+    if match := _INSERT_SELECT.match(statement):
+        rest, source = match.group(2), match.group(3)
+        if counts(source) and not re.search(r"\b(WHERE|LIMIT)\b", rest, re.I):
+            return [Risk("copy-all-rows", source, statement,
+                         "copies every row of the table in one transaction (a rebuild), "
+                         "holding what it writes until it commits; fill it online in "
+                         "batches after the migration.")]  # fmt: skip
+        return []
     for pattern, rule in ((_UPDATE, "update-all-rows"), (_DELETE, "delete-all-rows")):
         if (match := pattern.match(statement)) and counts(match.group(1)):
             if not re.search(r"\bWHERE\b", statement, re.I):
@@ -195,4 +216,105 @@ def _alter_risk(
             return Risk("add-constraint-validates", table, statement,
                         "a FOREIGN KEY or CHECK constraint is checked against every row while "
                         "writes wait; add it NOT VALID, then VALIDATE CONSTRAINT separately.")  # fmt: skip
+    return None
+
+
+# --- Python steps ---------------------------------------------------------------------
+
+# A placeholder for what an f-string computes (a table name from a constant, usually).
+COMPUTED = "_computed_"
+_SQL_START = re.compile(
+    r"^\s*(UPDATE\s+(ONLY\s+)?\S+\s+SET|DELETE\s+FROM|INSERT\s+INTO|ALTER\s+TABLE|"
+    r"CREATE\s+(UNIQUE\s+)?INDEX|VACUUM|CLUSTER|LOCK\s+TABLE)\b",
+    re.I,
+)
+_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+# Calls that narrow a queryset to some rows: after one, it is no longer the whole table.
+_NARROWING = frozenset({"filter", "exclude", "get", "first", "last", "none", "in_bulk"})
+_WRITES_ALL = frozenset({"update", "delete"})
+
+
+def python_risks(sources: Iterable[str]) -> list[Risk]:
+    """What the code of a ``RunPython`` step (and of the functions it calls, each a
+    source text) would do to whole tables, read without running it. Unparseable text is
+    skipped: the step remains a ``run-python`` risk for a person either way."""
+    found: list[Risk] = []
+    seen: set[tuple[str, str]] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for risk in _tree_risks(tree):
+            if (risk.rule, risk.statement) not in seen:
+                seen.add((risk.rule, risk.statement))
+                found.append(risk)
+    return found
+
+
+def _tree_risks(tree: ast.AST) -> list[Risk]:
+    found: list[Risk] = []
+    for node in ast.walk(tree):
+        if (text := _string(node)) is not None and _SQL_START.match(text):
+            for statement in statements([text]):
+                for risk in _statement_risks(statement, lambda table: True, frozenset()):
+                    table = "(computed)" if COMPUTED in risk.table else risk.table
+                    shown = statement.replace(COMPUTED, "{...}")
+                    found.append(Risk(risk.rule, table, shown, risk.message))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            whole = _whole_table(node.func.value)
+            if whole is not None and (method in _WRITES_ALL or method == "bulk_update"):
+                found.append(_python_risk(whole, node, f"{method}() over every row"))
+        elif isinstance(node, ast.For | ast.comprehension):
+            whole = _whole_table(node.iter)
+            if whole is not None:
+                found.append(_python_risk(whole, node.iter, "a loop over every row"))
+    return found
+
+
+def _python_risk(model: str, node: ast.AST, what: str) -> Risk:
+    return Risk(
+        "python-whole-table",
+        model,
+        ast.unparse(node),
+        f"{what} of {model}, in the migration's transaction: its locks are held until "
+        "the last row; do it online in bounded batches after the migration (the worker "
+        "or a command the upgrade notes name).",
+    )
+
+
+def _whole_table(node: ast.AST) -> str | None:
+    """The model's name when ``node`` is a queryset chain on a manager with nothing that
+    narrows it (no filter, exclude, slice), e.g. ``Model.objects.all().order_by("id")``."""
+    while True:
+        if isinstance(node, ast.Subscript):
+            return None  # sliced: a batch
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _NARROWING:
+                return None
+            node = node.func.value
+            continue
+        if isinstance(node, ast.Attribute) and node.attr in _MANAGERS:
+            owner = node.value
+            if isinstance(owner, ast.Name):
+                return owner.id
+            if isinstance(owner, ast.Attribute):
+                return owner.attr
+            return "(model)"
+        return None
+
+
+def _string(node: ast.AST) -> str | None:
+    """The text of a string literal or an f-string (what it computes as ``COMPUTED``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            else:
+                parts.append(COMPUTED)
+        return "".join(parts)
     return None

@@ -28,6 +28,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from kintsugi.accounts.models import Role, User
+from kintsugi.blameless.summary_cache import deferred
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.json_codec import document_to_dict
@@ -198,7 +199,8 @@ def import_document(
     if user is not None and not access.can_create(user):
         raise PermissionDenied("Your role may read incidents but not import them.")
     writer = ImportWriter(user, report, strict)
-    with transaction.atomic():
+    # An import writes a whole post-mortem: its summary is the worker's (issue 20).
+    with deferred(), transaction.atomic():
         outcome = _import(writer, document, source_key)
         if dry_run:
             transaction.set_rollback(True)

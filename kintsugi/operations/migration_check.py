@@ -11,7 +11,12 @@ found acceptable (their tables were new or small when they shipped) are listed i
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 import re
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +26,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
-from kintsugi.core.migration_safety import Risk, risks
+from kintsugi.core.migration_safety import Risk, python_risks, risks
 
 # (app label, migration) -> why its risks are accepted. Keep the reason concrete.
 # Every entry below shipped before the check existed (issue 20); the reason says what an
@@ -58,9 +63,11 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("search", "0001_search_index"): _EARLY
     + "installs the search triggers and indexes what is written: reads every text once, "
     "writes only the new index table",
-    ("search", "0002_index_comments"): "reinstalls the search triggers (comments added) and "
-    "rebuilds the index as 0001 does: reads every text table once, writes only search's own "
-    "table; no source table is locked beyond the read",
+    ("search", "0002_index_comments"): "installs the search triggers (comments added) and "
+    "nothing else: the ADD COLUMN and CREATE INDEX its code holds are install()'s IF NOT "
+    "EXISTS statements, no-ops after 0001/0003; the comments written before are indexed "
+    "online in batches (0004 queues them, kintsugi/search/fill.py). It rebuilt the whole "
+    "index in its transaction until issue 20 (105 s at 20,000 incidents)",
     ("history", "0003_pack_section_states"): "packs the history's list-section states into "
     "rows and chunks, state by state: writes only the history's own tables (post-mortem "
     "tables are not touched), so a save waits at most for its version to be recorded",
@@ -132,8 +139,79 @@ def check_migrations(
             large=(lambda table: rows.get(table, 0) >= min_rows) if min_rows else _everything,
             in_place=_in_place_type_changes(loader, connection, key),
         )
+        found += run_python_risks(migration)
         checked.append(Checked(key[0], key[1], found, reviewed.get(key, "") if found else ""))
     return checked
+
+
+def run_python_risks(migration: Any) -> list[Risk]:
+    """What the ``RunPython`` steps of ``migration`` do to whole tables, read from their
+    code and the project functions they call (``core.migration_safety.python_risks``)."""
+    from django.db.migrations.operations import RunPython
+
+    found: list[Risk] = []
+    for operation in migration.operations:
+        if isinstance(operation, RunPython):
+            found += python_risks(python_sources(operation.code))
+    return found
+
+
+def python_sources(function: Callable[..., Any], depth: int = 4) -> list[str]:
+    """The source of ``function`` and of the Kintsugi functions it calls, down to
+    ``depth`` calls (imports inside a function, as migrations write them, are followed)."""
+    sources: list[str] = []
+    seen: set[int] = set()
+
+    def visit(func: Any, level: int) -> None:
+        func = inspect.unwrap(func)
+        if id(func) in seen or not inspect.isfunction(func):
+            return
+        seen.add(id(func))
+        try:
+            source = textwrap.dedent(inspect.getsource(func))
+        except (OSError, TypeError):
+            return
+        sources.append(source)
+        if level >= depth:
+            return
+        for callee in _callees(func, source):
+            module = getattr(callee, "__module__", "") or ""
+            if module.startswith("kintsugi."):
+                visit(callee, level + 1)
+
+    visit(function, 0)
+    return sources
+
+
+def _callees(func: Any, source: str) -> list[Any]:
+    """The functions ``func`` calls by name (``f()``) or through a module (``m.f()``),
+    resolved in its module's globals and the imports in its own body."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: dict[str, Any] = dict(func.__globals__)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                try:
+                    module = importlib.import_module(node.module)
+                    value = getattr(module, alias.name, None)
+                    if value is None:
+                        value = importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError:
+                    continue
+                names[alias.asname or alias.name] = value
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        target = node.func
+        if isinstance(target, ast.Name):
+            found.append(names.get(target.id))
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            found.append(getattr(names.get(target.value.id), target.attr, None))
+    return [callee for callee in found if callee is not None]
 
 
 def _everything(table: str) -> bool:

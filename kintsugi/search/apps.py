@@ -22,3 +22,13 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_install_index_triggers, sender=self)
+        # `kintsugi worker` writes the entries a migration queued, a bounded batch a pass.
+        from kintsugi.debt.services.worker import add_step
+
+        add_step("search index filled", _fill)
+
+
+def _fill(now: object) -> object:
+    from kintsugi.search.fill import fill_pending
+
+    return fill_pending()

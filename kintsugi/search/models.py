@@ -28,3 +28,21 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source_id} of incident {self.incident_id}"
+
+
+class IndexFill(models.Model):
+    """A source whose entries are being written online, in batches, by the worker (or
+    ``kintsugi search-index --fill``): what a migration queues instead of indexing every
+    row of a large table inside its own transaction (issue 20). Entries of ``kind`` with
+    a source id up to ``after_id`` are done; the row is deleted when the source is. Search
+    answers meanwhile from the entries already there (the triggers index every new write)."""
+
+    kind = models.CharField(max_length=16, primary_key=True)
+    after_id = models.BigIntegerField(default=0)
+    # Write the body of entries that exist too (``--rebuild``: a repair), not only the
+    # missing ones.
+    rewrite = models.BooleanField(default=False)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} index fill after {self.after_id}"

@@ -147,6 +147,49 @@ def rebuild(connection: Any) -> int:
         return int(cursor.fetchone()[0])
 
 
+def fill_range(
+    connection: Any, source: Source, after_id: int, batch: int, *, rewrite: bool = False
+) -> int | None:
+    """Index the next ``batch`` rows of ``source`` after ``after_id`` (those without an
+    entry; every one with ``rewrite``) in the caller's transaction; returns the last id
+    done, None when no row is left. Bounded: one index range scan of the source and
+    ``batch`` upserts, so writers wait for at most one batch (issue 20: a whole-table
+    rebuild inside a migration held the index table for 105 s at 20,000 incidents)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX(id) FROM (SELECT id FROM {source.table} WHERE id > %s "
+            "ORDER BY id LIMIT %s) AS next_rows",
+            [after_id, batch],
+        )
+        found = cursor.fetchone()
+        upper = found[0] if found else None
+        if upper is None:
+            return None
+        if connection.vendor == "sqlite":
+            body = _sqlite_body(source, source.table)
+        else:
+            body = "concat_ws(E'\\n', " + ", ".join(f'"{c}"' for c in source.text_columns) + ")"
+        conflict = (
+            "DO UPDATE SET incident_id = excluded.incident_id, body = excluded.body"
+            if rewrite
+            else "DO NOTHING"
+        )
+        # PostgreSQL: the batch's source rows are key-share locked until the batch commits,
+        # so a concurrent DELETE waits and its trigger then removes the entry written here
+        # (without the lock it found nothing to remove and the entry outlived its row).
+        # Text updates are not blocked: their trigger's upsert follows this one. SQLite has
+        # one writer at a time, so no such race.
+        lock = f" FOR KEY SHARE OF {source.table}" if connection.vendor == "postgresql" else ""
+        cursor.execute(
+            f"INSERT INTO {ENTRY} (kind, source_id, incident_id, body) "
+            f"SELECT '{source.kind}', id, {source.incident_sql(source.table)}, {body} "
+            f"FROM {source.table} WHERE id > %s AND id <= %s{lock} "
+            f"ON CONFLICT (kind, source_id) {conflict}",
+            [after_id, upper],
+        )
+        return int(upper)
+
+
 def uninstall(connection: Any) -> None:
     """Drop the triggers (and the FTS table): what unapplying the first migration needs
     before the index table goes, so that writes to the sources keep working."""

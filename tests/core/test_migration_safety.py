@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kintsugi.core.migration_safety import PYTHON_MARKER, risks, statements
+from kintsugi.core.migration_safety import PYTHON_MARKER, python_risks, risks, statements
 
 
 def rules(*sql: str, **kwargs) -> list[str]:
@@ -116,3 +116,92 @@ def test_statements_split_and_drop_comments() -> None:
 def test_hostile_or_odd_sql_does_not_break_it(sql: str) -> None:
     for risk in risks([sql]):
         assert len(risk.line()) < 400
+
+
+# --- RunPython steps, read from their code ---------------------------------------------
+
+
+def python_rules(*sources: str) -> list[tuple[str, str]]:
+    return [(risk.rule, risk.table) for risk in python_risks(sources)]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # SQL in strings and f-strings (the table computed: an unknown, so a large one)
+        ('def f(c):\n    c.execute(f"DELETE FROM {TABLE}")', [("delete-all-rows", "(computed)")]),
+        ("def f(c):\n    c.execute('UPDATE t SET x = 1')", [("update-all-rows", "t")]),
+        (
+            "def f(c):\n    c.execute(f\"INSERT INTO {E} (a, b) SELECT '{k}', id FROM {s.table}\")",
+            [("copy-all-rows", "(computed)")],
+        ),  # fmt: skip
+        ('SQL = "CREATE INDEX i ON big (c)"', [("create-index", "big")]),
+        # the ORM over every row
+        (
+            "def f(apps, se):\n    M = apps.get_model('a', 'M')\n    M.objects.update(x=1)",
+            [("python-whole-table", "M")],
+        ),  # fmt: skip
+        (
+            "def f(apps, se):\n    Incident.objects.all().delete()",
+            [("python-whole-table", "Incident")],
+        ),  # fmt: skip
+        (
+            "def f(apps, se):\n    for row in Item.objects.all().order_by('id'):\n        row.save()",
+            [("python-whole-table", "Item")],
+        ),  # fmt: skip
+        (
+            "def f(apps, se):\n    for row in Item.objects.iterator(chunk_size=500):\n        pass",
+            [("python-whole-table", "Item")],
+        ),  # fmt: skip
+        (
+            "def f(apps, se):\n    rows = [r.pk for r in models.Item._default_manager.only('id')]",
+            [("python-whole-table", "Item")],
+        ),  # fmt: skip
+        (
+            "def f(apps, se):\n    Item.objects.bulk_update(rows, ['x'])",
+            [("python-whole-table", "Item")],
+        ),  # fmt: skip
+    ],
+)
+def test_python_steps_that_touch_a_whole_table(code: str, expected) -> None:
+    assert python_rules(code) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "def f(apps, se):\n    Item.objects.filter(status='x').update(status='y')",
+        "def f(apps, se):\n    for r in Item.objects.order_by('id')[:1000]:\n        r.save()",
+        "def f(apps, se):\n    Item.objects.filter(pk__in=ids).delete()",
+        "def f(c):\n    c.execute('UPDATE t SET x = 1 WHERE id BETWEEN %s AND %s', [a, b])",
+        "def f(c):\n    c.execute(f'INSERT INTO {E} SELECT id FROM {S} WHERE id > %s')",
+        "def f(c):\n    c.execute(f'CREATE TRIGGER x AFTER INSERT ON {T} FOR EACH ROW BEGIN END')",
+        "def f(c):\n    c.execute('DROP TRIGGER IF EXISTS x')",
+        "def f():\n    print('Update the docs, delete nothing')",
+        "def f(items):\n    for item in items:\n        item.update()",
+    ],
+)
+def test_python_steps_that_stay_bounded_pass(code: str) -> None:
+    assert python_rules(code) == []
+
+
+def test_the_rules_read_every_source_given_and_report_each_risk_once() -> None:
+    caller = "def forward(apps, se):\n    helpers.rebuild(se.connection)"
+    helper = 'def rebuild(c):\n    c.execute(f"DELETE FROM {ENTRY}")\n    c.execute(f"DELETE FROM {ENTRY}")'
+    assert python_rules(caller, helper) == [("delete-all-rows", "(computed)")]
+
+
+@pytest.mark.parametrize(
+    "code", ["", "def (:", "\x00", "x = '" + "y" * 100_000 + "'", "(" * 500, "UPDATE t"]
+)
+def test_hostile_or_odd_code_does_not_break_it(code: str) -> None:
+    for risk in python_risks([code]):
+        assert len(risk.line()) < 400
+
+
+def test_insert_select_of_a_whole_table_is_a_copy() -> None:
+    assert rules("INSERT INTO a (x) SELECT x FROM b;") == ["copy-all-rows"]
+    assert rules("INSERT INTO a (x) SELECT x FROM b WHERE x > 0;") == []
+    assert rules("INSERT INTO a (x) VALUES (1);") == []
+    created = ['CREATE TABLE "b" ("x" int);', "INSERT INTO a (x) SELECT x FROM b;"]
+    assert rules(*created) == []  # copying from a table the migration made: empty

@@ -68,6 +68,15 @@ def test_it_finds_what_the_reviews_accept(checked) -> None:
     assert by_label["debt.0006_tally_review_counts"]["rules"] == ["update-all-rows"]
     # Every reviewed entry names a migration that still has a risk: no stale entries.
     assert {f"{app}.{name}" for app, name in REVIEWED} == risky
+    # RunPython steps are read from their code: a rebuild of the whole index (0001, and
+    # 0002 before issue 20) is seen as what it is; a triggers-only install is not.
+    assert {"copy-all-rows", "delete-all-rows"} <= set(
+        by_label["search.0001_search_index"]["rules"]
+    )
+    assert not {"copy-all-rows", "delete-all-rows"} & set(
+        by_label["search.0002_index_comments"]["rules"]
+    )
+    assert by_label["search.0004_index_fill"]["rules"] == []  # queues the fill, no copy
     # New tables are never a risk: the blameless summary table's own migration passes.
     assert by_label["blameless.0002_summary_cache"]["rules"] == []
     assert len(checked) >= 37
@@ -102,3 +111,55 @@ def test_sqlite_is_refused_with_what_to_do(tmp_path) -> None:
     assert result.returncode == 2
     assert "set DATABASE_URL to a PostgreSQL database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _install_and_rebuild(apps, schema_editor):
+    """What search.0002_index_comments did before issue 20."""
+    from kintsugi.search import triggers
+
+    triggers.install(schema_editor.connection)
+    triggers.rebuild(schema_editor.connection)
+
+
+def _install_only(apps, schema_editor):
+    from kintsugi.search import triggers
+
+    triggers.install(schema_editor.connection)
+
+
+def _loop_over_every_row(apps, schema_editor):
+    Incident = apps.get_model("postmortems", "Incident")
+    for incident in Incident.objects.all():
+        incident.title = incident.title.strip()
+        incident.save()
+
+
+def _batched(apps, schema_editor):
+    Incident = apps.get_model("postmortems", "Incident")
+    Incident.objects.filter(pk__lte=1000).update(title="x")
+
+
+@pytest.mark.parametrize(
+    ("code", "caught"),
+    [
+        (_install_and_rebuild, {"copy-all-rows", "delete-all-rows"}),
+        (_install_only, set()),
+        (_loop_over_every_row, {"python-whole-table"}),
+        (_batched, set()),
+    ],
+)
+def test_run_python_is_read_through_the_functions_it_calls(code, caught) -> None:
+    """The category, not the one migration: a RunPython step that rebuilds, copies,
+    updates or loops over a whole table, directly or in a project function it calls."""
+    from django.db import migrations
+
+    from kintsugi.operations.migration_check import run_python_risks
+
+    class Migration(migrations.Migration):
+        operations = [migrations.RunPython(code, migrations.RunPython.noop)]
+
+    found = {risk.rule for risk in run_python_risks(Migration("m", "app"))}
+    assert (
+        found & {"copy-all-rows", "delete-all-rows", "update-all-rows", "python-whole-table"}
+        == caught
+    )

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kintsugi.blameless.summary_cache import deferred
 from kintsugi.capture.models import (
     CapturedEvent,
     CaptureLink,
@@ -97,6 +98,9 @@ def _finish(delivery: RawDelivery, status: str, reason: str = "", added: int = 0
     return delivery
 
 
+# The summaries of the incidents a delivery touches are left to the worker: a lint of the
+# whole post-mortem per delivery cost alert capture 14% of its throughput (issue 20).
+@deferred()
 def delivery_process(delivery: RawDelivery) -> RawDelivery:
     """Parse and apply a stored delivery (again, when re-processing); returns it finished."""
     source = delivery.source

@@ -17,7 +17,7 @@ from kintsugi.core.timeparse import check_time_range
 from kintsugi.core.validation import clean_choice, clean_text, clean_url
 from kintsugi.postmortems.models import Incident, TimelineEvent
 from kintsugi.postmortems.services.guards import require_edit
-from kintsugi.postmortems.services.versioning import save_versioned
+from kintsugi.postmortems.services.versioning import save_versioned, versioned_saved
 
 
 def check_timeline(
@@ -164,6 +164,10 @@ def timeline_events_add(
     problems = check_order(key_events, started_at=incident.started_at, ended_at=incident.ended_at)
     if problems:
         raise ValidationProblem(" ".join(problems), field="occurred_at")
-    return TimelineEvent.objects.bulk_create(
+    rows = TimelineEvent.objects.bulk_create(
         [TimelineEvent(incident=incident, **clean) for clean in cleaned]
     )
+    # bulk_create sends no post_save: say once that the incident's parts changed (the
+    # stored blamelessness summary is dropped, or stored again, after the commit).
+    versioned_saved.send(sender=TimelineEvent, incident_id=incident.pk)
+    return rows

@@ -16,8 +16,8 @@ from kintsugi.core.errors import ValidationProblem
 
 M = TypeVar("M", bound=models.Model)
 
-# Sent after a versioned write (``sender`` the model, ``incident_id``): a queryset
-# ``update()`` sends no ``post_save``, and the apps above (the blamelessness summary,
+# Sent after a versioned write or a bulk insert of parts (``sender`` the model,
+# ``incident_id``): a queryset ``update()`` or ``bulk_create()`` sends no ``post_save``, and the apps above (the blamelessness summary,
 # stored on write) need to know that an incident's text changed.
 versioned_saved = Signal()
 

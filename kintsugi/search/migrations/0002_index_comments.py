@@ -1,13 +1,21 @@
-"""Review comments join the index (``sources.SOURCES`` gained the ``comment`` source)."""
+"""Review comments join the index (``sources.SOURCES`` gained the ``comment`` source).
+
+Installs the triggers only: every comment written from now on is indexed. The comments
+written before are indexed online afterwards, in batches (``0004_index_fill`` queues them
+for the worker and ``kintsugi search-index --fill``). This migration used to rebuild the
+whole index in its own transaction (105 s at 20,000 incidents on PostgreSQL, with writes
+to every post-mortem table waiting, since their triggers write the index); databases that
+ran that version have their comments indexed already, and the queued fill finds nothing
+to add there.
+"""
 
 from django.db import migrations
 
 
-def install_and_fill(apps, schema_editor):
+def install(apps, schema_editor):
     from kintsugi.search import triggers
 
     triggers.install(schema_editor.connection)
-    triggers.rebuild(schema_editor.connection)
 
 
 def drop_comment_entries(apps, schema_editor):
@@ -28,4 +36,4 @@ class Migration(migrations.Migration):
         ("reviews", "0002_audit_backfill"),
     ]
 
-    operations = [migrations.RunPython(install_and_fill, drop_comment_entries)]
+    operations = [migrations.RunPython(install, drop_comment_entries)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from kintsugi.blameless.summary_cache import deferred
 from kintsugi.core.trackers.jira import SYNCED_EVENTS, jira_hook_ticket, jira_signature_ok
 from kintsugi.core.trackers.model import Ticket
 from kintsugi.core.trackers.payloads import github_hook_ticket, gitlab_hook_ticket
@@ -101,6 +102,7 @@ def _receive_jira(
     return _apply(connection, ticket, _delivery_id(connection.kind, headers)[:100])
 
 
+@deferred()  # a tracker may send many updates at once: the worker stores the summaries
 def _apply(connection: TrackerConnection, ticket: Ticket, delivery: str) -> Outcome:
     link = TicketLink.objects.filter(connection=connection, key=ticket.key).first()
     try:
