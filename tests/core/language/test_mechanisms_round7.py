@@ -49,6 +49,13 @@ CAUGHT = [
     "The VP wanted to sack the release engineer that afternoon.",
     # A possessive written without its apostrophe.
     "Its the testers fault that the regression shipped.",
+    # A person told by a human-only verb after an aside between commas.
+    "The worker, hired through an agency only last month, mistyped the hostname.",
+    # The obvious step, measured in hindsight against what a person did.
+    "We lost an hour because the DBA kept restarting replicas instead of just failing over.",
+    # "Controller", "driver", "pilot" are people in a sentence about vehicles and traffic.
+    "Investigators found that the controller made two errors before the aircraft met on the runway.",
+    "The driver of the lorry ignored the warning lights at the level crossing.",
     # The problem located in a person or a team.
     "The real problem lies squarely with the night shift.",
 ]
@@ -88,6 +95,14 @@ LEFT_ALONE = [
     "The team needs to know where the on-call is during a handover.",
     "It was not at all my fault that the disk filled up.",
     "People keep forwarding invoices to their personal accounts.",
+    # Advice to the people the service serves: they are no actors of the incident.
+    "Customers should stay vigilant about emails that ask for their password.",
+    # A system's behaviour against an alternative, or a choice told with its reason.
+    "The scheduler now sheds load instead of simply queueing every job.",
+    "She restored from the snapshot instead of just replaying the log, because the log was corrupt.",
+    # ... and software elsewhere, even near words a transport report also uses.
+    "The controller made several errors in the control plane after a hash collision.",
+    "The kernel driver crashed the node during the in-flight upgrade.",
     # Onlookers calling for a sanction, reported by the writer.
     "On the forums, people were already calling for the on-call to be sacked.",
     # An informal possessive on a thing is no person's fault.
