@@ -56,6 +56,13 @@ CAUGHT = [
     # "Controller", "driver", "pilot" are people in a sentence about vehicles and traffic.
     "Investigators found that the controller made two errors before the aircraft met on the runway.",
     "The driver of the lorry ignored the warning lights at the level crossing.",
+    # Competence denied, a habit insinuated, sarcastic remedies, pay as a sanction.
+    "Whoever designed this plainly did not have the necessary expertise for payments work.",
+    "Our web developers are notorious for ignoring the style guide.",
+    "It's about time the ops folks started reading their own runbooks.",
+    "Management then clawed back the bonuses of the three engineers involved.",
+    # A habit told as known.
+    "The relief nurse was known to silence the monitors during night rounds.",
     # The problem located in a person or a team.
     "The real problem lies squarely with the night shift.",
 ]
@@ -66,6 +73,9 @@ LEFT_ALONE = [
     "The nightly sync obviously had broken at some point before Tuesday.",
     "Clearly the primary crashed before the failover script ran.",
     "Obviously when the cache is cold, every request by definition goes to the database.",
+    "By 09:10 the queue depth was clearly too high, so we paged the database on-call.",
+    # A rescue imagined away: the person's presence is what helped.
+    "If Kofi had not been awake, the backlog would have run for the whole night.",
     # A figure of speech about software (plural system nouns).
     "All the schedulers were humming along without care.",
     # Addressed to readers about what they had.
@@ -103,6 +113,12 @@ LEFT_ALONE = [
     # ... and software elsewhere, even near words a transport report also uses.
     "The controller made several errors in the control plane after a hash collision.",
     "The kernel driver crashed the node during the in-flight upgrade.",
+    # A gap with its cause in the system; a tool's notoriety; a budget cut.
+    "The responder did not have the knowledge to fail over, because the procedure was never written down.",
+    "The old ORM is notorious for generating N+1 queries.",
+    "It's time for the scheduler to start checking quotas before placing pods.",
+    "Finance cut the bonus budget for the team offsite.",
+    "The scheduler is known to skip jobs when the queue is full.",
     # Onlookers calling for a sanction, reported by the writer.
     "On the forums, people were already calling for the on-call to be sacked.",
     # An informal possessive on a thing is no person's fault.
