@@ -139,3 +139,31 @@ def test_left_alone(text: str) -> None:
 def test_a_state_of_a_thing_is_not_a_persons_state() -> None:
     assert "blame/persons-state" not in flagged("The worker pool was too busy to take new jobs.")
     assert "blame/persons-state" in flagged("The on-call was too busy to take new pages.")
+
+
+def _best_of_three(text: str) -> float:
+    import gc
+    import time
+
+    from kintsugi.core.language import get_linter
+
+    linter = get_linter()
+    best = float("inf")
+    gc.disable()
+    try:
+        for _ in range(3):
+            started = time.perf_counter()
+            linter.lint_text(text)
+            best = min(best, time.perf_counter() - started)
+    finally:
+        gc.enable()
+    return best
+
+
+def test_long_runs_of_letters_stay_linear() -> None:
+    """The new patterns without a literal prefix ("the teams fault", "Tony's GitHub token
+    leaked") once scanned a long run of letters from every position: 72 s for the benchmark's
+    19 lines of 9,000 letters. Four times the text must take well under sixteen times as long."""
+    short = _best_of_three(("a" * 2_000 + "\n") * 5)
+    long = _best_of_three(("a" * 8_000 + "\n") * 5)
+    assert long < max(short, 0.01) * 10, (short, long)
