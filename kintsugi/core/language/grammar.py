@@ -16,7 +16,7 @@ from bisect import bisect_left
 from functools import cached_property
 
 from kintsugi.core.language import grammar_words as w
-from kintsugi.core.language.grammar_kinds import WordKinds, _singular_of
+from kintsugi.core.language.grammar_kinds import WordKinds, _plural_noun, _singular_of
 from kintsugi.core.language.people import Kind, PeopleLexicon
 from kintsugi.core.language.tokens import Token
 
@@ -526,7 +526,7 @@ class SentenceView(WordKinds):
             base = token.possessive_base or token.norm
             if base in lexicon.work_nouns:
                 return False
-            if base in lexicon.systems:
+            if _is_system(base, lexicon):
                 return True
             if seen >= 1 or base in w.OBJECT_STOPS:
                 break
@@ -552,7 +552,7 @@ class SentenceView(WordKinds):
                     return False
                 continue  # "the admin UI", "the management tool": it only modifies a system
             base = token.possessive_base or token.norm
-            if base in lexicon.systems and not (
+            if _is_system(base, lexicon) and not (
                 k + 1 < index and self.kind_at(k + 1) in (Kind.PERSON, Kind.TEAM)
             ):
                 return True  # not "the platform group", where it only modifies a group
@@ -664,3 +664,18 @@ class SentenceView(WordKinds):
 
     def is_quoted(self, start: int, end: int) -> bool:
         return any(q_start < start and end <= q_end for q_start, q_end in self.quoted_spans)
+
+
+def _is_system(base: str, lexicon: PeopleLexicon) -> bool:
+    """Whether a noun names software, in the singular or a regular plural: "the Queues were
+    dreaming without care" judges queues as "the queue is careless" judges one (review7).
+    Not the plural of a head that also names people ("the workers were negligent")."""
+    if base in lexicon.systems:
+        return True
+    singular = _singular_of(base)
+    return (
+        singular != base
+        and _plural_noun(base)
+        and singular in lexicon.systems
+        and singular not in lexicon.person_heads
+    )

@@ -126,6 +126,12 @@ class WordKinds:
             and self._name_verb_after(j)
         ):
             return Kind.PERSON  # "Subsequently, Nesbit was sacked": a surname the lexicon lacks
+        if (
+            kind is None
+            and _singular_of(base) in self.lexicon.transport_heads
+            and self._about_transport()
+        ):
+            return Kind.PERSON  # "the controller made several errors" before a midair collision
         if kind is None and _singular_of(base) in w.HUMAN_VERB_HEADS and self._human_verb_after(j):
             return Kind.PERSON  # "the worker misheard the message": software does not mishear
         # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
@@ -361,6 +367,7 @@ class WordKinds:
         person does ("the worker had mistyped", "the worker also misheard")."""
         if self._blamed_after(j):
             return True
+        j = self._past_apposition(j)
         for k in range(j + 1, min(len(self.tokens), j + 4)):
             token = self.tokens[k]
             if not token.is_word:
@@ -370,6 +377,25 @@ class WordKinds:
             if token.norm not in w.AUXILIARIES_AND_ADVERBS and not token.norm.endswith("ly"):
                 return False
         return False
+
+    def _about_transport(self) -> bool:
+        """Whether the sentence is about vehicles and their traffic (``transport_words``), where
+        "the driver", "the controller" and "the pilot" are people, not software."""
+        words = self.lexicon.transport_words
+        return any(token.norm in words for token in self.tokens)
+
+    def _past_apposition(self, j: int) -> int:
+        """The last token of an aside between commas right after token ``j``, or ``j``: in
+        "the worker, employed by the agency, pressed the wrong button" the verb follows the
+        aside (news prose describes the person before saying what they did)."""
+        if j + 1 >= len(self.tokens) or self.tokens[j + 1].text != ",":
+            return j
+        for k in range(j + 2, min(len(self.tokens), j + 14)):
+            if self.tokens[k].text == ",":
+                return k
+            if not self.tokens[k].is_word and self.tokens[k].text not in ("-", "'", "’"):
+                return j
+        return j
 
     def _name_verb_after(self, j: int) -> bool:
         """Whether an unknown capitalised word at ``j`` is followed (past auxiliaries) by a verb

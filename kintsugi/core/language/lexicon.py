@@ -29,6 +29,8 @@ _ACTOR_KEYS = (
     "software_modifiers",
     "person_heads",
     "person_modifiers",
+    "transport_heads",
+    "transport_words",
     "honorifics",
     "conduct_nouns",
     "affected_parties",
@@ -58,6 +60,8 @@ class Lexicon:
     software_modifiers: frozenset[str]
     person_heads: frozenset[str]
     person_modifiers: frozenset[str]
+    transport_heads: frozenset[str]
+    transport_words: frozenset[str]
     honorifics: frozenset[str]
     conduct_nouns: frozenset[str]
     affected_parties: frozenset[str]

@@ -21,6 +21,7 @@ META_CUE = re.compile(
     r"|(?:not|n't|never|no longer) (?:record|use|say|write|call|label|accept)\w*"
     r"|calling (?:this|it|that)|ban(?:s|ned)?|stud(?:y|ies) (?:of|on)|research (?:on|into)"
     r"|literature on|(?:concept|notion|idea|myth|language) of"
+    r"|discussions? (?:of|about|on)|debates? (?:of|about|over|on)|talk(?:s|ing)? (?:of|about)"
     r"|(?:not|never|isn't|wasn't) (?:a |an |the )?(?:story|case|question|matter|finding) (?:about|of)"
     r"|not what|rather than what|instead of what"
     r"|(?:no|any|little|without) (?:evidence|sign|signs|indication|suggestion|hint|trace) of)\b[^.;:]{0,60}$"
@@ -114,7 +115,8 @@ DENIAL_FRAME = re.compile(
     r" (?:of|on|about|to) (?:human error|blame|failure|accidents?|incidents?|mistakes?)\b|^\W*this view\b"
     r"|\bknowing the (?:outcome|result|ending|answer)\b"
     r"|(?:is not|isn[’']t|was not|wasn[’']t|[’']s not|\bnot) (?:really |entirely |just |only |necessarily )?"
-    r"(?:their|his|her|your|the (?:\w+ )?(?:engineer|person|operator|individual|employee|worker|intern)[’']s) fault\b"
+    r"(?:at all |in any way )?(?:their|his|her|your|my|our|the (?:\w+ )?(?:engineer|person|operator|individual"
+    r"|employee|worker|intern)[’']s) fault\b"
     r"|\blearn\w* (?:\w+ ){0,2}?from (?:our|your|their|my) (?:own )?(?:mistakes|errors|failures)\b"
     r"|\b(?:avoid|avoids|avoiding|without|refrain\w* from) (?:attaching|assigning|placing|apportioning|laying)"
     r" (?:any |the )?blame\b"
@@ -137,7 +139,9 @@ DENIAL_FRAME = re.compile(
     # Sanctions as a practice, not as what happened to someone: a gerund subject ("firing
     # people for one mistake destroys morale"), a rule against them ("you don't fire someone
     # for a mistake like this", "don't blame the company"), or an incredulous echo ("Fire you?").
-    r"|^\W*(?:firing|sacking|punishing|disciplining|blaming)\b"
+    r"|^\W*(?:[\w-]+, )?(?:firing|sacking|punishing|disciplining|blaming|(?:pinning|placing|laying"
+    r"|putting|assigning|apportioning) (?:the |all the )?blame|holding (?:\w+ ){0,2}?[\"“]?(?:accountable"
+    r"|responsible))\b"
     r"|(?:^|[,;:—–] |\b(?:but|so|and|because|that) )\W*(?:firing|sacking|punishing|disciplining"
     r"|blaming) (?:(?:people|someone|somebody|anyone|employees|engineers|staff|individuals|workers)"
     r"|just|only|never|rarely|always|does|doesn[’']t|won[’']t|will|is|leads|makes)\b"
@@ -163,7 +167,46 @@ DENIAL_FRAME = re.compile(
     r"(?:fired|sacked|blamed|punished|disciplined|retrained)\b"
     r"|(?:nobody|no one|no-one) could (?:reasonably )?have (?:known|seen|predicted|foreseen|noticed|spotted|guessed)\b"
     # a design requirement: "one engineer's mistake should never be able to take down a service"
-    r"|(?:should|must|ought to)(?: never|n[’']t| not) be able to\b)"
+    r"|(?:should|must|ought to)(?: never|n[’']t| not) be able to\b"
+    # Blame as a practice, in general (issue 13, real-text precision round): who is to blame
+    # set aside ("not on who or what to blame"), the question of the real cause, a slip told
+    # as what happens whenever anyone errs ("when you make a mistake, you call it..."), how
+    # mistakes in general are handled ("Rectifying mistakes in moderation is about..."), a
+    # sanction or blame someone might hypothetically hand out ("a company that would consider
+    # firing somebody", "if they blame the person who did the update", "could just as easily
+    # have blamed"), what analyses or reports habitually find ("all too often, operator error
+    # is identified as the causal factor", "this retroactive analysis often reveals...").
+    r"|\b(?:not|rather than|instead of|never|nor) (?:on |about |with |in )?(?:who|whom)(?: or what)?"
+    r" (?:is |was |to |might be |should be )?(?:to )?(?:blame|at fault)\b"
+    r"|^\W*(?:so )?(?:what|why)(?: is|[’']s| was| are| were)? (?:then )?(?:the )?(?:real|actual|underlying"
+    r"|true|root|deeper) (?:cause|reason)s?\b"
+    r"|\b(?:rather than|instead of) (?:\w+ing) (?:the |its |their )?(?:root|underlying|real|systemic|actual"
+    r"|deeper) (?:cause|problem|issue)s?\b"
+    r"|\b(?:when|whenever|if|every time) (?:you|i|we|people|someone|somebody|anyone|anybody|humans"
+    r"|engineers|operators|an? [\w-]+)(?: [\w-]+)? (?:make|makes) (?:a |an )?(?:\w+ )?(?:mistakes?|errors?"
+    r"|slips?)\b"
+    r"|^\W*(?:[\w-]+, )?(?:rectifying|correcting|handling|owning|admitting|reporting|acknowledging"
+    r"|learning from|dealing with|responding to|discussing|analy[sz]ing|understanding|forgiving"
+    r"|tolerating) (?:\w+ ){0,2}?(?:mistakes|errors|failures|slips|incidents|outages)\b"
+    r"|\b(?:would|could|might) (?:\w+ ){0,2}?(?:consider|think about|think of|start|resort to)"
+    r" (?:firing|punishing|blaming|sacking|disciplining|reprimanding)\b"
+    r"|\b(?:could|might|would) (?:just as easily |easily |simply |then |also )?(?:have )?blamed\b"
+    r"|\bif (?:they|you|we|people|management|the (?:\w+ )?(?:company|media|press|public|board|boss|management"
+    r"|bosses|managers)) (?:\w+ )?blame\b"
+    r"|\b(?:all too often|too often|so often|more often than not|often|usually|typically|commonly|routinely"
+    r"|frequently|in (?:almost |nearly )?(?:every|any) (?:industry|organi[sz]ation|company|field))\b[^.]{0,100}?"
+    r"(?:(?:is|are|gets?|be|being) (?:\w+ )?(?:blamed on|identified as|cited as|labell?ed as|chalked up to"
+    r"|put down to|attributed to|named as|given as|listed as)|\b(?:reveals?|shows?|uncovers?|finds?)\b)"
+    # A crowd calling for a sanction, reported by the writer ("people hoping the person
+    # responsible is fired", "the internet will call for him to get fired"): the wish of
+    # onlookers, not a sanction anyone with the power to give it intends.
+    r"|\b(?:people|folks|commenters|the internet|twitter|reddit|hn|hacker news|the public|the crowd"
+    r"|the mob|the press|the media|pundits) (?:\w+ ){0,3}?(?:hoping|hope|hoped|calling|call|called"
+    r"|demanding|demand|demanded|clamou?ring|clamou?red) (?:for )?(?:[\w'’-]+ ){0,6}?(?:to )?(?:get |be |is |are )?"
+    r"(?:fired|sacked|punished|jailed|strung up)\b"
+    r"|\b(?:blamed on|identified as|cited as|chalked up to|put down to|attributed to)\b[^.]{0,100}?"
+    r"\b(?:all too often|too often|so often|more often than not|usually|typically|commonly|routinely"
+    r"|in (?:almost |nearly )?(?:every|any) (?:industry|organi[sz]ation|company|field))\b)"
 )
 # A question the text answers with a no ("so was it the on-call's fault? no.").
 ANSWERED_NO = re.compile(

@@ -120,6 +120,8 @@ class PeopleLexicon:
         self.software_modifiers = lexicon.software_modifiers
         self.person_heads = lexicon.person_heads
         self.person_modifiers = lexicon.person_modifiers
+        self.transport_heads = lexicon.transport_heads
+        self.transport_words = lexicon.transport_words
         self.honorifics = lexicon.honorifics
         self.conduct_nouns = lexicon.conduct_nouns
         self.affected_parties = lexicon.affected_parties
