@@ -58,10 +58,8 @@ class WordKinds:
         if base in self.lexicon.adversaries:
             return None  # "the attacker": the attack, not a colleague (see adversaries)
         kind = self.lexicon.word_kind(word, base)
-        if kind is Kind.PERSON and base in w.RELATIVE_WHO and self._antecedent_not_person(j):
-            return None  # "customers who did not update": the customers, not a person
-        if kind is Kind.PERSON and base in w.PLURAL_PRONOUNS and self._pronoun_not_person(j):
-            return None  # "due to them being unnecessary" (the fees), "they" (the attacker)
+        if kind is Kind.PERSON:
+            return self._person_word_kind(j, base, previous)
         if (
             kind is Kind.TEAM
             and base == "management"
@@ -69,22 +67,23 @@ class WordKinds:
             and self.tokens[j - 1].text.islower()
         ):
             return None  # "inflexible configuration management": a process
-        if kind is Kind.PERSON and base in self.lexicon.populations and self._affected(j):
+        if kind is None:
+            return self._unknown_word_kind(j, base, word, previous)
+        return kind
+
+    def _person_word_kind(self, j: int, base: str, previous: str) -> Kind | None:
+        """A word the lexicon knows for a person, unless its neighbours say otherwise."""
+        if base in w.RELATIVE_WHO and self._antecedent_not_person(j):
+            return None  # "customers who did not update": the customers, not a person
+        if base in w.PLURAL_PRONOUNS and self._pronoun_not_person(j):
+            return None  # "due to them being unnecessary" (the fees), "they" (the attacker)
+        if base in self.lexicon.populations and self._affected(j):
             return None  # "a lot of people had not updated": the network's users
-        if (
-            kind is Kind.PERSON
-            and base in w.SOFTWARE_ROLES
-            and previous in self.lexicon.software_modifiers
-        ):
+        if base in w.SOFTWARE_ROLES and previous in self.lexicon.software_modifiers:
             return Kind.THING  # "the alert manager", "the ingress controller"
-        if (
-            kind is Kind.PERSON
-            and base in w.SOFTWARE_ROLES
-            and j > 0
-            and _CAMEL_CASE.match(self.tokens[j - 1].text)
-        ):
+        if base in w.SOFTWARE_ROLES and j > 0 and _CAMEL_CASE.match(self.tokens[j - 1].text):
             return Kind.THING  # "the DropletWorkflow Manager": a component named in CamelCase
-        if kind is Kind.PERSON and j > 0 and self.lexicon.is_ambiguous_role(base):
+        if j > 0 and self.lexicon.is_ambiguous_role(base):
             # "the Postgres operator" is software: a capitalised non-name word before it.
             before = self.tokens[j - 1]
             if (
@@ -95,65 +94,51 @@ class WordKinds:
                 and before.norm not in self.lexicon.group_modifiers  # "our NOC operator"
             ):
                 return Kind.THING
-        if (
-            kind is None
-            and j > 0
-            and word[:1].isupper()
-            and self.lexicon.is_name(self.tokens[j - 1].text)
-        ):
+        return Kind.PERSON
+
+    def _unknown_word_kind(self, j: int, base: str, word: str, previous: str) -> Kind | None:
+        """A word the lexicon does not know: a person or a group by its neighbours, or None."""
+        if j > 0 and word[:1].isupper() and self.lexicon.is_name(self.tokens[j - 1].text):
             return Kind.PERSON  # a surname after a known first name
         if (
-            kind is None
-            and j > 0
+            j > 0
             and word[:1].isupper()
             and (previous if previous != "." or j < 2 else self.tokens[j - 2].norm)
             in self.lexicon.honorifics
         ):
             return Kind.PERSON  # "Mr Okonkwo", "Dr. Nakamura": a title names a person
-        if kind is None:
-            kind = self._group_kind(j, base, word, previous)
-        if (
-            kind is None
-            and _singular_of(base) in self.lexicon.person_heads
-            and previous in self.lexicon.person_modifiers
-        ):
+        kind = self._group_kind(j, base, word, previous)
+        if kind is not None:
+            return kind
+        singular = _singular_of(base)
+        if singular in self.lexicon.person_heads and previous in self.lexicon.person_modifiers:
             return Kind.PERSON  # "a temp worker", "the support agent", "a staff member"
         if (
-            kind is None
-            and word[:1].isupper()
+            word[:1].isupper()
             and word[1:].islower()
             and base not in self.lexicon.systems
             and self._name_verb_after(j)
         ):
             return Kind.PERSON  # "Subsequently, Nesbit was sacked": a surname the lexicon lacks
-        if (
-            kind is None
-            and _singular_of(base) in self.lexicon.transport_heads
-            and self._about_transport()
-        ):
+        if singular in self.lexicon.transport_heads and self._about_transport():
             return Kind.PERSON  # "the controller made several errors" before a midair collision
-        if kind is None and _singular_of(base) in w.HUMAN_VERB_HEADS and self._human_verb_after(j):
+        if singular in w.HUMAN_VERB_HEADS and self._human_verb_after(j):
             return Kind.PERSON  # "the worker misheard the message": software does not mishear
         # Chat style writes names in lower case ("kevin nuked prod"); when nothing in the
         # sentence is capitalised, case says nothing, so a known name counts as one.
         if (
-            kind is None
-            and self.all_lower
+            self.all_lower
             and word[:1].islower()
             and base not in w.WORD_NAMES
             and self.lexicon.is_name(base[:1].upper() + base[1:])
         ):
             return Kind.PERSON
-        if (
-            kind is None
-            and j > 0
-            and (len(word) == 1 and word.isupper() or word.isdigit())
-            and self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
-            in (Kind.PERSON, Kind.TEAM)
-        ):
+        if j > 0 and (len(word) == 1 and word.isupper() or word.isdigit()):
             # "Engineer A", "Dev X", "Operator 2", "Team B": a person or team named by a letter
-            return self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
-        return kind
+            before = self.lexicon.word_kind(self.tokens[j - 1].text, self.tokens[j - 1].norm)
+            if before in (Kind.PERSON, Kind.TEAM):
+                return before
+        return None
 
     def _antecedent_not_person(self, j: int) -> bool:
         """Whether the relative "who" at ``j`` follows an affected party or an adversary:
