@@ -7,6 +7,7 @@ writing. Six queries for any number of incidents.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,6 +63,10 @@ class Fact:
     services: set[int] = field(default_factory=set)
     categories: set[str] = field(default_factory=set)
     items: list[ItemFact] = field(default_factory=list)
+    # A digest of what other incidents' cost of debt reads of this one: its start, its
+    # services, its items' creation, closing and completion. Equal before and after a
+    # write: no later incident's count can have changed (``services._dependents``).
+    debt_key: str = ""
 
 
 def _seconds(value: float | None) -> int | None:
@@ -120,11 +125,15 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
         incident_id__in=found
     ).values_list("incident_id", "service_id"):
         facts[incident_id].services.add(service_id)
+    debt_parts: dict[int, list[tuple[int, str, bool, str]]] = {pk: [] for pk in facts}
     for row in ActionItem.objects.filter(incident_id__in=found).values(
         "pk", "incident_id", "priority", "status", "created_at", "completed_at", "due_on"
     ):
         fact = facts[row["incident_id"]]
         closed = row["status"] in CLOSED
+        debt_parts[fact.incident_id].append(
+            (row["pk"], _iso(row["created_at"]), closed, _iso(row["completed_at"]))
+        )
         opened = month_key(row["created_at"])
         done = row["status"] == ActionStatus.DONE.value
         closed_at = row["completed_at"] if closed else None
@@ -152,7 +161,18 @@ def compute(incident_ids: Collection[int]) -> dict[int, Fact]:
         )
     for pk, count in open_related_counts(found).items():
         facts[pk].open_related_items = count
+    for pk, fact in facts.items():
+        fact.debt_key = _debt_key(fact, debt_parts[pk])
     return facts
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+def _debt_key(fact: Fact, items: list[tuple[int, str, bool, str]]) -> str:
+    shape = repr((_iso(fact.started_at), sorted(fact.services), sorted(items)))
+    return hashlib.blake2b(shape.encode(), digest_size=16).hexdigest()
 
 
 def open_related_counts(incident_ids: Iterable[int]) -> dict[int, int]:

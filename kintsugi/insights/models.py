@@ -30,6 +30,9 @@ class IncidentFacts(models.Model):
     open_related_items = models.IntegerField(default=0)
     # Restricted: its share of the per-month sums is kept in rows of its own (``MonthSum``).
     restricted = models.BooleanField(default=False)
+    # What other incidents' cost of debt reads of this one (``facts.Fact.debt_key``); null
+    # for rows stored before it was kept: the next fold treats them as changed.
+    debt_key = models.CharField(max_length=32, null=True)
 
     class Meta:
         indexes = [

@@ -74,6 +74,7 @@ def _store(
             time_to_resolve=f.time_to_resolve,
             open_related_items=f.open_related_items,
             restricted=f.restricted,
+            debt_key=f.debt_key,
         )
         for f in found.values()
     )
@@ -105,15 +106,27 @@ def _store(
 
 
 def _dependents(batch: list[int], found: dict[int, facts_module.Fact]) -> list[int]:
-    """Incidents that began after a folded one and share a service with it, before or
-    after the write."""
-    stored = FactService.objects.filter(incident_id__in=batch)
+    """Incidents that began after a folded one whose debt changed and share a service with
+    it, before or after the write. A fold of edits that leave every item's dates and
+    status, the services and the start alone (a timeline event, a factor, the severity)
+    recounts nobody: only a changed ``debt_key`` can change a later incident's count."""
+    stored_keys = dict(
+        IncidentFacts.objects.filter(incident_id__in=batch).values_list("incident_id", "debt_key")
+    )
+    changed = [
+        pk
+        for pk in batch
+        if pk not in found or pk not in stored_keys or stored_keys[pk] != found[pk].debt_key
+    ]
+    if not changed:
+        return []
+    stored = FactService.objects.filter(incident_id__in=changed)
     services = set(stored.values_list("service_id", flat=True))
-    services.update(s for f in found.values() for s in f.services)
+    services.update(s for pk in changed if pk in found for s in found[pk].services)
     if not services:
         return []
-    starts = [f.month for f in found.values()]
-    earliest = IncidentFacts.objects.filter(incident_id__in=batch).aggregate(m=Min("month"))["m"]
+    starts = [found[pk].month for pk in changed if pk in found]
+    earliest = IncidentFacts.objects.filter(incident_id__in=changed).aggregate(m=Min("month"))["m"]
     if earliest is not None:
         starts.append(earliest)
     if not starts:

@@ -138,6 +138,39 @@ def test_closing_an_earlier_item_recounts_later_incidents(build, service):
     assert IncidentFacts.objects.get(pk=later.pk).open_related_items == 0
 
 
+def test_an_edit_that_leaves_the_debt_alone_recounts_nobody(build, service):
+    """A new severity or factor cannot change a later incident's cost of debt: the fold
+    skips the recount (the 200 later incidents of the bench's fold of one edit)."""
+    from kintsugi.postmortems.models import Incident
+
+    first = build(JAN, services=[service], items=[{"priority": "P1", "created_at": JAN}])
+    later = build(JAN + timedelta(days=30), services=[service])
+    fold()
+    Incident.objects.filter(pk=first.pk).update(severity="SEV1", title="Renamed")
+    report = fold()
+    assert (report.incidents, report.dependents) == (1, 0)
+    assert IncidentFacts.objects.get(pk=later.pk).open_related_items == 1
+    # What the debt reads does change it: the item's creation, then the first's start.
+    ActionItem.objects.filter(incident=first).update(created_at=JAN + timedelta(days=40))
+    assert fold().dependents == 1
+    assert IncidentFacts.objects.get(pk=later.pk).open_related_items == 0
+    ActionItem.objects.filter(incident=first).update(created_at=JAN)
+    Incident.objects.filter(pk=first.pk).update(started_at=JAN + timedelta(days=31))
+    assert fold().dependents == 1
+    assert IncidentFacts.objects.get(pk=later.pk).open_related_items == 0
+
+
+def test_facts_stored_before_the_debt_key_count_as_changed(build, service):
+    first = build(JAN, services=[service], items=[{"priority": "P1", "created_at": JAN}])
+    build(JAN + timedelta(days=30), services=[service])
+    fold()
+    IncidentFacts.objects.update(debt_key=None)  # rows of the release before
+    from kintsugi.postmortems.models import Incident
+
+    Incident.objects.filter(pk=first.pk).update(severity="SEV1")
+    assert fold().dependents == 1
+
+
 @pytest.mark.parametrize("limit", [1, None])
 def test_a_write_during_a_fold_is_kept_for_the_next(build, limit):
     a = build(JAN)
