@@ -144,6 +144,12 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
 # kintsugi.core.timeline_sanity.HEADER_MISMATCH, named here so that a document without a
 # key fact does not load the sanity checks (docs/lint.md, "Speed").
 _HEADER_MISMATCH = "timeline/header-mismatch"
+# A line that may hold a key fact: a milestone word near its start with a digit after it
+# (a superset of stated_times' key facts). Without one, the reader is not even loaded.
+_MAYBE_KEY_FACT = re.compile(
+    r"(?im)^.{0,24}?\b(?:start|began|impact|outage|detect|report|notic|alert|declar|mitigat"
+    r"|repair|workaround|resol|fix|recover|end|clos|restor)[^\n]{0,40}?\d"
+)
 
 
 def _stated(lines: list[str], config: LintConfig, timeline: list[datetime]) -> list[Finding]:
@@ -151,7 +157,7 @@ def _stated(lines: list[str], config: LintConfig, timeline: list[datetime]) -> l
     the timeline's dates (kintsugi.core.markdown.stated_times): one finding per header line,
     naming the other line. Checked with or without a timeline section: a header of key
     events is often the only timeline a report has."""
-    if not config.is_enabled(_HEADER_MISMATCH):
+    if not config.is_enabled(_HEADER_MISMATCH) or not _MAYBE_KEY_FACT.search("\n".join(lines)):
         return []
     # Imported here: a small reader (no importer, no sanity checks) that every document
     # pays for; the rule's text only when there is a finding.

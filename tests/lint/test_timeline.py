@@ -256,3 +256,32 @@ def test_the_rule_id_lint_checks_before_loading_is_the_sanity_rule():
     from kintsugi.lint.timeline import _HEADER_MISMATCH
 
     assert _HEADER_MISMATCH == HEADER_MISMATCH and HEADER_MISMATCH in RULES
+
+
+def test_a_document_without_a_key_fact_does_not_load_the_key_fact_reader():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom kintsugi.lint import lint_document\n"
+        "lint_document('# Incident\\n\\nThe disk filled up.\\n')\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "kintsugi.core.markdown.stated_times" not in set(result.stdout.split())
+
+
+def test_the_gate_lets_every_key_fact_shape_through():
+    """The cheap gate must admit whatever the reader reads (else a finding is lost)."""
+    from kintsugi.core.markdown.stated_times import key_facts
+    from kintsugi.lint.timeline import _MAYBE_KEY_FACT
+
+    shapes = [
+        "- **Incident declared**: 2022-01-05 08:56", "  - First detected 2023-01-04 (Time TBC)",
+        "## 🛠️ Resolution (2025-12-25 12:48)", "**Impact started** 14:02 UTC",
+        "> Fully recovered at 2024-03-01 10:00", "1. Mitigated - 10:30", "Ended: 23:59",
+        "#### Outage started on 2024-03-01", "* Repaired 2023-02-01 10:30",
+    ]  # fmt: skip
+    for line in shapes:
+        assert key_facts([line]), line
+        assert _MAYBE_KEY_FACT.search(line), line

@@ -322,8 +322,8 @@ def _written_owner(title: str) -> str | None:
     kintsugi.core.markdown.owners): a label opening it ("Hypha + ICL: ...", "[SRE] ..."),
     a field anywhere ("[owner: dana]"), a @handle in brackets or at the end."""
     found = item_owner(title)
-    if found is None:
-        return None
+    if found is None or found.form == "loose":
+        return None  # "update the OWNERS file" names no owner
     if found.form == "handle" and not _OWNING_HANDLE.search(title):
         return None
     return found.value

@@ -100,7 +100,8 @@ def _is_name(part: str) -> bool:
 @dataclass(frozen=True)
 class ItemOwner:
     """The owner an item names, as written, and the form it was written in: "label" (opens
-    the item), "field" ("Owner: x", "[owner: x]") or "handle" (a @handle in the text)."""
+    the item), "field" ("Owner: x", "[owner: x]"), "handle" (a @handle in the text) or
+    "loose" (an owner word without a label's colon: "owner Bob", "the OWNERS file")."""
 
     value: str
     form: str
@@ -122,10 +123,11 @@ def item_owner(text: str) -> ItemOwner | None:
     handle = _HANDLE.search(text)
     if handle is not None:
         return ItemOwner(handle.group("value"), "handle")
-    # "owner Bob" (a label without ':'): the words after it.
+    # "owner Bob", "the OWNERS file" (a word without ':'): lint counts it as a sign of an
+    # owner; what follows is not surely a name, so it is a "loose" reading.
     loose = re.search(
         r"\b(?:owners?|assignee|assigned to|dri)\b\s*(?P<value>[\w.@-]+(?:[ \t]+[A-Z][\w.-]*){0,2})",
         text,
         re.I,
     )
-    return ItemOwner(loose.group("value") if loose else text.strip(), "field")
+    return ItemOwner(loose.group("value") if loose else text.strip(), "loose")

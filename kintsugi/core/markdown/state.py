@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.markdown.blocks import Line
 from kintsugi.core.markdown.problems import Collector
 from kintsugi.core.markdown.report import ImportReport
-from kintsugi.core.markdown.stated_times import StatedWindow
 from kintsugi.core.markdown.timeline_dates import DateContext
 from kintsugi.core.markdown.zones import Zone
+
+if TYPE_CHECKING:
+    from kintsugi.core.markdown.stated_times import StatedWindow
 
 T = TypeVar("T")
 

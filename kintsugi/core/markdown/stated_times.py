@@ -25,8 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-
-from kintsugi.core.markdown.timeline_dates import DATE
+from functools import cache
 
 #: The milestones in the order an incident lives them, with the labels that name each one
 #: in a key fact. Data, not code: a team's own words are added here.
@@ -93,14 +92,16 @@ _NAMED = (
     (
         "resolved",
         re.compile(
-            r"(?i)\bincident(?: was| is| has been)?(?: (?:declared|marked))? (?:resolved|closed)\b"
+            r"(?i)\bincident(?: was| is| has been)?(?: (?:declared|marked))?(?: as| to be)?"
+            r" (?:resolved|closed|over)\b"
             r"|^(?:\W*)(?:resolved|incident over)\b"
         ),
     ),
     (
         "declared",
         re.compile(
-            r"(?i)\bincident(?: was| is| has been)? declared\b(?! (?:resolved|closed|over))"
+            r"(?i)\bincident(?: was| is| has been)? declared\b"
+            r"(?! (?:as |to be )?(?:resolved|closed|over))"
             r"|\bdeclared (?:an |the |a )?(?:sev\w* ?\d? )?incident\b"
         ),
     ),
@@ -431,29 +432,43 @@ _W_CLOCK = r"(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d)?"
 _W_ZONE = r"(?-i:UTC|GMT|[A-Z]{2,4}T|[A-Z]{3})"
 
 
-def _window_end(name: str) -> str:
+def _window_end(name: str, day: str) -> str:
     return (
-        rf"(?:(?P<{name}_before>{DATE}),?[ \t]+(?:at[ \t]+)?)?(?P<{name}>{_W_CLOCK})(?![\d:])"
+        rf"(?:(?P<{name}_before>{day}),?[ \t]+(?:at[ \t]+)?)?(?P<{name}>{_W_CLOCK})(?![\d:])"
         rf"(?:[ \t]*(?P<{name}_zone>{_W_ZONE})\b)?"
-        rf"(?:,?[ \t]+(?:on[ \t]+)?(?P<{name}_after>{DATE}))?"
+        rf"(?:,?[ \t]+(?:on[ \t]+)?(?P<{name}_after>{day}))?"
     )
 
 
-_WINDOW = re.compile(
-    rf"(?:\b(?:from|between)[ \t]+)?{_window_end('start')}"
-    rf"[ \t]*(?:-|–|—|to|until|till|and)[ \t]*{_window_end('end')}"
-    r"(?:[ \t]*\((?P<note>[^()\n]{2,40})\))?",
-    re.IGNORECASE,
-)
+@cache
+def _window_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the window, a date near it), compiled on first use: ``kintsugi lint`` loads this
+    module for key facts and should not pay for the importer's date grammar."""
+    from kintsugi.core.markdown.timeline_dates import DATE
+
+    window = re.compile(
+        rf"(?:\b(?:from|between)[ \t]+)?{_window_end('start', DATE)}"
+        rf"[ \t]*(?:-|–|—|to|until|till|and)[ \t]*{_window_end('end', DATE)}"
+        r"(?:[ \t]*\((?P<note>[^()\n]{2,40})\))?",
+        re.IGNORECASE,
+    )
+    return window, re.compile(DATE, re.IGNORECASE)
+
+
 # Where a window is the outage's: a duration or outage label, or words of an outage span.
 _WINDOW_CUE = re.compile(
     r"(?i)\b(?:duration|outage|downtime|impact(?:ed)?|unavailable|down|degraded|affected"
     r"|incident window|was out|brownout|disruption|interrupted)\b"
 )
+# A heading that opens the timeline: windows below it belong to its entries or sub-incidents.
+_TIMELINE_HEADING = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]+.*\b(?:timeline|chronology|sequence of events)\b", re.IGNORECASE
+)
+# How many lines above a window its date is looked for.
+_DATE_ABOVE = 3
 # How far into a line a window is looked for: a header value or a summary's opening
 # sentence states it early; a longer line is read no further (linear time on hostile input).
 _WINDOW_REACH = 1_000
-_DAY_NEAR = re.compile(DATE, re.IGNORECASE)
 
 
 def stated_window(lines: Sequence[str], *, limit: int = 80) -> StatedWindow | None:
@@ -462,11 +477,15 @@ def stated_window(lines: Sequence[str], *, limit: int = 80) -> StatedWindow | No
 
     "Duration: ~30 minutes (16:15-16:45 CET)" and "the blocking lasted from 07:11 to
     09:43" bound the outage where the timeline marks neither its start nor its end."""
-    for number, text in _unfenced(lines[:limit]):
+    window_pattern, day_near = _window_patterns()
+    kept = _unfenced(lines[:limit])
+    for index, (number, text) in enumerate(kept):
+        if _TIMELINE_HEADING.match(text):
+            break  # the timeline's own windows are its sub-incidents', not the outage's
         if _TIMED.match(text) and not _KEY_FACT.match(text):
             continue  # a timeline entry, not a statement about the outage
         text = text[:_WINDOW_REACH]
-        match = _WINDOW.search(text)
+        match = window_pattern.search(text)
         if match is None or not _WINDOW_CUE.search(text):
             continue
         start, end = _read_clock(match.group("start")), _read_clock(match.group("end"))
@@ -476,8 +495,13 @@ def stated_window(lines: Sequence[str], *, limit: int = 80) -> StatedWindow | No
         start_date = match.group("start_before") or match.group("start_after") or ""
         end_date = match.group("end_before") or match.group("end_after") or ""
         if not start_date:
-            nearby = _DAY_NEAR.search(text)  # "On Sep 29, we had ... from 14:00 to 16:30"
-            start_date = nearby.group(0) if nearby else ""
+            # The date in the same line ("On Sep 29, we had ... from 14:00 to 16:30") or in
+            # the lines just above ("**Date**: Thursday, Dec 25, 2025" over "**Duration**").
+            for _, above in reversed(kept[max(0, index - _DATE_ABOVE) : index + 1]):
+                nearby = day_near.search(above[:_WINDOW_REACH])
+                if nearby is not None:
+                    start_date = nearby.group(0)
+                    break
         note = (match.group("note") or "").strip()
         return StatedWindow(number, start, end, start_date.strip(), end_date.strip(), zone, note)
     return None

@@ -23,7 +23,6 @@ from kintsugi.core.errors import ValidationProblem
 from kintsugi.core.markdown.blocks import Line
 from kintsugi.core.markdown.clock import Stamp
 from kintsugi.core.markdown.state import ParseState
-from kintsugi.core.markdown.stated_times import stated_window
 from kintsugi.core.markdown.timeline_dates import first_full_date, read_date, slash_order
 from kintsugi.core.markdown.zones import (
     ABBREVIATION,
@@ -135,6 +134,9 @@ def scan_document(state: ParseState, lines: Sequence[Line]) -> None:
     state.dates.slash_order, state.dates.slash_reason = order, reason
     if state.strict:
         return  # strict mode honours only the declarations it always has (timeline, preamble)
+    # Imported here: only best effort reads a stated window.
+    from kintsugi.core.markdown.stated_times import stated_window
+
     window = stated_window([line.text for line in lines])
     if window is not None:  # numbered in the file, not in the body passed
         window = replace(window, line=lines[window.line - 1].number)

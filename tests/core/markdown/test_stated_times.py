@@ -10,6 +10,8 @@ from __future__ import annotations
 import time as clock
 from datetime import UTC, date, datetime, time
 
+import pytest
+
 from kintsugi.core.markdown.stated_times import (
     key_facts,
     stated_mismatches,
@@ -90,6 +92,17 @@ def test_a_key_fact_against_the_timed_line_of_the_same_milestone():
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "said",
+    ["Incident declared resolved", "Incident declared as resolved", "Incident marked closed",
+     "Incident was declared to be over", "Incident closed"],
+)  # fmt: skip
+def test_an_incident_declared_resolved_is_the_resolution_not_the_declaration(said: str):
+    text = f"- Incident declared: 2024-05-02 10:12\n\n- 2024-05-02 11:40: {said}\n"
+    assert [m.milestone for m in timed_milestones(lines(text))] == ["resolved"]
+    assert stated_mismatches(lines(text)) == []
+
+
 def test_a_few_minutes_of_rounding_and_other_milestones_are_quiet():
     text = HEADER_AND_LINES.replace("10:31 –", "10:15 –")
     assert stated_mismatches(lines(text)) == []
@@ -154,3 +167,22 @@ def test_window_dates_are_kept_as_written_before_or_after_each_end():
     # A lower-case word after a time is no zone: "from 07:11 to 09:43 the API was down".
     words = stated_window(lines("The API was down from 07:11 to 09:43 the whole morning."))
     assert words is not None and words.zone == ""
+
+
+def test_the_window_date_is_taken_from_the_lines_just_above():
+    text = "# Brownout\n\n**Date**: Thursday, Dec 25, 2025\n**Duration**: ~15 minutes (10:00 - 10:15 CET)\n"
+    window = stated_window(lines(text))
+    assert window is not None and window.start_date == "Thursday, Dec 25, 2025"
+
+
+def test_a_window_under_the_timeline_heading_is_a_sub_incident_not_the_outage():
+    text = """# Four outages in October
+
+## Incident Timeline
+
+### October 21, 2025 - Redis overload
+
+**Duration:** 21:45 to 23:28 UTC (103 minutes)
+"""
+    assert stated_window(lines(text)) is None
+    assert stated_window(lines(text.replace("## Incident Timeline", "## Background"))) is not None
