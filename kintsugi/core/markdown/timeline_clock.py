@@ -373,7 +373,12 @@ def infer_bounds(state: ParseState) -> None:
     ):
         window = None
     kinds = {entry.kind for entry in doc.timeline}
-    if doc.started_at is None and window is not None and EventKind.IMPACT_STARTED not in kinds:
+    if (
+        doc.started_at is None
+        and window is not None
+        and EventKind.IMPACT_STARTED not in kinds
+        and (doc.ended_at is None or window[0] <= doc.ended_at)
+    ):
         doc.started_at = window[0]
         state.report.add(
             "assumption",

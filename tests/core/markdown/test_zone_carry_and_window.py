@@ -171,3 +171,17 @@ Yesterday, logins were unavailable from 11:45 to 13:56 (Pacific Time).
     assert (doc.started_at, doc.ended_at) == (
         datetime(2024, 5, 19, 18, 45, tzinfo=UTC), datetime(2024, 5, 19, 20, 56, tzinfo=UTC),
     )  # fmt: skip
+
+
+def test_a_window_never_starts_the_incident_after_its_stated_end():
+    text = """---
+ended_at: '2024-09-02T10:00:00Z'
+---
+
+# Brownout of the build host, 2024-09-02
+
+**Duration**: ~30 minutes (16:15 - 16:45 UTC)
+"""
+    doc = read(text).document
+    assert doc.started_at is None or doc.started_at <= doc.ended_at
+    assert doc.ended_at == datetime(2024, 9, 2, 10, 0, tzinfo=UTC)
