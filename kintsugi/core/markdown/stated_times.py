@@ -115,6 +115,9 @@ SAME_MOMENT_SLACK = timedelta(minutes=5)
 # Milestones out of order by this much or more: only a mistyped date explains it (the same
 # bound as timeline/implausible-order).
 ORDER_TYPO_MINIMUM = timedelta(hours=12)
+# How many key facts and milestone lines are compared (the first ones, in document order).
+MAX_KEY_FACTS = 40
+MAX_TIMED_LINES = 400
 # A key fact farther than this from every timeline entry is checked for a typo's shape.
 FAR_FROM_TIMELINE = timedelta(days=7)
 
@@ -412,13 +415,15 @@ def _excerpt(text: str) -> str:
 def stated_mismatches(lines: Sequence[str], timeline: Sequence[datetime] = ()) -> list[Mismatch]:
     """Where the document's key facts contradict each other, the timed line of the same
     milestone, or the timeline's dates (``timeline``: its entries, as read), each once."""
-    facts = key_facts(lines)
+    # A header states a handful of key facts; past these bounds the lines are a log, and the
+    # pairwise checks stay small on hostile input (at most 40 x 40 and 40 x 400 pairs).
+    facts = key_facts(lines)[:MAX_KEY_FACTS]
     if not facts:
         return []
     found: dict[int, Mismatch] = {}
     for mismatch in (
         *_among_facts(facts),
-        *_against_lines(facts, timed_milestones(lines)),
+        *_against_lines(facts, timed_milestones(lines)[:MAX_TIMED_LINES]),
         *_against_timeline(facts, timeline),
     ):
         found.setdefault(mismatch.line, mismatch)  # one finding per line, the first reason
