@@ -7,13 +7,18 @@ real but unusual incident still saves:
 
 - ``timeline/implausible-order``: the lifecycle milestones out of order (impact start,
   detection, acknowledgement, mitigation, resolution; the incident's own start counts as
-  the impact start when no event says so);
+  the impact start when no event says so) by half a day or more, which only a mistyped
+  date (a day at midnight, AM/PM, a year) explains: a shorter inversion is a real order
+  (people report before the monitor alerts, a fix lands before the alert catches up);
 - ``timeline/outlier-event``: an event more than a week from all the others, or from the
   incident's own start and end;
 - ``timeline/long-gap``: a gap between two events over a day and many times the usual gap;
 - ``timeline/long-downtime``: downtime of more than a day whose start or end is a lone
   event far from the rest of the story (or of more than a week at all), with the number;
 - ``timeline/future-event``: an event after the time the check runs;
+- ``timeline/header-mismatch``: a key fact of the header ("Incident declared: 2022-01-05")
+  that contradicts another, the timed line naming the same milestone, or the timeline's
+  dates in a typo's shape (kintsugi.core.markdown.stated_times; lint only);
 - ``timeline/out-of-order``: an entry listed among others whose dates go the other way
   (``listed_out_of_order``, for a timeline read from a document, where the order is the
   author's).
@@ -53,6 +58,11 @@ LONE_SHARE = 0.5
 DOWNTIME_ALWAYS = timedelta(days=7)
 # Clocks differ a little; an event a few minutes ahead is not "in the future".
 FUTURE_SLACK = timedelta(minutes=5)
+# Milestones out of their usual order by less than this are a real order (people saw the
+# outage before the monitor alerted, a mitigation landed before the alert caught up); by
+# this much or more only a mistyped date explains it: a day not rolled over at midnight
+# (almost 24 h back), AM/PM (12 h), a month or a year (docs/lint-review.md, review7 row 6).
+ORDER_TYPO_MINIMUM = timedelta(hours=12)
 
 IMPLAUSIBLE_ORDER = "timeline/implausible-order"
 OUTLIER_EVENT = "timeline/outlier-event"
@@ -60,6 +70,7 @@ LONG_GAP = "timeline/long-gap"
 LONG_DOWNTIME = "timeline/long-downtime"
 FUTURE_EVENT = "timeline/future-event"
 OUT_OF_ORDER = "timeline/out-of-order"
+HEADER_MISMATCH = "timeline/header-mismatch"
 
 #: Rule id -> (short title, what to check), for lint's rule list and the docs.
 RULES = {
@@ -85,6 +96,11 @@ RULES = {
     FUTURE_EVENT: (
         "An event in the future",
         "Check the event's date: it is later than now.",
+    ),
+    HEADER_MISMATCH: (
+        "The header's times disagree with each other or the timeline",
+        "Check the two lines named: the header's key facts (declared, detected, resolved) and "
+        "the timeline tell the same moments, and one of them is probably mistyped.",
     ),
     OUT_OF_ORDER: (
         "An entry listed out of order",
@@ -240,22 +256,28 @@ def _order(events: Sequence[SanityEvent], started_at: datetime | None) -> list[T
         if later is None:
             continue
         for earlier_word, earlier in firsts[:index]:
-            if earlier is not None and later.at < earlier.at:
+            if earlier is not None and earlier.at - later.at >= ORDER_TYPO_MINIMUM:
                 warnings.append(
                     _rule(
                         IMPLAUSIBLE_ORDER,
-                        f"The incident is {later_word} ({later.name}) before it was "
-                        f"{earlier_word} ({earlier.name}).",
+                        f"The incident is {later_word} ({later.name}) "
+                        f"{_span(earlier.at - later.at)} before it was {earlier_word} "
+                        f"({earlier.name}); a real order does not go back that far.",
                         [later, earlier],
                     )
                 )
                 break  # one warning per milestone: the first one it contradicts
         else:
-            if started_at is not None and firsts[0][1] is None and later.at < started_at:
+            if (
+                started_at is not None
+                and firsts[0][1] is None
+                and started_at - later.at >= ORDER_TYPO_MINIMUM
+            ):
                 warnings.append(
                     _rule(
                         IMPLAUSIBLE_ORDER,
-                        f"The incident is {later_word} ({later.name}) before it started "
+                        f"The incident is {later_word} ({later.name}) "
+                        f"{_span(started_at - later.at)} before it started "
                         f"({_when(started_at)}, the incident's start time).",
                         [later],
                     )

@@ -9,6 +9,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+# The owner reader is shared with the importer (kintsugi.core.markdown.owners): lint asks
+# whether an item names its owner the way import reads one.
+from kintsugi.core.markdown.owners import ITEM_LABEL as _LABEL
+from kintsugi.core.markdown.owners import OWNER_IN_TEXT as OWNER_IN_TEXT
+from kintsugi.core.markdown.owners import TOPIC_WORDS as TOPIC_WORDS
+from kintsugi.core.markdown.owners import has_label as has_label
+from kintsugi.core.markdown.owners import labels_a_team as labels_a_team
+from kintsugi.core.markdown.owners import owner_label as owner_label
+
 # An item already done needs no owner, ticket or date to be tracked by (relaxed profile).
 DONE_TEXT = re.compile(
     r"^~~.*~~$|\b(?:DONE|COMPLETED|FIXED)\b|[✅✔☑]"
@@ -114,9 +123,6 @@ MISSING_VALUES = frozenset(
     {"", "-", "--", "—", "–", "tbd", "tba", "n/a", "na", "none", "unassigned", "unknown",
      "?", "??", "???", "todo", "to do", "nobody", "no one", "x"}
 )  # fmt: skip
-OWNER_IN_TEXT = re.compile(
-    r"(?:^|[\s(\[,;`])@[\w.-]+|\b(?:owners?|assignee|assigned to|dri)\b\s*[:=]?\s*\w", re.I
-)
 # A link is a ticket when it points at tracked work (an issue, a pull or merge request, a
 # tracker's item) or its text says it is one ("[ticket](...)", "[PR #12](...)"); a link
 # to a repository, a tool or a document says where the work happens, not that it is filed.
@@ -238,91 +244,6 @@ def is_date(value: str) -> bool:
                 continue
             return True
     return False
-
-
-# An item that opens on who owns it: "Hypha: make the proposal", "Hypha + ICL: investigate",
-# "[SRE] rotate the keys", "**Dana**: add the alert", "Platform team - review the design".
-# The label is a name, a team or an organisation when every part of it (parts joined by
-# "+", "&", "/", ",", "and", "<>") is one to three capitalised words or acronyms, optionally
-# followed by a team word; a topic label ("**Content filtering**:", "Monitoring:", "CI:")
-# is the item's subject, not its owner.
-_LABEL = re.compile(
-    r"^(?:\[(?P<bracket>[^\]\n]{1,40})\]\s+(?=\S)"
-    r"|(?P<bold>\*\*|__)?(?P<plain>[^:\n*_\[\]()]{1,40}?)(?P=bold)?\s*(?::|\s[-–—]\s)\s*(?=\S))"
-)
-_JOINER = re.compile(r"\s*(?:\+|&|/|,|<>|\band\b)\s*")
-_TEAM_WORD = re.compile(
-    r"^(?:team|teams|squad|crew|guild|group|ops|on-?call|eng|engineering|folks|staff|lead|org)$",
-    re.I,
-)
-_NAME_WORD = re.compile(r"^(?:@[\w.-]+|[A-Z][A-Za-z0-9'.-]*)$")
-# Capitalised words that name a topic, not someone: labels of what an item is about.
-_TOPIC_SUFFIX = re.compile(
-    r"(?:ing|ion|ions|ment|ments|ness|ity|ance|ence|ure|ures|ics|ogy|ism|age|ies|ups|ogs)$", re.I
-)
-TOPIC_WORDS = frozenset(
-    {"ci", "cd", "dns", "api", "apis", "ui", "ux", "db", "sql", "tls", "ssl", "cdn", "vpn",
-     "sso", "mfa", "2fa", "http", "https", "k8s", "database", "databases", "docs", "logs",
-     "metrics", "tests", "code", "config", "process", "security", "network", "storage",
-     "infrastructure", "release", "releases", "deploy", "deploys", "build", "builds", "backup",
-     "runbook", "runbooks", "alerts", "dashboards", "status", "note", "todo", "tbd", "wip",
-     "fyi", "nb", "done", "p0", "p1", "p2", "p3", "p4", "high", "low", "medium", "critical",
-     "short-term", "long-term", "temporary", "permanent", "immediate", "fix", "fixes",
-     "update", "follow-up", "action", "proposal", "solution", "root", "cause", "step", "phase",
-     "goal", "why", "what", "how", "next", "new", "the", "a", "our", "we", "i", "it", "this",
-     "tools", "tooling", "cluster", "service", "services", "server", "servers", "nodes",
-     # a label that opens on a verb is the work's title: "Scale Up Workers:", "Add Alerts:"
-     "add", "scale", "move", "remove", "improve", "increase", "reduce", "create",
-     "enable", "disable", "migrate", "upgrade", "review", "test", "document", "investigate",
-     "automate", "monitor", "limit", "rotate", "audit", "set", "use", "make", "check"}
-)  # fmt: skip
-
-
-def owner_label(text: str) -> str | None:
-    """The owner an item names in a label at its start ("Hypha + ICL: ..."), else None."""
-    match = _LABEL.match(text)
-    if match is None:
-        return None
-    label = (match.group("bracket") or match.group("plain") or "").strip()
-    parts = [part for part in _JOINER.split(label) if part]
-    if not parts or not all(_is_name(part) for part in parts):
-        return None
-    return label
-
-
-_ID_WORD = re.compile(r"^[A-Z]{1,5}-?\d{2,}$")
-
-
-def _is_name(part: str) -> bool:
-    words = part.split()
-    if words and words[0].lower() == "the" and len(words) > 1:
-        words = words[1:]
-    team = len(words) > 1 and bool(_TEAM_WORD.match(words[-1]))
-    if team:
-        # "Storage team", "SRE on-call": a team named for its topic is still a team.
-        return len(words) <= 4 and all(_NAME_WORD.match(word) for word in words[:-1])
-    if not 1 <= len(words) <= 3:
-        return False
-    for word in words:
-        if _ID_WORD.match(word):
-            return False  # "P5200 Backlog:": a backlog number, not a name
-        if word.startswith("@"):
-            continue
-        if not _NAME_WORD.match(word) or word.lower() in TOPIC_WORDS:
-            return False
-        if not word.isupper() and _TOPIC_SUFFIX.search(word):
-            return False
-    return True
-
-
-def has_label(text: str) -> bool:
-    """Whether the item opens on a label ("**Memory Limits**:", "[ICL]", "Hypha:")."""
-    return _LABEL.match(text) is not None
-
-
-def labels_a_team(label: str) -> bool:
-    """Whether a label surely names people: a handle or a team word in it."""
-    return "@" in label or any(_TEAM_WORD.match(word) for word in label.split())
 
 
 def without_label(text: str) -> str:

@@ -61,8 +61,11 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
     config = linter.config
     lines = text.split("\n")
     section = _section(lines)
-    if section is None:
-        return []
+    document = _read(text) if section is not None else None
+    entries = document.entries if document is not None else []
+    stated = _stated(lines, config, [entry.at for entry in entries])
+    if section is None or document is None or not entries:
+        return stated
     from kintsugi.core.timeline_sanity import (
         OUTLIER_EVENT,
         RULES,
@@ -75,10 +78,7 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
     )
 
     if not any(config.is_enabled(rule_id) for rule_id in RULES):
-        return []
-    document = _read(text)
-    if document is None or not document.entries:
-        return []
+        return stated
     heading, start, end = section
     places = _places(lines[start:end], [entry.text for entry in document.entries], start)
     events = [
@@ -138,7 +138,44 @@ def check_timeline(text: str, linter: Linter, *, now: datetime | None = None) ->
         line = int(str(warning.refs[0])) if warning.refs else heading
         findings.append(_finding(lines, offsets, config, warning.rule, warning.message,
                                  warning.suggestion, line))  # fmt: skip
-    return findings
+    return [*stated, *findings]
+
+
+# kintsugi.core.timeline_sanity.HEADER_MISMATCH, named here so that a document without a
+# key fact does not load the sanity checks (docs/lint.md, "Speed").
+_HEADER_MISMATCH = "timeline/header-mismatch"
+# A line that may hold a key fact: a milestone word near its start with a digit after it
+# (a superset of stated_times' key facts). Without one, the reader is not even loaded.
+_MAYBE_KEY_FACT = re.compile(
+    r"(?im)^.{0,24}?\b(?:start|began|impact|outage|detect|report|notic|alert|declar|mitigat"
+    r"|repair|workaround|resol|fix|recover|end|clos|restor)[^\n]{0,40}?\d"
+)
+
+
+def _stated(lines: list[str], config: LintConfig, timeline: list[datetime]) -> list[Finding]:
+    """The header's key facts against each other, the timed line of the same milestone and
+    the timeline's dates (kintsugi.core.markdown.stated_times): one finding per header line,
+    naming the other line. Checked with or without a timeline section: a header of key
+    events is often the only timeline a report has."""
+    if not config.is_enabled(_HEADER_MISMATCH) or not _MAYBE_KEY_FACT.search("\n".join(lines)):
+        return []
+    # Imported here: a small reader (no importer, no sanity checks) that every document
+    # pays for; the rule's text only when there is a finding.
+    from kintsugi.core.markdown.stated_times import stated_mismatches
+
+    mismatches = stated_mismatches(lines, timeline)
+    if not mismatches:
+        return []
+    from kintsugi.core.timeline_sanity import HEADER_MISMATCH, RULES
+
+    offsets = line_offsets(lines)
+    suggestion = RULES[HEADER_MISMATCH][1]
+    return [
+        _finding(
+            lines, offsets, config, HEADER_MISMATCH, mismatch.message, suggestion, mismatch.line
+        )  # fmt: skip
+        for mismatch in mismatches
+    ]
 
 
 def _read(text: str) -> TimelinePart | None:

@@ -69,29 +69,54 @@ def test_an_empty_or_one_event_timeline_is_quiet():
     assert check([ev(1, K.NOTE, 30)]) == []
 
 
-def test_mitigated_before_detected_is_named():
-    events = [ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, 5), ev(3, K.ALERT_FIRED, 30)]
-    warnings = check(events)
+def test_mitigated_a_day_before_detected_is_named():
+    """A day not rolled over at midnight: the mitigation, written on the incident's first
+    date, lands almost a day before the alert (review7, mechanism 2)."""
+    events = [ev(1, K.IMPACT_STARTED, hours=9, minutes=40), ev(2, K.MITIGATED, -835),
+              ev(3, K.ALERT_FIRED, hours=9, minutes=50)]  # 23:40, "00:05", 23:50  # fmt: skip
+    warnings = check(events, started_at=None)
     assert rules(warnings) == [IMPLAUSIBLE_ORDER]
-    assert "mitigated ('Mitigated' at 2026-03-01 14:05 UTC)" in warnings[0].message
-    assert "before it was detected ('Alert fired'" in warnings[0].message
-    assert warnings[0].refs == (2, 3)
+    message = warnings[0].message
+    assert "mitigated ('Mitigated' at 2026-03-01 00:05 UTC) 23 h 35 min before it was" in message
+    assert "started ('Impact started' at 2026-03-01 23:40 UTC)" in message
+    assert warnings[0].refs == (2, 1)
     assert "mistyped" in warnings[0].suggestion
 
 
-def test_a_workaround_counts_as_mitigation_and_resolution_after_it_is_quiet():
+def test_people_before_the_monitor_is_a_real_order():
+    """Humans report and acknowledge minutes before the monitoring alert; a fix lands before
+    the alert catches up: an unusual order of kinds, not a mistyped date (review7 row 6)."""
+    people_first = [ev(1, K.IMPACT_STARTED), ev(2, K.PAGE_ACKNOWLEDGED, 6),
+                    ev(3, K.ALERT_FIRED, 9), ev(4, K.FULLY_RECOVERED, 40)]  # fmt: skip
+    assert check(people_first) == []
+    fixed_first = [ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, 5), ev(3, K.ALERT_FIRED, 30)]
+    assert check(fixed_first) == []
+    # Eleven hours back is still read as real; twelve is AM/PM or a day.
+    late = [ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, hours=1), ev(3, K.ALERT_FIRED, hours=12)]
+    assert check(late) == []
+    am_pm = [ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, hours=1), ev(3, K.ALERT_FIRED, hours=13)]
+    assert rules(check(am_pm)) == [IMPLAUSIBLE_ORDER]
+
+
+def test_a_workaround_counts_as_mitigation_and_resolution_a_day_before_it_is_named():
     events = [ev(1, K.IMPACT_STARTED), ev(2, K.ALERT_FIRED, 5), ev(3, K.WORKAROUND_APPLIED, 9),
               ev(4, K.FULLY_RECOVERED, 8)]  # fmt: skip
+    assert check(events) == []  # a minute apart: recovery noted before the workaround's line
+    events[2] = ev(3, K.WORKAROUND_APPLIED, hours=23, minutes=58)
+    events[3] = ev(4, K.FULLY_RECOVERED, minutes=10)  # "00:10" left on the first day
     warnings = check(events)
-    assert rules(warnings) == [IMPLAUSIBLE_ORDER]
-    assert "resolved" in warnings[0].message and warnings[0].refs == (4, 3)
+    assert IMPLAUSIBLE_ORDER in rules(warnings)
+    order = next(w for w in warnings if w.rule == IMPLAUSIBLE_ORDER)
+    assert "resolved" in order.message and order.refs == (4, 3)
 
 
-def test_detected_before_the_incident_started_is_named():
-    warnings = check([ev(1, K.ALERT_FIRED, -30), ev(2, K.MITIGATED, 20)])
+def test_detected_before_the_incident_started_is_named_when_a_date_explains_it():
+    warnings = check([ev(1, K.ALERT_FIRED, hours=-23), ev(2, K.MITIGATED, 20)])
     assert rules(warnings) == [IMPLAUSIBLE_ORDER]
-    assert "before it started (2026-03-01 14:00 UTC" in warnings[0].message
+    assert "23 h before it started (2026-03-01 14:00 UTC" in warnings[0].message
     assert check([ev(1, K.ALERT_FIRED, 3), ev(2, K.MITIGATED, 20)]) == []
+    # A monitor alerting half an hour before the impact the incident records: an early alert.
+    assert check([ev(1, K.ALERT_FIRED, -30), ev(2, K.MITIGATED, 20)]) == []
 
 
 def test_an_event_a_year_later_is_an_outlier_and_its_downtime_is_stated():
@@ -151,7 +176,8 @@ def test_events_in_the_future_are_named():
 
 
 def test_to_dict_names_the_events():
-    warning = check([ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, 5), ev(3, K.ALERT_FIRED, 30)])[0]
+    events = [ev(1, K.IMPACT_STARTED), ev(2, K.MITIGATED, 5), ev(3, K.ALERT_FIRED, hours=14)]
+    warning = check(events)[0]
     assert warning.to_dict() == {
         "rule": IMPLAUSIBLE_ORDER,
         "message": warning.message,

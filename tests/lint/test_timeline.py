@@ -193,3 +193,95 @@ def test_an_entry_listed_out_of_order_is_reported_on_its_line_under_any_heading_
     assert "11:34" in found[0].message and "listed before" in found[0].message
     fixed = OUT_OF_ORDER_DOC.replace("10 11:34", "10 08:34")
     assert check_timeline(fixed, get_linter(LintConfig()), now=NOW) == []
+
+
+# After review7: the header's key facts against each other and the timeline (invented).
+KEY_FACTS = """# Incident on 2025-02-10 - Cache eviction storm
+
+- **Key events**
+  - First detected 2025-02-10 08:40
+  - Incident declared: {declared}
+  - Resolved 2025-02-10 11:05
+
+## Timeline
+
+- 2025-02-10 08:31 UTC Impact started: cache hit rate falls
+- 2025-02-10 08:40 UTC Alert fired on the hit rate
+- 2025-02-10 09:02 UTC Incident declared
+- 2025-02-10 11:05 UTC Fully recovered
+"""
+
+
+def test_a_key_fact_a_year_off_is_one_finding_at_its_line_naming_the_other():
+    found = timeline(lint_document(KEY_FACTS.format(declared="2024-02-10 09:02")))
+    assert [(f.rule, f.line) for f in found] == [("timeline/header-mismatch", 5)]
+    assert "(line 4)" in found[0].message and "a year is probably mistyped" in found[0].message
+
+
+def test_a_key_fact_against_the_timeline_line_of_the_same_milestone():
+    found = timeline(lint_document(KEY_FACTS.format(declared="2025-02-10 08:48")))
+    assert [(f.rule, f.line) for f in found] == [("timeline/header-mismatch", 5)]
+    assert "line 12 says" in found[0].message
+
+
+def test_consistent_key_facts_are_quiet_and_the_rule_can_be_disabled():
+    assert timeline(lint_document(KEY_FACTS.format(declared="2025-02-10 09:02"))) == []
+    text = KEY_FACTS.format(declared="2024-02-10 09:02")
+    off = LintConfig(disable=frozenset({"timeline/header-mismatch"}))
+    assert timeline(lint_document(text, config=off)) == []
+
+
+def test_key_facts_are_checked_without_a_timeline_section():
+    text = KEY_FACTS.format(declared="2024-02-10 09:02").split("## Timeline")[0]
+    found = timeline(lint_document(text))
+    assert [(f.rule, f.line) for f in found] == [("timeline/header-mismatch", 5)]
+
+
+def test_people_reporting_before_the_monitor_is_not_an_implausible_order():
+    text = """# Site slow
+
+## Timeline (all times UTC)
+
+- 2025-02-10 18:52 Impact started: requests time out
+- 2025-02-10 18:53 First report of slow pages in chat
+- 2025-02-10 18:58 Status page updated acknowledging the outage
+- 2025-02-10 19:01 Alert fired: uptime monitor reports DOWN
+- 2025-02-10 19:20 Fully recovered
+"""
+    assert [f.rule for f in timeline(lint_document(text))] == []
+
+
+def test_the_rule_id_lint_checks_before_loading_is_the_sanity_rule():
+    from kintsugi.core.timeline_sanity import HEADER_MISMATCH, RULES
+    from kintsugi.lint.timeline import _HEADER_MISMATCH
+
+    assert _HEADER_MISMATCH == HEADER_MISMATCH and HEADER_MISMATCH in RULES
+
+
+def test_a_document_without_a_key_fact_does_not_load_the_key_fact_reader():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom kintsugi.lint import lint_document\n"
+        "lint_document('# Incident\\n\\nThe disk filled up.\\n')\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "kintsugi.core.markdown.stated_times" not in set(result.stdout.split())
+
+
+def test_the_gate_lets_every_key_fact_shape_through():
+    """The cheap gate must admit whatever the reader reads (else a finding is lost)."""
+    from kintsugi.core.markdown.stated_times import key_facts
+    from kintsugi.lint.timeline import _MAYBE_KEY_FACT
+
+    shapes = [
+        "- **Incident declared**: 2022-01-05 08:56", "  - First detected 2023-01-04 (Time TBC)",
+        "## 🛠️ Resolution (2025-12-25 12:48)", "**Impact started** 14:02 UTC",
+        "> Fully recovered at 2024-03-01 10:00", "1. Mitigated - 10:30", "Ended: 23:59",
+        "#### Outage started on 2024-03-01", "* Repaired 2023-02-01 10:30",
+    ]  # fmt: skip
+    for line in shapes:
+        assert key_facts([line]), line
+        assert _MAYBE_KEY_FACT.search(line), line

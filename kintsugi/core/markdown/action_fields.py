@@ -17,6 +17,7 @@ from datetime import date
 
 from kintsugi.core.markdown.headings import normalise_name
 from kintsugi.core.markdown.links import parse_link
+from kintsugi.core.markdown.owners import item_owner
 
 # The names of an action item's facts, as labels ("Owner: Bob") and as table headers: the
 # one table the importer and ``kintsugi lint`` read (lint asks for the same fields).
@@ -311,6 +312,23 @@ def resolve_references(text: str, references: dict[str, str]) -> str:
     return _REFERENCE.sub(replace, text)
 
 
+# A @handle the importer takes for the owner: in brackets, or ending the item ("Rotate the
+# keys @dana"); one inside a sentence ("ask @bob how") is a mention (lint still counts it).
+_OWNING_HANDLE = re.compile(r"[(\[][ \t]*@[\w.-]+[ \t]*[)\]]|@[\w.-]+[ \t]*\.?[ \t]*$")
+
+
+def _written_owner(title: str) -> str | None:
+    """The owner the item's text names as ``kintsugi lint`` reads it (the shared reader,
+    kintsugi.core.markdown.owners): a label opening it ("Hypha + ICL: ...", "[SRE] ..."),
+    a field anywhere ("[owner: dana]"), a @handle in brackets or at the end."""
+    found = item_owner(title)
+    if found is None or found.form == "loose":
+        return None  # "update the OWNERS file" names no owner
+    if found.form == "handle" and not _OWNING_HANDLE.search(title):
+        return None
+    return found.value
+
+
 def read_inline_facts(text: str) -> InlineFacts:
     """Split an action item's text into its title text (facts removed) and the facts.
 
@@ -341,6 +359,8 @@ def read_inline_facts(text: str) -> InlineFacts:
     leading = _LEADING_HANDLE.match(facts.title)
     if leading is not None and facts.owner is None:
         facts.owner = leading.group(1)
+    if facts.owner is None:
+        facts.owner = _written_owner(facts.title)
     subject = _LEADING_NAME.match(facts.title)
     if subject is not None and facts.owner is None and subject.group(1) not in _NOT_OWNERS:
         facts.owner, facts.owner_from_subject = subject.group(1), True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kintsugi.core.document import PostmortemDocument
 from kintsugi.core.markdown.blocks import Line
@@ -13,6 +13,9 @@ from kintsugi.core.markdown.problems import Collector
 from kintsugi.core.markdown.report import ImportReport
 from kintsugi.core.markdown.timeline_dates import DateContext
 from kintsugi.core.markdown.zones import Zone
+
+if TYPE_CHECKING:
+    from kintsugi.core.markdown.stated_times import StatedWindow
 
 T = TypeVar("T")
 
@@ -39,6 +42,13 @@ class ParseState:
     doc_zone: Zone | None = None
     doc_zone_line: int | None = None
     section_zone: Zone | None = None
+    # The zone the last timeline entry wrote beside its time ("### 17:04 PST"), and its line:
+    # best effort reads the entries after it that give none in it until another is written,
+    # when nothing declares a zone for them (timeline_clock._zone_of).
+    carried_zone: tuple[Zone, int] | None = None
+    # The outage window the header or summary states ("Duration: ~30 minutes (16:15-16:45
+    # CET)"), best effort: the bounds where the timeline marks no start or end.
+    stated_window: StatedWindow | None = None
     zone_definitions: dict[str, Zone] = field(default_factory=dict)
     unknown_zone: tuple[str, int] | None = None  # "All times are ABC." (word, line)
     dates: DateContext = field(default_factory=DateContext)

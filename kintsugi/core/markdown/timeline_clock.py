@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from kintsugi.core.errors import ValidationProblem
@@ -133,6 +134,13 @@ def scan_document(state: ParseState, lines: Sequence[Line]) -> None:
     state.dates.slash_order, state.dates.slash_reason = order, reason
     if state.strict:
         return  # strict mode honours only the declarations it always has (timeline, preamble)
+    # Imported here: only best effort reads a stated window.
+    from kintsugi.core.markdown.stated_times import stated_window
+
+    window = stated_window([line.text for line in lines])
+    if window is not None:  # numbered in the file, not in the body passed
+        window = replace(window, line=lines[window.line - 1].number)
+    state.stated_window = window
     metadata_zone = doc.source_metadata.get("timezone") or doc.source_metadata.get("time_zone")
     if isinstance(metadata_zone, str):
         state.doc_zone = lookup_zone(metadata_zone, state.zone_definitions)
@@ -169,11 +177,25 @@ def _zone_of(state: ParseState, stamp: Stamp, line: int, table_zone: Zone | None
                 line=line,
             )
         _check_zone(state, zone, line)
+        if not state.strict:
+            state.carried_zone = (zone, line)
         return zone
     declared = table_zone or state.section_zone
     if declared is None and state.utc_declared:
         return Zone(UTC, "UTC", "UTC", CERTAIN)
     declared = declared or state.doc_zone
+    if declared is None and state.carried_zone is not None:
+        # "### 17:04 PST" then "### 17:07": a zone written once holds for the times after
+        # it until another is written (docs/markdown-format.md, "Time zones").
+        carried, written_on = state.carried_zone
+        assume_once(
+            state,
+            f"zone:carried:{carried.label}",
+            f"Times without a zone are read in '{carried.label}', the zone written on line "
+            f"{written_on} before them.",
+            line,
+        )
+        return carried
     if declared is None and state.unknown_zone is not None:
         word, declared_on = state.unknown_zone
         raise ValidationProblem(
@@ -329,9 +351,57 @@ def place(
 
 def infer_bounds(state: ParseState) -> None:
     """Best effort: when the document gives no start or end, the timeline does: the first
-    entry starts the incident, the last "fully recovered" entry ends it (noted)."""
+    entry starts the incident, the last "fully recovered" entry ends it (noted).
+
+    Where the timeline marks neither (no "impact started" entry, no "fully recovered" one),
+    a window the header or summary states ("Duration: ~30 minutes (16:15-16:45 CET)") is
+    the outage's own bound: the timeline's first entry is often lead-up (a beta offered
+    weeks before, the deploy that set it off), not the start of the impact."""
     doc = state.doc
-    if state.strict or not doc.timeline:
+    if state.strict:
+        return
+    window = _window_bounds(state)
+    stated = state.stated_window
+    # The document gives its start elsewhere (front matter, a "Started:" line): a window
+    # whose date is not written beside it may be placed on that start's day wrongly
+    # ("Yesterday, from 11:45 to 13:56" in a post dated the day after); only a dated window
+    # is used for the end then.
+    if (
+        stated is not None
+        and doc.started_at is not None
+        and not (stated.start_date or stated.end_date)
+    ):
+        window = None
+    kinds = {entry.kind for entry in doc.timeline}
+    if (
+        doc.started_at is None
+        and window is not None
+        and EventKind.IMPACT_STARTED not in kinds
+        and (doc.ended_at is None or window[0] <= doc.ended_at)
+    ):
+        doc.started_at = window[0]
+        state.report.add(
+            "assumption",
+            f"started_at is taken from the outage window stated on line {window[2]}: "
+            f"{format_utc(doc.started_at)}.",
+            field="started_at",
+            line=window[2],
+        )
+    if (
+        doc.ended_at is None
+        and window is not None
+        and EventKind.FULLY_RECOVERED not in kinds
+        and (doc.started_at is None or window[1] >= doc.started_at)
+    ):
+        doc.ended_at = window[1]
+        state.report.add(
+            "assumption",
+            f"ended_at is taken from the outage window stated on line {window[2]}: "
+            f"{format_utc(doc.ended_at)}.",
+            field="ended_at",
+            line=window[2],
+        )
+    if not doc.timeline:
         return
     if doc.started_at is None:
         doc.started_at = min(entry.at for entry in doc.timeline)
@@ -350,3 +420,35 @@ def infer_bounds(state: ParseState) -> None:
                 f"recovered: {format_utc(doc.ended_at)}.",
                 field="ended_at",
             )
+
+
+def _window_bounds(state: ParseState) -> tuple[datetime, datetime, int] | None:
+    """(start, end, line) of the stated window in UTC, or None when there is none or it
+    cannot be placed (no date for it, a date or zone we cannot read)."""
+    window = state.stated_window
+    if window is None:
+        return None
+    try:
+        start_day = read_date(window.start_date, state.dates) if window.start_date else None
+        end_day = read_date(window.end_date, state.dates) if window.end_date else None
+    except ValidationProblem:
+        return None
+    start_day = start_day or state.timeline_date or state.dates.anchor
+    if start_day is None:
+        return None
+    zone = lookup_zone(window.zone, state.zone_definitions) if window.zone else None
+    if window.zone and zone is None:
+        return None
+    if zone is None and window.note:  # "(Pacific Time)"; "(16 hours)" is no zone
+        zone = declared_zone(window.note, state.zone_definitions) or lookup_zone(
+            window.note, state.zone_definitions
+        )
+    zone = zone or state.section_zone or state.doc_zone
+    tz = zone.tz if zone is not None else UTC
+    start = datetime.combine(start_day, window.start, tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(end_day or start_day, window.end, tzinfo=tz).astimezone(UTC)
+    if end <= start and end_day is None:  # "23:40-00:20": the end is the next day
+        end += timedelta(days=1)
+    if end <= start:
+        return None  # an end written before its start: not a window we can use
+    return start, end, window.line

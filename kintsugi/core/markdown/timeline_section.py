@@ -135,7 +135,9 @@ def read_timeline(
     _, note = normalise_name(heading_text)
     if UTC_DECLARATION.search(note) or declares_utc(lines):
         state.utc_declared = True
-    state.section_zone = _section_zone(state, note, lines)
+    # A zone declared by an earlier timeline section holds until another is declared
+    # ("## Timeline (all times PST)" then "## Timeline, day 2").
+    state.section_zone = _section_zone(state, note, lines) or state.section_zone
     here = heading_line.text
     dated = DATE_RE.search(note)
     if dated is not None:  # "## Timeline (May 1, 2024, all times PDT)"
