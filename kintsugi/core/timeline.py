@@ -75,7 +75,8 @@ kind added to the metrics but missing from a caller's filter would silently give
 numbers. A ``StrEnum`` set: a stored kind (a plain string) tests as a member too.
 """
 
-# Order in which the key moments must happen; a later one may not precede an earlier one.
+# Order in which the key moments must happen; a later one may not precede an earlier one
+# (except an acknowledgement before the first alert: people may respond first).
 _KEY_ORDER = (
     EventKind.IMPACT_STARTED,
     EventKind.ALERT_FIRED,
@@ -144,6 +145,17 @@ def _first(events: Iterable[KeyEvent], *kinds: EventKind) -> datetime | None:
     return None
 
 
+def _detected(events: Sequence[KeyEvent]) -> datetime | None:
+    """When the first alert fired; or earlier, when people acknowledged before it (they
+    had detected it: the time to acknowledge is then 0, not negative). Without an alert,
+    unknown: an acknowledgement alone does not say when the problem was noticed."""
+    alert = _first(events, EventKind.ALERT_FIRED)
+    ack = _first(events, EventKind.PAGE_ACKNOWLEDGED)
+    if alert is not None and ack is not None and ack < alert:
+        return ack
+    return alert
+
+
 def compute_metrics(
     events: Sequence[KeyEvent],
     *,
@@ -153,7 +165,7 @@ def compute_metrics(
     """Derive the key moments; the incident's own start and end fill gaps in the timeline."""
     return TimelineMetrics(
         impact_start=_first(events, EventKind.IMPACT_STARTED) or started_at,
-        detected_at=_first(events, EventKind.ALERT_FIRED),
+        detected_at=_detected(events),
         acknowledged_at=_first(events, EventKind.PAGE_ACKNOWLEDGED),
         mitigated_at=_first(events, EventKind.MITIGATED, EventKind.WORKAROUND_APPLIED),
         recovered_at=_first(events, EventKind.FULLY_RECOVERED) or ended_at,
@@ -171,12 +183,21 @@ def check_order(
     if started_at and ended_at and ended_at < started_at:
         problems.append("The incident ends before it starts.")
     firsts = {kind: _first(events, kind) for kind in _KEY_ORDER}
+    # People may respond before the monitor alerts (a report in chat, a page sent by hand):
+    # an acknowledgement before the first alert is a real order, and detection is then the
+    # earlier of the two (``compute_metrics``); what follows is checked against it.
+    alert, ack = firsts[EventKind.ALERT_FIRED], firsts[EventKind.PAGE_ACKNOWLEDGED]
+    acknowledged_first = alert is not None and ack is not None and ack < alert
     for index, later in enumerate(_KEY_ORDER):
         later_at = firsts[later]
         if later_at is None:
             continue
         for earlier in _KEY_ORDER[:index]:
             earlier_at = firsts[earlier]
+            if later is EventKind.PAGE_ACKNOWLEDGED and earlier is EventKind.ALERT_FIRED:
+                continue
+            if earlier is EventKind.ALERT_FIRED and acknowledged_first:
+                continue  # checked against the acknowledgement, the earlier moment
             if earlier_at is not None and later_at < earlier_at:
                 problems.append(
                     f"'{later.label}' ({later_at:%Y-%m-%d %H:%M} UTC) is before "

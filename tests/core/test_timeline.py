@@ -45,3 +45,42 @@ def test_a_stored_kind_as_plain_text_is_a_member() -> None:
     assert "mitigated" in KEY_KINDS
     assert "workaround_applied" in KEY_KINDS
     assert "note" not in KEY_KINDS
+
+
+def _at(minutes: int) -> datetime:
+    return STARTED + timedelta(minutes=minutes)
+
+
+def test_people_may_respond_before_the_monitor_alerts() -> None:
+    """Hachyderm, 2022-12-13: reported in chat at 18:53, acknowledged on the status page at
+    18:58, the uptime monitor's alert at 19:01. A real order: detection is the
+    acknowledgement, the time to acknowledge 0 (not negative), and nothing is refused."""
+    events = [
+        KeyEvent(EventKind.IMPACT_STARTED, _at(0)),
+        KeyEvent(EventKind.PAGE_ACKNOWLEDGED, _at(6)),
+        KeyEvent(EventKind.MITIGATED, _at(7)),
+        KeyEvent(EventKind.ALERT_FIRED, _at(9)),
+        KeyEvent(EventKind.FULLY_RECOVERED, _at(30)),
+    ]
+    assert check_order(events, started_at=STARTED) == []
+    metrics = compute_metrics(events, started_at=STARTED)
+    assert metrics.detected_at == _at(6)
+    assert metrics.time_to_detect == 6 * 60 and metrics.time_to_acknowledge == 0
+
+
+def test_a_mitigation_before_anyone_knew_is_still_refused() -> None:
+    events = [
+        KeyEvent(EventKind.MITIGATED, _at(3)),
+        KeyEvent(EventKind.PAGE_ACKNOWLEDGED, _at(6)),
+        KeyEvent(EventKind.ALERT_FIRED, _at(9)),
+    ]
+    problems = check_order(events, started_at=STARTED)
+    assert len(problems) == 1 and "before 'Page acknowledged'" in problems[0]
+    alone = [KeyEvent(EventKind.MITIGATED, _at(3)), KeyEvent(EventKind.ALERT_FIRED, _at(9))]
+    assert "before 'Alert fired'" in check_order(alone, started_at=STARTED)[0]
+
+
+def test_an_acknowledgement_without_an_alert_leaves_detection_unknown() -> None:
+    events = [KeyEvent(EventKind.PAGE_ACKNOWLEDGED, _at(6))]
+    metrics = compute_metrics(events, started_at=STARTED)
+    assert metrics.detected_at is None and metrics.time_to_acknowledge is None

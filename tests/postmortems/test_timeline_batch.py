@@ -32,11 +32,7 @@ def test_it_refuses_the_whole_batch_when_the_order_contradicts(incident, owner):
             incident=incident,
             events=[
                 {"occurred_at": start + timedelta(minutes=5), "kind": "alert_fired", "text": "a"},
-                {
-                    "occurred_at": start + timedelta(minutes=1),
-                    "kind": "page_acknowledged",
-                    "text": "b",
-                },
+                {"occurred_at": start + timedelta(minutes=1), "kind": "mitigated", "text": "b"},
             ],
         )
     assert not incident.events.filter(text__in=["a", "b"]).exists()
