@@ -273,6 +273,24 @@ def dated_list(
     return False
 
 
+# Updates posted under their own time, as a status page writes them ("#### 11:28 UTC",
+# "### 2021-06-22 12:22", "## 14:05 - Monitoring"): the headings are the timeline's entries.
+_TIMED_HEADING = re.compile(
+    r"^[*_\s]*(?:\d{4}-\d{2}-\d{2}[ T,]*)?(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?\b"
+    r"|^[*_\s]*\d{4}-\d{2}-\d{2}\b",
+)
+_TIMED_HEADINGS = 2
+
+
+def timed_headings(headings: Sequence[Heading]) -> bool:
+    """Whether two or more headings open on a time or a date: updates posted under their
+    own time, the timeline written as headings (review7: a status entry's "#### 11:28 UTC"
+    and "#### 12:22 UTC")."""
+    return sum(1 for h in headings if h.level >= 2 and _TIMED_HEADING.match(h.text)) >= (
+        _TIMED_HEADINGS
+    )
+
+
 def first_section_tells(
     lines: Sequence[str], headings: Sequence[Heading], found: dict[int, SectionSpec]
 ) -> bool:

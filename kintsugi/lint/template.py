@@ -38,6 +38,7 @@ from kintsugi.lint.evidence import (
     follow_ups_in_lessons,
     has_lead,
     headings_telling_work,
+    timed_headings,
     timed_narrative,
     timed_summary,
     work_told_beside,
@@ -212,6 +213,7 @@ def _sections_present(
         timed_summary(lines, every, found)
         or timed_narrative(lines, every, found)
         or dated_list(lines, every, found)
+        or timed_headings(every)
     ):
         present.add("timeline")
     if "actions" in present:

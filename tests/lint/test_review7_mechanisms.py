@@ -402,3 +402,19 @@ def test_hostile_input_is_read_in_linear_time(name: str) -> None:
         start = time.perf_counter()
         check_template(HOSTILE[name], config)
         assert time.perf_counter() - start < 3.0, name
+
+
+def test_updates_posted_under_their_own_times_are_the_timeline() -> None:
+    """A status entry whose updates are headings "#### 11:28 UTC", "#### 12:22 UTC" has
+    its timeline (review7 row 2); with one timed heading, or numbered ones, it has none."""
+    text = (REVIEW7 / "bentasker-2021-06-22-service-status.md").read_text(encoding="utf-8")
+
+    def asks_for_a_timeline(document: str) -> bool:
+        return any("Incident Timeline" in f.message for f in check_template(document, RELAXED))
+
+    assert "#### 11:28 UTC" in text and "#### 12:22 UTC" in text
+    assert not asks_for_a_timeline(text)
+    assert not asks_for_a_timeline(text.replace("#### 12:22 UTC", "#### 2021-06-22 12:22"))
+    assert asks_for_a_timeline(text.replace("#### 12:22 UTC", "#### Update"))
+    numbered = text.replace("#### 11:28 UTC", "#### 1. Investigating")
+    assert asks_for_a_timeline(numbered.replace("#### 12:22 UTC", "#### 2. Resolved"))
