@@ -101,6 +101,62 @@ def matches(
         return [Match(*row) for row in cursor.fetchall()]
 
 
+def counted_matches(
+    connection: Any,
+    query: SearchQuery,
+    scope: tuple[str, list[Any]],
+    *,
+    cap: int,
+    limit: int,
+    offset: int = 0,
+) -> tuple[int, list[Match]]:
+    """``count(cap=cap)`` and ``matches(...)`` of one page, with the same results.
+
+    On SQLite in one statement: the newest ``cap`` matches in scope (``WINDOW`` if more)
+    are read once (a materialised ``WITH``), then counted up to ``cap``, and the newest
+    ``WINDOW`` of them ranked. Two statements read them twice, and a filtered scope
+    (``e.incident_id IN (...)``) is a list SQLite builds per statement by reading every
+    incident: a common word with the "open action items" filter spent 24 ms counting and
+    34 ms ranking on the bench data (20,000 incidents), most of it building the same list
+    twice. The scores are computed for up to ``cap`` rows instead of ``WINDOW``
+    (docs/search.md, "Measured on SQLite"). On PostgreSQL, ``count`` then ``matches``
+    (its ``few`` path needs the count first).
+    """
+    if connection.vendor != "sqlite":
+        total = count(connection, query, scope, cap=cap)
+        found = matches(connection, query, scope, limit=limit, offset=offset, few=total <= WINDOW)
+        return total, found
+    scope_sql, scope_params = scope
+    sql = (
+        f"WITH hits AS MATERIALIZED ("
+        f"SELECT e.id, e.kind, e.source_id, e.incident_id, bm25({FTS}) AS score "
+        f"FROM {FTS} JOIN {ENTRY} e ON e.id = {FTS}.rowid "
+        f"WHERE {FTS} MATCH %s AND {scope_sql} "
+        f"ORDER BY {FTS}.rowid DESC LIMIT %s) "
+        f"SELECT 0, COUNT(*), '', 0, 0 FROM (SELECT 1 FROM hits LIMIT %s) capped UNION ALL "
+        f"SELECT * FROM (SELECT ROW_NUMBER() OVER (ORDER BY score, id DESC), "
+        f"id, kind, source_id, incident_id FROM ("
+        f"SELECT * FROM hits ORDER BY id DESC LIMIT {WINDOW}) newest "
+        f"ORDER BY score, id DESC LIMIT %s OFFSET %s)"
+    )
+    params = [query.as_fts5(), *scope_params, max(cap, WINDOW), cap, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(cursor.fetchall())  # the count's row (0) first, then the page in order
+        total = int(rows[0][1])
+        page = [tuple(row[1:]) for row in rows[1:]]
+        found = {row[0]: "" for row in page}
+        if found:
+            marks = ", ".join(["%s"] * len(found))
+            cursor.execute(
+                f"SELECT rowid, snippet({FTS}, 0, %s, %s, '…', {SNIPPET_WORDS}) "
+                f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({marks})",
+                [MARK_START, MARK_END, query.as_fts5(), *found],
+            )
+            found.update(dict(cursor.fetchall()))
+    return total, [Match(*row, snippet=found[row[0]]) for row in page]
+
+
 def count(connection: Any, query: SearchQuery, scope: tuple[str, list[Any]], *, cap: int) -> int:
     """How many entries match, counted up to ``cap`` (a page says "1,000+" beyond)."""
     scope_sql, scope_params = scope

@@ -77,15 +77,15 @@ def search_postmortems(
     page = max(1, min(page, MAX_PAGE))
     connection = connections[router.db_for_read(SearchEntry)]
     scope = search_scope(user=user, filters=filters)
-    # Counted first: a query with few matches is read through the index (engines.matches).
-    total = engines.count(connection, query, scope, cap=COUNT_CAP + 1)
-    found = engines.matches(
+    # Counted with the page: one statement on SQLite, and on PostgreSQL a count first (a
+    # query with few matches is read through the index, engines.matches).
+    total, found = engines.counted_matches(
         connection,
         query,
         scope,
+        cap=COUNT_CAP + 1,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
-        few=total <= engines.WINDOW,
     )
     incidents = Incident.objects.select_related("team").in_bulk(
         {match.incident_id for match in found}

@@ -52,7 +52,7 @@ from kintsugi.debt.tally.compute import (
 )
 from kintsugi.django_internals import compiled_sql
 from kintsugi.postmortems import access
-from kintsugi.postmortems.models import ActionItem
+from kintsugi.postmortems.models import ActionItem, Incident
 from kintsugi.teams.models import Service, Team
 
 # More incidents logged since the worker's last pass than this: read the live aggregate.
@@ -62,11 +62,15 @@ DASHBOARD_DIMENSIONS = ("all", "owner", "severity", "service", "trend")
 CellMap = dict[tuple[str, str], Cell]
 
 
-def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[TallyRow]:
+def _visible_rows(
+    user: User, team_keys: list[int], everyone: bool, hidden: QuerySet[Incident] | None
+) -> QuerySet[TallyRow]:
     """The rows to add up: the organisation's when every team is asked for, else the teams'.
 
     People who see every incident read the rows with everything in; everyone else reads
     the rows without restricted incidents and adds those they may see, one by one.
+    ``hidden`` is ``access.hidden_incidents(user)`` when ``user`` may not see everything,
+    built once by the caller (building it is a tenth of the page's CPU time).
     """
     seen = access.sight(user)
     if seen is access.Sight.NOTHING:
@@ -75,15 +79,22 @@ def _visible_rows(user: User, team_keys: list[int], everyone: bool) -> QuerySet[
         if everyone:
             return TallyRow.objects.filter(team_key=EVERYTHING)
         return TallyRow.objects.filter(team_key__in=team_keys)
-    hidden = access.hidden_incidents(user).values("pk")
-    mine = Q(team_key__in=team_keys, incident_id__isnull=False) & ~Q(incident_id__in=hidden)
+    if hidden is None:
+        hidden = access.hidden_incidents(user)
+    mine = Q(team_key__in=team_keys, incident_id__isnull=False) & ~Q(
+        incident_id__in=hidden.values("pk")
+    )
     if everyone:
         return TallyRow.objects.filter(Q(team_key=PUBLIC) | mine)
     return TallyRow.objects.filter(Q(team_key__in=team_keys, incident_id__isnull=True) | mine)
 
 
 def _stored(
-    user: User, team_keys: list[int], everyone: bool, dimensions: tuple[str, ...]
+    user: User,
+    team_keys: list[int],
+    everyone: bool,
+    dimensions: tuple[str, ...],
+    hidden: QuerySet[Incident] | None = None,
 ) -> tuple[CellMap, int | None]:
     """The stored rows summed per (dimension, key); the key of ``all`` is the team. And
     the organisation's ``version`` in the same statement, so that the caller knows which
@@ -92,7 +103,7 @@ def _stored(
     Summed by the database and read from the cursor (about 300 rows): through the ORM,
     its per-value converters cost ten times the query (10 ms of the dashboard's 45)."""
     found = (
-        _visible_rows(user, team_keys, everyone)
+        _visible_rows(user, team_keys, everyone, hidden)
         .filter(dimension__in=dimensions)
         .values_list("dimension", "key")
         .annotate(*(Sum(name) for name in COUNTED), Min("oldest_open"))
@@ -196,6 +207,10 @@ def read_cells(
     then)."""
     everyone = team_keys is None
     keys = all_team_keys() if team_keys is None else team_keys
+    # Everyone but admins may have restricted incidents hidden among the logged ones.
+    hidden = None
+    if access.sight(user) is not access.Sight.EVERYTHING:
+        hidden = access.hidden_incidents(user)
     for _attempt in range(ATTEMPTS):
         states = {
             state.team_key: state
@@ -206,16 +221,12 @@ def read_cells(
             return None
         if not all(is_fresh(states.get(key), today, book) for key in keys):
             return None
-        # Everyone but admins may have restricted incidents hidden among the logged ones.
-        hidden = None
-        if access.sight(user) is not access.Sight.EVERYTHING:
-            hidden = access.hidden_incidents(user)
         logged = facts.logged_facts(
             None if everyone else keys, limit=READ_LIMIT, hidden=hidden, state_key=EVERYTHING
         )
         if logged is None:
             return None
-        stored, version = _stored(user, keys, everyone, dimensions)
+        stored, version = _stored(user, keys, everyone, dimensions, hidden)
         scope = _Scope(user, keys, everyone, logged.hidden)
         day = TallyDay.of(today)
 
@@ -240,27 +251,52 @@ def read_cells(
     return None
 
 
-def _labels(group: GroupBy, keys: set[str]) -> dict[str, tuple[str | None, str]]:
-    """``{tally key: (page key, label)}``: slugs and usernames link, ids do not."""
-    ids = [int(key) for key in keys if key.isdigit()]
-    labels: dict[str, tuple[str | None, str]] = {"": (None, group.none_label)}
-    if group is GroupBy.TEAM:
-        for pk, slug, name in Team.objects.filter(pk__in=ids).values_list("pk", "slug", "name"):
-            labels[str(pk)] = (slug, name)
-        labels["0"] = (None, group.none_label)
-    elif group is GroupBy.OWNER:
-        people = User.objects.filter(pk__in=ids).values_list(
-            "pk", "username", "first_name", "last_name"
+Labels = dict[str, tuple[str | None, str]]
+# The groups whose keys are ids, and the table and columns their labels are read from.
+_LABELLED = {
+    GroupBy.TEAM: (Team, ("slug", "name", "name")),
+    GroupBy.OWNER: (User, ("username", "first_name", "last_name")),
+    GroupBy.SERVICE: (Service, ("slug", "name", "name")),
+}
+
+
+def _labels(keys: dict[GroupBy, set[str]]) -> dict[GroupBy, Labels]:
+    """``{group: {tally key: (page key, label)}}``: slugs and usernames link, ids do not.
+
+    The teams, owners and services are read in one statement, from the cursor: three
+    ORM queries cost a sixth of the dashboard's CPU time."""
+    q = connection.ops.quote_name
+    branches, params = [], []
+    for group, (model, (link, first, last)) in _LABELLED.items():
+        ids = sorted({int(key) for key in keys.get(group, ()) if key.isdigit()})
+        if not ids:
+            continue
+        marks = ", ".join(["%s"] * len(ids))
+        branches.append(
+            f"SELECT '{group.value}', id, {q(link)}, {q(first)}, {q(last)} "  # noqa: S608
+            f"FROM {q(model._meta.db_table)} WHERE id IN ({marks})"  # an enum's value, names
         )
-        for pk, username, first, last in people:
-            labels[str(pk)] = (username, f"{first} {last}".strip() or username)
-    elif group is GroupBy.SERVICE:
-        services = Service.objects.filter(pk__in=ids).values_list("pk", "slug", "name")
-        for pk, slug, name in services:
-            labels[str(pk)] = (slug, name)
-    else:
-        labels.update({key: (key, key) for key in keys})
-    return labels
+        params += ids
+    rows: list[tuple[Any, ...]] = []
+    if branches:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            rows = cursor.fetchall()
+    found: dict[GroupBy, Labels] = {}
+    for group in GroupBy:
+        labels: Labels = {"": (None, group.none_label)}
+        if group is GroupBy.TEAM:
+            labels["0"] = (None, group.none_label)
+        if group not in _LABELLED:
+            labels.update({key: (key, key) for key in keys.get(group, ())})
+        found[group] = labels
+    for group_value, pk, link, first, last in rows:
+        group = GroupBy(group_value)
+        if group is GroupBy.OWNER:  # first and last names; the username without them
+            found[group][str(pk)] = (link, f"{first} {last}".strip() or link)
+        else:
+            found[group][str(pk)] = (link, first)
+    return found
 
 
 def _named(cell: Cell) -> dict[str, Any]:
@@ -296,10 +332,11 @@ def tally_dashboard(
         GroupBy.SEVERITY: "severity",
         GroupBy.SERVICE: "service",
     }
+    labels_of = _labels({group: set(found.get(dimensions[group], {})) for group in GroupBy})
     groups = {}
     for group in GroupBy:
         cells_of = found.get(dimensions[group], {})
-        labels = _labels(group, set(cells_of))
+        labels = labels_of[group]
         groups[group] = worst_first(
             group,
             [
