@@ -37,6 +37,8 @@ def main() -> int:
             DATABASE_URL=url,
             KINTSUGI_ENV="test",
             DJANGO_SETTINGS_MODULE="kintsugi.settings",
+            # As a server process: what the first requests made is frozen (settle.py).
+            GC_SETTLE_AFTER=os.environ.get("GC_SETTLE_AFTER", "25"),
         )
         command = [
             sys.executable,

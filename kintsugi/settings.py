@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: the request id and the timing cover every layer below (docs/operations.md).
     "kintsugi.operations.middleware.RequestObservationMiddleware",
+    "kintsugi.operations.settle.SettleAfterWarmUpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so that static files carry the policy too.
     "kintsugi.web.middleware.ContentSecurityPolicyMiddleware",
@@ -89,6 +90,9 @@ MIDDLEWARE = [
     # Last: the report views' reads may go to a read replica (after sign-in, on the primary).
     "kintsugi.operations.replicas.ReplicaReadsMiddleware",
 ]
+# Requests a process answers before it freezes what its warm-up made (operations/settle.py);
+# 0 turns it off, as in the test suite, whose one process must keep collecting everything.
+GC_SETTLE_AFTER = _env.integer("GC_SETTLE_AFTER", 0 if KINTSUGI_ENV == "test" else 25, minimum=0)
 
 ROOT_URLCONF = "kintsugi.urls"
 WSGI_APPLICATION = "kintsugi.wsgi.application"

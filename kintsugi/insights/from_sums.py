@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db import connections
+from django.db.models import Q, QuerySet, Sum
 
 from kintsugi.accounts.models import User
 from kintsugi.core.insights import histogram
 from kintsugi.core.insights.figures import DURATIONS
 from kintsugi.core.insights.histogram import Bin
 from kintsugi.core.insights.months import month_key
+from kintsugi.django_internals import compiled_sql
 from kintsugi.insights import facts as facts_module
 from kintsugi.insights import sums
 from kintsugi.insights.filters import InsightsFilters
@@ -121,12 +123,23 @@ def _read_sums(level: _Level, filters: InsightsFilters, seen: list[int] | None) 
     ]
     grouped: _Grouped = {}
     for what, read in reads:
-        for *group, n, total in read.annotate(n=Sum("n"), t=Sum("total")).order_by():
-            grouped[(what, *group) if what else tuple(group)] = [n, total]  # type: ignore[index]
+        for *group, n, total in _rows(read.annotate(n=Sum("n"), t=Sum("total")).order_by()):
+            key = (what, *group) if what else tuple(group)
+            grouped[key] = [int(n), int(total)]  # type: ignore[index]
     # Items opened and closed before the range: month 0.
-    for kind, n in before.values_list("kind").annotate(n=Sum("n")).order_by():
-        grouped[kind, 0, ""] = [n, 0]
+    for kind, n in _rows(before.values_list("kind").annotate(n=Sum("n")).order_by()):
+        grouped[kind, 0, ""] = [int(n), 0]
     return grouped
+
+
+def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a grouped read as the database gives them: integers and strings, which
+    need none of the ORM's per-value converters (a few thousand rows for three years: a
+    tenth of the page's time went to them). Read where the ORM would read (a replica)."""
+    sql, params = compiled_sql(queryset)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _add_logged(
