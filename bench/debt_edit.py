@@ -109,7 +109,11 @@ def _worker_pass() -> None:
 
 def main() -> None:
     """Time the pages right after an edit on a database ``bench.run`` generated."""
+    import os
+
     import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kintsugi.settings")
 
     django.setup()
     from django.test.utils import setup_test_environment
