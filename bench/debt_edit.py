@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from django.test import Client
 
-from bench.figures import CpuClock, median_p95
+from bench.figures import CpuClock, median_p95, print_load
 
 
 def edit_one_item(team: str) -> Callable[[], None]:
@@ -72,10 +72,7 @@ def time_after_edit(label: str, member: Client, n: int) -> None:
 
     edited = edit_one_item("team-3")
     cpu = CpuClock(connection)
-    whose = "process + server" if cpu.server else "process"
-    with open("/proc/loadavg") as loadavg:
-        load = " ".join(loadavg.read().split()[:3])
-    print(f"[{label}] load average {load}; CPU time of the {whose}")
+    print_load(label, cpu)
     print(
         f"[{label}] {'debt page (as a team member)':45} {'median ms':>10} {'p95 ms':>10}"
         f"  {'CPU median':>10} {'CPU p95':>10}"

@@ -72,3 +72,12 @@ def fresh_sqlite(data_dir: str, name: str) -> None:
         KINTSUGI_ENV="test",
         DJANGO_SETTINGS_MODULE="kintsugi.settings",
     )
+
+
+def print_load(label: str, cpu: CpuClock) -> None:
+    """The line before a bench's CPU columns: the load and whose CPU time is counted (on a
+    shared machine the reader must know both to read the figures)."""
+    whose = "process + server" if cpu.server else "process"
+    with open("/proc/loadavg") as loadavg:
+        load = " ".join(loadavg.read().split()[:3])
+    print(f"[{label}] load average {load}; CPU time of the {whose}")

@@ -18,7 +18,7 @@ import time
 
 from django.test import Client
 
-from bench.figures import CpuClock, median_p95
+from bench.figures import CpuClock, median_p95, print_load
 
 TARGET_MS = 50
 QUERIES = [
@@ -64,10 +64,7 @@ def time_search(label: str, member: Client, admin: Client, auth: dict[str, str],
     recent = Incident.objects.order_by("-started_at").values_list("pk", flat=True).first()
     lines.append(("similar incidents (after the page)", f"/incidents/{recent}/similar/", admin, hx))
     cpu = CpuClock(connection)
-    whose = "process + server" if cpu.server else "process"
-    with open("/proc/loadavg") as loadavg:
-        load = " ".join(loadavg.read().split()[:3])
-    print(f"[{label}] load average {load}; CPU time of the {whose}")
+    print_load(label, cpu)
     print(
         f"[{label}] {'search (as a team member unless said)':45} {'median ms':>10} {'p95 ms':>10}"
         f"  {'':4} {'CPU median':>10} {'CPU p95':>10}"
